@@ -1,0 +1,18 @@
+// "Did you mean" suggestions: the closest name from a candidate list by edit distance.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mlscale {
+
+/// Levenshtein distance between two strings (case-sensitive, byte-wise).
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// The candidate closest to `name`, when it is close enough to be a plausible typo
+/// (distance <= max(2, name.size() / 3)); ties go to the earliest candidate.
+std::optional<std::string> closest_match(std::string_view name, const std::vector<std::string>& candidates);
+
+} // namespace mlscale

@@ -1,0 +1,92 @@
+// The catalogue (profiles/): instances, GPUs, storage services and well-known models, every
+// figure with its source. Read from the copy embedded in the binary, or from a directory.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mlscale/diagnostics.hpp"
+
+namespace mlscale {
+
+struct GpuSpec {
+    std::string name;
+    std::string vendor;
+    std::string generation;
+    double memory_gb = 0;
+    double mem_bandwidth_gb_s = 0;
+    std::map<std::string, double> peak_tflops; ///< dense peak by precision (fp32, tf32, fp16, bf16, fp8)
+    double nvlink_gb_s = 0;
+};
+
+struct InstanceSpec {
+    std::string name; ///< without the "ml." prefix
+    std::string family;
+    std::string gpu;  ///< key into the GPU list; empty for CPU instances
+    const GpuSpec* gpu_spec = nullptr;
+    int gpu_count = 0;
+    double gpu_memory_gb = 0;
+    int vcpus = 0;
+    double memory_gib = 0;
+    double network_gbps = 0;
+    double network_burst_gbps = 0;
+    bool efa = false;
+    int efa_interfaces = 0;
+    std::string nvlink;
+    double local_nvme_gb = 0;
+    double ebs_mb_s = 0;
+    std::optional<double> price_usd_per_hour; ///< EC2 on-demand, us-east-1; none when not sold on demand
+    std::optional<double> sagemaker_price_usd_per_hour;
+    bool sagemaker_price_estimated = false;
+    std::optional<bool> sagemaker_training; ///< offered for SageMaker training (unknown when null)
+
+    /// The SageMaker training price per hour: the sourced `ml.` price, else EC2 × the catalogue's
+    /// stated mark-up (an estimate: `estimated` is set).
+    [[nodiscard]] std::optional<double> sagemaker_price(double markup, bool* estimated = nullptr) const;
+    nlohmann::json raw; ///< the entry as written, with its sources
+};
+
+struct ModelSpec {
+    std::string name;
+    std::string family;
+    double params_millions = 0;
+    std::optional<double> forward_gflops;
+    std::optional<std::int64_t> seq_len;
+    std::optional<std::int64_t> layers;
+    std::optional<std::int64_t> hidden;
+    std::optional<std::int64_t> heads;
+    std::optional<std::int64_t> vocab;
+    std::optional<std::array<std::int64_t, 2>> input_resolution;
+    nlohmann::json raw;
+};
+
+/// The whole catalogue. GPU pointers in instances point into `gpus` (stable: not resized after load).
+struct Catalogue {
+    std::vector<GpuSpec> gpus;
+    std::vector<InstanceSpec> instances;
+    std::vector<ModelSpec> models;
+    nlohmann::json storage;          ///< profiles/storage.json as written
+    double sagemaker_markup = 1.25;  ///< from profiles/instances.json: median ml./EC2 price ratio
+    std::map<std::string, nlohmann::json> files; ///< kind -> the file as written (for `profiles show`)
+
+    [[nodiscard]] const InstanceSpec* find_instance(const std::string& name) const;
+    [[nodiscard]] const ModelSpec* find_model(const std::string& name) const;
+    [[nodiscard]] const GpuSpec* find_gpu(const std::string& name) const;
+    [[nodiscard]] std::vector<std::string> instance_names() const;
+    [[nodiscard]] std::vector<std::string> model_names() const;
+};
+
+/// Loads the catalogue from `directory` (profiles/*.json), or from the embedded copy when empty.
+/// Problems (bad JSON, a GPU that does not exist, a figure without source) are diagnostics.
+std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostics& diagnostics);
+
+/// The embedded catalogue, loaded once (throws std::runtime_error if the build shipped a broken one).
+const Catalogue& builtin_catalogue();
+
+} // namespace mlscale

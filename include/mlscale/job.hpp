@@ -1,0 +1,163 @@
+// The job descriptor (../shared/spec/job.md): what the user asks about, loaded strictly.
+// Stage 1 of the pipeline: load -> profile -> rules -> recommend -> render.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mlscale/diagnostics.hpp"
+#include "mlscale/json_document.hpp"
+#include "mlscale/source.hpp"
+
+namespace mlscale {
+
+using Resolution = std::array<std::int64_t, 2>;
+
+struct Split {
+    std::optional<std::string> strategy;
+    std::optional<double> train_pct;
+    std::optional<double> validation_pct;
+    std::optional<double> test_pct;
+};
+
+struct Dataset {
+    std::optional<double> size_gb;
+    std::optional<std::int64_t> num_files;
+    std::optional<std::int64_t> num_samples;
+    std::optional<std::string> format;
+    std::optional<std::string> modality;
+    std::optional<std::string> location;
+    std::optional<std::string> input_mode;
+    std::optional<std::string> distribution;
+    std::optional<Resolution> source_resolution;
+    std::optional<double> cpu_ms_per_sample;
+    std::optional<double> missing_pct;
+    std::optional<bool> temporal;
+    std::optional<std::string> group_key;
+    std::optional<Split> split;
+};
+
+struct Model {
+    std::optional<std::string> name;
+    std::optional<std::string> family;
+    std::optional<std::string> builtin_algorithm;
+    std::optional<std::string> framework;
+    std::optional<double> params_millions;
+    std::optional<double> forward_gflops;
+    std::optional<std::int64_t> seq_len;
+    std::optional<std::int64_t> layers;
+    std::optional<std::int64_t> hidden;
+    std::optional<std::int64_t> heads;
+    std::optional<Resolution> input_resolution;
+    std::optional<std::string> precision;
+    std::optional<std::string> optimizer;
+    std::optional<std::int64_t> batch_size;
+    std::optional<bool> activation_checkpointing;
+};
+
+struct Training {
+    std::optional<double> epochs;
+    std::optional<double> tokens_billions;
+    std::optional<double> target_hours;
+    std::optional<double> budget_usd;
+    std::optional<std::int64_t> runs;
+    std::optional<bool> spot;
+    std::optional<std::string> checkpoint_s3_uri;
+    std::optional<double> max_runtime_hours;
+    std::optional<double> max_wait_hours;
+    std::optional<std::string> distribution;
+    std::optional<std::string> image;
+    std::optional<std::int64_t> loader_workers;
+};
+
+struct Observed {
+    std::optional<double> gpu_util_pct;
+    std::optional<double> cpu_util_pct;
+    std::optional<double> io_wait_pct;
+    std::optional<double> samples_per_sec;
+    std::optional<double> gpu_mem_used_gb;
+    std::optional<double> startup_minutes;
+    std::optional<double> hours;
+    [[nodiscard]] bool any() const;
+};
+
+struct Current {
+    std::optional<std::string> instance_type; ///< normalised: without the "ml." prefix
+    std::optional<std::int64_t> instance_count;
+    std::optional<double> volume_gb;
+    Observed observed;
+};
+
+struct Deployment {
+    std::optional<std::string> mode;
+    std::optional<std::string> traffic;
+    std::optional<double> requests_per_sec;
+    std::optional<double> p99_latency_ms;
+    std::optional<double> payload_mb;
+    std::optional<double> processing_seconds;
+    std::optional<std::int64_t> instance_count;
+    std::optional<std::int64_t> edge_devices;
+};
+
+struct Security {
+    std::optional<bool> vpc;
+    std::optional<bool> network_isolation;
+    std::optional<bool> inter_container_encryption;
+    std::optional<bool> kms;
+    std::optional<bool> notebook_direct_internet;
+    std::optional<std::string> data_residency;
+};
+
+struct Constraints {
+    std::optional<std::string> region;
+    std::vector<std::string> instance_families; ///< normalised: without "ml."; empty = any
+    std::optional<std::int64_t> max_instances;
+    std::optional<std::int64_t> max_gpus;
+};
+
+struct Suppression {
+    std::string rule;
+    std::string reason;
+    std::optional<std::string> expires; ///< ISO date
+    std::string pointer;                ///< where it was written, e.g. /suppress/0
+};
+
+/// A validated job. `document` keeps the parsed JSON and the position of every field, so rules
+/// can point findings at file:line:column; `facts` is the same content as the rules see it
+/// (instance types normalised).
+struct Job {
+    std::string name;
+    Dataset dataset;
+    Model model;
+    Training training;
+    Current current;
+    Deployment deployment;
+    Security security;
+    Constraints constraints;
+    std::vector<Suppression> suppress;
+    JsonDocument document;
+};
+
+/// Removes SageMaker's "ml." prefix from an instance type or family.
+std::string normalize_instance_type(const std::string& type);
+
+/// Loads and validates a job from `source`: strict JSON, then the job schema
+/// (docs/job.schema.json, embedded in the binary). Every problem is added to `diagnostics`
+/// with file, line, column and JSON pointer; returns nothing when there was any error.
+std::optional<Job> load_job(const SourceFile& source, Diagnostics& diagnostics);
+
+/// Reads `path` ("-" for stdin) and loads it as a job.
+std::optional<Job> load_job_file(const std::string& path, Diagnostics& diagnostics);
+
+/// Builds a Job from an already-validated JSON value (used by proposal readers and tests).
+Job job_from_json(const nlohmann::json& value);
+
+/// The job schema (docs/job.schema.json) as embedded in the binary.
+const nlohmann::json& job_schema_json();
+
+} // namespace mlscale

@@ -1,0 +1,69 @@
+// Stage 4's output: the plan (storage, compute, ETL, deployment) and the ladder walk behind it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace mlscale {
+
+struct StoragePlan {
+    std::string service;       ///< s3|efs|fsx-lustre|ebs|instance-store
+    std::string input_mode;    ///< file|fastfile|pipe|mount
+    std::string distribution;  ///< fully-replicated|sharded-by-s3-key
+    std::optional<double> fsx_capacity_gib;
+    std::string fsx_deployment_type;
+    std::optional<double> volume_gb;
+    std::optional<double> throughput_mb_s;
+    std::vector<std::string> notes;
+};
+
+struct ComputePlan {
+    std::string instance_type; ///< with the SageMaker "ml." prefix
+    int instance_count = 0;
+    int gpus = 0;
+    std::string rung;          ///< cpu|single-gpu|bigger-gpu|multi-gpu-node|multi-node
+    std::string parallelism;   ///< none|data|sharded|model|pipeline
+    std::string distribution;  ///< SageMaker distribution setting, e.g. "torch_distributed"
+    std::optional<double> estimated_hours;
+    std::optional<double> estimated_cost_usd;
+    std::optional<double> gpu_util_pct;
+    std::optional<bool> meets_target;
+    bool efa = false;
+    bool placement_group = false;
+    std::vector<std::string> notes;
+};
+
+struct EtlPlan {
+    std::string service = "none"; ///< none|athena|glue|emr|batch
+    std::vector<std::string> steps;
+};
+
+struct DeploymentPlan {
+    std::string mode = "none";    ///< realtime|serverless|async|batch-transform|edge|none
+    std::optional<int> instance_count;
+    std::vector<std::string> notes;
+};
+
+struct Plan {
+    StoragePlan storage;
+    ComputePlan compute;
+    EtlPlan etl;
+    DeploymentPlan deployment;
+};
+
+struct LadderStep {
+    std::string rung;          ///< fix-data-pipeline|cpu|single-gpu|bigger-gpu|multi-gpu-node|multi-node
+    std::string change;
+    std::string instance_type;
+    int instance_count = 0;
+    std::optional<double> estimated_hours;
+    std::optional<double> estimated_cost_usd;
+    std::optional<bool> meets_target;
+    std::string why;
+    bool chosen = false;
+};
+
+} // namespace mlscale

@@ -1,0 +1,29 @@
+// The report: everything the pipeline found about one job, as renderers see it (stage 5's input).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mlscale/findings.hpp"
+#include "mlscale/plan.hpp"
+#include "mlscale/profile.hpp"
+
+namespace mlscale {
+
+struct Report {
+    std::string tool_version;
+    std::string job_name;
+    std::string file;
+    Profile profile;
+    Plan plan;
+    std::vector<LadderStep> ladder;
+    std::vector<Finding> findings; ///< sorted: severity (high first), then rule code, then pointer
+    nlohmann::json rule_parameters = nlohmann::json::object(); ///< parameters in force, by rule code
+    std::string command;           ///< the command line that produced it (for reports)
+
+    /// Unsuppressed findings per severity, every severity present (0 when none).
+    [[nodiscard]] std::map<std::string, int> summary() const;
+};
+
+} // namespace mlscale

@@ -1,0 +1,63 @@
+// Shared pieces of the command-line interface: global options, the command table, output.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "mlscale/diagnostics.hpp"
+#include "mlscale/exit_codes.hpp"
+
+namespace mlscale::cli {
+
+/// Options every subcommand shares, and the exit code a command leaves behind.
+struct Context {
+    bool quiet = false;
+    bool verbose = false;
+    std::string color = "auto"; ///< auto|always|never
+    ExitCode exit_code = ExitCode::Clean;
+
+    /// Colour on stdout/stderr: never with NO_COLOR set; with "auto" only on a terminal.
+    [[nodiscard]] bool color_stdout() const;
+    [[nodiscard]] bool color_stderr() const;
+};
+
+/// One row of the command table: `--help`, the listing and "did you mean" come from it.
+struct CommandInfo {
+    const char* name;
+    const char* summary;
+    const char* example;
+    std::function<void(CLI::App& app, Context& context)> setup;
+};
+
+const std::vector<CommandInfo>& commands();
+
+/// Prints diagnostics to stderr (with colour when allowed).
+void print_diagnostics(const Diagnostics& diagnostics, const Context& context);
+
+/// Writes `content` to stdout, or atomically to `path` when it is not empty.
+/// Returns false (after printing why) when the file could not be written.
+bool write_output(const std::string& path, const std::string& content);
+
+/// The `--format` check: one of `allowed`, with a did-you-mean.
+CLI::Validator format_validator(const std::vector<std::string>& allowed);
+
+/// Severity names for --fail-on, plus "none".
+CLI::Validator severity_validator();
+
+/// Adds "Example:" text to a subcommand's help footer.
+void add_example(CLI::App* command, const char* example);
+
+/// Sends spdlog output to stderr at the level --quiet/--verbose ask for. Every command calls it first.
+void configure_logging(const Context& context);
+
+void setup_advise(CLI::App& app, Context& context);
+void setup_validate(CLI::App& app, Context& context);
+void setup_version(CLI::App& app, Context& context);
+
+/// The whole CLI: parses `argv`, runs the command, returns the process exit code.
+int run(int argc, const char* const* argv);
+
+} // namespace mlscale::cli

@@ -1,0 +1,66 @@
+// `mlscale advise JOB`: the whole pipeline on one job, as text or JSON.
+#include <spdlog/spdlog.h>
+
+#include "cli.hpp"
+#include "mlscale/findings.hpp"
+#include "mlscale/job.hpp"
+#include "mlscale/pipeline.hpp"
+#include "mlscale/render.hpp"
+
+namespace mlscale::cli {
+
+namespace {
+
+struct AdviseCommandOptions {
+    std::string job;
+    std::string format = "text";
+    std::string output;
+    std::string fail_on = "none";
+};
+
+ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
+{
+    configure_logging(context);
+    Diagnostics diagnostics;
+    spdlog::debug("loading {}", options.job);
+    auto job = load_job_file(options.job, diagnostics);
+    std::optional<Report> report;
+    if (job) {
+        report = advise(*job, AdviseOptions{}, diagnostics);
+    }
+    print_diagnostics(diagnostics, context);
+    if (!report) {
+        return ExitCode::BadInput;
+    }
+    const std::string content =
+        options.format == "json" ? render_json(*report) : render_text(*report, TextOptions{options.output.empty() && context.color_stdout()});
+    if (!write_output(options.output, content)) {
+        return ExitCode::BadInput;
+    }
+    const int threshold = severity_rank(options.fail_on);
+    if (threshold >= 0) {
+        for (const auto& finding : report->findings) {
+            if (!finding.suppressed && severity_rank(finding.severity) >= threshold) {
+                return ExitCode::Findings;
+            }
+        }
+    }
+    return ExitCode::Clean;
+}
+
+} // namespace
+
+void setup_advise(CLI::App& app, Context& context)
+{
+    auto options = std::make_shared<AdviseCommandOptions>();
+    auto* command = app.add_subcommand("advise", "Advise on a training job: bottleneck, plan, ladder, findings");
+    command->add_option("job", options->job, "Job file (JSON, see docs/job.schema.json); - reads stdin")->required();
+    command->add_option("-f,--format", options->format, "Output format: text or json")->check(format_validator({"text", "json"}));
+    command->add_option("-o,--output", options->output, "Write to FILE atomically instead of stdout");
+    command->add_option("--fail-on", options->fail_on, "Exit 1 when a finding is at or above this severity (none|info|low|medium|high|critical)")
+        ->check(severity_validator());
+    add_example(command, "mlscale advise examples/imagenet-resnet50.json --format json -o advice.json");
+    command->callback([options, &context] { context.exit_code = run_advise(*options, context); });
+}
+
+} // namespace mlscale::cli

@@ -1,0 +1,310 @@
+// Loading the catalogue files and checking that every figure has a source.
+#include "mlscale/catalogue.hpp"
+
+#include <filesystem>
+#include <fmt/format.h>
+#include <stdexcept>
+
+#include "mlscale/json_document.hpp"
+#include "mlscale/resources.hpp"
+#include "mlscale/source.hpp"
+
+namespace mlscale {
+
+namespace {
+
+template <typename T>
+const T* find_by_name(const std::vector<T>& items, const std::string& name)
+{
+    for (const auto& item : items) {
+        if (item.name == name) {
+            return &item;
+        }
+    }
+    return nullptr;
+}
+
+double number_or(const nlohmann::json& object, const char* key, double fallback = 0)
+{
+    const auto it = object.find(key);
+    return it != object.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+std::optional<double> optional_number(const nlohmann::json& object, const char* key)
+{
+    const auto it = object.find(key);
+    if (it != object.end() && it->is_number()) {
+        return it->get<double>();
+    }
+    return std::nullopt;
+}
+
+std::string string_or(const nlohmann::json& object, const char* key)
+{
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// Every numeric or boolean figure of an entry must be covered by its "source" (a key for the
+// whole entry, or a per-field map with "*" as the default), and every key must be in "sources".
+void check_sources(const JsonDocument& document, const std::string& list, Diagnostics& diagnostics)
+{
+    const auto& root = document.value;
+    const auto& sources = root.contains("sources") ? root["sources"] : nlohmann::json::object();
+    const auto& entries = root.contains(list) ? root[list] : nlohmann::json::array();
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto& entry = entries[i];
+        const std::string pointer = fmt::format("/{}/{}", list, i);
+        if (!entry.is_object()) {
+            diagnostics.add(document.diagnostic_at(pointer, "expected an object"));
+            continue;
+        }
+        const auto source = entry.find("source");
+        if (source == entry.end()) {
+            diagnostics.add(document.diagnostic_at(pointer, fmt::format("entry \"{}\" has no \"source\"", string_or(entry, "name")),
+                "every figure in profiles/ carries its source"));
+            continue;
+        }
+        auto known = [&](const nlohmann::json& key) { return key.is_string() && sources.contains(key.get<std::string>()); };
+        if (source->is_string()) {
+            if (!known(*source)) {
+                diagnostics.add(document.diagnostic_at(pointer + "/source", fmt::format("unknown source key {}", source->dump())));
+            }
+            continue;
+        }
+        if (!source->is_object()) {
+            diagnostics.add(document.diagnostic_at(pointer + "/source", "expected a source key or a map of field to source key"));
+            continue;
+        }
+        for (const auto& [field, key] : source->items()) {
+            if (!known(key)) {
+                diagnostics.add(document.diagnostic_at(pointer + "/source/" + escape_pointer_token(field),
+                    fmt::format("unknown source key {}", key.dump())));
+            }
+        }
+        if (source->contains("*")) {
+            continue;
+        }
+        for (const auto& [field, value] : entry.items()) {
+            if ((value.is_number() || value.is_boolean() || value.is_object()) && field != "source" && field != "estimates" &&
+                !source->contains(field)) {
+                diagnostics.add(document.diagnostic_at(pointer + "/" + escape_pointer_token(field),
+                    fmt::format("figure \"{}\" of \"{}\" has no source", field, string_or(entry, "name"))));
+            }
+        }
+    }
+}
+
+std::optional<JsonDocument> read_profile(const std::string& directory, const std::string& kind, Diagnostics& diagnostics)
+{
+    const std::string relative = "profiles/" + kind + ".json";
+    std::optional<SourceFile> source;
+    if (directory.empty()) {
+        const auto content = embedded_file(relative);
+        if (!content) {
+            return std::nullopt;
+        }
+        source = SourceFile{relative, std::string(*content)};
+    } else {
+        const std::string path = (std::filesystem::path(directory) / (kind + ".json")).string();
+        if (!std::filesystem::exists(path)) {
+            return std::nullopt;
+        }
+        source = read_source(path, diagnostics);
+        if (!source) {
+            return std::nullopt;
+        }
+    }
+    auto document = parse_json(*source, diagnostics);
+    if (document && !document->value.is_object()) {
+        diagnostics.add(document->diagnostic_at("", "expected an object with \"schema\", \"sources\" and the entries"));
+        return std::nullopt;
+    }
+    return document;
+}
+
+} // namespace
+
+std::optional<double> InstanceSpec::sagemaker_price(double markup, bool* estimated) const
+{
+    if (sagemaker_price_usd_per_hour) {
+        if (estimated != nullptr) {
+            *estimated = sagemaker_price_estimated;
+        }
+        return sagemaker_price_usd_per_hour;
+    }
+    if (price_usd_per_hour) {
+        if (estimated != nullptr) {
+            *estimated = true;
+        }
+        return *price_usd_per_hour * markup;
+    }
+    return std::nullopt;
+}
+
+const InstanceSpec* Catalogue::find_instance(const std::string& name) const
+{
+    return find_by_name(instances, name.rfind("ml.", 0) == 0 ? name.substr(3) : name);
+}
+
+const ModelSpec* Catalogue::find_model(const std::string& name) const
+{
+    return find_by_name(models, name);
+}
+
+const GpuSpec* Catalogue::find_gpu(const std::string& name) const
+{
+    return find_by_name(gpus, name);
+}
+
+std::vector<std::string> Catalogue::instance_names() const
+{
+    std::vector<std::string> names;
+    for (const auto& instance : instances) {
+        names.push_back(instance.name);
+    }
+    return names;
+}
+
+std::vector<std::string> Catalogue::model_names() const
+{
+    std::vector<std::string> names;
+    for (const auto& model : models) {
+        names.push_back(model.name);
+    }
+    return names;
+}
+
+std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostics& diagnostics)
+{
+    const std::size_t errors_before = diagnostics.error_count();
+    Catalogue catalogue;
+
+    if (auto document = read_profile(directory, "gpus", diagnostics)) {
+        check_sources(*document, "gpus", diagnostics);
+        for (const auto& entry : document->value.value("gpus", nlohmann::json::array())) {
+            GpuSpec gpu;
+            gpu.name = string_or(entry, "name");
+            gpu.vendor = string_or(entry, "vendor");
+            gpu.generation = string_or(entry, "generation");
+            gpu.memory_gb = number_or(entry, "memory_gb");
+            gpu.mem_bandwidth_gb_s = number_or(entry, "mem_bandwidth_gb_s");
+            gpu.nvlink_gb_s = number_or(entry, "nvlink_gb_s");
+            if (const auto peaks = entry.find("peak_tflops"); peaks != entry.end() && peaks->is_object()) {
+                for (const auto& [precision, value] : peaks->items()) {
+                    if (value.is_number()) {
+                        gpu.peak_tflops[precision] = value.get<double>();
+                    }
+                }
+            }
+            catalogue.gpus.push_back(std::move(gpu));
+        }
+        catalogue.files["gpus"] = document->value;
+    }
+
+    if (auto document = read_profile(directory, "instances", diagnostics)) {
+        check_sources(*document, "instances", diagnostics);
+        const auto& entries = document->value.value("instances", nlohmann::json::array());
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const auto& entry = entries[i];
+            InstanceSpec instance;
+            instance.name = string_or(entry, "name");
+            instance.family = string_or(entry, "family");
+            instance.gpu = string_or(entry, "gpu");
+            instance.gpu_count = static_cast<int>(number_or(entry, "gpu_count"));
+            instance.gpu_memory_gb = number_or(entry, "gpu_memory_gb");
+            instance.vcpus = static_cast<int>(number_or(entry, "vcpus"));
+            instance.memory_gib = number_or(entry, "memory_gib");
+            instance.network_gbps = number_or(entry, "network_gbps");
+            instance.network_burst_gbps = number_or(entry, "network_burst_gbps", instance.network_gbps);
+            instance.efa = entry.value("efa", false);
+            instance.efa_interfaces = static_cast<int>(number_or(entry, "efa_interfaces"));
+            instance.nvlink = string_or(entry, "nvlink");
+            instance.local_nvme_gb = number_or(entry, "local_nvme_gb");
+            instance.ebs_mb_s = number_or(entry, "ebs_mb_s");
+            instance.price_usd_per_hour = optional_number(entry, "price_usd_per_hour");
+            instance.sagemaker_price_usd_per_hour = optional_number(entry, "sagemaker_price_usd_per_hour");
+            instance.sagemaker_price_estimated =
+                entry.contains("estimates") && entry["estimates"].is_object() && entry["estimates"].contains("sagemaker_price_usd_per_hour");
+            if (const auto it = entry.find("sagemaker_training"); it != entry.end() && it->is_boolean()) {
+                instance.sagemaker_training = it->get<bool>();
+            }
+            instance.raw = entry;
+            if (!instance.gpu.empty()) {
+                instance.gpu_spec = catalogue.find_gpu(instance.gpu);
+                if (instance.gpu_spec == nullptr) {
+                    diagnostics.add(document->diagnostic_at(fmt::format("/instances/{}/gpu", i),
+                        fmt::format("instance \"{}\" names GPU \"{}\", which profiles/gpus.json does not list", instance.name, instance.gpu)));
+                }
+            }
+            catalogue.instances.push_back(std::move(instance));
+        }
+        if (const auto markup = document->value.find("sagemaker_markup"); markup != document->value.end()) {
+            if (markup->is_number()) {
+                catalogue.sagemaker_markup = markup->get<double>();
+            } else if (markup->is_object() && markup->contains("factor") && (*markup)["factor"].is_number()) {
+                catalogue.sagemaker_markup = (*markup)["factor"].get<double>();
+            }
+        }
+        catalogue.files["instances"] = document->value;
+    }
+
+    if (auto document = read_profile(directory, "models", diagnostics)) {
+        check_sources(*document, "models", diagnostics);
+        for (const auto& entry : document->value.value("models", nlohmann::json::array())) {
+            ModelSpec model;
+            model.name = string_or(entry, "name");
+            model.family = string_or(entry, "family");
+            model.params_millions = number_or(entry, "params_millions");
+            model.forward_gflops = optional_number(entry, "forward_gflops");
+            auto integer = [&](const char* key) -> std::optional<std::int64_t> {
+                if (const auto value = optional_number(entry, key)) {
+                    return static_cast<std::int64_t>(*value);
+                }
+                return std::nullopt;
+            };
+            model.seq_len = integer("seq_len");
+            model.layers = integer("layers");
+            model.hidden = integer("hidden");
+            model.heads = integer("heads");
+            model.vocab = integer("vocab");
+            if (const auto resolution = entry.find("input_resolution"); resolution != entry.end() && resolution->is_array() &&
+                resolution->size() == 2) {
+                model.input_resolution = std::array<std::int64_t, 2>{(*resolution)[0].get<std::int64_t>(), (*resolution)[1].get<std::int64_t>()};
+            }
+            model.raw = entry;
+            catalogue.models.push_back(std::move(model));
+        }
+        catalogue.files["models"] = document->value;
+    }
+
+    if (auto document = read_profile(directory, "storage", diagnostics)) {
+        check_sources(*document, "storage", diagnostics);
+        catalogue.storage = document->value;
+        catalogue.files["storage"] = document->value;
+    }
+
+    if (diagnostics.error_count() > errors_before) {
+        return std::nullopt;
+    }
+    return catalogue;
+}
+
+const Catalogue& builtin_catalogue()
+{
+    static const Catalogue catalogue = [] {
+        Diagnostics diagnostics;
+        auto loaded = load_catalogue("", diagnostics);
+        if (!loaded) {
+            std::string why;
+            for (const auto& d : diagnostics.items()) {
+                why += format_diagnostic(d);
+            }
+            throw std::runtime_error("the embedded catalogue is broken:\n" + why);
+        }
+        return std::move(*loaded);
+    }();
+    return catalogue;
+}
+
+} // namespace mlscale

@@ -1,0 +1,415 @@
+// JSON Schema subset validator with located, teaching error messages.
+#include "mlscale/schema.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+#include <optional>
+#include <regex>
+#include <set>
+#include <stdexcept>
+
+#include "mlscale/suggest.hpp"
+
+namespace mlscale {
+
+struct JsonSchema::Node {
+    std::set<std::string> types; // empty: any
+    std::map<std::string, std::unique_ptr<Node>> properties;
+    std::vector<std::pair<std::regex, std::unique_ptr<Node>>> pattern_properties;
+    bool additional_allowed = true;
+    std::vector<std::string> required;
+    std::optional<std::vector<nlohmann::json>> enum_values;
+    std::optional<double> minimum;
+    std::optional<double> maximum;
+    std::optional<double> exclusive_minimum;
+    std::optional<double> exclusive_maximum;
+    std::optional<std::size_t> min_length;
+    std::optional<std::size_t> max_length;
+    std::optional<std::regex> pattern;
+    std::string pattern_text;
+    std::unique_ptr<Node> items;
+    std::optional<std::size_t> min_items;
+    std::optional<std::size_t> max_items;
+    std::string description;
+};
+
+namespace {
+
+using Node = JsonSchema::Node;
+
+const std::set<std::string>& annotation_keywords()
+{
+    static const std::set<std::string> keywords{"$schema", "$id", "title", "description", "default", "examples", "$comment"};
+    return keywords;
+}
+
+std::unique_ptr<Node> compile(const nlohmann::json& schema, const std::string& where)
+{
+    if (!schema.is_object()) {
+        throw std::invalid_argument(fmt::format("schema at {}: expected an object", where));
+    }
+    auto node = std::make_unique<Node>();
+    for (const auto& [key, value] : schema.items()) {
+        if (annotation_keywords().count(key) != 0) {
+            if (key == "description" && value.is_string()) {
+                node->description = value.get<std::string>();
+            }
+        } else if (key == "type") {
+            if (value.is_string()) {
+                node->types.insert(value.get<std::string>());
+            } else {
+                for (const auto& type : value) {
+                    node->types.insert(type.get<std::string>());
+                }
+            }
+        } else if (key == "properties") {
+            for (const auto& [name, sub] : value.items()) {
+                node->properties[name] = compile(sub, where + "/properties/" + name);
+            }
+        } else if (key == "patternProperties") {
+            for (const auto& [pattern, sub] : value.items()) {
+                node->pattern_properties.emplace_back(std::regex(pattern), compile(sub, where + "/patternProperties"));
+            }
+        } else if (key == "additionalProperties") {
+            if (!value.is_boolean()) {
+                throw std::invalid_argument(fmt::format("schema at {}: additionalProperties must be a boolean", where));
+            }
+            node->additional_allowed = value.get<bool>();
+        } else if (key == "required") {
+            node->required = value.get<std::vector<std::string>>();
+        } else if (key == "enum") {
+            node->enum_values = value.get<std::vector<nlohmann::json>>();
+        } else if (key == "minimum") {
+            node->minimum = value.get<double>();
+        } else if (key == "maximum") {
+            node->maximum = value.get<double>();
+        } else if (key == "exclusiveMinimum") {
+            node->exclusive_minimum = value.get<double>();
+        } else if (key == "exclusiveMaximum") {
+            node->exclusive_maximum = value.get<double>();
+        } else if (key == "minLength") {
+            node->min_length = value.get<std::size_t>();
+        } else if (key == "maxLength") {
+            node->max_length = value.get<std::size_t>();
+        } else if (key == "pattern") {
+            node->pattern_text = value.get<std::string>();
+            node->pattern = std::regex(node->pattern_text);
+        } else if (key == "items") {
+            node->items = compile(value, where + "/items");
+        } else if (key == "minItems") {
+            node->min_items = value.get<std::size_t>();
+        } else if (key == "maxItems") {
+            node->max_items = value.get<std::size_t>();
+        } else {
+            throw std::invalid_argument(fmt::format("schema at {}: unsupported keyword \"{}\"", where, key));
+        }
+    }
+    return node;
+}
+
+bool has_type(const nlohmann::json& value, const std::string& type)
+{
+    if (type == "null") {
+        return value.is_null();
+    }
+    if (type == "boolean") {
+        return value.is_boolean();
+    }
+    if (type == "object") {
+        return value.is_object();
+    }
+    if (type == "array") {
+        return value.is_array();
+    }
+    if (type == "string") {
+        return value.is_string();
+    }
+    if (type == "number") {
+        return value.is_number();
+    }
+    if (type == "integer") {
+        if (value.is_number_integer()) {
+            return true;
+        }
+        if (value.is_number_float()) {
+            const double number = value.get<double>();
+            return std::floor(number) == number;
+        }
+    }
+    return false;
+}
+
+std::string type_phrase(const std::string& type)
+{
+    if (type == "integer") {
+        return "a whole number";
+    }
+    if (type == "number") {
+        return "a number";
+    }
+    if (type == "string") {
+        return "a string";
+    }
+    if (type == "boolean") {
+        return "true or false";
+    }
+    if (type == "object") {
+        return "an object";
+    }
+    if (type == "array") {
+        return "an array";
+    }
+    return "null";
+}
+
+std::string number_text(double number)
+{
+    if (std::floor(number) == number && std::fabs(number) < 1e15) {
+        return fmt::format("{}", static_cast<long long>(number));
+    }
+    return fmt::format("{}", number);
+}
+
+class Validator {
+public:
+    Validator(const JsonDocument& document, Diagnostics& diagnostics) : m_document(document), m_diagnostics(diagnostics) {}
+
+    void check(const Node& node, const nlohmann::json& value, const std::string& pointer)
+    {
+        if (!node.types.empty()) {
+            bool ok = false;
+            for (const auto& type : node.types) {
+                ok = ok || has_type(value, type);
+            }
+            if (!ok) {
+                std::vector<std::string> wanted;
+                for (const auto& type : node.types) {
+                    if (type != "null") {
+                        wanted.push_back(type_phrase(type));
+                    }
+                }
+                std::string expected = wanted.empty() ? "null" : fmt::format("{}", fmt::join(wanted, " or "));
+                std::string help;
+                if (value.is_string() && (node.types.count("number") != 0 || node.types.count("integer") != 0)) {
+                    help = "write the number without quotes";
+                } else if (value.is_number_float() && node.types.count("integer") != 0) {
+                    help = "counts are whole numbers";
+                }
+                report(pointer, fmt::format("expected {}, got {}", expected, describe_json(value)), help);
+                return;
+            }
+        }
+        if (value.is_null()) {
+            return;
+        }
+        if (node.enum_values) {
+            bool found = false;
+            for (const auto& allowed : *node.enum_values) {
+                found = found || allowed == value;
+            }
+            if (!found) {
+                std::vector<std::string> names;
+                for (const auto& allowed : *node.enum_values) {
+                    if (allowed.is_string()) {
+                        names.push_back(allowed.get<std::string>());
+                    }
+                }
+                std::string help;
+                if (value.is_string()) {
+                    const std::string given = value.get<std::string>();
+                    for (const auto& name : names) {
+                        if (name.size() == given.size() &&
+                            std::equal(name.begin(), name.end(), given.begin(),
+                                [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+                            help = fmt::format("did you mean \"{}\"? values are case-sensitive", name);
+                        }
+                    }
+                    if (help.empty()) {
+                        if (auto match = closest_match(given, names)) {
+                            help = fmt::format("did you mean \"{}\"?", *match);
+                        }
+                    }
+                }
+                std::vector<std::string> quoted;
+                for (const auto& name : names) {
+                    quoted.push_back("\"" + name + "\"");
+                }
+                report(pointer, fmt::format("expected one of {}, got {}", fmt::join(quoted, ", "), describe_json(value)), help);
+                return;
+            }
+        }
+        if (value.is_number()) {
+            const double number = value.get<double>();
+            if (node.minimum && number < *node.minimum) {
+                report(pointer, fmt::format("must be at least {}, got {}", number_text(*node.minimum), number_text(number)));
+            }
+            if (node.maximum && number > *node.maximum) {
+                report(pointer, fmt::format("must be at most {}, got {}", number_text(*node.maximum), number_text(number)));
+            }
+            if (node.exclusive_minimum && number <= *node.exclusive_minimum) {
+                report(pointer, fmt::format("must be greater than {}, got {}", number_text(*node.exclusive_minimum), number_text(number)));
+            }
+            if (node.exclusive_maximum && number >= *node.exclusive_maximum) {
+                report(pointer, fmt::format("must be less than {}, got {}", number_text(*node.exclusive_maximum), number_text(number)));
+            }
+        }
+        if (value.is_string()) {
+            const auto& text = value.get_ref<const std::string&>();
+            const std::size_t length = count_characters(text);
+            if (node.min_length && length < *node.min_length) {
+                report(pointer, *node.min_length == 1 ? std::string("must not be empty")
+                                                      : fmt::format("must be at least {} characters long", *node.min_length));
+            }
+            if (node.max_length && length > *node.max_length) {
+                report(pointer, fmt::format("must be at most {} characters long, got {}", *node.max_length, length));
+            }
+            if (node.pattern && !std::regex_search(text, *node.pattern)) {
+                report(pointer, fmt::format("\"{}\" does not match the expected form", text),
+                    node.description.empty() ? fmt::format("expected a match for /{}/", node.pattern_text) : node.description);
+            }
+        }
+        if (value.is_array()) {
+            if (node.min_items && value.size() < *node.min_items) {
+                report(pointer, fmt::format("expected at least {} items, got {}", *node.min_items, value.size()));
+            }
+            if (node.max_items && value.size() > *node.max_items) {
+                report(pointer, fmt::format("expected at most {} items, got {}", *node.max_items, value.size()));
+            }
+            if (node.items) {
+                for (std::size_t i = 0; i < value.size(); ++i) {
+                    check(*node.items, value[i], pointer + "/" + std::to_string(i));
+                }
+            }
+        }
+        if (value.is_object()) {
+            check_object(node, value, pointer);
+        }
+    }
+
+private:
+    const JsonDocument& m_document;
+    Diagnostics& m_diagnostics;
+
+    void report(const std::string& pointer, std::string message, std::string help = {}, bool at_key = false)
+    {
+        m_diagnostics.add(m_document.diagnostic_at(pointer, std::move(message), std::move(help), at_key));
+    }
+
+    void check_object(const Node& node, const nlohmann::json& value, const std::string& pointer)
+    {
+        // Members in document order, so errors come out in reading order.
+        std::vector<std::pair<std::uint32_t, std::string>> keys;
+        for (const auto& [key, member] : value.items()) {
+            const auto span = m_document.locate_key(pointer + "/" + escape_pointer_token(key));
+            keys.emplace_back(span ? span->begin.offset : 0, key);
+        }
+        std::sort(keys.begin(), keys.end());
+        for (const auto& [offset, key] : keys) {
+            const std::string member = pointer + "/" + escape_pointer_token(key);
+            if (const auto it = node.properties.find(key); it != node.properties.end()) {
+                check(*it->second, value.at(key), member);
+                continue;
+            }
+            bool matched = false;
+            for (const auto& [regex, sub] : node.pattern_properties) {
+                if (std::regex_search(key, regex)) {
+                    matched = true;
+                    check(*sub, value.at(key), member);
+                }
+            }
+            if (matched || node.additional_allowed) {
+                continue;
+            }
+            std::vector<std::string> names;
+            for (const auto& [name, sub] : node.properties) {
+                names.push_back(name);
+            }
+            std::string help;
+            if (auto match = closest_match(key, names)) {
+                help = fmt::format("did you mean \"{}\"?", *match);
+            } else {
+                help = fmt::format("known fields here: {}", fmt::join(names, ", "));
+            }
+            report(member, fmt::format("unknown field \"{}\"", key), help + " (fields starting with \"x-\" are free for notes)", true);
+        }
+        for (const auto& name : node.required) {
+            if (!value.contains(name)) {
+                report(pointer, fmt::format("missing required field \"{}\"", name));
+            }
+        }
+    }
+};
+
+const Node* descend(const Node* node, const std::string& pointer)
+{
+    std::size_t start = 1;
+    while (node != nullptr && start <= pointer.size() && !pointer.empty()) {
+        std::size_t end = pointer.find('/', start);
+        if (end == std::string::npos) {
+            end = pointer.size();
+        }
+        const std::string token = pointer.substr(start, end - start);
+        if (const auto it = node->properties.find(token); it != node->properties.end()) {
+            node = it->second.get();
+        } else if (node->items) {
+            node = node->items.get();
+        } else {
+            return nullptr;
+        }
+        start = end + 1;
+    }
+    return node;
+}
+
+} // namespace
+
+JsonSchema::JsonSchema(const nlohmann::json& schema) : m_root(compile(schema, "#")) {}
+JsonSchema::~JsonSchema() = default;
+JsonSchema::JsonSchema(JsonSchema&&) noexcept = default;
+JsonSchema& JsonSchema::operator=(JsonSchema&&) noexcept = default;
+
+void JsonSchema::validate(const JsonDocument& document, Diagnostics& diagnostics) const
+{
+    Validator(document, diagnostics).check(*m_root, document.value, "");
+}
+
+std::vector<std::string> JsonSchema::properties_at(const std::string& pointer) const
+{
+    std::vector<std::string> names;
+    if (const Node* node = descend(m_root.get(), pointer)) {
+        for (const auto& [name, sub] : node->properties) {
+            names.push_back(name);
+        }
+    }
+    return names;
+}
+
+std::string describe_json(const nlohmann::json& value)
+{
+    switch (value.type()) {
+    case nlohmann::json::value_t::null:
+        return "null";
+    case nlohmann::json::value_t::boolean:
+        return value.get<bool>() ? "true" : "false";
+    case nlohmann::json::value_t::string: {
+        std::string text = value.get<std::string>();
+        if (count_characters(text) > 40) {
+            text = text.substr(0, 40) + "...";
+        }
+        return fmt::format("string {}", nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float:
+        return fmt::format("number {}", value.dump());
+    case nlohmann::json::value_t::object:
+        return "an object";
+    case nlohmann::json::value_t::array:
+        return "an array";
+    default:
+        return "a value";
+    }
+}
+
+} // namespace mlscale

@@ -1,0 +1,176 @@
+// The profiler: completes the model from the catalogue, computes training-state memory and
+// classifies the bottleneck from telemetry with SageMaker Debugger's thresholds.
+#include "mlscale/profile.hpp"
+
+#include <fmt/format.h>
+
+#include "mlscale/suggest.hpp"
+
+namespace mlscale {
+
+double state_bytes_per_param(const std::string& precision, const std::string& optimizer)
+{
+    // ZeRO (Rajbhandari et al. 2019) accounting, ../shared/facts/formulas.md §3.1:
+    // mixed precision keeps 16-bit weights and gradients plus fp32 master weights; fp32 keeps
+    // fp32 weights and gradients. Optimizer states: Adam-family 2 fp32 moments, momentum SGD 1,
+    // Adafactor factored (≈ 0 per parameter), plain SGD none.
+    const bool low_precision = precision != "fp32" && precision != "tf32";
+    const double weights_and_grads = low_precision ? 2.0 + 2.0 + 4.0 /* fp32 master copy */ : 4.0 + 4.0;
+    double moments = 8.0;
+    if (optimizer == "sgd") {
+        moments = 0.0;
+    } else if (optimizer == "momentum" || optimizer == "lion") {
+        moments = 4.0;
+    } else if (optimizer == "adafactor") {
+        moments = 0.0;
+    }
+    return weights_and_grads + moments;
+}
+
+namespace {
+
+bool is_deep_family(const std::string& family)
+{
+    return family == "cnn" || family == "transformer" || family == "rnn";
+}
+
+ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu_instance, Profile& profile,
+    Diagnostics& diagnostics)
+{
+    ResolvedModel model;
+    const ModelSpec* spec = nullptr;
+    if (job.model.name) {
+        spec = catalogue.find_model(*job.model.name);
+        if (spec == nullptr && !catalogue.models.empty()) {
+            const auto match = closest_match(*job.model.name, catalogue.model_names());
+            diagnostics.add(job.document.diagnostic_at("/model/name",
+                fmt::format("unknown model \"{}\"", *job.model.name),
+                match ? fmt::format("did you mean \"{}\"? (`mlscale profiles list` shows the catalogue)", *match)
+                      : std::string("give params_millions and forward_gflops instead, or see `mlscale profiles list`")));
+        }
+    }
+    model.family = job.model.family.value_or(spec != nullptr ? spec->family : "");
+    model.params_millions = job.model.params_millions;
+    if (!model.params_millions && spec != nullptr) {
+        model.params_millions = spec->params_millions;
+    }
+    model.forward_gflops = job.model.forward_gflops;
+    if (!model.forward_gflops && spec != nullptr) {
+        model.forward_gflops = spec->forward_gflops;
+    }
+    model.seq_len = job.model.seq_len;
+    if (!model.seq_len && spec != nullptr) {
+        model.seq_len = spec->seq_len;
+    }
+    if (model.family.empty()) {
+        if (job.model.builtin_algorithm == std::optional<std::string>("xgboost") || job.model.framework == std::optional<std::string>("xgboost") ||
+            job.model.framework == std::optional<std::string>("lightgbm")) {
+            model.family = "gbdt";
+        } else if (model.seq_len) {
+            model.family = "transformer";
+        } else {
+            model.family = "other";
+        }
+        profile.assumptions.push_back(fmt::format("model.family not given: assumed \"{}\"", model.family));
+    }
+    // Transformers: forward FLOPs per token ≈ 2·N (formulas.md §1.1); per sequence × seq_len.
+    if (!model.forward_gflops && model.family == "transformer" && model.params_millions) {
+        const double per_token = 2.0 * *model.params_millions * 1e6 / 1e9;
+        model.forward_gflops = per_token * static_cast<double>(model.seq_len.value_or(1));
+        profile.assumptions.push_back(fmt::format(
+            "model.forward_gflops derived as 2 x parameters per token ({:.3g} GFLOP per token)", per_token));
+    }
+    model.deep = is_deep_family(model.family);
+    if (job.model.precision) {
+        model.precision = *job.model.precision;
+    } else {
+        model.precision = gpu_instance ? "mixed" : "fp32";
+        profile.assumptions.push_back(fmt::format("model.precision not given: assumed \"{}\"", model.precision));
+    }
+    if (job.model.optimizer) {
+        model.optimizer = *job.model.optimizer;
+    } else if (model.deep || model.family == "other") {
+        model.optimizer = "adam";
+        profile.assumptions.push_back("model.optimizer not given: assumed \"adam\" (the most memory-hungry common choice)");
+    } else {
+        model.optimizer = "none";
+    }
+    return model;
+}
+
+// SageMaker Debugger's rules (../shared/facts/thresholds.md PREP-001, PREP-002, GPU-001):
+// GPU < 10 % with CPU > 90 % is CPU-bound; GPU < 10 % with I/O wait > 50 % is I/O-bound;
+// GPU ≥ 70 % means the GPUs are the limit.
+std::string classify_observed(const Observed& observed)
+{
+    const double gpu = observed.gpu_util_pct.value_or(-1);
+    if (gpu < 0) {
+        return "none";
+    }
+    if (gpu >= 70) {
+        return "gpu";
+    }
+    if (observed.io_wait_pct && *observed.io_wait_pct > 50) {
+        return "io";
+    }
+    if (observed.cpu_util_pct && *observed.cpu_util_pct > 90) {
+        return "cpu";
+    }
+    if (observed.io_wait_pct && *observed.io_wait_pct > 20) {
+        return "io";
+    }
+    return observed.cpu_util_pct && *observed.cpu_util_pct > 70 ? "cpu" : "io";
+}
+
+} // namespace
+
+Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& diagnostics)
+{
+    Profile profile;
+    const InstanceSpec* instance = nullptr;
+    if (job.current.instance_type) {
+        instance = catalogue.find_instance(*job.current.instance_type);
+        if (instance == nullptr && !catalogue.instances.empty()) {
+            const auto match = closest_match(*job.current.instance_type, catalogue.instance_names());
+            diagnostics.add(job.document.diagnostic_at("/current/instance_type",
+                fmt::format("unknown instance type \"{}\"", *job.current.instance_type),
+                match ? fmt::format("did you mean \"ml.{}\"? (`mlscale profiles list` shows the catalogue)", *match)
+                      : std::string("see `mlscale profiles list` for the instance types mlscale knows")));
+        }
+    }
+    const bool gpu_instance = instance != nullptr && instance->gpu_count > 0;
+    profile.model = resolve_model(job, catalogue, gpu_instance, profile, diagnostics);
+
+    if (profile.model.params_millions && profile.model.deep) {
+        const double bytes = state_bytes_per_param(profile.model.precision, profile.model.optimizer);
+        profile.model_state_gb = *profile.model.params_millions * 1e6 * bytes / 1e9;
+    } else if (!profile.model.params_millions) {
+        profile.assumptions.push_back("model size unknown (no model.name or model.params_millions): memory not estimated");
+    }
+    if (gpu_instance) {
+        profile.gpu_memory_gb = instance->gpu_memory_gb;
+        if (profile.model_state_gb) {
+            // 90 % of HBM is usable (llm-analysis; thresholds.md GPU-006).
+            profile.fits_single_gpu = *profile.model_state_gb <= 0.9 * instance->gpu_memory_gb;
+        }
+    }
+
+    if (job.dataset.num_samples) {
+        profile.num_samples = job.dataset.num_samples;
+    } else if (job.dataset.num_files) {
+        profile.num_samples = job.dataset.num_files;
+        profile.assumptions.push_back("dataset.num_samples not given: assumed one sample per file (dataset.num_files)");
+    }
+    if (job.dataset.size_gb && job.dataset.num_files && *job.dataset.num_files > 0) {
+        profile.mean_file_mb = *job.dataset.size_gb * 1000.0 / static_cast<double>(*job.dataset.num_files);
+    }
+
+    if (job.current.observed.gpu_util_pct) {
+        profile.gpu_util_pct = job.current.observed.gpu_util_pct;
+        profile.bottleneck = classify_observed(job.current.observed);
+        profile.bottleneck_basis = "observed";
+    }
+    return profile;
+}
+
+} // namespace mlscale

@@ -46,6 +46,8 @@ const std::vector<CommandInfo>& commands()
     static const std::vector<CommandInfo> table{
         {"advise", "Advise on a training job: bottleneck, plan, ladder, findings", "mlscale advise examples/imagenet-resnet50.json",
             setup_advise},
+        {"report", "Write a Markdown review of one or more jobs for an architecture review",
+            "mlscale report examples/imagenet-resnet50.json -o review.md", setup_report},
         {"validate", "Check job files against the schema; print nothing but errors", "mlscale validate job.json other.json",
             setup_validate},
         {"version", "Print the version of mlscale and of its data", "mlscale version --format json", setup_version},
@@ -110,6 +112,12 @@ void add_example(CLI::App* command, const char* example)
 int run(int argc, const char* const* argv)
 {
     Context context;
+    context.command_line = "mlscale";
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const bool plain = !arg.empty() && arg.find_first_of(" \t'\"$\\") == std::string::npos;
+        context.command_line += " " + (plain ? arg : "'" + arg + "'");
+    }
     CLI::App app{"mlscale: a scaling advisor for ML training infrastructure on AWS.\n"
                  "Describe a training job in a JSON file; mlscale finds the bottleneck, walks the\n"
                  "scale-up-before-scale-out ladder and checks the plan against best practices.",

@@ -32,8 +32,15 @@ ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
     if (!report) {
         return ExitCode::BadInput;
     }
-    const std::string content =
-        options.format == "json" ? render_json(*report) : render_text(*report, TextOptions{options.output.empty() && context.color_stdout()});
+    report->command = context.command_line;
+    std::string content;
+    if (options.format == "json") {
+        content = render_json(*report);
+    } else if (options.format == "markdown") {
+        content = render_markdown(*report);
+    } else {
+        content = render_text(*report, TextOptions{options.output.empty() && context.color_stdout()});
+    }
     if (!write_output(options.output, content)) {
         return ExitCode::BadInput;
     }
@@ -55,7 +62,7 @@ void setup_advise(CLI::App& app, Context& context)
     auto options = std::make_shared<AdviseCommandOptions>();
     auto* command = app.add_subcommand("advise", "Advise on a training job: bottleneck, plan, ladder, findings");
     command->add_option("job", options->job, "Job file (JSON, see docs/job.schema.json); - reads stdin")->required();
-    command->add_option("-f,--format", options->format, "Output format: text or json")->check(format_validator({"text", "json"}));
+    command->add_option("-f,--format", options->format, "Output format: text, json or markdown")->check(format_validator({"text", "json", "markdown"}));
     command->add_option("-o,--output", options->output, "Write to FILE atomically instead of stdout");
     command->add_option("--fail-on", options->fail_on, "Exit 1 when a finding is at or above this severity (none|info|low|medium|high|critical)")
         ->check(severity_validator());

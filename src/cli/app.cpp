@@ -46,6 +46,9 @@ const std::vector<CommandInfo>& commands()
     static const std::vector<CommandInfo> table{
         {"advise", "Advise on a training job: bottleneck, plan, ladder, findings", "mlscale advise examples/imagenet-resnet50.json",
             setup_advise},
+        {"estimate", "Estimate throughput, bottleneck, memory, time and cost on one configuration",
+            "mlscale estimate examples/imagenet-resnet50.json --instance ml.p4d.24xlarge --count 2", setup_estimate},
+        {"profiles", "List the catalogue or show one entry with its sources", "mlscale profiles show ml.p4d.24xlarge", setup_profiles},
         {"validate", "Check job files against the schema; print nothing but errors", "mlscale validate job.json other.json",
             setup_validate},
         {"version", "Print the version of mlscale and of its data", "mlscale version --format json", setup_version},

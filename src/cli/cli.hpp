@@ -54,6 +54,7 @@ void add_example(CLI::App* command, const char* example);
 void configure_logging(const Context& context);
 
 void setup_advise(CLI::App& app, Context& context);
+void setup_profile(CLI::App& app, Context& context);
 void setup_validate(CLI::App& app, Context& context);
 void setup_version(CLI::App& app, Context& context);
 

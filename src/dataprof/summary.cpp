@@ -13,14 +13,24 @@ namespace {
 
 constexpr std::size_t k_max_extension_chars = 10;
 
-bool is_extension_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
+constexpr std::array<bool, 256> k_extension_chars = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c) {
+        table[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+    return table;
+}();
 
 bool valid_extension(std::string_view text)
 {
-    return !text.empty() && text.size() <= k_max_extension_chars && std::all_of(text.begin(), text.end(), is_extension_char);
+    if (text.empty() || text.size() > k_max_extension_chars) {
+        return false;
+    }
+    bool valid = true;
+    for (const char c : text) {
+        valid &= k_extension_chars[static_cast<unsigned char>(c)];
+    }
+    return valid;
 }
 
 char lower(char c)
@@ -96,8 +106,8 @@ const std::string k_other_extension = "(other)";
 std::size_t histogram_bucket(std::uint64_t size)
 {
     std::size_t bucket = 0;
-    while (bucket + 1 < k_histogram_buckets && size >= k_bucket_lower_bytes[bucket + 1]) {
-        ++bucket;
+    for (std::size_t i = 1; i < k_histogram_buckets; ++i) {
+        bucket += size >= k_bucket_lower_bytes[i] ? 1 : 0; // branch-free: the bounds ascend
     }
     return bucket;
 }
@@ -114,7 +124,7 @@ std::size_t object_extension(std::string_view key, char* out)
     if (!valid_extension(last)) {
         return 0;
     }
-    if (is_compression_suffix(last)) {
+    if (last.size() <= 3 && is_compression_suffix(last)) {
         const auto inner_dot = base.rfind('.', last_dot - 1);
         if (inner_dot != std::string_view::npos && inner_dot > 0
             && valid_extension(base.substr(inner_dot + 1, last_dot - inner_dot - 1))) {

@@ -51,6 +51,8 @@ const std::vector<CommandInfo>& commands()
         {"estimate", "Estimate throughput, bottleneck, memory, time and cost on one configuration",
             "mlscale estimate examples/imagenet-resnet50.json --instance ml.p4d.24xlarge --count 2", setup_estimate},
         {"profiles", "List the catalogue or show one entry with its sources", "mlscale profiles show ml.p4d.24xlarge", setup_profiles},
+        {"profile", "Describe a dataset from where it lives: a directory, an S3 listing or inventory",
+            "mlscale profile listing.txt --merge job.json", setup_profile},
         {"validate", "Check job files against the schema; print nothing but errors", "mlscale validate job.json other.json",
             setup_validate},
         {"version", "Print the version of mlscale and of its data", "mlscale version --format json", setup_version},

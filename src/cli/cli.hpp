@@ -57,6 +57,7 @@ void configure_logging(const Context& context);
 void setup_advise(CLI::App& app, Context& context);
 void setup_estimate(CLI::App& app, Context& context);
 void setup_profiles(CLI::App& app, Context& context);
+void setup_profile(CLI::App& app, Context& context);
 void setup_validate(CLI::App& app, Context& context);
 void setup_version(CLI::App& app, Context& context);
 void setup_report(CLI::App& app, Context& context);

@@ -311,6 +311,8 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
         profile.bottleneck = classify_observed(job.current.observed);
         profile.bottleneck_basis = "observed";
     }
+    // Which observed values came from telemetry and which from the job (advise --telemetry).
+    profile.assumptions.insert(profile.assumptions.end(), job.current.observed.sources.begin(), job.current.observed.sources.end());
     return profile;
 }
 

@@ -294,7 +294,8 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
 
     if (job.dataset.num_samples) {
         profile.num_samples = job.dataset.num_samples;
-    } else if (job.dataset.num_files) {
+    } else if (job.dataset.num_files && !job.training.tokens_billions) {
+        // Token-trained models count tokens, not samples: no assumption is needed for them.
         profile.num_samples = job.dataset.num_files;
         profile.assumptions.push_back("dataset.num_samples not given: assumed one sample per file (dataset.num_files)");
     }

@@ -299,7 +299,7 @@ EtlPlan choose_etl(const Job& job, const Profile& profile, const EtlInputs& inpu
     if (plan.steps.empty()) {
         return plan;
     }
-    plan.steps.push_back("shuffle before loading, so the loader needs only a small shuffle buffer over the shards (shuffle-partitioned)");
+    plan.steps.push_back("shuffle before loading, so the loader needs only a small shuffle buffer (shuffle-partitioned)");
     (void)profile;
     if (inputs.resize) {
         plan.service = "batch"; // compute-heavy image preparation: AWS Batch on GPU instances with OpenCV, on spot

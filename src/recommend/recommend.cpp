@@ -1100,6 +1100,19 @@ Recommendation recommend(const Job& job, const Profile& profile, const Catalogue
     // The rungs, in order: stop at the first whose cheapest candidate meets the target and budget.
     const int current_rung = rung_index(rung_of_current(ctx));
     std::vector<std::pair<const Eval*, std::string>> efforts;
+    // Without a target the answer is the cheapest configuration that keeps the GPUs busy, wherever
+    // it is: the walk shows the rungs below it and stops at its rung.
+    const Eval* cheapest_busy = nullptr;
+    int cheapest_busy_rung = -1;
+    if (!ctx.target) {
+        std::vector<const Eval*> all;
+        for (const auto& ev : pool) {
+            all.push_back(&ev);
+        }
+        bool any = false;
+        cheapest_busy = pick(all, any);
+        cheapest_busy_rung = cheapest_busy != nullptr ? rung_index(cheapest_busy->rung) : -1;
+    }
     for (int r = 0; r < 4; ++r) {
         const std::string rung = k_rungs[r];
         const bool rightsizing = chosen != nullptr;
@@ -1134,6 +1147,23 @@ Recommendation recommend(const Job& job, const Profile& profile, const Catalogue
         }
         bool met = false;
         const Eval* best = pick(in_rung, met);
+        if (cheapest_busy != nullptr && !rightsizing) {
+            if (r < cheapest_busy_rung) {
+                met = false; // busy here too, but not the cheapest: shown, the walk goes on
+                if (best == nullptr) {
+                    best = best_effort(ctx, in_rung);
+                }
+                if (best != nullptr) {
+                    out.ladder.push_back(step_from(ctx, *best, rung, change_for(ctx, *best, rung, baseline),
+                        why_for(ctx, *best) + "; not the cheapest configuration that keeps the GPUs busy", concepts_for(ctx, *best, rung)));
+                }
+                continue;
+            }
+            if (r == cheapest_busy_rung) {
+                best = cheapest_busy;
+                met = true;
+            }
+        }
         if (rightsizing) {
             if (met && best->cost_or_max() < chosen->cost_or_max()) {
                 auto concepts = concepts_for(ctx, *best, rung);

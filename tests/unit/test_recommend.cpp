@@ -221,7 +221,7 @@ const Expected k_plans[] = {
     {"lax-deadline-s3.json",              "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "none",            1},
     {"tight-budget.json",                 "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "s3",          "fastfile", "none",   "none",            0},
     {"max-instances-binds.json",          "multi-node",     "ml.p4d.24xlarge",    2,  "sharded",  "s3",          "fastfile", "none",   "none",            0},
-    {"no-target.json",                    "single-gpu",     "ml.g6.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "none",           -1},
+    {"no-target.json",                    "bigger-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "none",           -1},
     {"deep-on-cpu.json",                  "bigger-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "none",            1},
     {"deploy-realtime.json",              "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "realtime",        1},
     {"deploy-serverless.json",            "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "serverless",      1},

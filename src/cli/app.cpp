@@ -50,6 +50,7 @@ const std::vector<CommandInfo>& commands()
             "mlscale report examples/imagenet-resnet50.json -o review.md", setup_report},
         {"validate", "Check job files against the schema; print nothing but errors", "mlscale validate job.json other.json",
             setup_validate},
+        {"rules", "List, explain and test the best-practice rules", "mlscale rules explain MLS-STOR-001", setup_rules},
         {"version", "Print the version of mlscale and of its data", "mlscale version --format json", setup_version},
     };
     return table;

@@ -1,6 +1,7 @@
 // The orchestrator: each stage in order, each call with a line saying why it is there.
 #include "mlscale/pipeline.hpp"
 
+#include "mlscale/facts.hpp"
 #include "mlscale/version.hpp"
 
 namespace mlscale {
@@ -25,6 +26,13 @@ std::optional<Report> advise(const Job& job, const AdviseOptions& options, Diagn
 
     // Profile first: every later decision starts from what the job needs and what limits it now.
     report.profile = profile_job(job, catalogue, diagnostics);
+
+    // Then the best-practice rules over the job and its profile. They run before the plan exists
+    // (no recommender yet), so rules that read plan.* SKIP; once it exists they run after it.
+    const RuleSet& rules = options.rules != nullptr ? *options.rules : builtin_rules();
+    RuleEvaluation evaluation = evaluate_rules(rules, build_facts(job, report.profile, nullptr), job, options.rule_options, diagnostics);
+    report.findings = std::move(evaluation.findings);
+    report.rule_parameters = std::move(evaluation.parameters);
 
     if (diagnostics.error_count() > errors_before) {
         return std::nullopt;

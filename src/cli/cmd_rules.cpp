@@ -63,6 +63,23 @@ std::string cell(std::string text)
     return out;
 }
 
+// Rule prose as Markdown text: '*', '_' and '<' outside `code spans` are escaped, so
+// "ml.eia1.*" stays literal instead of opening emphasis.
+std::string prose(const std::string& text)
+{
+    std::string out;
+    bool in_code = false;
+    for (const char c : text) {
+        if (c == '`') {
+            in_code = !in_code;
+        } else if (!in_code && (c == '*' || c == '_' || c == '<')) {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
+}
+
 std::string code_span(const std::string& text)
 {
     return text.find('`') == std::string::npos ? "`" + text + "`" : "`` " + text + " ``";
@@ -70,13 +87,13 @@ std::string code_span(const std::string& text)
 
 std::string rule_markdown(const Rule& rule, const nlohmann::json& params)
 {
-    std::string out = fmt::format("# {}: {}\n\n", rule.code, rule.title);
+    std::string out = fmt::format("# {}: {}\n\n", rule.code, prose(rule.title));
     out += fmt::format("{} · category **{}** · severity **{}** · {} · concept {}\n\n", code_span(rule.slug), rule.category,
         rule.severity, rule.status, code_span(rule.concept_key));
-    out += fmt::format("## What it checks\n\n{}\n\n", rule.doc.what);
-    out += fmt::format("## Why it matters\n\n{}\n\n", rule.doc.why);
-    out += fmt::format("## Example\n\n{}\n\n", rule.doc.example);
-    out += fmt::format("## Recommended instead\n\n{}\n\n", rule.doc.instead);
+    out += fmt::format("## What it checks\n\n{}\n\n", prose(rule.doc.what));
+    out += fmt::format("## Why it matters\n\n{}\n\n", prose(rule.doc.why));
+    out += fmt::format("## Example\n\n{}\n\n", prose(rule.doc.example));
+    out += fmt::format("## Recommended instead\n\n{}\n\n", prose(rule.doc.instead));
     out += "## How it decides\n\n";
     if (rule.applies_when) {
         out += fmt::format("- Applies when: {}\n", code_span(std::string(rule.applies_when->source())));
@@ -91,16 +108,17 @@ std::string rule_markdown(const Rule& rule, const nlohmann::json& params)
         out += "| name | value | meaning | source |\n| --- | --- | --- | --- |\n";
         for (const auto& param : rule.params) {
             out += fmt::format("| {} | {} | {} | {} |\n", code_span(param.name), cell(with_unit(params.at(param.name), param.unit)),
-                cell(param.doc), cell(param.source));
+                cell(prose(param.doc)), cell(prose(param.source)));
         }
         out += fmt::format("\nChange one with `--set {}.{}=VALUE` or in `.mlscale.json` (docs/configuration.md).\n\n", rule.code,
             rule.params.front().name);
     }
     out += "## References\n\n";
     out += fmt::format("- Seed {}, section \"{}\"", rule.source.seed, rule.source.section);
-    out += rule.source.quote.empty() ? "\n" : fmt::format(": \"{}\"\n", rule.source.quote);
+    out += rule.source.quote.empty() ? "\n" : fmt::format(": \"{}\"\n", prose(rule.source.quote));
     for (const auto& reference : rule.source.newer) {
-        out += reference.url.empty() ? fmt::format("- {}\n", reference.fact) : fmt::format("- {}: <{}>\n", reference.fact, reference.url);
+        out += reference.url.empty() ? fmt::format("- {}\n", prose(reference.fact))
+                                     : fmt::format("- {}: <{}>\n", prose(reference.fact), reference.url);
     }
     return out;
 }
@@ -113,7 +131,7 @@ std::string index_markdown(const RuleSet& rules)
     out += fmt::format("{} rules.\n\n", rules.rules().size());
     out += "| code | severity | category | title | concept |\n| --- | --- | --- | --- | --- |\n";
     for (const auto& rule : rules.rules()) {
-        out += fmt::format("| [{}]({}.md) | {} | {} | {} | {} |\n", rule.code, rule.code, rule.severity, rule.category, cell(rule.title),
+        out += fmt::format("| [{}]({}.md) | {} | {} | {} | {} |\n", rule.code, rule.code, rule.severity, rule.category, cell(prose(rule.title)),
             code_span(rule.concept_key));
     }
     out += "\n## Concepts\n\nEvery practice of the seed documents (`../shared/spec/practices.md`) and the rules that carry it.\n\n";

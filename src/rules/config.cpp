@@ -64,10 +64,10 @@ public:
     }
 
     // `where` is a config pointer when `option` is empty, else the option's name.
-    void error(const std::string& where, const std::string& option, std::string message, std::string help = {})
+    void error(const std::string& where, const std::string& option, std::string message, std::string help = {}, bool at_key = false)
     {
         if (option.empty() && m_config != nullptr) {
-            m_diagnostics.add(m_config->document.diagnostic_at(where, std::move(message), std::move(help)));
+            m_diagnostics.add(m_config->document.diagnostic_at(where, std::move(message), std::move(help), at_key));
             return;
         }
         Diagnostic d;
@@ -97,12 +97,12 @@ public:
         return false;
     }
 
-    const Rule* check_code(const std::string& code, const std::string& where, const std::string& option)
+    const Rule* check_code(const std::string& code, const std::string& where, const std::string& option, bool at_key = false)
     {
         if (const Rule* rule = m_rules.find(code)) {
             return rule;
         }
-        error(where, option, fmt::format("unknown rule {}", code), did_you_mean(code));
+        error(where, option, fmt::format("unknown rule {}", code), did_you_mean(code), at_key);
         return nullptr;
     }
 
@@ -118,7 +118,8 @@ public:
             error(where, option, fmt::format("{} has no parameter \"{}\"", rule.code, name),
                 match ? fmt::format("did you mean \"{}\"?", *match)
                       : names.empty() ? std::string("this rule has no parameters")
-                                      : fmt::format("its parameters: {}", fmt::join(names, ", ")));
+                                      : fmt::format("its parameters: {}", fmt::join(names, ", ")),
+                true);
             return false;
         }
         if (type_of(value) != param->type) {
@@ -210,13 +211,13 @@ RuleOptions resolve_rule_options(const RuleSet& rules, const ProjectConfig* conf
             options.ignore.push_back(selector);
         }
         for (const auto& [code, severity] : config->severity) {
-            if (check.check_code(code, "/severity/" + escape_pointer_token(code), "")) {
+            if (check.check_code(code, "/severity/" + escape_pointer_token(code), "", true)) {
                 options.severity[code] = severity;
             }
         }
         for (const auto& [code, params] : config->params) {
             const std::string at = "/params/" + escape_pointer_token(code);
-            const Rule* rule = check.check_code(code, at, "");
+            const Rule* rule = check.check_code(code, at, "", true);
             if (rule == nullptr) {
                 continue;
             }

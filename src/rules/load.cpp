@@ -709,7 +709,7 @@ private:
             missing.emplace_back("a FAIL case (facts on which the rule fires)");
         }
         if (count(Outcome::Pass) == 0) {
-            missing.emplace_back("a PASS case (facts on which it does not)");
+            missing.emplace_back("a PASS case (facts on which it does not fire)");
         }
         if (rule.applies_when && count(Outcome::Skip) == 0) {
             missing.emplace_back("a SKIP case (facts on which applies_when is false)");

@@ -63,7 +63,7 @@ std::string cell(std::string text)
     return out;
 }
 
-// Rule prose as Markdown text: '*', '_' and '<' outside `code spans` are escaped, so
+// Rule prose as Markdown text: '*' and '<' outside `code spans` are escaped, so
 // "ml.eia1.*" stays literal instead of opening emphasis.
 std::string prose(const std::string& text)
 {
@@ -72,7 +72,7 @@ std::string prose(const std::string& text)
     for (const char c : text) {
         if (c == '`') {
             in_code = !in_code;
-        } else if (!in_code && (c == '*' || c == '_' || c == '<')) {
+        } else if (!in_code && (c == '*' || c == '<')) {
             out += '\\';
         }
         out += c;

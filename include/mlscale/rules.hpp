@@ -99,6 +99,8 @@ public:
     [[nodiscard]] bool empty() const { return m_rules.empty(); }
     /// Adds `rule`, or replaces the rule with the same code (how --rules overrides).
     void add_or_replace(Rule rule);
+    /// The same for many rules at once (one sort, not one shifting insert per rule).
+    void add_or_replace(std::vector<Rule> rules);
 
 private:
     std::vector<Rule> m_rules;
@@ -119,20 +121,29 @@ const std::vector<Concept>& concepts();
 /// (param.* is added per rule.)
 const expr::MapSchema& fact_schema();
 
+/// How much of a rule file to read. `Full` checks and keeps everything. `Evaluation` (for the
+/// embedded rules when a command only evaluates them, as advise does) still checks every field and
+/// compiles every expression, but leaves out the test cases and the documentation, which are the
+/// larger part of the bytes: the embedded files are checked in full by their ctests and by
+/// `mlscale rules test`.
+enum class RuleDetail { Full, Evaluation };
+
 /// Loads and checks one rule file: its fields, the expressions and templates (errors point
 /// at the bad token inside the rule file), the parameters and the cases. Every problem is added
 /// to `diagnostics`; returns nothing when there was any.
-std::optional<Rule> load_rule(const SourceFile& file, Diagnostics& diagnostics, bool builtin = false);
+std::optional<Rule> load_rule(const SourceFile& file, Diagnostics& diagnostics, bool builtin = false,
+    RuleDetail detail = RuleDetail::Full);
 
 /// Loads the embedded rules (rules/<category>/*.json in the binary) unless `include_builtin`
 /// is false, then every *.json file under each of `paths` (a directory, recursively and in
 /// sorted order, or a single file; files named facts.json and concepts.json are skipped).
 /// A later rule with an existing code replaces it; two files with one code in the same layer,
 /// or two rules with one slug, are errors naming both files. Returns nothing on any error.
+/// `builtin_detail` applies to the embedded files only; files from `paths` are always read in full.
 std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnostics& diagnostics,
-    bool include_builtin = true);
+    bool include_builtin = true, RuleDetail builtin_detail = RuleDetail::Full);
 
-/// The embedded rules, loaded and checked once. Throws std::runtime_error (with every
+/// The embedded rules, loaded and checked once (RuleDetail::Evaluation). Throws std::runtime_error (with every
 /// diagnostic) when the embedded catalogue is broken: that is a defect of the build, which the
 /// per-rule tests catch first.
 const RuleSet& builtin_rules();

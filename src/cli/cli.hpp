@@ -75,7 +75,9 @@ struct RulesInForce {
 /// Reads the config (--config, else .mlscale.json in the current directory, else beside `job`),
 /// loads the embedded rules plus the config's and --rules directories, and resolves the options.
 /// Returns nothing (after adding diagnostics) on any error.
-std::optional<RulesInForce> load_rules_in_force(const RuleCommandOptions& options, const std::string& job, Diagnostics& diagnostics);
+/// `detail` is how much of the embedded rules to read (Evaluation for commands that only run them).
+std::optional<RulesInForce> load_rules_in_force(const RuleCommandOptions& options, const std::string& job, Diagnostics& diagnostics,
+    RuleDetail detail = RuleDetail::Full);
 
 /// Today as YYYY-MM-DD (UTC) for suppression expiry; MLSCALE_TODAY overrides it (for tests).
 std::string today();

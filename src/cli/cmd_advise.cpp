@@ -28,7 +28,7 @@ ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
     auto job = load_job_file(options.job, diagnostics);
     // The rules in force: embedded, plus the config's and --rules directories, with the
     // project's and the command line's selection, parameters and locks.
-    auto rules = load_rules_in_force(options.rules, options.job, diagnostics);
+    auto rules = load_rules_in_force(options.rules, options.job, diagnostics, RuleDetail::Evaluation);
     std::optional<Report> report;
     if (job && rules) {
         AdviseOptions advise_options;

@@ -34,7 +34,7 @@ ExitCode run_report(const ReportCommandOptions& options, const Context& context)
     Diagnostics diagnostics;
     std::vector<Report> reports;
     // One set of rules for every job: the config is looked up beside the first job.
-    const auto rules = load_rules_in_force(options.rules, options.jobs.front(), diagnostics);
+    const auto rules = load_rules_in_force(options.rules, options.jobs.front(), diagnostics, RuleDetail::Evaluation);
     if (!rules) {
         print_diagnostics(diagnostics, context);
         return ExitCode::BadInput;

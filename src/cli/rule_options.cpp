@@ -57,7 +57,8 @@ void add_rule_options(CLI::App* command, RuleCommandOptions& options, bool contr
         ->type_name("FILE");
 }
 
-std::optional<RulesInForce> load_rules_in_force(const RuleCommandOptions& options, const std::string& job, Diagnostics& diagnostics)
+std::optional<RulesInForce> load_rules_in_force(const RuleCommandOptions& options, const std::string& job, Diagnostics& diagnostics,
+    RuleDetail detail)
 {
     namespace fs = std::filesystem;
     RulesInForce out;
@@ -77,7 +78,7 @@ std::optional<RulesInForce> load_rules_in_force(const RuleCommandOptions& option
         }
     }
     directories.insert(directories.end(), options.directories.begin(), options.directories.end());
-    auto rules = load_rules(directories, diagnostics);
+    auto rules = load_rules(directories, diagnostics, true, detail);
     if (!rules) {
         return std::nullopt;
     }

@@ -3,6 +3,7 @@
 // rule file itself.
 #include <algorithm>
 #include <filesystem>
+#include <initializer_list>
 #include <fmt/format.h>
 #include <set>
 #include <stdexcept>
@@ -310,7 +311,10 @@ const std::set<std::string, std::less<>>& job_pointers()
 
 class RuleReader {
 public:
-    RuleReader(const JsonDocument& document, Diagnostics& diagnostics) : m_document(document), m_diagnostics(diagnostics) {}
+    RuleReader(const JsonDocument& document, Diagnostics& diagnostics, RuleDetail detail)
+        : m_document(document), m_diagnostics(diagnostics), m_detail(detail)
+    {
+    }
 
     std::optional<Rule> read(bool builtin)
     {
@@ -333,7 +337,9 @@ public:
         rule.location = text(root, "location");
         check_identity(rule);
         read_params(root, rule);
-        read_doc(root, rule);
+        if (m_detail == RuleDetail::Full) {
+            read_doc(root, rule);
+        }
         read_source(root, rule);
 
         const RuleSchema schema(fact_schema(), rule.params);
@@ -352,7 +358,9 @@ public:
         read_evidence(root, rule, schema);
         check_location(rule);
         check_params_used(rule);
-        read_cases(root, rule, schema);
+        if (m_detail == RuleDetail::Full) {
+            read_cases(root, rule, schema);
+        }
         if (!m_ok) {
             return std::nullopt;
         }
@@ -362,6 +370,7 @@ public:
 private:
     const JsonDocument& m_document;
     Diagnostics& m_diagnostics;
+    RuleDetail m_detail;
     bool m_ok = true;
 
     void error(const std::string& pointer, std::string message, std::string help = {}, bool at_key = false)
@@ -385,32 +394,33 @@ private:
     // missing required fields, the kind of each value, enumerations and empty strings.
     void check_fields(const json& object, const std::string& pointer, const std::vector<FieldSpec>& fields)
     {
-        std::vector<std::pair<std::uint32_t, std::string>> keys; // document order, so errors read top-down
+        // Problems are collected first and reported in document order; positions are looked up
+        // only when there is something to report (the common, valid file pays nothing for them).
+        struct Problem {
+            std::string key;
+            std::string message;
+            std::string help;
+            bool at_key;
+        };
+        std::vector<Problem> problems;
         for (const auto& [key, value] : object.items()) {
-            const auto span = m_document.locate_key(member(pointer, key));
-            keys.emplace_back(span ? span->begin.offset : 0, key);
-        }
-        std::sort(keys.begin(), keys.end());
-        for (const auto& [offset, key] : keys) {
             const auto spec = std::find_if(fields.begin(), fields.end(), [&](const FieldSpec& f) { return f.name == key; });
-            const std::string at = member(pointer, key);
             if (spec == fields.end()) {
                 std::vector<std::string> names;
                 for (const auto& f : fields) {
                     names.emplace_back(f.name);
                 }
                 const auto match = closest_match(key, names);
-                error(at, fmt::format("unknown field \"{}\"", key),
-                    match ? fmt::format("did you mean \"{}\"?", *match) : fmt::format("known fields here: {}", fmt::join(names, ", ")), true);
+                problems.push_back({key, fmt::format("unknown field \"{}\"", key),
+                    match ? fmt::format("did you mean \"{}\"?", *match) : fmt::format("known fields here: {}", fmt::join(names, ", ")), true});
                 continue;
             }
-            const json& value = object.at(key);
             if (!has_kind(value, spec->kind)) {
-                error(at, fmt::format("expected {}, got {}", kind_phrase(spec->kind), describe_json(value)));
+                problems.push_back({key, fmt::format("expected {}, got {}", kind_phrase(spec->kind), describe_json(value)), "", false});
                 continue;
             }
             if (value.is_string() && value.get_ref<const std::string&>().empty() && spec->required) {
-                error(at, "must not be empty");
+                problems.push_back({key, "must not be empty", "", false});
                 continue;
             }
             if (!spec->allowed.empty()) {
@@ -418,9 +428,21 @@ private:
                 if (std::find(spec->allowed.begin(), spec->allowed.end(), given) == spec->allowed.end()) {
                     std::vector<std::string> names(spec->allowed.begin(), spec->allowed.end());
                     const auto match = closest_match(given, names);
-                    error(at, fmt::format("expected one of {}, got \"{}\"", quoted_list(spec->allowed), given),
-                        match ? fmt::format("did you mean \"{}\"?", *match) : "");
+                    problems.push_back({key, fmt::format("expected one of {}, got \"{}\"", quoted_list(spec->allowed), given),
+                        match ? fmt::format("did you mean \"{}\"?", *match) : "", false});
                 }
+            }
+        }
+        if (!problems.empty()) {
+            std::vector<std::pair<std::uint32_t, std::size_t>> order;
+            for (std::size_t i = 0; i < problems.size(); ++i) {
+                const auto span = m_document.locate_key(member(pointer, problems[i].key));
+                order.emplace_back(span ? span->begin.offset : 0, i);
+            }
+            std::sort(order.begin(), order.end());
+            for (const auto& [offset, i] : order) {
+                auto& p = problems[i];
+                error(member(pointer, p.key), std::move(p.message), std::move(p.help), p.at_key);
             }
         }
         for (const auto& spec : fields) {
@@ -602,6 +624,9 @@ private:
 
     void check_params_used(const Rule& rule)
     {
+        if (rule.params.empty()) {
+            return;
+        }
         std::set<std::string> used;
         const auto collect = [&](const std::vector<std::string>& paths) {
             used.insert(paths.begin(), paths.end());
@@ -723,6 +748,102 @@ private:
     }
 };
 
+// Offset just past the JSON value that starts at `pos` (strings with escapes, nested brackets),
+// or npos when the text is malformed there. A scanner, not a parser: it builds nothing.
+std::size_t skip_value(std::string_view text, std::size_t pos)
+{
+    if (pos >= text.size()) {
+        return std::string_view::npos;
+    }
+    const char first = text[pos];
+    if (first == '"') {
+        for (++pos; pos < text.size(); ++pos) {
+            if (text[pos] == '\\') {
+                ++pos;
+            } else if (text[pos] == '"') {
+                return pos + 1;
+            }
+        }
+        return std::string_view::npos;
+    }
+    if (first == '{' || first == '[') {
+        int depth = 0;
+        while (pos < text.size()) {
+            const char c = text[pos];
+            if (c == '"') {
+                pos = skip_value(text, pos);
+                if (pos == std::string_view::npos) {
+                    return pos;
+                }
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                ++depth;
+            } else if ((c == '}' || c == ']') && --depth == 0) {
+                return pos + 1;
+            }
+            ++pos;
+        }
+        return std::string_view::npos;
+    }
+    while (pos < text.size() && std::string_view(",}] \t\r\n").find(text[pos]) == std::string_view::npos) {
+        ++pos;
+    }
+    return pos;
+}
+
+std::size_t skip_space(std::string_view text, std::size_t pos)
+{
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r')) {
+        ++pos;
+    }
+    return pos;
+}
+
+// A copy of `text` in which the values of the named top-level members keep their brackets but
+// their insides become spaces (line breaks kept), so offsets, lines and columns do not move.
+// Anything unexpected returns the text unchanged: the real parser then reports it.
+std::string mask_members(const std::string& text, std::initializer_list<std::string_view> names)
+{
+    std::string out = text;
+    std::size_t pos = skip_space(text, 0);
+    if (pos >= text.size() || text[pos] != '{') {
+        return text;
+    }
+    pos = skip_space(text, pos + 1);
+    while (pos < text.size() && text[pos] != '}') {
+        const std::size_t key_end = skip_value(text, pos);
+        if (text[pos] != '"' || key_end == std::string_view::npos) {
+            return text;
+        }
+        const std::string_view key = std::string_view(text).substr(pos + 1, key_end - pos - 2);
+        pos = skip_space(text, key_end);
+        if (pos >= text.size() || text[pos] != ':') {
+            return text;
+        }
+        const std::size_t begin = skip_space(text, pos + 1);
+        const std::size_t end = skip_value(text, begin);
+        if (end == std::string_view::npos) {
+            return text;
+        }
+        const bool container = text[begin] == '{' || text[begin] == '[';
+        if (container && std::find(names.begin(), names.end(), key) != names.end()) {
+            for (std::size_t i = begin + 1; i + 1 < end; ++i) {
+                if (out[i] != '\n' && out[i] != '\r') {
+                    out[i] = ' ';
+                }
+            }
+        }
+        pos = skip_space(text, end);
+        if (pos < text.size() && text[pos] == ',') {
+            pos = skip_space(text, pos + 1);
+        } else if (pos >= text.size() || text[pos] != '}') {
+            return text;
+        }
+    }
+    return out;
+}
+
 void error_at(const SourceFile& file, const std::string& pointer, std::string message, std::string help, Diagnostics& diagnostics)
 {
     Diagnostics scratch;
@@ -791,24 +912,43 @@ std::vector<SourceFile> directory_rule_files(const std::string& path, Diagnostic
 
 } // namespace
 
-std::optional<Rule> load_rule(const SourceFile& file, Diagnostics& diagnostics, bool builtin)
+std::optional<Rule> load_rule(const SourceFile& file, Diagnostics& diagnostics, bool builtin, RuleDetail detail)
 {
-    const auto document = parse_json(file, diagnostics, JsonLimits{64});
-    if (!document) {
-        return std::nullopt;
+    const auto read = [&](Diagnostics& into, bool positions) -> std::optional<Rule> {
+        const JsonLimits limits{64, positions};
+        std::optional<JsonDocument> document;
+        if (detail == RuleDetail::Evaluation) {
+            // The cases and the doc are blanked to whitespace; every other byte keeps its offset,
+            // so an error elsewhere is still reported at its place in the file.
+            document = parse_json(SourceFile{file.name, mask_members(file.text, {"cases", "doc"})}, into, limits);
+        } else {
+            document = parse_json(file, into, limits);
+        }
+        if (!document) {
+            return std::nullopt;
+        }
+        return RuleReader(*document, into, detail).read(builtin);
+    };
+    // Positions are only needed to report problems, and most files have none: read without them
+    // first, and again with them when there is something to report.
+    Diagnostics first_pass;
+    if (auto rule = read(first_pass, false); rule && first_pass.empty()) {
+        return rule;
     }
-    return RuleReader(*document, diagnostics).read(builtin);
+    return read(diagnostics, true);
 }
 
-std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnostics& diagnostics, bool include_builtin)
+std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnostics& diagnostics, bool include_builtin,
+    RuleDetail builtin_detail)
 {
     RuleSet set;
     bool ok = true;
-    std::map<std::string, std::string> file_of_code; // the file each code in force came from
     const auto load_layer = [&](const std::vector<SourceFile>& files, bool builtin) {
         std::map<std::string, const SourceFile*> layer;
+        std::vector<Rule> loaded;
+        loaded.reserve(files.size());
         for (const auto& file : files) {
-            auto rule = load_rule(file, diagnostics, builtin);
+            auto rule = load_rule(file, diagnostics, builtin, builtin ? builtin_detail : RuleDetail::Full);
             if (!rule) {
                 ok = false;
                 continue;
@@ -820,9 +960,9 @@ std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnos
                 continue;
             }
             layer.emplace(rule->code, &file);
-            file_of_code[rule->code] = file.name;
-            set.add_or_replace(std::move(*rule));
+            loaded.push_back(std::move(*rule));
         }
+        set.add_or_replace(std::move(loaded));
     };
     if (include_builtin) {
         load_layer(builtin_rule_files(), true);
@@ -853,7 +993,7 @@ const RuleSet& builtin_rules()
 {
     static const RuleSet rules = [] {
         Diagnostics diagnostics;
-        auto loaded = load_rules({}, diagnostics);
+        auto loaded = load_rules({}, diagnostics, true, RuleDetail::Evaluation);
         if (!loaded) {
             std::string text = "the embedded rule catalogue is broken:\n";
             for (const auto& d : diagnostics.items()) {
@@ -905,6 +1045,31 @@ std::vector<std::string> RuleSet::codes() const
         result.push_back(rule.code);
     }
     return result;
+}
+
+void RuleSet::add_or_replace(std::vector<Rule> rules)
+{
+    // Later rules replace earlier ones with the same code, within `rules` and against the set.
+    std::stable_sort(rules.begin(), rules.end(), [](const Rule& a, const Rule& b) { return a.code < b.code; });
+    std::vector<Rule> merged;
+    merged.reserve(m_rules.size() + rules.size());
+    auto old_rule = m_rules.begin();
+    for (auto it = rules.begin(); it != rules.end(); ++it) {
+        if (std::next(it) != rules.end() && std::next(it)->code == it->code) {
+            continue; // a later one with this code wins
+        }
+        while (old_rule != m_rules.end() && old_rule->code < it->code) {
+            merged.push_back(std::move(*old_rule++));
+        }
+        if (old_rule != m_rules.end() && old_rule->code == it->code) {
+            ++old_rule;
+        }
+        merged.push_back(std::move(*it));
+    }
+    while (old_rule != m_rules.end()) {
+        merged.push_back(std::move(*old_rule++));
+    }
+    m_rules = std::move(merged);
 }
 
 void RuleSet::add_or_replace(Rule rule)

@@ -360,14 +360,38 @@ TEST_CASE("suppressions: a reason applies, expiry warns and reports again, locks
 
 TEST_CASE("the embedded catalogue loads, and every one of its cases passes", "[rules]")
 {
-    const RuleSet& rules = builtin_rules();
-    for (const auto& rule : rules.rules()) {
+    Diagnostics diagnostics;
+    const auto rules = load_rules({}, diagnostics);
+    REQUIRE(rules);
+    CHECK(builtin_rules().rules().size() == rules->rules().size()); // the evaluation-only load agrees
+    for (const auto& rule : rules->rules()) {
         for (const auto& result : run_cases(rule)) {
             INFO(rule.code << " '" << result.name << "': " << result.detail);
             CHECK(result.passed());
         }
     }
     CHECK(concepts().size() == 78);
+}
+
+TEST_CASE("an evaluation-only load blanks the cases and the doc without moving any position", "[rules]")
+{
+    json rule = base_rule();
+    rule["condition"] = "dataset.size_gbb > param.max_gb";
+    const std::string text = rule.dump(2);
+    Diagnostics full;
+    Diagnostics lean;
+    CHECK_FALSE(load_rule(SourceFile{"r.json", text}, full));
+    CHECK_FALSE(load_rule(SourceFile{"r.json", text}, lean, false, RuleDetail::Evaluation));
+    REQUIRE(full.items().size() == 1);
+    REQUIRE(lean.items().size() == 1);
+    CHECK(format_diagnostic(lean.items()[0]) == format_diagnostic(full.items()[0]));
+
+    Diagnostics ok;
+    const auto loaded = load_rule(SourceFile{"r.json", base_rule().dump(2)}, ok, false, RuleDetail::Evaluation);
+    REQUIRE(loaded);
+    CHECK(loaded->cases.empty());
+    CHECK(loaded->doc.what.empty());
+    CHECK(loaded->title == "Large dataset in File mode");
 }
 
 TEST_CASE("directories override built-in rules by code; a code twice in one directory is an error", "[rules]")

@@ -21,6 +21,10 @@ struct FindingLocation {
     std::uint32_t line = 0;   ///< 0 when unknown
     std::uint32_t column = 0;
     std::string resource;     ///< proposal resource name, when the input is a proposal
+    /// True when the field at `pointer` is not in the file (the rule fired on what it left unsaid);
+    /// line and column are then those of `located_at`, its nearest ancestor present ("" = the root).
+    bool field_absent = false;
+    std::string located_at;
 };
 
 struct Finding {

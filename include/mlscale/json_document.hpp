@@ -17,6 +17,9 @@ namespace mlscale {
 
 struct JsonLimits {
     std::uint32_t max_depth = 256; ///< arrays/objects nested deeper are refused (no stack overflow)
+    /// false: value_spans and key_spans stay empty. For a fast first pass over many files whose
+    /// errors are rare: parse again with positions to report them (the rule loader does this).
+    bool record_positions = true;
 };
 
 /// Where a value (or a member's key) starts and how many characters it spans on its first line.

@@ -8,11 +8,14 @@
 #include "mlscale/diagnostics.hpp"
 #include "mlscale/job.hpp"
 #include "mlscale/report.hpp"
+#include "mlscale/rules.hpp"
 
 namespace mlscale {
 
 struct AdviseOptions {
     const Catalogue* catalogue = nullptr; ///< defaults to the embedded catalogue
+    const RuleSet* rules = nullptr;       ///< defaults to the embedded rules
+    RuleOptions rule_options;             ///< selection, parameters, severities, locks, today's date
 };
 
 /// Runs the stages after loading on one job and returns its report; problems in the job that

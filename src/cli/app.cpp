@@ -61,6 +61,7 @@ const std::vector<CommandInfo>& commands()
             "mlscale profile listing.txt --merge job.json", setup_profile},
         {"validate", "Check job files against the schema; print nothing but errors", "mlscale validate job.json other.json",
             setup_validate},
+        {"rules", "List, explain and test the best-practice rules", "mlscale rules explain MLS-STOR-001", setup_rules},
         {"version", "Print the version of mlscale and of its data", "mlscale version --format json", setup_version},
     };
     return table;

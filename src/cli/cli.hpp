@@ -9,6 +9,7 @@
 
 #include "mlscale/diagnostics.hpp"
 #include "mlscale/exit_codes.hpp"
+#include "mlscale/rules.hpp"
 
 namespace mlscale::cli {
 
@@ -54,10 +55,38 @@ void add_example(CLI::App* command, const char* example);
 /// Sends spdlog output to stderr at the level --quiet/--verbose ask for. Every command calls it first.
 void configure_logging(const Context& context);
 
+/// The rule options advise and `rules explain` share: --rules, --select, --ignore, --set, --config.
+struct RuleCommandOptions {
+    std::vector<std::string> directories;
+    RuleOverrides overrides;
+    std::string config;
+};
+
+/// Binds --rules DIR (always), and with `control` also --select, --ignore, --set and --config.
+void add_rule_options(CLI::App* command, RuleCommandOptions& options, bool control);
+
+/// The rules in force and the options over them, and the project config when one was read.
+struct RulesInForce {
+    RuleSet rules;
+    RuleOptions options;
+    std::optional<ProjectConfig> config;
+};
+
+/// Reads the config (--config, else .mlscale.json in the current directory, else beside `job`),
+/// loads the embedded rules plus the config's and --rules directories, and resolves the options.
+/// Returns nothing (after adding diagnostics) on any error.
+/// `detail` is how much of the embedded rules to read (Evaluation for commands that only run them).
+std::optional<RulesInForce> load_rules_in_force(const RuleCommandOptions& options, const std::string& job, Diagnostics& diagnostics,
+    RuleDetail detail = RuleDetail::Full);
+
+/// Today as YYYY-MM-DD (UTC) for suppression expiry; MLSCALE_TODAY overrides it (for tests).
+std::string today();
+
 void setup_advise(CLI::App& app, Context& context);
 void setup_estimate(CLI::App& app, Context& context);
 void setup_profiles(CLI::App& app, Context& context);
 void setup_profile(CLI::App& app, Context& context);
+void setup_rules(CLI::App& app, Context& context);
 void setup_validate(CLI::App& app, Context& context);
 void setup_version(CLI::App& app, Context& context);
 void setup_report(CLI::App& app, Context& context);

@@ -19,6 +19,8 @@ struct AdviseCommandOptions {
     std::string fail_on = "none";
     std::vector<std::string> telemetry;
     TelemetryOptions telemetry_options;
+    bool fail_on_given = false; ///< --fail-on was typed: it wins over the config's fail_on
+    RuleCommandOptions rules;
 };
 
 ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
@@ -37,9 +39,15 @@ ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
             apply_telemetry(metrics, job->current.observed);
         }
     }
+    // The rules in force: embedded, plus the config's and --rules directories, with the
+    // project's and the command line's selection, parameters and locks.
+    auto rules = load_rules_in_force(options.rules, options.job, diagnostics, RuleDetail::Evaluation);
     std::optional<Report> report;
-    if (job) {
-        report = advise(*job, AdviseOptions{}, diagnostics);
+    if (job && rules) {
+        AdviseOptions advise_options;
+        advise_options.rules = &rules->rules;
+        advise_options.rule_options = rules->options;
+        report = advise(*job, advise_options, diagnostics);
     }
     print_diagnostics(diagnostics, context);
     if (!report) {
@@ -57,7 +65,8 @@ ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
     if (!write_output(options.output, content)) {
         return ExitCode::BadInput;
     }
-    const int threshold = severity_rank(options.fail_on);
+    const std::string fail_on = !options.fail_on_given && rules->config && rules->config->fail_on ? *rules->config->fail_on : options.fail_on;
+    const int threshold = severity_rank(fail_on);
     if (threshold >= 0) {
         for (const auto& finding : report->findings) {
             if (!finding.suppressed && severity_rank(finding.severity) >= threshold) {
@@ -77,7 +86,8 @@ void setup_advise(CLI::App& app, Context& context)
     command->add_option("job", options->job, "Job file (JSON, see docs/job.schema.json); - reads stdin")->required();
     command->add_option("-f,--format", options->format, "Output format: text, json or markdown")->check(format_validator({"text", "json", "markdown"}));
     command->add_option("-o,--output", options->output, "Write to FILE atomically instead of stdout");
-    command->add_option("--fail-on", options->fail_on, "Exit 1 when a finding is at or above this severity (none|info|low|medium|high|critical)")
+    auto* fail_on = command->add_option("--fail-on", options->fail_on,
+        "Exit 1 when an unsuppressed finding is at or above this severity (none|info|low|medium|high|critical; default: the config's fail_on, else none)")
         ->check(severity_validator());
     command->add_option("--telemetry", options->telemetry,
         "nvidia-smi CSV (--query-gpu=... --format=csv) or `vmstat -n 1` captures; they override current.observed");
@@ -85,8 +95,12 @@ void setup_advise(CLI::App& app, Context& context)
     command->add_option("--min-samples", options->telemetry_options.min_samples,
         "Telemetry samples each series needs after the warm-up, else \"insufficient data\" (default 120)")
         ->check(CLI::Range(1, 100000000));
+    add_rule_options(command, options->rules, true);
     add_example(command, "mlscale advise examples/imagenet-resnet50.json --format json -o advice.json");
-    command->callback([options, &context] { context.exit_code = run_advise(*options, context); });
+    command->callback([options, fail_on, &context] {
+        options->fail_on_given = fail_on->count() > 0;
+        context.exit_code = run_advise(*options, context);
+    });
 }
 
 } // namespace mlscale::cli

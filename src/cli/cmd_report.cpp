@@ -20,6 +20,7 @@ struct ReportCommandOptions {
     std::string output;
     std::string output_dir;
     std::string fail_on = "none";
+    RuleCommandOptions rules;
 };
 
 ExitCode run_report(const ReportCommandOptions& options, const Context& context)
@@ -32,9 +33,18 @@ ExitCode run_report(const ReportCommandOptions& options, const Context& context)
     // Every job is read and advised before anything is written: a bad job leaves no file behind.
     Diagnostics diagnostics;
     std::vector<Report> reports;
+    // One set of rules for every job: the config is looked up beside the first job.
+    const auto rules = load_rules_in_force(options.rules, options.jobs.front(), diagnostics, RuleDetail::Evaluation);
+    if (!rules) {
+        print_diagnostics(diagnostics, context);
+        return ExitCode::BadInput;
+    }
+    AdviseOptions advise_options;
+    advise_options.rules = &rules->rules;
+    advise_options.rule_options = rules->options;
     for (const auto& path : options.jobs) {
         if (auto job = load_job_file(path, diagnostics)) {
-            if (auto report = advise(*job, AdviseOptions{}, diagnostics)) {
+            if (auto report = advise(*job, advise_options, diagnostics)) {
                 report->command = context.command_line;
                 reports.push_back(std::move(*report));
             }
@@ -89,6 +99,7 @@ void setup_report(CLI::App& app, Context& context)
     command->add_option("--output-dir", options->output_dir, "Write one review per job into DIR (JOB.md)");
     command->add_option("--fail-on", options->fail_on, "Exit 1 when a finding is at or above this severity (none|info|low|medium|high|critical)")
         ->check(severity_validator());
+    add_rule_options(command, options->rules, true);
     add_example(command, "mlscale report examples/*.json --output-dir reviews/");
     command->callback([options, &context] { context.exit_code = run_report(*options, context); });
 }

@@ -178,7 +178,10 @@ private:
     {
         while (m_pos < m_text.size()) {
             const char c = m_text[m_pos];
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (c == ' ' || c == '\t') {
+                ++m_pos; // one column, no line break: advance() without its checks
+                ++m_column;
+            } else if (c == '\n' || c == '\r') {
                 advance();
             } else if (c == '/' && m_pos + 1 < m_text.size() && (m_text[m_pos + 1] == '/' || m_text[m_pos + 1] == '*')) {
                 fail(m_pos, "comments are not allowed in JSON", "remove the comment, or move notes into an \"x-\" field");
@@ -211,7 +214,9 @@ private:
                 return {};
             }
             value = c == '{' ? parse_object(pointer, depth + 1) : parse_array(pointer, depth + 1);
-            m_document.value_spans[pointer] = TextSpan{begin, 1};
+            if (m_limits.record_positions) {
+                m_document.value_spans[pointer] = TextSpan{begin, 1};
+            }
             return value;
         }
         if (c == '"') {
@@ -238,7 +243,7 @@ private:
                 describe_here()));
             return {};
         }
-        if (!m_failed) {
+        if (!m_failed && m_limits.record_positions) {
             m_document.value_spans[pointer] = span_from(begin);
         }
         return value;
@@ -270,7 +275,7 @@ private:
                 break;
             }
             const TextSpan key_span = span_from(key_begin);
-            const std::string member = pointer + "/" + escape_pointer_token(key);
+            const std::string member = m_limits.record_positions ? pointer + "/" + escape_pointer_token(key) : std::string();
             skip_space();
             if (m_pos >= m_text.size() || m_text[m_pos] != ':') {
                 fail(m_pos, fmt::format("unexpected {}, expected ':' after the member name", describe_here()));
@@ -281,7 +286,14 @@ private:
             if (m_failed) {
                 break;
             }
-            if (const auto previous = seen.find(key); previous != seen.end()) {
+            if (!m_limits.record_positions && object.contains(key)) {
+                // Without positions the message is short; the caller parses again to place it.
+                m_had_errors = true;
+                m_diagnostics.add(diagnostic_at_offset(m_source, key_begin.offset, fmt::format("duplicate key \"{}\"", key)));
+                parse_value(member, depth);
+            } else if (!m_limits.record_positions) {
+                object[key] = parse_value(member, depth);
+            } else if (const auto previous = seen.find(key); previous != seen.end()) {
                 m_had_errors = true;
                 Diagnostic d = diagnostic_at_offset(m_source, key_begin.offset,
                     fmt::format("duplicate key \"{}\" (first at line {}, column {})", key, previous->second.line,
@@ -332,7 +344,7 @@ private:
                 fail(m_pos, "unexpected ']', expected a value", "remove the trailing comma");
                 break;
             }
-            array.push_back(parse_value(pointer + "/" + std::to_string(array.size()), depth));
+            array.push_back(parse_value(m_limits.record_positions ? pointer + "/" + std::to_string(array.size()) : std::string(), depth));
             if (m_failed) {
                 break;
             }
@@ -486,6 +498,22 @@ private:
                         "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
                     return out;
                 }
+                continue;
+            }
+            if (byte >= 0x20 && byte < 0x80) {
+                // A run of plain ASCII, the common case, is copied at once: it holds no escape,
+                // no line break and no multi-byte character, so each byte is one column.
+                std::size_t end = m_pos + 1;
+                while (end < m_text.size()) {
+                    const auto next = static_cast<unsigned char>(m_text[end]);
+                    if (next < 0x20 || next >= 0x80 || next == '"' || next == '\\') {
+                        break;
+                    }
+                    ++end;
+                }
+                out.append(m_text, m_pos, end - m_pos);
+                m_column += static_cast<std::uint32_t>(end - m_pos);
+                m_pos = end;
                 continue;
             }
             if (byte < 0x20) {

@@ -1,6 +1,7 @@
 // The orchestrator: each stage in order, each call with a line saying why it is there.
 #include "mlscale/pipeline.hpp"
 
+#include "mlscale/facts.hpp"
 #include "mlscale/recommend.hpp"
 #include "mlscale/version.hpp"
 
@@ -37,6 +38,13 @@ std::optional<Report> advise(const Job& job, const AdviseOptions& options, Diagn
         report.current_cost_usd = recommendation.current_cost_usd;
         report.profile.assumptions.insert(report.profile.assumptions.end(), recommendation.assumptions.begin(), recommendation.assumptions.end());
     }
+
+    // Then the best-practice rules over the job, its profile and the plan, so plan-level practices
+    // (multi-node without EFA, say) are rules too.
+    const RuleSet& rules = options.rules != nullptr ? *options.rules : builtin_rules();
+    RuleEvaluation evaluation = evaluate_rules(rules, build_facts(job, report.profile, &report.plan), job, options.rule_options, diagnostics);
+    report.findings = std::move(evaluation.findings);
+    report.rule_parameters = std::move(evaluation.parameters);
 
     if (diagnostics.error_count() > errors_before) {
         return std::nullopt;

@@ -166,6 +166,10 @@ ordered finding_json(const Finding& f)
     if (!f.location.resource.empty()) {
         location["resource"] = f.location.resource;
     }
+    if (f.location.field_absent) {
+        location["field_absent"] = true;
+        location["located_at"] = f.location.located_at; // line and column are this ancestor's
+    }
     out["location"] = location;
     out["slug"] = f.slug;
     out["title"] = f.title;

@@ -138,6 +138,19 @@ std::string render_text(const Report& report, const TextOptions& options)
         if (!f.recommendation.empty()) {
             out += fmt::format("           -> {}\n", f.recommendation);
         }
+        if (f.location.field_absent) {
+            where += fmt::format(" (absent; position of {})", f.location.located_at.empty() ? "the document" : f.location.located_at);
+        }
+        if (!f.evidence.empty()) {
+            std::vector<std::string> seen;
+            for (const auto& [path, value] : f.evidence.items()) {
+                seen.push_back(fmt::format("{} = {}", path, value.is_null()     ? std::string("unknown")
+                    : value.is_string() ? value.get<std::string>()
+                    : value.is_number() ? number(value.get<double>())
+                                        : value.dump()));
+            }
+            out += style.dim(fmt::format("           evidence: {}", fmt::join(seen, ", "))) + "\n";
+        }
         out += style.dim(fmt::format("           {} | source: {}", where, f.source)) + "\n";
     }
     if (shown > 0) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every Markdown report mlscale produced in the goldens, and the rendered example report in docs/,
+# Every Markdown report mlscale produced in the goldens, the rendered example report and the rule pages in docs/,
 # must be markdownlint-clean (markdownlint-cli2 with the project's .markdownlint-cli2.jsonc).
 # Usage: markdown_lint.sh SOURCE_DIR
 set -euo pipefail
@@ -9,5 +9,6 @@ lint="$root/tests/tools/node_modules/.bin/markdownlint-cli2"
 cd "$root"
 files=(tests/cli/golden/*.md)
 [[ -f docs/example-report.md ]] && files+=(docs/example-report.md)
+[[ -f docs/rules/README.md ]] && files+=(docs/rules/*.md)
 [[ -e "${files[0]}" ]] || { echo "no Markdown goldens found" >&2; exit 1; }
 "$lint" --config .markdownlint-cli2.jsonc "${files[@]}"

@@ -46,6 +46,8 @@ const std::vector<CommandInfo>& commands()
     static const std::vector<CommandInfo> table{
         {"advise", "Advise on a training job: bottleneck, plan, ladder, findings", "mlscale advise examples/imagenet-resnet50.json",
             setup_advise},
+        {"check", "Check infrastructure proposals (SageMaker API, CloudFormation, Terraform) in CI",
+            "mlscale check infra/ --format sarif -o mlscale.sarif", setup_check},
         {"validate", "Check job files against the schema; print nothing but errors", "mlscale validate job.json other.json",
             setup_validate},
         {"version", "Print the version of mlscale and of its data", "mlscale version --format json", setup_version},

@@ -55,6 +55,7 @@ void configure_logging(const Context& context);
 
 void setup_advise(CLI::App& app, Context& context);
 void setup_validate(CLI::App& app, Context& context);
+void setup_check(CLI::App& app, Context& context);
 void setup_version(CLI::App& app, Context& context);
 
 /// The whole CLI: parses `argv`, runs the command, returns the process exit code.

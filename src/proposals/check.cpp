@@ -389,7 +389,7 @@ std::string render_check_units(const CheckResult& result)
                 {"at", fmt::format("{}:{}", unit.resource_ref.location.line, unit.resource_ref.location.column)}, {"job", unit.job},
                 {"sources", sources}, {"suppressions", suppressions}});
         }
-        files.push_back({{"file", file.file}, {"format", file.format ? proposal_format_info(*file.format).name : nullptr},
+        files.push_back({{"file", file.file}, {"format", file.format ? nlohmann::json(proposal_format_info(*file.format).name) : nlohmann::json()},
             {"units", units}, {"skipped", file.skipped}});
     }
     return files.dump(2) + "\n";

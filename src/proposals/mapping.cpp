@@ -171,7 +171,7 @@ void map_channels(UnitBuilder& b)
         c.enumeration("", "CompressionType", k_channel_compression);
         c.enumeration("", "RecordWrapperType", k_record_wrapper);
         const Found s3 = view.get("DataSource/S3DataSource");
-        if (s3.present()) {
+        if (s3.exists()) {
             if (is_main) {
                 c.put("/dataset/location", "s3", s3);
             }
@@ -180,7 +180,7 @@ void map_channels(UnitBuilder& b)
                 is_main ? std::optional<json>("fully-replicated") : std::nullopt);
         }
         const Found fs = view.get("DataSource/FileSystemDataSource");
-        if (fs.present()) {
+        if (fs.exists()) {
             c.enumeration(is_main ? "/dataset/location" : "", "DataSource/FileSystemDataSource/FileSystemType", k_file_system_type);
             c.enumeration("", "DataSource/FileSystemDataSource/FileSystemAccessMode", k_access_mode);
         }
@@ -229,6 +229,16 @@ void map_image(UnitBuilder& b, const Found& image)
     }
 }
 
+/// The checkpoint location: what matters is that one is set, so a value filled in at deploy time
+/// (a parameter, a placeholder) still counts, as the text "(set at deploy time)".
+void checkpoint_uri(UnitBuilder& b, std::string_view path)
+{
+    const Found found = b.string("/training/checkpoint_s3_uri", path);
+    if (found.state == Found::State::Unknown && !found.unknown_parent) {
+        b.put("/training/checkpoint_s3_uri", "(set at deploy time)", found);
+    }
+}
+
 } // namespace
 
 void map_training_job(UnitBuilder& b)
@@ -266,7 +276,7 @@ void map_training_job(UnitBuilder& b)
     map_channels(b);
     b.enumeration("", "OutputDataConfig/CompressionType", k_output_compression);
     b.boolean("/training/spot", "EnableManagedSpotTraining", false);
-    b.string("/training/checkpoint_s3_uri", "CheckpointConfig/S3Uri");
+    checkpoint_uri(b, "CheckpointConfig/S3Uri");
     b.number("/training/max_runtime_hours", "StoppingCondition/MaxRuntimeInSeconds", 1.0 / 3600);
     b.number("/training/max_wait_hours", "StoppingCondition/MaxWaitTimeInSeconds", 1.0 / 3600);
     const Found image = b.string("/training/image", "AlgorithmSpecification/TrainingImage");
@@ -360,7 +370,7 @@ void map_endpoint_config(UnitBuilder& b)
                 p.integer("/deployment/max_concurrency", "ServerlessConfig/MaxConcurrency");
                 p.enumeration("/deployment/elastic_inference_accelerator", "AcceleratorType", k_accelerator);
                 const Found serverless = variant.get("ServerlessConfig");
-                if (serverless.present()) {
+                if (serverless.exists()) {
                     p.put("/deployment/mode", "serverless", serverless);
                 }
             } else {
@@ -371,7 +381,7 @@ void map_endpoint_config(UnitBuilder& b)
         }
     }
     const Found async = v.get("AsyncInferenceConfig");
-    if (async.present()) {
+    if (async.exists()) {
         b.put("/deployment/mode", "async", async);
     } else if (!b.unit().job.contains("deployment") || !b.unit().job["deployment"].contains("mode")) {
         if (b.unit().job.contains("deployment") && b.unit().job["deployment"].contains("instance_type")) {
@@ -500,14 +510,15 @@ void map_kubeflow_training(UnitBuilder& b)
         b.number("/training/max_wait_hours", "max_wait_time", 1.0 / 3600);
     }
     const Found checkpoint = v.get("checkpoint_config");
-    json config = checkpoint.value;
-    if (checkpoint.known() && config.is_string()) {
-        config = json::parse(config.get<std::string>(), nullptr, false);
-    }
-    if (checkpoint.known() && config.is_object()) {
-        if (const json* uri = find_member(config, "S3Uri"); uri != nullptr && uri->is_string()) {
-            b.put("/training/checkpoint_s3_uri", *uri, v.get("checkpoint_config/S3Uri").present() ? v.get("checkpoint_config/S3Uri") : checkpoint);
+    if (checkpoint.known() && checkpoint.value.is_string()) {
+        // The component also takes the config as a JSON string ("{}" when there is none).
+        const json config = json::parse(checkpoint.value.get<std::string>(), nullptr, false);
+        const json* uri = config.is_object() ? find_member(config, "S3Uri") : nullptr;
+        if (uri != nullptr && uri->is_string()) {
+            b.put("/training/checkpoint_s3_uri", *uri, checkpoint);
         }
+    } else {
+        checkpoint_uri(b, "checkpoint_config/S3Uri");
     }
     b.string("/training/image", "image");
     b.boolean("/security/network_isolation", "network_isolation", false);

@@ -191,7 +191,7 @@ public:
     {
         switch (format) {
         case ProposalFormat::Job: break; // read by load_job, before
-        case ProposalFormat::SageMakerApi: read_api(m_document, "", m_source.name); break;
+        case ProposalFormat::SageMakerApi: read_api(m_document, "", stem()); break;
         case ProposalFormat::CloudFormation: read_cloudformation(); break;
         case ProposalFormat::TerraformPlan: read_terraform_plan(); break;
         case ProposalFormat::Terraform: read_terraform(); break;

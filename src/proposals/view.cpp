@@ -333,7 +333,7 @@ Found UnitBuilder::presence(const std::string& job_pointer, std::string_view pat
     if (found.unknown_parent) {
         return found; // the enclosing object is decided at run time: presence unknown
     }
-    if (found.present() && !empty_string) {
+    if (found.exists() && !empty_string) {
         put(job_pointer, true, found);
     } else if (absent_means_false) {
         if (empty_string) {

@@ -27,6 +27,11 @@ struct Found {
 
     [[nodiscard]] bool known() const { return state == State::Known; }
     [[nodiscard]] bool present() const { return state != State::Absent; }
+    /// Present and not an empty list or object (Terraform writes absent blocks as []).
+    [[nodiscard]] bool exists() const
+    {
+        return state == State::Unknown || (state == State::Known && !((value.is_array() || value.is_object()) && value.empty()));
+    }
 };
 
 /// Pipeline parameters (`{"Get": "Parameters.X"}`) resolve to their defaults.

@@ -50,7 +50,7 @@ TEST_CASE("findings point at the property, or at the resource when it is absent"
     REQUIRE(ctj.size() == 1);
     CHECK(ctj[0].rule == "MLS-TEST-002");
     CHECK(ctj[0].location.line == 1);
-    CHECK(ctj[0].location.resource == "ctj-spot-no-checkpoint.json");
+    CHECK(ctj[0].location.resource == "ctj-spot-no-checkpoint");
 }
 
 TEST_CASE("in-place suppressions need a reason and honour the locked list", "[check]")

@@ -63,7 +63,37 @@ struct ModelSpec {
     std::optional<std::int64_t> heads;
     std::optional<std::int64_t> vocab;
     std::optional<std::array<std::int64_t, 2>> input_resolution;
+    bool forward_per_token = false; ///< forward_gflops is per token (language models), else per sample
+    std::optional<double> attention_forward_gflops_per_token;
     nlohmann::json raw;
+};
+
+/// One FSx for Lustre deployment type (and throughput tier) from profiles/storage.json.
+struct FsxDeployment {
+    std::string deployment_type; ///< SCRATCH_1|SCRATCH_2|PERSISTENT_1|PERSISTENT_2
+    std::string storage_type;    ///< SSD|HDD
+    double per_unit_mb_s_per_tib = 0;
+    double disk_baseline_mb_s_per_tib = 0; ///< 0 when not tabulated (then per_unit applies)
+    double min_capacity_gib = 0;
+    std::vector<double> capacity_steps_gib;
+    double capacity_increment_gib = 0;
+};
+
+/// The storage figures the estimator uses, read once from profiles/storage.json so the hot path
+/// does no JSON lookups. Defaults are never used with the shipped catalogue (each is read from it).
+struct StorageFacts {
+    double s3_connection_mb_s = 0;          ///< per connection (low end of 85-90)
+    double s3_connections_to_fill_10gbps = 0;
+    double s3_get_per_prefix_per_s = 0;
+    double s3_single_instance_max_gbps = 0;
+    double s3_first_byte_ms = 0;            ///< low end of 100-200 ms
+    double file_mode_mb_s = 0;              ///< SageMaker's File-mode example: 50 GB in ~5 min
+    double efs_elastic_client_mib_s = 0;
+    double efs_elastic_fs_read_gib_s = 0;   ///< low end of the Region range
+    double gp3_baseline_mib_s = 0;
+    double nvme_device_read_gb_s = 0;       ///< p4d's NVMe device (the only one sourced)
+    std::vector<FsxDeployment> fsx;
+    std::map<std::string, int> nvme_devices; ///< instance -> NVMe device count
 };
 
 /// The whole catalogue. GPU pointers in instances point into `gpus` (stable: not resized after load).
@@ -72,6 +102,7 @@ struct Catalogue {
     std::vector<InstanceSpec> instances;
     std::vector<ModelSpec> models;
     nlohmann::json storage;          ///< profiles/storage.json as written
+    StorageFacts storage_facts;      ///< the figures of storage.json the estimator reads
     double sagemaker_markup = 1.25;  ///< from profiles/instances.json: median ml./EC2 price ratio
     std::map<std::string, nlohmann::json> files; ///< kind -> the file as written (for `profiles show`)
 

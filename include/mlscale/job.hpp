@@ -83,6 +83,9 @@ struct Observed {
     std::optional<double> gpu_mem_used_gb;
     std::optional<double> startup_minutes;
     std::optional<double> hours;
+    /// Where each value came from when telemetry was given ("observed_source: ..."); the
+    /// profiler copies these into its assumptions. Empty for a job read on its own.
+    std::vector<std::string> sources;
     [[nodiscard]] bool any() const;
 };
 

@@ -54,6 +54,19 @@ struct Plan {
     DeploymentPlan deployment;
 };
 
+/// One point of the time-vs-cost frontier the recommender found.
+struct Candidate {
+    std::string instance_type; ///< with the SageMaker "ml." prefix
+    int instance_count = 0;
+    int gpus = 0;
+    std::string storage;
+    std::string parallelism;
+    std::optional<double> estimated_hours;
+    std::optional<double> estimated_cost_usd;
+    std::optional<bool> meets_target;
+    bool chosen = false;
+};
+
 struct LadderStep {
     std::string rung;          ///< fix-data-pipeline|cpu|single-gpu|bigger-gpu|multi-gpu-node|multi-node
     std::string change;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "mlscale/report.hpp"
 
@@ -16,6 +17,16 @@ std::string render_json(const Report& report);
 
 /// Readable advice for a terminal.
 std::string render_text(const Report& report, const TextOptions& options = {});
+
+struct MarkdownOptions {
+    int heading_level = 1; ///< 1 for a document of its own, 2 inside a multi-job report
+};
+
+/// A review document in GitHub-flavoured Markdown (markdownlint-clean).
+std::string render_markdown(const Report& report, const MarkdownOptions& options = {});
+
+/// Several jobs in one document: an index table, then one section per job.
+std::string render_markdown_index(const std::vector<Report>& reports);
 
 /// Rounds for output: 2 decimals, or 3 significant digits below 1, so bytes are stable.
 double round_for_output(double value);

@@ -48,6 +48,13 @@ const std::vector<CommandInfo>& commands()
             setup_advise},
         {"check", "Check infrastructure proposals (SageMaker API, CloudFormation, Terraform) in CI",
             "mlscale check infra/ --format sarif -o mlscale.sarif", setup_check},
+        {"report", "Write a Markdown review of one or more jobs for an architecture review",
+            "mlscale report examples/imagenet-resnet50.json -o review.md", setup_report},
+        {"estimate", "Estimate throughput, bottleneck, memory, time and cost on one configuration",
+            "mlscale estimate examples/imagenet-resnet50.json --instance ml.p4d.24xlarge --count 2", setup_estimate},
+        {"profiles", "List the catalogue or show one entry with its sources", "mlscale profiles show ml.p4d.24xlarge", setup_profiles},
+        {"profile", "Describe a dataset from where it lives: a directory, an S3 listing or inventory",
+            "mlscale profile listing.txt --merge job.json", setup_profile},
         {"validate", "Check job files against the schema; print nothing but errors", "mlscale validate job.json other.json",
             setup_validate},
         {"version", "Print the version of mlscale and of its data", "mlscale version --format json", setup_version},
@@ -112,6 +119,12 @@ void add_example(CLI::App* command, const char* example)
 int run(int argc, const char* const* argv)
 {
     Context context;
+    context.command_line = "mlscale";
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const bool plain = !arg.empty() && arg.find_first_of(" \t'\"$\\") == std::string::npos;
+        context.command_line += " " + (plain ? arg : "'" + arg + "'");
+    }
     CLI::App app{"mlscale: a scaling advisor for ML training infrastructure on AWS.\n"
                  "Describe a training job in a JSON file; mlscale finds the bottleneck, walks the\n"
                  "scale-up-before-scale-out ladder and checks the plan against best practices.",

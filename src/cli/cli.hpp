@@ -18,6 +18,7 @@ struct Context {
     bool verbose = false;
     std::string color = "auto"; ///< auto|always|never
     ExitCode exit_code = ExitCode::Clean;
+    std::string command_line; ///< "mlscale ARGS…" as typed, for reports that record how they were made
 
     /// Colour on stdout/stderr: never with NO_COLOR set; with "auto" only on a terminal.
     [[nodiscard]] bool color_stdout() const;
@@ -54,9 +55,13 @@ void add_example(CLI::App* command, const char* example);
 void configure_logging(const Context& context);
 
 void setup_advise(CLI::App& app, Context& context);
+void setup_estimate(CLI::App& app, Context& context);
+void setup_profiles(CLI::App& app, Context& context);
+void setup_profile(CLI::App& app, Context& context);
 void setup_validate(CLI::App& app, Context& context);
 void setup_check(CLI::App& app, Context& context);
 void setup_version(CLI::App& app, Context& context);
+void setup_report(CLI::App& app, Context& context);
 
 /// The whole CLI: parses `argv`, runs the command, returns the process exit code.
 int run(int argc, const char* const* argv);

@@ -6,6 +6,7 @@
 #include "mlscale/job.hpp"
 #include "mlscale/pipeline.hpp"
 #include "mlscale/render.hpp"
+#include "mlscale/telemetry.hpp"
 
 namespace mlscale::cli {
 
@@ -16,6 +17,8 @@ struct AdviseCommandOptions {
     std::string format = "text";
     std::string output;
     std::string fail_on = "none";
+    std::vector<std::string> telemetry;
+    TelemetryOptions telemetry_options;
 };
 
 ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
@@ -24,6 +27,16 @@ ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
     Diagnostics diagnostics;
     spdlog::debug("loading {}", options.job);
     auto job = load_job_file(options.job, diagnostics);
+    if (job && !options.telemetry.empty()) {
+        // Measured beats typed: telemetry fills current.observed before the profiler reads it.
+        const std::size_t errors_before = diagnostics.error_count();
+        const auto metrics = read_telemetry(options.telemetry, options.telemetry_options, diagnostics);
+        if (diagnostics.error_count() > errors_before) {
+            job.reset();
+        } else {
+            apply_telemetry(metrics, job->current.observed);
+        }
+    }
     std::optional<Report> report;
     if (job) {
         report = advise(*job, AdviseOptions{}, diagnostics);
@@ -32,8 +45,15 @@ ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
     if (!report) {
         return ExitCode::BadInput;
     }
-    const std::string content =
-        options.format == "json" ? render_json(*report) : render_text(*report, TextOptions{options.output.empty() && context.color_stdout()});
+    report->command = context.command_line;
+    std::string content;
+    if (options.format == "json") {
+        content = render_json(*report);
+    } else if (options.format == "markdown") {
+        content = render_markdown(*report);
+    } else {
+        content = render_text(*report, TextOptions{options.output.empty() && context.color_stdout()});
+    }
     if (!write_output(options.output, content)) {
         return ExitCode::BadInput;
     }
@@ -55,10 +75,16 @@ void setup_advise(CLI::App& app, Context& context)
     auto options = std::make_shared<AdviseCommandOptions>();
     auto* command = app.add_subcommand("advise", "Advise on a training job: bottleneck, plan, ladder, findings");
     command->add_option("job", options->job, "Job file (JSON, see docs/job.schema.json); - reads stdin")->required();
-    command->add_option("-f,--format", options->format, "Output format: text or json")->check(format_validator({"text", "json"}));
+    command->add_option("-f,--format", options->format, "Output format: text, json or markdown")->check(format_validator({"text", "json", "markdown"}));
     command->add_option("-o,--output", options->output, "Write to FILE atomically instead of stdout");
     command->add_option("--fail-on", options->fail_on, "Exit 1 when a finding is at or above this severity (none|info|low|medium|high|critical)")
         ->check(severity_validator());
+    command->add_option("--telemetry", options->telemetry,
+        "nvidia-smi CSV (--query-gpu=... --format=csv) or `vmstat -n 1` captures; they override current.observed");
+    command->add_option("--warmup", options->telemetry_options.warmup_samples, "Telemetry samples dropped at the start of each series (default 60)");
+    command->add_option("--min-samples", options->telemetry_options.min_samples,
+        "Telemetry samples each series needs after the warm-up, else \"insufficient data\" (default 120)")
+        ->check(CLI::Range(1, 100000000));
     add_example(command, "mlscale advise examples/imagenet-resnet50.json --format json -o advice.json");
     command->callback([options, &context] { context.exit_code = run_advise(*options, context); });
 }

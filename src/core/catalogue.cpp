@@ -123,6 +123,66 @@ std::optional<JsonDocument> read_profile(const std::string& directory, const std
     return document;
 }
 
+const nlohmann::json& entry_named(const nlohmann::json& list, const std::string& name)
+{
+    static const nlohmann::json empty = nlohmann::json::object();
+    for (const auto& entry : list) {
+        if (entry.is_object() && entry.value("name", "") == name) {
+            return entry;
+        }
+    }
+    return empty;
+}
+
+const nlohmann::json& member(const nlohmann::json& object, const char* key)
+{
+    static const nlohmann::json empty = nlohmann::json::object();
+    const auto it = object.find(key);
+    return it != object.end() && it->is_object() ? *it : empty;
+}
+
+// The storage figures the estimator needs, each read from storage.json (docs/model.md §4).
+StorageFacts read_storage_facts(const nlohmann::json& root)
+{
+    StorageFacts facts;
+    const auto& list = root.contains("storage") && root["storage"].is_array() ? root["storage"] : nlohmann::json::array();
+    const auto& s3 = entry_named(list, "s3");
+    facts.s3_connection_mb_s = number_or(s3, "per_connection_mb_s_low");
+    facts.s3_connections_to_fill_10gbps = number_or(s3, "connections_to_fill_10gbps");
+    facts.s3_get_per_prefix_per_s = number_or(s3, "request_rate_get_per_prefix_per_s");
+    facts.s3_single_instance_max_gbps = number_or(s3, "single_instance_max_gbps");
+    facts.s3_first_byte_ms = number_or(s3, "first_byte_latency_ms_low");
+    facts.file_mode_mb_s = number_or(member(member(s3, "input_modes"), "file"), "example_download_mb_s");
+    const auto& efs = entry_named(list, "efs");
+    const auto& elastic = member(member(efs, "throughput_modes"), "elastic");
+    facts.efs_elastic_client_mib_s = number_or(elastic, "per_client_mib_s");
+    facts.efs_elastic_fs_read_gib_s = number_or(elastic, "fs_read_gib_s_low");
+    facts.gp3_baseline_mib_s = number_or(entry_named(list, "ebs-gp3"), "baseline_mib_s");
+    const auto& nvme = entry_named(list, "instance-nvme");
+    for (const auto& device : nvme.value("devices", nlohmann::json::array())) {
+        facts.nvme_devices[string_or(device, "instance")] = static_cast<int>(number_or(device, "device_count", 1));
+        if (const auto rate = optional_number(device, "device_read_gb_s")) {
+            facts.nvme_device_read_gb_s = *rate;
+        }
+    }
+    for (const auto& entry : entry_named(list, "fsx-lustre").value("deployment_types", nlohmann::json::array())) {
+        FsxDeployment deployment;
+        deployment.deployment_type = string_or(entry, "deployment_type");
+        deployment.storage_type = string_or(entry, "storage_type");
+        deployment.per_unit_mb_s_per_tib = number_or(entry, "per_unit_storage_throughput_mb_s_per_tib");
+        deployment.disk_baseline_mb_s_per_tib = number_or(entry, "disk_baseline_mb_s_per_tib");
+        deployment.min_capacity_gib = number_or(entry, "min_capacity_gib");
+        deployment.capacity_increment_gib = number_or(entry, "capacity_increment_gib");
+        for (const auto& step : entry.value("capacity_steps_gib", nlohmann::json::array())) {
+            if (step.is_number()) {
+                deployment.capacity_steps_gib.push_back(step.get<double>());
+            }
+        }
+        facts.fsx.push_back(std::move(deployment));
+    }
+    return facts;
+}
+
 } // namespace
 
 std::optional<double> InstanceSpec::sagemaker_price(double markup, bool* estimated) const
@@ -272,6 +332,8 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
                 resolution->size() == 2) {
                 model.input_resolution = std::array<std::int64_t, 2>{(*resolution)[0].get<std::int64_t>(), (*resolution)[1].get<std::int64_t>()};
             }
+            model.forward_per_token = string_or(entry, "forward_gflops_per") == "token";
+            model.attention_forward_gflops_per_token = optional_number(entry, "attention_forward_gflops_per_token");
             model.raw = entry;
             catalogue.models.push_back(std::move(model));
         }
@@ -281,6 +343,7 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
     if (auto document = read_profile(directory, "storage", diagnostics)) {
         check_sources(*document, "storage", diagnostics);
         catalogue.storage = document->value;
+        catalogue.storage_facts = read_storage_facts(document->value);
         catalogue.files["storage"] = document->value;
     }
 

@@ -22,7 +22,7 @@ void put(nlohmann::json& object, const char* key, const std::string& value)
 
 void normalize_instance_types(nlohmann::json& facts)
 {
-    for (const char* section : {"current", "notebook"}) {
+    for (const char* section : {"current", "notebook", "deployment"}) {
         if (facts.contains(section) && facts[section].is_object() && facts[section].contains("instance_type") &&
             facts[section]["instance_type"].is_string()) {
             facts[section]["instance_type"] = normalize_instance_type(facts[section]["instance_type"].get<std::string>());

@@ -2,8 +2,11 @@
 // classifies the bottleneck from telemetry with SageMaker Debugger's thresholds.
 #include "mlscale/profile.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "mlscale/estimate.hpp"
 #include "mlscale/suggest.hpp"
 
 namespace mlscale {
@@ -54,13 +57,15 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
     if (!model.params_millions && spec != nullptr) {
         model.params_millions = spec->params_millions;
     }
-    model.forward_gflops = job.model.forward_gflops;
-    if (!model.forward_gflops && spec != nullptr) {
-        model.forward_gflops = spec->forward_gflops;
-    }
     model.seq_len = job.model.seq_len;
     if (!model.seq_len && spec != nullptr) {
         model.seq_len = spec->seq_len;
+    }
+    model.forward_gflops = job.model.forward_gflops;
+    if (!model.forward_gflops && spec != nullptr && spec->forward_gflops) {
+        // The catalogue gives language models per token; the profile counts per sample (sequence).
+        model.forward_gflops = spec->forward_per_token ? *spec->forward_gflops * static_cast<double>(model.seq_len.value_or(1))
+                                                       : *spec->forward_gflops;
     }
     if (model.family.empty()) {
         if (job.model.builtin_algorithm == std::optional<std::string>("xgboost") || job.model.framework == std::optional<std::string>("xgboost") ||
@@ -122,6 +127,138 @@ std::string classify_observed(const Observed& observed)
     return observed.cpu_util_pct && *observed.cpu_util_pct > 70 ? "cpu" : "io";
 }
 
+void add_assumption(Profile& profile, const std::string& sentence)
+{
+    if (std::find(profile.assumptions.begin(), profile.assumptions.end(), sentence) == profile.assumptions.end()) {
+        profile.assumptions.push_back(sentence);
+    }
+}
+
+nlohmann::json instance_facts(const InstanceSpec& instance, const Catalogue& catalogue)
+{
+    nlohmann::json out;
+    out["name"] = instance.name;
+    out["family"] = instance.family;
+    out["is_gpu"] = instance.gpu_count > 0;
+    out["gpus"] = instance.gpu_count;
+    if (instance.gpu_spec != nullptr) {
+        out["gpu_name"] = instance.gpu_spec->name;
+        out["gpu_generation"] = instance.gpu_spec->generation;
+    }
+    out["vcpus"] = instance.vcpus;
+    out["memory_gib"] = instance.memory_gib;
+    out["network_gbps"] = instance.network_gbps;
+    out["efa"] = instance.efa;
+    out["local_nvme_gb"] = instance.local_nvme_gb;
+    if (const auto price = instance.sagemaker_price(catalogue.sagemaker_markup)) {
+        out["price_usd_per_hour"] = *price;
+    }
+    return out;
+}
+
+// The current setup through the estimator: profile.estimate.*, the input the GPUs need, the
+// estimated bottleneck, and memory with activations. With observed samples/s the compute
+// efficiency is calibrated so the estimate agrees with the measurement.
+void estimate_current(const Job& job, const Catalogue& catalogue, const InstanceSpec& instance, Profile& profile)
+{
+    std::vector<std::string> assumptions;
+    const Workload workload = make_workload(job, profile.model, catalogue, assumptions);
+    const Config config = current_config(job, &instance);
+    EstimateOptions options;
+    if (const auto observed = job.current.observed.samples_per_sec) {
+        // Telemetry wins: the end-to-end rate is the measurement, and the GPUs are calibrated to
+        // what they did in it (observed rate ÷ observed utilisation, when that is given).
+        options.observed_samples_per_sec = *observed;
+        const auto utilisation = job.current.observed.gpu_util_pct;
+        const double gpu_rate = utilisation && *utilisation > 0 ? *observed / (*utilisation / 100.0) : *observed;
+        options.efficiency_scale = calibrate_to_observed(workload, config, catalogue, gpu_rate);
+        if (options.efficiency_scale != 1.0) {
+            assumptions.push_back(fmt::format("compute efficiency calibrated to the observed {} samples/s{} (x{:.2f} the model's default)", *observed,
+                utilisation ? fmt::format(" at {} % GPU utilisation", *utilisation) : std::string(), options.efficiency_scale));
+        } else {
+            assumptions.push_back(fmt::format("observed {} samples/s used as the current throughput; GPU efficiency not calibrated", *observed));
+        }
+    }
+    for (const auto& sentence : assumptions) {
+        add_assumption(profile, sentence);
+    }
+    const Estimate e = estimate(workload, config, catalogue, options);
+
+    nlohmann::json& derived = profile.derived;
+    derived["instance"] = instance_facts(instance, catalogue);
+    nlohmann::json& out = derived["estimate"];
+    if (e.throughput_known) {
+        out["samples_per_sec"] = e.samples_per_sec;
+        out["step_time_ms"] = e.step_time_ms;
+        if (workload.samples_per_run > 0) {
+            out["hours"] = e.hours;
+            derived["total_hours"] = e.hours * workload.runs;
+        }
+        if (e.cost_known) {
+            out["cost_usd"] = e.cost_usd;
+        }
+    }
+    if (e.compute_samples_per_sec > 0) {
+        out["compute_samples_per_sec"] = e.compute_samples_per_sec;
+        out["gpu_util_pct"] = e.gpu_util_pct;
+        out["mfu"] = e.mfu;
+    }
+    if (e.input_known) {
+        out["input_samples_per_sec"] = e.input_samples_per_sec;
+    }
+    if (e.cpu_known) {
+        out["cpu_samples_per_sec"] = e.cpu_samples_per_sec;
+    }
+    if (e.storage_mb_s > 0) {
+        out["storage_mb_s"] = e.storage_mb_s;
+    }
+    if (e.memory_known) {
+        out["memory_per_gpu_gb"] = e.memory_per_gpu_gb;
+        out["fits"] = e.fits;
+    }
+    out["startup_minutes"] = e.startup_minutes;
+    out["download_minutes"] = e.download_minutes;
+    if (e.bottleneck != Bottleneck::None) {
+        out["bottleneck"] = bottleneck_name(e.bottleneck);
+    }
+    if (out.empty()) {
+        derived.erase("estimate");
+    }
+
+    if (e.required_input_mb_s > 0) {
+        profile.required_input_mb_s = e.required_input_mb_s;
+    }
+    if (e.bottleneck != Bottleneck::None) {
+        profile.bottleneck = bottleneck_name(e.bottleneck);
+        profile.bottleneck_basis = "estimated";
+    }
+    if (e.compute_samples_per_sec > 0 && e.throughput_known) {
+        profile.gpu_util_pct = e.gpu_util_pct;
+    }
+    // One GPU holds the whole model: states without sharding plus activations of one sample.
+    if (profile.model_state_gb && instance.gpu_count > 0) {
+        double activations = 0;
+        if (workload.family == "transformer" && workload.hidden > 0 && workload.layers > 0 && workload.seq_len > 0) {
+            activations = transformer_activation_gb(workload.seq_len, 1, workload.hidden, workload.heads, workload.layers, 1, 1,
+                workload.recompute, workload.flash_attention);
+        }
+        profile.fits_single_gpu = *profile.model_state_gb + activations <= 0.9 * instance.gpu_memory_gb;
+    }
+
+    // Stored pixels per model input pixel (images are decoded at the stored size, then resized).
+    const auto resolution = job.model.input_resolution;
+    std::optional<std::array<std::int64_t, 2>> input = resolution;
+    if (!input && job.model.name) {
+        if (const ModelSpec* spec = catalogue.find_model(*job.model.name)) {
+            input = spec->input_resolution;
+        }
+    }
+    if (job.dataset.source_resolution && input && (*input)[0] > 0 && (*input)[1] > 0) {
+        derived["pixel_ratio"] = static_cast<double>((*job.dataset.source_resolution)[0] * (*job.dataset.source_resolution)[1]) /
+                                 static_cast<double>((*input)[0] * (*input)[1]);
+    }
+}
+
 } // namespace
 
 Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& diagnostics)
@@ -157,7 +294,8 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
 
     if (job.dataset.num_samples) {
         profile.num_samples = job.dataset.num_samples;
-    } else if (job.dataset.num_files) {
+    } else if (job.dataset.num_files && !job.training.tokens_billions) {
+        // Token-trained models count tokens, not samples: no assumption is needed for them.
         profile.num_samples = job.dataset.num_files;
         profile.assumptions.push_back("dataset.num_samples not given: assumed one sample per file (dataset.num_files)");
     }
@@ -165,11 +303,17 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
         profile.mean_file_mb = *job.dataset.size_gb * 1000.0 / static_cast<double>(*job.dataset.num_files);
     }
 
+    if (instance != nullptr) {
+        estimate_current(job, catalogue, *instance, profile);
+    }
     if (job.current.observed.gpu_util_pct) {
+        // Observed telemetry wins over the estimate.
         profile.gpu_util_pct = job.current.observed.gpu_util_pct;
         profile.bottleneck = classify_observed(job.current.observed);
         profile.bottleneck_basis = "observed";
     }
+    // Which observed values came from telemetry and which from the job (advise --telemetry).
+    profile.assumptions.insert(profile.assumptions.end(), job.current.observed.sources.begin(), job.current.observed.sources.end());
     return profile;
 }
 

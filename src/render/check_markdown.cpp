@@ -50,7 +50,7 @@ std::string render_check_markdown(const CheckResult& result, const CheckRenderOp
         }
     }
     const std::size_t failing = failing_findings(result, options.fail_on);
-    std::string out = fmt::format("### mlscale check: {}\n\n",
+    std::string out = fmt::format("# mlscale check: {}\n\n",
         bad > 0 ? fmt::format("{} unreadable file{}", bad, bad == 1 ? "" : "s")
                 : (failing > 0 ? fmt::format("{} finding{} at or above {}", failing, failing == 1 ? "" : "s", options.fail_on)
                                : std::string("passed")));
@@ -67,7 +67,7 @@ std::string render_check_markdown(const CheckResult& result, const CheckRenderOp
         }
     }
     if (bad > 0) {
-        out += "\n**Unreadable:**\n";
+        out += "\n**Unreadable:**\n\n";
         for (const auto& file : result.files) {
             for (const auto& d : file.diagnostics.items()) {
                 if (d.level == Level::Error) {

@@ -199,6 +199,21 @@ std::string render_json(const Report& report)
         ladder.push_back(item);
     }
     out["ladder"] = ladder;
+    ordered candidates = ordered::array();
+    for (const auto& c : report.candidates) {
+        ordered item;
+        item["instance_type"] = c.instance_type;
+        item["instance_count"] = c.instance_count;
+        item["gpus"] = c.gpus;
+        item["storage"] = text_or_null(c.storage);
+        item["parallelism"] = text_or_null(c.parallelism);
+        item["estimated_hours"] = optional_value(c.estimated_hours);
+        item["estimated_cost_usd"] = optional_value(c.estimated_cost_usd);
+        item["meets_target"] = optional_value(c.meets_target);
+        item["chosen"] = c.chosen;
+        candidates.push_back(item);
+    }
+    out["candidates"] = candidates;
     ordered findings = ordered::array();
     for (const auto& finding : report.findings) {
         findings.push_back(finding_json(finding));

@@ -2,9 +2,13 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "format.hpp"
 #include "mlscale/render.hpp"
 
 namespace mlscale {
+
+using render::maybe;
+using render::number;
 
 namespace {
 
@@ -27,34 +31,6 @@ struct Style {
         return "\033[36m" + label + "\033[0m";
     }
 };
-
-std::string number(double value)
-{
-    const double rounded = round_for_output(value);
-    std::string text = fmt::format("{:.2f}", rounded);
-    if (std::fabs(rounded) < 1 && rounded != 0) {
-        text = fmt::format("{:.3g}", rounded);
-    }
-    while (text.find('.') != std::string::npos && (text.back() == '0' || text.back() == '.')) {
-        text.pop_back();
-    }
-    return text;
-}
-
-template <typename T>
-std::string maybe(const std::optional<T>& value, const char* unit = "")
-{
-    if (!value) {
-        return "unknown";
-    }
-    if constexpr (std::is_same_v<T, bool>) {
-        return *value ? "yes" : "no";
-    } else if constexpr (std::is_floating_point_v<T>) {
-        return number(*value) + unit;
-    } else {
-        return fmt::format("{}{}", *value, unit);
-    }
-}
 
 } // namespace
 

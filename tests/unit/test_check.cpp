@@ -152,7 +152,7 @@ TEST_CASE("renderers: GitHub escaping, JUnit cases, SARIF fields, Markdown summa
     CHECK(run["invocations"][0]["executionSuccessful"] == false);
 
     const std::string markdown = render_check_markdown(result, render);
-    CHECK(markdown.rfind("### mlscale check: 1 unreadable file\n", 0) == 0);
+    CHECK(markdown.rfind("# mlscale check: 1 unreadable file\n", 0) == 0);
     CHECK(markdown.find("| high | `cfn-notebook.yaml:6` | MLS-TEST-001 | `Open` |") != std::string::npos);
 
     const auto json = nlohmann::json::parse(render_check_json(result, render));

@@ -1,0 +1,175 @@
+// The performance model (the estimator): throughput, bottleneck, memory, start-up, time and cost
+// of one training job on one configuration. Every formula and constant is in docs/model.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "mlscale/catalogue.hpp"
+#include "mlscale/job.hpp"
+#include "mlscale/profile.hpp"
+
+namespace mlscale {
+
+/// What the job asks of the hardware, derived once from the job and the resolved model so the
+/// estimator itself does no lookups. FLOPs count a multiply-add as 2.
+struct Workload {
+    std::string family;                ///< cnn|transformer|rnn|gbdt|linear|kmeans|other
+    bool deep = true;
+    double params = 0;                 ///< parameter count (0 when unknown)
+    double linear_flops_per_sample = 0;    ///< forward FLOPs of the weight matmuls per sample (2N per token for transformers)
+    double attention_flops_per_sample = 0; ///< forward FLOPs of the attention scores per sample (4·l·h·s per token)
+    std::int64_t seq_len = 0;          ///< tokens per sample (0: not a sequence model)
+    std::int64_t layers = 0;           ///< 0 when unknown
+    std::int64_t hidden = 0;
+    std::int64_t heads = 0;
+    std::string precision = "mixed";   ///< fp32|tf32|fp16|bf16|fp8|mixed
+    std::string optimizer = "adam";
+    bool recompute = false;            ///< full activation checkpointing
+    bool flash_attention = true;       ///< attention scores are not stored (FlashAttention / PyTorch SDPA)
+    double global_batch = 0;           ///< samples per optimizer step; 0 = per_gpu_batch × GPUs
+    double per_gpu_batch = 0;          ///< used when global_batch is 0
+    double samples_per_run = 0;        ///< samples processed in one run (epochs × samples, or tokens / seq_len)
+    double samples_per_epoch = 0;
+    double mb_per_sample = 0;          ///< bytes read from storage per sample, in MB
+    double dataset_gb = 0;
+    double num_files = 0;
+    double cpu_ms_per_sample = 0;      ///< decode + augment on one core; 0 when not modelled
+    int loader_workers = 0;            ///< per GPU (training.loader_workers); 0: every vCPU but one per GPU
+    double runs = 1;
+    bool sharded_by_key = false;       ///< ShardedByS3Key: each instance downloads its share
+
+    [[nodiscard]] double train_flops_per_sample() const { return 3.0 * (linear_flops_per_sample + attention_flops_per_sample); }
+};
+
+/// How the model is split across GPUs.
+struct Parallelism {
+    std::string mode = "data"; ///< data|sharded|model (tensor and/or pipeline)|none
+    int zero_stage = 0;        ///< 0-3; sharded implies 3 (FSDP FULL_SHARD) unless set
+    int tensor = 1;            ///< tensor-parallel degree (within a node)
+    int pipeline = 1;          ///< pipeline stages
+    int micro_batch = 0;       ///< samples per micro-batch per GPU; 0 = choose (largest that fits)
+};
+
+/// One configuration to estimate: instance type and count, storage and input mode, parallelism.
+struct Config {
+    const InstanceSpec* instance = nullptr;
+    int count = 1;
+    int gpus_per_instance = 0;            ///< GPUs used per instance; 0 = all of them
+    std::string storage = "s3";           ///< s3|efs|fsx-lustre|ebs|instance-store
+    std::string input_mode = "file";      ///< file|fastfile|pipe (s3); mount otherwise
+    std::string fsx_deployment = "SCRATCH_2";
+    double fsx_per_unit_mb_s_per_tib = 0; ///< PERSISTENT_* throughput tier; 0 = the deployment's first
+    double fsx_capacity_gib = 0;          ///< 0 = the smallest allowed capacity that holds the dataset
+    Parallelism parallelism;
+    bool spot = false;
+    double internode_gbps = 0;            ///< override of the instance's network (calibration on non-AWS fabrics); 0 = the instance's
+};
+
+/// The calibrated constants of the model (docs/model.md "Calibration"); the defaults are the fitted values.
+struct ModelConstants {
+    double tensor_efficiency = 0.59;        ///< achievable fraction of the dense tensor-core peak in training kernels
+    double simt_efficiency = 0.95;          ///< achievable fraction of the fp32 CUDA-core peak (no tensor cores)
+    double cnn_bytes_per_flop = 0.015;      ///< HBM traffic of convolutional training per FLOP, per activation byte
+    double transformer_traffic = 5.0;       ///< HBM traffic per token per layer, in units of 34·h activation bytes
+};
+
+struct EstimateOptions {
+    ModelConstants constants;
+    double efficiency_scale = 1.0; ///< multiplies the compute efficiency (set from observed telemetry)
+    double observed_samples_per_sec = 0; ///< when > 0 the end-to-end rate is this measurement (telemetry wins)
+};
+
+enum class Bottleneck { Gpu, Io, Cpu, Network, Memory, None };
+
+const char* bottleneck_name(Bottleneck bottleneck);
+
+/// Everything estimated for one configuration. Rates are for the whole cluster. A rate that cannot
+/// be estimated (no GPU, no FLOPs, no dataset size) is 0 and its `*_known` flag is false.
+struct Estimate {
+    int instance_count = 0;
+    int gpus = 0;
+    bool throughput_known = false;
+    double samples_per_sec = 0;
+    double tokens_per_sec = 0;         ///< 0 for models without seq_len
+    double tflops_per_gpu = 0;
+    double mfu = 0;
+    double step_time_ms = 0;
+    double gpu_util_pct = 0;
+    Bottleneck bottleneck = Bottleneck::None;
+    double memory_per_gpu_gb = 0;
+    bool memory_known = false;
+    bool fits = true;
+    double startup_minutes = 0;
+    double hours = 0;
+    bool cost_known = false;
+    double cost_usd = 0;
+    double spot_cost_usd_min = 0;      ///< with the largest managed-spot saving AWS states (90 %): a lower bound
+    double gpu_hours = 0;
+    bool price_estimated = false;      ///< the SageMaker price was derived from EC2 × mark-up
+
+    // Intermediate rates and figures (docs/model.md names each).
+    double compute_samples_per_sec = 0; ///< GPUs never starved, no communication
+    double network_samples_per_sec = 0; ///< compute with exposed communication
+    double input_samples_per_sec = 0;   ///< storage and network supply (0 with input_known false)
+    bool input_known = false;
+    double cpu_samples_per_sec = 0;
+    bool cpu_known = false;
+    double storage_mb_s = 0;            ///< what the storage delivers to the cluster
+    double required_input_mb_s = 0;     ///< what the GPUs consume at full speed
+    double download_minutes = 0;
+    double lazy_load_minutes = 0;
+    double peak_tflops = 0;             ///< dense peak per GPU at the job's precision
+    double efficiency = 0;              ///< compute efficiency used (tensor or SIMT, × efficiency_scale)
+    double comm_ms_per_step = 0;        ///< collective time per step before overlap
+    double exposed_comm_ms_per_step = 0;
+    double pipeline_bubble = 0;
+    double state_gb = 0;                ///< weights + gradients + optimizer per GPU
+    double activation_gb = 0;           ///< activations per GPU at micro_batch
+    int micro_batch = 0;
+    int data_parallel = 0;
+};
+
+/// Derives the workload from a job and its resolved model; every default taken for a missing
+/// value is appended to `assumptions` as a sentence.
+Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions);
+
+/// The configuration the job runs on today (current.*, dataset.location and input_mode, training.distribution).
+Config current_config(const Job& job, const InstanceSpec* instance);
+
+/// Estimates one configuration. Pure: no I/O, no allocation; safe to call in a sweep.
+Estimate estimate(const Workload& workload, const Config& config, const Catalogue& catalogue, const EstimateOptions& options = {});
+
+/// The efficiency scale at which the GPUs of `config` (with their communication) process
+/// `gpu_samples_per_sec`: observed samples/s, divided by the observed GPU utilisation when known.
+/// 1 when it cannot be solved.
+double calibrate_to_observed(const Workload& workload, const Config& config, const Catalogue& catalogue, double gpu_samples_per_sec);
+
+/// Memory per GPU: model states under the ZeRO stage and parallelism, in GB (formulas.md §3.1).
+double model_state_gb_per_gpu(double params, const std::string& precision, const std::string& optimizer, int zero_stage,
+    int data_parallel, int model_parallel);
+
+/// Transformer activations per GPU in GB (Korthikanti et al. 2022, formulas.md §3.2).
+double transformer_activation_gb(std::int64_t seq_len, double micro_batch, std::int64_t hidden, std::int64_t heads, std::int64_t layers,
+    int tensor, int pipeline, bool recompute, bool flash_attention = false);
+
+/// Ring all-reduce: bytes each rank sends for a buffer of `bytes` over `ranks` ranks: 2(n−1)/n × S.
+double ring_allreduce_bytes(double bytes, int ranks);
+
+/// FSx for Lustre throughput of a file system in MB/s: capacity (TiB) × per-TiB baseline.
+double fsx_throughput_mb_s(double capacity_gib, double mb_s_per_tib);
+
+/// File-mode download time in minutes: bytes at the SageMaker rate plus per-object first-byte latency.
+double file_mode_download_minutes(double dataset_gb, double num_files, const StorageFacts& storage);
+
+/// The contract's JSON object for `estimate` (../shared/spec/output.md), numbers rounded.
+nlohmann::ordered_json estimate_json(const Estimate& estimate, const InstanceSpec& instance, const Workload& workload);
+
+/// Readable text of an estimate.
+std::string estimate_text(const Estimate& estimate, const InstanceSpec& instance, const Workload& workload);
+
+} // namespace mlscale

@@ -1,0 +1,247 @@
+// `mlscale profiles list|show`: the catalogue (profiles/) and where each figure came from.
+#include <cmath>
+#include <iostream>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "mlscale/catalogue.hpp"
+#include "mlscale/job.hpp"
+#include "mlscale/suggest.hpp"
+
+namespace mlscale::cli {
+
+namespace {
+
+using ordered = nlohmann::ordered_json;
+
+// The catalogue files and the key of their entry list, in listing order.
+struct Kind {
+    const char* name;
+    const char* list;
+    const char* summary;
+};
+constexpr Kind k_kinds[] = {
+    {"instances", "instances", "EC2/SageMaker instance types"},
+    {"gpus", "gpus", "accelerators"},
+    {"models", "models", "well-known models"},
+    {"storage", "storage", "storage services"},
+};
+
+struct ListOptions {
+    std::string kind;
+    std::string format = "text";
+};
+
+struct ShowOptions {
+    std::string name;
+    std::string format = "text";
+};
+
+const nlohmann::json& entries_of(const Catalogue& catalogue, const Kind& kind)
+{
+    static const nlohmann::json empty = nlohmann::json::array();
+    const auto file = catalogue.files.find(kind.name);
+    if (file == catalogue.files.end() || !file->second.contains(kind.list)) {
+        return empty;
+    }
+    return file->second[kind.list];
+}
+
+std::string value_text(const nlohmann::json& value)
+{
+    return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// One line per entry: the figures that tell entries of a kind apart.
+std::string summary_of(const std::string& kind, const nlohmann::json& entry)
+{
+    auto get = [&](const char* key) { return entry.contains(key) && !entry[key].is_null() ? value_text(entry[key]) : std::string("-"); };
+    if (kind == "instances") {
+        const std::string accelerators = entry.value("gpu_count", 0) > 0 ? fmt::format("{} x {}", get("gpu_count"), get("gpu")) : "no GPU";
+        return fmt::format("{}, {} vCPUs, {} Gbit/s, {} USD/h (EC2)", accelerators, get("vcpus"), get("network_gbps"), get("price_usd_per_hour"));
+    }
+    if (kind == "gpus") {
+        const auto peaks = entry.value("peak_tflops", nlohmann::json::object());
+        const std::string bf16 = peaks.contains("bf16") && !peaks["bf16"].is_null() ? value_text(peaks["bf16"]) : "-";
+        return fmt::format("{}, {} GB, {} GB/s, {} TFLOPS bf16 dense", get("generation"), get("memory_gb"), get("mem_bandwidth_gb_s"), bf16);
+    }
+    if (kind == "models") {
+        return fmt::format("{}, {} M parameters, {} GFLOP forward per {}", get("family"), get("params_millions"), get("forward_gflops"),
+            get("forward_gflops_per"));
+    }
+    return get("kind");
+}
+
+ExitCode run_list(const ListOptions& options, const Context& context)
+{
+    configure_logging(context);
+    const Catalogue& catalogue = builtin_catalogue();
+    ordered json = ordered::object();
+    std::string text;
+    for (const auto& kind : k_kinds) {
+        if (!options.kind.empty() && options.kind != kind.name) {
+            continue;
+        }
+        const auto& entries = entries_of(catalogue, kind);
+        const auto file = catalogue.files.find(kind.name);
+        const std::string as_of = file != catalogue.files.end() ? file->second.value("as_of", "") : "";
+        text += fmt::format("{} ({}, {} entries, as of {})\n", kind.name, kind.summary, entries.size(), as_of);
+        ordered list = ordered::array();
+        for (const auto& entry : entries) {
+            const std::string name = entry.value("name", "");
+            text += fmt::format("  {:<18} {}\n", name, summary_of(kind.name, entry));
+            list.push_back(ordered{{"name", name}, {"summary", summary_of(kind.name, entry)}});
+        }
+        json[kind.name] = ordered{{"as_of", as_of}, {"entries", list}};
+        text += "\n";
+    }
+    if (options.format == "json") {
+        ordered out;
+        out["schema_version"] = 1;
+        out["profiles"] = json;
+        std::cout << out.dump(2) << "\n";
+    } else {
+        std::cout << text << "Run 'mlscale profiles show NAME' for an entry's figures and their sources.\n";
+    }
+    return ExitCode::Clean;
+}
+
+// The source key of `field` in `entry` ("source" is one key, or a map with "*" as the default).
+std::string source_key(const nlohmann::json& entry, const std::string& field)
+{
+    const auto source = entry.find("source");
+    if (source == entry.end()) {
+        return "";
+    }
+    if (source->is_string()) {
+        return source->get<std::string>();
+    }
+    if (source->is_object()) {
+        if (source->contains(field) && (*source)[field].is_string()) {
+            return (*source)[field].get<std::string>();
+        }
+        if (source->contains("*") && (*source)["*"].is_string()) {
+            return (*source)["*"].get<std::string>();
+        }
+    }
+    return "";
+}
+
+// Every figure of an entry with its source and, when it is one, how it was estimated. Nested
+// objects with their own "source" (storage sub-entries) are shown as one value with that source.
+void add_fields(const nlohmann::json& entry, const std::string& prefix, const nlohmann::json& parent, ordered& fields)
+{
+    const auto& estimates = entry.contains("estimates") && entry["estimates"].is_object() ? entry["estimates"] : parent;
+    for (const auto& [field, value] : entry.items()) {
+        if (field == "source" || field == "estimates" || field == "notes" || field == "name") {
+            continue;
+        }
+        const std::string path = prefix.empty() ? field : prefix + "." + field;
+        ordered row;
+        row["field"] = path;
+        row["value"] = ordered::parse(value.dump());
+        const std::string key = value.is_object() && value.contains("source") ? source_key(value, "*") : source_key(entry, field);
+        row["source"] = key.empty() ? ordered(nullptr) : ordered(key);
+        const auto estimate = estimates.is_object() && estimates.contains(field) ? estimates[field] : nlohmann::json();
+        row["estimate"] = estimate.is_string() ? ordered(estimate.get<std::string>()) : ordered(nullptr);
+        fields.push_back(row);
+    }
+}
+
+ExitCode run_show(const ShowOptions& options, const Context& context)
+{
+    configure_logging(context);
+    const Catalogue& catalogue = builtin_catalogue();
+    const std::string wanted = normalize_instance_type(options.name);
+    std::vector<std::string> names;
+    for (const auto& kind : k_kinds) {
+        const auto& entries = entries_of(catalogue, kind);
+        for (const auto& entry : entries) {
+            const std::string name = entry.value("name", "");
+            names.push_back(name);
+            if (name != wanted) {
+                continue;
+            }
+            const auto& file = catalogue.files.at(kind.name);
+            ordered fields = ordered::array();
+            add_fields(entry, "", nlohmann::json::object(), fields);
+            if (std::string(kind.name) == "instances" && !entry.contains("sagemaker_price_usd_per_hour")) {
+                if (const InstanceSpec* instance = catalogue.find_instance(name)) {
+                    if (const auto price = instance->sagemaker_price(catalogue.sagemaker_markup)) {
+                        fields.push_back(ordered{{"field", "sagemaker_price_usd_per_hour"}, {"value", std::round(*price * 10000.0) / 10000.0},
+                            {"source", "derived"},
+                            {"estimate", fmt::format("EC2 price x sagemaker_markup {} (median ml./EC2 ratio; an estimate)", catalogue.sagemaker_markup)}});
+                    }
+                }
+            }
+            std::set<std::string> cited;
+            for (const auto& row : fields) {
+                if (row["source"].is_string()) {
+                    cited.insert(row["source"].get<std::string>());
+                }
+            }
+            const auto& sources = file.value("sources", nlohmann::json::object());
+            if (options.format == "json") {
+                ordered out;
+                out["schema_version"] = 1;
+                out["kind"] = kind.name;
+                out["name"] = name;
+                out["as_of"] = file.value("as_of", "");
+                out["fields"] = fields;
+                ordered citations = ordered::object();
+                for (const auto& key : cited) {
+                    citations[key] = sources.contains(key) ? value_text(sources[key]) : std::string();
+                }
+                out["sources"] = citations;
+                out["notes"] = entry.contains("notes") ? ordered::parse(entry["notes"].dump()) : ordered(nullptr);
+                std::cout << out.dump(2) << "\n";
+                return ExitCode::Clean;
+            }
+            std::string text = fmt::format("{} ({}, profiles/{}.json as of {})\n", name, kind.name, kind.name, file.value("as_of", ""));
+            for (const auto& row : fields) {
+                const std::string source = row["source"].is_string() ? row["source"].get<std::string>() : "no source";
+                text += fmt::format("  {:<34} {:<24} [{}]{}\n", row["field"].get<std::string>(), value_text(nlohmann::json::parse(row["value"].dump())),
+                    source, row["estimate"].is_string() ? " (estimate)" : "");
+            }
+            text += "\nSources\n";
+            for (const auto& key : cited) {
+                text += fmt::format("  [{}] {}\n", key, sources.contains(key) ? value_text(sources[key]) : std::string("(not defined)"));
+            }
+            if (entry.contains("notes") && entry["notes"].is_string()) {
+                text += fmt::format("\nNotes\n  {}\n", entry["notes"].get<std::string>());
+            }
+            std::cout << text;
+            return ExitCode::Clean;
+        }
+    }
+    std::cerr << fmt::format("mlscale: no profile named \"{}\"", options.name);
+    if (const auto match = closest_match(wanted, names)) {
+        std::cerr << fmt::format(" (did you mean \"{}\"?)", *match);
+    }
+    std::cerr << "\nRun 'mlscale profiles list' for the catalogue.\n";
+    return ExitCode::BadInput;
+}
+
+} // namespace
+
+void setup_profiles(CLI::App& app, Context& context)
+{
+    auto* command = app.add_subcommand("profiles", "List the catalogue (instances, GPUs, models, storage) or show one entry with its sources");
+    command->require_subcommand(1);
+    auto list_options = std::make_shared<ListOptions>();
+    auto* list = command->add_subcommand("list", "List the catalogue's entries");
+    list->add_option("--kind", list_options->kind, "Only this kind: instances, gpus, models, storage")
+        ->check(CLI::IsMember({"instances", "gpus", "models", "storage"}));
+    list->add_option("-f,--format", list_options->format, "Output format: text or json")->check(format_validator({"text", "json"}));
+    list->callback([list_options, &context] { context.exit_code = run_list(*list_options, context); });
+    auto show_options = std::make_shared<ShowOptions>();
+    auto* show = command->add_subcommand("show", "Show one entry: every figure, its source and whether it is an estimate");
+    show->add_option("name", show_options->name, "Instance type, GPU, model or storage name")->required();
+    show->add_option("-f,--format", show_options->format, "Output format: text or json")->check(format_validator({"text", "json"}));
+    show->callback([show_options, &context] { context.exit_code = run_show(*show_options, context); });
+    add_example(command, "mlscale profiles show ml.p4d.24xlarge");
+}
+
+} // namespace mlscale::cli

@@ -1,0 +1,442 @@
+// Telemetry readers: nvidia-smi CSV and vmstat captures, streamed line by line, reduced to
+// percentiles per metric after a warm-up, then written into `current.observed`.
+#include "mlscale/telemetry.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fcntl.h>
+#include <map>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "input.hpp"
+
+namespace mlscale {
+
+namespace {
+
+using dataprof::LineProblem;
+
+constexpr std::size_t k_max_line = 64U * 1024U;
+constexpr double k_mib_to_gb = 1048576.0 / 1e9;
+
+std::string_view trim(std::string_view text)
+{
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+void add_problem(Diagnostics& diagnostics, const std::string& name, std::uint64_t line_number, std::string_view line,
+    std::size_t column, std::string message, std::string help = {})
+{
+    LineProblem problem;
+    problem.line = line_number;
+    problem.text = std::string(line.substr(0, 300));
+    problem.column_byte = std::min(column, problem.text.size());
+    problem.message = std::move(message);
+    problem.help = std::move(help);
+    diagnostics.add(dataprof::to_diagnostic(name, problem));
+}
+
+// "87 %", "50234 MiB", "87" -> 87; "[N/A]", "[Not Supported]", "" -> nothing; else an error.
+enum class ValueStatus { Ok, Missing, Bad };
+ValueStatus parse_value(std::string_view text, double& value)
+{
+    text = trim(text);
+    if (text.empty() || text.front() == '[' || text == "N/A") {
+        return ValueStatus::Missing;
+    }
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || !std::isfinite(value)) {
+        return ValueStatus::Bad;
+    }
+    const std::string_view rest(end, static_cast<std::size_t>(text.data() + text.size() - end));
+    if (!rest.empty() && (rest.front() != ' ' || rest.find(' ', 1) != std::string_view::npos)) {
+        return ValueStatus::Bad;
+    }
+    return ValueStatus::Ok;
+}
+
+/// The metric of `series` (one vector per GPU), after dropping each series' warm-up.
+MetricSummary summarise(std::string field, const std::string& name, std::string tool, std::string statistic,
+    const std::vector<std::vector<double>>& series, const TelemetryOptions& options)
+{
+    MetricSummary metric;
+    metric.field = std::move(field);
+    metric.file = name;
+    metric.tool = std::move(tool);
+    metric.statistic = std::move(statistic);
+    metric.series = series.size();
+    metric.warmup = options.warmup_samples;
+    std::vector<double> pooled;
+    std::size_t smallest = SIZE_MAX;
+    for (const auto& values : series) {
+        const std::size_t kept = values.size() > options.warmup_samples ? values.size() - options.warmup_samples : 0;
+        smallest = std::min(smallest, kept);
+        pooled.insert(pooled.end(), values.end() - static_cast<std::ptrdiff_t>(kept), values.end());
+    }
+    metric.samples = series.empty() ? 0 : smallest;
+    if (!series.empty() && metric.samples >= options.min_samples && metric.samples > 0) {
+        metric.stats = percentiles(std::move(pooled));
+    }
+    return metric;
+}
+
+std::vector<std::string_view> split_csv(std::string_view line)
+{
+    std::vector<std::string_view> fields;
+    std::size_t at = 0;
+    for (;;) {
+        const auto comma = line.find(',', at);
+        fields.push_back(line.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
+        if (comma == std::string_view::npos) {
+            return fields;
+        }
+        at = comma + 1;
+    }
+}
+
+std::vector<std::string_view> split_spaces(std::string_view line)
+{
+    std::vector<std::string_view> tokens;
+    std::size_t at = 0;
+    while (at < line.size()) {
+        const auto start = line.find_first_not_of(" \t", at);
+        if (start == std::string_view::npos) {
+            break;
+        }
+        const auto end = std::min(line.find_first_of(" \t", start), line.size());
+        tokens.push_back(line.substr(start, end - start));
+        at = end;
+    }
+    return tokens;
+}
+
+std::unique_ptr<ByteReader> open_file(const std::string& path, Diagnostics& diagnostics)
+{
+    if (path == "-") {
+        return dataprof::fd_reader(STDIN_FILENO, false);
+    }
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        Diagnostic d;
+        d.file = path;
+        d.message = errno == ENOENT ? std::string("no such file") : fmt::format("cannot read: {}", std::strerror(errno));
+        diagnostics.add(std::move(d));
+        return nullptr;
+    }
+    return dataprof::fd_reader(fd, true);
+}
+
+std::string format_number(double value)
+{
+    std::string text = fmt::format("{:.1f}", value);
+    if (text.size() > 2 && text.compare(text.size() - 2, 2, ".0") == 0) {
+        text.resize(text.size() - 2);
+    }
+    return text;
+}
+
+std::optional<double>* observed_field(Observed& observed, const std::string& field)
+{
+    if (field == "gpu_util_pct") {
+        return &observed.gpu_util_pct;
+    }
+    if (field == "gpu_mem_used_gb") {
+        return &observed.gpu_mem_used_gb;
+    }
+    if (field == "cpu_util_pct") {
+        return &observed.cpu_util_pct;
+    }
+    if (field == "io_wait_pct") {
+        return &observed.io_wait_pct;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+Percentiles percentiles(std::vector<double> values)
+{
+    Percentiles result;
+    if (values.empty()) {
+        return result;
+    }
+    std::sort(values.begin(), values.end());
+    const auto at = [&](double q) {
+        const double position = q * static_cast<double>(values.size() - 1);
+        const auto low = static_cast<std::size_t>(std::floor(position));
+        const std::size_t high = std::min(low + 1, values.size() - 1);
+        return values[low] + (values[high] - values[low]) * (position - static_cast<double>(low));
+    };
+    result.p5 = at(0.05);
+    result.p50 = at(0.50);
+    result.p95 = at(0.95);
+    return result;
+}
+
+double MetricSummary::value() const
+{
+    if (!stats) {
+        return 0;
+    }
+    return statistic == "p95" ? stats->p95 : statistic == "p5" ? stats->p5 : stats->p50;
+}
+
+std::vector<MetricSummary> read_nvidia_smi(ByteReader& reader, const std::string& name, const TelemetryOptions& options,
+    Diagnostics& diagnostics)
+{
+    dataprof::LineReader lines(reader, k_max_line);
+    std::string_view line;
+    bool too_long = false;
+    std::uint64_t number = 0;
+    std::vector<std::string> header;
+    std::size_t id_column = SIZE_MAX;
+    std::size_t util_column = SIZE_MAX;
+    std::size_t memory_column = SIZE_MAX;
+    bool memory_in_gib = false;
+    // Series per GPU in order of first appearance (std::map keeps the lookup cheap and stable).
+    std::map<std::string, std::size_t, std::less<>> gpus;
+    std::vector<std::vector<double>> util;
+    std::vector<std::vector<double>> memory;
+    std::size_t errors = 0;
+    while (lines.next(line, too_long)) {
+        ++number;
+        if (trim(line).empty()) {
+            continue;
+        }
+        if (header.empty()) {
+            for (auto field : split_csv(line)) {
+                field = trim(field);
+                // "utilization.gpu [%]": the unit in brackets goes (it is there even with nounits).
+                if (const auto bracket = field.find(" ["); bracket != std::string_view::npos) {
+                    if (field.substr(bracket) == " [GiB]") {
+                        memory_in_gib = true;
+                    }
+                    field = field.substr(0, bracket);
+                }
+                header.emplace_back(field);
+            }
+            for (std::size_t i = 0; i < header.size(); ++i) {
+                const auto& column = header[i];
+                if (column == "index" || (id_column == SIZE_MAX && (column == "uuid" || column == "pci.bus_id"))) {
+                    id_column = i;
+                } else if (column == "utilization.gpu") {
+                    util_column = i;
+                } else if (column == "memory.used") {
+                    memory_column = i;
+                }
+            }
+            if (util_column == SIZE_MAX && memory_column == SIZE_MAX) {
+                add_problem(diagnostics, name, number, line, 0,
+                    "expected nvidia-smi's CSV header with utilization.gpu or memory.used",
+                    "capture with `nvidia-smi --query-gpu=timestamp,index,utilization.gpu,memory.used --format=csv -l 1` (keep the header: "
+                    "without it the columns cannot be named)");
+                return {};
+            }
+            continue;
+        }
+        const auto fields = split_csv(line);
+        if (fields.size() != header.size()) {
+            if (++errors <= 20) {
+                add_problem(diagnostics, name, number, line, line.size(),
+                    fmt::format("expected {} comma-separated values (as in the header), found {}", header.size(), fields.size()));
+            }
+            continue;
+        }
+        const std::string_view id = id_column == SIZE_MAX ? std::string_view{} : trim(fields[id_column]);
+        auto it = gpus.find(id);
+        if (it == gpus.end()) {
+            it = gpus.emplace(std::string(id), util.size()).first;
+            util.emplace_back();
+            memory.emplace_back();
+        }
+        const auto take = [&](std::size_t column, std::vector<double>& out, double scale) {
+            if (column == SIZE_MAX) {
+                return;
+            }
+            double value = 0;
+            switch (parse_value(fields[column], value)) {
+            case ValueStatus::Ok:
+                out.push_back(value * scale);
+                break;
+            case ValueStatus::Missing:
+                break;
+            case ValueStatus::Bad:
+                if (++errors <= 20) {
+                    add_problem(diagnostics, name, number, line,
+                        static_cast<std::size_t>(fields[column].data() - line.data()),
+                        fmt::format("expected a number for {}, found \"{}\"", header[column], trim(fields[column])));
+                }
+                break;
+            }
+        };
+        take(util_column, util[it->second], 1.0);
+        take(memory_column, memory[it->second], memory_in_gib ? 1.073741824 : k_mib_to_gb);
+    }
+    std::vector<MetricSummary> metrics;
+    if (util_column != SIZE_MAX) {
+        metrics.push_back(summarise("gpu_util_pct", name, "nvidia-smi", "p50", util, options));
+    }
+    if (memory_column != SIZE_MAX) {
+        metrics.push_back(summarise("gpu_mem_used_gb", name, "nvidia-smi", "p95", memory, options));
+    }
+    return metrics;
+}
+
+std::vector<MetricSummary> read_vmstat(ByteReader& reader, const std::string& name, const TelemetryOptions& options,
+    Diagnostics& diagnostics)
+{
+    dataprof::LineReader lines(reader, k_max_line);
+    std::string_view line;
+    bool too_long = false;
+    std::uint64_t number = 0;
+    std::size_t us = SIZE_MAX;
+    std::size_t sy = SIZE_MAX;
+    std::size_t wa = SIZE_MAX;
+    std::size_t columns = 0;
+    bool boot_row_dropped = false;
+    std::vector<std::vector<double>> cpu(1);
+    std::vector<std::vector<double>> io_wait(1);
+    std::size_t errors = 0;
+    while (lines.next(line, too_long)) {
+        ++number;
+        const auto tokens = split_spaces(line);
+        if (tokens.empty() || tokens.front() == "procs" || tokens.front().substr(0, 2) == "--") {
+            continue;
+        }
+        if (tokens.front() == "r") {
+            // The column header (repeated every screen without -n); with -t a timestamp follows.
+            for (std::size_t i = 0; i < tokens.size(); ++i) {
+                if (tokens[i] == "us") {
+                    us = i;
+                } else if (tokens[i] == "sy") {
+                    sy = i;
+                } else if (tokens[i] == "wa") {
+                    wa = i;
+                }
+            }
+            columns = tokens.size();
+            continue;
+        }
+        if (us == SIZE_MAX || sy == SIZE_MAX || wa == SIZE_MAX) {
+            add_problem(diagnostics, name, number, line, 0, "expected vmstat's header line \" r  b   swpd ... us sy id wa st\" first",
+                "capture with `vmstat -n 1` and keep its two header lines");
+            return {};
+        }
+        if (tokens.size() < columns) {
+            if (++errors <= 20) {
+                add_problem(diagnostics, name, number, line, line.size(),
+                    fmt::format("expected {} columns (as in the header), found {}", columns, tokens.size()));
+            }
+            continue;
+        }
+        double user = 0;
+        double system = 0;
+        double wait = 0;
+        if (parse_value(tokens[us], user) != ValueStatus::Ok || parse_value(tokens[sy], system) != ValueStatus::Ok
+            || parse_value(tokens[wa], wait) != ValueStatus::Ok) {
+            if (++errors <= 20) {
+                add_problem(diagnostics, name, number, line, 0, "expected numbers in the us, sy and wa columns");
+            }
+            continue;
+        }
+        if (!boot_row_dropped) {
+            boot_row_dropped = true; // vmstat's first row averages everything since boot
+            continue;
+        }
+        cpu[0].push_back(user + system);
+        io_wait[0].push_back(wait);
+    }
+    if (us == SIZE_MAX) {
+        add_problem(diagnostics, name, 0, {}, 0, "no vmstat header found", "capture with `vmstat -n 1` and keep its two header lines");
+        return {};
+    }
+    return {summarise("cpu_util_pct", name, "vmstat", "p50", cpu, options),
+        summarise("io_wait_pct", name, "vmstat", "p50", io_wait, options)};
+}
+
+std::vector<MetricSummary> read_telemetry(const std::vector<std::string>& paths, const TelemetryOptions& options,
+    Diagnostics& diagnostics)
+{
+    std::vector<MetricSummary> metrics;
+    for (const auto& path : paths) {
+        const std::string name = path == "-" ? "<stdin>" : path;
+        auto raw = open_file(path, diagnostics);
+        if (!raw) {
+            continue;
+        }
+        dataprof::PeekReader peek(*raw);
+        const std::string_view head = peek.peek(4096);
+        const std::string_view first = head.substr(0, head.find('\n'));
+        std::vector<MetricSummary> found;
+        if (first.find("procs") != std::string_view::npos || (split_spaces(first).size() > 2 && split_spaces(first)[0] == "r")) {
+            found = read_vmstat(peek, name, options, diagnostics);
+        } else if (first.find(',') != std::string_view::npos) {
+            found = read_nvidia_smi(peek, name, options, diagnostics);
+        } else {
+            add_problem(diagnostics, name, 1, first, 0, "cannot tell what this telemetry is: not nvidia-smi CSV, not vmstat",
+                "give `nvidia-smi --query-gpu=timestamp,index,utilization.gpu,memory.used --format=csv -l 1` or `vmstat -n 1` output");
+            continue;
+        }
+        for (auto& metric : found) {
+            if (!metric.stats) {
+                Diagnostic d;
+                d.level = Level::Warning;
+                d.file = name;
+                d.message = fmt::format("insufficient data for {}: {} samples per series after a {}-sample warm-up, {} needed; "
+                                        "the job's value (if any) is used",
+                    metric.field, metric.samples, metric.warmup, options.min_samples);
+                d.help = "capture for longer (at one sample a second), or lower --min-samples / --warmup";
+                diagnostics.add(std::move(d));
+            }
+            metrics.push_back(std::move(metric));
+        }
+    }
+    return metrics;
+}
+
+void apply_telemetry(const std::vector<MetricSummary>& metrics, Observed& observed)
+{
+    static constexpr std::array<const char*, 4> k_fields{"gpu_util_pct", "gpu_mem_used_gb", "cpu_util_pct", "io_wait_pct"};
+    for (const char* field : k_fields) {
+        auto* slot = observed_field(observed, field);
+        const MetricSummary* measured = nullptr;
+        const MetricSummary* insufficient = nullptr;
+        for (const auto& metric : metrics) {
+            if (metric.field == field) {
+                (metric.stats ? measured : insufficient) = &metric;
+            }
+        }
+        if (measured != nullptr) {
+            const auto& s = *measured->stats;
+            std::string note = fmt::format("observed_source: {} = {} from telemetry ({} of {}, {} {}, {} samples{} after a {}-sample warm-up; "
+                                           "p5 {}, p50 {}, p95 {})",
+                field, format_number(measured->value()), measured->statistic, measured->file, measured->tool,
+                measured->series > 1 ? fmt::format("{} GPUs", measured->series) : std::string("1 series"), measured->samples,
+                measured->series > 1 ? " each" : "", measured->warmup, format_number(s.p5), format_number(s.p50), format_number(s.p95));
+            if (slot->has_value()) {
+                note += fmt::format("; the job's {} was overridden", format_number(**slot));
+            }
+            *slot = measured->value();
+            observed.sources.push_back(std::move(note));
+        } else if (slot->has_value()) {
+            observed.sources.push_back(fmt::format("observed_source: {} = {} from the job{}", field, format_number(**slot),
+                insufficient != nullptr ? fmt::format(" (telemetry in {} had insufficient data)", insufficient->file) : std::string()));
+        } else if (insufficient != nullptr) {
+            observed.sources.push_back(fmt::format("observed_source: {} unknown: insufficient data in {} ({} samples after the warm-up)",
+                field, insufficient->file, insufficient->samples));
+        }
+    }
+}
+
+} // namespace mlscale

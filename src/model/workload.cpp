@@ -1,0 +1,149 @@
+// From a job to the estimator's inputs: the workload (FLOPs, bytes, samples) and the current
+// configuration. Every default taken here is stated as an assumption (docs/model.md §1).
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "mlscale/estimate.hpp"
+
+namespace mlscale {
+
+namespace {
+
+// Per-GPU batch when none is given for non-language models: NVIDIA's ResNet-50 configs use 256
+// per GPU (DeepLearningExamples PyTorch/Classification/ConvNets/configs.yml, calibration.csv notes).
+constexpr double k_default_per_gpu_batch = 256;
+// Tokens per optimizer step when no batch is given for language models: 2048 sequences of 2048
+// (mosaicml/llm-foundry scripts/train/yamls/pretrain/mpt-70b.yaml global_train_batch_size).
+constexpr double k_default_batch_tokens = 2048.0 * 2048.0;
+// Bytes per stored token when the dataset does not say: 32-bit token ids.
+constexpr double k_bytes_per_token = 4;
+// JPEG decode on one core: simplejpeg (libjpeg-turbo), median over five server CPUs, 690 images/s
+// (ternaus/imread_benchmark, formulas.md §6.1). Decode only: augmentation is not included.
+constexpr double k_jpeg_decode_images_per_s = 690;
+
+std::string format_number(double value)
+{
+    return fmt::format("{:.4g}", value);
+}
+
+} // namespace
+
+Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions)
+{
+    Workload w;
+    w.family = model.family;
+    w.deep = model.deep;
+    w.precision = model.precision;
+    w.optimizer = model.optimizer;
+    w.params = model.params_millions.value_or(0) * 1e6;
+    w.seq_len = model.seq_len.value_or(0);
+    const ModelSpec* spec = job.model.name ? catalogue.find_model(*job.model.name) : nullptr;
+    auto shape = [&](const std::optional<std::int64_t>& given, const std::optional<std::int64_t>& from_spec) {
+        return given ? *given : (spec != nullptr && from_spec ? *from_spec : 0);
+    };
+    w.layers = shape(job.model.layers, spec != nullptr ? spec->layers : std::nullopt);
+    w.hidden = shape(job.model.hidden, spec != nullptr ? spec->hidden : std::nullopt);
+    w.heads = shape(job.model.heads, spec != nullptr ? spec->heads : std::nullopt);
+    w.recompute = job.model.activation_checkpointing.value_or(false);
+
+    // FLOPs (§1): transformers 2N per token plus the attention scores 4·l·h·s per token
+    // (llm-foundry's MFU accounting); other models their forward FLOPs per sample.
+    if (w.family == "transformer" && w.seq_len > 0 && !job.model.forward_gflops && w.params > 0) {
+        const double tokens = static_cast<double>(w.seq_len);
+        w.linear_flops_per_sample = 2.0 * w.params * tokens;
+        if (w.layers > 0 && w.hidden > 0) {
+            w.attention_flops_per_sample = 4.0 * static_cast<double>(w.layers * w.hidden) * tokens * tokens;
+        } else if (spec != nullptr && spec->attention_forward_gflops_per_token) {
+            w.attention_flops_per_sample = *spec->attention_forward_gflops_per_token * 1e9 * tokens;
+        } else {
+            assumptions.push_back("model.layers and model.hidden not given: the attention term of the FLOPs (4 x layers x hidden x seq_len per "
+                                  "token) is left out");
+        }
+    } else if (model.forward_gflops) {
+        w.linear_flops_per_sample = *model.forward_gflops * 1e9;
+    } else if (w.deep) {
+        assumptions.push_back("model FLOPs unknown (give model.name, model.forward_gflops, or params_millions with seq_len): GPU throughput "
+                              "not estimated");
+    }
+
+    // Samples and batch.
+    const auto samples = job.dataset.num_samples ? job.dataset.num_samples : job.dataset.num_files;
+    w.samples_per_epoch = samples ? static_cast<double>(*samples) : 0;
+    if (job.training.tokens_billions && w.seq_len > 0) {
+        w.samples_per_run = *job.training.tokens_billions * 1e9 / static_cast<double>(w.seq_len);
+    } else if (w.samples_per_epoch > 0) {
+        double epochs = job.training.epochs.value_or(0);
+        if (epochs <= 0) {
+            epochs = 1;
+            if (w.deep) {
+                assumptions.push_back("training.epochs not given: one epoch assumed for time and cost");
+            }
+        }
+        w.samples_per_run = epochs * w.samples_per_epoch;
+    }
+    if (job.model.batch_size) {
+        w.global_batch = static_cast<double>(*job.model.batch_size);
+    } else if (w.family == "transformer" && w.seq_len > 0) {
+        w.global_batch = std::max(1.0, std::round(k_default_batch_tokens / static_cast<double>(w.seq_len)));
+        assumptions.push_back(fmt::format("model.batch_size not given: {} sequences per step assumed (about 4.2M tokens, as MPT-70B's recipe)",
+            format_number(w.global_batch)));
+    } else if (w.deep) {
+        w.per_gpu_batch = k_default_per_gpu_batch;
+        assumptions.push_back("model.batch_size not given: 256 samples per GPU assumed (NVIDIA's ResNet-50 recipe)");
+    } else {
+        w.per_gpu_batch = k_default_per_gpu_batch;
+    }
+
+    // Bytes per sample and the input pipeline.
+    w.dataset_gb = job.dataset.size_gb.value_or(0);
+    w.num_files = job.dataset.num_files ? static_cast<double>(*job.dataset.num_files) : 0;
+    if (job.dataset.size_gb && job.dataset.num_samples && *job.dataset.num_samples > 0) {
+        w.mb_per_sample = *job.dataset.size_gb * 1000.0 / static_cast<double>(*job.dataset.num_samples);
+    } else if (w.family == "transformer" && w.seq_len > 0 && (job.dataset.modality == std::optional<std::string>("text") || job.training.tokens_billions)) {
+        w.mb_per_sample = static_cast<double>(w.seq_len) * k_bytes_per_token / 1e6;
+        assumptions.push_back("bytes per sample assumed to be seq_len x 4 bytes (32-bit token ids)");
+    } else if (job.dataset.size_gb && w.samples_per_epoch > 0) {
+        w.mb_per_sample = *job.dataset.size_gb * 1000.0 / w.samples_per_epoch;
+    }
+    if (job.dataset.cpu_ms_per_sample) {
+        w.cpu_ms_per_sample = *job.dataset.cpu_ms_per_sample;
+    } else if (job.dataset.format == std::optional<std::string>("jpeg")) {
+        w.cpu_ms_per_sample = 1000.0 / k_jpeg_decode_images_per_s;
+        assumptions.push_back(fmt::format("dataset.cpu_ms_per_sample not given: {} ms per JPEG assumed (libjpeg-turbo decode on one core, "
+                                          "augmentation not included)",
+            format_number(w.cpu_ms_per_sample)));
+    } else if (w.deep) {
+        assumptions.push_back("dataset.cpu_ms_per_sample not given: CPU preparation not modelled for this format");
+    }
+    w.loader_workers = static_cast<int>(job.training.loader_workers.value_or(0));
+    w.runs = static_cast<double>(job.training.runs.value_or(1));
+    w.sharded_by_key = job.dataset.distribution == std::optional<std::string>("sharded-by-s3-key");
+    return w;
+}
+
+Config current_config(const Job& job, const InstanceSpec* instance)
+{
+    Config config;
+    config.instance = instance;
+    config.count = static_cast<int>(job.current.instance_count.value_or(1));
+    const std::string location = job.dataset.location.value_or("s3");
+    config.storage = location == "on-premises" ? "s3" : location;
+    config.input_mode = config.storage == "s3" ? job.dataset.input_mode.value_or("file") : "mount";
+    const std::string distribution = job.training.distribution.value_or("none");
+    if (distribution == "sharded") {
+        config.parallelism.mode = "sharded";
+        config.parallelism.zero_stage = 3;
+    } else if (distribution == "model-parallel" && instance != nullptr) {
+        config.parallelism.mode = "model";
+        config.parallelism.tensor = std::max(1, instance->gpu_count);
+    } else if (distribution == "pipeline") {
+        config.parallelism.mode = "model";
+        config.parallelism.pipeline = std::max(1, config.count);
+    }
+    config.spot = job.training.spot.value_or(false);
+    return config;
+}
+
+} // namespace mlscale

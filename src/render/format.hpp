@@ -1,0 +1,32 @@
+// Number and text formatting shared by the renderers (private to src/render).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <type_traits>
+
+namespace mlscale::render {
+
+/// A number for people: rounded as the JSON output rounds it, trailing zeros trimmed.
+std::string number(double value);
+
+/// "$1,234.50"-style money without thousands separators: "$1234.5".
+std::string money(double value);
+
+/// A duration in hours as "9.5 h", or days past 72 h: "12.3 days (295 h)".
+std::string hours(double value);
+
+template <typename T>
+std::string maybe(const std::optional<T>& value, const std::string& unit = "")
+{
+    if (!value) {
+        return "unknown";
+    }
+    if constexpr (std::is_same_v<T, bool>) {
+        return *value ? "yes" : "no";
+    } else {
+        return number(static_cast<double>(*value)) + unit;
+    }
+}
+
+} // namespace mlscale::render

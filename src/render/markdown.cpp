@@ -1,0 +1,489 @@
+// The Markdown renderer: a review document (GitHub-flavoured, markdownlint-clean) for an
+// architecture review — verdict first, then the numbers behind it, the decision path, the plan,
+// the candidates and every finding with its source.
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "format.hpp"
+#include "mlscale/render.hpp"
+
+namespace mlscale {
+
+using render::hours;
+using render::maybe;
+using render::money;
+using render::number;
+
+namespace {
+
+// Table cells cannot hold '|' or line breaks.
+std::string cell(std::string text)
+{
+    std::string out;
+    for (const char c : text) {
+        if (c == '|') {
+            out += "\\|";
+        } else if (c == '\n' || c == '\r') {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out.empty() ? std::string("—") : out;
+}
+
+// Mermaid labels are quoted; quotes inside become #quot;.
+std::string mermaid_label(const std::string& text)
+{
+    std::string out;
+    for (const char c : text) {
+        out += c == '"' ? std::string("#quot;") : std::string(1, c);
+    }
+    return out;
+}
+
+std::string heading(int level, const std::string& text)
+{
+    return std::string(static_cast<std::size_t>(level), '#') + " " + text + "\n\n";
+}
+
+std::string json_value_text(const nlohmann::json& value)
+{
+    if (value.is_string()) {
+        return value.get<std::string>();
+    }
+    if (value.is_number()) {
+        return number(value.get<double>());
+    }
+    if (value.is_boolean()) {
+        return value.get<bool>() ? "yes" : "no";
+    }
+    if (value.is_array()) {
+        std::string out;
+        for (const auto& item : value) {
+            out += (out.empty() ? "" : ", ") + json_value_text(item);
+        }
+        return out;
+    }
+    return value.dump();
+}
+
+std::string plan_line(const Report& report)
+{
+    const auto& c = report.plan.compute;
+    return fmt::format("{} × {} ({} GPUs)", c.instance_count, c.instance_type, c.gpus);
+}
+
+std::string verdict(const Report& report)
+{
+    const auto& c = report.plan.compute;
+    if (c.instance_type.empty()) {
+        return "mlscale could not recommend a configuration: the job does not say enough (see the assumptions below).";
+    }
+    std::string time_cost = fmt::format("{} and {} per run on {}", maybe(c.estimated_hours, " h"),
+        c.estimated_cost_usd ? money(*c.estimated_cost_usd) : std::string("an unknown cost"), plan_line(report));
+    std::string today;
+    if (report.current_hours) {
+        today = fmt::format(" Today: {} and {} on {} × {}.", hours(*report.current_hours),
+            report.current_cost_usd ? money(*report.current_cost_usd) : std::string("an unknown cost"),
+            report.current_instance_count, report.current_instance_type);
+    }
+    const auto target = report.job_inputs.contains("training") ? report.job_inputs["training"].value("target_hours", nlohmann::json()) : nlohmann::json();
+    if (!c.meets_target) {
+        return fmt::format("No target given: the cheapest configuration that keeps the GPUs busy is {}.{}", time_cost, today);
+    }
+    if (*c.meets_target) {
+        return fmt::format("Meets the target{}: {}.{}", target.is_number() ? fmt::format(" of {} h", number(target.get<double>())) : "",
+            time_cost, today);
+    }
+    return fmt::format("Does not meet the target{}; best effort: {}.{}",
+        target.is_number() ? fmt::format(" of {} h", number(target.get<double>())) : "", time_cost, today);
+}
+
+std::vector<std::string> top_actions(const Report& report)
+{
+    std::vector<std::string> actions;
+    for (const auto& step : report.ladder) {
+        if (step.chosen && !step.change.empty()) {
+            actions.push_back(fmt::format("{} ({}).", step.change, step.why));
+        }
+    }
+    for (const auto& finding : report.findings) {
+        if (actions.size() >= 3) {
+            break;
+        }
+        if (!finding.suppressed && !finding.recommendation.empty()) {
+            actions.push_back(fmt::format("{} ({}, {}).", finding.recommendation, finding.rule, finding.severity));
+        }
+    }
+    if (actions.size() > 3) {
+        actions.resize(3);
+    }
+    return actions;
+}
+
+std::string summary_section(const Report& report, int level)
+{
+    std::string out = heading(level, "Summary");
+    out += "**Verdict:** " + verdict(report) + "\n\n";
+    const auto actions = top_actions(report);
+    if (!actions.empty()) {
+        out += "The most important actions:\n\n";
+        for (std::size_t i = 0; i < actions.size(); ++i) {
+            out += fmt::format("{}. {}\n", i + 1, actions[i]);
+        }
+        out += "\n";
+    }
+    const auto counts = report.summary();
+    out += fmt::format("Findings: {} critical, {} high, {} medium, {} low, {} info.\n\n", counts.at("critical"), counts.at("high"),
+        counts.at("medium"), counts.at("low"), counts.at("info"));
+    return out;
+}
+
+std::string inputs_section(const Report& report, int level)
+{
+    std::string out = heading(level, "Inputs and assumptions");
+    out += "What the job file says:\n\n| section | field | value |\n| --- | --- | --- |\n";
+    int rows = 0;
+    for (const auto& [section, fields] : report.job_inputs.items()) {
+        if (!fields.is_object() || section == "suppress") {
+            continue;
+        }
+        for (const auto& [field, value] : fields.items()) {
+            if (value.is_null() || field.rfind("x-", 0) == 0) {
+                continue;
+            }
+            if (value.is_object()) {
+                for (const auto& [sub, subvalue] : value.items()) {
+                    if (!subvalue.is_null() && !subvalue.is_object()) {
+                        out += fmt::format("| {} | {}.{} | {} |\n", section, cell(field), cell(sub), cell(json_value_text(subvalue)));
+                        ++rows;
+                    }
+                }
+                continue;
+            }
+            out += fmt::format("| {} | {} | {} |\n", section, cell(field), cell(json_value_text(value)));
+            ++rows;
+        }
+    }
+    if (rows == 0) {
+        out += "| — | — | — |\n";
+    }
+    out += "\n";
+    if (report.profile.assumptions.empty()) {
+        out += "mlscale assumed nothing: every value it needed was given.\n\n";
+    } else {
+        out += "What mlscale assumed where the job is silent:\n\n";
+        for (const auto& assumption : report.profile.assumptions) {
+            out += "- " + assumption + "\n";
+        }
+        out += "\n";
+    }
+    return out;
+}
+
+std::string profile_section(const Report& report, int level)
+{
+    const auto& p = report.profile;
+    std::string out = heading(level, "Profile");
+    out += fmt::format("What limits the job today: **{}**{}.\n\n", p.bottleneck,
+        p.bottleneck_basis == "observed" ? " (from measured utilisation)"
+                                         : (p.bottleneck_basis.empty() ? "" : " (from the performance model)"));
+    out += "| quantity | value |\n| --- | --- |\n";
+    out += fmt::format("| GPU utilisation | {} |\n", maybe(p.gpu_util_pct, " %"));
+    out += fmt::format("| input the GPUs consume at full speed | {} |\n", maybe(p.required_input_mb_s, " MB/s"));
+    const auto& derived = p.derived;
+    auto derived_number = [&](const char* group, const char* key, const char* unit) {
+        if (derived.contains(group) && derived[group].contains(key) && derived[group][key].is_number()) {
+            return number(derived[group][key].get<double>()) + unit;
+        }
+        return std::string("unknown");
+    };
+    out += fmt::format("| what storage and network supply | {} |\n", derived_number("estimate", "storage_mb_s", " MB/s"));
+    out += fmt::format("| samples/s the GPUs could process | {} |\n", derived_number("estimate", "compute_samples_per_sec", ""));
+    out += fmt::format("| samples/s the CPUs can prepare | {} |\n", derived_number("estimate", "cpu_samples_per_sec", ""));
+    out += fmt::format("| model | {}, {} M parameters, {} precision, {} optimizer |\n", p.model.family, maybe(p.model.params_millions),
+        p.model.precision, p.model.optimizer);
+    out += fmt::format("| training state (weights, gradients, optimizer) | {} |\n", maybe(p.model_state_gb, " GB"));
+    out += fmt::format("| memory of one GPU | {} |\n", maybe(p.gpu_memory_gb, " GB"));
+    out += fmt::format("| fits one GPU (90 % usable) | {} |\n\n", maybe(p.fits_single_gpu));
+    return out;
+}
+
+std::string decision_section(const Report& report, int level)
+{
+    std::string out = heading(level, "Decision path");
+    if (report.ladder.empty()) {
+        return out + "No ladder was walked: the job does not name enough to estimate a configuration.\n\n";
+    }
+    out += "mlscale scales up before it scales out, and stops at the first rung that meets the target.\n\n";
+    out += "```mermaid\nflowchart TD\n";
+    for (std::size_t i = 0; i < report.ladder.size(); ++i) {
+        const auto& step = report.ladder[i];
+        std::string estimate = step.estimated_hours ? hours(*step.estimated_hours) : std::string("not estimated");
+        if (step.estimated_cost_usd) {
+            estimate += ", " + money(*step.estimated_cost_usd);
+        }
+        const std::string verdict_text = step.meets_target ? (*step.meets_target ? "meets the target" : "misses the target") : "";
+        out += fmt::format("  R{}[\"{}<br/>{}<br/>{}{}\"]\n", i, mermaid_label(step.rung), mermaid_label(step.change), estimate,
+            verdict_text.empty() ? "" : "<br/>" + verdict_text);
+        if (i > 0) {
+            out += fmt::format("  R{} --> R{}\n", i - 1, i);
+        }
+        if (step.chosen) {
+            out += fmt::format("  style R{} stroke-width:4px\n", i);
+        }
+    }
+    out += "```\n\n";
+    out += "| rung | change | estimate | meets target | why |\n| --- | --- | --- | --- | --- |\n";
+    for (const auto& step : report.ladder) {
+        out += fmt::format("| {}{} | {} | {} | {} | {} |\n", step.rung, step.chosen ? " (chosen)" : "", cell(step.change),
+            step.estimated_hours ? hours(*step.estimated_hours) : std::string("—"), step.meets_target ? (*step.meets_target ? "yes" : "no") : "—",
+            cell(step.why));
+    }
+    return out + "\n";
+}
+
+std::string plan_section(const Report& report, int level)
+{
+    const auto& plan = report.plan;
+    std::string out = heading(level, "Plan");
+    out += heading(level + 1, "Compute");
+    out += "| setting | value |\n| --- | --- |\n";
+    out += fmt::format("| instances | {} |\n", plan.compute.instance_type.empty() ? "—" : plan_line(report));
+    out += fmt::format("| rung | {} |\n", cell(plan.compute.rung));
+    out += fmt::format("| parallelism | {} |\n", cell(plan.compute.parallelism));
+    out += fmt::format("| SageMaker distribution | {} |\n", cell(plan.compute.distribution));
+    out += fmt::format("| estimated time per run | {} |\n", plan.compute.estimated_hours ? hours(*plan.compute.estimated_hours) : "unknown");
+    out += fmt::format("| estimated cost per run | {} |\n", plan.compute.estimated_cost_usd ? money(*plan.compute.estimated_cost_usd) : "unknown");
+    out += fmt::format("| GPU utilisation | {} |\n", maybe(plan.compute.gpu_util_pct, " %"));
+    out += fmt::format("| EFA and one placement group | {} |\n\n", plan.compute.efa ? "yes" : "no");
+    for (const auto& note : plan.compute.notes) {
+        out += "- " + note + "\n";
+    }
+    if (!plan.compute.notes.empty()) {
+        out += "\n";
+    }
+    out += heading(level + 1, "Storage");
+    out += "| setting | value |\n| --- | --- |\n";
+    out += fmt::format("| service | {} |\n", cell(plan.storage.service));
+    out += fmt::format("| input mode | {} |\n", cell(plan.storage.input_mode));
+    out += fmt::format("| distribution | {} |\n", cell(plan.storage.distribution));
+    if (plan.storage.fsx_capacity_gib) {
+        out += fmt::format("| FSx for Lustre | {}, {} GiB |\n", cell(plan.storage.fsx_deployment_type), number(*plan.storage.fsx_capacity_gib));
+    }
+    if (plan.storage.volume_gb) {
+        out += fmt::format("| EBS volume per instance | {} GB |\n", number(*plan.storage.volume_gb));
+    }
+    if (plan.storage.throughput_mb_s) {
+        out += fmt::format("| throughput | {} MB/s |\n", number(*plan.storage.throughput_mb_s));
+    }
+    out += "\n";
+    for (const auto& note : plan.storage.notes) {
+        out += "- " + note + "\n";
+    }
+    if (!plan.storage.notes.empty()) {
+        out += "\n";
+    }
+    out += heading(level + 1, "ETL");
+    if (plan.etl.service == "none" && plan.etl.steps.empty()) {
+        out += "No data preparation service is needed.\n\n";
+    } else {
+        out += fmt::format("Service: **{}**.\n\n", plan.etl.service);
+        for (std::size_t i = 0; i < plan.etl.steps.size(); ++i) {
+            out += fmt::format("{}. {}\n", i + 1, plan.etl.steps[i]);
+        }
+        out += plan.etl.steps.empty() ? "" : "\n";
+    }
+    out += heading(level + 1, "Deployment");
+    if (plan.deployment.mode == "none") {
+        out += "The job does not describe how the model will serve predictions.\n\n";
+    } else {
+        out += fmt::format("Mode: **{}**{}.\n\n", plan.deployment.mode,
+            plan.deployment.instance_count ? fmt::format(", {} instances", *plan.deployment.instance_count) : "");
+        for (const auto& note : plan.deployment.notes) {
+            out += "- " + note + "\n";
+        }
+        out += plan.deployment.notes.empty() ? "" : "\n";
+    }
+    return out;
+}
+
+std::string candidates_section(const Report& report, int level)
+{
+    std::string out = heading(level, "Candidates");
+    if (report.candidates.empty()) {
+        return out + "No candidates were estimated.\n\n";
+    }
+    out += "The fastest configurations and the cheapest, so you can trade money for time.\n\n";
+    out += "| instances | GPUs | storage | parallelism | hours per run | cost per run | meets target |\n";
+    out += "| --- | --- | --- | --- | --- | --- | --- |\n";
+    for (const auto& c : report.candidates) {
+        out += fmt::format("| {} × {}{} | {} | {} | {} | {} | {} | {} |\n", c.instance_count, c.instance_type, c.chosen ? " (chosen)" : "",
+            c.gpus, cell(c.storage), cell(c.parallelism), c.estimated_hours ? number(*c.estimated_hours) : "—",
+            c.estimated_cost_usd ? money(*c.estimated_cost_usd) : "—", c.meets_target ? (*c.meets_target ? "yes" : "no") : "—");
+    }
+    out += "\n```mermaid\nxychart-beta\n  title \"Hours per run by candidate\"\n  x-axis [";
+    std::string labels;
+    std::string values;
+    double top = 0;
+    for (std::size_t i = 0; i < report.candidates.size(); ++i) {
+        const auto& c = report.candidates[i];
+        labels += fmt::format("{}\"{}x {}\"", i == 0 ? "" : ", ", c.instance_count, mermaid_label(c.instance_type));
+        const double h = c.estimated_hours.value_or(0);
+        values += fmt::format("{}{}", i == 0 ? "" : ", ", number(h));
+        top = std::max(top, h);
+    }
+    out += labels + "]\n";
+    out += fmt::format("  y-axis \"hours\" 0 --> {}\n  bar [{}]\n```\n\n", number(top > 0 ? top * 1.1 : 1), values);
+    return out;
+}
+
+std::string finding_item(const Finding& f)
+{
+    std::string where = f.location.pointer.empty() ? std::string() : fmt::format("`{}`", f.location.pointer);
+    if (f.location.line > 0) {
+        where = fmt::format("`{}:{}:{}` {}", f.location.file, f.location.line, f.location.column, where);
+    }
+    if (!f.location.resource.empty()) {
+        where += fmt::format(" (resource `{}`)", f.location.resource);
+    }
+    std::string out = fmt::format("- **{}** {}\n", f.rule, f.message);
+    if (!where.empty()) {
+        out += fmt::format("  - Where: {}\n", where);
+    }
+    if (f.evidence.is_object() && !f.evidence.empty()) {
+        std::string evidence;
+        for (const auto& [path, value] : f.evidence.items()) {
+            evidence += fmt::format("{}`{}` = {}", evidence.empty() ? "" : ", ", path, json_value_text(value));
+        }
+        out += "  - Evidence: " + evidence + "\n";
+    }
+    if (!f.recommendation.empty()) {
+        out += "  - Recommendation: " + f.recommendation + "\n";
+    }
+    std::string source = f.source.empty() ? std::string() : "seed " + f.source;
+    for (const auto& url : f.references) {
+        source += fmt::format("{}<{}>", source.empty() ? "" : "; ", url);
+    }
+    if (!source.empty()) {
+        out += "  - Source: " + source + "\n";
+    }
+    return out;
+}
+
+std::string findings_section(const Report& report, int level)
+{
+    std::string out = heading(level, "Findings");
+    bool any = false;
+    for (const char* severity : {"critical", "high", "medium", "low", "info"}) {
+        std::vector<const Finding*> group;
+        for (const auto& f : report.findings) {
+            if (!f.suppressed && f.severity == severity) {
+                group.push_back(&f);
+            }
+        }
+        if (group.empty()) {
+            continue;
+        }
+        any = true;
+        std::string title = severity;
+        title[0] = static_cast<char>(title[0] - 'a' + 'A');
+        out += heading(level + 1, fmt::format("{} ({})", title, group.size()));
+        for (const auto* f : group) {
+            out += finding_item(*f);
+        }
+        out += "\n";
+    }
+    if (!any) {
+        out += "No rule fired.\n\n";
+    }
+    std::vector<const Finding*> suppressed;
+    for (const auto& f : report.findings) {
+        if (f.suppressed) {
+            suppressed.push_back(&f);
+        }
+    }
+    if (!suppressed.empty()) {
+        out += heading(level + 1, fmt::format("Suppressed ({})", suppressed.size()));
+        out += "| rule | severity | message | reason |\n| --- | --- | --- | --- |\n";
+        for (const auto* f : suppressed) {
+            out += fmt::format("| {} | {} | {} | {} |\n", f->rule, f->severity, cell(f->message), cell(f->suppression_reason));
+        }
+        out += "\n";
+    }
+    return out;
+}
+
+std::string appendix_section(const Report& report, int level)
+{
+    std::string out = heading(level, "Appendix");
+    out += heading(level + 1, "Rule parameters in force");
+    bool any = false;
+    std::string table = "| rule | parameter | value |\n| --- | --- | --- |\n";
+    for (const auto& [rule, params] : report.rule_parameters.items()) {
+        for (const auto& [name, value] : params.items()) {
+            table += fmt::format("| {} | {} | {} |\n", rule, cell(name), cell(json_value_text(value)));
+            any = true;
+        }
+    }
+    out += any ? table + "\n" : "No rule parameters were used.\n\n";
+    out += heading(level + 1, "Versions");
+    out += fmt::format("- mlscale {}\n", report.tool_version);
+    for (const auto& [kind, as_of] : report.catalogue_versions.items()) {
+        out += fmt::format("- profiles/{}.json as of {}\n", kind, json_value_text(as_of));
+    }
+    out += "\n";
+    if (!report.command.empty()) {
+        out += heading(level + 1, "Command");
+        out += fmt::format("```sh\n{}\n```\n\n", report.command);
+    }
+    return out;
+}
+
+} // namespace
+
+std::string render_markdown(const Report& report, const MarkdownOptions& options)
+{
+    const int level = options.heading_level;
+    std::string out = heading(level, fmt::format("Scaling review: {}", report.job_name));
+    if (!report.file.empty()) {
+        out += fmt::format("Job file: `{}`.\n\n", report.file);
+    }
+    out += summary_section(report, level + 1);
+    out += inputs_section(report, level + 1);
+    out += profile_section(report, level + 1);
+    out += decision_section(report, level + 1);
+    out += plan_section(report, level + 1);
+    out += candidates_section(report, level + 1);
+    out += findings_section(report, level + 1);
+    out += appendix_section(report, level + 1);
+    while (out.size() >= 2 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n') {
+        out.pop_back();
+    }
+    return out;
+}
+
+std::string render_markdown_index(const std::vector<Report>& reports)
+{
+    std::string out = "# Scaling reviews\n\n";
+    out += "| job | verdict | findings (critical/high/medium) |\n| --- | --- | --- |\n";
+    for (const auto& report : reports) {
+        const auto counts = report.summary();
+        std::string anchor = "scaling-review-" + report.job_name;
+        std::transform(anchor.begin(), anchor.end(), anchor.begin(), [](unsigned char c) {
+            return std::isalnum(c) != 0 || c == '-' || c == '_' ? static_cast<char>(std::tolower(c)) : '-';
+        });
+        out += fmt::format("| [{}](#{}) | {} | {}/{}/{} |\n", cell(report.job_name), anchor, cell(verdict(report)), counts.at("critical"),
+            counts.at("high"), counts.at("medium"));
+    }
+    out += "\n";
+    for (const auto& report : reports) {
+        out += render_markdown(report, MarkdownOptions{2});
+        out += "\n";
+    }
+    out.pop_back();
+    return out;
+}
+
+} // namespace mlscale

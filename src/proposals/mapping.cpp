@@ -2,6 +2,7 @@
 // ../shared/facts/formats.md (botocore 1.43.11, CloudFormation registry schemas, hashicorp/aws
 // 5.100.0); docs/check.md has the same mapping as a table per format.
 #include <cmath>
+#include <cstdio>
 #include <ctime>
 
 #include <fmt/format.h>

@@ -1,6 +1,8 @@
 // Format detection and one reader per format: each finds the resources of a proposal and hands
 // every one to the mapping of its kind (mapping.cpp).
 #include <algorithm>
+#include <functional>
+#include <memory>
 
 #include <fmt/format.h>
 

@@ -117,7 +117,12 @@ struct Catalogue {
 /// Problems (bad JSON, a GPU that does not exist, a figure without source) are diagnostics.
 std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostics& diagnostics);
 
-/// The embedded catalogue, loaded once (throws std::runtime_error if the build shipped a broken one).
+/// Makes `directory` the catalogue for this process (its files replace the embedded ones of the
+/// same kind). Call before the first builtin_catalogue(); returns false with diagnostics when the
+/// directory or its files are broken.
+bool use_catalogue_directory(const std::string& directory, Diagnostics& diagnostics);
+
+/// The catalogue in use (embedded, or the directory given to use_catalogue_directory), loaded once (throws std::runtime_error if the build shipped a broken one).
 const Catalogue& builtin_catalogue();
 
 } // namespace mlscale

@@ -17,6 +17,7 @@ struct StoragePlan {
     std::string fsx_deployment_type;
     std::optional<double> volume_gb;
     std::optional<double> throughput_mb_s;
+    std::optional<bool> moves_data; ///< the plan copies the dataset out of where it lives today
     std::vector<std::string> notes;
 };
 
@@ -33,6 +34,10 @@ struct ComputePlan {
     std::optional<bool> meets_target;
     bool efa = false;
     bool placement_group = false;
+    std::string bottleneck;    ///< what limits the planned configuration (gpu|io|cpu|network|memory)
+    std::optional<bool> changes_gpu; ///< the plan's GPU differs from today's (unknown without a current setup)
+    std::optional<double> spot_cost_usd_min; ///< with managed spot at AWS's "up to 90 %" saving: a lower bound
+    std::optional<double> spot_overhead_hours; ///< assumed interruption overhead (docs/recommender.md)
     std::vector<std::string> notes;
 };
 
@@ -77,6 +82,9 @@ struct LadderStep {
     std::optional<bool> meets_target;
     std::string why;
     bool chosen = false;
+    std::optional<double> gpu_util_pct;
+    std::string bottleneck;             ///< what limits this step's configuration
+    std::vector<std::string> concepts;  ///< practice concept keys applied (../shared/spec/practices.md)
 };
 
 } // namespace mlscale

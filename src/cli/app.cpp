@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli.hpp"
+#include "mlscale/catalogue.hpp"
 #include "mlscale/source.hpp"
 #include "mlscale/suggest.hpp"
 #include "mlscale/version.hpp"
@@ -28,6 +29,11 @@ bool color_allowed(const std::string& mode, int fd)
     }
     return mode == "always" || ::isatty(fd) == 1;
 }
+
+// Thrown when --profiles names a broken catalogue; its diagnostics are already printed.
+struct BadCatalogue : std::exception {
+    [[nodiscard]] const char* what() const noexcept override { return "bad catalogue"; }
+};
 
 } // namespace
 
@@ -134,6 +140,18 @@ int run(int argc, const char* const* argv)
     app.fallthrough();
     app.add_flag("-q,--quiet", context.quiet, "Print only errors on stderr");
     app.add_flag("-v,--verbose", context.verbose, "Log what each stage does, on stderr");
+    // A catalogue of the user's own (extra instances, negotiated prices): loaded as soon as the
+    // option is parsed, before any command runs, so every command uses it.
+    std::string profiles_directory;
+    app.add_option("--profiles", profiles_directory, "Use the profiles in DIR (instances.json, gpus.json, models.json, storage.json) instead of the built-in ones, file by file")
+        ->trigger_on_parse()
+        ->each([&context](const std::string& directory) {
+            Diagnostics diagnostics;
+            if (!use_catalogue_directory(directory, diagnostics)) {
+                print_diagnostics(diagnostics, context);
+                throw BadCatalogue();
+            }
+        });
     app.add_option("--color", context.color, "Colour: auto (only on a terminal, never with NO_COLOR), always, never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
     std::string examples = "\nExamples:\n";
@@ -169,6 +187,8 @@ int run(int argc, const char* const* argv)
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         std::cerr << "mlscale: " << e.what() << "\nRun 'mlscale --help' for usage.\n";
+        return static_cast<int>(ExitCode::BadInput);
+    } catch (const BadCatalogue&) {
         return static_cast<int>(ExitCode::BadInput);
     } catch (const std::exception& e) {
         std::cerr << "mlscale: internal error: " << e.what() << "\nPlease report this with the input that caused it.\n";

@@ -2,12 +2,15 @@
 #include "mlscale/catalogue.hpp"
 
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <fmt/format.h>
 #include <stdexcept>
 
 #include "mlscale/json_document.hpp"
 #include "mlscale/resources.hpp"
 #include "mlscale/source.hpp"
+#include "mlscale/suggest.hpp"
 
 namespace mlscale {
 
@@ -95,6 +98,99 @@ void check_sources(const JsonDocument& document, const std::string& list, Diagno
     }
 }
 
+// Per-field source map of an entry: a string source becomes {"*": source}.
+nlohmann::json source_map(const nlohmann::json& entry)
+{
+    const auto it = entry.find("source");
+    if (it == entry.end()) {
+        return nlohmann::json::object();
+    }
+    return it->is_string() ? nlohmann::json{{"*", *it}} : *it;
+}
+
+// Entries may extend another entry of the same file by name ("extends": "p4d.24xlarge"): the
+// parent's fields are inherited, the child's override, and each inherited figure keeps the
+// parent's source. A cycle is an error naming the chain.
+void resolve_extends(JsonDocument& document, const std::string& list, Diagnostics& diagnostics)
+{
+    auto& entries = document.value[list];
+    if (!entries.is_array()) {
+        return;
+    }
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (entries[i].is_object()) {
+            index[string_or(entries[i], "name")] = i;
+        }
+    }
+    std::vector<int> state(entries.size(), 0); // 0 new, 1 resolving, 2 done
+    std::function<bool(std::size_t, std::vector<std::string>&)> resolve = [&](std::size_t i, std::vector<std::string>& chain) {
+        if (state[i] == 2) {
+            return true;
+        }
+        auto& entry = entries[i];
+        const std::string name = string_or(entry, "name");
+        const std::string pointer = fmt::format("/{}/{}/extends", list, i);
+        if (state[i] == 1) {
+            chain.push_back(name);
+            diagnostics.add(document.diagnostic_at(pointer, fmt::format("\"{}\" extends itself: {}", name, fmt::join(chain, " -> ")),
+                "remove the cycle: an entry may extend another, never itself"));
+            return false;
+        }
+        const std::string parent_name = string_or(entry, "extends");
+        if (parent_name.empty()) {
+            state[i] = 2;
+            return true;
+        }
+        const auto parent = index.find(parent_name);
+        if (parent == index.end()) {
+            std::vector<std::string> names;
+            for (const auto& [known, position] : index) {
+                names.push_back(known);
+            }
+            const auto match = closest_match(parent_name, names);
+            diagnostics.add(document.diagnostic_at(pointer, fmt::format("\"{}\" extends \"{}\", which this file does not define", name, parent_name),
+                match ? fmt::format("did you mean \"{}\"?", *match) : std::string()));
+            state[i] = 2;
+            return false;
+        }
+        state[i] = 1;
+        chain.push_back(name);
+        if (!resolve(parent->second, chain)) {
+            state[i] = 2;
+            return false;
+        }
+        chain.pop_back();
+        nlohmann::json merged = entries[parent->second];
+        nlohmann::json sources = source_map(merged);
+        const nlohmann::json child_sources = source_map(entry);
+        const nlohmann::json child_default = child_sources.value("*", nlohmann::json());
+        for (const auto& [field, value] : entry.items()) {
+            if (field == "source" || field == "extends") {
+                continue;
+            }
+            merged[field] = value;
+            if (field != "name" && field != "notes" && field != "estimates") {
+                const auto own = child_sources.find(field);
+                if (own != child_sources.end()) {
+                    sources[field] = *own;
+                } else if (!child_default.is_null()) {
+                    sources[field] = child_default;
+                }
+            }
+        }
+        merged["source"] = sources;
+        merged["extends"] = parent_name;
+        entry = std::move(merged);
+        state[i] = 2;
+        return true;
+    };
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        std::vector<std::string> chain;
+        resolve(i, chain);
+    }
+}
+
 std::optional<JsonDocument> read_profile(const std::string& directory, const std::string& kind, Diagnostics& diagnostics)
 {
     const std::string relative = "profiles/" + kind + ".json";
@@ -108,7 +204,7 @@ std::optional<JsonDocument> read_profile(const std::string& directory, const std
     } else {
         const std::string path = (std::filesystem::path(directory) / (kind + ".json")).string();
         if (!std::filesystem::exists(path)) {
-            return std::nullopt;
+            return read_profile("", kind, diagnostics); // a user directory replaces only the kinds it has
         }
         source = read_source(path, diagnostics);
         if (!source) {
@@ -241,6 +337,7 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
     Catalogue catalogue;
 
     if (auto document = read_profile(directory, "gpus", diagnostics)) {
+        resolve_extends(*document, "gpus", diagnostics);
         check_sources(*document, "gpus", diagnostics);
         for (const auto& entry : document->value.value("gpus", nlohmann::json::array())) {
             GpuSpec gpu;
@@ -263,6 +360,7 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
     }
 
     if (auto document = read_profile(directory, "instances", diagnostics)) {
+        resolve_extends(*document, "instances", diagnostics);
         check_sources(*document, "instances", diagnostics);
         const auto& entries = document->value.value("instances", nlohmann::json::array());
         for (std::size_t i = 0; i < entries.size(); ++i) {
@@ -310,6 +408,7 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
     }
 
     if (auto document = read_profile(directory, "models", diagnostics)) {
+        resolve_extends(*document, "models", diagnostics);
         check_sources(*document, "models", diagnostics);
         for (const auto& entry : document->value.value("models", nlohmann::json::array())) {
             ModelSpec model;
@@ -353,11 +452,37 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
     return catalogue;
 }
 
+namespace {
+
+std::string& catalogue_directory()
+{
+    static std::string directory;
+    return directory;
+}
+
+} // namespace
+
+bool use_catalogue_directory(const std::string& directory, Diagnostics& diagnostics)
+{
+    if (!std::filesystem::is_directory(directory)) {
+        Diagnostic d;
+        d.file = directory;
+        d.message = "is not a directory of profiles (instances.json, gpus.json, models.json, storage.json)";
+        diagnostics.add(std::move(d));
+        return false;
+    }
+    if (!load_catalogue(directory, diagnostics)) {
+        return false;
+    }
+    catalogue_directory() = directory;
+    return true;
+}
+
 const Catalogue& builtin_catalogue()
 {
     static const Catalogue catalogue = [] {
         Diagnostics diagnostics;
-        auto loaded = load_catalogue("", diagnostics);
+        auto loaded = load_catalogue(catalogue_directory(), diagnostics);
         if (!loaded) {
             std::string why;
             for (const auto& d : diagnostics.items()) {

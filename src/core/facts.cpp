@@ -76,6 +76,8 @@ nlohmann::json plan_facts(const Plan& plan)
     put(compute, "estimated_cost_usd", c.estimated_cost_usd);
     put(compute, "gpu_util_pct", c.gpu_util_pct);
     put(compute, "meets_target", c.meets_target);
+    put(compute, "changes_gpu", c.changes_gpu);
+    put(compute, "bottleneck", c.bottleneck);
     nlohmann::json& storage = out["storage"];
     put(storage, "service", plan.storage.service);
     put(storage, "input_mode", plan.storage.input_mode);
@@ -84,6 +86,7 @@ nlohmann::json plan_facts(const Plan& plan)
     put(storage, "fsx_deployment_type", plan.storage.fsx_deployment_type);
     put(storage, "volume_gb", plan.storage.volume_gb);
     put(storage, "throughput_mb_s", plan.storage.throughput_mb_s);
+    put(storage, "moves_data", plan.storage.moves_data);
     out["etl"]["service"] = plan.etl.service;
     out["deployment"]["mode"] = plan.deployment.mode;
     put(out["deployment"], "instance_count", plan.deployment.instance_count);

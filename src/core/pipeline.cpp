@@ -1,6 +1,7 @@
 // The orchestrator: each stage in order, each call with a line saying why it is there.
 #include "mlscale/pipeline.hpp"
 
+#include "mlscale/recommend.hpp"
 #include "mlscale/version.hpp"
 
 namespace mlscale {
@@ -25,6 +26,17 @@ std::optional<Report> advise(const Job& job, const AdviseOptions& options, Diagn
 
     // Profile first: every later decision starts from what the job needs and what limits it now.
     report.profile = profile_job(job, catalogue, diagnostics);
+
+    // Recommend: walk the ladder from what limits the job today to the cheapest plan that meets its target.
+    if (diagnostics.error_count() == errors_before) {
+        Recommendation recommendation = recommend(job, report.profile, catalogue, diagnostics);
+        report.plan = std::move(recommendation.plan);
+        report.ladder = std::move(recommendation.ladder);
+        report.candidates = std::move(recommendation.candidates);
+        report.current_hours = recommendation.current_hours;
+        report.current_cost_usd = recommendation.current_cost_usd;
+        report.profile.assumptions.insert(report.profile.assumptions.end(), recommendation.assumptions.begin(), recommendation.assumptions.end());
+    }
 
     if (diagnostics.error_count() > errors_before) {
         return std::nullopt;

@@ -108,6 +108,7 @@ ordered plan_json(const Plan& plan)
     storage["fsx_deployment_type"] = text_or_null(plan.storage.fsx_deployment_type);
     storage["volume_gb"] = optional_value(plan.storage.volume_gb);
     storage["throughput_mb_s"] = optional_value(plan.storage.throughput_mb_s);
+    storage["moves_data"] = optional_value(plan.storage.moves_data);
     storage["notes"] = strings(plan.storage.notes);
 
     const auto& c = plan.compute;
@@ -124,6 +125,10 @@ ordered plan_json(const Plan& plan)
     compute["distribution"] = text_or_null(c.distribution);
     compute["efa"] = c.efa;
     compute["placement_group"] = c.placement_group;
+    compute["bottleneck"] = text_or_null(c.bottleneck);
+    compute["changes_gpu"] = optional_value(c.changes_gpu);
+    compute["spot_cost_usd_min"] = optional_value(c.spot_cost_usd_min);
+    compute["spot_overhead_hours"] = optional_value(c.spot_overhead_hours);
     compute["notes"] = strings(c.notes);
 
     ordered etl;
@@ -196,6 +201,9 @@ std::string render_json(const Report& report)
         item["instance_count"] = step.instance_count;
         item["estimated_cost_usd"] = optional_value(step.estimated_cost_usd);
         item["chosen"] = step.chosen;
+        item["gpu_util_pct"] = optional_value(step.gpu_util_pct);
+        item["bottleneck"] = text_or_null(step.bottleneck);
+        item["concepts"] = strings(step.concepts);
         ladder.push_back(item);
     }
     out["ladder"] = ladder;
@@ -214,6 +222,9 @@ std::string render_json(const Report& report)
         candidates.push_back(item);
     }
     out["candidates"] = candidates;
+    out["current"] = ordered{{"instance_type", text_or_null(report.current_instance_type)},
+        {"instance_count", report.current_instance_count}, {"estimated_hours", optional_value(report.current_hours)},
+        {"estimated_cost_usd", optional_value(report.current_cost_usd)}};
     ordered findings = ordered::array();
     for (const auto& finding : report.findings) {
         findings.push_back(finding_json(finding));

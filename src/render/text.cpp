@@ -59,32 +59,65 @@ std::string render_text(const Report& report, const TextOptions& options)
     const auto& c = report.plan.compute;
     if (!c.instance_type.empty()) {
         out += style.bold("Plan") + "\n";
-        out += fmt::format("  compute               {} x {} ({} GPUs), {} parallelism, rung {}\n", c.instance_count,
-            c.instance_type, c.gpus, c.parallelism.empty() ? "no" : c.parallelism, c.rung);
-        out += fmt::format("  estimate              {} per run, {}, GPU utilisation {}\n", maybe(c.estimated_hours, " h"),
-            c.estimated_cost_usd ? "$" + number(*c.estimated_cost_usd) : std::string("cost unknown"), maybe(c.gpu_util_pct, " %"));
+        out += fmt::format("  compute               {} x {} ({} GPUs), rung {}\n", c.instance_count, c.instance_type, c.gpus, c.rung);
+        out += fmt::format("  parallelism           {}{}\n", c.parallelism.empty() ? "none" : c.parallelism,
+            c.distribution.empty() || c.distribution == "none" ? "" : fmt::format(" (SageMaker distribution: {})", c.distribution));
+        out += fmt::format("  estimate              {} per run, {}, GPU utilisation {}{}\n", maybe(c.estimated_hours, " h"),
+            c.estimated_cost_usd ? "$" + number(*c.estimated_cost_usd) : std::string("cost unknown"), maybe(c.gpu_util_pct, " %"),
+            c.bottleneck.empty() ? "" : fmt::format(", {}-bound", c.bottleneck));
         if (c.meets_target) {
             out += fmt::format("  meets the target      {}\n", *c.meets_target ? "yes" : "no");
         }
+        if (report.current_hours) {
+            out += fmt::format("  today                 {} per run, {} on {} x {}\n", number(*report.current_hours) + " h",
+                report.current_cost_usd ? "$" + number(*report.current_cost_usd) : std::string("cost unknown"), report.current_instance_count,
+                report.current_instance_type);
+        }
+        if (c.spot_cost_usd_min) {
+            out += fmt::format("  managed spot          as low as ${} per run (AWS: up to 90 % saving), assumed overhead {} h\n",
+                number(*c.spot_cost_usd_min), number(c.spot_overhead_hours.value_or(0)));
+        }
         const auto& s = report.plan.storage;
         if (!s.service.empty()) {
-            out += fmt::format("  storage               {} ({} mode{})\n", s.service, s.input_mode,
-                s.distribution.empty() ? "" : ", " + s.distribution);
+            std::string detail = s.input_mode + " mode";
+            if (!s.distribution.empty()) {
+                detail += ", " + s.distribution;
+            }
+            if (s.fsx_capacity_gib) {
+                detail += fmt::format(", {} {} GiB", s.fsx_deployment_type, number(*s.fsx_capacity_gib));
+            }
+            if (s.volume_gb) {
+                detail += fmt::format(", volume {} GB", number(*s.volume_gb));
+            }
+            out += fmt::format("  storage               {} ({})\n", s.service, detail);
         }
-        if (report.plan.etl.service != "none") {
-            out += fmt::format("  ETL                   {}\n", report.plan.etl.service);
+        out += fmt::format("  ETL                   {}\n", report.plan.etl.service);
+        for (const auto& step : report.plan.etl.steps) {
+            out += fmt::format("                          - {}\n", step);
         }
         if (report.plan.deployment.mode != "none") {
-            out += fmt::format("  deployment            {}\n", report.plan.deployment.mode);
+            out += fmt::format("  deployment            {}{}\n", report.plan.deployment.mode,
+                report.plan.deployment.instance_count ? fmt::format(", {} instances", *report.plan.deployment.instance_count) : "");
+        }
+        for (const auto* notes : {&c.notes, &s.notes, &report.plan.deployment.notes}) {
+            for (const auto& note : *notes) {
+                out += "  - " + note + "\n";
+            }
         }
         out += "\n";
     }
 
     if (!report.ladder.empty()) {
-        out += style.bold("Ladder (scale up before scaling out)") + "\n";
+        out += style.bold("Ladder (fix the data pipeline, scale up, then out; stop at the first rung that meets the target)") + "\n";
+        out += fmt::format("    {:<18} {:<24} {:>10} {:>12}  {}\n", "rung", "instances", "hours", "cost", "verdict");
         for (const auto& step : report.ladder) {
-            out += fmt::format("  {} {:<18} {:<34} {:>10}  {}\n", step.chosen ? "*" : " ", step.rung, step.change,
-                maybe(step.estimated_hours, " h"), step.why);
+            const std::string instances = step.instance_type.empty() ? "-" : fmt::format("{} x {}", step.instance_count, step.instance_type);
+            const std::string verdict = step.meets_target ? (*step.meets_target ? "meets" : "misses") : "-";
+            out += fmt::format("  {} {:<18} {:<24} {:>10} {:>12}  {}\n", step.chosen ? "*" : " ", step.rung, instances,
+                step.estimated_hours ? number(*step.estimated_hours) + " h" : std::string("-"),
+                step.estimated_cost_usd ? "$" + number(*step.estimated_cost_usd) : std::string("-"), verdict + (step.chosen ? " (chosen)" : ""));
+            out += fmt::format("      change: {}\n", step.change);
+            out += style.dim(fmt::format("      why:    {}", step.why)) + "\n";
         }
         out += "\n";
     }

@@ -1,0 +1,328 @@
+// The recommender's single decisions: FSx for Lustre sizing, parallelism and the SageMaker
+// distribution setting, the inference option, and the ETL service. docs/recommender.md §4-§7.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "mlscale/recommend.hpp"
+
+namespace mlscale {
+
+namespace {
+
+constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
+// Inference needs about 20 % over the weights (accelerate's model_size_estimator, thresholds.md GPU-008).
+constexpr double k_inference_overhead = 1.2;
+// Above this the preparation is "massive data" (practices.md etl-emr-massive): Spark on EMR rather than
+// one Glue job. No AWS figure says where one Glue job stops being the right tool: a stated default.
+constexpr double k_emr_dataset_gb = 10000;
+
+double per_tib(const FsxDeployment& deployment)
+{
+    return deployment.disk_baseline_mb_s_per_tib > 0 ? deployment.disk_baseline_mb_s_per_tib : deployment.per_unit_mb_s_per_tib;
+}
+
+double limit(const Catalogue& catalogue, const char* option, const char* key, double fallback)
+{
+    const auto& limits = catalogue.storage.contains("limits") ? catalogue.storage["limits"] : nlohmann::json();
+    if (limits.is_object() && limits.contains(option) && limits[option].contains(key) && limits[option][key].is_number()) {
+        return limits[option][key].get<double>();
+    }
+    return fallback;
+}
+
+bool is_one_of(const std::optional<std::string>& value, std::initializer_list<const char*> options)
+{
+    return value && std::any_of(options.begin(), options.end(), [&](const char* option) { return *value == option; });
+}
+
+// SageMaker's data parallelism library (SMDDP) runs its AllReduce on these instance types only
+// (SageMaker developer guide, "Supported frameworks, AWS Regions, and instance types").
+bool smddp_instance(const InstanceSpec& instance)
+{
+    return instance.name == "p3.16xlarge" || instance.name == "p3dn.24xlarge" || instance.name == "p4d.24xlarge" ||
+           instance.name == "p4de.24xlarge" || instance.name == "p5.48xlarge";
+}
+
+} // namespace
+
+double fsx_round_capacity(const FsxDeployment& deployment, double needed_gib)
+{
+    for (const double step : deployment.capacity_steps_gib) {
+        if (step >= needed_gib) {
+            return step;
+        }
+    }
+    const double base = deployment.capacity_steps_gib.empty() ? deployment.min_capacity_gib : deployment.capacity_steps_gib.back();
+    if (needed_gib <= base || deployment.capacity_increment_gib <= 0) {
+        return std::max(base, deployment.min_capacity_gib);
+    }
+    return base + std::ceil((needed_gib - base) / deployment.capacity_increment_gib - 1e-9) * deployment.capacity_increment_gib;
+}
+
+FsxSize size_fsx(const StorageFacts& storage, double dataset_gb, double required_mb_s, bool persistent)
+{
+    const double dataset_gib = dataset_gb * 1e9 / k_gib;
+    // AWS counts 1,200 GiB as 1.2 TiB in its throughput examples, as the estimator does.
+    auto sized = [&](const FsxDeployment& deployment) {
+        FsxSize size;
+        size.deployment_type = deployment.deployment_type;
+        size.per_unit_mb_s_per_tib = deployment.per_unit_mb_s_per_tib;
+        const double for_throughput = required_mb_s > 0 ? required_mb_s / per_tib(deployment) * 1000.0 : 0.0;
+        size.capacity_gib = fsx_round_capacity(deployment, std::max(dataset_gib, for_throughput));
+        size.throughput_mb_s = fsx_throughput_mb_s(size.capacity_gib, per_tib(deployment));
+        return size;
+    };
+    if (!persistent) {
+        for (const auto& deployment : storage.fsx) {
+            if (deployment.deployment_type == "SCRATCH_2") {
+                return sized(deployment);
+            }
+        }
+        return {};
+    }
+    std::vector<const FsxDeployment*> tiers;
+    for (const auto& deployment : storage.fsx) {
+        if (deployment.deployment_type == "PERSISTENT_2" && deployment.storage_type == "SSD") {
+            tiers.push_back(&deployment);
+        }
+    }
+    std::sort(tiers.begin(), tiers.end(), [](const auto* a, const auto* b) { return per_tib(*a) < per_tib(*b); });
+    for (const auto* tier : tiers) {
+        // The lowest tier whose dataset-sized file system already delivers the throughput.
+        if (fsx_throughput_mb_s(fsx_round_capacity(*tier, dataset_gib), per_tib(*tier)) >= required_mb_s) {
+            return sized(*tier);
+        }
+    }
+    return tiers.empty() ? size_fsx(storage, dataset_gb, required_mb_s, false) : sized(*tiers.back());
+}
+
+ParallelismChoice choose_parallelism(const Workload& workload, const InstanceSpec& instance, int count, const std::string& framework,
+    const Catalogue& catalogue, const EstimateOptions& options)
+{
+    ParallelismChoice choice;
+    const int gpus = instance.gpu_count * count;
+    const bool pytorch = framework.empty() || framework == "pytorch";
+    Config config;
+    config.instance = &instance;
+    config.count = count;
+    auto try_mode = [&](const Parallelism& parallelism) {
+        config.parallelism = parallelism;
+        return estimate(workload, config, catalogue, options);
+    };
+
+    const Estimate data = try_mode(Parallelism{});
+    if (!data.memory_known || data.fits) {
+        choice.parallelism = Parallelism{};
+        if (gpus <= 1) {
+            choice.mode = "none";
+            choice.distribution = "none";
+            choice.why = data.memory_known ? fmt::format("the training state ({:.1f} GB per GPU) fits one GPU", data.memory_per_gpu_gb) : "";
+            return choice;
+        }
+        choice.mode = "data";
+        if (count > 1 && smddp_instance(instance) && (pytorch || framework == "tensorflow")) {
+            choice.distribution = "smdistributed.dataparallel";
+        } else {
+            choice.distribution = pytorch ? "torch_distributed" : "mpi";
+        }
+        choice.why = data.memory_known ? fmt::format("the model fits one GPU ({:.1f} of {:.0f} GB): data parallel over {} GPUs",
+                                             data.memory_per_gpu_gb, instance.gpu_memory_gb, gpus)
+                                       : fmt::format("data parallel over {} GPUs", gpus);
+        return choice;
+    }
+
+    // Does not fit one GPU: shard the states over every GPU (ZeRO-3 / FSDP), or split the model.
+    std::optional<Estimate> sharded;
+    if (gpus > 1) {
+        Parallelism parallelism;
+        parallelism.mode = "sharded";
+        parallelism.zero_stage = 3;
+        const Estimate e = try_mode(parallelism);
+        if (e.fits) {
+            sharded = e;
+        }
+    }
+    std::optional<Estimate> model;
+    Parallelism model_parallelism;
+    if (gpus > 1) {
+        for (int pipeline = 1; pipeline <= count; pipeline *= 2) {
+            Parallelism parallelism;
+            parallelism.mode = "model";
+            parallelism.tensor = std::max(1, instance.gpu_count);
+            parallelism.pipeline = pipeline;
+            const Estimate e = try_mode(parallelism);
+            if (e.fits) {
+                model = e;
+                model_parallelism = parallelism;
+                break;
+            }
+        }
+    }
+    const double sharded_rate = sharded ? sharded->network_samples_per_sec : 0;
+    const double model_rate = model ? model->network_samples_per_sec : 0;
+    if (sharded && sharded_rate >= model_rate) {
+        choice.parallelism.mode = "sharded";
+        choice.parallelism.zero_stage = 3;
+        choice.mode = "sharded";
+        choice.distribution = count > 1 && smddp_instance(instance) && pytorch ? "smdistributed.modelparallel"
+                                                                                : (pytorch ? "torch_distributed" : "mpi");
+        choice.why = fmt::format("the training state ({:.0f} GB) does not fit one GPU; sharded over {} GPUs (ZeRO-3/FSDP) it is {:.1f} GB per GPU",
+            data.state_gb, gpus, sharded->memory_per_gpu_gb);
+        return choice;
+    }
+    if (model) {
+        choice.parallelism = model_parallelism;
+        choice.mode = "model";
+        choice.distribution = "smdistributed.modelparallel";
+        choice.why = fmt::format("the model does not fit even sharded: tensor parallel {} x pipeline {} ({:.1f} GB per GPU)",
+            model_parallelism.tensor, model_parallelism.pipeline, model->memory_per_gpu_gb);
+        return choice;
+    }
+    choice.fits = false;
+    choice.mode = gpus > 1 ? "sharded" : "none";
+    choice.distribution = "none";
+    choice.why = fmt::format("the training state ({:.0f} GB) does not fit {} x {:.0f} GB GPUs in any split", data.state_gb, gpus,
+        instance.gpu_memory_gb);
+    return choice;
+}
+
+DeploymentPlan choose_deployment(const Job& job, const Profile& profile, const Catalogue& catalogue)
+{
+    DeploymentPlan plan;
+    const Deployment& d = job.deployment;
+    const bool described = d.mode || d.traffic || d.requests_per_sec || d.p99_latency_ms || d.payload_mb || d.processing_seconds ||
+                           d.instance_count || d.edge_devices;
+    if (!described) {
+        return plan;
+    }
+    const double max_request_mb = limit(catalogue, "sagemaker_realtime", "max_request_bytes", 6291456) / 1e6;
+    const double max_response_s = limit(catalogue, "sagemaker_realtime", "max_response_seconds", 60);
+    const double async_payload_gb = limit(catalogue, "sagemaker_async", "max_payload_gb", 1);
+    const double async_seconds = limit(catalogue, "sagemaker_async", "max_processing_seconds", 3600);
+    const double serverless_mb = limit(catalogue, "sagemaker_serverless", "memory_mb_max", 6144);
+    const double serverless_step = limit(catalogue, "sagemaker_serverless", "memory_mb_step", 1024);
+    const double serverless_concurrency = limit(catalogue, "sagemaker_serverless", "max_concurrency_max", 200);
+
+    const double payload = d.payload_mb.value_or(0);
+    const double seconds = d.processing_seconds.value_or(0);
+    const double concurrency = d.requests_per_sec.value_or(0) * std::max(seconds, 0.001);
+    // Weights in fp32 plus ~20 % (GPU-008); unknown when the model size is.
+    const bool memory_known = profile.model.params_millions.has_value();
+    const double memory_mb = profile.model.params_millions.value_or(0) * 4.0 * k_inference_overhead;
+    const bool isolated = job.security.vpc.value_or(false) || job.security.network_isolation.value_or(false);
+    const bool serverless_fits = (!memory_known || memory_mb <= serverless_mb) && concurrency <= serverless_concurrency && !isolated;
+
+    std::string why;
+    if (d.mode) {
+        plan.mode = *d.mode;
+        why = "as the job asks";
+    } else if (d.edge_devices.value_or(0) > 0) {
+        plan.mode = "edge";
+        why = fmt::format("{} edge devices", *d.edge_devices);
+    } else if (d.traffic == std::optional<std::string>("offline")) {
+        plan.mode = "batch-transform";
+        why = "offline scoring of data in S3";
+    } else if (payload > max_request_mb || seconds > max_response_s) {
+        const bool async_ok = payload <= async_payload_gb * 1000.0 && seconds <= async_seconds;
+        plan.mode = async_ok ? "async" : "batch-transform";
+        why = fmt::format("payload {} MB / processing {} s exceed real-time's {:.1f} MB / {:.0f} s{}", payload, seconds, max_request_mb,
+            max_response_s, async_ok ? "" : fmt::format(" and asynchronous inference's {:.0f} GB / {:.0f} s", async_payload_gb, async_seconds));
+    } else if (d.traffic == std::optional<std::string>("intermittent")) {
+        if (serverless_fits) {
+            plan.mode = "serverless";
+            why = "intermittent traffic that tolerates cold starts, a CPU-sized model";
+        } else {
+            plan.mode = "async";
+            why = isolated ? "intermittent traffic, but serverless endpoints do not support VPC configuration or network isolation: asynchronous "
+                             "inference scales to zero instead"
+                           : "intermittent traffic, but the model or the concurrency exceeds serverless limits: asynchronous inference scales to zero";
+        }
+    } else {
+        plan.mode = "realtime";
+        why = fmt::format("{} traffic{} with a {} latency target", d.traffic.value_or("steady"),
+            d.requests_per_sec ? fmt::format(" at {:g} requests/s", *d.requests_per_sec) : "",
+            d.p99_latency_ms ? fmt::format("{:g} ms", *d.p99_latency_ms) : "millisecond");
+    }
+    plan.notes.push_back(fmt::format("{}: {} (deployment-mode-select)", plan.mode, why));
+
+    if (plan.mode == "realtime") {
+        plan.instance_count = static_cast<int>(std::max<std::int64_t>(2, d.instance_count.value_or(2)));
+        plan.notes.push_back(fmt::format("at least {} instances spread across Availability Zones (endpoint-multi-instance)", *plan.instance_count));
+        plan.notes.push_back("target-tracking auto scaling on invocations per instance (realtime-autoscaling)");
+        if (payload > max_request_mb || seconds > max_response_s) {
+            plan.notes.push_back(fmt::format("the payload or processing time exceeds real-time limits ({:.1f} MB, {:.0f} s): use asynchronous inference",
+                max_request_mb, max_response_s));
+        }
+    } else if (plan.mode == "serverless") {
+        const double memory = memory_known ? std::clamp(std::ceil(memory_mb / serverless_step) * serverless_step, serverless_step, serverless_mb)
+                                        : serverless_mb;
+        plan.notes.push_back(fmt::format("MemorySizeInMB {:.0f}, MaxConcurrency {:.0f} (limits {:.0f} MB, {:.0f}); CPU only; cold starts add latency",
+            memory, std::clamp(std::ceil(concurrency * 2.0), 1.0, serverless_concurrency), serverless_mb, serverless_concurrency));
+    } else if (plan.mode == "async") {
+        plan.notes.push_back(fmt::format("payloads up to {:.0f} GB through S3, processing up to {:.0f} s (InvocationTimeoutSeconds); scales to zero when idle",
+            async_payload_gb, async_seconds));
+    } else if (plan.mode == "batch-transform") {
+        plan.notes.push_back("Batch Transform reads the input from S3 and writes predictions back: no endpoint to keep running (batch-transform)");
+    } else if (plan.mode == "edge") {
+        plan.notes.push_back("compile the model for the device hardware with SageMaker Neo (neo-compile)");
+        plan.notes.push_back("deploy to the device fleet with AWS IoT Greengrass; train and retrain in the cloud (edge-deploy)");
+    }
+    if (plan.mode == "realtime" || plan.mode == "serverless" || plan.mode == "async") {
+        plan.notes.push_back("roll out new model versions as a production variant with a small share of traffic (ab-variants)");
+    }
+    return plan;
+}
+
+EtlPlan choose_etl(const Job& job, const Profile& profile, const EtlInputs& inputs)
+{
+    EtlPlan plan;
+    const double size_gb = job.dataset.size_gb.value_or(0);
+    const bool tabular = job.dataset.modality == std::optional<std::string>("tabular") || is_one_of(job.dataset.format, {"csv", "parquet"});
+    if (inputs.resize) {
+        const auto& source = *job.dataset.source_resolution;
+        const auto input = job.model.input_resolution;
+        plan.steps.push_back(input ? fmt::format("resize the images offline from {}x{} to {}x{} (offline-resize)", source[0], source[1], (*input)[0], (*input)[1])
+                                   : fmt::format("resize the images offline from {}x{} to the model's input resolution (offline-resize)", source[0], source[1]));
+    }
+    if (inputs.csv_target_first) {
+        plan.steps.push_back("write CSV with the target in the first column and no header row (csv-target-first)");
+    }
+    if (inputs.recordio) {
+        plan.steps.push_back("convert to RecordIO-protobuf and train in Pipe mode (recordio-builtin, pipe-mode-recordio)");
+    }
+    if (inputs.shard) {
+        plan.steps.push_back(fmt::format("pack the files into about {:.0f} uniform shards of ~{:.0f} MB in one parallel run (uniform-partitions)",
+            inputs.shards, inputs.shard_mb));
+    }
+    if (plan.steps.empty()) {
+        return plan;
+    }
+    plan.steps.push_back("shuffle before loading, so the loader needs only a small shuffle buffer (shuffle-partitioned)");
+    (void)profile;
+    if (inputs.resize) {
+        plan.service = "batch"; // compute-heavy image preparation: AWS Batch on GPU instances with OpenCV, on spot
+    } else if (size_gb > k_emr_dataset_gb) {
+        plan.service = "emr";
+    } else if (tabular && !inputs.recordio) {
+        plan.service = "athena"; // SQL-expressible: CTAS/UNLOAD reorders columns and writes uniform files
+    } else {
+        plan.service = "glue"; // not SQL-friendly (RecordIO conversion, packing binary files): a Glue Spark job
+    }
+    return plan;
+}
+
+const std::vector<std::string>& recommender_concepts()
+{
+    static const std::vector<std::string> concepts = {"data-bottleneck-first", "more-loader-workers", "io-vs-compute-bound", "offline-resize",
+        "uniform-partitions", "data-prep-cluster", "storage-throughput-match", "fsx-repeated-runs", "data-movement-cost", "fastfile-mode",
+        "file-mode-startup", "file-mode-volume", "pipe-mode-recordio", "recordio-builtin", "csv-target-first", "s3-sharding",
+        "no-cpu-deep-learning", "scale-up-first", "single-node-multi-gpu", "multi-node-network", "recheck-after-upgrade",
+        "model-fits-data-parallel", "model-parallel-pipeline", "distribution-config", "rightsizing", "spot-training", "spot-checkpoint",
+        "deployment-mode-select", "realtime-autoscaling", "endpoint-multi-instance", "ab-variants", "neo-compile", "edge-deploy",
+        "batch-transform", "etl-tabular-athena", "etl-glue-spark", "etl-emr-massive", "gpu-image-prep-batch", "shuffle-partitioned"};
+    return concepts;
+}
+
+} // namespace mlscale

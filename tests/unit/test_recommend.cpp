@@ -1,0 +1,319 @@
+// The recommender: FSx sizing, parallelism by memory, deployment and ETL choice, the ladder's
+// stopping rule, binding constraints, and the plans pinned for the jobs in tests/data/plans/.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "mlscale/catalogue.hpp"
+#include "mlscale/pipeline.hpp"
+#include "mlscale/recommend.hpp"
+
+using namespace mlscale;
+
+namespace {
+
+Job job_of(const std::string& text)
+{
+    Diagnostics diagnostics;
+    auto job = load_job(SourceFile{"job.json", text}, diagnostics);
+    for (const auto& d : diagnostics.items()) {
+        FAIL_CHECK(format_diagnostic(d));
+    }
+    REQUIRE(job);
+    return *job;
+}
+
+Report report_of_file(const std::string& name)
+{
+    Diagnostics diagnostics;
+    auto job = load_job_file(std::string(MLSCALE_SOURCE_DIR) + "/tests/data/plans/" + name, diagnostics);
+    for (const auto& d : diagnostics.items()) {
+        FAIL_CHECK(format_diagnostic(d));
+    }
+    REQUIRE(job);
+    auto report = advise(*job, AdviseOptions{}, diagnostics);
+    REQUIRE(report);
+    return *report;
+}
+
+const FsxDeployment& deployment(const std::string& type)
+{
+    for (const auto& d : builtin_catalogue().storage_facts.fsx) {
+        if (d.deployment_type == type) {
+            return d;
+        }
+    }
+    FAIL("no FSx deployment " << type);
+    return builtin_catalogue().storage_facts.fsx.front();
+}
+
+bool has(const std::vector<std::string>& items, const std::string& item)
+{
+    return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+Workload workload_of(const Job& job)
+{
+    Diagnostics diagnostics;
+    const Profile profile = profile_job(job, builtin_catalogue(), diagnostics);
+    std::vector<std::string> assumptions;
+    return make_workload(job, profile.model, builtin_catalogue(), assumptions);
+}
+
+} // namespace
+
+TEST_CASE("FSx capacity rounds up to the deployment's allowed steps", "[recommend]")
+{
+    const auto& scratch = deployment("SCRATCH_2"); // 1,200, 2,400, then +2,400 GiB
+    CHECK(fsx_round_capacity(scratch, 100) == 1200);
+    CHECK(fsx_round_capacity(scratch, 1200) == 1200);
+    CHECK(fsx_round_capacity(scratch, 1201) == 2400);
+    CHECK(fsx_round_capacity(scratch, 2400) == 2400);
+    CHECK(fsx_round_capacity(scratch, 2401) == 4800);
+    CHECK(fsx_round_capacity(scratch, 7000) == 7200);
+}
+
+TEST_CASE("FSx is sized so that its throughput covers what the GPUs consume", "[recommend]")
+{
+    const auto& facts = builtin_catalogue().storage_facts;
+    // 1 TB at 100 MB/s: the dataset decides (931 GiB -> 1,200 GiB, 240 MB/s at 200 MB/s/TiB).
+    auto small = size_fsx(facts, 1000, 100, false);
+    CHECK(small.deployment_type == "SCRATCH_2");
+    CHECK(small.capacity_gib == 1200);
+    CHECK(small.throughput_mb_s == Approx(240));
+    // 1 TB at 1,000 MB/s: the throughput decides (5,000 GiB -> 7,200 GiB, 1,440 MB/s).
+    auto fast = size_fsx(facts, 1000, 1000, false);
+    CHECK(fast.capacity_gib == 7200);
+    CHECK(fast.throughput_mb_s >= 1000);
+    // Repeated runs: PERSISTENT_2 at the lowest tier whose dataset-sized file system is fast enough:
+    // 5 TB = 4,657 GiB -> 4,800 GiB; 125 MB/s/TiB gives 600 MB/s, 250 gives 1,200 >= 1,000.
+    auto persistent = size_fsx(facts, 5000, 1000, true);
+    CHECK(persistent.deployment_type == "PERSISTENT_2");
+    CHECK(persistent.per_unit_mb_s_per_tib == 250);
+    CHECK(persistent.capacity_gib == 4800);
+}
+
+TEST_CASE("parallelism follows memory: data parallel, sharded, or not at all", "[recommend]")
+{
+    const Catalogue& catalogue = builtin_catalogue();
+    const Job resnet = job_of(R"({"name": "r", "model": {"name": "resnet50", "precision": "mixed", "batch_size": 256},
+        "dataset": {"num_samples": 1000000, "size_gb": 100}, "training": {"epochs": 1}})");
+    const Workload small = workload_of(resnet);
+    auto one = choose_parallelism(small, *catalogue.find_instance("p3.2xlarge"), 1, "pytorch", catalogue, {});
+    CHECK(one.mode == "none");
+    auto node = choose_parallelism(small, *catalogue.find_instance("p3.8xlarge"), 1, "pytorch", catalogue, {});
+    CHECK(node.mode == "data");
+    CHECK(node.distribution == "torch_distributed");
+    auto cluster = choose_parallelism(small, *catalogue.find_instance("p4d.24xlarge"), 4, "pytorch", catalogue, {});
+    CHECK(cluster.mode == "data");
+    CHECK(cluster.distribution == "smdistributed.dataparallel");
+    auto horovod = choose_parallelism(small, *catalogue.find_instance("g5.12xlarge"), 1, "tensorflow", catalogue, {});
+    CHECK(horovod.distribution == "mpi");
+
+    const Job llm = job_of(R"({"name": "l", "model": {"family": "transformer", "params_millions": 70000, "seq_len": 4096, "layers": 80,
+        "hidden": 8192, "heads": 64, "precision": "bf16", "optimizer": "adamw", "batch_size": 1024, "activation_checkpointing": true},
+        "training": {"tokens_billions": 100}})");
+    const Workload big = workload_of(llm);
+    // 70B x 16 bytes = 1.12 TB: no split of one 8 x 80 GB node holds it; four nodes sharded do.
+    auto one_node = choose_parallelism(big, *catalogue.find_instance("p5.48xlarge"), 1, "pytorch", catalogue, {});
+    CHECK_FALSE(one_node.fits);
+    auto four_nodes = choose_parallelism(big, *catalogue.find_instance("p5.48xlarge"), 4, "pytorch", catalogue, {});
+    CHECK(four_nodes.fits);
+    CHECK((four_nodes.mode == "sharded" || four_nodes.mode == "model"));
+    CHECK(four_nodes.distribution != "none");
+}
+
+TEST_CASE("the deployment option follows traffic, payload, processing time and devices", "[recommend]")
+{
+    const Profile profile;
+    const auto mode = [&](const std::string& deployment, const std::string& security = "{}") {
+        return choose_deployment(job_of(R"({"name": "d", "deployment": )" + deployment + R"(, "security": )" + security + "}"), profile,
+            builtin_catalogue())
+            .mode;
+    };
+    CHECK(mode(R"({"traffic": "steady", "requests_per_sec": 50, "p99_latency_ms": 100, "payload_mb": 0.2})") == "realtime");
+    CHECK(mode(R"({"traffic": "intermittent", "requests_per_sec": 0.1, "payload_mb": 0.1, "processing_seconds": 0.2})") == "serverless");
+    // Serverless endpoints support neither VPC configuration nor network isolation (2023 list): async instead.
+    CHECK(mode(R"({"traffic": "intermittent", "requests_per_sec": 0.1, "payload_mb": 0.1})", R"({"vpc": true})") == "async");
+    CHECK(mode(R"({"traffic": "steady", "payload_mb": 50, "processing_seconds": 10})") == "async");     // > 6 MB
+    CHECK(mode(R"({"traffic": "steady", "payload_mb": 1, "processing_seconds": 300})") == "async");     // > 60 s
+    CHECK(mode(R"({"traffic": "steady", "payload_mb": 2000, "processing_seconds": 300})") == "batch-transform"); // > 1 GB
+    CHECK(mode(R"({"traffic": "offline"})") == "batch-transform");
+    CHECK(mode(R"({"traffic": "steady", "edge_devices": 5000})") == "edge");
+    CHECK(mode(R"({"mode": "serverless"})") == "serverless"); // the job's choice stands (rules judge it)
+    CHECK(choose_deployment(job_of(R"({"name": "n"})"), profile, builtin_catalogue()).mode == "none");
+
+    const auto realtime = choose_deployment(job_of(R"({"name": "d", "deployment": {"traffic": "steady", "instance_count": 1}})"), profile,
+        builtin_catalogue());
+    REQUIRE(realtime.instance_count);
+    CHECK(*realtime.instance_count == 2); // at least two, across AZs
+}
+
+TEST_CASE("the ETL service follows the data and the preparation it needs", "[recommend]")
+{
+    const Profile profile;
+    const Job tabular = job_of(R"({"name": "t", "dataset": {"size_gb": 40, "format": "csv", "modality": "tabular"}})");
+    EtlInputs csv;
+    csv.csv_target_first = true;
+    CHECK(choose_etl(tabular, profile, csv).service == "athena");
+    EtlInputs recordio;
+    recordio.recordio = true;
+    CHECK(choose_etl(tabular, profile, recordio).service == "glue");
+    const Job massive = job_of(R"({"name": "m", "dataset": {"size_gb": 50000, "format": "json", "modality": "text"}})");
+    EtlInputs shard;
+    shard.shard = true;
+    shard.shard_mb = 150;
+    shard.shards = 333334;
+    CHECK(choose_etl(massive, profile, shard).service == "emr");
+    const Job images = job_of(R"({"name": "i", "dataset": {"size_gb": 150, "format": "jpeg", "source_resolution": [1920, 1080]},
+        "model": {"input_resolution": [256, 256]}})");
+    EtlInputs resize;
+    resize.resize = true;
+    const auto plan = choose_etl(images, profile, resize);
+    CHECK(plan.service == "batch");
+    CHECK(plan.steps.front() == "resize the images offline from 1920x1080 to 256x256 (offline-resize)");
+    CHECK(choose_etl(images, profile, EtlInputs{}).service == "none");
+}
+
+TEST_CASE("every concept the recommender names is in the practice catalogue", "[recommend]")
+{
+    // ../shared/spec/practices.md keys (the subset the recommender applies).
+    const std::vector<std::string> known = {"data-bottleneck-first", "more-loader-workers", "io-vs-compute-bound", "offline-resize",
+        "uniform-partitions", "data-prep-cluster", "storage-throughput-match", "fsx-repeated-runs", "data-movement-cost", "fastfile-mode",
+        "file-mode-startup", "file-mode-volume", "pipe-mode-recordio", "recordio-builtin", "csv-target-first", "s3-sharding",
+        "no-cpu-deep-learning", "scale-up-first", "single-node-multi-gpu", "multi-node-network", "recheck-after-upgrade",
+        "model-fits-data-parallel", "model-parallel-pipeline", "distribution-config", "rightsizing", "spot-training", "spot-checkpoint",
+        "deployment-mode-select", "realtime-autoscaling", "endpoint-multi-instance", "ab-variants", "neo-compile", "edge-deploy",
+        "batch-transform", "etl-tabular-athena", "etl-glue-spark", "etl-emr-massive", "gpu-image-prep-batch", "shuffle-partitioned",
+        "hybrid-private-link"};
+    for (const auto& concept_key : recommender_concepts()) {
+        CHECK(has(known, concept_key));
+    }
+}
+
+// ---- Plans pinned for jobs a senior architect knows the answer to (tests/data/plans/) ----
+
+namespace {
+
+struct Expected {
+    const char* file;
+    const char* rung;
+    const char* instance_type;
+    int count;
+    const char* parallelism;
+    const char* storage;
+    const char* input_mode;
+    const char* etl;
+    const char* deployment;
+    int meets; // 1 yes, 0 no, -1 not judged (no target)
+};
+
+const Expected k_plans[] = {
+    // file                                rung              instance              n   parallelism storage        mode        etl       deployment       meets
+    {"cpu-bound-loader.json",             "single-gpu",     "ml.p3.2xlarge",      1,  "none",     "s3",          "fastfile", "glue",   "none",            1},
+    {"io-small-files.json",               "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "s3",          "fastfile", "glue",   "none",            1},
+    {"gpu-saturated-needs-node.json",     "multi-gpu-node", "ml.p3.16xlarge",     1,  "data",     "s3",          "fastfile", "none",   "none",            1},
+    {"needs-multi-node.json",             "multi-node",     "ml.p4d.24xlarge",    4,  "data",     "s3",          "fastfile", "none",   "none",            1},
+    {"llm-70b-pretraining.json",          "multi-node",     "ml.p5.48xlarge",     16, "sharded",  "s3",          "fastfile", "none",   "none",            1},
+    {"tuning-terabytes.json",             "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "fsx-lustre",  "mount",    "none",   "none",            1},
+    {"builtin-xgboost-csv.json",          "cpu",            "ml.m5.2xlarge",      1,  "none",     "s3",          "file",     "athena", "none",           -1},
+    {"builtin-linear-learner-large.json", "cpu",            "ml.m5.4xlarge",      1,  "none",     "s3",          "pipe",     "glue",   "none",           -1},
+    {"lax-deadline-s3.json",              "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "none",            1},
+    {"tight-budget.json",                 "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "s3",          "fastfile", "none",   "none",            0},
+    {"max-instances-binds.json",          "multi-node",     "ml.p4d.24xlarge",    2,  "sharded",  "s3",          "fastfile", "none",   "none",            0},
+    {"no-target.json",                    "bigger-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "none",           -1},
+    {"deep-on-cpu.json",                  "bigger-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "none",            1},
+    {"deploy-realtime.json",              "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "realtime",        1},
+    {"deploy-serverless.json",            "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "serverless",      1},
+    {"deploy-async.json",                 "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "async",           1},
+    {"deploy-batch.json",                 "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "batch-transform", 1},
+    {"deploy-edge.json",                  "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "edge",            1},
+};
+
+} // namespace
+
+TEST_CASE("plans for the pinned jobs", "[recommend][plans]")
+{
+    for (const auto& expected : k_plans) {
+        INFO(expected.file);
+        const Report report = report_of_file(expected.file);
+        const auto& plan = report.plan;
+        CHECK(plan.compute.rung == expected.rung);
+        CHECK(plan.compute.instance_type == expected.instance_type);
+        CHECK(plan.compute.instance_count == expected.count);
+        CHECK(plan.compute.parallelism == expected.parallelism);
+        CHECK(plan.storage.service == expected.storage);
+        CHECK(plan.storage.input_mode == expected.input_mode);
+        CHECK(plan.etl.service == expected.etl);
+        CHECK(plan.deployment.mode == expected.deployment);
+        if (expected.meets < 0) {
+            CHECK_FALSE(plan.compute.meets_target.has_value());
+        } else {
+            REQUIRE(plan.compute.meets_target.has_value());
+            CHECK(*plan.compute.meets_target == (expected.meets == 1));
+        }
+        // The chosen ladder step is the plan's configuration, and the walk stops there.
+        const auto chosen = std::find_if(report.ladder.begin(), report.ladder.end(), [](const LadderStep& s) { return s.chosen; });
+        REQUIRE(chosen != report.ladder.end());
+        CHECK(chosen->instance_type == expected.instance_type);
+        if (expected.meets == 1) {
+            CHECK(chosen + 1 == report.ladder.end());
+        }
+    }
+}
+
+TEST_CASE("the walk fixes the pipeline first and stops at the first rung that meets", "[recommend]")
+{
+    const Report loader = report_of_file("cpu-bound-loader.json");
+    REQUIRE(loader.ladder.size() == 1);
+    CHECK(loader.ladder[0].rung == "fix-data-pipeline");
+    CHECK(has(loader.ladder[0].concepts, "more-loader-workers"));
+    CHECK(loader.plan.compute.changes_gpu == false);
+
+    const Report node = report_of_file("gpu-saturated-needs-node.json");
+    std::vector<std::string> rungs;
+    for (const auto& step : node.ladder) {
+        rungs.push_back(step.rung);
+    }
+    CHECK(rungs == std::vector<std::string>{"bigger-gpu", "multi-gpu-node"});
+    CHECK(node.ladder[0].meets_target == false);
+
+    const Report cpu = report_of_file("deep-on-cpu.json");
+    REQUIRE_FALSE(cpu.ladder.empty());
+    CHECK(has(cpu.ladder[0].concepts, "no-cpu-deep-learning"));
+}
+
+TEST_CASE("when nothing meets, the plan names the constraint that binds", "[recommend]")
+{
+    const Report budget = report_of_file("tight-budget.json");
+    REQUIRE_FALSE(budget.plan.compute.notes.empty());
+    CHECK(budget.plan.compute.notes.front().find("budget_usd binds") != std::string::npos);
+    const Report instances = report_of_file("max-instances-binds.json");
+    REQUIRE_FALSE(instances.plan.compute.notes.empty());
+    CHECK(instances.plan.compute.notes.front().find("max_instances binds") != std::string::npos);
+}
+
+TEST_CASE("without a target the plan is the cheapest configuration that keeps the GPUs busy", "[recommend]")
+{
+    const Report report = report_of_file("no-target.json");
+    REQUIRE(report.plan.compute.gpu_util_pct);
+    CHECK(*report.plan.compute.gpu_util_pct >= 70);
+    REQUIRE_FALSE(report.plan.compute.notes.empty());
+    CHECK(report.plan.compute.notes.front().find("cheapest configuration that keeps the GPUs busy") != std::string::npos);
+    for (const auto& candidate : report.candidates) {
+        if (candidate.instance_count == 1 && candidate.gpus == 1 && candidate.estimated_cost_usd) {
+            // No single-GPU candidate that keeps its GPU busy is cheaper (the frontier holds the cheapest).
+            CHECK(*candidate.estimated_cost_usd >= *report.plan.compute.estimated_cost_usd - 1e-9);
+        }
+    }
+}
+
+TEST_CASE("data in S3 with a deadline it meets is not moved; repeated runs over terabytes use FSx", "[recommend]")
+{
+    const Report lax = report_of_file("lax-deadline-s3.json");
+    CHECK(lax.plan.storage.moves_data == false);
+    const Report tuning = report_of_file("tuning-terabytes.json");
+    CHECK(tuning.plan.storage.moves_data == true);
+    REQUIRE(tuning.plan.storage.fsx_capacity_gib);
+    CHECK(*tuning.plan.storage.fsx_capacity_gib >= 5000 * 1e9 / (1024.0 * 1024 * 1024));
+}

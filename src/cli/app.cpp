@@ -52,6 +52,8 @@ const std::vector<CommandInfo>& commands()
     static const std::vector<CommandInfo> table{
         {"advise", "Advise on a training job: bottleneck, plan, ladder, findings", "mlscale advise examples/imagenet-resnet50.json",
             setup_advise},
+        {"check", "Check infrastructure proposals (SageMaker API, CloudFormation, Terraform) in CI",
+            "mlscale check infra/ --format sarif -o mlscale.sarif", setup_check},
         {"report", "Write a Markdown review of one or more jobs for an architecture review",
             "mlscale report examples/imagenet-resnet50.json -o review.md", setup_report},
         {"estimate", "Estimate throughput, bottleneck, memory, time and cost on one configuration",

@@ -88,6 +88,7 @@ void setup_profiles(CLI::App& app, Context& context);
 void setup_profile(CLI::App& app, Context& context);
 void setup_rules(CLI::App& app, Context& context);
 void setup_validate(CLI::App& app, Context& context);
+void setup_check(CLI::App& app, Context& context);
 void setup_version(CLI::App& app, Context& context);
 void setup_report(CLI::App& app, Context& context);
 

@@ -1,0 +1,257 @@
+// Proposal readers: detection, mapping onto the job model with exact line:column, unknowns,
+// enum checks, suppressions in place; fixtures in tests/data/proposals/ (never the corpus).
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "mlscale/json_document.hpp"
+#include "mlscale/proposals.hpp"
+#include "mlscale/schema.hpp"
+
+using namespace mlscale;
+
+namespace {
+
+SourceFile fixture(const std::string& name)
+{
+    const std::string path = std::string(MLSCALE_SOURCE_DIR) + "/tests/data/proposals/" + name;
+    std::ifstream in(path);
+    return SourceFile{name, std::string(std::istreambuf_iterator<char>(in), {})};
+}
+
+struct Read {
+    ProposalFile file;
+    Diagnostics diagnostics;
+};
+
+Read read(const std::string& name)
+{
+    Read r;
+    const auto file = read_proposal(fixture(name), std::nullopt, r.diagnostics);
+    REQUIRE(file);
+    r.file = *file;
+    return r;
+}
+
+const ProposalUnit& unit(const Read& r, const std::string& resource)
+{
+    for (const auto& u : r.file.units) {
+        if (u.resource == resource) {
+            return u;
+        }
+    }
+    FAIL("no unit " << resource);
+    return r.file.units.front();
+}
+
+std::string at(const ProposalUnit& u, const std::string& pointer)
+{
+    const auto& ref = u.locate(pointer);
+    return std::to_string(ref.location.line) + ":" + std::to_string(ref.location.column);
+}
+
+nlohmann::json field(const ProposalUnit& u, const std::string& pointer)
+{
+    const nlohmann::json::json_pointer p(pointer);
+    return u.job.contains(p) ? u.job.at(p) : nlohmann::json();
+}
+
+/// Every unit's job JSON is a valid job: exactly the schema's field names.
+void require_valid_jobs(const Read& r)
+{
+    static const JsonSchema schema(job_schema_json());
+    for (const auto& u : r.file.units) {
+        Diagnostics d;
+        const auto document = parse_json(SourceFile{"job", u.job.dump()}, d);
+        REQUIRE(document);
+        schema.validate(*document, d);
+        INFO(u.resource << ": " << (d.empty() ? "" : d.items().front().pointer + " " + d.items().front().message));
+        CHECK(d.empty());
+    }
+}
+
+} // namespace
+
+TEST_CASE("formats are detected from content", "[proposals]")
+{
+    const std::vector<std::pair<std::string, ProposalFormat>> cases{
+        {"ctj-spot-no-checkpoint.json", ProposalFormat::SageMakerApi}, {"cfn-notebook.yaml", ProposalFormat::CloudFormation},
+        {"cfn-efs-endpoint.json", ProposalFormat::CloudFormation}, {"main.tf", ProposalFormat::Terraform},
+        {"plan.json", ProposalFormat::TerraformPlan}, {"stepfunctions.json", ProposalFormat::StepFunctions}};
+    for (const auto& [name, format] : cases) {
+        INFO(name);
+        CHECK(detect_proposal_format(fixture(name)) == format);
+    }
+    CHECK_FALSE(detect_proposal_format(SourceFile{"x.json", "{\"hello\": 1}"}));
+    CHECK(proposal_format_named("terraform-plan") == ProposalFormat::TerraformPlan);
+}
+
+TEST_CASE("a CreateTrainingJob request maps field by field, with positions", "[proposals]")
+{
+    const Read r = read("ctj-spot-no-checkpoint.json");
+    REQUIRE(r.diagnostics.empty());
+    REQUIRE(r.file.units.size() == 1);
+    const auto& u = r.file.units[0];
+    CHECK(u.resource_type == "CreateTrainingJob");
+    CHECK(field(u, "/name") == "bert-finetune");
+    CHECK(field(u, "/current/instance_type") == "ml.p4d.24xlarge");
+    CHECK(at(u, "/current/instance_type") == "14:38");
+    CHECK(field(u, "/current/instance_count") == 2);
+    CHECK(field(u, "/dataset/input_mode") == "fastfile");
+    CHECK(at(u, "/dataset/input_mode") == "5:26");
+    CHECK(field(u, "/dataset/distribution") == "sharded-by-s3-key");
+    CHECK(field(u, "/dataset/format") == "parquet");
+    CHECK(field(u, "/training/spot") == true);
+    CHECK(at(u, "/training/spot") == "16:32");
+    CHECK(field(u, "/training/max_wait_hours") == 48.0);
+    CHECK(field(u, "/training/distribution") == "data-parallel");
+    CHECK(field(u, "/model/framework") == "pytorch");
+    // Absent from the request: the API default, located at the resource.
+    CHECK(field(u, "/training/checkpoint_s3_uri").is_null());
+    CHECK(field(u, "/security/vpc") == false);
+    CHECK(at(u, "/security/vpc") == "1:1");
+    require_valid_jobs(r);
+}
+
+TEST_CASE("invalid enum values and instance types are located errors", "[proposals]")
+{
+    const Read r = read("ctj-bad-enum.json");
+    REQUIRE(r.diagnostics.error_count() == 2);
+    const auto& mode = r.diagnostics.items()[1];
+    CHECK(mode.location->line == 3);
+    CHECK(mode.location->column == 75);
+    CHECK(mode.message == "\"file\" is not a valid value of TrainingInputMode: expected one of File, Pipe, FastFile");
+    CHECK(mode.help == "values are case-sensitive: did you mean \"File\"?");
+    const auto& type = r.diagnostics.items()[0];
+    CHECK(type.location->line == 4);
+    CHECK(type.location->column == 38);
+    // The bad values stay out of the job: rules SKIP rather than guess.
+    CHECK(field(r.file.units[0], "/dataset/input_mode").is_null());
+    CHECK(field(r.file.units[0], "/current/instance_type").is_null());
+}
+
+TEST_CASE("CloudFormation YAML: short-form tags, parameters unknown, metadata suppressions", "[proposals]")
+{
+    const Read r = read("cfn-notebook.yaml");
+    REQUIRE(r.diagnostics.empty());
+    REQUIRE(r.file.units.size() == 3);
+    const auto& open = unit(r, "Open");
+    CHECK(open.resource_type == "AWS::SageMaker::NotebookInstance");
+    CHECK(at(open, "") == "6:3");
+    CHECK(field(open, "/notebook/direct_internet") == true); // API default without SubnetId
+    CHECK(at(open, "/notebook/direct_internet") == "6:3");
+    CHECK(field(open, "/notebook/in_vpc") == false);
+    CHECK(at(open, "/notebook/instance_type") == "14:21");
+    REQUIRE(open.suppressions.size() == 1);
+    CHECK(open.suppressions[0].rule == "MLS-SEC-001");
+    CHECK(open.suppressions[0].reason == "sandbox account without customer data");
+    CHECK(open.suppressions[0].where.location.line == 11);
+
+    const auto& priv = unit(r, "Private");
+    CHECK(field(priv, "/notebook/direct_internet") == false);
+    CHECK(at(priv, "/notebook/direct_internet") == "22:29");
+    CHECK(field(priv, "/notebook/in_vpc") == true); // !Ref Subnet: set, value unknown
+    CHECK(field(priv, "/notebook/kms") == true);
+    CHECK(field(priv, "/notebook/root_access").is_null()); // !Ref to a parameter: unknown
+    CHECK(priv.sources.count("/notebook/root_access") == 0);
+
+    const auto& fsx = unit(r, "Scratch");
+    CHECK(field(fsx, "/storage/fsx/deployment_type") == "SCRATCH_1"); // the API default when omitted
+    CHECK(field(fsx, "/storage/fsx/capacity_gib") == 1200);
+    CHECK(field(fsx, "/storage/fsx/import_path") == "s3://bucket/data");
+    CHECK(at(fsx, "/storage/fsx/import_path") == "32:21");
+    require_valid_jobs(r);
+}
+
+TEST_CASE("CloudFormation JSON: EFS enum case is an error, endpoint KMS from a Ref is set", "[proposals]")
+{
+    const Read r = read("cfn-efs-endpoint.json");
+    REQUIRE(r.diagnostics.error_count() == 1);
+    CHECK(r.diagnostics.items()[0].location->line == 5);
+    CHECK(r.diagnostics.items()[0].location->column == 68);
+    const auto& efs = unit(r, "Shared");
+    CHECK(field(efs, "/storage/efs/performance_mode") == "max-io");
+    CHECK(field(efs, "/storage/efs/encrypted") == false);
+    CHECK(field(efs, "/storage/efs/throughput_mode").is_null());
+    const auto& endpoint = unit(r, "Serving");
+    CHECK(field(endpoint, "/deployment/kms") == true);
+    CHECK(field(endpoint, "/deployment/mode") == "realtime");
+    CHECK(at(endpoint, "/deployment/instance_count") == "11:106");
+    require_valid_jobs(r);
+}
+
+TEST_CASE("Terraform HCL: blocks, references unknown, heredocs, comment and tag suppressions", "[proposals]")
+{
+    const Read r = read("main.tf");
+    REQUIRE(r.diagnostics.empty());
+    REQUIRE(r.file.units.size() == 3);
+    const auto& nb = unit(r, "aws_sagemaker_notebook_instance.lab");
+    CHECK(at(nb, "") == "7:1");
+    CHECK(field(nb, "/name") == "aws_sagemaker_notebook_instance.lab"); // name uses interpolation: unknown
+    CHECK(field(nb, "/notebook/in_vpc") == true);
+    CHECK(at(nb, "/notebook/in_vpc") == "11:19");
+    CHECK(field(nb, "/notebook/root_access") == false);
+    CHECK(field(nb, "/notebook/imds_v1") == false);
+    CHECK(at(nb, "/notebook/imds_v1") == "20:49");
+    REQUIRE(nb.suppressions.size() == 2);
+    CHECK(nb.suppressions[0].rule == "MLS-SEC-009");
+    CHECK(nb.suppressions[1].rule == "MLS-SEC-002");
+    CHECK(nb.suppressions[1].reason == "notebooks in this account are short-lived sandboxes");
+    CHECK(nb.suppressions[1].where.location.line == 6);
+    const auto& fsx = unit(r, "aws_fsx_lustre_file_system.data");
+    CHECK(field(fsx, "/storage/fsx/deployment_type") == "PERSISTENT_2");
+    CHECK(at(fsx, "/storage/fsx/deployment_type") == "27:33");
+    CHECK(field(fsx, "/storage/fsx/per_unit_throughput_mb_s_per_tib") == 250.0);
+    const auto& efs = unit(r, "aws_efs_file_system.home");
+    CHECK(field(efs, "/storage/efs/encrypted") == true);
+    CHECK(field(efs, "/storage/efs/throughput_mode").is_null()); // a conditional: unknown
+    require_valid_jobs(r);
+}
+
+TEST_CASE("HCL syntax errors are located", "[proposals]")
+{
+    Diagnostics d;
+    CHECK_FALSE(parse_hcl(SourceFile{"x.tf", "resource \"a\" \"b\" {\n  x = \"open\n}\n"}, d));
+    REQUIRE(d.error_count() == 1);
+    CHECK(d.items()[0].location->line == 2);
+    CHECK(d.items()[0].location->column == 7);
+    CHECK(d.items()[0].message == "invalid Terraform: unterminated string");
+}
+
+TEST_CASE("Terraform plans: known-after-apply is unknown, null is unset, child modules are read", "[proposals]")
+{
+    const Read r = read("plan.json");
+    REQUIRE(r.diagnostics.empty());
+    const auto& nb = unit(r, "module.nb.aws_sagemaker_notebook_instance.this");
+    CHECK(field(nb, "/name") == "nb");
+    CHECK(field(nb, "/notebook/in_vpc") == false);  // "subnet_id": null
+    CHECK(field(nb, "/notebook/kms") == true);      // after_unknown: set by reference
+    CHECK(field(nb, "/notebook/direct_internet") == true);
+    CHECK(at(nb, "/notebook/direct_internet") == "29:99");
+    const auto& ec = unit(r, "aws_sagemaker_endpoint_configuration.ec");
+    CHECK(field(ec, "/deployment/kms") == false);
+    CHECK(field(ec, "/deployment/mode") == "realtime"); // serverless_config: [] is no block
+    require_valid_jobs(r);
+}
+
+TEST_CASE("Step Functions: .$ parameters are unknown, so presence is not assumed", "[proposals]")
+{
+    const Read r = read("stepfunctions.json");
+    REQUIRE(r.file.units.size() == 1);
+    const auto& u = r.file.units[0];
+    CHECK(u.resource == "stepfunctions/Train");
+    CHECK(field(u, "/dataset/input_mode") == "pipe");
+    CHECK(at(u, "/dataset/input_mode") == "9:81");
+    CHECK(field(u, "/current").is_null()); // "ResourceConfig.$"
+    CHECK(field(u, "/security/kms") == true);
+    require_valid_jobs(r);
+}
+
+TEST_CASE("malformed YAML is rejected with a located message", "[proposals]")
+{
+    Diagnostics d;
+    CHECK_FALSE(read_proposal(fixture("malformed.yaml"), std::nullopt, d));
+    REQUIRE(d.error_count() == 1);
+    CHECK(d.items()[0].location->line == 5);
+    CHECK(d.items()[0].message.rfind("invalid YAML: ", 0) == 0);
+}

@@ -103,9 +103,17 @@ std::string verdict(const Report& report)
 std::vector<std::string> top_actions(const Report& report)
 {
     std::vector<std::string> actions;
+    // The ladder first: the data-pipeline fixes the plan relies on, then the chosen configuration.
     for (const auto& step : report.ladder) {
-        if (step.chosen && !step.change.empty()) {
-            actions.push_back(fmt::format("{} ({}).", step.change, step.why));
+        if (step.rung == "fix-data-pipeline" && !step.change.empty()) {
+            actions.push_back(fmt::format("Fix the data pipeline first: {}.", step.change));
+        }
+    }
+    for (const auto& step : report.ladder) {
+        if (step.chosen && step.rung != "fix-data-pipeline" && !step.instance_type.empty()) {
+            actions.push_back(fmt::format("Move to {} × {} ({}): {} and {} per run.", step.instance_count, step.instance_type, step.change,
+                step.estimated_hours ? hours(*step.estimated_hours) : std::string("unknown time"),
+                step.estimated_cost_usd ? money(*step.estimated_cost_usd) : std::string("an unknown cost")));
         }
     }
     for (const auto& finding : report.findings) {

@@ -122,34 +122,11 @@ public:
         }
         std::array<std::string_view, 4> fields;
         std::array<std::size_t, 4> starts{};
-        std::size_t count = 0;
-        std::size_t at = 0;
-        while (count < fields.size()) {
-            starts[count] = at;
-            std::size_t end = at;
-            if (at < line.size() && line[at] == '"') {
-                end = at + 1;
-                for (;;) {
-                    const auto quote = line.find('"', end);
-                    if (quote == std::string_view::npos) {
-                        state.error(m_limits, line, at, 1, "unterminated quoted field", k_help);
-                        return;
-                    }
-                    if (quote + 1 < line.size() && line[quote + 1] == '"') {
-                        end = quote + 2;
-                        continue;
-                    }
-                    end = quote + 1;
-                    break;
-                }
-            } else {
-                end = std::min(line.find(',', at), line.size());
-            }
-            fields[count++] = line.substr(at, end - at);
-            if (end >= line.size()) {
-                break;
-            }
-            at = end + 1;
+        std::optional<dataprof::CsvError> csv_error;
+        const std::size_t count = dataprof::split_csv(line, fields.data(), starts.data(), fields.size(), csv_error);
+        if (csv_error) {
+            state.error(m_limits, line, csv_error->offset, 1, csv_error->message, k_help);
+            return;
         }
         if (count != fields.size()) {
             state.error(m_limits, line, line.size(), 1, fmt::format("expected 4 fields (kind, name, objects, bytes), found {}", count), k_help);

@@ -10,6 +10,44 @@
 
 namespace mlscale::dataprof {
 
+std::size_t split_csv(std::string_view line, std::string_view* fields, std::size_t* starts, std::size_t max, std::optional<CsvError>& error)
+{
+    std::size_t count = 0;
+    std::size_t at = 0;
+    while (count < max) {
+        starts[count] = at;
+        std::size_t end = at;
+        if (at < line.size() && line[at] == '"') {
+            end = at + 1;
+            for (;;) {
+                const auto quote = line.find('"', end);
+                if (quote == std::string_view::npos) {
+                    error = CsvError{at, "unterminated quoted field"};
+                    return count;
+                }
+                if (quote + 1 < line.size() && line[quote + 1] == '"') {
+                    end = quote + 2;
+                    continue;
+                }
+                end = quote + 1;
+                break;
+            }
+        } else {
+            end = std::min(line.find(',', at), line.size());
+        }
+        fields[count++] = line.substr(at, end - at);
+        if (end >= line.size()) {
+            break;
+        }
+        if (line[end] != ',') {
+            error = CsvError{end, "expected a comma after the quoted field"};
+            return count;
+        }
+        at = end + 1;
+    }
+    return count;
+}
+
 namespace {
 
 constexpr std::size_t k_timestamp_chars = 19; // "YYYY-MM-DD HH:MM:SS", local time, awscli's last_mod_str
@@ -249,38 +287,11 @@ void InventoryParser::parse(std::string_view line, ChunkState& state)
     // Split the first m_needed fields: quoted ("a ""b""") or bare, separated by commas.
     std::array<std::string_view, k_max_columns> fields{};
     std::array<std::size_t, k_max_columns> starts{};
-    std::size_t count = 0;
-    std::size_t at = 0;
-    while (count < m_needed) {
-        starts[count] = at;
-        std::size_t end = at;
-        if (at < line.size() && line[at] == '"') {
-            end = at + 1;
-            for (;;) {
-                const auto quote = line.find('"', end);
-                if (quote == std::string_view::npos) {
-                    state.error(m_limits, line, at, 1, "unterminated quoted field", k_inventory_help);
-                    return;
-                }
-                if (quote + 1 < line.size() && line[quote + 1] == '"') {
-                    end = quote + 2;
-                    continue;
-                }
-                end = quote + 1;
-                break;
-            }
-        } else {
-            end = std::min(line.find(',', at), line.size());
-        }
-        fields[count++] = line.substr(at, end - at);
-        if (end >= line.size()) {
-            break;
-        }
-        if (line[end] != ',') {
-            state.error(m_limits, line, end, 1, "expected a comma after the quoted field", k_inventory_help);
-            return;
-        }
-        at = end + 1;
+    std::optional<CsvError> csv_error;
+    const std::size_t count = split_csv(line, fields.data(), starts.data(), m_needed, csv_error);
+    if (csv_error) {
+        state.error(m_limits, line, csv_error->offset, 1, csv_error->message, k_inventory_help);
+        return;
     }
     if (count < m_needed) {
         state.error(m_limits, line, line.size(), 1,

@@ -1,6 +1,8 @@
 // The line parsers of the dataset readers: `aws s3 ls` listings and S3 Inventory CSV rows.
 #pragma once
 
+#include <optional>
+
 #include <array>
 #include <string>
 #include <string_view>
@@ -21,6 +23,18 @@ public:
 private:
     const DataprofLimits& m_limits;
 };
+
+/// A CSV syntax error inside one line: where, and what.
+struct CsvError {
+    std::size_t offset = 0;
+    const char* message = "";
+};
+
+/// Splits one CSV line into at most `max` fields (RFC 4180 quoting: a quoted field may hold
+/// commas and "" for a quote). Stores each field's text (quotes kept; see unquote) and start
+/// offset, and returns how many were found; an unterminated quote or text after a closing quote
+/// sets `error`. Shared by the inventory and Athena readers, so both read CSV the same way.
+std::size_t split_csv(std::string_view line, std::string_view* fields, std::size_t* starts, std::size_t max, std::optional<CsvError>& error);
 
 /// One S3 Inventory CSV row (formats.md §7.3): no header, columns in fileSchema order, fields
 /// double-quoted, Key URL-encoded. Delete markers and noncurrent versions are skipped.

@@ -67,11 +67,14 @@ bool digit_at(std::string_view line, std::size_t i)
 std::size_t timestamp_mismatch(std::string_view line)
 {
     if (line.size() >= k_timestamp_chars) {
-        const bool separators = (line[4] == '-') & (line[7] == '-') & (line[10] == ' ') & (line[13] == ':') & (line[16] == ':');
-        const bool digits = digit_at(line, 0) & digit_at(line, 1) & digit_at(line, 2) & digit_at(line, 3) & digit_at(line, 5)
-            & digit_at(line, 6) & digit_at(line, 8) & digit_at(line, 9) & digit_at(line, 11) & digit_at(line, 12)
-            & digit_at(line, 14) & digit_at(line, 15) & digit_at(line, 17) & digit_at(line, 18);
-        if (separators & digits) {
+        // Bitwise on unsigned values (not && on bools) so the check compiles without branches.
+        const unsigned separators = static_cast<unsigned>(line[4] == '-') & static_cast<unsigned>(line[7] == '-') &
+            static_cast<unsigned>(line[10] == ' ') & static_cast<unsigned>(line[13] == ':') & static_cast<unsigned>(line[16] == ':');
+        unsigned digits = 1;
+        for (const std::size_t at : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+            digits &= static_cast<unsigned>(digit_at(line, at));
+        }
+        if ((separators & digits) != 0U) {
             return k_timestamp_chars;
         }
     }

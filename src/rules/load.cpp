@@ -404,7 +404,8 @@ private:
         };
         std::vector<Problem> problems;
         for (const auto& [key, value] : object.items()) {
-            const auto spec = std::find_if(fields.begin(), fields.end(), [&](const FieldSpec& f) { return f.name == key; });
+            const std::string& name = key; // clang 14 cannot capture a structured binding in a lambda
+            const auto spec = std::find_if(fields.begin(), fields.end(), [&](const FieldSpec& f) { return f.name == name; });
             if (spec == fields.end()) {
                 std::vector<std::string> names;
                 for (const auto& f : fields) {

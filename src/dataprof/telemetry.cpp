@@ -333,10 +333,10 @@ std::vector<MetricSummary> read_vmstat(ByteReader& reader, const std::string& na
                 "capture with `vmstat -n 1` and keep its two header lines");
             return {};
         }
-        if (tokens.size() < columns) {
+        if (tokens.size() < columns || tokens.size() <= std::max({us, sy, wa})) {
             if (++errors <= 20) {
                 add_problem(diagnostics, name, number, line, line.size(),
-                    fmt::format("expected {} columns (as in the header), found {}", columns, tokens.size()));
+                    fmt::format("expected {} columns (as in the header), found {}", std::max(columns, std::max({us, sy, wa}) + 1), tokens.size()));
             }
             continue;
         }

@@ -128,6 +128,10 @@ const expr::MapSchema& fact_schema();
 /// `mlscale rules test`.
 enum class RuleDetail { Full, Evaluation };
 
+/// The expression type of a JSON value (number, string, bool, list; anything else is any):
+/// how parameter values and case facts are checked against their declared types.
+expr::Type type_of_json(const nlohmann::json& value);
+
 /// Loads and checks one rule file: its fields, the expressions and templates (errors point
 /// at the bad token inside the rule file), the parameters and the cases. Every problem is added
 /// to `diagnostics`; returns nothing when there was any.

@@ -37,22 +37,6 @@ bool selector_matches(const std::string& selector, const std::string& code)
     return selector == code || code.rfind(prefix, 0) == 0;
 }
 
-expr::Type type_of(const json& value)
-{
-    if (value.is_number()) {
-        return expr::Type::Number;
-    }
-    if (value.is_string()) {
-        return expr::Type::String;
-    }
-    if (value.is_boolean()) {
-        return expr::Type::Bool;
-    }
-    if (value.is_array()) {
-        return expr::Type::List;
-    }
-    return expr::Type::Any;
-}
 
 // Checks names against the rules; reports where the name was written: a pointer in the config
 // file, or the command-line option.
@@ -122,7 +106,7 @@ public:
                 true);
             return false;
         }
-        if (type_of(value) != param->type) {
+        if (type_of_json(value) != param->type) {
             error(where, option, fmt::format("parameter {}.{} is a {}, got {}", rule.code, name, expr::type_name(param->type), describe_json(value)));
             return false;
         }

@@ -177,22 +177,6 @@ bool is_identifier(std::string_view text)
     return std::all_of(text.begin(), text.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
-expr::Type type_of_json(const json& value)
-{
-    if (value.is_number()) {
-        return expr::Type::Number;
-    }
-    if (value.is_string()) {
-        return expr::Type::String;
-    }
-    if (value.is_boolean()) {
-        return expr::Type::Bool;
-    }
-    if (value.is_array()) {
-        return expr::Type::List;
-    }
-    return expr::Type::Any;
-}
 
 // The byte offset in the file of byte `decoded` of the JSON string whose opening quote is at
 // `quote`: escape sequences (\n, \", \u00e9, surrogate pairs) take more bytes in the file than in
@@ -912,6 +896,23 @@ std::vector<SourceFile> directory_rule_files(const std::string& path, Diagnostic
 }
 
 } // namespace
+
+expr::Type type_of_json(const nlohmann::json& value)
+{
+    if (value.is_number()) {
+        return expr::Type::Number;
+    }
+    if (value.is_string()) {
+        return expr::Type::String;
+    }
+    if (value.is_boolean()) {
+        return expr::Type::Bool;
+    }
+    if (value.is_array()) {
+        return expr::Type::List;
+    }
+    return expr::Type::Any;
+}
 
 std::optional<Rule> load_rule(const SourceFile& file, Diagnostics& diagnostics, bool builtin, RuleDetail detail)
 {

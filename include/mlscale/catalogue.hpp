@@ -49,7 +49,6 @@ struct InstanceSpec {
     /// The SageMaker training price per hour: the sourced `ml.` price, else EC2 × the catalogue's
     /// stated mark-up (an estimate: `estimated` is set).
     [[nodiscard]] std::optional<double> sagemaker_price(double markup, bool* estimated = nullptr) const;
-    nlohmann::json raw; ///< the entry as written, with its sources
 };
 
 struct ModelSpec {
@@ -65,7 +64,6 @@ struct ModelSpec {
     std::optional<std::array<std::int64_t, 2>> input_resolution;
     bool forward_per_token = false; ///< forward_gflops is per token (language models), else per sample
     std::optional<double> attention_forward_gflops_per_token;
-    nlohmann::json raw;
 };
 
 /// One FSx for Lustre deployment type (and throughput tier) from profiles/storage.json.
@@ -101,10 +99,12 @@ struct Catalogue {
     std::vector<GpuSpec> gpus;
     std::vector<InstanceSpec> instances;
     std::vector<ModelSpec> models;
-    nlohmann::json storage;          ///< profiles/storage.json as written
     StorageFacts storage_facts;      ///< the figures of storage.json the estimator reads
     double sagemaker_markup = 1.25;  ///< from profiles/instances.json: median ml./EC2 price ratio
     std::map<std::string, nlohmann::json> files; ///< kind -> the file as written (for `profiles show`)
+
+    /// profiles/storage.json as written (an empty object if the catalogue has none).
+    [[nodiscard]] const nlohmann::json& storage() const;
 
     [[nodiscard]] const InstanceSpec* find_instance(const std::string& name) const;
     [[nodiscard]] const ModelSpec* find_model(const std::string& name) const;

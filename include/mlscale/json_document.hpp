@@ -17,8 +17,9 @@ namespace mlscale {
 
 struct JsonLimits {
     std::uint32_t max_depth = 256; ///< arrays/objects nested deeper are refused (no stack overflow)
-    /// false: value_spans and key_spans stay empty. For a fast first pass over many files whose
-    /// errors are rare: parse again with positions to report them (the rule loader does this).
+    /// false: positions are not recorded while parsing, which is several times faster for a file
+    /// whose errors are rare; the document finds them on first use (`ensure_positions`) by parsing
+    /// its text again.
     bool record_positions = true;
 };
 
@@ -34,8 +35,16 @@ public:
     nlohmann::json value;
     std::string file;
     std::string text;
-    std::unordered_map<std::string, TextSpan> value_spans;
-    std::unordered_map<std::string, TextSpan> key_spans;
+    /// Positions by JSON pointer. Read them through locate()/locate_key()/diagnostic_at(), or call
+    /// ensure_positions() before reading these maps directly.
+    mutable std::unordered_map<std::string, TextSpan> value_spans;
+    mutable std::unordered_map<std::string, TextSpan> key_spans;
+    /// Set by parse_json when positions were not recorded: the first locate() parses `text` again.
+    mutable bool positions_pending = false;
+    std::uint32_t max_depth = 256;
+
+    /// Records the positions now if the parse left them for later (no-op otherwise).
+    void ensure_positions() const;
 
     /// The span of the value at `pointer`, else of its nearest ancestor that has one.
     [[nodiscard]] std::optional<TextSpan> locate(const std::string& pointer) const;

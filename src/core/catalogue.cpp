@@ -211,7 +211,7 @@ std::optional<JsonDocument> read_profile(const std::string& directory, const std
             return std::nullopt;
         }
     }
-    auto document = parse_json(*source, diagnostics);
+    auto document = parse_json(*source, diagnostics, JsonLimits{256, false});
     if (document && !document->value.is_object()) {
         diagnostics.add(document->diagnostic_at("", "expected an object with \"schema\", \"sources\" and the entries"));
         return std::nullopt;
@@ -356,7 +356,7 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
             }
             catalogue.gpus.push_back(std::move(gpu));
         }
-        catalogue.files["gpus"] = document->value;
+        catalogue.files["gpus"] = std::move(document->value);
     }
 
     if (auto document = read_profile(directory, "instances", diagnostics)) {
@@ -387,7 +387,6 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
             if (const auto it = entry.find("sagemaker_training"); it != entry.end() && it->is_boolean()) {
                 instance.sagemaker_training = it->get<bool>();
             }
-            instance.raw = entry;
             if (!instance.gpu.empty()) {
                 instance.gpu_spec = catalogue.find_gpu(instance.gpu);
                 if (instance.gpu_spec == nullptr) {
@@ -404,7 +403,7 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
                 catalogue.sagemaker_markup = (*markup)["factor"].get<double>();
             }
         }
-        catalogue.files["instances"] = document->value;
+        catalogue.files["instances"] = std::move(document->value);
     }
 
     if (auto document = read_profile(directory, "models", diagnostics)) {
@@ -433,17 +432,15 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
             }
             model.forward_per_token = string_or(entry, "forward_gflops_per") == "token";
             model.attention_forward_gflops_per_token = optional_number(entry, "attention_forward_gflops_per_token");
-            model.raw = entry;
             catalogue.models.push_back(std::move(model));
         }
-        catalogue.files["models"] = document->value;
+        catalogue.files["models"] = std::move(document->value);
     }
 
     if (auto document = read_profile(directory, "storage", diagnostics)) {
         check_sources(*document, "storage", diagnostics);
-        catalogue.storage = document->value;
         catalogue.storage_facts = read_storage_facts(document->value);
-        catalogue.files["storage"] = document->value;
+        catalogue.files["storage"] = std::move(document->value);
     }
 
     if (diagnostics.error_count() > errors_before) {
@@ -476,6 +473,13 @@ bool use_catalogue_directory(const std::string& directory, Diagnostics& diagnost
     }
     catalogue_directory() = directory;
     return true;
+}
+
+const nlohmann::json& Catalogue::storage() const
+{
+    static const nlohmann::json empty = nlohmann::json::object();
+    const auto it = files.find("storage");
+    return it != files.end() ? it->second : empty;
 }
 
 const Catalogue& builtin_catalogue()

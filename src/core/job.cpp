@@ -218,7 +218,7 @@ Job job_from_json(const nlohmann::json& root)
 
 std::optional<Job> load_job(const SourceFile& source, Diagnostics& diagnostics)
 {
-    auto document = parse_json(source, diagnostics, JsonLimits{64});
+    auto document = parse_json(source, diagnostics, JsonLimits{64, false});
     if (!document) {
         return std::nullopt;
     }

@@ -49,8 +49,25 @@ Diagnostic diagnostic_at_offset(const SourceFile& source, std::size_t offset, st
     return d;
 }
 
+void JsonDocument::ensure_positions() const
+{
+    if (!positions_pending) {
+        return;
+    }
+    positions_pending = false;
+    // The text parsed once already, so this parse succeeds; only its positions are kept.
+    Diagnostics scratch;
+    JsonLimits limits;
+    limits.max_depth = max_depth;
+    if (auto again = parse_json(SourceFile{file, text}, scratch, limits)) {
+        value_spans = std::move(again->value_spans);
+        key_spans = std::move(again->key_spans);
+    }
+}
+
 std::optional<TextSpan> JsonDocument::locate(const std::string& pointer) const
 {
+    ensure_positions();
     std::string current = pointer;
     while (true) {
         if (const auto it = value_spans.find(current); it != value_spans.end()) {
@@ -65,6 +82,7 @@ std::optional<TextSpan> JsonDocument::locate(const std::string& pointer) const
 
 std::optional<TextSpan> JsonDocument::locate_key(const std::string& pointer) const
 {
+    ensure_positions();
     if (const auto it = key_spans.find(pointer); it != key_spans.end()) {
         return it->second;
     }
@@ -617,6 +635,21 @@ std::optional<JsonDocument> parse_json(const SourceFile& source, Diagnostics& di
     JsonDocument document;
     document.file = source.name;
     document.text = source.text;
+    document.max_depth = limits.max_depth;
+    if (!limits.record_positions) {
+        // The fast pass reports into a scratch list: on failure the parse with positions below
+        // gives the full messages (where the first of two duplicate keys is, and so on).
+        Diagnostics scratch;
+        Parser parser(source, document, scratch, limits);
+        if (parser.run()) {
+            document.positions_pending = true;
+            return document;
+        }
+        document.value = nullptr;
+        JsonLimits with_positions = limits;
+        with_positions.record_positions = true;
+        return parse_json(source, diagnostics, with_positions);
+    }
     Parser parser(source, document, diagnostics, limits);
     if (!parser.run()) {
         return std::nullopt;

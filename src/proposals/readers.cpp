@@ -796,6 +796,7 @@ void read_job(const SourceFile& source, ProposalFile& file, Diagnostics& diagnos
     unit.resource_type = "mlscale job";
     unit.resource_ref = proposals::source_ref(job->document, "");
     unit.job = job->document.value;
+    job->document.ensure_positions();
     for (const auto& [pointer, span] : job->document.value_spans) {
         unit.sources[pointer] = SourceRef{span.begin, pointer};
     }

@@ -196,6 +196,7 @@ SourceRef source_ref(const JsonDocument& document, const std::string& pointer)
 {
     SourceRef ref;
     ref.path = pointer;
+    document.ensure_positions();
     if (const auto key = document.key_spans.find(pointer); key != document.key_spans.end()) {
         ref.location = key->second.begin;
     }

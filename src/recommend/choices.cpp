@@ -25,7 +25,8 @@ double per_tib(const FsxDeployment& deployment)
 
 double limit(const Catalogue& catalogue, const char* option, const char* key, double fallback)
 {
-    const auto& limits = catalogue.storage.contains("limits") ? catalogue.storage["limits"] : nlohmann::json();
+    static const nlohmann::json none;
+    const auto& limits = catalogue.storage().contains("limits") ? catalogue.storage()["limits"] : none;
     if (limits.is_object() && limits.contains(option) && limits[option].contains(key) && limits[option][key].is_number()) {
         return limits[option][key].get<double>();
     }

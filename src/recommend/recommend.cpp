@@ -78,8 +78,8 @@ double json_number(const nlohmann::json& object, std::initializer_list<const cha
 const nlohmann::json& storage_entry(const Catalogue& catalogue, const std::string& name)
 {
     static const nlohmann::json empty = nlohmann::json::object();
-    if (catalogue.storage.contains("storage") && catalogue.storage["storage"].is_array()) {
-        for (const auto& entry : catalogue.storage["storage"]) {
+    if (catalogue.storage().contains("storage") && catalogue.storage()["storage"].is_array()) {
+        for (const auto& entry : catalogue.storage()["storage"]) {
             if (entry.value("name", "") == name) {
                 return entry;
             }

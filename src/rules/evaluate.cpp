@@ -139,6 +139,7 @@ Finding make_finding(const Rule& rule, const json& facts, const Job& job, const 
     f.location.pointer = rule.location;
     // The field may be absent (the rule fired on what it left unsaid); point at its nearest ancestor.
     std::string pointer = rule.location;
+    job.document.ensure_positions();
     while (true) {
         if (const auto it = job.document.value_spans.find(pointer); it != job.document.value_spans.end()) {
             f.location.line = it->second.begin.line;

@@ -524,6 +524,7 @@ private:
 
     void expression_error(const std::string& pointer, const expr::Error& e)
     {
+        m_document.ensure_positions();
         const auto span = m_document.value_spans.find(pointer);
         if (span == m_document.value_spans.end()) {
             error(pointer, e.message, e.help);

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +23,15 @@ struct JsonLimits {
     /// whose errors are rare; the document finds them on first use (`ensure_positions`) by parsing
     /// its text again.
     bool record_positions = true;
+    /// Members of the top-level object whose values (objects or arrays) are scanned for balanced
+    /// brackets and strings but not built: they appear as empty containers of the same kind. For
+    /// readers that do not need part of a large file (the rule loader skips "cases" and "doc"
+    /// when it only evaluates). Only honoured when positions are not recorded.
+    std::vector<std::string_view> skip_members;
+    /// false: the document does not keep a copy of the text, so it cannot find positions later.
+    /// For a caller that keeps the source alive and parses again with positions when it has
+    /// something to report (the rule loader's first pass).
+    bool keep_text = true;
 };
 
 /// Where a value (or a member's key) starts and how many characters it spans on its first line.

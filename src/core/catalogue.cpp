@@ -211,7 +211,9 @@ std::optional<JsonDocument> read_profile(const std::string& directory, const std
             return std::nullopt;
         }
     }
-    auto document = parse_json(*source, diagnostics, JsonLimits{256, false});
+    JsonLimits limits;
+    limits.record_positions = false; // positions are found when a diagnostic needs them
+    auto document = parse_json(*source, diagnostics, limits);
     if (document && !document->value.is_object()) {
         diagnostics.add(document->diagnostic_at("", "expected an object with \"schema\", \"sources\" and the entries"));
         return std::nullopt;

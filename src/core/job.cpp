@@ -218,7 +218,10 @@ Job job_from_json(const nlohmann::json& root)
 
 std::optional<Job> load_job(const SourceFile& source, Diagnostics& diagnostics)
 {
-    auto document = parse_json(source, diagnostics, JsonLimits{64, false});
+    JsonLimits limits;
+    limits.max_depth = 64;
+    limits.record_positions = false; // positions are found when a diagnostic or finding needs them
+    auto document = parse_json(source, diagnostics, limits);
     if (!document) {
         return std::nullopt;
     }

@@ -131,7 +131,9 @@ json parse_value(const std::string& text)
 
 std::optional<ProjectConfig> load_config(const SourceFile& source, Diagnostics& diagnostics)
 {
-    auto document = parse_json(source, diagnostics, JsonLimits{32});
+    JsonLimits limits;
+    limits.max_depth = 32;
+    auto document = parse_json(source, diagnostics, limits);
     if (!document) {
         return std::nullopt;
     }

@@ -734,102 +734,6 @@ private:
     }
 };
 
-// Offset just past the JSON value that starts at `pos` (strings with escapes, nested brackets),
-// or npos when the text is malformed there. A scanner, not a parser: it builds nothing.
-std::size_t skip_value(std::string_view text, std::size_t pos)
-{
-    if (pos >= text.size()) {
-        return std::string_view::npos;
-    }
-    const char first = text[pos];
-    if (first == '"') {
-        for (++pos; pos < text.size(); ++pos) {
-            if (text[pos] == '\\') {
-                ++pos;
-            } else if (text[pos] == '"') {
-                return pos + 1;
-            }
-        }
-        return std::string_view::npos;
-    }
-    if (first == '{' || first == '[') {
-        int depth = 0;
-        while (pos < text.size()) {
-            const char c = text[pos];
-            if (c == '"') {
-                pos = skip_value(text, pos);
-                if (pos == std::string_view::npos) {
-                    return pos;
-                }
-                continue;
-            }
-            if (c == '{' || c == '[') {
-                ++depth;
-            } else if ((c == '}' || c == ']') && --depth == 0) {
-                return pos + 1;
-            }
-            ++pos;
-        }
-        return std::string_view::npos;
-    }
-    while (pos < text.size() && std::string_view(",}] \t\r\n").find(text[pos]) == std::string_view::npos) {
-        ++pos;
-    }
-    return pos;
-}
-
-std::size_t skip_space(std::string_view text, std::size_t pos)
-{
-    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r')) {
-        ++pos;
-    }
-    return pos;
-}
-
-// A copy of `text` in which the values of the named top-level members keep their brackets but
-// their insides become spaces (line breaks kept), so offsets, lines and columns do not move.
-// Anything unexpected returns the text unchanged: the real parser then reports it.
-std::string mask_members(const std::string& text, std::initializer_list<std::string_view> names)
-{
-    std::string out = text;
-    std::size_t pos = skip_space(text, 0);
-    if (pos >= text.size() || text[pos] != '{') {
-        return text;
-    }
-    pos = skip_space(text, pos + 1);
-    while (pos < text.size() && text[pos] != '}') {
-        const std::size_t key_end = skip_value(text, pos);
-        if (text[pos] != '"' || key_end == std::string_view::npos) {
-            return text;
-        }
-        const std::string_view key = std::string_view(text).substr(pos + 1, key_end - pos - 2);
-        pos = skip_space(text, key_end);
-        if (pos >= text.size() || text[pos] != ':') {
-            return text;
-        }
-        const std::size_t begin = skip_space(text, pos + 1);
-        const std::size_t end = skip_value(text, begin);
-        if (end == std::string_view::npos) {
-            return text;
-        }
-        const bool container = text[begin] == '{' || text[begin] == '[';
-        if (container && std::find(names.begin(), names.end(), key) != names.end()) {
-            for (std::size_t i = begin + 1; i + 1 < end; ++i) {
-                if (out[i] != '\n' && out[i] != '\r') {
-                    out[i] = ' ';
-                }
-            }
-        }
-        pos = skip_space(text, end);
-        if (pos < text.size() && text[pos] == ',') {
-            pos = skip_space(text, pos + 1);
-        } else if (pos >= text.size() || text[pos] != '}') {
-            return text;
-        }
-    }
-    return out;
-}
-
 void error_at(const SourceFile& file, const std::string& pointer, std::string message, std::string help, Diagnostics& diagnostics)
 {
     Diagnostics scratch;
@@ -918,15 +822,19 @@ expr::Type type_of_json(const nlohmann::json& value)
 std::optional<Rule> load_rule(const SourceFile& file, Diagnostics& diagnostics, bool builtin, RuleDetail detail)
 {
     const auto read = [&](Diagnostics& into, bool positions) -> std::optional<Rule> {
-        const JsonLimits limits{64, positions};
-        std::optional<JsonDocument> document;
-        if (detail == RuleDetail::Evaluation) {
-            // The cases and the doc are blanked to whitespace; every other byte keeps its offset,
-            // so an error elsewhere is still reported at its place in the file.
-            document = parse_json(SourceFile{file.name, mask_members(file.text, {"cases", "doc"})}, into, limits);
-        } else {
-            document = parse_json(file, into, limits);
+        JsonLimits limits;
+        limits.max_depth = 64;
+        limits.record_positions = positions;
+        if (!positions) {
+            // A problem found in this pass is reported by the second one, which parses again
+            // with positions: no copy of the text is needed for them.
+            limits.keep_text = false;
+            if (detail == RuleDetail::Evaluation) {
+                // The cases and the doc are scanned past, not built: evaluation needs neither.
+                limits.skip_members = {"cases", "doc"};
+            }
         }
+        std::optional<JsonDocument> document = parse_json(file, into, limits);
         if (!document) {
             return std::nullopt;
         }

@@ -99,7 +99,7 @@ TEST_CASE("nesting is limited without recursing past the limit", "[json]")
 {
     Diagnostics diagnostics;
     const std::string deep(100000, '[');
-    auto document = parse(deep, diagnostics, JsonLimits{64});
+    auto document = parse(deep, diagnostics, [] { JsonLimits limits; limits.max_depth = 64; return limits; }());
     CHECK_FALSE(document);
     REQUIRE(diagnostics.items().size() == 1);
     CHECK(diagnostics.items()[0].message == "nesting deeper than 64 levels");
@@ -128,4 +128,60 @@ TEST_CASE("CRLF line endings do not shift columns or leak into the shown line", 
     CHECK(d.location->line == 2);
     CHECK(d.location->column == 8);
     CHECK(d.source_line == "  \"a\": \"x\"");
+}
+
+TEST_CASE("without recorded positions, a document finds them on first use", "[json]")
+{
+    Diagnostics diagnostics;
+    JsonLimits limits;
+    limits.record_positions = false;
+    auto document = parse("{\n  \"a\": {\"b\": [10, \"x\"]},\n  \"c\": true\n}", diagnostics, limits);
+    REQUIRE(document);
+    CHECK(diagnostics.empty());
+    CHECK(document->value["a"]["b"][1] == "x");
+    CHECK(document->value_spans.empty()); // nothing recorded while parsing
+    const auto span = document->locate("/a/b/1");
+    REQUIRE(span);
+    CHECK(span->begin.line == 2);
+    CHECK(span->begin.column == 19);
+    const auto key = document->locate_key("/c");
+    REQUIRE(key);
+    CHECK(key->begin.line == 3);
+    CHECK(key->begin.column == 3);
+}
+
+TEST_CASE("without recorded positions, errors still get the full message and place", "[json]")
+{
+    Diagnostics diagnostics;
+    JsonLimits limits;
+    limits.record_positions = false;
+    auto document = parse("{\"a\": 1,\n \"a\": 2}", diagnostics, limits);
+    CHECK_FALSE(document);
+    REQUIRE(diagnostics.items().size() == 1);
+    const auto& d = diagnostics.items().front();
+    CHECK(d.message == "duplicate key \"a\" (first at line 1, column 2)");
+    REQUIRE(d.location);
+    CHECK(d.location->line == 2);
+    CHECK(d.location->column == 2);
+}
+
+TEST_CASE("skipped top-level members are scanned past and left empty", "[json]")
+{
+    Diagnostics diagnostics;
+    JsonLimits limits;
+    limits.record_positions = false;
+    limits.skip_members = {"cases", "doc"};
+    const std::string text = R"({"code": "X", "cases": [{"s": "a \" ] } [ \\"}, [1, {"n": [2]}]], "doc": {"what": "}"},
+        "nested": {"cases": [1, 2]}, "after": [3]})";
+    auto document = parse(text, diagnostics, limits);
+    REQUIRE(document);
+    CHECK(document->value["code"] == "X");
+    CHECK(document->value["cases"] == nlohmann::json::array());
+    CHECK(document->value["doc"] == nlohmann::json::object());
+    CHECK(document->value["nested"]["cases"].size() == 2); // only top-level members are skipped
+    CHECK(document->value["after"][0] == 3);
+
+    Diagnostics broken;
+    CHECK_FALSE(parse(R"({"cases": [{"s": "unterminated]})", broken, limits));
+    CHECK_FALSE(broken.empty());
 }

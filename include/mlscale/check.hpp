@@ -23,7 +23,7 @@ namespace mlscale {
 /// The rule stage as check sees it: the facts of one unit in (the job's fields plus profile.*),
 /// findings out, each with `location.pointer` set to a job JSON pointer. The rule engine plugs
 /// in here; tests plug in doubles.
-using RuleEvaluator = std::function<std::vector<Finding>(const nlohmann::json& facts, const ProposalUnit& unit)>;
+using RuleEvaluator = std::function<std::vector<Finding>(nlohmann::json facts, const ProposalUnit& unit)>;
 
 struct CheckOptions {
     std::optional<ProposalFormat> input_format; ///< --input-format; detected per file when empty

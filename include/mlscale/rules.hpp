@@ -214,7 +214,7 @@ struct RuleEvaluation {
 /// Runs every selected rule over `facts` (the job's fields, profile.*, plan.*), builds findings
 /// with evidence, location and fingerprint, and applies the job's suppressions: an unknown code or
 /// a locked rule is an error; an expired one is a warning and does not apply.
-RuleEvaluation evaluate_rules(const RuleSet& rules, const nlohmann::json& facts, const Job& job,
+RuleEvaluation evaluate_rules(const RuleSet& rules, nlohmann::json facts, const Job& job,
     const RuleOptions& options, Diagnostics& diagnostics);
 
 /// Runs a rule's own cases (`mlscale rules test`).

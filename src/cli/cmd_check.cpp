@@ -87,12 +87,12 @@ ExitCode run_check(const CheckCommandOptions& options, const Context& context)
     // the engine carries none.
     RuleOptions rule_options = rules->options;
     rule_options.locked.clear();
-    check.evaluate = [&rules, rule_options](const nlohmann::json& facts, const ProposalUnit& unit) {
+    check.evaluate = [&rules, rule_options](nlohmann::json facts, const ProposalUnit& unit) {
         Job job = job_from_json(unit.job);
         job.suppress.clear();
         job.document.value = unit.job;
         Diagnostics ignored; // unit-level problems were already reported by the reader
-        return evaluate_rules(rules->rules, facts, job, rule_options, ignored).findings;
+        return evaluate_rules(rules->rules, std::move(facts), job, rule_options, ignored).findings;
     };
 
     std::optional<Baseline> baseline;

@@ -261,11 +261,12 @@ RuleResult evaluate_rule(const Rule& rule, const json& facts)
     return result;
 }
 
-RuleEvaluation evaluate_rules(const RuleSet& rules, const json& facts, const Job& job, const RuleOptions& options,
+RuleEvaluation evaluate_rules(const RuleSet& rules, json facts, const Job& job, const RuleOptions& options,
     Diagnostics& diagnostics)
 {
     RuleEvaluation out;
-    json working = facts; // one copy; each rule's params are swapped in under "param"
+    out.results.reserve(rules.rules().size());
+    json& working = facts; // each rule's params are swapped in under "param"
     for (const auto& rule : rules.rules()) {
         const bool locked = contains(options.locked, rule.code);
         const bool selected = options.select.empty() || matches_any(options.select, rule.code);

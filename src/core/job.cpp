@@ -57,7 +57,21 @@ void get(const nlohmann::json& object, const char* key, std::optional<double>& o
 void get(const nlohmann::json& object, const char* key, std::optional<std::int64_t>& out)
 {
     if (const auto* value = member(object, key); value != nullptr && value->is_number()) {
-        out = static_cast<std::int64_t>(value->get<double>());
+        if (value->is_number_unsigned()) {
+            if (value->get<std::uint64_t>() <= 9223372036854775807ULL) {
+                out = static_cast<std::int64_t>(value->get<std::uint64_t>());
+            }
+            return;
+        }
+        if (value->is_number_integer()) {
+            out = value->get<std::int64_t>();
+            return;
+        }
+        // The schema refuses anything else; never convert a value int64 cannot hold.
+        const double number = value->get<double>();
+        if (number >= -9223372036854775808.0 && number < 9223372036854775808.0) {
+            out = static_cast<std::int64_t>(number);
+        }
     }
 }
 

@@ -129,12 +129,16 @@ bool has_type(const nlohmann::json& value, const std::string& type)
         return value.is_number();
     }
     if (type == "integer") {
+        if (value.is_number_unsigned()) {
+            return value.get<std::uint64_t>() <= 9223372036854775807ULL;
+        }
         if (value.is_number_integer()) {
             return true;
         }
         if (value.is_number_float()) {
+            // Whole and within a 64-bit integer, which is what the job model stores.
             const double number = value.get<double>();
-            return std::floor(number) == number;
+            return std::floor(number) == number && number >= -9223372036854775808.0 && number < 9223372036854775808.0;
         }
     }
     return false;
@@ -194,7 +198,11 @@ public:
                 if (value.is_string() && (node.types.count("number") != 0 || node.types.count("integer") != 0)) {
                     help = "write the number without quotes";
                 } else if (value.is_number_float() && node.types.count("integer") != 0) {
-                    help = "counts are whole numbers";
+                    const double number = value.get<double>();
+                    help = std::floor(number) == number ? "a whole number here is at most 9223372036854775807 (2^63 - 1)"
+                                                        : "counts are whole numbers";
+                } else if (value.is_number_unsigned() && node.types.count("integer") != 0) {
+                    help = "a whole number here is at most 9223372036854775807 (2^63 - 1)";
                 }
                 report(pointer, fmt::format("expected {}, got {}", expected, describe_json(value)), help);
                 return;

@@ -17,6 +17,7 @@ declare -A stricter=(
   [deep-nesting.json]="x- fields are free in the schema; mlscale refuses nesting deeper than 64 levels"
   [unknown-instance.json]="the instance type is well-formed; it is unknown to the catalogue, not to the schema"
   [invalid-utf8.json]="Node's reader replaces invalid UTF-8 with U+FFFD; mlscale refuses the bytes"
+  [huge-integer.json]="a JSON Schema integer has no upper bound; mlscale keeps counts in 64 bits and refuses larger ones"
 )
 
 files=()

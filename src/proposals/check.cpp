@@ -307,7 +307,7 @@ std::string write_baseline(const CheckResult& result)
         }
     }
     const nlohmann::json baseline{{"mlscale_baseline", 1}, {"findings", entries}};
-    return baseline.dump(2) + "\n";
+    return baseline.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; // file names need not be UTF-8
 }
 
 std::optional<Baseline> read_baseline(const SourceFile& source, Diagnostics& diagnostics)
@@ -392,7 +392,7 @@ std::string render_check_units(const CheckResult& result)
         files.push_back({{"file", file.file}, {"format", file.format ? nlohmann::json(proposal_format_info(*file.format).name) : nlohmann::json()},
             {"units", units}, {"skipped", file.skipped}});
     }
-    return files.dump(2) + "\n";
+    return files.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; // file names need not be UTF-8
 }
 
 } // namespace mlscale

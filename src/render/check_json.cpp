@@ -51,7 +51,8 @@ std::string render_check_json(const CheckResult& result, const CheckRenderOption
     }
     const ordered out{{"schema_version", 1}, {"tool", {{"name", "mlscale"}, {"version", std::string(k_version)}}}, {"summary", summary},
         {"files", files}};
-    return out.dump(2) + "\n";
+    // File names are bytes, not necessarily UTF-8: replace what JSON cannot hold instead of throwing.
+    return out.dump(2, ' ', false, ordered::error_handler_t::replace) + "\n";
 }
 
 } // namespace mlscale

@@ -96,6 +96,9 @@ std::vector<CheckInput> expand_check_paths(const std::vector<std::string>& paths
             }
         } else if (fs::exists(path, error)) {
             inputs.push_back({path, true});
+        } else if (error) {
+            // It is there but cannot be looked at: a symlink loop, a directory without permission.
+            diagnostics.add(path_error(path, fmt::format("cannot read: {}", error.message())));
         } else {
             diagnostics.add(path_error(path, "no such file or directory"));
         }
@@ -185,7 +188,8 @@ CheckedFile check_source(const SourceFile& source, bool explicit_path, const Che
     // Read and map: every resource becomes a job-shaped unit with a position for each field.
     auto proposal = read_proposal(source, options.input_format, read_diagnostics);
     if (!proposal && !explicit_path && read_diagnostics.items().size() == 1 &&
-        read_diagnostics.items().front().message == k_unknown_format_message) {
+        (read_diagnostics.items().front().message == k_unknown_format_message ||
+            read_diagnostics.items().front().message == k_empty_proposal_message)) {
         checked.ignored = true; // a JSON or YAML file in a walked directory that is no proposal
         return checked;
     }

@@ -146,8 +146,20 @@ class Result:
         self.hung = hung
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run_binary(binary, case, tmp, hang_seconds, as_nobody):
     args = [binary] + [expand(arg, tmp) for arg in case["args"]]
+    # Peak memory: the kernel keeps a child's high-water mark across exec, so wait4 on a child
+    # forked from this (large) Python process would report Python's size. GNU time, small itself,
+    # forks and execs mlscale and reports mlscale's own.
+    maxrss_path = os.path.join(tmp, ".maxrss")
+    if os.access(GNU_TIME, os.X_OK):
+        with open(maxrss_path, "w"):
+            pass
+        os.chmod(maxrss_path, 0o666)
+        args = [GNU_TIME, "-f", "%M", "-o", maxrss_path] + args
     env = dict(os.environ, NO_COLOR="1", COLUMNS="100", MLSCALE_TODAY="2026-01-01")
     stdin_path = expand(case["stdin"], tmp) if "stdin" in case else os.devnull
     out_path = os.path.join(tmp, ".stdout")
@@ -157,12 +169,17 @@ def run_binary(binary, case, tmp, hang_seconds, as_nobody):
         extra = {"user": NOBODY, "group": NOBODY, "extra_groups": []}
     with open(stdin_path, "rb") as stdin, open(out_path, "wb") as stdout, open(err_path, "wb") as stderr:
         start = time.monotonic()
-        process = subprocess.Popen(args, stdin=stdin, stdout=stdout, stderr=stderr, cwd=tmp, env=env, **extra)
+        # A session of its own, so a hang is stopped with everything it started (time and mlscale).
+        process = subprocess.Popen(args, stdin=stdin, stdout=stdout, stderr=stderr, cwd=tmp, env=env, start_new_session=True,
+                                   **extra)
         hung = threading.Event()
 
         def stop():
             hung.set()
-            process.send_signal(signal.SIGKILL)
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass  # it ended just now
 
         timer = threading.Timer(hang_seconds, stop)
         timer.start()
@@ -175,7 +192,13 @@ def run_binary(binary, case, tmp, hang_seconds, as_nobody):
         out = f.read().decode("utf-8", "replace")
     with open(err_path, "rb") as f:
         err = f.read().decode("utf-8", "replace")
-    return Result(process.returncode, out, err, wall, usage.ru_maxrss, hung.is_set())
+    peak_kib = usage.ru_maxrss
+    if args[0] == GNU_TIME:
+        with open(maxrss_path, encoding="utf-8") as f:
+            lines = f.read().split()
+        # GNU time runs the command and exits with its status (a signal shows as 128 + N).
+        peak_kib = int(lines[-1]) if lines and lines[-1].isdigit() else peak_kib
+    return Result(process.returncode, out, err, wall, peak_kib, hung.is_set())
 
 
 def make_tmp(case):

@@ -60,4 +60,8 @@ std::string format_diagnostic(const Diagnostic& diagnostic, bool color = false);
 /// Counts characters (UTF-8 code points) in a string; invalid bytes count one each.
 std::uint32_t count_characters(std::string_view text);
 
+/// The byte offset of the first byte of `text` that is not part of a valid UTF-8 sequence
+/// (overlong forms, surrogates and code points above U+10FFFF are invalid), if any.
+std::optional<std::size_t> invalid_utf8_offset(std::string_view text);
+
 } // namespace mlscale

@@ -94,6 +94,9 @@ struct ProposalFile {
 /// The message of the diagnostic read_proposal adds when no format fits.
 inline constexpr const char* k_unknown_format_message = "cannot tell which kind of proposal this is";
 
+/// The message of the diagnostic read_proposal adds for a file with nothing but white space.
+inline constexpr const char* k_empty_proposal_message = "file is empty, expected a proposal";
+
 /// Reads one proposal: detects (or takes `forced`) the format, parses it and maps every
 /// resource. Malformed content and invalid enum values are errors in `diagnostics` with
 /// file:line:column; returns nothing when the file cannot be read at all.

@@ -48,6 +48,96 @@ std::string string_or(const nlohmann::json& object, const char* key)
     return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The type of each field an entry of a kind may carry (null is allowed for every one): a user's
+// file with another type is an error at the value, found before anything reads the entry.
+enum class FieldKind { String, Number, Boolean, Object, Pair };
+struct FieldType {
+    const char* field;
+    FieldKind kind;
+};
+
+const std::vector<FieldType>& field_types(const std::string& list)
+{
+    using K = FieldKind;
+    static const std::map<std::string, std::vector<FieldType>> table{
+        {"gpus", {{"name", K::String}, {"vendor", K::String}, {"generation", K::String}, {"memory_gb", K::Number},
+                     {"mem_bandwidth_gb_s", K::Number}, {"nvlink_gb_s", K::Number}, {"peak_tflops", K::Object}, {"extends", K::String}}},
+        {"instances", {{"name", K::String}, {"family", K::String}, {"gpu", K::String}, {"gpu_count", K::Number}, {"gpu_memory_gb", K::Number},
+                          {"vcpus", K::Number}, {"memory_gib", K::Number}, {"network_gbps", K::Number}, {"network_burst_gbps", K::Number},
+                          {"efa", K::Boolean}, {"efa_interfaces", K::Number}, {"nvlink", K::String}, {"local_nvme_gb", K::Number},
+                          {"ebs_mb_s", K::Number}, {"price_usd_per_hour", K::Number}, {"sagemaker_price_usd_per_hour", K::Number},
+                          {"sagemaker_training", K::Boolean}, {"estimates", K::Object}, {"extends", K::String}}},
+        {"models", {{"name", K::String}, {"family", K::String}, {"params_millions", K::Number}, {"forward_gflops", K::Number},
+                       {"forward_gflops_per", K::String}, {"seq_len", K::Number}, {"layers", K::Number}, {"hidden", K::Number},
+                       {"heads", K::Number}, {"vocab", K::Number}, {"input_resolution", K::Pair},
+                       {"attention_forward_gflops_per_token", K::Number}, {"extends", K::String}}},
+    };
+    static const std::vector<FieldType> none;
+    const auto it = table.find(list);
+    return it != table.end() ? it->second : none;
+}
+
+bool has_kind(const nlohmann::json& value, FieldKind kind)
+{
+    switch (kind) {
+    case FieldKind::String: return value.is_string();
+    case FieldKind::Number: return value.is_number();
+    case FieldKind::Boolean: return value.is_boolean();
+    case FieldKind::Object: return value.is_object();
+    case FieldKind::Pair: return value.is_array() && value.size() == 2 && value[0].is_number() && value[1].is_number();
+    }
+    return false;
+}
+
+const char* kind_wanted(FieldKind kind)
+{
+    switch (kind) {
+    case FieldKind::String: return "a string";
+    case FieldKind::Number: return "a number";
+    case FieldKind::Boolean: return "true or false";
+    case FieldKind::Object: return "an object";
+    case FieldKind::Pair: return "[width, height]";
+    }
+    return "another type";
+}
+
+// The list is an array of objects whose fields have their types. Returns false (after adding
+// diagnostics) otherwise: the loader reads the entries with those types.
+bool check_field_types(const JsonDocument& document, const std::string& list, Diagnostics& diagnostics)
+{
+    const auto it = document.value.find(list);
+    if (it == document.value.end()) {
+        return true;
+    }
+    if (!it->is_array()) {
+        diagnostics.add(document.diagnostic_at("/" + list, fmt::format("expected a list of {}, got {}", list, it->type_name())));
+        return false;
+    }
+    bool ok = true;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const auto& entry = (*it)[i];
+        const std::string pointer = fmt::format("/{}/{}", list, i);
+        if (!entry.is_object()) {
+            diagnostics.add(document.diagnostic_at(pointer, fmt::format("expected an object, got {}", entry.type_name())));
+            ok = false;
+            continue;
+        }
+        for (const auto& type : field_types(list)) {
+            const auto value = entry.find(type.field);
+            if (value != entry.end() && !value->is_null() && !has_kind(*value, type.kind)) {
+                std::string shown = value->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                if (shown.size() > 40) {
+                    shown = shown.substr(0, 37) + "...";
+                }
+                diagnostics.add(document.diagnostic_at(pointer + "/" + type.field,
+                    fmt::format("expected {}, got {} {}", kind_wanted(type.kind), value->type_name(), shown)));
+                ok = false;
+            }
+        }
+    }
+    return ok;
+}
+
 // Every numeric or boolean figure of an entry must be covered by its "source" (a key for the
 // whole entry, or a per-field map with "*" as the default), and every key must be in "sources".
 void check_sources(const JsonDocument& document, const std::string& list, Diagnostics& diagnostics)
@@ -203,7 +293,8 @@ std::optional<JsonDocument> read_profile(const std::string& directory, const std
         source = SourceFile{relative, std::string(*content)};
     } else {
         const std::string path = (std::filesystem::path(directory) / (kind + ".json")).string();
-        if (!std::filesystem::exists(path)) {
+        std::error_code error; // set when the path is there but cannot be looked at (a symlink loop): read_source says why
+        if (!std::filesystem::exists(path, error) && !error) {
             return read_profile("", kind, diagnostics); // a user directory replaces only the kinds it has
         }
         source = read_source(path, diagnostics);
@@ -216,6 +307,9 @@ std::optional<JsonDocument> read_profile(const std::string& directory, const std
     auto document = parse_json(*source, diagnostics, limits);
     if (document && !document->value.is_object()) {
         diagnostics.add(document->diagnostic_at("", "expected an object with \"schema\", \"sources\" and the entries"));
+        return std::nullopt;
+    }
+    if (document && !check_field_types(*document, kind, diagnostics)) {
         return std::nullopt;
     }
     return document;
@@ -338,7 +432,9 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
     const std::size_t errors_before = diagnostics.error_count();
     Catalogue catalogue;
 
+    bool gpus_read = false; // without them, every instance's GPU would be reported as unknown too
     if (auto document = read_profile(directory, "gpus", diagnostics)) {
+        gpus_read = true;
         resolve_extends(*document, "gpus", diagnostics);
         check_sources(*document, "gpus", diagnostics);
         for (const auto& entry : document->value.value("gpus", nlohmann::json::array())) {
@@ -391,7 +487,7 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
             }
             if (!instance.gpu.empty()) {
                 instance.gpu_spec = catalogue.find_gpu(instance.gpu);
-                if (instance.gpu_spec == nullptr) {
+                if (instance.gpu_spec == nullptr && gpus_read) {
                     diagnostics.add(document->diagnostic_at(fmt::format("/instances/{}/gpu", i),
                         fmt::format("instance \"{}\" names GPU \"{}\", which profiles/gpus.json does not list", instance.name, instance.gpu)));
                 }
@@ -463,10 +559,13 @@ std::string& catalogue_directory()
 
 bool use_catalogue_directory(const std::string& directory, Diagnostics& diagnostics)
 {
-    if (!std::filesystem::is_directory(directory)) {
+    std::error_code error; // a symlink loop or a path without permission: say so rather than throw
+    if (!std::filesystem::is_directory(directory, error)) {
         Diagnostic d;
         d.file = directory;
-        d.message = "is not a directory of profiles (instances.json, gpus.json, models.json, storage.json)";
+        d.message = error && error != std::errc::no_such_file_or_directory && error != std::errc::not_a_directory
+            ? fmt::format("cannot read: {}", error.message())
+            : "is not a directory of profiles (instances.json, gpus.json, models.json, storage.json)";
         diagnostics.add(std::move(d));
         return false;
     }

@@ -209,6 +209,13 @@ void ListingParser::parse(std::string_view line, ChunkState& state)
         state.error(m_limits, line, at, 1, "missing key after the size", k_listing_help);
         return;
     }
+    if (const auto bad = invalid_utf8_offset(key)) {
+        // S3 keys are UTF-8; other bytes mean the listing was re-encoded on its way here.
+        state.error(m_limits, line, at + 1 + *bad, 1,
+            fmt::format("invalid UTF-8 byte 0x{:02X} in the key", static_cast<unsigned char>(key[*bad])),
+            "S3 keys are UTF-8 and `aws s3 ls` prints them so: save its output without converting the encoding");
+        return;
+    }
     if (size == 0 && key.back() == '/') {
         ++state.info.directory_markers;
         return;
@@ -320,7 +327,7 @@ void InventoryParser::parse(std::string_view line, ChunkState& state)
     if (ec != std::errc{} || end != size_text.data() + size_text.size()) {
         state.error(m_limits, line, starts[m_size], std::max<std::size_t>(1, fields[m_size].size()),
             fmt::format("expected the object size in bytes in column {} (Size), found \"{}\"", m_size + 1, size_text),
-            "give the inventory's manifest.json with --manifest so the columns are known");
+            "Size is a whole number of bytes; if the columns are in another order, give the inventory's manifest.json with --manifest");
         return;
     }
     // Keys in CSV inventories are URL-encoded (form encoding: '+' is a space).
@@ -329,6 +336,12 @@ void InventoryParser::parse(std::string_view line, ChunkState& state)
     url_decode_into(raw_key, state.scratch);
     if (state.scratch.empty()) {
         state.error(m_limits, line, starts[m_key], 1, "empty Key", k_inventory_help);
+        return;
+    }
+    if (const auto bad = invalid_utf8_offset(state.scratch)) {
+        state.error(m_limits, line, starts[m_key], std::max<std::size_t>(1, fields[m_key].size()),
+            fmt::format("invalid UTF-8 byte 0x{:02X} in the key (URL-decoded)", static_cast<unsigned char>(state.scratch[*bad])),
+            "S3 keys are UTF-8: an inventory's keys are their UTF-8 bytes, URL-encoded");
         return;
     }
     if (size == 0 && state.scratch.back() == '/') {

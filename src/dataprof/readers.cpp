@@ -338,9 +338,27 @@ std::optional<ReadOutcome> profile_dataset(const ProfileRequest& request, Diagno
         std::unique_ptr<dataprof::PeekReader> inflated_peek = gzip ? std::make_unique<dataprof::PeekReader>(*inflated) : nullptr;
         dataprof::PeekReader& text = gzip ? *inflated_peek : peek;
 
+        const std::string_view head = text.peek(4096);
+        if (head.empty()) {
+            // Nothing to profile: a listing of an empty prefix, a capture that failed, or a read error.
+            const std::string error = gzip ? inflated->error() : raw->error();
+            if (!error.empty()) {
+                file_error(diagnostics, name, fmt::format("cannot read: {}", error));
+            } else {
+                diagnostics.add(diagnostic_at_offset(SourceFile{name, ""}, 0,
+                    "file is empty, expected an `aws s3 ls` listing, an S3 Inventory CSV or an Athena result",
+                    "check that the listing ran (`aws s3 ls s3://BUCKET/PREFIX --recursive` prints nothing for an empty prefix)"));
+            }
+            continue;
+        }
+        if (head.substr(0, 3) == "\xEF\xBB\xBF") {
+            diagnostics.add(diagnostic_at_offset(SourceFile{name, std::string(head.substr(0, head.find('\n')))}, 0,
+                "file starts with a UTF-8 byte-order mark", "save the file as UTF-8 without a BOM (aws s3 ls and S3 Inventory never write one)"));
+            continue;
+        }
         SourceKind kind = request.kind;
         if (kind == SourceKind::Auto) {
-            const auto detected = detect_kind(text.peek(4096));
+            const auto detected = detect_kind(head);
             if (!detected) {
                 auto first = std::string(text.peek(4096));
                 first = first.substr(0, first.find('\n'));

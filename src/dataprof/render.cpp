@@ -134,7 +134,8 @@ std::string render_dataset_json(const ReadOutcome& outcome)
     out["source"] = source;
     out["dataset"] = data;
     out["summary"] = summary;
-    return out.dump(2) + "\n";
+    // Keys from a directory walk are bytes, not necessarily UTF-8: replace what JSON cannot hold.
+    return out.dump(2, ' ', false, ordered::error_handler_t::replace) + "\n";
 }
 
 std::string render_dataset_text(const ReadOutcome& outcome)

@@ -7,8 +7,10 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <fcntl.h>
 #include <map>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -23,6 +25,21 @@ using dataprof::LineProblem;
 
 constexpr std::size_t k_max_line = 64U * 1024U;
 constexpr double k_mib_to_gb = 1048576.0 / 1e9;
+/// Largest memory.used believed, in MiB: 1 TiB, five times the largest GPU memory sold today.
+constexpr double k_max_gpu_memory_mib = 1048576.0;
+
+/// The values a metric can take; anything outside is a broken capture or a wrong column.
+struct Range {
+    double low;
+    double high;
+    const char* unit;
+};
+constexpr Range k_percent{0.0, 100.0, "%"};
+
+/// One metric of one GPU, in capture order. A deque, not a vector: a capture of 100 MB holds
+/// millions of samples, and growing a vector copies them into fresh pages again and again.
+using Series = std::deque<double>;
+constexpr Range k_memory_mib{0.0, k_max_gpu_memory_mib, "MiB"};
 
 std::string_view trim(std::string_view text)
 {
@@ -68,7 +85,7 @@ ValueStatus parse_value(std::string_view text, double& value)
 
 /// The metric of `series` (one vector per GPU), after dropping each series' warm-up.
 MetricSummary summarise(std::string field, const std::string& name, std::string tool, std::string statistic,
-    const std::vector<std::vector<double>>& series, const TelemetryOptions& options)
+    const std::vector<Series>& series, const TelemetryOptions& options)
 {
     MetricSummary metric;
     metric.field = std::move(field);
@@ -91,15 +108,16 @@ MetricSummary summarise(std::string field, const std::string& name, std::string 
     return metric;
 }
 
-std::vector<std::string_view> split_csv(std::string_view line)
+/// Splits `line` at commas into `fields` (cleared first; reused so a row allocates nothing).
+void split_csv(std::string_view line, std::vector<std::string_view>& fields)
 {
-    std::vector<std::string_view> fields;
+    fields.clear();
     std::size_t at = 0;
     for (;;) {
         const auto comma = line.find(',', at);
         fields.push_back(line.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at));
         if (comma == std::string_view::npos) {
-            return fields;
+            return;
         }
         at = comma + 1;
     }
@@ -131,6 +149,16 @@ std::unique_ptr<ByteReader> open_file(const std::string& path, Diagnostics& diag
         Diagnostic d;
         d.file = path;
         d.message = errno == ENOENT ? std::string("no such file") : fmt::format("cannot read: {}", std::strerror(errno));
+        diagnostics.add(std::move(d));
+        return nullptr;
+    }
+    // open() succeeds on a directory; reading it would fail later with a less useful message.
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+        ::close(fd);
+        Diagnostic d;
+        d.file = path;
+        d.message = "is a directory, expected a file";
         diagnostics.add(std::move(d));
         return nullptr;
     }
@@ -171,12 +199,16 @@ Percentiles percentiles(std::vector<double> values)
     if (values.empty()) {
         return result;
     }
-    std::sort(values.begin(), values.end());
+    // The two order statistics around each position, by selection rather than a full sort (a
+    // capture holds millions of samples): the same values a sorted array would give.
     const auto at = [&](double q) {
         const double position = q * static_cast<double>(values.size() - 1);
         const auto low = static_cast<std::size_t>(std::floor(position));
-        const std::size_t high = std::min(low + 1, values.size() - 1);
-        return values[low] + (values[high] - values[low]) * (position - static_cast<double>(low));
+        const auto nth = values.begin() + static_cast<std::ptrdiff_t>(low);
+        std::nth_element(values.begin(), nth, values.end());
+        const double low_value = *nth;
+        const double high_value = nth + 1 == values.end() ? low_value : *std::min_element(nth + 1, values.end());
+        return low_value + (high_value - low_value) * (position - static_cast<double>(low));
     };
     result.p5 = at(0.05);
     result.p50 = at(0.50);
@@ -206,8 +238,10 @@ std::vector<MetricSummary> read_nvidia_smi(ByteReader& reader, const std::string
     bool memory_in_gib = false;
     // Series per GPU in order of first appearance (std::map keeps the lookup cheap and stable).
     std::map<std::string, std::size_t, std::less<>> gpus;
-    std::vector<std::vector<double>> util;
-    std::vector<std::vector<double>> memory;
+    std::vector<Series> util;
+    std::vector<Series> memory;
+    auto last = gpus.end();
+    std::vector<std::string_view> fields;
     std::size_t errors = 0;
     while (lines.next(line, too_long)) {
         ++number;
@@ -215,8 +249,11 @@ std::vector<MetricSummary> read_nvidia_smi(ByteReader& reader, const std::string
             continue;
         }
         if (header.empty()) {
-            for (auto field : split_csv(line)) {
+            std::vector<std::string_view> header_fields;
+            split_csv(line, fields);
+            for (auto field : fields) {
                 field = trim(field);
+                header_fields.push_back(field);
                 // "utilization.gpu [%]": the unit in brackets goes (it is there even with nounits).
                 if (const auto bracket = field.find(" ["); bracket != std::string_view::npos) {
                     if (field.substr(bracket) == " [GiB]") {
@@ -228,6 +265,14 @@ std::vector<MetricSummary> read_nvidia_smi(ByteReader& reader, const std::string
             }
             for (std::size_t i = 0; i < header.size(); ++i) {
                 const auto& column = header[i];
+                if (const auto first = std::find(header.begin(), header.begin() + static_cast<std::ptrdiff_t>(i), column);
+                    first != header.begin() + static_cast<std::ptrdiff_t>(i)) {
+                    // Which copy would win is a guess: ask for the capture to name each field once.
+                    add_problem(diagnostics, name, number, line, static_cast<std::size_t>(header_fields[i].data() - line.data()),
+                        fmt::format("column \"{}\" appears twice (columns {} and {})", column, first - header.begin() + 1, i + 1),
+                        "query each field once, e.g. --query-gpu=timestamp,index,utilization.gpu,memory.used");
+                    return {};
+                }
                 if (column == "index" || (id_column == SIZE_MAX && (column == "uuid" || column == "pci.bus_id"))) {
                     id_column = i;
                 } else if (column == "utilization.gpu") {
@@ -245,7 +290,7 @@ std::vector<MetricSummary> read_nvidia_smi(ByteReader& reader, const std::string
             }
             continue;
         }
-        const auto fields = split_csv(line);
+        split_csv(line, fields);
         if (fields.size() != header.size()) {
             if (++errors <= 20) {
                 add_problem(diagnostics, name, number, line, line.size(),
@@ -254,19 +299,31 @@ std::vector<MetricSummary> read_nvidia_smi(ByteReader& reader, const std::string
             continue;
         }
         const std::string_view id = id_column == SIZE_MAX ? std::string_view{} : trim(fields[id_column]);
-        auto it = gpus.find(id);
-        if (it == gpus.end()) {
-            it = gpus.emplace(std::string(id), util.size()).first;
-            util.emplace_back();
-            memory.emplace_back();
+        // Rows of one GPU often come in runs: look the id up only when it changes.
+        if (last == gpus.end() || last->first != id) {
+            last = gpus.find(id);
+            if (last == gpus.end()) {
+                last = gpus.emplace(std::string(id), util.size()).first;
+                util.emplace_back();
+                memory.emplace_back();
+            }
         }
-        const auto take = [&](std::size_t column, std::vector<double>& out, double scale) {
+        const auto it = last;
+        const auto take = [&](std::size_t column, Series& out, double scale, const Range& range) {
             if (column == SIZE_MAX) {
                 return;
             }
             double value = 0;
             switch (parse_value(fields[column], value)) {
             case ValueStatus::Ok:
+                if (value < range.low || value > range.high) {
+                    if (++errors <= 20) {
+                        add_problem(diagnostics, name, number, line, static_cast<std::size_t>(trim(fields[column]).data() - line.data()),
+                            fmt::format("{} is {}, outside {} to {} {}", header[column], value, range.low, range.high, range.unit),
+                            "a capture of nvidia-smi never holds this value: check that the header names the columns in their order");
+                    }
+                    break;
+                }
                 out.push_back(value * scale);
                 break;
             case ValueStatus::Missing:
@@ -280,8 +337,9 @@ std::vector<MetricSummary> read_nvidia_smi(ByteReader& reader, const std::string
                 break;
             }
         };
-        take(util_column, util[it->second], 1.0);
-        take(memory_column, memory[it->second], memory_in_gib ? 1.073741824 : k_mib_to_gb);
+        take(util_column, util[it->second], 1.0, k_percent);
+        take(memory_column, memory[it->second], memory_in_gib ? 1.073741824 : k_mib_to_gb,
+            memory_in_gib ? Range{0.0, k_max_gpu_memory_mib / 1024.0, "GiB"} : k_memory_mib);
     }
     std::vector<MetricSummary> metrics;
     if (util_column != SIZE_MAX) {
@@ -305,8 +363,8 @@ std::vector<MetricSummary> read_vmstat(ByteReader& reader, const std::string& na
     std::size_t wa = SIZE_MAX;
     std::size_t columns = 0;
     bool boot_row_dropped = false;
-    std::vector<std::vector<double>> cpu(1);
-    std::vector<std::vector<double>> io_wait(1);
+    std::vector<Series> cpu(1);
+    std::vector<Series> io_wait(1);
     std::size_t errors = 0;
     while (lines.next(line, too_long)) {
         ++number;
@@ -350,6 +408,20 @@ std::vector<MetricSummary> read_vmstat(ByteReader& reader, const std::string& na
             }
             continue;
         }
+        const auto outside = [&](std::size_t column, double value) {
+            if (value >= k_percent.low && value <= k_percent.high) {
+                return false;
+            }
+            if (++errors <= 20) {
+                add_problem(diagnostics, name, number, line, static_cast<std::size_t>(tokens[column].data() - line.data()),
+                    fmt::format("{} is {}, outside 0 to 100 %", column == us ? "us" : column == sy ? "sy" : "wa", value),
+                    "vmstat's cpu columns are percentages: check that the header names the columns in their order");
+            }
+            return true;
+        };
+        if (outside(us, user) || outside(sy, system) || outside(wa, wait)) {
+            continue;
+        }
         if (!boot_row_dropped) {
             boot_row_dropped = true; // vmstat's first row averages everything since boot
             continue;
@@ -378,6 +450,23 @@ std::vector<MetricSummary> read_telemetry(const std::vector<std::string>& paths,
         dataprof::PeekReader peek(*raw);
         const std::string_view head = peek.peek(4096);
         const std::string_view first = head.substr(0, head.find('\n'));
+        if (head.empty()) {
+            if (!raw->error().empty()) {
+                Diagnostic d;
+                d.file = name;
+                d.message = fmt::format("cannot read: {}", raw->error());
+                diagnostics.add(std::move(d));
+            } else {
+                add_problem(diagnostics, name, 1, {}, 0, "file is empty, expected nvidia-smi CSV or vmstat output",
+                    "give `nvidia-smi --query-gpu=timestamp,index,utilization.gpu,memory.used --format=csv -l 1` or `vmstat -n 1` output");
+            }
+            continue;
+        }
+        if (first.substr(0, 3) == "\xEF\xBB\xBF") {
+            add_problem(diagnostics, name, 1, first, 0, "file starts with a UTF-8 byte-order mark",
+                "save the file as UTF-8 without a BOM (nvidia-smi and vmstat never write one)");
+            continue;
+        }
         std::vector<MetricSummary> found;
         if (first.find("procs") != std::string_view::npos || (split_spaces(first).size() > 2 && split_spaces(first)[0] == "r")) {
             found = read_vmstat(peek, name, options, diagnostics);

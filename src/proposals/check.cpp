@@ -96,6 +96,9 @@ std::vector<CheckInput> expand_check_paths(const std::vector<std::string>& paths
             }
         } else if (fs::exists(path, error)) {
             inputs.push_back({path, true});
+        } else if (error) {
+            // It is there but cannot be looked at: a symlink loop, a directory without permission.
+            diagnostics.add(path_error(path, fmt::format("cannot read: {}", error.message())));
         } else {
             diagnostics.add(path_error(path, "no such file or directory"));
         }
@@ -185,7 +188,8 @@ CheckedFile check_source(const SourceFile& source, bool explicit_path, const Che
     // Read and map: every resource becomes a job-shaped unit with a position for each field.
     auto proposal = read_proposal(source, options.input_format, read_diagnostics);
     if (!proposal && !explicit_path && read_diagnostics.items().size() == 1 &&
-        read_diagnostics.items().front().message == k_unknown_format_message) {
+        (read_diagnostics.items().front().message == k_unknown_format_message ||
+            read_diagnostics.items().front().message == k_empty_proposal_message)) {
         checked.ignored = true; // a JSON or YAML file in a walked directory that is no proposal
         return checked;
     }
@@ -307,7 +311,7 @@ std::string write_baseline(const CheckResult& result)
         }
     }
     const nlohmann::json baseline{{"mlscale_baseline", 1}, {"findings", entries}};
-    return baseline.dump(2) + "\n";
+    return baseline.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; // file names need not be UTF-8
 }
 
 std::optional<Baseline> read_baseline(const SourceFile& source, Diagnostics& diagnostics)
@@ -392,7 +396,7 @@ std::string render_check_units(const CheckResult& result)
         files.push_back({{"file", file.file}, {"format", file.format ? nlohmann::json(proposal_format_info(*file.format).name) : nlohmann::json()},
             {"units", units}, {"skipped", file.skipped}});
     }
-    return files.dump(2) + "\n";
+    return files.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; // file names need not be UTF-8
 }
 
 } // namespace mlscale

@@ -349,7 +349,10 @@ void map_notebook(UnitBuilder& b)
     b.presence("/notebook/lifecycle_config", "LifecycleConfigName");
     b.enumeration("/notebook/imds_v1", "InstanceMetadataServiceConfiguration/MinimumInstanceMetadataServiceVersion", k_imds, json(true));
     const Found volume = v.get("VolumeSizeInGB|VolumeSize");
-    if (volume.known() && volume.value.is_number() && (volume.value.get<double>() < 5 || volume.value.get<double>() > 16384)) {
+    const auto volume_gb = volume.known() ? as_number(volume.value) : std::nullopt;
+    if (volume.known() && !volume_gb) {
+        b.error(volume, fmt::format("VolumeSizeInGB must be a number of GB, found {}", volume.value.dump()));
+    } else if (volume_gb && (*volume_gb < 5 || *volume_gb > 16384)) {
         b.error(volume, fmt::format("VolumeSizeInGB {} is outside 5..16384", volume.value.dump()));
     }
 }

@@ -182,6 +182,33 @@ std::optional<JsonDocument> parse_document(const SourceFile& source, bool hcl, D
     return parse_yaml(source, diagnostics);
 }
 
+/// Checks every format shares before a parser sees the bytes: binary data, invalid UTF-8 (which
+/// yaml-cpp and the HCL reader would carry into names and messages), an empty file (an empty .tf
+/// is a valid Terraform file), and a byte-order mark where the format has none.
+bool readable_text(const SourceFile& source, bool hcl, Diagnostics& diagnostics)
+{
+    if (const auto nul = source.text.find('\0'); nul != std::string::npos) {
+        diagnostics.add(diagnostic_at_offset(source, nul, "binary data (a NUL byte): not a JSON, YAML or Terraform file",
+            "give the proposal's text: a SageMaker API request, a CloudFormation template or Terraform"));
+        return false;
+    }
+    if (const auto bad = invalid_utf8_offset(source.text)) {
+        diagnostics.add(diagnostic_at_offset(source, *bad,
+            fmt::format("invalid UTF-8 byte 0x{:02X}", static_cast<unsigned char>(source.text[*bad])), "save the file as UTF-8"));
+        return false;
+    }
+    if (!hcl && source.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+        diagnostics.add(diagnostic_at_offset(source, 0, k_empty_proposal_message,
+            "give a SageMaker API request, a CloudFormation template or a Terraform plan (`terraform show -json`)"));
+        return false;
+    }
+    if (hcl && source.text.rfind("\xEF\xBB\xBF", 0) == 0) {
+        diagnostics.add(diagnostic_at_offset(source, 0, "file starts with a UTF-8 byte-order mark", "save the file as UTF-8 without a BOM"));
+        return false;
+    }
+    return true;
+}
+
 class Reader {
 public:
     Reader(const SourceFile& source, JsonDocument& document, ProposalFile& file, Diagnostics& diagnostics)
@@ -823,6 +850,9 @@ std::optional<ProposalFile> read_proposal(const SourceFile& source, std::optiona
     ProposalFile file;
     file.file = source.name;
     const bool hcl = forced ? *forced == ProposalFormat::Terraform : looks_like_hcl(source);
+    if (!readable_text(source, hcl, diagnostics)) {
+        return std::nullopt;
+    }
     if (forced == ProposalFormat::Job || (!forced && !hcl && is_json_text(source) && [&] {
             Diagnostics quiet;
             const auto document = parse_json(source, quiet);

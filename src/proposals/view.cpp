@@ -257,6 +257,13 @@ std::optional<bool> as_bool(const nlohmann::json& value)
     return std::nullopt;
 }
 
+std::string describe(const nlohmann::json& value)
+{
+    return value.is_string() ? fmt::format("\"{}\"", value.get<std::string>()) : value.dump();
+}
+
+} // namespace
+
 std::optional<double> as_number(const nlohmann::json& value)
 {
     if (value.is_number()) {
@@ -267,7 +274,8 @@ std::optional<double> as_number(const nlohmann::json& value)
         try {
             std::size_t used = 0;
             const double number = std::stod(text, &used);
-            if (used == text.size()) {
+            // std::stod reads "nan" and "inf", which no property means.
+            if (used == text.size() && std::isfinite(number)) {
                 return number;
             }
         } catch (const std::exception&) {
@@ -276,13 +284,6 @@ std::optional<double> as_number(const nlohmann::json& value)
     }
     return std::nullopt;
 }
-
-std::string describe(const nlohmann::json& value)
-{
-    return value.is_string() ? fmt::format("\"{}\"", value.get<std::string>()) : value.dump();
-}
-
-} // namespace
 
 Found UnitBuilder::boolean(const std::string& job_pointer, std::string_view path, std::optional<bool> absent_default)
 {
@@ -304,7 +305,8 @@ Found UnitBuilder::integer(const std::string& job_pointer, std::string_view path
     Found found = m_view.get(path);
     if (found.known()) {
         const auto value = as_number(found.value);
-        if (value && *value == static_cast<double>(static_cast<std::int64_t>(*value))) {
+        // The range check first: converting a double outside int64's range is undefined.
+        if (value && std::abs(*value) < 9.0e18 && *value == static_cast<double>(static_cast<std::int64_t>(*value))) {
             put(job_pointer, static_cast<std::int64_t>(*value), found);
         } else {
             error(found, fmt::format("expected an integer, found {}", describe(found.value)));

@@ -64,6 +64,10 @@ private:
 /// unknowns, SageMaker Pipeline expressions (Parameters.* resolve to their defaults).
 Found resolve(const nlohmann::json& value, std::string pointer, const PipelineParameters* parameters);
 
+/// A property's number: a JSON number or a string holding a finite one (CloudFormation writes
+/// numbers either way).
+std::optional<double> as_number(const nlohmann::json& value);
+
 /// The key of `object` that matches `name` ignoring case, '_' and '-' (exact match first).
 const nlohmann::json* find_member(const nlohmann::json& object, std::string_view name, std::string* actual_key = nullptr);
 

@@ -18,7 +18,8 @@ namespace {
 void append_nested(std::string& out, const ordered& value, int depth)
 {
     const std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
-    const std::string text = value.dump(2);
+    // File names are bytes, not necessarily UTF-8: replace what JSON cannot hold instead of throwing.
+    const std::string text = value.dump(2, ' ', false, ordered::error_handler_t::replace);
     out.reserve(out.size() + text.size() + text.size() / 8);
     std::size_t start = 0;
     while (true) {
@@ -91,7 +92,7 @@ std::string render_check_json(const CheckResult& result, const CheckRenderOption
     ordered head{{"schema_version", 1}, {"tool", {{"name", "mlscale"}, {"version", std::string(k_version)}}}};
     head["summary"] = std::move(summary);
     head["files"] = ordered::array();
-    std::string out = head.dump(2);
+    std::string out = head.dump(2, ' ', false, ordered::error_handler_t::replace);
     const std::string empty_files = "\"files\": []\n}";
     if (out.size() < empty_files.size() || out.compare(out.size() - empty_files.size(), empty_files.size(), empty_files) != 0) {
         throw std::logic_error("render_check_json: unexpected layout of the document head");

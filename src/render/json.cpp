@@ -242,7 +242,8 @@ std::string render_json(const Report& report)
     out["summary"] = summary;
     out["file"] = report.file;
     out["rule_parameters"] = to_ordered(report.rule_parameters);
-    return out.dump(2) + "\n";
+    // File names are bytes, not necessarily UTF-8: replace what JSON cannot hold instead of throwing.
+    return out.dump(2, ' ', false, ordered::error_handler_t::replace) + "\n";
 }
 
 } // namespace mlscale

@@ -89,7 +89,8 @@ std::string render_check_sarif(const CheckResult& result, const CheckRenderOptio
         {"invocations", ordered::array({{{"executionSuccessful", successful}, {"toolExecutionNotifications", notifications}}})},
         {"columnKind", "unicodeCodePoints"}, {"results", results}};
     const ordered log{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", ordered::array({run})}};
-    return log.dump(2) + "\n";
+    // File names are bytes, not necessarily UTF-8: replace what JSON cannot hold instead of throwing.
+    return log.dump(2, ' ', false, ordered::error_handler_t::replace) + "\n";
 }
 
 } // namespace mlscale

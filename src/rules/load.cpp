@@ -776,15 +776,21 @@ std::vector<SourceFile> directory_rule_files(const std::string& path, Diagnostic
     if (!fs::exists(path, ec)) {
         Diagnostic d;
         d.file = path;
-        d.message = "no such rules file or directory";
-        d.help = "--rules takes a directory of rule files (docs/rule-format.md) or one rule file";
+        if (ec) { // it is there but cannot be looked at: a symlink loop, a directory without permission
+            d.message = fmt::format("cannot read: {}", ec.message());
+        } else {
+            d.message = "no such rules file or directory";
+            d.help = "--rules takes a directory of rule files (docs/rule-format.md) or one rule file";
+        }
         diagnostics.add(std::move(d));
         return files;
     }
     std::vector<std::string> paths;
     if (fs::is_directory(path, ec)) {
         for (fs::recursive_directory_iterator it(path, ec), end; it != end && !ec; it.increment(ec)) {
-            if (it->is_regular_file(ec) && is_rule_file_name(it->path())) {
+            // A rule file behind a link that leads nowhere (a loop, a dangling link) is read anyway,
+            // so reading it says why, rather than the rule going missing without a word.
+            if (is_rule_file_name(it->path()) && (it->is_regular_file(ec) || it->is_symlink(ec))) {
                 paths.push_back(it->path().string());
             }
         }

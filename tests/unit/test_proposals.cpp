@@ -255,3 +255,59 @@ TEST_CASE("malformed YAML is rejected with a located message", "[proposals]")
     CHECK(d.items()[0].location->line == 5);
     CHECK(d.items()[0].message.rfind("invalid YAML: ", 0) == 0);
 }
+
+TEST_CASE("YAML that yaml-cpp 0.7 would read forever is refused at the offending character", "[proposals]")
+{
+    struct Case {
+        const char* text;
+        std::uint32_t line;
+        std::uint32_t column;
+        const char* message;
+    };
+    // A ',' where a document could start: LoadAll looped on these (tests/fuzz/regressions/fuzz_proposal/).
+    const Case cases[] = {
+        {"{\n  \"a\": {\"b\": 1}},\n  \"c\": 2\n}\n", 2, 17, "invalid YAML: ',' outside [ ] or { }"}, // a '}' too many
+        {",{\"a\": 1}\n", 1, 1, "invalid YAML: ',' outside [ ] or { }"},
+        {"\"a\"\n,\n", 2, 1, "invalid YAML: ',' outside [ ] or { }"},
+        {"- a\n, b\n", 2, 1, "invalid YAML: ',' outside [ ] or { }"},
+        {"--- !Ref ,\n", 1, 10, "invalid YAML: ',' outside [ ] or { }"},
+        {"a: &a [1, *a]\n", 1, 11, "alias *a refers to a collection that contains it"},
+    };
+    for (const Case& c : cases) {
+        INFO(c.text);
+        Diagnostics d;
+        CHECK_FALSE(parse_yaml(SourceFile{"t.yaml", c.text}, d));
+        REQUIRE(d.error_count() == 1);
+        CHECK(d.items()[0].location->line == c.line);
+        CHECK(d.items()[0].location->column == c.column);
+        CHECK(d.items()[0].message == c.message);
+        CHECK_FALSE(d.items()[0].help.empty());
+    }
+}
+
+TEST_CASE("YAML aliases are copies with the anchor's positions, within a budget", "[proposals]")
+{
+    Diagnostics d;
+    const auto doc = parse_yaml(SourceFile{"t.yaml", "a: &x {k: v}\nb: [*x, *x]\n"}, d);
+    REQUIRE(doc);
+    CHECK(doc->value["b"][1] == nlohmann::json{{"k", "v"}});
+    CHECK(doc->locate("/b/1/k")->begin.line == 1);
+    CHECK(doc->locate("/b/1/k")->begin.column == 11);
+    CHECK(doc->locate_key("/b/0/k")->begin.column == 8);
+
+    // Ten levels of ten aliases each would be 10^10 values ("billion laughs"): refused where the
+    // copies (each anchored value, each alias) pass the budget.
+    std::string laughs = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int level = 1; level < 10; ++level) {
+        laughs += "l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+        for (int i = 0; i < 10; ++i) {
+            laughs += (i == 0 ? "*l" : ", *l") + std::to_string(level - 1);
+        }
+        laughs += "]\n";
+    }
+    Diagnostics refused;
+    CHECK_FALSE(parse_yaml(SourceFile{"t.yaml", laughs}, refused));
+    REQUIRE(refused.error_count() == 1);
+    CHECK(refused.items()[0].message == "invalid YAML: anchors and aliases copy more than 100000 values");
+    CHECK(refused.items()[0].location->line == 5); // l4: 24,674 copied before it, 11,111 per alias
+}

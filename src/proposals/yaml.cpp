@@ -29,7 +29,8 @@ namespace mlscale {
 
 namespace {
 
-constexpr std::size_t k_max_yaml_depth = 128;       ///< deeper nesting is refused (no stack overflow in later walks)
+/// Deeper nesting stops the parse (no stack overflow in later walks, and 100,000 levels cost nothing).
+constexpr std::size_t k_max_yaml_depth = 128;
 /// Values copied for anchors (each anchored value is kept) and for aliases (each is a copy), in all.
 constexpr std::size_t k_max_copied_values = 100'000;
 /// Events per input byte that no YAML text reaches (random and crafted inputs stay under 2.5); more
@@ -42,7 +43,7 @@ Location location_of_mark(const YAML::Mark& mark)
         static_cast<std::uint32_t>(mark.pos)};
 }
 
-/// Thrown by the builder to stop yaml-cpp's parser; becomes one diagnostic.
+/// Thrown by the builder to stop yaml-cpp's parser; becomes the file's one diagnostic.
 struct YamlStop {
     Location location;
     std::string message;
@@ -131,9 +132,9 @@ nlohmann::json apply_tag(const std::string& tag, nlohmann::json plain)
     return nlohmann::json{{"Fn::" + name, std::move(plain)}};
 }
 
-/// Builds located JSON from yaml-cpp's events, one JSON value per document. Problems in the
-/// content (nesting, duplicate keys, aliases) are diagnostics; a parser that stops making
-/// progress is a YamlStop.
+/// Builds located JSON from yaml-cpp's events, one JSON value per document. Duplicate keys and
+/// an alias inside its own anchor are diagnostics; what would make the work unbounded (nesting
+/// too deep, too many copies, a parser that stops making progress) stops the parse (YamlStop).
 class LocatedJsonBuilder final : public YAML::EventHandler {
 public:
     LocatedJsonBuilder(const SourceFile& source, Diagnostics& diagnostics)
@@ -185,12 +186,9 @@ public:
     void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override
     {
         count_event(mark);
-        if (skipping()) {
-            return;
-        }
         const auto found = m_anchors.find(anchor);
         if (found == m_anchors.end()) {
-            place_null(); // its anchor was in a part already refused: there is an error
+            place_null(); // its anchor was inside a mapping key, which is not read
             return;
         }
         const Anchored& target = found->second;
@@ -205,11 +203,7 @@ public:
             return;
         }
         const Slot slot = next_slot();
-        if (slot.depth + target.height > k_max_yaml_depth) {
-            error(mark, fmt::format("nesting deeper than {} levels", k_max_yaml_depth));
-            place_value(nullptr);
-            return;
-        }
+        check_depth(mark, slot.depth + target.height);
         count_copies(target.values, location_of_mark(mark));
         for (const SpanRecord& record : target.spans) {
             m_spans.push_back(SpanRecord{slot.pointer + record.pointer, record.span, record.key});
@@ -266,7 +260,7 @@ private:
     {
         m_copied_values += values;
         if (m_copied_values > k_max_copied_values) {
-            throw YamlStop{where, fmt::format("anchors and aliases copy more than {} values", k_max_copied_values),
+            throw YamlStop{where, fmt::format("invalid YAML: anchors and aliases copy more than {} values", k_max_copied_values),
                 "each alias is read as a copy of what its anchor names, so aliases of aliases multiply; "
                 "write the values out, or alias smaller parts"};
         }
@@ -284,16 +278,14 @@ private:
     {
         const auto pos = static_cast<std::size_t>(std::max(mark.pos, 0));
         if (mark.pos >= 0 && pos < m_source.text.size() && m_source.text[pos] == ',') {
-            return YamlStop{location_of_mark(mark), "',' outside [ ] or { }",
+            return YamlStop{location_of_mark(mark), "invalid YAML: ',' outside [ ] or { }",
                 "a ',' separates items only inside a flow sequence [ ] or a flow mapping { }; remove it, or "
                 "look before it for a ']' or '}' too many that closed the collection early"};
         }
-        return YamlStop{location_of_mark(mark), "the YAML parser stopped making progress here",
+        return YamlStop{location_of_mark(mark), "invalid YAML: the parser stopped making progress here",
             "yaml-cpp 0.7 cannot read past this point; rewrite this part in block style (one key: value "
             "per line)"};
     }
-
-    bool skipping() const { return m_skip > 0; }
 
     bool expecting_key() const
     {
@@ -325,22 +317,17 @@ private:
         }
     }
 
-    /// A node nested too deep is refused with its whole subtree; true when `mark` starts one.
-    bool refuse_too_deep(const YAML::Mark& mark, std::size_t depth)
+    void check_depth(const YAML::Mark& mark, std::size_t depth) const
     {
-        if (depth <= k_max_yaml_depth) {
-            return false;
+        if (depth > k_max_yaml_depth) {
+            throw YamlStop{location_of_mark(mark), fmt::format("nesting deeper than {} levels", k_max_yaml_depth),
+                "flatten the document; no valid input nests this deep"};
         }
-        error(mark, fmt::format("nesting deeper than {} levels", k_max_yaml_depth));
-        return true;
     }
 
     void scalar_node(const YAML::Mark& mark, YAML::anchor_t anchor, const std::string& tag, const std::string& text,
         nlohmann::json value)
     {
-        if (skipping()) {
-            return;
-        }
         name_anchor(anchor);
         const TextSpan span{location_of_mark(mark), scalar_columns(tag, text)};
         const bool is_null = value.is_null() && tag.empty();
@@ -357,10 +344,7 @@ private:
             return;
         }
         const Slot slot = next_slot();
-        if (refuse_too_deep(mark, slot.depth)) {
-            place_value(nullptr);
-            return;
-        }
+        check_depth(mark, slot.depth);
         m_spans.push_back(SpanRecord{slot.pointer, is_null ? TextSpan{span.begin, 1} : span, false});
         ++m_values;
         place_value(std::move(value));
@@ -368,10 +352,6 @@ private:
 
     void open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, nlohmann::json empty)
     {
-        if (skipping()) {
-            ++m_skip;
-            return;
-        }
         name_anchor(anchor);
         Frame frame;
         frame.value = std::move(empty);
@@ -381,10 +361,7 @@ private:
         frame.is_key = expecting_key();
         if (!frame.is_key) {
             const Slot slot = next_slot();
-            if (refuse_too_deep(mark, slot.depth)) {
-                m_skip = 1;
-                return;
-            }
+            check_depth(mark, slot.depth);
             frame.pointer = slot.pointer;
             m_spans.push_back(SpanRecord{frame.pointer, frame.span, false});
         }
@@ -398,12 +375,6 @@ private:
 
     void close()
     {
-        if (skipping()) {
-            if (--m_skip == 0) {
-                place_value(nullptr); // refused (too deep): the error is already reported
-            }
-            return;
-        }
         Frame frame = std::move(m_frames.back());
         m_frames.pop_back();
         nlohmann::json value = apply_tag(frame.tag, std::move(frame.value));
@@ -492,7 +463,6 @@ private:
     std::vector<SpanRecord> m_spans;
     std::vector<std::size_t> m_document_span_starts;
     std::vector<Frame> m_frames;
-    std::size_t m_skip = 0; ///< open collections inside a refused one
     std::unordered_map<YAML::anchor_t, Anchored> m_anchors;
     std::unordered_map<YAML::anchor_t, std::string> m_anchor_names;
     std::string m_anchor_name; ///< from OnAnchor, for the node event that follows
@@ -532,7 +502,7 @@ std::optional<JsonDocument> parse_yaml(const SourceFile& source, Diagnostics& di
         diagnostics.add(stop_diagnostic(source, location_of_mark(e.mark), fmt::format("invalid YAML: {}", e.msg), ""));
         return std::nullopt;
     } catch (const YamlStop& stop) {
-        diagnostics.add(stop_diagnostic(source, stop.location, "invalid YAML: " + stop.message, stop.help));
+        diagnostics.add(stop_diagnostic(source, stop.location, stop.message, stop.help));
         return std::nullopt;
     }
     if (!content.empty()) {

@@ -285,6 +285,18 @@ TEST_CASE("YAML that yaml-cpp 0.7 would read forever is refused at the offending
     }
 }
 
+TEST_CASE("YAML nested too deep stops at the first level too deep", "[proposals]")
+{
+    // 100,000 levels: stopped at level 129, long before yaml-cpp's own limit ("bad file").
+    const std::string deep = "Resources: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+    Diagnostics d;
+    CHECK_FALSE(parse_yaml(SourceFile{"t.yaml", deep}, d));
+    REQUIRE(d.error_count() == 1);
+    CHECK(d.items()[0].message == "nesting deeper than 128 levels");
+    CHECK(d.items()[0].location->line == 1);
+    CHECK(d.items()[0].location->column == 140); // the 129th '[' (the mapping is level 0)
+}
+
 TEST_CASE("YAML aliases are copies with the anchor's positions, within a budget", "[proposals]")
 {
     Diagnostics d;

@@ -258,6 +258,16 @@ def find_case(manifest, name):
     return None
 
 
+def run_in_tmp(binary, case, hang_seconds, as_nobody):
+    """Runs one case in a fresh temporary directory holding its generated inputs, removed after."""
+    tmp = make_tmp(case)
+    try:
+        prepare(case, tmp)
+        return run_binary(binary, case, tmp, hang_seconds, as_nobody)
+    finally:
+        remove_tmp(tmp)
+
+
 def run_one(binary, manifest, name, hang_seconds):
     case = find_case(manifest, name)
     if case is None:
@@ -267,12 +277,7 @@ def run_one(binary, manifest, name, hang_seconds):
     if skip:
         print(f"skipped: {skip}")
         return SKIP
-    tmp = make_tmp(case)
-    try:
-        prepare(case, tmp)
-        result = run_binary(binary, case, tmp, hang_seconds, as_nobody)
-    finally:
-        remove_tmp(tmp)
+    result = run_in_tmp(binary, case, hang_seconds, as_nobody)
     failures = check(case, result, manifest["must_not"])
     shown = " ".join(case["args"])
     print(f"case {name}: mlscale {shown}{' (as nobody)' if as_nobody else ''}")
@@ -299,12 +304,7 @@ def bench(binary, manifest, repeats, hang_seconds):
         peak = 0
         failures = []
         for _ in range(repeats):
-            tmp = make_tmp(case)
-            try:
-                prepare(case, tmp)
-                result = run_binary(binary, case, tmp, hang_seconds, as_nobody)
-            finally:
-                remove_tmp(tmp)
+            result = run_in_tmp(binary, case, hang_seconds, as_nobody)
             best = result.wall if best is None else min(best, result.wall)
             peak = max(peak, result.peak_kib)
             failures += check(case, result, manifest["must_not"])

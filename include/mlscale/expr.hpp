@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -175,6 +176,14 @@ CompileResult compile_condition(std::string_view text, const Schema& schema, con
 /// missing fact or JSON null is unknown. Never throws, never yields NaN or infinity; a run-time
 /// type mismatch yields unknown. For a condition, treat only Value::is_true() as "holds".
 Value evaluate(const Expression& e, const nlohmann::json& facts);
+
+/// The same, with `params` standing for facts["param"]: a path `param.x` is params["x"]. The rule
+/// engine evaluates each rule with its own parameters over one fact tree without copying them in.
+Value evaluate(const Expression& e, const nlohmann::json& facts, const nlohmann::json& params);
+
+/// Calls f(dotted path) for each distinct path the expression reads, in order of first
+/// appearance (referenced_paths without building a list).
+void for_each_path(const Expression& e, const std::function<void(const std::string&)>& f);
 
 /// The distinct dotted paths the expression reads (including inside exists()), in order of
 /// first appearance — the evidence a rule used.

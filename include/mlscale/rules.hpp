@@ -82,6 +82,9 @@ struct Rule {
     std::vector<RuleCase> cases;
     std::string file;      ///< where it came from: "rules/storage/MLS-STOR-004.json" or the user's path
     bool builtin = false;  ///< embedded in the binary (not from --rules)
+    /// default_params(), built once when the rule is loaded (null on a rule assembled by hand),
+    /// so that evaluating a rule on many units does not rebuild it each time.
+    nlohmann::json param_object;
 
     /// "004: Data Management".
     [[nodiscard]] std::string source_label() const;
@@ -211,11 +214,19 @@ struct RuleEvaluation {
     nlohmann::json parameters = nlohmann::json::object();
 };
 
+/// What evaluate_rules keeps besides the findings. advise and report show every rule's outcome
+/// (with why it skipped) and the parameters in force; check, over thousands of units, needs only
+/// the findings and leaves both out.
+struct EvaluationOutputs {
+    bool results = true;
+    bool parameters = true;
+};
+
 /// Runs every selected rule over `facts` (the job's fields, profile.*, plan.*), builds findings
 /// with evidence, location and fingerprint, and applies the job's suppressions: an unknown code or
 /// a locked rule is an error; an expired one is a warning and does not apply.
 RuleEvaluation evaluate_rules(const RuleSet& rules, nlohmann::json facts, const Job& job,
-    const RuleOptions& options, Diagnostics& diagnostics);
+    const RuleOptions& options, Diagnostics& diagnostics, EvaluationOutputs outputs = {});
 
 /// Runs a rule's own cases (`mlscale rules test`).
 struct CaseResult {

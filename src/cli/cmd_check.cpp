@@ -92,7 +92,9 @@ ExitCode run_check(const CheckCommandOptions& options, const Context& context)
         job.suppress.clear();
         job.document.value = unit.job;
         Diagnostics ignored; // unit-level problems were already reported by the reader
-        return evaluate_rules(rules->rules, std::move(facts), job, rule_options, ignored).findings;
+        return evaluate_rules(rules->rules, std::move(facts), job, rule_options, ignored,
+            EvaluationOutputs{.results = false, .parameters = false})
+            .findings;
     };
 
     std::optional<Baseline> baseline;

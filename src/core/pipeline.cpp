@@ -42,7 +42,8 @@ std::optional<Report> advise(const Job& job, const AdviseOptions& options, Diagn
     // Then the best-practice rules over the job, its profile and the plan, so plan-level practices
     // (multi-node without EFA, say) are rules too.
     const RuleSet& rules = options.rules != nullptr ? *options.rules : builtin_rules();
-    RuleEvaluation evaluation = evaluate_rules(rules, build_facts(job, report.profile, &report.plan), job, options.rule_options, diagnostics);
+    RuleEvaluation evaluation = evaluate_rules(rules, build_facts(job, report.profile, &report.plan), job, options.rule_options, diagnostics,
+        EvaluationOutputs{.results = false, .parameters = true});
     report.findings = std::move(evaluation.findings);
     report.rule_parameters = std::move(evaluation.parameters);
 

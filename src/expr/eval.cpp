@@ -225,11 +225,19 @@ std::size_t code_points(std::string_view s) noexcept
 struct Evaluator {
     const Program& p;
     const nlohmann::json& facts;
+    const nlohmann::json* params = nullptr; // stands for facts["param"] when set
 
     const nlohmann::json* lookup(std::uint32_t path) const
     {
+        const auto& segments = p.paths[path].segments;
         const nlohmann::json* cur = &facts;
-        for (const auto& segment : p.paths[path].segments) {
+        auto segment_it = segments.begin();
+        if (params != nullptr && !segments.empty() && segments.front() == "param") {
+            cur = params;
+            ++segment_it;
+        }
+        for (; segment_it != segments.end(); ++segment_it) {
+            const auto& segment = *segment_it;
             if (!cur->is_object()) return nullptr;
             const auto& object = cur->get_ref<const nlohmann::json::object_t&>();
             const auto it = object.find(segment);
@@ -612,6 +620,13 @@ Value evaluate(const Expression& e, const nlohmann::json& facts)
 {
     const detail::Program& p = detail::Access::program(e);
     const detail::Evaluator ev{p, facts};
+    return ev.eval(p.root);
+}
+
+Value evaluate(const Expression& e, const nlohmann::json& facts, const nlohmann::json& params)
+{
+    const detail::Program& p = detail::Access::program(e);
+    const detail::Evaluator ev{p, facts, &params};
     return ev.eval(p.root);
 }
 

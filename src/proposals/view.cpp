@@ -9,16 +9,25 @@ namespace mlscale::proposals {
 
 namespace {
 
-std::string fold(std::string_view name)
+// Whether two names are equal ignoring ASCII case, '_' and '-' ("InstanceType", "instance_type").
+bool same_folded(std::string_view a, std::string_view b)
 {
-    std::string out;
-    out.reserve(name.size());
-    for (const char c : name) {
-        if (c != '_' && c != '-') {
-            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto skip = [](std::string_view s, std::size_t i) {
+        while (i < s.size() && (s[i] == '_' || s[i] == '-')) {
+            ++i;
         }
+        return i;
+    };
+    std::size_t i = skip(a, 0);
+    std::size_t j = skip(b, 0);
+    while (i < a.size() && j < b.size()) {
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[j]))) {
+            return false;
+        }
+        i = skip(a, i + 1);
+        j = skip(b, j + 1);
     }
-    return out;
+    return i == a.size() && j == b.size();
 }
 
 bool is_intrinsic(const nlohmann::json& value)
@@ -37,62 +46,76 @@ const nlohmann::json* find_member(const nlohmann::json& object, std::string_view
     if (!object.is_object()) {
         return nullptr;
     }
-    if (const auto it = object.find(std::string(name)); it != object.end()) {
+    const auto& members = object.get_ref<const nlohmann::json::object_t&>();
+    if (const auto it = members.find(name); it != members.end()) {
         if (actual_key != nullptr) {
-            *actual_key = it.key();
+            *actual_key = it->first;
         }
-        return &*it;
+        return &it->second;
     }
-    const std::string folded = fold(name);
-    for (auto it = object.begin(); it != object.end(); ++it) {
-        if (fold(it.key()) == folded) {
+    for (const auto& [key, value] : members) {
+        if (same_folded(key, name)) {
             if (actual_key != nullptr) {
-                *actual_key = it.key();
+                *actual_key = key;
             }
-            return &*it;
+            return &value;
         }
     }
     return nullptr;
 }
 
-Found resolve(const nlohmann::json& value, std::string pointer, const PipelineParameters* parameters)
+namespace {
+
+// resolve() without copying: the known value stays where it is (in the document, or in the
+// pipeline parameters), and `pointer` is extended in place.
+struct Resolved {
+    Found::State state = Found::State::Absent;
+    const nlohmann::json* value = nullptr;
+};
+
+Resolved resolve_in_place(const nlohmann::json& value, std::string& pointer, const PipelineParameters* parameters)
 {
-    Found found;
-    found.pointer = std::move(pointer);
     if (value.is_null()) {
-        return found;
+        return {};
     }
     if (is_unknown_value(value)) {
-        found.state = Found::State::Unknown;
-        return found;
+        return {Found::State::Unknown, nullptr};
     }
     if (is_intrinsic(value)) {
         const std::string& key = value.begin().key();
         const nlohmann::json& inner = value.begin().value();
         if (key == "Ref" && inner == "AWS::NoValue") {
-            return found;
+            return {};
         }
         if (key == "Fn::ToJsonString") {
-            return resolve(inner, found.pointer + "/Fn::ToJsonString", parameters);
+            pointer += "/Fn::ToJsonString";
+            return resolve_in_place(inner, pointer, parameters);
         }
-        if (key == "Fn::Sub" && inner.is_string() && inner.get<std::string>().find("${") == std::string::npos) {
-            found.state = Found::State::Known;
-            found.value = inner;
-            return found;
+        if (key == "Fn::Sub" && inner.is_string() && inner.get_ref<const std::string&>().find("${") == std::string::npos) {
+            return {Found::State::Known, &inner};
         }
-        if (key == "Get" && inner.is_string() && parameters != nullptr && inner.get<std::string>().rfind("Parameters.", 0) == 0) {
-            const auto it = parameters->find(inner.get<std::string>().substr(11));
+        if (key == "Get" && inner.is_string() && parameters != nullptr && inner.get_ref<const std::string&>().rfind("Parameters.", 0) == 0) {
+            const auto it = parameters->find(inner.get_ref<const std::string&>().substr(11));
             if (it != parameters->end() && !it->second.is_null()) {
-                found.state = Found::State::Known;
-                found.value = it->second;
-                return found;
+                return {Found::State::Known, &it->second};
             }
         }
-        found.state = Found::State::Unknown;
-        return found;
+        return {Found::State::Unknown, nullptr};
     }
-    found.state = Found::State::Known;
-    found.value = value;
+    return {Found::State::Known, &value};
+}
+
+} // namespace
+
+Found resolve(const nlohmann::json& value, std::string pointer, const PipelineParameters* parameters)
+{
+    Found found;
+    found.pointer = std::move(pointer);
+    const Resolved resolved = resolve_in_place(value, found.pointer, parameters);
+    found.state = resolved.state;
+    if (resolved.state == Found::State::Known) {
+        found.value = *resolved.value;
+    }
     return found;
 }
 
@@ -137,59 +160,76 @@ Found ResourceView::get(std::string_view path) const
 
 Found ResourceView::get_one(std::string_view path) const
 {
-    Found current = resolve(*m_value, m_pointer, m_parameters);
-    std::size_t start = 0;
-    if (!current.known() && !path.empty()) {
-        current.unknown_parent = current.state == Found::State::Unknown;
-        return current;
+    // Walks by reference and copies only the value found.
+    Found out;
+    out.pointer = m_pointer;
+    Resolved current = resolve_in_place(*m_value, out.pointer, m_parameters);
+    const auto done = [&]() {
+        out.state = current.state;
+        if (current.state == Found::State::Known) {
+            out.value = *current.value;
+        }
+        return out;
+    };
+    if (current.state != Found::State::Known && !path.empty()) {
+        out.unknown_parent = current.state == Found::State::Unknown;
+        return done();
     }
-    while (start < path.size() && current.known()) {
+    std::size_t start = 0;
+    while (start < path.size() && current.state == Found::State::Known) {
         const auto slash = path.find('/', start);
         const std::string_view token = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
         start = slash == std::string_view::npos ? path.size() : slash + 1;
-        nlohmann::json node = std::move(current.value);
+        const nlohmann::json* node = current.value;
         const bool numeric = !token.empty() && token.find_first_not_of("0123456789") == std::string_view::npos;
-        if (node.is_array() && !numeric) {
+        if (node->is_array() && !numeric) {
             // Terraform blocks are one-element lists in plans (and in our HCL reading).
-            if (node.empty()) {
-                current.state = Found::State::Absent;
-                return current;
+            if (node->empty()) {
+                out.state = Found::State::Absent;
+                return out;
             }
-            current.pointer += "/0";
-            node = nlohmann::json(node[0]);
-            Found inner = resolve(node, current.pointer, m_parameters);
-            if (!inner.known()) {
-                inner.unknown_parent = inner.state == Found::State::Unknown;
-                return inner;
+            out.pointer += "/0";
+            std::string inner_pointer = out.pointer;
+            const Resolved inner = resolve_in_place((*node)[0], inner_pointer, m_parameters);
+            if (inner.state != Found::State::Known) {
+                out.pointer = std::move(inner_pointer);
+                out.state = inner.state;
+                out.unknown_parent = inner.state == Found::State::Unknown;
+                return out;
             }
-            node = std::move(inner.value);
+            node = inner.value;
         }
-        if (numeric && node.is_array()) {
+        if (numeric && node->is_array()) {
             const std::size_t index = std::stoul(std::string(token));
-            if (index >= node.size()) {
-                current.state = Found::State::Absent;
-                return current;
+            if (index >= node->size()) {
+                out.state = Found::State::Absent;
+                return out;
             }
-            current = resolve(node[index], current.pointer + "/" + std::string(token), m_parameters);
+            out.pointer += '/';
+            out.pointer += token;
+            current = resolve_in_place((*node)[index], out.pointer, m_parameters);
+            out.unknown_parent = false;
             continue;
         }
         std::string key;
-        const nlohmann::json* member = find_member(node, token, &key);
+        const nlohmann::json* member = find_member(*node, token, &key);
         if (member == nullptr) {
             // Step Functions: "Key.$" takes the value from the execution input at run time.
-            if (node.is_object() && (node.contains(std::string(token) + ".$"))) {
-                current.state = Found::State::Unknown;
-                current.unknown_parent = start < path.size();
-                current.pointer += "/" + escape_pointer_token(std::string(token) + ".$");
-                return current;
+            if (node->is_object() && (node->contains(std::string(token) + ".$"))) {
+                out.state = Found::State::Unknown;
+                out.unknown_parent = start < path.size();
+                out.pointer += "/" + escape_pointer_token(std::string(token) + ".$");
+                return out;
             }
-            current.state = Found::State::Absent;
-            return current;
+            out.state = Found::State::Absent;
+            return out;
         }
-        current = resolve(*member, current.pointer + "/" + escape_pointer_token(key), m_parameters);
-        current.unknown_parent = current.state == Found::State::Unknown && start < path.size();
+        out.pointer += '/';
+        out.pointer += escape_pointer_token(key);
+        current = resolve_in_place(*member, out.pointer, m_parameters);
+        out.unknown_parent = current.state == Found::State::Unknown && start < path.size();
     }
-    return current;
+    return done();
 }
 
 SourceRef source_ref(const JsonDocument& document, const std::string& pointer)
@@ -366,7 +406,7 @@ Found UnitBuilder::enumeration(const std::string& job_pointer, std::string_view 
         std::string case_match;
         for (const auto& entry : spec.values) {
             names.push_back(entry.first);
-            if (fold(entry.first) == fold(text)) {
+            if (same_folded(entry.first, text)) {
                 case_match = entry.first;
             }
         }

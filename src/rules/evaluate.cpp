@@ -12,20 +12,26 @@ namespace {
 
 using nlohmann::json;
 
-// The fact at a dotted path, or nullptr when it is missing (null counts as missing).
-const json* lookup(const json& facts, std::string_view path)
+// The fact at a dotted path, or nullptr when it is missing (null counts as missing). With
+// `params`, a path under "param." is looked up there instead.
+const json* lookup(const json& facts, std::string_view path, const json* params = nullptr)
 {
     const json* node = &facts;
+    if (params != nullptr && path.rfind("param.", 0) == 0) {
+        node = params;
+        path.remove_prefix(6);
+    }
     while (true) {
         if (!node->is_object()) {
             return nullptr;
         }
         const std::size_t dot = path.find('.');
-        const auto it = node->find(std::string(path.substr(0, dot)));
-        if (it == node->end()) {
+        const auto& object = node->get_ref<const json::object_t&>();
+        const auto it = object.find(path.substr(0, dot));
+        if (it == object.end()) {
             return nullptr;
         }
-        node = &*it;
+        node = &it->second;
         if (dot == std::string_view::npos) {
             return node->is_null() ? nullptr : node;
         }
@@ -48,24 +54,16 @@ std::string values_seen(const expr::Expression& e, const json& facts)
     return fmt::format("{}", fmt::join(parts, ", "));
 }
 
-std::vector<std::string> missing_paths(const expr::Expression& e, const json& facts)
+std::string unknown_because(const expr::Expression& e, const json& facts, const json* params)
 {
-    std::vector<std::string> missing;
-    for (const auto& path : expr::referenced_paths(e)) {
-        if (lookup(facts, path) == nullptr) {
-            missing.push_back(path);
+    std::string missing;
+    expr::for_each_path(e, [&](const std::string& path) {
+        if (lookup(facts, path, params) == nullptr) {
+            missing += missing.empty() ? "missing: " : ", ";
+            missing += path;
         }
-    }
-    return missing;
-}
-
-std::string unknown_because(const expr::Expression& e, const json& facts)
-{
-    const auto missing = missing_paths(e, facts);
-    if (missing.empty()) {
-        return "a value had the wrong type at run time";
-    }
-    return fmt::format("missing: {}", fmt::join(missing, ", "));
+    });
+    return missing.empty() ? std::string("a value had the wrong type at run time") : missing;
 }
 
 // A selector names a code ("MLS-STOR-004") or every code under a prefix ("MLS-STOR").
@@ -98,15 +96,58 @@ bool is_date(const std::string& text)
     return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
-json params_in_force(const Rule& rule, const RuleOptions& options)
+// The rule's parameters as the `param` fact: its defaults, built once at load, unless the user
+// set some (then a merged copy in `scratch`).
+const json& params_in_force(const Rule& rule, const RuleOptions& options, json& scratch)
 {
-    json params = rule.default_params();
-    if (const auto it = options.params.find(rule.code); it != options.params.end()) {
+    const auto it = options.params.find(rule.code);
+    if (it == options.params.end() && rule.param_object.is_object()) {
+        return rule.param_object;
+    }
+    scratch = rule.default_params();
+    if (it != options.params.end()) {
         for (const auto& [name, value] : it->second) {
-            params[name] = value;
+            scratch[name] = value;
         }
     }
-    return params;
+    return scratch;
+}
+
+// One rule over `facts` with `params` as its param fact; `explain` fills `why` for a SKIP.
+RuleResult evaluate_with(const Rule& rule, const json& facts, const json* params, bool explain)
+{
+    const auto value_of = [&](const expr::Expression& e) {
+        return params != nullptr ? expr::evaluate(e, facts, *params) : expr::evaluate(e, facts);
+    };
+    RuleResult result;
+    result.rule = &rule;
+    if (rule.applies_when) {
+        const expr::Value applies = value_of(*rule.applies_when);
+        if (!applies.is_true()) {
+            result.outcome = Outcome::Skip;
+            if (explain) {
+                result.why = applies.is_false() ? std::string("applies_when is false")
+                                                : "applies_when is unknown (" + unknown_because(*rule.applies_when, facts, params) + ")";
+            }
+            return result;
+        }
+    }
+    if (!rule.condition) {
+        result.why = "the rule has no condition";
+        return result;
+    }
+    const expr::Value holds = value_of(*rule.condition);
+    if (holds.is_true()) {
+        result.outcome = Outcome::Fail;
+    } else if (holds.is_false()) {
+        result.outcome = Outcome::Pass;
+    } else {
+        result.outcome = Outcome::Skip;
+        if (explain) {
+            result.why = "the condition is unknown (" + unknown_because(*rule.condition, facts, params) + ")";
+        }
+    }
+    return result;
 }
 
 Finding make_finding(const Rule& rule, const json& facts, const Job& job, const RuleOptions& options)
@@ -234,54 +275,41 @@ std::string fingerprint(std::string_view code, std::string_view resource, std::s
 
 RuleResult evaluate_rule(const Rule& rule, const json& facts)
 {
-    RuleResult result;
-    result.rule = &rule;
-    if (rule.applies_when) {
-        const expr::Value applies = expr::evaluate(*rule.applies_when, facts);
-        if (!applies.is_true()) {
-            result.outcome = Outcome::Skip;
-            result.why = applies.is_false() ? std::string("applies_when is false")
-                                            : "applies_when is unknown (" + unknown_because(*rule.applies_when, facts) + ")";
-            return result;
-        }
-    }
-    if (!rule.condition) {
-        result.why = "the rule has no condition";
-        return result;
-    }
-    const expr::Value holds = expr::evaluate(*rule.condition, facts);
-    if (holds.is_true()) {
-        result.outcome = Outcome::Fail;
-    } else if (holds.is_false()) {
-        result.outcome = Outcome::Pass;
-    } else {
-        result.outcome = Outcome::Skip;
-        result.why = "the condition is unknown (" + unknown_because(*rule.condition, facts) + ")";
-    }
-    return result;
+    return evaluate_with(rule, facts, nullptr, true);
 }
 
 RuleEvaluation evaluate_rules(const RuleSet& rules, json facts, const Job& job, const RuleOptions& options,
-    Diagnostics& diagnostics)
+    Diagnostics& diagnostics, EvaluationOutputs outputs)
 {
     RuleEvaluation out;
-    out.results.reserve(rules.rules().size());
-    json& working = facts; // each rule's params are swapped in under "param"
+    if (outputs.results) {
+        out.results.reserve(rules.rules().size());
+    }
+    // Each rule reads its parameters as param.*: evaluated with them beside the facts, and put
+    // into the tree only to build a finding (which renders templates over it).
+    if (facts.is_object()) {
+        facts.erase("param");
+    }
+    json scratch;
     for (const auto& rule : rules.rules()) {
         const bool locked = contains(options.locked, rule.code);
         const bool selected = options.select.empty() || matches_any(options.select, rule.code);
         if (!locked && (!selected || matches_any(options.ignore, rule.code))) {
             continue;
         }
-        working["param"] = params_in_force(rule, options);
-        if (!rule.params.empty()) {
-            out.parameters[rule.code] = working["param"];
+        const json& params = params_in_force(rule, options, scratch);
+        if (outputs.parameters && !rule.params.empty()) {
+            out.parameters[rule.code] = params;
         }
-        RuleResult result = evaluate_rule(rule, working);
+        RuleResult result = evaluate_with(rule, facts, &params, outputs.results);
         if (result.outcome == Outcome::Fail) {
-            out.findings.push_back(make_finding(rule, working, job, options));
+            facts["param"] = params;
+            out.findings.push_back(make_finding(rule, facts, job, options));
+            facts.erase("param");
         }
-        out.results.push_back(std::move(result));
+        if (outputs.results) {
+            out.results.push_back(std::move(result));
+        }
     }
     apply_suppressions(rules, job, options, out.findings, diagnostics);
     std::stable_sort(out.findings.begin(), out.findings.end(), [](const Finding& a, const Finding& b) {

@@ -321,6 +321,7 @@ public:
         rule.location = text(root, "location");
         check_identity(rule);
         read_params(root, rule);
+        rule.param_object = rule.default_params();
         if (m_detail == RuleDetail::Full) {
             read_doc(root, rule);
         }

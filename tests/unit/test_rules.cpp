@@ -245,6 +245,39 @@ TEST_CASE("findings carry evidence, the job location and a stable fingerprint, s
     }
 }
 
+TEST_CASE("evaluate_rules without results and parameters gives the same findings (what check asks for)", "[rules]")
+{
+    const RuleSet rules = two_rules();
+    const Job job = job_from(k_job);
+    for (const char* set : {"", "MLS-TEST-001.max_gb=400", "MLS-TEST-001.max_gb=1000"}) {
+        Diagnostics diagnostics;
+        RuleOverrides overrides;
+        if (*set != '\0') {
+            overrides.set.push_back(set);
+        }
+        const RuleOptions options = resolve_rule_options(rules, nullptr, overrides, diagnostics);
+        REQUIRE(diagnostics.empty());
+        const auto full = evaluate_rules(rules, facts_of(job), job, options, diagnostics);
+        const auto lean = evaluate_rules(rules, facts_of(job), job, options, diagnostics, EvaluationOutputs{.results = false, .parameters = false});
+        CHECK(full.results.size() == 2);
+        CHECK(lean.results.empty());
+        CHECK(lean.parameters.empty());
+        REQUIRE(lean.findings.size() == full.findings.size());
+        for (std::size_t i = 0; i < full.findings.size(); ++i) {
+            CHECK(lean.findings[i].message == full.findings[i].message);
+            CHECK(lean.findings[i].evidence == full.findings[i].evidence);
+            CHECK(lean.findings[i].fingerprint == full.findings[i].fingerprint);
+        }
+    }
+    // The params are read beside the facts: a "param" the facts carry themselves is not used.
+    json facts = facts_of(job);
+    facts["param"] = json{{"max_gb", 1}};
+    Diagnostics diagnostics;
+    const auto evaluation = evaluate_rules(rules, facts, job, RuleOptions{}, diagnostics);
+    REQUIRE(evaluation.findings.size() == 2);
+    CHECK(evaluation.findings[1].message == "copies 500 GB (above 100 GB)");
+}
+
 TEST_CASE("select, ignore, set and severity overrides", "[rules]")
 {
     const RuleSet rules = two_rules();

@@ -113,9 +113,15 @@ struct Catalogue {
     [[nodiscard]] std::vector<std::string> model_names() const;
 };
 
+/// Whether load_catalogue checks the sources of the files it takes from the embedded copy. A
+/// user's files are always checked. The embedded ones are checked by a test at every build
+/// (tests/unit/test_profile.cpp) and need not be again on every run of the program.
+enum class EmbeddedSourceCheck { Check, Trust };
+
 /// Loads the catalogue from `directory` (profiles/*.json), or from the embedded copy when empty.
 /// Problems (bad JSON, a GPU that does not exist, a figure without source) are diagnostics.
-std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostics& diagnostics);
+std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostics& diagnostics,
+    EmbeddedSourceCheck embedded = EmbeddedSourceCheck::Check);
 
 /// Makes `directory` the catalogue for this process (its files replace the embedded ones of the
 /// same kind). Call before the first builtin_catalogue(); returns false with diagnostics when the

@@ -1,7 +1,10 @@
 // `mlscale advise JOB`: the whole pipeline on one job, as text or JSON.
+#include <future>
+
 #include <spdlog/spdlog.h>
 
 #include "cli.hpp"
+#include "mlscale/catalogue.hpp"
 #include "mlscale/findings.hpp"
 #include "mlscale/job.hpp"
 #include "mlscale/pipeline.hpp"
@@ -26,6 +29,14 @@ struct AdviseCommandOptions {
 ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
 {
     configure_logging(context);
+    // The rules in force (embedded, plus the config's and --rules directories, with the project's
+    // and the command line's selection, parameters and locks) do not depend on the job: they load
+    // on a second core while this one reads the job and the catalogue. Their diagnostics follow
+    // the job's, as if loaded one after the other, so the output never depends on timing.
+    Diagnostics rule_diagnostics;
+    auto rules_loading = std::async(std::launch::async, [&options, &rule_diagnostics] {
+        return load_rules_in_force(options.rules, options.job, rule_diagnostics, RuleDetail::Evaluation);
+    });
     Diagnostics diagnostics;
     spdlog::debug("loading {}", options.job);
     auto job = load_job_file(options.job, diagnostics);
@@ -39,9 +50,13 @@ ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
             apply_telemetry(metrics, job->current.observed);
         }
     }
-    // The rules in force: embedded, plus the config's and --rules directories, with the
-    // project's and the command line's selection, parameters and locks.
-    auto rules = load_rules_in_force(options.rules, options.job, diagnostics, RuleDetail::Evaluation);
+    if (job) {
+        (void)builtin_catalogue(); // what advise reads first, while the rules are still loading
+    }
+    auto rules = rules_loading.get();
+    for (const auto& d : rule_diagnostics.items()) {
+        diagnostics.add(d);
+    }
     std::optional<Report> report;
     if (job && rules) {
         AdviseOptions advise_options;

@@ -281,10 +281,14 @@ void resolve_extends(JsonDocument& document, const std::string& list, Diagnostic
     }
 }
 
-std::optional<JsonDocument> read_profile(const std::string& directory, const std::string& kind, Diagnostics& diagnostics)
+std::optional<JsonDocument> read_profile(const std::string& directory, const std::string& kind, Diagnostics& diagnostics,
+    bool* embedded = nullptr)
 {
     const std::string relative = "profiles/" + kind + ".json";
     std::optional<SourceFile> source;
+    if (embedded != nullptr) {
+        *embedded = directory.empty();
+    }
     if (directory.empty()) {
         const auto content = embedded_file(relative);
         if (!content) {
@@ -295,7 +299,7 @@ std::optional<JsonDocument> read_profile(const std::string& directory, const std
         const std::string path = (std::filesystem::path(directory) / (kind + ".json")).string();
         std::error_code error; // set when the path is there but cannot be looked at (a symlink loop): read_source says why
         if (!std::filesystem::exists(path, error) && !error) {
-            return read_profile("", kind, diagnostics); // a user directory replaces only the kinds it has
+            return read_profile("", kind, diagnostics, embedded); // a user directory replaces only the kinds it has
         }
         source = read_source(path, diagnostics);
         if (!source) {
@@ -427,16 +431,22 @@ std::vector<std::string> Catalogue::model_names() const
     return names;
 }
 
-std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostics& diagnostics)
+std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostics& diagnostics, EmbeddedSourceCheck embedded)
 {
     const std::size_t errors_before = diagnostics.error_count();
     Catalogue catalogue;
+    bool from_embedded = false;
+    const auto check_sources_unless_trusted = [&](const JsonDocument& document, const std::string& list) {
+        if (!from_embedded || embedded == EmbeddedSourceCheck::Check) {
+            check_sources(document, list, diagnostics);
+        }
+    };
 
     bool gpus_read = false; // without them, every instance's GPU would be reported as unknown too
-    if (auto document = read_profile(directory, "gpus", diagnostics)) {
+    if (auto document = read_profile(directory, "gpus", diagnostics, &from_embedded)) {
         gpus_read = true;
         resolve_extends(*document, "gpus", diagnostics);
-        check_sources(*document, "gpus", diagnostics);
+        check_sources_unless_trusted(*document, "gpus");
         for (const auto& entry : document->value.value("gpus", nlohmann::json::array())) {
             GpuSpec gpu;
             gpu.name = string_or(entry, "name");
@@ -457,9 +467,9 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
         catalogue.files["gpus"] = std::move(document->value);
     }
 
-    if (auto document = read_profile(directory, "instances", diagnostics)) {
+    if (auto document = read_profile(directory, "instances", diagnostics, &from_embedded)) {
         resolve_extends(*document, "instances", diagnostics);
-        check_sources(*document, "instances", diagnostics);
+        check_sources_unless_trusted(*document, "instances");
         const auto& entries = document->value.value("instances", nlohmann::json::array());
         for (std::size_t i = 0; i < entries.size(); ++i) {
             const auto& entry = entries[i];
@@ -504,9 +514,9 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
         catalogue.files["instances"] = std::move(document->value);
     }
 
-    if (auto document = read_profile(directory, "models", diagnostics)) {
+    if (auto document = read_profile(directory, "models", diagnostics, &from_embedded)) {
         resolve_extends(*document, "models", diagnostics);
-        check_sources(*document, "models", diagnostics);
+        check_sources_unless_trusted(*document, "models");
         for (const auto& entry : document->value.value("models", nlohmann::json::array())) {
             ModelSpec model;
             model.name = string_or(entry, "name");
@@ -535,8 +545,8 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
         catalogue.files["models"] = std::move(document->value);
     }
 
-    if (auto document = read_profile(directory, "storage", diagnostics)) {
-        check_sources(*document, "storage", diagnostics);
+    if (auto document = read_profile(directory, "storage", diagnostics, &from_embedded)) {
+        check_sources_unless_trusted(*document, "storage");
         catalogue.storage_facts = read_storage_facts(document->value);
         catalogue.files["storage"] = std::move(document->value);
     }
@@ -587,7 +597,7 @@ const Catalogue& builtin_catalogue()
 {
     static const Catalogue catalogue = [] {
         Diagnostics diagnostics;
-        auto loaded = load_catalogue(catalogue_directory(), diagnostics);
+        auto loaded = load_catalogue(catalogue_directory(), diagnostics, EmbeddedSourceCheck::Trust);
         if (!loaded) {
             std::string why;
             for (const auto& d : diagnostics.items()) {

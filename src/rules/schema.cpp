@@ -89,7 +89,7 @@ const expr::MapSchema& fact_schema()
 {
     static const expr::MapSchema schema = [] {
         expr::MapSchema result;
-        add_job_paths(result, embedded_json("docs/job.schema.json"), "");
+        add_job_paths(result, job_schema_json(), ""); // parsed once, shared with the job loader
         const nlohmann::json facts = embedded_json("rules/facts.json");
         for (const auto& [path, fact] : facts.at("facts").items()) {
             result.add(path, fact_type(fact.value("type", "any")));

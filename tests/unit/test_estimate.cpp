@@ -180,3 +180,20 @@ TEST_CASE("without telemetry the bottleneck is estimated", "[estimate][profile]"
     CHECK(profile.derived["instance"]["gpus"] == 8);
     CHECK(profile.derived["estimate"].contains("mfu"));
 }
+
+TEST_CASE("the embedded catalogue passes every check, sources included (runs trust it)", "[catalogue]")
+{
+    // builtin_catalogue() does not re-check the embedded files' sources on every run; this is
+    // the check it relies on, on the same bytes.
+    Diagnostics diagnostics;
+    const auto checked = load_catalogue("", diagnostics, EmbeddedSourceCheck::Check);
+    for (const auto& d : diagnostics.items()) {
+        UNSCOPED_INFO(format_diagnostic(d));
+    }
+    REQUIRE(checked);
+    CHECK(diagnostics.empty());
+    const Catalogue& trusted = builtin_catalogue();
+    CHECK(checked->instance_names() == trusted.instance_names());
+    CHECK(checked->model_names() == trusted.model_names());
+    CHECK(checked->gpus.size() == trusted.gpus.size());
+}

@@ -115,7 +115,7 @@ struct Catalogue {
 
 /// Whether load_catalogue checks the sources of the files it takes from the embedded copy. A
 /// user's files are always checked. The embedded ones are checked by a test at every build
-/// (tests/unit/test_profile.cpp) and need not be again on every run of the program.
+/// (tests/unit/test_estimate.cpp, "the embedded catalogue passes every check") and need not be again on every run of the program.
 enum class EmbeddedSourceCheck { Check, Trust };
 
 /// Loads the catalogue from `directory` (profiles/*.json), or from the embedded copy when empty.

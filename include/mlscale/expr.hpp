@@ -8,7 +8,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -180,10 +179,6 @@ Value evaluate(const Expression& e, const nlohmann::json& facts);
 /// The same, with `params` standing for facts["param"]: a path `param.x` is params["x"]. The rule
 /// engine evaluates each rule with its own parameters over one fact tree without copying them in.
 Value evaluate(const Expression& e, const nlohmann::json& facts, const nlohmann::json& params);
-
-/// Calls f(dotted path) for each distinct path the expression reads, in order of first
-/// appearance (referenced_paths without building a list).
-void for_each_path(const Expression& e, const std::function<void(const std::string&)>& f);
 
 /// The distinct dotted paths the expression reads (including inside exists()), in order of
 /// first appearance — the evidence a rule used.

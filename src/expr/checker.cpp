@@ -660,11 +660,6 @@ std::vector<std::string> referenced_paths(const Expression& e)
     return out;
 }
 
-void for_each_path(const Expression& e, const std::function<void(const std::string&)>& f)
-{
-    for (const auto& ref : detail::Access::program(e).paths) f(ref.dotted);
-}
-
 std::string to_sexpr(const Expression& e)
 {
     const auto& p = detail::Access::program(e);

@@ -57,12 +57,12 @@ std::string values_seen(const expr::Expression& e, const json& facts)
 std::string unknown_because(const expr::Expression& e, const json& facts, const json* params)
 {
     std::string missing;
-    expr::for_each_path(e, [&](const std::string& path) {
+    for (const auto& path : expr::referenced_paths(e)) {
         if (lookup(facts, path, params) == nullptr) {
             missing += missing.empty() ? "missing: " : ", ";
             missing += path;
         }
-    });
+    }
     return missing.empty() ? std::string("a value had the wrong type at run time") : missing;
 }
 

@@ -125,10 +125,12 @@ const std::vector<Concept>& concepts();
 const expr::MapSchema& fact_schema();
 
 /// How much of a rule file to read. `Full` checks and keeps everything. `Evaluation` (for the
-/// embedded rules when a command only evaluates them, as advise does) still checks every field and
-/// compiles every expression, but leaves out the test cases and the documentation, which are the
-/// larger part of the bytes: the embedded files are checked in full by their ctests and by
-/// `mlscale rules test`.
+/// embedded rules when a command only evaluates them, as advise does) leaves out the test cases
+/// and the documentation, which are the larger part of the bytes, and compiles and type-checks
+/// every expression. On an embedded file it also leaves out the checks of its fields, code, slug,
+/// concept, location and parameters: the embedded files are checked in full by their ctests, by
+/// `mlscale rules test` and by a unit test that loads all of them in full. A user's file read with
+/// `Evaluation` is checked in full.
 enum class RuleDetail { Full, Evaluation };
 
 /// The expression type of a JSON value (number, string, bool, list; anything else is any):

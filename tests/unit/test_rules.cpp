@@ -396,7 +396,33 @@ TEST_CASE("the embedded catalogue loads, and every one of its cases passes", "[r
     Diagnostics diagnostics;
     const auto rules = load_rules({}, diagnostics);
     REQUIRE(rules);
-    CHECK(builtin_rules().rules().size() == rules->rules().size()); // the evaluation-only load agrees
+    // The evaluation-only load (which trusts the embedded files' fields) keeps what evaluation reads
+    // exactly as the full load does.
+    REQUIRE(builtin_rules().rules().size() == rules->rules().size());
+    for (std::size_t i = 0; i < rules->rules().size(); ++i) {
+        const Rule& full = rules->rules()[i];
+        const Rule& lean = builtin_rules().rules()[i];
+        INFO(full.code);
+        CHECK(lean.code == full.code);
+        CHECK(lean.slug == full.slug);
+        CHECK(lean.concept_key == full.concept_key);
+        CHECK(lean.category == full.category);
+        CHECK(lean.severity == full.severity);
+        CHECK(lean.status == full.status);
+        CHECK(lean.title == full.title);
+        CHECK(lean.location == full.location);
+        CHECK(lean.evidence == full.evidence);
+        CHECK(lean.param_object == full.param_object);
+        CHECK(lean.source_label() == full.source_label());
+        CHECK(lean.source.quote == full.source.quote);
+        CHECK(lean.applies_when.has_value() == full.applies_when.has_value());
+        REQUIRE(lean.condition);
+        CHECK(lean.condition->source() == full.condition->source());
+        REQUIRE(lean.message);
+        CHECK(lean.message->source() == full.message->source());
+        CHECK(lean.recommendation.has_value() == full.recommendation.has_value());
+        CHECK(lean.builtin);
+    }
     for (const auto& rule : rules->rules()) {
         for (const auto& result : run_cases(rule)) {
             INFO(rule.code << " '" << result.name << "': " << result.detail);

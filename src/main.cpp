@@ -1,12 +1,15 @@
-// mlscale's entry point: everything lives in mlscale_core.
+// mlscale's entry point: everything lives in mlscale_core; the embedded catalogue comes from the
+// tables compiled at build time (mlscale_catalogue_tables) instead of being parsed at start-up.
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
 #include "../src/cli/cli.hpp"
+#include "mlscale/catalogue.hpp"
 
 int main(int argc, char** argv)
 {
+    mlscale::use_compiled_catalogue(&mlscale::compiled_catalogue);
     const int code = mlscale::cli::run(argc, argv);
 #if defined(__SANITIZE_ADDRESS__)
     return code; // LeakSanitizer checks at exit: let the destructors run

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,6 +91,11 @@ struct StorageFacts {
     double efs_elastic_fs_read_gib_s = 0;   ///< low end of the Region range
     double gp3_baseline_mib_s = 0;
     double nvme_device_read_gb_s = 0;       ///< p4d's NVMe device (the only one sourced)
+    // What the recommender reads; the defaults stand only for a user's storage.json without them.
+    double s3_small_file_threshold_mb = 50; ///< File mode: files below this are worth packing
+    double s3_container_target_mb = 150;    ///< the shard size to pack them into
+    double file_mode_max_dataset_gb = 100;  ///< File mode's recommended dataset size, high end
+    std::map<std::string, double> limits;   ///< every number under "limits": "sagemaker_async.max_payload_gb" -> 1
     std::vector<FsxDeployment> fsx;
     std::map<std::string, int> nvme_devices; ///< instance -> NVMe device count
 };
@@ -101,7 +107,15 @@ struct Catalogue {
     std::vector<ModelSpec> models;
     StorageFacts storage_facts;      ///< the figures of storage.json the estimator reads
     double sagemaker_markup = 1.25;  ///< from profiles/instances.json: median ml./EC2 price ratio
-    std::map<std::string, nlohmann::json> files; ///< kind -> the file as written (for `profiles show`)
+    std::map<std::string, std::string> as_of; ///< kind -> the file's "as_of" date (what reports cite)
+
+    /// kind ("gpus", "instances", "models", "storage") -> the file as written, each entry's
+    /// "extends" resolved (for `profiles show` and `version`). A catalogue compiled at build time
+    /// reads them on first use; safe to call from several threads.
+    [[nodiscard]] const std::map<std::string, nlohmann::json>& files() const;
+    /// Sets the files (load_catalogue does), or says how to read them when first asked for.
+    void set_files(std::map<std::string, nlohmann::json> files);
+    void set_files_loader(std::map<std::string, nlohmann::json> (*loader)());
 
     /// profiles/storage.json as written (an empty object if the catalogue has none).
     [[nodiscard]] const nlohmann::json& storage() const;
@@ -111,6 +125,10 @@ struct Catalogue {
     [[nodiscard]] const GpuSpec* find_gpu(const std::string& name) const;
     [[nodiscard]] std::vector<std::string> instance_names() const;
     [[nodiscard]] std::vector<std::string> model_names() const;
+
+private:
+    struct Files;
+    std::shared_ptr<Files> m_files; ///< shared by copies: the files never change once read
 };
 
 /// Whether load_catalogue checks the sources of the files it takes from the embedded copy. A
@@ -130,5 +148,18 @@ bool use_catalogue_directory(const std::string& directory, Diagnostics& diagnost
 
 /// The catalogue in use (embedded, or the directory given to use_catalogue_directory), loaded once (throws std::runtime_error if the build shipped a broken one).
 const Catalogue& builtin_catalogue();
+
+/// The embedded catalogue compiled to C++ at build time (tools/compile_catalogue.cpp writes it
+/// from profiles/, after checking every file in full; the mlscale_catalogue_tables library holds
+/// it). Its files() are read from the embedded JSON on first use.
+Catalogue compiled_catalogue();
+
+/// Makes builtin_catalogue() take the embedded catalogue from `factory` (compiled_catalogue)
+/// instead of parsing the embedded JSON: about 12 million instructions less at every start.
+/// Call before the first builtin_catalogue(); a --profiles directory still replaces it.
+void use_compiled_catalogue(Catalogue (*factory)());
+
+/// The embedded profiles/*.json as Catalogue::files() holds them (parsed, "extends" resolved).
+std::map<std::string, nlohmann::json> embedded_catalogue_files();
 
 } // namespace mlscale

@@ -42,8 +42,8 @@ struct ShowOptions {
 const nlohmann::json& entries_of(const Catalogue& catalogue, const Kind& kind)
 {
     static const nlohmann::json empty = nlohmann::json::array();
-    const auto file = catalogue.files.find(kind.name);
-    if (file == catalogue.files.end() || !file->second.contains(kind.list)) {
+    const auto file = catalogue.files().find(kind.name);
+    if (file == catalogue.files().end() || !file->second.contains(kind.list)) {
         return empty;
     }
     return file->second[kind.list];
@@ -85,8 +85,8 @@ ExitCode run_list(const ListOptions& options, const Context& context)
             continue;
         }
         const auto& entries = entries_of(catalogue, kind);
-        const auto file = catalogue.files.find(kind.name);
-        const std::string as_of = file != catalogue.files.end() ? file->second.value("as_of", "") : "";
+        const auto file = catalogue.files().find(kind.name);
+        const std::string as_of = file != catalogue.files().end() ? file->second.value("as_of", "") : "";
         text += fmt::format("{} ({}, {} entries, as of {})\n", kind.name, kind.summary, entries.size(), as_of);
         ordered list = ordered::array();
         for (const auto& entry : entries) {
@@ -164,7 +164,7 @@ ExitCode run_show(const ShowOptions& options, const Context& context)
             if (name != wanted) {
                 continue;
             }
-            const auto& file = catalogue.files.at(kind.name);
+            const auto& file = catalogue.files().at(kind.name);
             ordered fields = ordered::array();
             add_fields(entry, "", nlohmann::json::object(), fields);
             if (std::string(kind.name) == "instances" && !entry.contains("sagemaker_price_usd_per_hour")) {

@@ -20,8 +20,8 @@ void setup_version(CLI::App& app, Context& context)
         configure_logging(context);
         const Catalogue& catalogue = builtin_catalogue();
         nlohmann::ordered_json data;
-        for (const auto& [kind, file] : catalogue.files) {
-            data[kind] = file.value("as_of", "");
+        for (const auto& [kind, as_of] : catalogue.as_of) {
+            data[kind] = as_of;
         }
         if (*format == "json") {
             nlohmann::ordered_json out;

@@ -4,8 +4,10 @@
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <fmt/format.h>
+#include <mutex>
 #include <stdexcept>
+
+#include <fmt/format.h>
 
 #include "mlscale/json_document.hpp"
 #include "mlscale/resources.hpp"
@@ -348,7 +350,20 @@ StorageFacts read_storage_facts(const nlohmann::json& root)
     facts.s3_get_per_prefix_per_s = number_or(s3, "request_rate_get_per_prefix_per_s");
     facts.s3_single_instance_max_gbps = number_or(s3, "single_instance_max_gbps");
     facts.s3_first_byte_ms = number_or(s3, "first_byte_latency_ms_low");
-    facts.file_mode_mb_s = number_or(member(member(s3, "input_modes"), "file"), "example_download_mb_s");
+    const auto& file_mode = member(member(s3, "input_modes"), "file");
+    facts.file_mode_mb_s = number_or(file_mode, "example_download_mb_s");
+    facts.s3_small_file_threshold_mb = number_or(file_mode, "small_file_threshold_mb", facts.s3_small_file_threshold_mb);
+    facts.s3_container_target_mb = number_or(file_mode, "container_target_mb", facts.s3_container_target_mb);
+    facts.file_mode_max_dataset_gb = number_or(file_mode, "recommended_max_dataset_gb_high", facts.file_mode_max_dataset_gb);
+    for (const auto& [option, figures] : member(root, "limits").items()) {
+        if (figures.is_object()) {
+            for (const auto& [key, value] : figures.items()) {
+                if (value.is_number()) {
+                    facts.limits[option + "." + key] = value.get<double>();
+                }
+            }
+        }
+    }
     const auto& efs = entry_named(list, "efs");
     const auto& elastic = member(member(efs, "throughput_modes"), "elastic");
     facts.efs_elastic_client_mib_s = number_or(elastic, "per_client_mib_s");
@@ -435,6 +450,7 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
 {
     const std::size_t errors_before = diagnostics.error_count();
     Catalogue catalogue;
+    std::map<std::string, nlohmann::json> files;
     bool from_embedded = false;
     const auto check_sources_unless_trusted = [&](const JsonDocument& document, const std::string& list) {
         if (!from_embedded || embedded == EmbeddedSourceCheck::Check) {
@@ -464,7 +480,7 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
             }
             catalogue.gpus.push_back(std::move(gpu));
         }
-        catalogue.files["gpus"] = std::move(document->value);
+        files["gpus"] = std::move(document->value);
     }
 
     if (auto document = read_profile(directory, "instances", diagnostics, &from_embedded)) {
@@ -511,7 +527,7 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
                 catalogue.sagemaker_markup = (*markup)["factor"].get<double>();
             }
         }
-        catalogue.files["instances"] = std::move(document->value);
+        files["instances"] = std::move(document->value);
     }
 
     if (auto document = read_profile(directory, "models", diagnostics, &from_embedded)) {
@@ -542,19 +558,70 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
             model.attention_forward_gflops_per_token = optional_number(entry, "attention_forward_gflops_per_token");
             catalogue.models.push_back(std::move(model));
         }
-        catalogue.files["models"] = std::move(document->value);
+        files["models"] = std::move(document->value);
     }
 
     if (auto document = read_profile(directory, "storage", diagnostics, &from_embedded)) {
         check_sources_unless_trusted(*document, "storage");
         catalogue.storage_facts = read_storage_facts(document->value);
-        catalogue.files["storage"] = std::move(document->value);
+        files["storage"] = std::move(document->value);
     }
 
     if (diagnostics.error_count() > errors_before) {
         return std::nullopt;
     }
+    for (const auto& [kind, file] : files) {
+        catalogue.as_of[kind] = file.value("as_of", "");
+    }
+    catalogue.set_files(std::move(files));
     return catalogue;
+}
+
+std::map<std::string, nlohmann::json> embedded_catalogue_files()
+{
+    std::map<std::string, nlohmann::json> files;
+    for (const char* kind : {"gpus", "instances", "models", "storage"}) {
+        Diagnostics diagnostics;
+        if (auto document = read_profile("", kind, diagnostics)) {
+            if (std::string_view(kind) != "storage") {
+                resolve_extends(*document, kind, diagnostics);
+            }
+            files[kind] = std::move(document->value);
+        }
+    }
+    return files;
+}
+
+struct Catalogue::Files {
+    std::once_flag once;
+    std::map<std::string, nlohmann::json> (*loader)() = nullptr;
+    std::map<std::string, nlohmann::json> files;
+};
+
+const std::map<std::string, nlohmann::json>& Catalogue::files() const
+{
+    static const std::map<std::string, nlohmann::json> none;
+    if (!m_files) {
+        return none;
+    }
+    std::call_once(m_files->once, [files = m_files.get()] {
+        if (files->loader != nullptr) {
+            files->files = files->loader();
+        }
+    });
+    return m_files->files;
+}
+
+void Catalogue::set_files(std::map<std::string, nlohmann::json> files)
+{
+    m_files = std::make_shared<Files>();
+    m_files->files = std::move(files);
+}
+
+void Catalogue::set_files_loader(std::map<std::string, nlohmann::json> (*loader)())
+{
+    m_files = std::make_shared<Files>();
+    m_files->loader = loader;
 }
 
 namespace {
@@ -563,6 +630,12 @@ std::string& catalogue_directory()
 {
     static std::string directory;
     return directory;
+}
+
+Catalogue (*&compiled_factory())()
+{
+    static Catalogue (*factory)() = nullptr;
+    return factory;
 }
 
 } // namespace
@@ -586,16 +659,26 @@ bool use_catalogue_directory(const std::string& directory, Diagnostics& diagnost
     return true;
 }
 
+void use_compiled_catalogue(Catalogue (*factory)())
+{
+    compiled_factory() = factory;
+}
+
 const nlohmann::json& Catalogue::storage() const
 {
     static const nlohmann::json empty = nlohmann::json::object();
-    const auto it = files.find("storage");
-    return it != files.end() ? it->second : empty;
+    const auto it = files().find("storage");
+    return it != files().end() ? it->second : empty;
 }
 
 const Catalogue& builtin_catalogue()
 {
     static const Catalogue catalogue = [] {
+        if (catalogue_directory().empty() && compiled_factory() != nullptr) {
+            Catalogue compiled = compiled_factory()();
+            compiled.set_files_loader(&embedded_catalogue_files);
+            return compiled;
+        }
         Diagnostics diagnostics;
         auto loaded = load_catalogue(catalogue_directory(), diagnostics, EmbeddedSourceCheck::Trust);
         if (!loaded) {

@@ -17,8 +17,8 @@ std::optional<Report> advise(const Job& job, const AdviseOptions& options, Diagn
     report.job_name = job.name;
     report.file = job.document.file;
     report.job_inputs = job.document.value;
-    for (const auto& [kind, file] : catalogue.files) {
-        report.catalogue_versions[kind] = file.value("as_of", "");
+    for (const auto& [kind, as_of] : catalogue.as_of) {
+        report.catalogue_versions[kind] = as_of;
     }
     if (job.current.instance_type) {
         report.current_instance_type = "ml." + *job.current.instance_type;

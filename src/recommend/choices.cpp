@@ -25,12 +25,9 @@ double per_tib(const FsxDeployment& deployment)
 
 double limit(const Catalogue& catalogue, const char* option, const char* key, double fallback)
 {
-    static const nlohmann::json none;
-    const auto& limits = catalogue.storage().contains("limits") ? catalogue.storage()["limits"] : none;
-    if (limits.is_object() && limits.contains(option) && limits[option].contains(key) && limits[option][key].is_number()) {
-        return limits[option][key].get<double>();
-    }
-    return fallback;
+    const auto& limits = catalogue.storage_facts.limits;
+    const auto it = limits.find(std::string(option) + "." + key);
+    return it != limits.end() ? it->second : fallback;
 }
 
 bool is_one_of(const std::optional<std::string>& value, std::initializer_list<const char*> options)

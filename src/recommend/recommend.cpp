@@ -75,19 +75,6 @@ double json_number(const nlohmann::json& object, std::initializer_list<const cha
     return at->is_number() ? at->get<double>() : fallback;
 }
 
-const nlohmann::json& storage_entry(const Catalogue& catalogue, const std::string& name)
-{
-    static const nlohmann::json empty = nlohmann::json::object();
-    if (catalogue.storage().contains("storage") && catalogue.storage()["storage"].is_array()) {
-        for (const auto& entry : catalogue.storage()["storage"]) {
-            if (entry.value("name", "") == name) {
-                return entry;
-            }
-        }
-    }
-    return empty;
-}
-
 bool family_listed(const Job& job, const std::string& family)
 {
     const auto& families = job.constraints.instance_families;
@@ -593,9 +580,8 @@ Fixes fix_pipeline(Context& ctx)
         fixes.concepts.push_back("offline-resize");
         fixes.etl.resize = true;
     }
-    const nlohmann::json& s3 = storage_entry(ctx.catalogue, "s3");
-    const double small_mb = json_number(s3, {"input_modes", "file", "small_file_threshold_mb"}, 50);
-    const double container_mb = json_number(s3, {"input_modes", "file", "container_target_mb"}, 150);
+    const double small_mb = ctx.catalogue.storage_facts.s3_small_file_threshold_mb;
+    const double container_mb = ctx.catalogue.storage_facts.s3_container_target_mb;
     if (w.num_files > 0 && w.dataset_gb > 0) {
         const double mean_mb = w.dataset_gb * 1000.0 / w.num_files;
         const double shards = std::ceil(w.dataset_gb * 1000.0 / container_mb);
@@ -964,7 +950,7 @@ Recommendation recommend(const Job& job, const Profile& profile, const Catalogue
     ctx.location = location == "on-premises" ? "s3" : location;
     ctx.builtin = job.model.builtin_algorithm.has_value();
     ctx.tokens = ctx.base.seq_len > 0 && job.training.tokens_billions.has_value();
-    ctx.file_mode_max_gb = json_number(storage_entry(catalogue, "s3"), {"input_modes", "file", "recommended_max_dataset_gb_high"}, 100);
+    ctx.file_mode_max_gb = catalogue.storage_facts.file_mode_max_dataset_gb;
     if (job.current.instance_type) {
         ctx.current = catalogue.find_instance(*job.current.instance_type);
         ctx.current_count = static_cast<int>(job.current.instance_count.value_or(1));

@@ -197,3 +197,111 @@ TEST_CASE("the embedded catalogue passes every check, sources included (runs tru
     CHECK(checked->model_names() == trusted.model_names());
     CHECK(checked->gpus.size() == trusted.gpus.size());
 }
+
+TEST_CASE("the compiled catalogue is the parsed one, field by field", "[catalogue]")
+{
+    // mlscale builds its embedded catalogue from the tables src/tools/compile_catalogue.cpp writes
+    // at build time; they must hold exactly what parsing the embedded JSON gives.
+    Diagnostics diagnostics;
+    const auto parsed = load_catalogue("", diagnostics, EmbeddedSourceCheck::Check);
+    REQUIRE(parsed);
+    const Catalogue compiled = compiled_catalogue();
+
+    REQUIRE(compiled.gpus.size() == parsed->gpus.size());
+    for (std::size_t i = 0; i < parsed->gpus.size(); ++i) {
+        const auto& a = compiled.gpus[i];
+        const auto& b = parsed->gpus[i];
+        INFO(b.name);
+        CHECK(a.name == b.name);
+        CHECK(a.vendor == b.vendor);
+        CHECK(a.generation == b.generation);
+        CHECK(a.memory_gb == b.memory_gb);
+        CHECK(a.mem_bandwidth_gb_s == b.mem_bandwidth_gb_s);
+        CHECK(a.peak_tflops == b.peak_tflops);
+        CHECK(a.nvlink_gb_s == b.nvlink_gb_s);
+    }
+    REQUIRE(compiled.instances.size() == parsed->instances.size());
+    for (std::size_t i = 0; i < parsed->instances.size(); ++i) {
+        const auto& a = compiled.instances[i];
+        const auto& b = parsed->instances[i];
+        INFO(b.name);
+        CHECK(a.name == b.name);
+        CHECK(a.family == b.family);
+        CHECK(a.gpu == b.gpu);
+        CHECK((a.gpu_spec == nullptr) == (b.gpu_spec == nullptr));
+        if (a.gpu_spec != nullptr && b.gpu_spec != nullptr) {
+            CHECK(a.gpu_spec->name == b.gpu_spec->name);
+            CHECK(a.gpu_spec == compiled.find_gpu(a.gpu)); // points into its own catalogue
+        }
+        CHECK(a.gpu_count == b.gpu_count);
+        CHECK(a.gpu_memory_gb == b.gpu_memory_gb);
+        CHECK(a.vcpus == b.vcpus);
+        CHECK(a.memory_gib == b.memory_gib);
+        CHECK(a.network_gbps == b.network_gbps);
+        CHECK(a.network_burst_gbps == b.network_burst_gbps);
+        CHECK(a.efa == b.efa);
+        CHECK(a.efa_interfaces == b.efa_interfaces);
+        CHECK(a.nvlink == b.nvlink);
+        CHECK(a.local_nvme_gb == b.local_nvme_gb);
+        CHECK(a.ebs_mb_s == b.ebs_mb_s);
+        CHECK(a.price_usd_per_hour == b.price_usd_per_hour);
+        CHECK(a.sagemaker_price_usd_per_hour == b.sagemaker_price_usd_per_hour);
+        CHECK(a.sagemaker_price_estimated == b.sagemaker_price_estimated);
+        CHECK(a.sagemaker_training == b.sagemaker_training);
+    }
+    REQUIRE(compiled.models.size() == parsed->models.size());
+    for (std::size_t i = 0; i < parsed->models.size(); ++i) {
+        const auto& a = compiled.models[i];
+        const auto& b = parsed->models[i];
+        INFO(b.name);
+        CHECK(a.name == b.name);
+        CHECK(a.family == b.family);
+        CHECK(a.params_millions == b.params_millions);
+        CHECK(a.forward_gflops == b.forward_gflops);
+        CHECK(a.seq_len == b.seq_len);
+        CHECK(a.layers == b.layers);
+        CHECK(a.hidden == b.hidden);
+        CHECK(a.heads == b.heads);
+        CHECK(a.vocab == b.vocab);
+        CHECK(a.input_resolution == b.input_resolution);
+        CHECK(a.forward_per_token == b.forward_per_token);
+        CHECK(a.attention_forward_gflops_per_token == b.attention_forward_gflops_per_token);
+    }
+    const auto& a = compiled.storage_facts;
+    const auto& b = parsed->storage_facts;
+    CHECK(a.s3_connection_mb_s == b.s3_connection_mb_s);
+    CHECK(a.s3_connections_to_fill_10gbps == b.s3_connections_to_fill_10gbps);
+    CHECK(a.s3_get_per_prefix_per_s == b.s3_get_per_prefix_per_s);
+    CHECK(a.s3_single_instance_max_gbps == b.s3_single_instance_max_gbps);
+    CHECK(a.s3_first_byte_ms == b.s3_first_byte_ms);
+    CHECK(a.file_mode_mb_s == b.file_mode_mb_s);
+    CHECK(a.efs_elastic_client_mib_s == b.efs_elastic_client_mib_s);
+    CHECK(a.efs_elastic_fs_read_gib_s == b.efs_elastic_fs_read_gib_s);
+    CHECK(a.gp3_baseline_mib_s == b.gp3_baseline_mib_s);
+    CHECK(a.nvme_device_read_gb_s == b.nvme_device_read_gb_s);
+    REQUIRE(a.fsx.size() == b.fsx.size());
+    for (std::size_t i = 0; i < b.fsx.size(); ++i) {
+        INFO(b.fsx[i].deployment_type);
+        CHECK(a.fsx[i].deployment_type == b.fsx[i].deployment_type);
+        CHECK(a.fsx[i].storage_type == b.fsx[i].storage_type);
+        CHECK(a.fsx[i].per_unit_mb_s_per_tib == b.fsx[i].per_unit_mb_s_per_tib);
+        CHECK(a.fsx[i].disk_baseline_mb_s_per_tib == b.fsx[i].disk_baseline_mb_s_per_tib);
+        CHECK(a.fsx[i].min_capacity_gib == b.fsx[i].min_capacity_gib);
+        CHECK(a.fsx[i].capacity_steps_gib == b.fsx[i].capacity_steps_gib);
+        CHECK(a.fsx[i].capacity_increment_gib == b.fsx[i].capacity_increment_gib);
+    }
+    CHECK(a.nvme_devices == b.nvme_devices);
+    CHECK(a.s3_small_file_threshold_mb == b.s3_small_file_threshold_mb);
+    CHECK(a.s3_container_target_mb == b.s3_container_target_mb);
+    CHECK(a.file_mode_max_dataset_gb == b.file_mode_max_dataset_gb);
+    CHECK(a.limits == b.limits);
+    CHECK(b.limits.at("sagemaker_async.max_payload_gb") == 1); // profiles/storage.json "limits"
+    CHECK(compiled.sagemaker_markup == parsed->sagemaker_markup);
+    CHECK(compiled.as_of == parsed->as_of);
+    CHECK(parsed->as_of.size() == 4);
+
+    // The files (`profiles show`, `version`) are read on first use, the same as a load gives them.
+    CHECK(compiled.files().empty()); // compiled_catalogue() alone sets no loader
+    CHECK(embedded_catalogue_files() == parsed->files());
+    CHECK(parsed->files().size() == 4);
+}

@@ -1,15 +1,18 @@
-// mlscale's entry point: everything lives in mlscale_core; the embedded catalogue comes from the
-// tables compiled at build time (mlscale_catalogue_tables) instead of being parsed at start-up.
+// mlscale's entry point: everything lives in mlscale_core; the embedded catalogue and the rules'
+// fact schema come from the tables compiled at build time (mlscale_tables) instead of being
+// derived from the embedded JSON at start-up.
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
 #include "../src/cli/cli.hpp"
 #include "mlscale/catalogue.hpp"
+#include "mlscale/rules.hpp"
 
 int main(int argc, char** argv)
 {
     mlscale::use_compiled_catalogue(&mlscale::compiled_catalogue);
+    mlscale::use_compiled_fact_schema(&mlscale::compiled_fact_schema);
     const int code = mlscale::cli::run(argc, argv);
 #if defined(__SANITIZE_ADDRESS__)
     return code; // LeakSanitizer checks at exit: let the destructors run

@@ -149,8 +149,8 @@ bool use_catalogue_directory(const std::string& directory, Diagnostics& diagnost
 /// The catalogue in use (embedded, or the directory given to use_catalogue_directory), loaded once (throws std::runtime_error if the build shipped a broken one).
 const Catalogue& builtin_catalogue();
 
-/// The embedded catalogue compiled to C++ at build time (tools/compile_catalogue.cpp writes it
-/// from profiles/, after checking every file in full; the mlscale_catalogue_tables library holds
+/// The embedded catalogue compiled to C++ at build time (src/tools/compile_tables.cpp writes it
+/// from profiles/, after checking every file in full; the mlscale_tables library holds
 /// it). Its files() are read from the embedded JSON on first use.
 Catalogue compiled_catalogue();
 

@@ -124,6 +124,19 @@ const std::vector<Concept>& concepts();
 /// (param.* is added per rule.)
 const expr::MapSchema& fact_schema();
 
+/// The fact schema as derived from the embedded docs/job.schema.json and rules/facts.json (what
+/// fact_schema() is, unless a compiled one is in use).
+expr::MapSchema derived_fact_schema();
+
+/// The fact schema compiled to C++ at build time from the same files (src/tools/compile_tables.cpp;
+/// the mlscale_tables library holds it).
+expr::MapSchema compiled_fact_schema();
+
+/// Makes fact_schema() take `factory`'s schema (compiled_fact_schema) instead of deriving it, which
+/// parses the job schema and rules/facts.json (5 million instructions). Call before the first
+/// fact_schema().
+void use_compiled_fact_schema(expr::MapSchema (*factory)());
+
 /// How much of a rule file to read. `Full` checks and keeps everything. `Evaluation` (for the
 /// embedded rules when a command only evaluates them, as advise does) leaves out the test cases
 /// and the documentation, which are the larger part of the bytes, and compiles and type-checks

@@ -1,5 +1,5 @@
 // `mlscale advise JOB`: the whole pipeline on one job, as text or JSON.
-#include <future>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
@@ -7,6 +7,7 @@
 #include "mlscale/catalogue.hpp"
 #include "mlscale/findings.hpp"
 #include "mlscale/job.hpp"
+#include "mlscale/parallel.hpp"
 #include "mlscale/pipeline.hpp"
 #include "mlscale/render.hpp"
 #include "mlscale/telemetry.hpp"
@@ -29,31 +30,34 @@ struct AdviseCommandOptions {
 ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
 {
     configure_logging(context);
-    // The rules in force (embedded, plus the config's and --rules directories, with the project's
-    // and the command line's selection, parameters and locks) do not depend on the job: they load
-    // on a second core while this one reads the job and the catalogue. Their diagnostics follow
-    // the job's, as if loaded one after the other, so the output never depends on timing.
-    Diagnostics rule_diagnostics;
-    auto rules_loading = std::async(std::launch::async, [&options, &rule_diagnostics] {
-        return load_rules_in_force(options.rules, options.job, rule_diagnostics, RuleDetail::Evaluation);
-    });
+    // The job (with its telemetry and the catalogue it is read against) and the rules in force
+    // (embedded, plus the config's and --rules directories, with the project's and the command
+    // line's selection, parameters and locks) do not depend on each other: the job loads on the
+    // second core while this one starts on the rules (whose files are then shared between both
+    // cores, see load_rules). The rules' diagnostics follow the job's, as if loaded one after the
+    // other, so the output never depends on timing.
     Diagnostics diagnostics;
-    spdlog::debug("loading {}", options.job);
-    auto job = load_job_file(options.job, diagnostics);
-    if (job && !options.telemetry.empty()) {
-        // Measured beats typed: telemetry fills current.observed before the profiler reads it.
-        const std::size_t errors_before = diagnostics.error_count();
-        const auto metrics = read_telemetry(options.telemetry, options.telemetry_options, diagnostics);
-        if (diagnostics.error_count() > errors_before) {
-            job.reset();
-        } else {
-            apply_telemetry(metrics, job->current.observed);
+    std::optional<Job> job;
+    Beside job_loading([&options, &diagnostics, &job] {
+        spdlog::debug("loading {}", options.job);
+        job = load_job_file(options.job, diagnostics);
+        if (job && !options.telemetry.empty()) {
+            // Measured beats typed: telemetry fills current.observed before the profiler reads it.
+            const std::size_t errors_before = diagnostics.error_count();
+            const auto metrics = read_telemetry(options.telemetry, options.telemetry_options, diagnostics);
+            if (diagnostics.error_count() > errors_before) {
+                job.reset();
+            } else {
+                apply_telemetry(metrics, job->current.observed);
+            }
         }
-    }
-    if (job) {
-        (void)builtin_catalogue(); // what advise reads first, while the rules are still loading
-    }
-    auto rules = rules_loading.get();
+        if (job) {
+            (void)builtin_catalogue(); // what advise reads first
+        }
+    });
+    Diagnostics rule_diagnostics;
+    auto rules = load_rules_in_force(options.rules, options.job, rule_diagnostics, RuleDetail::Evaluation);
+    job_loading.join();
     for (const auto& d : rule_diagnostics.items()) {
         diagnostics.add(d);
     }

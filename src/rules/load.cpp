@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "mlscale/json_document.hpp"
+#include "mlscale/parallel.hpp"
 #include "mlscale/resources.hpp"
 #include "mlscale/rules.hpp"
 #include "mlscale/schema.hpp"
@@ -873,11 +874,22 @@ std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnos
     RuleSet set;
     bool ok = true;
     const auto load_layer = [&](const std::vector<SourceFile>& files, bool builtin) {
+        // The files are read on two cores (each into its own slot), then taken in order, so
+        // the rules and the diagnostics are the same as if read one after the other.
+        std::vector<std::optional<Rule>> read(files.size());
+        std::vector<Diagnostics> problems(files.size());
+        for_each_index(files.size(), [&](std::size_t i) {
+            read[i] = load_rule(files[i], problems[i], builtin, builtin ? builtin_detail : RuleDetail::Full);
+        });
         std::map<std::string, const SourceFile*> layer;
         std::vector<Rule> loaded;
         loaded.reserve(files.size());
-        for (const auto& file : files) {
-            auto rule = load_rule(file, diagnostics, builtin, builtin ? builtin_detail : RuleDetail::Full);
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            const SourceFile& file = files[i];
+            for (const auto& d : problems[i].items()) {
+                diagnostics.add(d);
+            }
+            auto& rule = read[i];
             if (!rule) {
                 ok = false;
                 continue;

@@ -85,19 +85,38 @@ expr::Type fact_type(const std::string& name)
 
 } // namespace
 
+namespace {
+
+expr::MapSchema (*&compiled_factory())()
+{
+    static expr::MapSchema (*factory)() = nullptr;
+    return factory;
+}
+
+} // namespace
+
+void use_compiled_fact_schema(expr::MapSchema (*factory)())
+{
+    compiled_factory() = factory;
+}
+
+expr::MapSchema derived_fact_schema()
+{
+    expr::MapSchema result;
+    add_job_paths(result, job_schema_json(), ""); // parsed once, shared with the job loader
+    const nlohmann::json facts = embedded_json("rules/facts.json");
+    for (const auto& [path, fact] : facts.at("facts").items()) {
+        result.add(path, fact_type(fact.value("type", "any")));
+    }
+    return result;
+}
+
 const expr::MapSchema& fact_schema()
 {
-    static const expr::MapSchema schema = [] {
-        expr::MapSchema result;
-        add_job_paths(result, job_schema_json(), ""); // parsed once, shared with the job loader
-        const nlohmann::json facts = embedded_json("rules/facts.json");
-        for (const auto& [path, fact] : facts.at("facts").items()) {
-            result.add(path, fact_type(fact.value("type", "any")));
-        }
-        return result;
-    }();
+    static const expr::MapSchema schema = compiled_factory() != nullptr ? compiled_factory()() : derived_fact_schema();
     return schema;
 }
+
 
 const std::vector<Concept>& concepts()
 {

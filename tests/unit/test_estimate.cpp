@@ -200,7 +200,7 @@ TEST_CASE("the embedded catalogue passes every check, sources included (runs tru
 
 TEST_CASE("the compiled catalogue is the parsed one, field by field", "[catalogue]")
 {
-    // mlscale builds its embedded catalogue from the tables src/tools/compile_catalogue.cpp writes
+    // mlscale builds its embedded catalogue from the tables src/tools/compile_tables.cpp writes
     // at build time; they must hold exactly what parsing the embedded JSON gives.
     Diagnostics diagnostics;
     const auto parsed = load_catalogue("", diagnostics, EmbeddedSourceCheck::Check);

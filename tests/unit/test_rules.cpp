@@ -468,3 +468,20 @@ TEST_CASE("directories override built-in rules by code; a code twice in one dire
     CHECK_THAT(duplicate.items()[0].message, Catch::Contains("duplicate-code/a.json defines it too"));
     CHECK_THAT(duplicate.items()[0].file, Catch::EndsWith("duplicate-code/b.json"));
 }
+
+TEST_CASE("the compiled fact schema is the derived one", "[rules]")
+{
+    // mlscale compiles rules against the table src/tools/compile_tables.cpp writes at build time;
+    // it must hold every path of the job schema and rules/facts.json with the same type.
+    const expr::MapSchema compiled = compiled_fact_schema();
+    const expr::MapSchema derived = derived_fact_schema();
+    const auto paths = derived.known_paths();
+    CHECK(compiled.known_paths() == paths);
+    for (const auto& path : paths) {
+        INFO(path);
+        CHECK(compiled.path_type(path) == derived.path_type(path));
+    }
+    CHECK(derived.path_type("dataset.size_gb") == expr::Type::Number);
+    CHECK(derived.path_type("plan.compute.instance_type") == expr::Type::String);
+    CHECK(paths.size() > 100);
+}

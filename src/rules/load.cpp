@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <initializer_list>
+#include <memory>
 #include <fmt/format.h>
 #include <set>
 #include <stdexcept>
@@ -332,18 +333,27 @@ public:
         }
         read_source(root, rule);
 
-        const RuleSchema schema(fact_schema(), rule.params);
+        const auto shared_schema = std::make_shared<const RuleSchema>(fact_schema(), rule.params);
+        const RuleSchema& schema = *shared_schema;
         if (root.contains("applies_when") && root["applies_when"].is_string()) {
             rule.applies_when = compile_expression("/applies_when", schema);
         }
         if (root.contains("condition") && root["condition"].is_string()) {
             rule.condition = compile_expression("/condition", schema);
         }
+        // A trusted rule's templates compile when its finding is first rendered: most rules do
+        // not fire on a given job, and their templates were checked by the full load.
+        const auto read_template = [&](const char* pointer) -> std::optional<expr::Template> {
+            if (m_trusted) {
+                return expr::defer_template(m_document.value.at(pointer + 1).get<std::string>(), shared_schema);
+            }
+            return compile_template(pointer, schema);
+        };
         if (root.contains("message") && root["message"].is_string()) {
-            rule.message = compile_template("/message", schema);
+            rule.message = read_template("/message");
         }
         if (root.contains("recommendation") && root["recommendation"].is_string()) {
-            rule.recommendation = compile_template("/recommendation", schema);
+            rule.recommendation = read_template("/recommendation");
         }
         read_evidence(root, rule, schema);
         check_location(rule);

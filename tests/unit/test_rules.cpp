@@ -420,6 +420,10 @@ TEST_CASE("the embedded catalogue loads, and every one of its cases passes", "[r
         CHECK(lean.condition->source() == full.condition->source());
         REQUIRE(lean.message);
         CHECK(lean.message->source() == full.message->source());
+        CHECK(expr::referenced_paths(*lean.message) == expr::referenced_paths(*full.message)); // compiles the deferred one
+        if (lean.recommendation && full.recommendation) {
+            CHECK(expr::referenced_paths(*lean.recommendation) == expr::referenced_paths(*full.recommendation));
+        }
         CHECK(lean.recommendation.has_value() == full.recommendation.has_value());
         CHECK(lean.builtin);
     }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <string_view>
 #include <unistd.h>
 
@@ -80,6 +81,14 @@ void print_diagnostics(const Diagnostics& diagnostics, const Context& context)
         std::cerr << format_diagnostic(diagnostic, color);
     }
     std::cerr.flush();
+}
+
+void retain_until_exit(std::shared_ptr<void> object)
+{
+    static auto* const retained = new std::vector<std::shared_ptr<void>>(); // never destroyed, on purpose
+    static std::mutex mutex;
+    const std::lock_guard lock(mutex);
+    retained->push_back(std::move(object));
 }
 
 bool write_output(const std::string& path, const std::string& content)

@@ -36,8 +36,16 @@ ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
     // second core while this one starts on the rules (whose files are then shared between both
     // cores, see load_rules). The rules' diagnostics follow the job's, as if loaded one after the
     // other, so the output never depends on timing.
+    // What this run builds lives until the process ends (see retain_until_exit).
+    struct Built {
+        std::optional<Job> job;
+        std::optional<RulesInForce> rules;
+        std::optional<Report> report;
+    };
+    const auto built = std::make_shared<Built>();
+    retain_until_exit(built);
+    std::optional<Job>& job = built->job;
     Diagnostics diagnostics;
-    std::optional<Job> job;
     Beside job_loading([&options, &diagnostics, &job] {
         spdlog::debug("loading {}", options.job);
         job = load_job_file(options.job, diagnostics);
@@ -56,12 +64,13 @@ ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
         }
     });
     Diagnostics rule_diagnostics;
-    auto rules = load_rules_in_force(options.rules, options.job, rule_diagnostics, RuleDetail::Evaluation);
+    std::optional<RulesInForce>& rules = built->rules;
+    rules = load_rules_in_force(options.rules, options.job, rule_diagnostics, RuleDetail::Evaluation);
     job_loading.join();
     for (const auto& d : rule_diagnostics.items()) {
         diagnostics.add(d);
     }
-    std::optional<Report> report;
+    std::optional<Report>& report = built->report;
     if (job && rules) {
         AdviseOptions advise_options;
         advise_options.rules = &rules->rules;

@@ -1,21 +1,24 @@
-// Work on the second core, started at once. On a virtual machine a new thread left to the
-// scheduler often waits a millisecond or more before it runs (it is queued on the creating
-// thread's busy CPU until load balancing moves it); placing it on another allowed CPU from the
-// start makes it run within ~0.1 ms. Nothing here changes what is computed, only where.
+// Work on the second core. On a virtual machine a new thread left to the scheduler often waits a
+// millisecond or more before it runs (it is queued on the creating thread's busy CPU until load
+// balancing moves it), and two helpers on the other CPU wait for each other's time slices. So
+// there is one helper thread per process, started on first use on another allowed CPU than the
+// caller's, taking tasks in the order given: advise hands it the job, then a share of the rule
+// files, and it starts on each within ~0.1 ms. Nothing here changes what is computed, only where.
 #pragma once
 
 #include <cstddef>
 #include <exception>
 #include <functional>
-#include <thread>
+#include <memory>
 
 namespace mlscale {
 
 /// Whether this process may run on more than one CPU (its affinity mask, as taskset sets it).
 bool more_than_one_cpu();
 
-/// Runs `work` on a new thread placed on another CPU than the caller's, when there is one.
-/// join() (or the destructor) waits for it; join() rethrows what `work` threw.
+/// Runs `work` on the helper thread, after what it was given before; join() (or the destructor)
+/// waits for it and join() rethrows what `work` threw. With a single CPU, or when called on the
+/// helper thread itself, `work` runs at once on the calling thread.
 class Beside {
 public:
     explicit Beside(std::function<void()> work);
@@ -24,15 +27,16 @@ public:
     Beside& operator=(const Beside&) = delete;
     void join();
 
+    struct Task;
+
 private:
-    std::thread m_thread;
-    std::exception_ptr m_error;
+    std::shared_ptr<Task> m_task;
 };
 
-/// Calls `body(i)` once for every i in [0, n), on this thread and, when the process may use
-/// another CPU and n > 1, on a helper Beside it, each taking the next index not yet taken. Give
-/// each index its own output slot: which thread ran an index must not matter. Rethrows the
-/// first exception a call threw, after both threads stopped.
+/// Calls `body(i)` once for every i in [0, n), on this thread and on the helper thread as soon as
+/// it is free, each taking the next index not yet taken. Give each index its own output slot:
+/// which thread ran an index must not matter. Rethrows the first exception a call threw, once no
+/// call is running.
 void for_each_index(std::size_t n, const std::function<void(std::size_t)>& body);
 
 } // namespace mlscale

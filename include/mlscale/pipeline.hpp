@@ -23,4 +23,11 @@ struct AdviseOptions {
 /// and no report is returned when there was any error.
 std::optional<Report> advise(const Job& job, const AdviseOptions& options, Diagnostics& diagnostics);
 
+/// advise() in its two halves, for callers that plan while the rules are still loading (mlscale
+/// advise does, on its second core): plan_job profiles the job and walks the ladder (the report
+/// without findings); apply_rules evaluates the rules over the job, profile and plan and adds the
+/// findings. advise() is plan_job then apply_rules, with no report when either added an error.
+Report plan_job(const Job& job, const Catalogue& catalogue, Diagnostics& diagnostics);
+void apply_rules(Report& report, const Job& job, const AdviseOptions& options, Diagnostics& diagnostics);
+
 } // namespace mlscale

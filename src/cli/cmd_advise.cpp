@@ -30,23 +30,25 @@ struct AdviseCommandOptions {
 ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
 {
     configure_logging(context);
-    // The job (with its telemetry and the catalogue it is read against) and the rules in force
-    // (embedded, plus the config's and --rules directories, with the project's and the command
-    // line's selection, parameters and locks) do not depend on each other: the job loads on the
-    // second core while this one starts on the rules (whose files are then shared between both
-    // cores, see load_rules). The rules' diagnostics follow the job's, as if loaded one after the
-    // other, so the output never depends on timing.
+    // The job (with its telemetry, and its profile and plan against the catalogue) and the rules
+    // in force (embedded, plus the config's and --rules directories, with the project's and the
+    // command line's selection, parameters and locks) do not depend on each other: the job is
+    // loaded and planned on the second core while this one starts on the rules (whose files are
+    // then shared between both cores, see load_rules). Diagnostics are reported in the order of a
+    // sequential run (job, rules, plan, rule evaluation), so the output never depends on timing.
     // What this run builds lives until the process ends (see retain_until_exit).
     struct Built {
         std::optional<Job> job;
         std::optional<RulesInForce> rules;
         std::optional<Report> report;
+        std::optional<Report> plan; ///< the report before the rules: profile, plan, ladder
     };
     const auto built = std::make_shared<Built>();
     retain_until_exit(built);
     std::optional<Job>& job = built->job;
     Diagnostics diagnostics;
-    Beside job_loading([&options, &diagnostics, &job] {
+    Diagnostics plan_diagnostics;
+    Beside job_loading([&options, &diagnostics, &plan_diagnostics, &job, &built] {
         spdlog::debug("loading {}", options.job);
         job = load_job_file(options.job, diagnostics);
         if (job && !options.telemetry.empty()) {
@@ -60,7 +62,8 @@ ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
             }
         }
         if (job) {
-            (void)builtin_catalogue(); // what advise reads first
+            // Profiling and the ladder need the job and the catalogue, not the rules.
+            built->plan = plan_job(*job, builtin_catalogue(), plan_diagnostics);
         }
     });
     Diagnostics rule_diagnostics;
@@ -71,11 +74,19 @@ ExitCode run_advise(const AdviseCommandOptions& options, const Context& context)
         diagnostics.add(d);
     }
     std::optional<Report>& report = built->report;
-    if (job && rules) {
+    if (job && rules && built->plan) {
+        // As advise() does, in its two halves: the plan's diagnostics, then the rules'.
+        const std::size_t errors_before = diagnostics.error_count();
+        for (const auto& d : plan_diagnostics.items()) {
+            diagnostics.add(d);
+        }
         AdviseOptions advise_options;
         advise_options.rules = &rules->rules;
         advise_options.rule_options = rules->options;
-        report = advise(*job, advise_options, diagnostics);
+        apply_rules(*built->plan, *job, advise_options, diagnostics);
+        if (diagnostics.error_count() == errors_before) {
+            report = std::move(built->plan);
+        }
     }
     print_diagnostics(diagnostics, context);
     if (!report) {

@@ -7,11 +7,9 @@
 
 namespace mlscale {
 
-std::optional<Report> advise(const Job& job, const AdviseOptions& options, Diagnostics& diagnostics)
+Report plan_job(const Job& job, const Catalogue& catalogue, Diagnostics& diagnostics)
 {
-    const Catalogue& catalogue = options.catalogue != nullptr ? *options.catalogue : builtin_catalogue();
     const std::size_t errors_before = diagnostics.error_count();
-
     Report report;
     report.tool_version = k_version;
     report.job_name = job.name;
@@ -38,15 +36,26 @@ std::optional<Report> advise(const Job& job, const AdviseOptions& options, Diagn
         report.current_cost_usd = recommendation.current_cost_usd;
         report.profile.assumptions.insert(report.profile.assumptions.end(), recommendation.assumptions.begin(), recommendation.assumptions.end());
     }
+    return report;
+}
 
-    // Then the best-practice rules over the job, its profile and the plan, so plan-level practices
+void apply_rules(Report& report, const Job& job, const AdviseOptions& options, Diagnostics& diagnostics)
+{
+    // The best-practice rules over the job, its profile and the plan, so plan-level practices
     // (multi-node without EFA, say) are rules too.
     const RuleSet& rules = options.rules != nullptr ? *options.rules : builtin_rules();
     RuleEvaluation evaluation = evaluate_rules(rules, build_facts(job, report.profile, &report.plan), job, options.rule_options, diagnostics,
         EvaluationOutputs{.results = false, .parameters = true});
     report.findings = std::move(evaluation.findings);
     report.rule_parameters = std::move(evaluation.parameters);
+}
 
+std::optional<Report> advise(const Job& job, const AdviseOptions& options, Diagnostics& diagnostics)
+{
+    const Catalogue& catalogue = options.catalogue != nullptr ? *options.catalogue : builtin_catalogue();
+    const std::size_t errors_before = diagnostics.error_count();
+    Report report = plan_job(job, catalogue, diagnostics);
+    apply_rules(report, job, options, diagnostics);
     if (diagnostics.error_count() > errors_before) {
         return std::nullopt;
     }

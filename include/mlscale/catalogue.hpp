@@ -117,9 +117,6 @@ struct Catalogue {
     void set_files(std::map<std::string, nlohmann::json> files);
     void set_files_loader(std::map<std::string, nlohmann::json> (*loader)());
 
-    /// profiles/storage.json as written (an empty object if the catalogue has none).
-    [[nodiscard]] const nlohmann::json& storage() const;
-
     [[nodiscard]] const InstanceSpec* find_instance(const std::string& name) const;
     [[nodiscard]] const ModelSpec* find_model(const std::string& name) const;
     [[nodiscard]] const GpuSpec* find_gpu(const std::string& name) const;

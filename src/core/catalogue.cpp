@@ -579,17 +579,10 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
 
 std::map<std::string, nlohmann::json> embedded_catalogue_files()
 {
-    std::map<std::string, nlohmann::json> files;
-    for (const char* kind : {"gpus", "instances", "models", "storage"}) {
-        Diagnostics diagnostics;
-        if (auto document = read_profile("", kind, diagnostics)) {
-            if (std::string_view(kind) != "storage") {
-                resolve_extends(*document, kind, diagnostics);
-            }
-            files[kind] = std::move(document->value);
-        }
-    }
-    return files;
+    // The same reading as every load (which kinds exist, "extends" resolved), only when asked for.
+    Diagnostics diagnostics;
+    const auto catalogue = load_catalogue("", diagnostics, EmbeddedSourceCheck::Trust);
+    return catalogue ? catalogue->files() : std::map<std::string, nlohmann::json>{};
 }
 
 struct Catalogue::Files {
@@ -662,13 +655,6 @@ bool use_catalogue_directory(const std::string& directory, Diagnostics& diagnost
 void use_compiled_catalogue(Catalogue (*factory)())
 {
     compiled_factory() = factory;
-}
-
-const nlohmann::json& Catalogue::storage() const
-{
-    static const nlohmann::json empty = nlohmann::json::object();
-    const auto it = files().find("storage");
-    return it != files().end() ? it->second : empty;
 }
 
 const Catalogue& builtin_catalogue()

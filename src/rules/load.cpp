@@ -341,19 +341,11 @@ public:
         if (root.contains("condition") && root["condition"].is_string()) {
             rule.condition = compile_expression("/condition", schema);
         }
-        // A trusted rule's templates compile when its finding is first rendered: most rules do
-        // not fire on a given job, and their templates were checked by the full load.
-        const auto read_template = [&](const char* pointer) -> std::optional<expr::Template> {
-            if (m_trusted) {
-                return expr::defer_template(m_document.value.at(pointer + 1).get<std::string>(), shared_schema);
-            }
-            return compile_template(pointer, schema);
-        };
         if (root.contains("message") && root["message"].is_string()) {
-            rule.message = read_template("/message");
+            rule.message = compile_template("/message", shared_schema);
         }
         if (root.contains("recommendation") && root["recommendation"].is_string()) {
-            rule.recommendation = read_template("/recommendation");
+            rule.recommendation = compile_template("/recommendation", shared_schema);
         }
         read_evidence(root, rule, schema);
         check_location(rule);
@@ -578,10 +570,15 @@ private:
         return std::move(result.expression);
     }
 
-    std::optional<expr::Template> compile_template(const std::string& pointer, const expr::Schema& schema)
+    // A trusted rule's templates compile when its finding is first rendered: most rules do not
+    // fire on a given job, and their templates were checked by the full load.
+    std::optional<expr::Template> compile_template(const std::string& pointer, const std::shared_ptr<const RuleSchema>& schema)
     {
         const auto& source = m_document.value.at(pointer.substr(1)).get_ref<const std::string&>();
-        auto result = expr::compile_template(source, schema);
+        if (m_trusted) {
+            return expr::defer_template(source, schema);
+        }
+        auto result = expr::compile_template(source, *schema);
         for (const auto& e : result.errors) {
             expression_error(pointer, e);
         }

@@ -1154,7 +1154,9 @@ Recommendation recommend(const Job& job, const Profile& profile, const Catalogue
             if (met && best->cost_or_max() < chosen->cost_or_max()) {
                 auto concepts = concepts_for(ctx, *best, rung);
                 concepts.push_back("rightsizing");
-                out.ladder.back().chosen = false;
+                for (auto& step : out.ladder) {
+                    step.chosen = false; // today's setup (when it was a step) is no longer the choice
+                }
                 out.ladder.push_back(step_from(ctx, *best, rung, change_for(ctx, *best, rung, baseline),
                     why_for(ctx, *best) + fmt::format("; cheaper than today's ml.{} x {}", ctx.current->name, ctx.current_count), concepts));
                 out.ladder.back().chosen = true;

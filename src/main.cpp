@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "../src/cli/cli.hpp"
 #include "mlscale/catalogue.hpp"
+#include "mlscale/cli.hpp"
 #include "mlscale/rules.hpp"
 
 int main(int argc, char** argv)

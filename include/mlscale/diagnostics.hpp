@@ -33,10 +33,15 @@ struct Diagnostic {
     std::uint32_t span_columns = 1; ///< how many characters the caret underlines
 };
 
+/// A problem with a file or an input as a whole (no position): rendered "file: message".
+Diagnostic file_diagnostic(std::string file, std::string message, std::string help = {}, Level level = Level::Error);
+
 /// An ordered list of diagnostics that stages append to; never printed by the library.
 class Diagnostics {
 public:
     void add(Diagnostic diagnostic) { m_items.push_back(std::move(diagnostic)); }
+    /// add(file_diagnostic(...)).
+    void add_file_error(std::string file, std::string message, std::string help = {});
     [[nodiscard]] bool has_errors() const;
     [[nodiscard]] std::size_t error_count() const;
     [[nodiscard]] const std::vector<Diagnostic>& items() const { return m_items; }

@@ -45,4 +45,8 @@ struct Finding {
     std::string fingerprint;  ///< rule + resource + pointer, stable across line shifts
 };
 
+/// The one exit policy of every command (--fail-on, the config's fail_on): true when an unsuppressed
+/// finding is at or above `fail_on`; "none" (or any other non-severity) never fails.
+bool fails_at(const std::vector<Finding>& findings, const std::string& fail_on);
+
 } // namespace mlscale

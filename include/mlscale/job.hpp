@@ -73,6 +73,7 @@ struct Training {
     std::optional<std::string> distribution;
     std::optional<std::string> image;
     std::optional<std::int64_t> loader_workers;
+    std::optional<std::string> platform; ///< sagemaker|aws-batch|eks|ec2|hyperpod|on-premises
 };
 
 struct Observed {
@@ -123,6 +124,25 @@ struct Constraints {
     std::optional<std::int64_t> max_gpus;
 };
 
+/// The storage the job uses today (the `storage` section), as far as it sizes or prices anything.
+struct FsxToday {
+    std::optional<std::string> deployment_type;
+    std::optional<std::string> storage_type;
+    std::optional<std::int64_t> capacity_gib;
+    std::optional<double> per_unit_mb_s_per_tib;
+};
+
+struct EfsToday {
+    std::optional<std::string> throughput_mode;
+    std::optional<double> provisioned_mib_s;
+};
+
+struct StorageToday {
+    FsxToday fsx;
+    EfsToday efs;
+    std::optional<std::string> ebs_volume_type;
+};
+
 struct Suppression {
     std::string rule;
     std::string reason;
@@ -142,6 +162,7 @@ struct Job {
     Deployment deployment;
     Security security;
     Constraints constraints;
+    StorageToday storage;
     std::vector<Suppression> suppress;
     JsonDocument document;
 };

@@ -1,33 +1,40 @@
-// The orchestrator: load -> profile -> rules -> recommend -> render, as one straight sequence.
+// The driver: the one way a job is planned. `mlscale advise`, `mlscale report`, the tests, the
+// fuzz targets and the benchmarks all call advise(); its passes are a straight sequence.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "mlscale/catalogue.hpp"
 #include "mlscale/diagnostics.hpp"
 #include "mlscale/job.hpp"
 #include "mlscale/report.hpp"
 #include "mlscale/rules.hpp"
+#include "mlscale/telemetry.hpp"
 
 namespace mlscale {
 
+/// A job as a command names it: the file ("-" for stdin) and the telemetry captured on today's
+/// setup, which overrides the job's current.observed (measured beats typed).
+struct JobInput {
+    std::string path;
+    std::vector<std::string> telemetry;
+    TelemetryOptions telemetry_options;
+};
+
+/// Loads and validates the job, then applies its telemetry. Nothing, after diagnostics, on any error.
+std::optional<Job> load_job_input(const JobInput& input, Diagnostics& diagnostics);
+
 struct AdviseOptions {
-    const Catalogue* catalogue = nullptr; ///< defaults to the embedded catalogue
+    const Catalogue* catalogue = nullptr; ///< defaults to the catalogue in use (builtin_catalogue())
     const RuleSet* rules = nullptr;       ///< defaults to the embedded rules
     RuleOptions rule_options;             ///< selection, parameters, severities, locks, today's date
 };
 
-/// Runs the stages after loading on one job and returns its report; problems in the job that
-/// only the later stages can see (an unknown instance type, say) are added to `diagnostics`,
-/// and no report is returned when there was any error.
+/// Plans one job: profile, recommend, then the rules over the job, its profile and the plan.
+/// Problems only the later passes can see (an unknown instance type, say) are added to
+/// `diagnostics`; no report when any pass added an error.
 std::optional<Report> advise(const Job& job, const AdviseOptions& options, Diagnostics& diagnostics);
-
-/// advise() in its two halves, for callers that plan while the rules are still loading (mlscale
-/// advise does, on its second core): plan_job profiles the job and walks the ladder (the report
-/// without findings); apply_rules evaluates the rules over the job, profile and plan and adds the
-/// findings. advise() is plan_job then apply_rules, with no report when either added an error.
-Report plan_job(const Job& job, const Catalogue& catalogue, Diagnostics& diagnostics);
-void apply_rules(Report& report, const Job& job, const AdviseOptions& options, Diagnostics& diagnostics);
 
 } // namespace mlscale

@@ -211,6 +211,31 @@ struct RuleOverrides {
 RuleOptions resolve_rule_options(const RuleSet& rules, const ProjectConfig* config, const RuleOverrides& overrides,
     Diagnostics& diagnostics);
 
+/// Where a command's rules come from: extra rule directories, the command line's overrides, and
+/// the project config (empty: .mlscale.json in the current directory, else beside the input).
+struct RuleSources {
+    std::vector<std::string> directories;
+    RuleOverrides overrides;
+    std::string config;
+};
+
+/// The rules in force, the options over them, and the project config when one was read.
+struct RulesInForce {
+    RuleSet rules;
+    RuleOptions options;
+    std::optional<ProjectConfig> config;
+
+    /// The fail-on threshold of every command: as typed, else the config's fail_on, else the
+    /// command's default.
+    [[nodiscard]] std::string fail_on(const std::optional<std::string>& typed, const std::string& command_default) const;
+};
+
+/// Reads the config, loads the embedded rules plus the config's and the given directories, and
+/// resolves the options (suppressions expire against today_iso()). `input` is the job or the first
+/// path a command was given (the config is looked for beside it). Nothing, after diagnostics, on
+/// any error.
+std::optional<RulesInForce> load_rules_in_force(const RuleSources& sources, const std::string& input, Diagnostics& diagnostics);
+
 /// One rule's outcome on one fact tree.
 struct RuleResult {
     const Rule* rule = nullptr;
@@ -222,7 +247,7 @@ struct RuleResult {
 RuleResult evaluate_rule(const Rule& rule, const nlohmann::json& facts);
 
 /// What evaluate_rules returns: findings sorted by severity (critical first), then code, then
-/// pointer; the outcome of every rule that ran; and the parameters in force per rule.
+/// pointer; the outcome of every rule that ran; and the parameters of the rules that fired or that the user set.
 struct RuleEvaluation {
     std::vector<Finding> findings;
     std::vector<RuleResult> results;

@@ -1,4 +1,5 @@
-// Reading user files: a named text buffer, read whole with size limits and clear failures.
+// The outside world: reading user files (a named text buffer, read whole with size limits and
+// clear failures), writing outputs atomically, and the date.
 #pragma once
 
 #include <cstddef>
@@ -27,5 +28,8 @@ std::optional<SourceFile> read_source(const std::string& path, Diagnostics& diag
 /// the target. On failure the target is untouched, the temporary is removed, and the returned
 /// string says why; on success it is empty.
 std::string write_file_atomic(const std::string& path, const std::string& content);
+
+/// Today as YYYY-MM-DD (UTC), what suppressions expire against; MLSCALE_TODAY overrides it (tests).
+std::string today_iso();
 
 } // namespace mlscale

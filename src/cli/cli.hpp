@@ -1,105 +1,101 @@
-// Shared pieces of the command-line interface: global options, the command table, output.
+// The command line's frame: each command is data (its options and a run function), built by its
+// cmd_<name>.cpp; app.cpp, the one file that includes CLI11, binds the table and runs the command.
 #pragma once
 
+#include <cstddef>
 #include <functional>
-#include <memory>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-
+#include "mlscale/cli.hpp"
 #include "mlscale/diagnostics.hpp"
 #include "mlscale/exit_codes.hpp"
 #include "mlscale/rules.hpp"
 
 namespace mlscale::cli {
 
-/// Options every subcommand shares, and the exit code a command leaves behind.
+/// Options every command shares (set before the command runs).
 struct Context {
     bool quiet = false;
     bool verbose = false;
     std::string color = "auto"; ///< auto|always|never
-    ExitCode exit_code = ExitCode::Clean;
-    std::string command_line; ///< "mlscale ARGS…" as typed, for reports that record how they were made
+    std::string command_line;   ///< "mlscale ARGS…" as typed, for reports that record how they were made
 
     /// Colour on stdout/stderr: never with NO_COLOR set; with "auto" only on a terminal.
     [[nodiscard]] bool color_stdout() const;
     [[nodiscard]] bool color_stderr() const;
 };
 
-/// Keeps `object` alive until the process ends: for what a command built and no longer needs (the
-/// rules in force, the job, the report), whose destruction would only hand back memory that the
-/// exit returns anyway (for advise, ~1.3 million instructions after the output is written). It is
-/// reachable to the end, so the sanitizers' leak check does not count it.
-void retain_until_exit(std::shared_ptr<void> object);
-
-/// One row of the command table: `--help`, the listing and "did you mean" come from it.
-struct CommandInfo {
-    const char* name;
-    const char* summary;
-    const char* example;
-    std::function<void(CLI::App& app, Context& context)> setup;
+/// One option or positional argument. `names` as CLI11 takes them ("-f,--format", or "job" for a
+/// positional); `choices` restricts the value (with "did you mean"); `given` is set when typed.
+struct Option {
+    using Target = std::variant<std::string*, std::vector<std::string>*, int*, unsigned*, std::size_t*, bool*>;
+    std::string names;
+    std::string help;
+    Target target;
+    std::vector<std::string> choices = {};
+    bool required = false;
+    std::optional<std::pair<long long, long long>> range = {}; ///< inclusive bounds for a number
+    std::string type_name = {};
+    char delimiter = '\0';
+    bool hidden = false;
+    bool* given = nullptr;
 };
 
-const std::vector<CommandInfo>& commands();
+/// One command of the table: `--help`, the listing and "did you mean" are generated from it.
+struct Command {
+    std::string name;
+    std::string summary;
+    std::string example;
+    std::vector<Option> options = {};
+    std::vector<Command> subcommands = {};
+    std::function<ExitCode()> run = {}; ///< empty for a command that only groups subcommands
+    bool hidden = false;
+};
 
-/// Prints diagnostics to stderr (with colour when allowed).
+// The commands (one file each); `context` outlives the returned command.
+Command advise_command(const Context& context);
+Command check_command(const Context& context);
+Command report_command(const Context& context);
+Command estimate_command(const Context& context);
+Command profiles_command(const Context& context);
+Command profile_command(const Context& context);
+Command validate_command(const Context& context);
+Command rules_command(const Context& context);
+Command version_command(const Context& context);
+
+// ---- Options several commands share ----
+
+/// `-f,--format` restricted to `names`.
+Option format_option(std::string& target, const std::vector<std::string>& names, const std::string& help);
+/// `-o,--output FILE`: written atomically instead of stdout.
+Option output_option(std::string& target, const std::string& help = "Write to FILE atomically instead of stdout");
+/// `--fail-on SEVERITY`; `typed` gets the value only when the option was given (the config's
+/// fail_on applies otherwise, RulesInForce::fail_on).
+struct FailOn {
+    std::string value;
+    bool given = false;
+    [[nodiscard]] std::optional<std::string> typed() const { return given ? std::optional<std::string>(value) : std::nullopt; }
+};
+Option fail_on_option(FailOn& target, const std::string& command_default);
+/// --rules DIR (always), and with `control` --select, --ignore, --set and --config.
+std::vector<Option> rule_options(RuleSources& sources, bool control);
+
+// ---- Output ----
+
+/// Prints diagnostics to stderr (with colour when allowed; only errors with --quiet).
 void print_diagnostics(const Diagnostics& diagnostics, const Context& context);
 
-/// Writes `content` to stdout, or atomically to `path` when it is not empty.
-/// Returns false (after printing why) when the file could not be written.
+/// Writes `content` to stdout, or atomically to `path` when it is not empty. False (after saying
+/// why on stderr) when the file could not be written.
 bool write_output(const std::string& path, const std::string& content);
 
-/// The `--format` check: one of `allowed`, with a did-you-mean.
-CLI::Validator format_validator(const std::vector<std::string>& allowed);
+/// The exit code of a command that reports `findings`: 1 when one is at or above `fail_on`.
+ExitCode exit_for(const std::vector<Finding>& findings, const std::string& fail_on);
 
-/// Severity names for --fail-on, plus "none".
-CLI::Validator severity_validator();
-
-/// Adds "Example:" text to a subcommand's help footer.
-void add_example(CLI::App* command, const char* example);
-
-/// Sends spdlog output to stderr at the level --quiet/--verbose ask for. Every command calls it first.
+/// Sends spdlog output to stderr at the level --quiet/--verbose ask for.
 void configure_logging(const Context& context);
-
-/// The rule options advise and `rules explain` share: --rules, --select, --ignore, --set, --config.
-struct RuleCommandOptions {
-    std::vector<std::string> directories;
-    RuleOverrides overrides;
-    std::string config;
-};
-
-/// Binds --rules DIR (always), and with `control` also --select, --ignore, --set and --config.
-void add_rule_options(CLI::App* command, RuleCommandOptions& options, bool control);
-
-/// The rules in force and the options over them, and the project config when one was read.
-struct RulesInForce {
-    RuleSet rules;
-    RuleOptions options;
-    std::optional<ProjectConfig> config;
-};
-
-/// Reads the config (--config, else .mlscale.json in the current directory, else beside `job`),
-/// loads the embedded rules plus the config's and --rules directories, and resolves the options.
-/// Returns nothing (after adding diagnostics) on any error.
-/// `detail` is how much of the embedded rules to read (Evaluation for commands that only run them).
-std::optional<RulesInForce> load_rules_in_force(const RuleCommandOptions& options, const std::string& job, Diagnostics& diagnostics,
-    RuleDetail detail = RuleDetail::Full);
-
-/// Today as YYYY-MM-DD (UTC) for suppression expiry; MLSCALE_TODAY overrides it (for tests).
-std::string today();
-
-void setup_advise(CLI::App& app, Context& context);
-void setup_estimate(CLI::App& app, Context& context);
-void setup_profiles(CLI::App& app, Context& context);
-void setup_profile(CLI::App& app, Context& context);
-void setup_rules(CLI::App& app, Context& context);
-void setup_validate(CLI::App& app, Context& context);
-void setup_check(CLI::App& app, Context& context);
-void setup_version(CLI::App& app, Context& context);
-void setup_report(CLI::App& app, Context& context);
-
-/// The whole CLI: parses `argv`, runs the command, returns the process exit code.
-int run(int argc, const char* const* argv);
 
 } // namespace mlscale::cli

@@ -2,7 +2,6 @@
 // and .tf files, ACK/Kubeflow carriers, job files) checked against the rules, with findings at
 // file:line:column in text, JSON, SARIF, JUnit, GitHub annotations or a Markdown summary.
 #include <chrono>
-#include <ctime>
 #include <iostream>
 #include <unistd.h>
 
@@ -24,10 +23,10 @@ struct CheckCommandOptions {
     std::string input_format = "auto";
     std::string format = "text";
     std::string output;
-    std::string fail_on = "high";
+    FailOn fail_on{"high"};
     std::string baseline;
     std::string write_baseline;
-    RuleCommandOptions rules; ///< --rules, --select, --ignore, --set, --config (shared with advise)
+    RuleSources rules; ///< --rules, --select, --ignore, --set, --config (shared with advise)
     std::string rule_docs_url = "https://mlscale.dev/docs/rules/";
     std::string today;
     unsigned jobs = 0;
@@ -54,17 +53,8 @@ const std::vector<CheckFormat>& check_formats()
     return table;
 }
 
-std::string today_iso()
-{
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    return fmt::format("{:04}-{:02}-{:02}", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
-}
-
 ExitCode run_check(const CheckCommandOptions& options, const Context& context)
 {
-    configure_logging(context);
     Diagnostics diagnostics;
 
     CheckOptions check;
@@ -75,12 +65,12 @@ ExitCode run_check(const CheckCommandOptions& options, const Context& context)
     check.today = options.today.empty() ? today_iso() : options.today;
     // The rules in force, as advise has them: embedded, the config's and --rules directories,
     // selection, parameters and locks. The config is looked for beside the first path.
-    auto rules = load_rules_in_force(options.rules, options.paths.empty() ? std::string() : options.paths.front(), diagnostics,
-        RuleDetail::Evaluation);
+    auto rules = load_rules_in_force(options.rules, options.paths.empty() ? std::string() : options.paths.front(), diagnostics);
     if (!rules) {
         print_diagnostics(diagnostics, context);
         return ExitCode::BadInput;
     }
+    const std::string fail_on = rules->fail_on(options.fail_on.typed(), "high");
     check.locked.insert(rules->options.locked.begin(), rules->options.locked.end());
     // The same evaluator advise uses. Suppressions are applied by check itself, from the
     // proposal's in-place conventions (a job file's "suppress" among them), so the job handed to
@@ -152,7 +142,7 @@ ExitCode run_check(const CheckCommandOptions& options, const Context& context)
     }
 
     CheckRenderOptions render;
-    render.fail_on = options.fail_on;
+    render.fail_on = fail_on;
     render.rule_docs_url = options.rule_docs_url;
     render.color = options.output.empty() && context.color_stdout();
     std::string content;
@@ -174,42 +164,52 @@ ExitCode run_check(const CheckCommandOptions& options, const Context& context)
     if (bad) {
         return ExitCode::BadInput;
     }
-    return failing_findings(result, options.fail_on) > 0 ? ExitCode::Findings : ExitCode::Clean;
+    return failing_findings(result, fail_on) > 0 ? ExitCode::Findings : ExitCode::Clean;
 }
 
 } // namespace
 
-void setup_check(CLI::App& app, Context& context)
+Command check_command(const Context& context)
 {
     auto options = std::make_shared<CheckCommandOptions>();
-    auto* command = app.add_subcommand("check", "Check infrastructure proposals (SageMaker API, CloudFormation, Terraform) in CI");
-    command->add_option("paths", options->paths, "Files, directories (recursive), globs; - reads stdin")->required();
     std::vector<std::string> input_formats{"auto"};
     std::string input_help = "Force the input format instead of detecting it:";
     for (const auto& info : proposal_formats()) {
         input_formats.emplace_back(info.name);
         input_help += fmt::format("\n  {:<19}{}", info.name, info.summary);
     }
-    command->add_option("--input-format", options->input_format, input_help)->check(format_validator(input_formats));
     std::vector<std::string> formats;
     std::string format_help = "Output format:";
     for (const auto& format : check_formats()) {
         formats.emplace_back(format.name);
         format_help += fmt::format("\n  {:<9}{}", format.name, format.summary);
     }
-    command->add_option("-f,--format", options->format, format_help)->check(format_validator(formats));
-    command->add_option("-o,--output", options->output, "Write to FILE atomically instead of stdout");
-    command->add_option("--fail-on", options->fail_on, "Exit 1 when a finding is at or above this severity (default high; none never fails)")
-        ->check(severity_validator());
-    command->add_option("--baseline", options->baseline, "Report only findings that are not in this baseline FILE");
-    command->add_option("--write-baseline", options->write_baseline, "Write every unsuppressed finding to FILE as the new baseline");
-    add_rule_options(command, options->rules, true);
-    command->add_option("--rule-docs-url", options->rule_docs_url, "Base URL of the rule pages, for SARIF helpUri (CODE.md is appended)");
-    command->add_option("-j,--jobs", options->jobs, "Worker threads (default: one per core)");
-    command->add_flag("--show-units", options->show_units, "Print what each proposal was mapped to (job fields and their source lines) as JSON");
-    command->add_option("--today", options->today, "Date for suppression expiry, YYYY-MM-DD (default: today, UTC)")->group("");
-    add_example(command, "mlscale check infra/ --format sarif -o mlscale.sarif");
-    command->callback([options, &context] { context.exit_code = run_check(*options, context); });
+    Command command{.name = "check",
+        .summary = "Check infrastructure proposals (SageMaker API, CloudFormation, Terraform) in CI",
+        .example = "mlscale check infra/ --format sarif -o mlscale.sarif"};
+    command.options = {
+        {.names = "paths", .help = "Files, directories (recursive), globs; - reads stdin", .target = &options->paths, .required = true},
+        {.names = "--input-format", .help = input_help, .target = &options->input_format, .choices = input_formats},
+        format_option(options->format, formats, format_help),
+        output_option(options->output),
+        fail_on_option(options->fail_on, "high"),
+        {.names = "--baseline", .help = "Report only findings that are not in this baseline FILE", .target = &options->baseline, .type_name = "FILE"},
+        {.names = "--write-baseline", .help = "Write every unsuppressed finding to FILE as the new baseline", .target = &options->write_baseline,
+            .type_name = "FILE"},
+    };
+    for (auto& option : rule_options(options->rules, true)) {
+        command.options.push_back(std::move(option));
+    }
+    command.options.push_back({.names = "--rule-docs-url", .help = "Base URL of the rule pages, for SARIF helpUri (CODE.md is appended)",
+        .target = &options->rule_docs_url, .type_name = "URL"});
+    command.options.push_back({.names = "-j,--jobs", .help = "Worker threads (default: one per core)", .target = &options->jobs});
+    command.options.push_back({.names = "--show-units",
+        .help = "Print what each proposal was mapped to (job fields and their source lines) as JSON",
+        .target = &options->show_units});
+    command.options.push_back({.names = "--today", .help = "Date for suppression expiry, YYYY-MM-DD (default: today, UTC)",
+        .target = &options->today, .hidden = true});
+    command.run = [options, &context] { return run_check(*options, context); };
+    return command;
 }
 
 } // namespace mlscale::cli

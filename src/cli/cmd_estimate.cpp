@@ -1,6 +1,4 @@
 // `mlscale estimate JOB --instance TYPE --count N`: the performance model on one configuration.
-#include <iostream>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -27,32 +25,31 @@ struct EstimateCommandOptions {
     std::string output;
 };
 
+// The instance named by --instance, or a diagnostic with "did you mean".
+const InstanceSpec* find_instance_option(const std::string& name, const Catalogue& catalogue, Diagnostics& diagnostics)
+{
+    const InstanceSpec* instance = catalogue.find_instance(name);
+    if (instance == nullptr) {
+        const auto match = closest_match(normalize_instance_type(name), catalogue.instance_names());
+        diagnostics.add_file_error("--instance", fmt::format("unknown instance type \"{}\"", name),
+            match ? fmt::format("did you mean \"ml.{}\"? (`mlscale profiles list --kind instances` lists the catalogue)", *match)
+                  : std::string("`mlscale profiles list --kind instances` lists the instance types mlscale knows"));
+    }
+    return instance;
+}
+
 ExitCode run_estimate(const EstimateCommandOptions& options, const Context& context)
 {
-    configure_logging(context);
     const Catalogue& catalogue = builtin_catalogue();
-    if (options.count < 1) {
-        std::cerr << fmt::format("mlscale: --count must be at least 1 (got {})\n", options.count);
-        return ExitCode::BadInput;
-    }
-    const InstanceSpec* instance = catalogue.find_instance(options.instance);
-    if (instance == nullptr) {
-        std::cerr << fmt::format("mlscale: unknown instance type \"{}\"", options.instance);
-        if (const auto match = closest_match(normalize_instance_type(options.instance), catalogue.instance_names())) {
-            std::cerr << fmt::format(" (did you mean \"ml.{}\"?)", *match);
-        }
-        std::cerr << "\nRun 'mlscale profiles list --kind instances' for the instance types mlscale knows.\n";
-        return ExitCode::BadInput;
-    }
     Diagnostics diagnostics;
-    spdlog::debug("loading {}", options.job);
+    const InstanceSpec* instance = find_instance_option(options.instance, catalogue, diagnostics);
     auto job = load_job_file(options.job, diagnostics);
     std::optional<Profile> profile;
     if (job) {
         profile = profile_job(*job, catalogue, diagnostics);
     }
     print_diagnostics(diagnostics, context);
-    if (!job || diagnostics.has_errors()) {
+    if (!job || instance == nullptr || diagnostics.has_errors()) {
         return ExitCode::BadInput;
     }
     std::vector<std::string> assumptions;
@@ -97,25 +94,38 @@ ExitCode run_estimate(const EstimateCommandOptions& options, const Context& cont
 
 } // namespace
 
-void setup_estimate(CLI::App& app, Context& context)
+Command estimate_command(const Context& context)
 {
     auto options = std::make_shared<EstimateCommandOptions>();
-    auto* command = app.add_subcommand("estimate", "Estimate throughput, bottleneck, memory, time and cost on one configuration");
-    command->add_option("job", options->job, "Job file (JSON, see docs/job.schema.json); - reads stdin")->required();
-    command->add_option("--instance", options->instance, "Instance type, with or without ml. (see `mlscale profiles list`)")->required();
-    command->add_option("--count", options->count, "Number of instances (at least 1)");
-    command->add_option("--storage", options->storage, "Where the data is read from: s3, efs, fsx-lustre, ebs, instance-store")
-        ->check(CLI::IsMember({"s3", "efs", "fsx-lustre", "ebs", "instance-store"}));
-    command->add_option("--input-mode", options->input_mode, "SageMaker input mode for s3: file, fastfile, pipe")
-        ->check(CLI::IsMember({"file", "fastfile", "pipe"}));
-    command->add_option("--parallelism", options->parallelism, "data, sharded (ZeRO-3/FSDP) or model (with --tensor/--pipeline)")
-        ->check(CLI::IsMember({"data", "sharded", "model"}));
-    command->add_option("--tensor", options->tensor, "Tensor-parallel degree (within an instance)")->check(CLI::PositiveNumber);
-    command->add_option("--pipeline", options->pipeline, "Pipeline-parallel stages")->check(CLI::PositiveNumber);
-    command->add_option("-f,--format", options->format, "Output format: text or json")->check(format_validator({"text", "json"}));
-    command->add_option("-o,--output", options->output, "Write to FILE atomically instead of stdout");
-    add_example(command, "mlscale estimate examples/imagenet-resnet50.json --instance ml.p4d.24xlarge --count 2 --format json");
-    command->callback([options, &context] { context.exit_code = run_estimate(*options, context); });
+    Command command{.name = "estimate",
+        .summary = "Estimate throughput, bottleneck, memory, time and cost on one configuration",
+        .example = "mlscale estimate examples/imagenet-resnet50.json --instance ml.p4d.24xlarge --count 2 --format json"};
+    command.options = {
+        {.names = "job", .help = "Job file (JSON, see docs/job.schema.json); - reads stdin", .target = &options->job, .required = true},
+        {.names = "--instance",
+            .help = "Instance type, with or without ml. (see `mlscale profiles list`)",
+            .target = &options->instance,
+            .required = true,
+            .type_name = "TYPE"},
+        {.names = "--count", .help = "Number of instances (at least 1)", .target = &options->count, .range = std::pair<long long, long long>{1, 100000}},
+        {.names = "--storage",
+            .help = "Where the data is read from: s3, efs, fsx-lustre, ebs, instance-store",
+            .target = &options->storage,
+            .choices = {"s3", "efs", "fsx-lustre", "ebs", "instance-store"}},
+        {.names = "--input-mode", .help = "SageMaker input mode for s3: file, fastfile, pipe", .target = &options->input_mode,
+            .choices = {"file", "fastfile", "pipe"}},
+        {.names = "--parallelism",
+            .help = "data, sharded (ZeRO-3/FSDP) or model (with --tensor/--pipeline)",
+            .target = &options->parallelism,
+            .choices = {"data", "sharded", "model"}},
+        {.names = "--tensor", .help = "Tensor-parallel degree (within an instance)", .target = &options->tensor,
+            .range = std::pair<long long, long long>{1, 1024}},
+        {.names = "--pipeline", .help = "Pipeline-parallel stages", .target = &options->pipeline, .range = std::pair<long long, long long>{1, 1024}},
+        format_option(options->format, {"text", "json"}, "Output format: text or json"),
+        output_option(options->output),
+    };
+    command.run = [options, &context] { return run_estimate(*options, context); };
+    return command;
 }
 
 } // namespace mlscale::cli

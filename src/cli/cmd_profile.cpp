@@ -75,7 +75,6 @@ std::optional<std::string> merged_job(const std::string& path, const Dataset& da
 
 ExitCode run_profile(const ProfileCommandOptions& options, const Context& context)
 {
-    configure_logging(context);
     Diagnostics diagnostics;
     DataprofLimits limits;
     limits.prefix_depth = options.prefix_depth;
@@ -139,39 +138,48 @@ ExitCode run_profile(const ProfileCommandOptions& options, const Context& contex
 
 } // namespace
 
-void setup_profile(CLI::App& app, Context& context)
+Command profile_command(const Context& context)
 {
     auto options = std::make_shared<ProfileCommandOptions>();
-    auto* command = app.add_subcommand("profile", "Describe a dataset from where it lives: a directory, an S3 listing or inventory");
-    command->add_option("source", options->sources,
-        "A directory, an `aws s3 ls --recursive` listing, S3 Inventory CSV files (plain or .gz), an Athena result; - reads stdin");
-    command->add_option("-f,--format", options->format, "Output format: text or json")->check(format_validator({"text", "json"}));
-    command->add_option("-o,--output", options->output,
-        "Write to FILE atomically instead of stdout (with --merge: the job, instead of updating JOB in place)");
-    command->add_option("--merge", options->merge, "Write the profile into JOB's dataset section (atomically; in place unless -o)");
     std::vector<std::string> kinds;
     for (const auto& row : k_source_kinds) {
         kinds.emplace_back(row.name);
     }
-    command->add_option("--source", options->source_kind, "What SOURCE is: auto, directory, s3-ls, s3-inventory, athena-result")
-        ->check(format_validator(kinds));
-    command->add_option("--manifest", options->manifest, "The inventory's manifest.json: its fileSchema gives the CSV's columns");
-    command->add_option("--emit-athena-sql", options->athena_table,
-        "Print the Athena query that computes this profile over the S3 Inventory table TABLE");
-    command->add_flag("--athena-url-encoded-keys", options->athena_url_encoded_keys,
-        "The table reads a CSV inventory, whose keys are URL-encoded: decode them in the query");
-    command->add_flag("--athena-all-snapshots", options->athena_all_snapshots,
-        "Do not filter the newest dt partition (for a table over one snapshot without dt)");
-    command->add_option("--prefix-depth", options->prefix_depth, "Key components in a prefix (default 2)")->check(CLI::Range(0, 64));
-    command->add_option("--top", options->top, "Prefixes to show (default 10)")->check(CLI::Range(0, 1000));
-    command->add_option("--threads", options->threads, "Worker threads (default: the number of cores, at least 2)")->check(CLI::Range(1, 256));
-    add_example(command, "aws s3 ls s3://bucket/train/ --recursive | mlscale profile - --merge job.json");
-    command->callback([options, &context] {
-        if (options->sources.empty() && options->athena_table.empty()) {
-            options->sources.emplace_back("-");
+    Command command{.name = "profile",
+        .summary = "Describe a dataset from where it lives: a directory, an S3 listing or inventory",
+        .example = "aws s3 ls s3://bucket/train/ --recursive | mlscale profile - --merge job.json"};
+    command.options = {
+        {.names = "source",
+            .help = "A directory, an `aws s3 ls --recursive` listing, S3 Inventory CSV files (plain or .gz), an Athena result; - reads stdin",
+            .target = &options->sources},
+        format_option(options->format, {"text", "json"}, "Output format: text or json"),
+        output_option(options->output, "Write to FILE atomically instead of stdout (with --merge: the job, instead of updating JOB in place)"),
+        {.names = "--merge", .help = "Write the profile into JOB's dataset section (atomically; in place unless -o)", .target = &options->merge,
+            .type_name = "JOB"},
+        {.names = "--source", .help = "What SOURCE is: auto, directory, s3-ls, s3-inventory, athena-result", .target = &options->source_kind,
+            .choices = kinds},
+        {.names = "--manifest", .help = "The inventory's manifest.json: its fileSchema gives the CSV's columns", .target = &options->manifest,
+            .type_name = "FILE"},
+        {.names = "--emit-athena-sql", .help = "Print the Athena query that computes this profile over the S3 Inventory table TABLE",
+            .target = &options->athena_table, .type_name = "TABLE"},
+        {.names = "--athena-url-encoded-keys", .help = "The table reads a CSV inventory, whose keys are URL-encoded: decode them in the query",
+            .target = &options->athena_url_encoded_keys},
+        {.names = "--athena-all-snapshots", .help = "Do not filter the newest dt partition (for a table over one snapshot without dt)",
+            .target = &options->athena_all_snapshots},
+        {.names = "--prefix-depth", .help = "Key components in a prefix (default 2)", .target = &options->prefix_depth,
+            .range = std::pair<long long, long long>{0, 64}},
+        {.names = "--top", .help = "Prefixes to show (default 10)", .target = &options->top, .range = std::pair<long long, long long>{0, 1000}},
+        {.names = "--threads", .help = "Worker threads (default: the number of cores, at least 2)", .target = &options->threads,
+            .range = std::pair<long long, long long>{1, 256}},
+    };
+    command.run = [options, &context] {
+        ProfileCommandOptions given = *options;
+        if (given.sources.empty() && given.athena_table.empty()) {
+            given.sources.emplace_back("-");
         }
-        context.exit_code = run_profile(*options, context);
-    });
+        return run_profile(given, context);
+    };
+    return command;
 }
 
 } // namespace mlscale::cli

@@ -74,9 +74,8 @@ std::string summary_of(const std::string& kind, const nlohmann::json& entry)
     return get("kind");
 }
 
-ExitCode run_list(const ListOptions& options, const Context& context)
+ExitCode run_list(const ListOptions& options, const Context&)
 {
-    configure_logging(context);
     const Catalogue& catalogue = builtin_catalogue();
     ordered json = ordered::object();
     std::string text;
@@ -150,9 +149,8 @@ void add_fields(const nlohmann::json& entry, const std::string& prefix, const nl
     }
 }
 
-ExitCode run_show(const ShowOptions& options, const Context& context)
+ExitCode run_show(const ShowOptions& options, const Context&)
 {
-    configure_logging(context);
     const Catalogue& catalogue = builtin_catalogue();
     const std::string wanted = normalize_instance_type(options.name);
     std::vector<std::string> names;
@@ -226,22 +224,29 @@ ExitCode run_show(const ShowOptions& options, const Context& context)
 
 } // namespace
 
-void setup_profiles(CLI::App& app, Context& context)
+Command profiles_command(const Context& context)
 {
-    auto* command = app.add_subcommand("profiles", "List the catalogue (instances, GPUs, models, storage) or show one entry with its sources");
-    command->require_subcommand(1);
     auto list_options = std::make_shared<ListOptions>();
-    auto* list = command->add_subcommand("list", "List the catalogue's entries");
-    list->add_option("--kind", list_options->kind, "Only this kind: instances, gpus, models, storage")
-        ->check(CLI::IsMember({"instances", "gpus", "models", "storage"}));
-    list->add_option("-f,--format", list_options->format, "Output format: text or json")->check(format_validator({"text", "json"}));
-    list->callback([list_options, &context] { context.exit_code = run_list(*list_options, context); });
     auto show_options = std::make_shared<ShowOptions>();
-    auto* show = command->add_subcommand("show", "Show one entry: every figure, its source and whether it is an estimate");
-    show->add_option("name", show_options->name, "Instance type, GPU, model or storage name")->required();
-    show->add_option("-f,--format", show_options->format, "Output format: text or json")->check(format_validator({"text", "json"}));
-    show->callback([show_options, &context] { context.exit_code = run_show(*show_options, context); });
-    add_example(command, "mlscale profiles show ml.p4d.24xlarge");
+    Command list{.name = "list", .summary = "List the catalogue's entries", .example = "mlscale profiles list --kind gpus"};
+    list.options = {
+        {.names = "--kind", .help = "Only this kind: instances, gpus, models, storage", .target = &list_options->kind,
+            .choices = {"instances", "gpus", "models", "storage"}},
+        format_option(list_options->format, {"text", "json"}, "Output format: text or json"),
+    };
+    list.run = [list_options, &context] { return run_list(*list_options, context); };
+    Command show{.name = "show",
+        .summary = "Show one entry: every figure, its source and whether it is an estimate",
+        .example = "mlscale profiles show ml.p4d.24xlarge"};
+    show.options = {
+        {.names = "name", .help = "Instance type, GPU, model or storage name", .target = &show_options->name, .required = true},
+        format_option(show_options->format, {"text", "json"}, "Output format: text or json"),
+    };
+    show.run = [show_options, &context] { return run_show(*show_options, context); };
+    return Command{.name = "profiles",
+        .summary = "List the catalogue (instances, GPUs, models, storage) or show one entry with its sources",
+        .example = "mlscale profiles show ml.p4d.24xlarge",
+        .subcommands = {list, show}};
 }
 
 } // namespace mlscale::cli

@@ -5,11 +5,8 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
-#include "mlscale/findings.hpp"
-#include "mlscale/job.hpp"
 #include "mlscale/pipeline.hpp"
 #include "mlscale/render.hpp"
-#include "mlscale/source.hpp"
 
 namespace mlscale::cli {
 
@@ -17,91 +14,110 @@ namespace {
 
 struct ReportCommandOptions {
     std::vector<std::string> jobs;
+    std::vector<std::string> telemetry;
+    TelemetryOptions telemetry_options;
     std::string output;
     std::string output_dir;
-    std::string fail_on = "none";
-    RuleCommandOptions rules;
+    FailOn fail_on{"none"};
+    RuleSources rules;
 };
 
-ExitCode run_report(const ReportCommandOptions& options, const Context& context)
+// Every job through the driver. A job that fails adds its errors (each naming its file) and the
+// others are still advised, so every problem is reported in one run; nothing is written then.
+std::vector<Report> advise_all(const ReportCommandOptions& options, const RulesInForce& rules, const Context& context,
+    Diagnostics& diagnostics)
 {
-    configure_logging(context);
-    if (!options.output.empty() && !options.output_dir.empty()) {
-        std::cerr << "mlscale: report: use -o FILE or --output-dir DIR, not both\n";
-        return ExitCode::BadInput;
-    }
-    // Every job is read and advised before anything is written: a bad job leaves no file behind.
-    Diagnostics diagnostics;
     std::vector<Report> reports;
-    // One set of rules for every job: the config is looked up beside the first job.
-    const auto rules = load_rules_in_force(options.rules, options.jobs.front(), diagnostics, RuleDetail::Evaluation);
-    if (!rules) {
-        print_diagnostics(diagnostics, context);
-        return ExitCode::BadInput;
-    }
-    AdviseOptions advise_options;
-    advise_options.rules = &rules->rules;
-    advise_options.rule_options = rules->options;
     for (const auto& path : options.jobs) {
-        if (auto job = load_job_file(path, diagnostics)) {
-            if (auto report = advise(*job, advise_options, diagnostics)) {
+        const JobInput input{.path = path, .telemetry = options.telemetry, .telemetry_options = options.telemetry_options};
+        if (auto job = load_job_input(input, diagnostics)) {
+            if (auto report = advise(*job, AdviseOptions{.rules = &rules.rules, .rule_options = rules.options}, diagnostics)) {
                 report->command = context.command_line;
                 reports.push_back(std::move(*report));
             }
         }
     }
-    print_diagnostics(diagnostics, context);
-    if (diagnostics.has_errors()) {
+    return reports;
+}
+
+bool write_reports(const ReportCommandOptions& options, const std::vector<Report>& reports)
+{
+    if (options.output_dir.empty()) {
+        return write_output(options.output, reports.size() == 1 ? render_markdown(reports.front()) : render_markdown_index(reports));
+    }
+    std::error_code error;
+    std::filesystem::create_directories(options.output_dir, error);
+    if (error) {
+        std::cerr << fmt::format("mlscale: cannot create {}: {}\n", options.output_dir, error.message());
+        return false;
+    }
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        const std::string stem = options.jobs[i] == "-" ? std::string("stdin") : std::filesystem::path(options.jobs[i]).stem().string();
+        if (!write_output((std::filesystem::path(options.output_dir) / (stem + ".md")).string(), render_markdown(reports[i]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+ExitCode run_report(const ReportCommandOptions& options, const Context& context)
+{
+    if (!options.output.empty() && !options.output_dir.empty()) {
+        std::cerr << "mlscale: report: use -o FILE or --output-dir DIR, not both\n";
         return ExitCode::BadInput;
     }
-
-    if (!options.output_dir.empty()) {
-        std::error_code error;
-        std::filesystem::create_directories(options.output_dir, error);
-        if (error) {
-            std::cerr << fmt::format("mlscale: cannot create {}: {}\n", options.output_dir, error.message());
-            return ExitCode::BadInput;
-        }
-        for (std::size_t i = 0; i < reports.size(); ++i) {
-            const std::string stem = options.jobs[i] == "-" ? std::string("stdin") : std::filesystem::path(options.jobs[i]).stem().string();
-            const std::string path = (std::filesystem::path(options.output_dir) / (stem + ".md")).string();
-            if (!write_output(path, render_markdown(reports[i]))) {
-                return ExitCode::BadInput;
-            }
-        }
-    } else {
-        const std::string content = reports.size() == 1 ? render_markdown(reports.front()) : render_markdown_index(reports);
-        if (!write_output(options.output, content)) {
-            return ExitCode::BadInput;
-        }
+    if (!options.telemetry.empty() && options.jobs.size() > 1) {
+        std::cerr << "mlscale: report: --telemetry describes one job's setup: give one job with it\n";
+        return ExitCode::BadInput;
     }
-
-    const int threshold = severity_rank(options.fail_on);
+    Diagnostics diagnostics;
+    // One set of rules for every job: the config is looked up beside the first job.
+    const auto rules = load_rules_in_force(options.rules, options.jobs.front(), diagnostics);
+    std::vector<Report> reports;
+    if (rules) {
+        reports = advise_all(options, *rules, context, diagnostics);
+    }
+    print_diagnostics(diagnostics, context);
+    if (!rules || diagnostics.has_errors()) {
+        return ExitCode::BadInput;
+    }
+    if (!write_reports(options, reports)) {
+        return ExitCode::BadInput;
+    }
+    std::vector<Finding> findings;
     for (const auto& report : reports) {
-        for (const auto& finding : report.findings) {
-            if (threshold >= 0 && !finding.suppressed && severity_rank(finding.severity) >= threshold) {
-                return ExitCode::Findings;
-            }
-        }
+        findings.insert(findings.end(), report.findings.begin(), report.findings.end());
     }
-    return ExitCode::Clean;
+    return exit_for(findings, rules->fail_on(options.fail_on.typed(), "none"));
 }
 
 } // namespace
 
-void setup_report(CLI::App& app, Context& context)
+Command report_command(const Context& context)
 {
     auto options = std::make_shared<ReportCommandOptions>();
-    auto* command = app.add_subcommand("report", "Write a Markdown review of one or more jobs for an architecture review");
-    command->add_option("jobs", options->jobs, "Job files; several make one document with an index (or one file each with --output-dir)")
-        ->required();
-    command->add_option("-o,--output", options->output, "Write the review to FILE atomically instead of stdout");
-    command->add_option("--output-dir", options->output_dir, "Write one review per job into DIR (JOB.md)");
-    command->add_option("--fail-on", options->fail_on, "Exit 1 when a finding is at or above this severity (none|info|low|medium|high|critical)")
-        ->check(severity_validator());
-    add_rule_options(command, options->rules, true);
-    add_example(command, "mlscale report examples/*.json --output-dir reviews/");
-    command->callback([options, &context] { context.exit_code = run_report(*options, context); });
+    Command command{.name = "report",
+        .summary = "Write a Markdown review of one or more jobs for an architecture review",
+        .example = "mlscale report examples/*.json --output-dir reviews/"};
+    command.options = {
+        {.names = "jobs",
+            .help = "Job files; several make one document with an index (or one file each with --output-dir); a job that fails is "
+                    "named and nothing is written",
+            .target = &options->jobs,
+            .required = true},
+        output_option(options->output, "Write the review to FILE atomically instead of stdout"),
+        {.names = "--output-dir", .help = "Write one review per job into DIR (JOB.md)", .target = &options->output_dir, .type_name = "DIR"},
+        fail_on_option(options->fail_on, "none"),
+        {.names = "--telemetry",
+            .help = "nvidia-smi CSV or `vmstat -n 1` captures of the (one) job's setup; they override current.observed",
+            .target = &options->telemetry,
+            .type_name = "FILE"},
+    };
+    for (auto& option : rule_options(options->rules, true)) {
+        command.options.push_back(std::move(option));
+    }
+    command.run = [options, &context] { return run_report(*options, context); };
+    return command;
 }
 
 } // namespace mlscale::cli

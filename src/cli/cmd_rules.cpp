@@ -185,23 +185,12 @@ std::string rule_text(const Rule& rule, const nlohmann::json& params)
 struct ListOptions {
     std::string format = "text";
     std::string category;
-    RuleCommandOptions rules;
+    RuleSources rules;
 };
 
 ExitCode run_list(const ListOptions& options, const Context& context)
 {
     Diagnostics diagnostics;
-    if (!options.category.empty() &&
-        std::find(k_category_names.begin(), k_category_names.end(), options.category) == k_category_names.end()) {
-        Diagnostic d;
-        d.file = "mlscale";
-        d.message = fmt::format("--category {}: unknown category", options.category);
-        const auto match = closest_match(options.category, k_category_names);
-        d.help = match ? fmt::format("did you mean {}?", *match) : fmt::format("categories: {}", fmt::join(k_category_names, ", "));
-        diagnostics.add(std::move(d));
-        print_diagnostics(diagnostics, context);
-        return ExitCode::BadInput;
-    }
     auto rules = load_rules_in_force(options.rules, "", diagnostics);
     print_diagnostics(diagnostics, context);
     if (!rules) {
@@ -248,7 +237,7 @@ ExitCode run_list(const ListOptions& options, const Context& context)
 struct ExplainOptions {
     std::string code;
     std::string format = "text";
-    RuleCommandOptions rules;
+    RuleSources rules;
 };
 
 ExitCode run_explain(const ExplainOptions& options, const Context& context)
@@ -256,12 +245,9 @@ ExitCode run_explain(const ExplainOptions& options, const Context& context)
     Diagnostics diagnostics;
     auto rules = load_rules_in_force(options.rules, "", diagnostics);
     if (rules && rules->rules.find(options.code) == nullptr) {
-        Diagnostic d;
-        d.file = "mlscale";
-        d.message = fmt::format("unknown rule {}", options.code);
         const auto match = closest_match(options.code, rules->rules.codes());
-        d.help = match ? fmt::format("did you mean {}?", *match) : "mlscale rules list shows the codes";
-        diagnostics.add(std::move(d));
+        diagnostics.add_file_error("mlscale", fmt::format("unknown rule {}", options.code),
+            match ? fmt::format("did you mean {}?", *match) : "mlscale rules list shows the codes");
     }
     print_diagnostics(diagnostics, context);
     if (!rules || diagnostics.has_errors()) {
@@ -342,52 +328,53 @@ ExitCode run_docs(const DocsOptions& options, const Context& context)
 
 } // namespace
 
-void setup_rules(CLI::App& app, Context& context)
+Command rules_command(const Context& context)
 {
-    auto* command = app.add_subcommand("rules", "List, explain and test the best-practice rules");
-    command->require_subcommand(1);
-    add_example(command, "mlscale rules explain MLS-STOR-001");
-
     auto list = std::make_shared<ListOptions>();
-    auto* list_command = command->add_subcommand("list", "List the rules (code, severity, category, title)");
-    list_command->add_option("-f,--format", list->format, "Output format: text or json")->check(format_validator({"text", "json"}));
-    list_command->add_option("--category", list->category, "Only this category (data, storage, etl, compute, distributed, cost, deployment, security, ops)");
-    add_rule_options(list_command, list->rules, false);
-    add_example(list_command, "mlscale rules list --format json");
-    list_command->callback([list, &context] {
-        configure_logging(context);
-        context.exit_code = run_list(*list, context);
-    });
+    Command list_command{.name = "list", .summary = "List the rules (code, severity, category, title)", .example = "mlscale rules list --format json"};
+    list_command.options = {
+        format_option(list->format, {"text", "json"}, "Output format: text or json"),
+        {.names = "--category", .help = "Only this category (data, storage, etl, compute, distributed, cost, deployment, security, ops)",
+            .target = &list->category, .choices = k_category_names},
+    };
+    for (auto& option : rule_options(list->rules, false)) {
+        list_command.options.push_back(std::move(option));
+    }
+    list_command.run = [list, &context] { return run_list(*list, context); };
 
     auto explain = std::make_shared<ExplainOptions>();
-    auto* explain_command = command->add_subcommand("explain", "Show a rule: what it checks, why, its parameters in force, its sources");
-    explain_command->add_option("code", explain->code, "Rule code, e.g. MLS-STOR-001")->required();
-    explain_command->add_option("-f,--format", explain->format, "Output format: text or markdown")
-        ->check(format_validator({"text", "markdown"}));
-    add_rule_options(explain_command, explain->rules, true);
-    add_example(explain_command, "mlscale rules explain MLS-STOR-001 --set MLS-STOR-001.max_startup_minutes=30");
-    explain_command->callback([explain, &context] {
-        configure_logging(context);
-        context.exit_code = run_explain(*explain, context);
-    });
+    Command explain_command{.name = "explain",
+        .summary = "Show a rule: what it checks, why, its parameters in force, its sources",
+        .example = "mlscale rules explain MLS-STOR-001 --set MLS-STOR-001.max_startup_minutes=30"};
+    explain_command.options = {
+        {.names = "code", .help = "Rule code, e.g. MLS-STOR-001", .target = &explain->code, .required = true},
+        format_option(explain->format, {"text", "markdown"}, "Output format: text or markdown"),
+    };
+    for (auto& option : rule_options(explain->rules, true)) {
+        explain_command.options.push_back(std::move(option));
+    }
+    explain_command.run = [explain, &context] { return run_explain(*explain, context); };
 
     auto test = std::make_shared<TestOptions>();
-    auto* test_command = command->add_subcommand("test", "Run the rules' own cases; exit 1 when a case fails");
-    test_command->add_option("files", test->files, "Rule files or directories (default: the built-in rules)");
-    add_example(test_command, "mlscale rules test rules/storage/MLS-STOR-001.json");
-    test_command->callback([test, &context] {
-        configure_logging(context);
-        context.exit_code = run_test(*test, context);
-    });
+    Command test_command{.name = "test",
+        .summary = "Run the rules' own cases; exit 1 when a case fails",
+        .example = "mlscale rules test rules/storage/MLS-STOR-001.json"};
+    test_command.options = {{.names = "files", .help = "Rule files or directories (default: the built-in rules)", .target = &test->files}};
+    test_command.run = [test, &context] { return run_test(*test, context); };
 
     auto docs = std::make_shared<DocsOptions>();
-    auto* docs_command = command->add_subcommand("docs", "Write docs/rules/ from the built-in rules (scripts/gen-rule-docs)");
-    docs_command->group(""); // hidden: a maintainer's tool
-    docs_command->add_option("--output-dir", docs->output_dir, "Directory to write README.md and one page per rule into")->required();
-    docs_command->callback([docs, &context] {
-        configure_logging(context);
-        context.exit_code = run_docs(*docs, context);
-    });
+    Command docs_command{.name = "docs",
+        .summary = "Write docs/rules/ from the built-in rules (scripts/gen-rule-docs)",
+        .example = "mlscale rules docs --output-dir docs/rules",
+        .hidden = true}; // a maintainer's tool
+    docs_command.options = {{.names = "--output-dir", .help = "Directory to write README.md and one page per rule into",
+        .target = &docs->output_dir, .required = true, .type_name = "DIR"}};
+    docs_command.run = [docs, &context] { return run_docs(*docs, context); };
+
+    return Command{.name = "rules",
+        .summary = "List, explain and test the best-practice rules",
+        .example = "mlscale rules explain MLS-STOR-001",
+        .subcommands = {list_command, explain_command, test_command, docs_command}};
 }
 
 } // namespace mlscale::cli

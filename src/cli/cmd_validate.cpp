@@ -6,14 +6,14 @@
 
 namespace mlscale::cli {
 
-void setup_validate(CLI::App& app, Context& context)
+Command validate_command(const Context& context)
 {
     auto files = std::make_shared<std::vector<std::string>>();
-    auto* command = app.add_subcommand("validate", "Check job files against the schema; print nothing but errors");
-    command->add_option("files", *files, "Job files; - reads stdin")->required();
-    add_example(command, "mlscale validate examples/*.json");
-    command->callback([files, &context] {
-        configure_logging(context);
+    Command command{.name = "validate",
+        .summary = "Check job files against the schema; print nothing but errors",
+        .example = "mlscale validate examples/*.json"};
+    command.options = {{.names = "files", .help = "Job files; - reads stdin", .target = files.get(), .required = true}};
+    command.run = [files, &context] {
         Diagnostics diagnostics;
         for (const auto& file : *files) {
             if (auto job = load_job_file(file, diagnostics)) {
@@ -22,8 +22,9 @@ void setup_validate(CLI::App& app, Context& context)
             }
         }
         print_diagnostics(diagnostics, context);
-        context.exit_code = diagnostics.has_errors() ? ExitCode::BadInput : ExitCode::Clean;
-    });
+        return diagnostics.has_errors() ? ExitCode::BadInput : ExitCode::Clean;
+    };
+    return command;
 }
 
 } // namespace mlscale::cli

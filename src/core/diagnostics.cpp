@@ -6,6 +6,21 @@
 
 namespace mlscale {
 
+Diagnostic file_diagnostic(std::string file, std::string message, std::string help, Level level)
+{
+    Diagnostic d;
+    d.level = level;
+    d.file = std::move(file);
+    d.message = std::move(message);
+    d.help = std::move(help);
+    return d;
+}
+
+void Diagnostics::add_file_error(std::string file, std::string message, std::string help)
+{
+    add(file_diagnostic(std::move(file), std::move(message), std::move(help)));
+}
+
 bool Diagnostics::has_errors() const
 {
     return error_count() > 0;

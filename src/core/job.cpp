@@ -117,6 +117,155 @@ const nlohmann::json& section(const nlohmann::json& root, const char* key)
     return value != nullptr && value->is_object() ? *value : empty;
 }
 
+void read_dataset(const nlohmann::json& d, Dataset& dataset)
+{
+    get(d, "size_gb", dataset.size_gb);
+    get(d, "num_files", dataset.num_files);
+    get(d, "num_samples", dataset.num_samples);
+    get(d, "format", dataset.format);
+    get(d, "modality", dataset.modality);
+    get(d, "location", dataset.location);
+    get(d, "input_mode", dataset.input_mode);
+    get(d, "distribution", dataset.distribution);
+    get(d, "source_resolution", dataset.source_resolution);
+    get(d, "cpu_ms_per_sample", dataset.cpu_ms_per_sample);
+    get(d, "missing_pct", dataset.missing_pct);
+    get(d, "temporal", dataset.temporal);
+    get(d, "group_key", dataset.group_key);
+    if (const auto* split = member(d, "split"); split != nullptr && split->is_object()) {
+        Split s;
+        get(*split, "strategy", s.strategy);
+        get(*split, "train_pct", s.train_pct);
+        get(*split, "validation_pct", s.validation_pct);
+        get(*split, "test_pct", s.test_pct);
+        dataset.split = s;
+    }
+}
+
+void read_model(const nlohmann::json& m, Model& model)
+{
+    get(m, "name", model.name);
+    get(m, "family", model.family);
+    get(m, "builtin_algorithm", model.builtin_algorithm);
+    get(m, "framework", model.framework);
+    get(m, "params_millions", model.params_millions);
+    get(m, "forward_gflops", model.forward_gflops);
+    get(m, "seq_len", model.seq_len);
+    get(m, "layers", model.layers);
+    get(m, "hidden", model.hidden);
+    get(m, "heads", model.heads);
+    get(m, "input_resolution", model.input_resolution);
+    get(m, "precision", model.precision);
+    get(m, "optimizer", model.optimizer);
+    get(m, "batch_size", model.batch_size);
+    get(m, "activation_checkpointing", model.activation_checkpointing);
+}
+
+void read_training(const nlohmann::json& t, Training& training)
+{
+    get(t, "epochs", training.epochs);
+    get(t, "tokens_billions", training.tokens_billions);
+    get(t, "target_hours", training.target_hours);
+    get(t, "budget_usd", training.budget_usd);
+    get(t, "runs", training.runs);
+    get(t, "spot", training.spot);
+    get(t, "checkpoint_s3_uri", training.checkpoint_s3_uri);
+    get(t, "max_runtime_hours", training.max_runtime_hours);
+    get(t, "max_wait_hours", training.max_wait_hours);
+    get(t, "distribution", training.distribution);
+    get(t, "image", training.image);
+    get(t, "loader_workers", training.loader_workers);
+    get(t, "platform", training.platform);
+}
+
+void read_current(const nlohmann::json& c, Current& current)
+{
+    get(c, "instance_type", current.instance_type);
+    if (current.instance_type) {
+        current.instance_type = normalize_instance_type(*current.instance_type);
+    }
+    get(c, "instance_count", current.instance_count);
+    get(c, "volume_gb", current.volume_gb);
+    const auto& o = section(c, "observed");
+    get(o, "gpu_util_pct", current.observed.gpu_util_pct);
+    get(o, "cpu_util_pct", current.observed.cpu_util_pct);
+    get(o, "io_wait_pct", current.observed.io_wait_pct);
+    get(o, "samples_per_sec", current.observed.samples_per_sec);
+    get(o, "gpu_mem_used_gb", current.observed.gpu_mem_used_gb);
+    get(o, "startup_minutes", current.observed.startup_minutes);
+    get(o, "hours", current.observed.hours);
+}
+
+void read_deployment(const nlohmann::json& p, Deployment& deployment)
+{
+    get(p, "mode", deployment.mode);
+    get(p, "traffic", deployment.traffic);
+    get(p, "requests_per_sec", deployment.requests_per_sec);
+    get(p, "p99_latency_ms", deployment.p99_latency_ms);
+    get(p, "payload_mb", deployment.payload_mb);
+    get(p, "processing_seconds", deployment.processing_seconds);
+    get(p, "instance_count", deployment.instance_count);
+    get(p, "edge_devices", deployment.edge_devices);
+}
+
+void read_security(const nlohmann::json& s, Security& security)
+{
+    get(s, "vpc", security.vpc);
+    get(s, "network_isolation", security.network_isolation);
+    get(s, "inter_container_encryption", security.inter_container_encryption);
+    get(s, "kms", security.kms);
+    get(s, "notebook_direct_internet", security.notebook_direct_internet);
+    get(s, "data_residency", security.data_residency);
+}
+
+void read_constraints(const nlohmann::json& k, Constraints& constraints)
+{
+    get(k, "region", constraints.region);
+    if (const auto* families = member(k, "instance_families"); families != nullptr && families->is_array()) {
+        for (const auto& family : *families) {
+            if (family.is_string()) {
+                constraints.instance_families.push_back(normalize_instance_type(family.get<std::string>()));
+            }
+        }
+    }
+    get(k, "max_instances", constraints.max_instances);
+    get(k, "max_gpus", constraints.max_gpus);
+}
+
+void read_storage(const nlohmann::json& s, StorageToday& storage)
+{
+    const auto& fsx = section(s, "fsx");
+    get(fsx, "deployment_type", storage.fsx.deployment_type);
+    get(fsx, "storage_type", storage.fsx.storage_type);
+    get(fsx, "capacity_gib", storage.fsx.capacity_gib);
+    get(fsx, "per_unit_throughput_mb_s_per_tib", storage.fsx.per_unit_mb_s_per_tib);
+    const auto& efs = section(s, "efs");
+    get(efs, "throughput_mode", storage.efs.throughput_mode);
+    get(efs, "provisioned_mib_s", storage.efs.provisioned_mib_s);
+    get(section(s, "ebs"), "volume_type", storage.ebs_volume_type);
+}
+
+void read_suppressions(const nlohmann::json& root, std::vector<Suppression>& out)
+{
+    const auto* suppress = member(root, "suppress");
+    if (suppress == nullptr || !suppress->is_array()) {
+        return;
+    }
+    for (std::size_t i = 0; i < suppress->size(); ++i) {
+        const auto& entry = (*suppress)[i];
+        Suppression item;
+        std::optional<std::string> rule;
+        std::optional<std::string> reason;
+        get(entry, "rule", rule);
+        get(entry, "reason", reason);
+        get(entry, "expires", item.expires);
+        item.rule = rule.value_or("");
+        item.reason = reason.value_or("");
+        item.pointer = "/suppress/" + std::to_string(i);
+        out.push_back(std::move(item));
+    }
+}
+
 } // namespace
 
 Job job_from_json(const nlohmann::json& root)
@@ -125,122 +274,15 @@ Job job_from_json(const nlohmann::json& root)
     if (const auto* name = member(root, "name"); name != nullptr && name->is_string()) {
         job.name = name->get<std::string>();
     }
-
-    const auto& d = section(root, "dataset");
-    get(d, "size_gb", job.dataset.size_gb);
-    get(d, "num_files", job.dataset.num_files);
-    get(d, "num_samples", job.dataset.num_samples);
-    get(d, "format", job.dataset.format);
-    get(d, "modality", job.dataset.modality);
-    get(d, "location", job.dataset.location);
-    get(d, "input_mode", job.dataset.input_mode);
-    get(d, "distribution", job.dataset.distribution);
-    get(d, "source_resolution", job.dataset.source_resolution);
-    get(d, "cpu_ms_per_sample", job.dataset.cpu_ms_per_sample);
-    get(d, "missing_pct", job.dataset.missing_pct);
-    get(d, "temporal", job.dataset.temporal);
-    get(d, "group_key", job.dataset.group_key);
-    if (const auto* split = member(d, "split"); split != nullptr && split->is_object()) {
-        Split s;
-        get(*split, "strategy", s.strategy);
-        get(*split, "train_pct", s.train_pct);
-        get(*split, "validation_pct", s.validation_pct);
-        get(*split, "test_pct", s.test_pct);
-        job.dataset.split = s;
-    }
-
-    const auto& m = section(root, "model");
-    get(m, "name", job.model.name);
-    get(m, "family", job.model.family);
-    get(m, "builtin_algorithm", job.model.builtin_algorithm);
-    get(m, "framework", job.model.framework);
-    get(m, "params_millions", job.model.params_millions);
-    get(m, "forward_gflops", job.model.forward_gflops);
-    get(m, "seq_len", job.model.seq_len);
-    get(m, "layers", job.model.layers);
-    get(m, "hidden", job.model.hidden);
-    get(m, "heads", job.model.heads);
-    get(m, "input_resolution", job.model.input_resolution);
-    get(m, "precision", job.model.precision);
-    get(m, "optimizer", job.model.optimizer);
-    get(m, "batch_size", job.model.batch_size);
-    get(m, "activation_checkpointing", job.model.activation_checkpointing);
-
-    const auto& t = section(root, "training");
-    get(t, "epochs", job.training.epochs);
-    get(t, "tokens_billions", job.training.tokens_billions);
-    get(t, "target_hours", job.training.target_hours);
-    get(t, "budget_usd", job.training.budget_usd);
-    get(t, "runs", job.training.runs);
-    get(t, "spot", job.training.spot);
-    get(t, "checkpoint_s3_uri", job.training.checkpoint_s3_uri);
-    get(t, "max_runtime_hours", job.training.max_runtime_hours);
-    get(t, "max_wait_hours", job.training.max_wait_hours);
-    get(t, "distribution", job.training.distribution);
-    get(t, "image", job.training.image);
-    get(t, "loader_workers", job.training.loader_workers);
-
-    const auto& c = section(root, "current");
-    get(c, "instance_type", job.current.instance_type);
-    if (job.current.instance_type) {
-        job.current.instance_type = normalize_instance_type(*job.current.instance_type);
-    }
-    get(c, "instance_count", job.current.instance_count);
-    get(c, "volume_gb", job.current.volume_gb);
-    const auto& o = section(c, "observed");
-    get(o, "gpu_util_pct", job.current.observed.gpu_util_pct);
-    get(o, "cpu_util_pct", job.current.observed.cpu_util_pct);
-    get(o, "io_wait_pct", job.current.observed.io_wait_pct);
-    get(o, "samples_per_sec", job.current.observed.samples_per_sec);
-    get(o, "gpu_mem_used_gb", job.current.observed.gpu_mem_used_gb);
-    get(o, "startup_minutes", job.current.observed.startup_minutes);
-    get(o, "hours", job.current.observed.hours);
-
-    const auto& p = section(root, "deployment");
-    get(p, "mode", job.deployment.mode);
-    get(p, "traffic", job.deployment.traffic);
-    get(p, "requests_per_sec", job.deployment.requests_per_sec);
-    get(p, "p99_latency_ms", job.deployment.p99_latency_ms);
-    get(p, "payload_mb", job.deployment.payload_mb);
-    get(p, "processing_seconds", job.deployment.processing_seconds);
-    get(p, "instance_count", job.deployment.instance_count);
-    get(p, "edge_devices", job.deployment.edge_devices);
-
-    const auto& s = section(root, "security");
-    get(s, "vpc", job.security.vpc);
-    get(s, "network_isolation", job.security.network_isolation);
-    get(s, "inter_container_encryption", job.security.inter_container_encryption);
-    get(s, "kms", job.security.kms);
-    get(s, "notebook_direct_internet", job.security.notebook_direct_internet);
-    get(s, "data_residency", job.security.data_residency);
-
-    const auto& k = section(root, "constraints");
-    get(k, "region", job.constraints.region);
-    if (const auto* families = member(k, "instance_families"); families != nullptr && families->is_array()) {
-        for (const auto& family : *families) {
-            if (family.is_string()) {
-                job.constraints.instance_families.push_back(normalize_instance_type(family.get<std::string>()));
-            }
-        }
-    }
-    get(k, "max_instances", job.constraints.max_instances);
-    get(k, "max_gpus", job.constraints.max_gpus);
-
-    if (const auto* suppress = member(root, "suppress"); suppress != nullptr && suppress->is_array()) {
-        for (std::size_t i = 0; i < suppress->size(); ++i) {
-            const auto& entry = (*suppress)[i];
-            Suppression item;
-            std::optional<std::string> rule;
-            std::optional<std::string> reason;
-            get(entry, "rule", rule);
-            get(entry, "reason", reason);
-            get(entry, "expires", item.expires);
-            item.rule = rule.value_or("");
-            item.reason = reason.value_or("");
-            item.pointer = "/suppress/" + std::to_string(i);
-            job.suppress.push_back(std::move(item));
-        }
-    }
+    read_dataset(section(root, "dataset"), job.dataset);
+    read_model(section(root, "model"), job.model);
+    read_training(section(root, "training"), job.training);
+    read_current(section(root, "current"), job.current);
+    read_deployment(section(root, "deployment"), job.deployment);
+    read_security(section(root, "security"), job.security);
+    read_constraints(section(root, "constraints"), job.constraints);
+    read_storage(section(root, "storage"), job.storage);
+    read_suppressions(root, job.suppress);
     return job;
 }
 

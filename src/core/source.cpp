@@ -1,7 +1,10 @@
-// Reading inputs with limits, and writing outputs atomically (temp file + rename).
+// Reading inputs with limits, writing outputs atomically (temp file + rename), and the date.
 #include "mlscale/source.hpp"
 
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -13,19 +16,6 @@
 
 namespace mlscale {
 
-namespace {
-
-void file_error(Diagnostics& diagnostics, const std::string& name, std::string message, std::string help = {})
-{
-    Diagnostic d;
-    d.file = name;
-    d.message = std::move(message);
-    d.help = std::move(help);
-    diagnostics.add(std::move(d));
-}
-
-} // namespace
-
 std::optional<SourceFile> read_source(const std::string& path, Diagnostics& diagnostics, std::size_t max_bytes)
 {
     if (path == "-") {
@@ -34,7 +24,7 @@ std::optional<SourceFile> read_source(const std::string& path, Diagnostics& diag
         while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
             source.text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
             if (source.text.size() > max_bytes) {
-                file_error(diagnostics, source.name,
+                diagnostics.add_file_error(source.name,
                     fmt::format("input is larger than the {} MiB limit", max_bytes / (1024 * 1024)));
                 return std::nullopt;
             }
@@ -45,23 +35,23 @@ std::optional<SourceFile> read_source(const std::string& path, Diagnostics& diag
     struct stat info {};
     if (::stat(path.c_str(), &info) != 0) {
         const int error = errno;
-        file_error(diagnostics, path,
+        diagnostics.add_file_error(path,
             error == ENOENT ? std::string("no such file") : fmt::format("cannot read: {}", std::strerror(error)));
         return std::nullopt;
     }
     if (S_ISDIR(info.st_mode)) {
-        file_error(diagnostics, path, "is a directory, expected a file");
+        diagnostics.add_file_error(path, "is a directory, expected a file");
         return std::nullopt;
     }
     if (static_cast<std::size_t>(info.st_size) > max_bytes) {
-        file_error(diagnostics, path,
+        diagnostics.add_file_error(path,
             fmt::format("file is {} bytes, larger than the {} MiB limit", static_cast<long long>(info.st_size),
                 max_bytes / (1024 * 1024)));
         return std::nullopt;
     }
     std::FILE* file = std::fopen(path.c_str(), "rb");
     if (file == nullptr) {
-        file_error(diagnostics, path, fmt::format("cannot read: {}", std::strerror(errno)));
+        diagnostics.add_file_error(path, fmt::format("cannot read: {}", std::strerror(errno)));
         return std::nullopt;
     }
     SourceFile source{path, {}};
@@ -71,7 +61,7 @@ std::optional<SourceFile> read_source(const std::string& path, Diagnostics& diag
         source.text.append(buffer, got);
         if (source.text.size() > max_bytes) {
             std::fclose(file);
-            file_error(diagnostics, path,
+            diagnostics.add_file_error(path,
                 fmt::format("input is larger than the {} MiB limit", max_bytes / (1024 * 1024)));
             return std::nullopt;
         }
@@ -79,7 +69,7 @@ std::optional<SourceFile> read_source(const std::string& path, Diagnostics& diag
     const bool failed = std::ferror(file) != 0;
     std::fclose(file);
     if (failed) {
-        file_error(diagnostics, path, "cannot read: I/O error");
+        diagnostics.add_file_error(path, "cannot read: I/O error");
         return std::nullopt;
     }
     return source;
@@ -131,6 +121,17 @@ std::string write_file_atomic(const std::string& path, const std::string& conten
         return fmt::format("{}: cannot replace the file: {}", path, why);
     }
     return {};
+}
+
+std::string today_iso()
+{
+    if (const char* fixed = std::getenv("MLSCALE_TODAY"); fixed != nullptr && fixed[0] != '\0') {
+        return fixed;
+    }
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    return fmt::format("{:04}-{:02}-{:02}", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
 }
 
 } // namespace mlscale

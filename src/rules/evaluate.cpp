@@ -298,10 +298,13 @@ RuleEvaluation evaluate_rules(const RuleSet& rules, json facts, const Job& job, 
             continue;
         }
         const json& params = params_in_force(rule, options, scratch);
-        if (outputs.parameters && !rule.params.empty()) {
+        RuleResult result = evaluate_with(rule, facts, &params, outputs.results);
+        // The parameters that shaped this run: those of the rules that fired and those the user set
+        // (not the whole registry's defaults, which `mlscale rules explain` shows).
+        const bool set_by_user = options.params.find(rule.code) != options.params.end();
+        if (outputs.parameters && !rule.params.empty() && (result.outcome == Outcome::Fail || set_by_user)) {
             out.parameters[rule.code] = params;
         }
-        RuleResult result = evaluate_with(rule, facts, &params, outputs.results);
         if (result.outcome == Outcome::Fail) {
             facts["param"] = params;
             out.findings.push_back(make_finding(rule, facts, job, options));

@@ -3,16 +3,6 @@
 
 namespace mlscale {
 
-int severity_rank(const std::string& severity)
-{
-    for (int i = 0; i < 5; ++i) {
-        if (severity == k_severities[i]) {
-            return i;
-        }
-    }
-    return -1;
-}
-
 std::map<std::string, int> Report::summary() const
 {
     std::map<std::string, int> counts;

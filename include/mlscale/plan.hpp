@@ -18,6 +18,7 @@ struct StoragePlan {
     std::optional<double> volume_gb;
     std::optional<double> throughput_mb_s;
     std::optional<bool> moves_data; ///< the plan copies the dataset out of where it lives today
+    std::optional<double> cost_usd; ///< the storage over every run (FSx, EFS reads, S3 requests); unknown when not priced
     std::vector<std::string> notes;
 };
 
@@ -28,16 +29,16 @@ struct ComputePlan {
     std::string rung;          ///< cpu|single-gpu|bigger-gpu|multi-gpu-node|multi-node
     std::string parallelism;   ///< none|data|sharded|model|pipeline
     std::string distribution;  ///< SageMaker distribution setting, e.g. "torch_distributed"
-    std::optional<double> estimated_hours;
-    std::optional<double> estimated_cost_usd;
+    std::optional<double> estimated_hours;    ///< one run, start-up included
+    std::optional<double> estimated_cost_usd; ///< one run: hours x instances x price (and a preparation cluster)
+    std::optional<double> total_cost_usd;     ///< every run (training.runs) plus the storage: what budget_usd is compared with
     std::optional<double> gpu_util_pct;
-    std::optional<bool> meets_target;
+    std::optional<bool> meets_target;         ///< hours within target_hours and total cost within budget_usd (null without either)
     bool efa = false;
     bool placement_group = false;
     std::string bottleneck;    ///< what limits the planned configuration (gpu|io|cpu|network|memory)
     std::optional<bool> changes_gpu; ///< the plan's GPU differs from today's (unknown without a current setup)
-    std::optional<double> spot_cost_usd_min; ///< with managed spot at AWS's "up to 90 %" saving: a lower bound
-    std::optional<double> spot_overhead_hours; ///< assumed interruption overhead (docs/recommender.md)
+    std::optional<double> spot_overhead_hours; ///< assumed managed-spot interruption overhead (docs/recommender.md §7); null when spot is not advised
     std::vector<std::string> notes;
 };
 
@@ -67,7 +68,8 @@ struct Candidate {
     std::string storage;
     std::string parallelism;
     std::optional<double> estimated_hours;
-    std::optional<double> estimated_cost_usd;
+    std::optional<double> estimated_cost_usd; ///< one run
+    std::optional<double> total_cost_usd;     ///< every run, storage included
     std::optional<bool> meets_target;
     bool chosen = false;
 };
@@ -78,7 +80,8 @@ struct LadderStep {
     std::string instance_type;
     int instance_count = 0;
     std::optional<double> estimated_hours;
-    std::optional<double> estimated_cost_usd;
+    std::optional<double> estimated_cost_usd; ///< one run
+    std::optional<double> total_cost_usd;     ///< every run, storage included
     std::optional<bool> meets_target;
     std::string why;
     bool chosen = false;

@@ -109,6 +109,7 @@ ordered plan_json(const Plan& plan)
     storage["volume_gb"] = optional_value(plan.storage.volume_gb);
     storage["throughput_mb_s"] = optional_value(plan.storage.throughput_mb_s);
     storage["moves_data"] = optional_value(plan.storage.moves_data);
+    storage["cost_usd"] = optional_value(plan.storage.cost_usd);
     storage["notes"] = strings(plan.storage.notes);
 
     const auto& c = plan.compute;
@@ -120,6 +121,7 @@ ordered plan_json(const Plan& plan)
     compute["parallelism"] = text_or_null(c.parallelism);
     compute["estimated_hours"] = optional_value(c.estimated_hours);
     compute["estimated_cost_usd"] = optional_value(c.estimated_cost_usd);
+    compute["total_cost_usd"] = optional_value(c.total_cost_usd);
     compute["gpu_util_pct"] = optional_value(c.gpu_util_pct);
     compute["meets_target"] = optional_value(c.meets_target);
     compute["distribution"] = text_or_null(c.distribution);
@@ -127,7 +129,6 @@ ordered plan_json(const Plan& plan)
     compute["placement_group"] = c.placement_group;
     compute["bottleneck"] = text_or_null(c.bottleneck);
     compute["changes_gpu"] = optional_value(c.changes_gpu);
-    compute["spot_cost_usd_min"] = optional_value(c.spot_cost_usd_min);
     compute["spot_overhead_hours"] = optional_value(c.spot_overhead_hours);
     compute["notes"] = strings(c.notes);
 
@@ -204,6 +205,7 @@ std::string render_json(const Report& report)
         item["instance_type"] = text_or_null(step.instance_type);
         item["instance_count"] = step.instance_count;
         item["estimated_cost_usd"] = optional_value(step.estimated_cost_usd);
+        item["total_cost_usd"] = optional_value(step.total_cost_usd);
         item["chosen"] = step.chosen;
         item["gpu_util_pct"] = optional_value(step.gpu_util_pct);
         item["bottleneck"] = text_or_null(step.bottleneck);
@@ -221,6 +223,7 @@ std::string render_json(const Report& report)
         item["parallelism"] = text_or_null(c.parallelism);
         item["estimated_hours"] = optional_value(c.estimated_hours);
         item["estimated_cost_usd"] = optional_value(c.estimated_cost_usd);
+        item["total_cost_usd"] = optional_value(c.total_cost_usd);
         item["meets_target"] = optional_value(c.meets_target);
         item["chosen"] = c.chosen;
         candidates.push_back(item);

@@ -264,6 +264,12 @@ std::string plan_section(const Report& report, int level)
     out += fmt::format("| SageMaker distribution | {} |\n", cell(plan.compute.distribution));
     out += fmt::format("| estimated time per run | {} |\n", plan.compute.estimated_hours ? hours(*plan.compute.estimated_hours) : "unknown");
     out += fmt::format("| estimated cost per run | {} |\n", plan.compute.estimated_cost_usd ? money(*plan.compute.estimated_cost_usd) : "unknown");
+    if (plan.compute.total_cost_usd && plan.compute.estimated_cost_usd && *plan.compute.total_cost_usd > *plan.compute.estimated_cost_usd * 1.0001) {
+        out += fmt::format("| cost of all runs, storage included | {} |\n", money(*plan.compute.total_cost_usd));
+    }
+    if (plan.storage.cost_usd) {
+        out += fmt::format("| storage, all runs | {} |\n", money(*plan.storage.cost_usd));
+    }
     out += fmt::format("| GPU utilisation | {} |\n", maybe(plan.compute.gpu_util_pct, " %"));
     out += fmt::format("| EFA and one placement group | {} |\n\n", plan.compute.efa ? "yes" : "no");
     for (const auto& note : plan.compute.notes) {
@@ -426,7 +432,7 @@ std::string findings_section(const Report& report, int level)
 std::string appendix_section(const Report& report, int level)
 {
     std::string out = heading(level, "Appendix");
-    out += heading(level + 1, "Rule parameters in force");
+    out += heading(level + 1, "Rule parameters in force (the rules that fired, and any set by the project)");
     bool any = false;
     std::string table = "| rule | parameter | value |\n| --- | --- | --- |\n";
     for (const auto& [rule, params] : report.rule_parameters.items()) {

@@ -73,9 +73,8 @@ std::string render_text(const Report& report, const TextOptions& options)
                 report.current_cost_usd ? "$" + number(*report.current_cost_usd) : std::string("cost unknown"), report.current_instance_count,
                 report.current_instance_type);
         }
-        if (c.spot_cost_usd_min) {
-            out += fmt::format("  managed spot          as low as ${} per run (AWS: up to 90 % saving), assumed overhead {} h\n",
-                number(*c.spot_cost_usd_min), number(c.spot_overhead_hours.value_or(0)));
+        if (c.total_cost_usd && c.estimated_cost_usd && *c.total_cost_usd > *c.estimated_cost_usd * 1.0001) {
+            out += fmt::format("  all runs              ${} (every run, storage included)\n", number(*c.total_cost_usd));
         }
         const auto& s = report.plan.storage;
         if (!s.service.empty()) {
@@ -88,6 +87,9 @@ std::string render_text(const Report& report, const TextOptions& options)
             }
             if (s.volume_gb) {
                 detail += fmt::format(", volume {} GB", number(*s.volume_gb));
+            }
+            if (s.cost_usd) {
+                detail += fmt::format(", ${} for all runs", number(*s.cost_usd));
             }
             out += fmt::format("  storage               {} ({})\n", s.service, detail);
         }

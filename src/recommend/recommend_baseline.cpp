@@ -1,0 +1,202 @@
+// The walk's first passes: what the job asks (workload, target, budget, runs, where the data
+// lives), today's setup as it actually runs, and the data-pipeline fixes. docs/recommender.md §1, §3.1.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "walk.hpp"
+
+namespace mlscale::walk {
+
+namespace {
+
+// Resizing offline pays only when the stored images are clearly larger than what is kept: a
+// stated default (the whitepaper's example is a 31x pixel ratio).
+constexpr double k_resize_min_ratio = 1.5;
+// Images are resized offline to a little above the model's input, so random crops
+// (RandomResizedCrop) still have pixels to choose from: the shorter side to 256 for a 224 input,
+// torchvision's ImageNet convention (resize 256, crop 224), i.e. 8/7 per side.
+constexpr double k_resize_margin_per_side = 256.0 / 224.0;
+// A model that disagrees with a measurement by more than this is reported (observed beats modelled).
+constexpr double k_model_disagreement = 0.25;
+
+double json_number(const nlohmann::json& object, const char* key, double fallback)
+{
+    return object.is_object() && object.contains(key) && object[key].is_number() ? object[key].get<double>() : fallback;
+}
+
+// Today's storage as the job describes it: where the data is, and today's file system's size.
+StorageChoice today_storage(const Walk& walk, Config& config)
+{
+    StorageChoice storage;
+    storage.service = config.storage;
+    storage.input_mode = config.input_mode;
+    const FsxToday& fsx = walk.job.storage.fsx;
+    if (config.storage == "fsx-lustre") {
+        config.fsx_deployment = fsx.deployment_type.value_or("SCRATCH_2");
+        config.fsx_per_unit_mb_s_per_tib = fsx.per_unit_mb_s_per_tib.value_or(0);
+        config.fsx_capacity_gib = static_cast<double>(fsx.capacity_gib.value_or(0));
+    }
+    return storage;
+}
+
+// Today's parallelism: as the job says (training.distribution), else what fits, as it must to run.
+void today_parallelism(const Walk& walk, Option& today)
+{
+    if (walk.job.training.distribution && *walk.job.training.distribution != "none") {
+        today.parallelism.parallelism = today.config.parallelism;
+        today.parallelism.mode = today.config.parallelism.mode;
+        today.parallelism.distribution = *walk.job.training.distribution;
+        return;
+    }
+    today.parallelism = choose_parallelism(walk.base, *walk.current, walk.current_count, walk.framework, walk.catalogue, walk.options);
+    today.config.parallelism = today.parallelism.parallelism;
+}
+
+// Telemetry calibrates the GPUs' efficiency: the job's code, not the GPU, sets it, so every
+// candidate is estimated with it. The model's own figure is kept to report a disagreement.
+EstimateOptions calibrate(Walk& walk, const Config& config)
+{
+    EstimateOptions today_options;
+    const auto observed = walk.job.current.observed.samples_per_sec;
+    if (!observed) {
+        return today_options;
+    }
+    const auto util = walk.job.current.observed.gpu_util_pct;
+    const double gpu_rate = util && *util > 0 ? *observed / (*util / 100.0) : *observed;
+    const Estimate modelled = estimate(walk.base, config, walk.catalogue, walk.options);
+    walk.options.efficiency_scale = calibrate_to_observed(walk.base, config, walk.catalogue, gpu_rate);
+    today_options = walk.options;
+    today_options.observed_samples_per_sec = *observed;
+    if (modelled.throughput_known && std::fabs(modelled.samples_per_sec / *observed - 1.0) > k_model_disagreement) {
+        walk.out.assumptions.push_back(fmt::format("the model puts today's setup at {} where {} was measured: the measurement is used, and the "
+                                                   "GPUs' efficiency is calibrated to it for every configuration (x{:.2f})",
+            rate_text(walk, modelled.samples_per_sec), rate_text(walk, *observed), walk.options.efficiency_scale));
+    }
+    return today_options;
+}
+
+} // namespace
+
+void start(Walk& walk)
+{
+    const Job& job = walk.job;
+    std::vector<std::string> ignored; // the profiler states the workload's assumptions
+    walk.base = make_workload(job, walk.profile.model, walk.catalogue, ignored);
+    walk.fixed = walk.base;
+    walk.runs = std::max(1.0, walk.base.runs);
+    walk.target = job.training.target_hours;
+    walk.budget = job.training.budget_usd;
+    walk.framework = job.model.framework.value_or("pytorch");
+    const std::string location = job.dataset.location.value_or("s3");
+    walk.location = location == "on-premises" ? "s3" : location;
+    walk.builtin = job.model.builtin_algorithm.has_value();
+    walk.tokens = walk.base.seq_len > 0 && job.training.tokens_billions.has_value();
+    if (job.current.instance_type) {
+        walk.current = walk.catalogue.find_instance(*job.current.instance_type);
+        walk.current_count = static_cast<int>(job.current.instance_count.value_or(1));
+    }
+    if (location == "on-premises") {
+        walk.out.assumptions.push_back("dataset.location is on-premises: the plan assumes it is copied to S3 first (hybrid-private-link)");
+    }
+    if (walk.budget && walk.runs > 1) {
+        walk.out.assumptions.push_back(fmt::format("budget_usd is compared with the cost of all {:.0f} runs (training.runs)", walk.runs));
+    }
+}
+
+void estimate_today(Walk& walk)
+{
+    if (walk.current == nullptr || !walk.profile.model.deep || walk.current->gpu_count == 0) {
+        return;
+    }
+    Option today;
+    today.instance = walk.current;
+    today.count = walk.current_count;
+    today.rung = today.count > 1 ? Rung::MultiNode : (walk.current->gpu_count > 1 ? Rung::MultiGpuNode : Rung::SingleGpu);
+    today.config = current_config(walk.job, walk.current);
+    today.storage = today_storage(walk, today.config);
+    today_parallelism(walk, today);
+    const EstimateOptions options = calibrate(walk, today.config);
+    today.e = estimate(walk.base, today.config, walk.catalogue, options);
+    today.hours = today.e.hours;
+    if (const auto measured = walk.job.current.observed.hours; measured && *measured > 0) {
+        today.hours = *measured; // a measured run beats any estimate of it
+    }
+    if (const auto price = hourly_price(walk, *walk.current); price && today.hours > 0) {
+        today.run_cost = today.hours * today.count * *price;
+        today.total_cost = *today.run_cost * walk.runs;
+    }
+    walk.today = today;
+    judge(walk, *walk.today);
+    if (walk.today->known) {
+        walk.out.current_hours = walk.today->hours;
+        walk.out.current_cost_usd = walk.today->run_cost;
+    }
+    // "Am I over-provisioned?": without a target, today's time is the one to keep.
+    if (!walk.target && walk.today->usable()) {
+        walk.target = walk.today->hours;
+        walk.target_implicit = true;
+        judge(walk, *walk.today);
+    }
+}
+
+void fix_data_pipeline(Walk& walk)
+{
+    Workload& w = walk.fixed;
+    const Job& job = walk.job;
+    if (job.training.loader_workers) {
+        const InstanceSpec* at = walk.current != nullptr && walk.current->gpu_count > 0 ? walk.current : nullptr;
+        const int headroom = at != nullptr ? (at->vcpus - at->gpu_count) / at->gpu_count : 0;
+        if (at == nullptr || *job.training.loader_workers < headroom) {
+            w.loader_workers = 0; // every vCPU but one per GPU
+            walk.fixes.push_back(at != nullptr ? fmt::format("raise the loader workers from {} to {} per GPU (the vCPUs left after one per GPU)",
+                                                     *job.training.loader_workers, headroom)
+                                               : fmt::format("give the loader every vCPU but one per GPU (today {} workers per GPU)",
+                                                     *job.training.loader_workers));
+            walk.fix_concepts.push_back("more-loader-workers");
+        }
+    }
+    const double ratio = json_number(walk.profile.derived, "pixel_ratio", 1.0) / (k_resize_margin_per_side * k_resize_margin_per_side);
+    if (ratio >= k_resize_min_ratio && job.dataset.source_resolution && w.cpu_ms_per_sample > 0) {
+        const auto& source = *job.dataset.source_resolution;
+        const double before = w.cpu_ms_per_sample;
+        w.cpu_ms_per_sample /= ratio;
+        w.mb_per_sample /= ratio;
+        w.dataset_gb /= ratio;
+        walk.fixes.push_back(fmt::format("resize {}x{} images offline to a little above the model's input (shorter side 8/7 of it, so random "
+                                         "crops still work): decode {:.3g} -> {:.2g} ms per image, {:.3g}x fewer pixels and bytes",
+            source[0], source[1], before, w.cpu_ms_per_sample, ratio));
+        walk.fix_concepts.push_back("offline-resize");
+        walk.etl.resize = true;
+    }
+    const double small_mb = walk.catalogue.storage_facts.s3_small_file_threshold_mb;
+    const double container_mb = walk.catalogue.storage_facts.s3_container_target_mb;
+    if (w.num_files > 0 && w.dataset_gb > 0) {
+        const double mean_mb = w.dataset_gb * 1000.0 / w.num_files;
+        const double shards = std::ceil(w.dataset_gb * 1000.0 / container_mb);
+        if (mean_mb < small_mb && shards < w.num_files) {
+            walk.fixes.push_back(fmt::format("pack {} files of {} KB into {} uniform shards of ~{:.0f} MB", grouped(w.num_files),
+                grouped(mean_mb * 1000.0), grouped(shards), container_mb));
+            walk.fix_concepts.push_back("uniform-partitions");
+            walk.etl.shard = true;
+            walk.etl.shard_mb = container_mb;
+            walk.etl.shards = shards;
+            w.num_files = shards;
+        }
+    }
+    const auto format = job.dataset.format;
+    if (walk.builtin && (format == std::optional<std::string>("csv") || format == std::optional<std::string>("json"))) {
+        if (w.dataset_gb > walk.catalogue.storage_facts.file_mode_max_dataset_gb) {
+            walk.fixes.push_back("convert to RecordIO-protobuf and stream it in Pipe mode");
+            walk.fix_concepts.insert(walk.fix_concepts.end(), {"recordio-builtin", "pipe-mode-recordio"});
+            walk.etl.recordio = true;
+        } else if (format == std::optional<std::string>("csv")) {
+            walk.fixes.push_back("CSV with the target in the first column and no header");
+            walk.fix_concepts.push_back("csv-target-first");
+            walk.etl.csv_target_first = true;
+        }
+    }
+}
+
+} // namespace mlscale::walk

@@ -1,0 +1,411 @@
+// The ladder (docs/recommender.md §3): fix the data pipeline on today's setup; when that meets the
+// target, walk down to the cheapest configuration that still meets it (rightsizing); else climb the
+// rungs (a bigger GPU, more GPUs in one node, more nodes) and stop at the first whose cheapest
+// configuration meets; without any target, the configuration that costs least, fastest among near ties.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "walk.hpp"
+
+namespace mlscale::walk {
+
+namespace {
+
+// Rightsizing moves a working setup only for a saving of at least this share: a stated default.
+constexpr double k_rightsize_min_saving = 0.05;
+// Without a target: configurations within this share of the cheapest count as ties, and the
+// fastest of them wins (a stated default: a 10 % dearer run that is 8x faster is what anyone picks).
+constexpr double k_cost_tie = 0.10;
+
+constexpr Rung k_climb[] = {Rung::SingleGpu, Rung::BiggerGpu, Rung::MultiGpuNode, Rung::MultiNode};
+
+int rung_order(Rung rung)
+{
+    return static_cast<int>(rung);
+}
+
+std::vector<const Option*> in_rung(const Walk& walk, Rung rung)
+{
+    std::vector<const Option*> out;
+    for (const auto& option : walk.options_pool) {
+        if (option.rung == rung) {
+            out.push_back(&option);
+        }
+    }
+    return out;
+}
+
+// The cheapest that meets (ties: fewer instances, then faster).
+const Option* cheapest_meeting(const std::vector<const Option*>& options)
+{
+    const Option* best = nullptr;
+    for (const Option* option : options) {
+        if (!option->meets) {
+            continue;
+        }
+        if (best == nullptr || option->cost_or_max() < best->cost_or_max() ||
+            (option->cost_or_max() == best->cost_or_max() && (option->count < best->count || option->hours < best->hours))) {
+            best = option;
+        }
+    }
+    return best;
+}
+
+// When nothing meets: the cheapest that meets the time (the budget binds), else the fastest within
+// the budget, else the fastest.
+const Option* best_effort_of(const Walk& walk, const std::vector<const Option*>& options)
+{
+    const Option* in_time = nullptr;
+    for (const Option* option : options) {
+        if (option->in_time && (in_time == nullptr || option->cost_or_max() < in_time->cost_or_max())) {
+            in_time = option;
+        }
+    }
+    if (in_time != nullptr) {
+        return in_time;
+    }
+    const Option* best = nullptr;
+    for (const Option* option : options) {
+        if (!option->usable()) {
+            continue;
+        }
+        const bool within = option->within_budget;
+        if (best == nullptr || (within && !best->within_budget) || (within == best->within_budget && option->hours < best->hours)) {
+            best = option;
+        }
+    }
+    (void)walk;
+    return best;
+}
+
+void choose(Walk& walk, const Option* option)
+{
+    walk.chosen = option;
+    for (auto& step : walk.out.ladder) {
+        step.chosen = false;
+    }
+    if (!walk.out.ladder.empty()) {
+        walk.out.ladder.back().chosen = true;
+    }
+}
+
+// Rung 0: today's instances with the pipeline fixed, the storage that feeds them and, if the
+// CPUs cannot, a preparation cluster (data-bottleneck-first).
+void add_fix_step(Walk& walk)
+{
+    if (!walk.today_fixed) {
+        if (!walk.fixes.empty()) {
+            LadderStep step;
+            step.rung = rung_name(Rung::FixPipeline);
+            step.change = fmt::format("{}", fmt::join(walk.fixes, "; "));
+            step.why = "applied to every configuration below, before any GPU is added";
+            step.concepts = {"data-bottleneck-first"};
+            step.concepts.insert(step.concepts.end(), walk.fix_concepts.begin(), walk.fix_concepts.end());
+            walk.out.ladder.push_back(step);
+        }
+        return;
+    }
+    const Option& fixed = *walk.today_fixed;
+    std::vector<std::string> changes = walk.fixes;
+    if (fixed.storage.fsx) {
+        changes.push_back(fmt::format("{} FSx for Lustre ({} GiB)", fixed.storage.resizes_today ? "resize" : "move the data to",
+            grouped(fixed.storage.fsx->capacity_gib)));
+    }
+    if (fixed.prep.count > 0) {
+        changes.push_back(fmt::format("a data-preparation cluster of {} x {}", fixed.prep.count, fixed.prep.instance->name));
+    }
+    std::string why;
+    if (walk.today && walk.today->known) {
+        const Estimate& e = walk.today->e;
+        const std::string limit = e.bottleneck != Bottleneck::None ? bottleneck_name(e.bottleneck) : walk.profile.bottleneck;
+        why = fmt::format("today {}-bound at {}", limit, rate_text(walk, e.samples_per_sec));
+        if (e.network_samples_per_sec > e.samples_per_sec * 1.01) {
+            why += fmt::format("; the GPUs could take {}", rate_text(walk, e.network_samples_per_sec));
+        }
+        why += "; after: ";
+    }
+    why += why_for(walk, fixed);
+    std::vector<std::string> concepts = {"data-bottleneck-first"};
+    concepts.insert(concepts.end(), walk.fix_concepts.begin(), walk.fix_concepts.end());
+    if (walk.profile.bottleneck == "io" || walk.profile.bottleneck == "cpu") {
+        concepts.push_back("io-vs-compute-bound");
+    }
+    concepts.insert(concepts.end(), fixed.storage.concepts.begin(), fixed.storage.concepts.end());
+    if (fixed.prep.count > 0) {
+        concepts.push_back("data-prep-cluster");
+    }
+    const std::string change = changes.empty() ? fmt::format("keep ml.{} x {}: nothing in the data pipeline to fix", fixed.instance->name, fixed.count)
+                                               : fmt::format("{} (on ml.{} x {})", fmt::join(changes, "; "), fixed.instance->name, fixed.count);
+    walk.out.ladder.push_back(step_from(walk, fixed, change, why, concepts));
+    walk.out.ladder.back().rung = rung_name(Rung::FixPipeline);
+}
+
+// Today's setup (fixed) meets: the cheapest configuration at or below today's rung that also
+// meets, when it saves enough (rightsizing); else today's setup stays.
+void rightsize(Walk& walk)
+{
+    const Option& today = *walk.today_fixed;
+    const int top = rung_order(walk.today ? walk.today->rung : Rung::MultiNode);
+    const double ceiling = today.cost_or_max() * (1.0 - k_rightsize_min_saving);
+    const Option* best = nullptr;
+    for (const Rung rung : k_climb) {
+        if (rung_order(rung) > top) {
+            break;
+        }
+        std::vector<const Option*> cheaper;
+        for (const Option* option : in_rung(walk, rung)) {
+            if (option->cost_or_max() < ceiling) {
+                cheaper.push_back(option);
+            }
+        }
+        const Option* here = cheapest_meeting(cheaper);
+        if (here == nullptr) {
+            continue;
+        }
+        auto concepts = concepts_for(walk, *here);
+        concepts.push_back("rightsizing");
+        walk.out.ladder.push_back(step_from(walk, *here, change_for(walk, *here),
+            why_for(walk, *here) + fmt::format("; {} cheaper than today's ml.{} x {}", usd(today.cost_or_max() - here->cost_or_max()),
+                                       today.instance->name, today.count),
+            concepts));
+        if (best == nullptr || here->cost_or_max() < best->cost_or_max()) {
+            best = here;
+        }
+    }
+    if (best != nullptr) {
+        walk.rightsized = true;
+        walk.chosen = best;
+        // The chosen step is the cheapest, not necessarily the last: mark it.
+        for (auto& step : walk.out.ladder) {
+            step.chosen = step.instance_type == "ml." + best->instance->name && step.instance_count == best->count && step.rung == rung_name(best->rung);
+        }
+        return;
+    }
+    if (walk.out.ladder.empty() || walk.out.ladder.back().rung != rung_name(Rung::FixPipeline)) {
+        walk.out.ladder.push_back(step_from(walk, today, fmt::format("keep ml.{} x {}", today.instance->name, today.count),
+            why_for(walk, today) + "; nothing cheaper meets the target", {"rightsizing"}));
+    }
+    choose(walk, &today);
+}
+
+std::vector<Rung> rungs_to_climb(const Walk& walk)
+{
+    std::vector<Rung> out;
+    const Rung start = walk.today ? walk.today->rung : Rung::SingleGpu;
+    for (const Rung rung : k_climb) {
+        if (walk.today && (rung_order(rung) < rung_order(start) || (rung == start && rung == Rung::SingleGpu))) {
+            continue; // at or below today's setup: the fix-data-pipeline step covers it
+        }
+        out.push_back(rung);
+    }
+    return out;
+}
+
+void no_option_step(Walk& walk, Rung rung)
+{
+    LadderStep step;
+    step.rung = rung_name(rung);
+    step.change = rung == Rung::BiggerGpu && walk.baseline_gpu != nullptr
+                      ? fmt::format("no single GPU faster than {} in the allowed instance families", gpu_name(*walk.baseline_gpu))
+                      : fmt::format("no {} configuration in the allowed instance families and limits", rung_name(rung));
+    if (walk.target || walk.budget) {
+        step.meets_target = false;
+    }
+    step.why = "none to try: the walk goes on to the next rung";
+    step.concepts = {"scale-up-first"};
+    walk.out.ladder.push_back(step);
+}
+
+// Up the rungs: stop at the first whose cheapest configuration meets the target and the budget.
+void climb(Walk& walk, std::vector<const Option*>& efforts)
+{
+    for (const Rung rung : rungs_to_climb(walk)) {
+        const auto options = in_rung(walk, rung);
+        if (options.empty()) {
+            no_option_step(walk, rung);
+            continue;
+        }
+        const Option* best = cheapest_meeting(options);
+        const bool met = best != nullptr;
+        if (!met) {
+            best = best_effort_of(walk, options);
+        }
+        if (best == nullptr) {
+            best = options.front();
+        } else if (!met) {
+            efforts.push_back(best);
+        }
+        walk.out.ladder.push_back(step_from(walk, *best, change_for(walk, *best), why_for(walk, *best), concepts_for(walk, *best)));
+        if (met) {
+            choose(walk, best);
+            return;
+        }
+        if (best->in_time) {
+            return; // fast enough but over the budget: higher rungs cost more, the budget binds
+        }
+    }
+}
+
+// No target, no budget, no working setup today: what costs least, the fastest of near ties.
+void cheapest_overall(Walk& walk)
+{
+    const Option* cheapest = nullptr;
+    for (const auto& option : walk.options_pool) {
+        if (option.usable() && option.total_cost && (cheapest == nullptr || *option.total_cost < *cheapest->total_cost)) {
+            cheapest = &option;
+        }
+    }
+    if (cheapest == nullptr) {
+        return;
+    }
+    const Option* pick = cheapest;
+    for (const auto& option : walk.options_pool) {
+        if (option.usable() && option.total_cost && *option.total_cost <= *cheapest->total_cost * (1.0 + k_cost_tie) && option.hours < pick->hours) {
+            pick = &option;
+        }
+    }
+    for (const Rung rung : k_climb) {
+        if (rung_order(rung) > rung_order(pick->rung)) {
+            break;
+        }
+        if (rung == pick->rung) {
+            walk.out.ladder.push_back(step_from(walk, *pick, change_for(walk, *pick),
+                why_for(walk, *pick) + fmt::format("; no target_hours: the least cost ({} or within {:.0f} % of it), fastest of those",
+                                           usd(*cheapest->total_cost), k_cost_tie * 100),
+                concepts_for(walk, *pick)));
+            choose(walk, pick);
+            return;
+        }
+        const auto options = in_rung(walk, rung);
+        const Option* best = nullptr;
+        for (const Option* option : options) {
+            if (option->usable() && option->total_cost && (best == nullptr || *option->total_cost < *best->total_cost)) {
+                best = option;
+            }
+        }
+        if (best != nullptr) {
+            walk.out.ladder.push_back(step_from(walk, *best, change_for(walk, *best),
+                why_for(walk, *best) + "; not chosen: the next rung is no dearer and faster", concepts_for(walk, *best)));
+        }
+    }
+}
+
+// Which constraint keeps every configuration from the target (the budget, max_instances/max_gpus,
+// the instance families, or the target itself).
+std::string binding_constraint(const Walk& walk)
+{
+    const Option* cheapest_in_time = nullptr;
+    const Option* fastest = nullptr;
+    for (const auto& option : walk.options_pool) {
+        if (option.in_time && (cheapest_in_time == nullptr || option.cost_or_max() < cheapest_in_time->cost_or_max())) {
+            cheapest_in_time = &option;
+        }
+        if (option.usable() && (fastest == nullptr || option.hours < fastest->hours)) {
+            fastest = &option;
+        }
+    }
+    if (cheapest_in_time != nullptr && walk.budget) {
+        return fmt::format("budget_usd binds: the cheapest configuration that meets the {} target, {} x ml.{}, costs {} (budget {})",
+            hours_text(*walk.target), cheapest_in_time->count, cheapest_in_time->instance->name, usd(cheapest_in_time->cost_or_max()),
+            usd(*walk.budget));
+    }
+    if (fastest == nullptr) {
+        return "memory binds: the model does not fit the allowed GPUs in any split";
+    }
+    auto first_in_time = [&](const std::vector<Option>& relaxed) {
+        const Option* best = nullptr;
+        for (const auto& option : relaxed) {
+            if (option.in_time && (best == nullptr || option.cost_or_max() < best->cost_or_max())) {
+                best = &option;
+            }
+        }
+        return best == nullptr ? std::string()
+                               : fmt::format("{} x ml.{} would take {}{}", best->count, best->instance->name, hours_text(best->hours),
+                                     best->total_cost ? " at " + usd(*best->total_cost) : "");
+    };
+    const auto& constraints = walk.job.constraints;
+    if (walk.target && (constraints.max_instances || constraints.max_gpus)) {
+        if (const auto relaxed = first_in_time(relaxed_options(walk, true, false)); !relaxed.empty()) {
+            return fmt::format("{} binds: {}", constraints.max_instances ? "max_instances" : "max_gpus", relaxed);
+        }
+    }
+    if (walk.target && !constraints.instance_families.empty()) {
+        if (const auto relaxed = first_in_time(relaxed_options(walk, false, true)); !relaxed.empty()) {
+            return fmt::format("instance_families binds: {}", relaxed);
+        }
+    }
+    if (!walk.target) {
+        return fmt::format("budget_usd binds: nothing runs within {}", usd(*walk.budget));
+    }
+    return fmt::format("target_hours binds: the fastest allowed configuration, {} x ml.{}, takes {}", fastest->count, fastest->instance->name,
+        hours_text(fastest->hours));
+}
+
+void settle_best_effort(Walk& walk, std::vector<const Option*> efforts)
+{
+    if (walk.today_fixed) {
+        efforts.push_back(&*walk.today_fixed);
+    }
+    const Option* best = best_effort_of(walk, efforts);
+    if (best == nullptr) {
+        return;
+    }
+    walk.chosen = best;
+    const std::string rung = best == &*walk.today_fixed ? rung_name(Rung::FixPipeline) : rung_name(best->rung);
+    for (auto& step : walk.out.ladder) {
+        step.chosen = step.instance_type == "ml." + best->instance->name && step.instance_count == best->count && step.rung == rung;
+    }
+    if (walk.target || walk.budget) {
+        walk.binding = binding_constraint(walk);
+    }
+}
+
+// Never both slower and dearer than today's setup as it runs (unless today cannot run at all).
+void keep_today_if_better(Walk& walk)
+{
+    if (walk.chosen == nullptr || !walk.today || !walk.today->usable() || !walk.chosen->total_cost || !walk.today->total_cost) {
+        return;
+    }
+    const Option& today = walk.today_fixed ? *walk.today_fixed : *walk.today;
+    const bool slower = walk.chosen->hours > walk.today->hours * 1.001;
+    const bool dearer = *walk.chosen->total_cost > *walk.today->total_cost * 1.001;
+    if (slower && dearer && today.usable()) {
+        walk.out.assumptions.push_back(fmt::format("every configuration that would change the setup is slower and dearer than today's ml.{} x {}: "
+                                                   "it stays",
+            today.instance->name, today.count));
+        walk.chosen = &today;
+        for (auto& step : walk.out.ladder) {
+            step.chosen = false;
+        }
+        if (walk.out.ladder.empty() || walk.out.ladder.front().rung != rung_name(Rung::FixPipeline)) {
+            walk.out.ladder.insert(walk.out.ladder.begin(), step_from(walk, today, fmt::format("keep ml.{} x {}", today.instance->name, today.count),
+                                                                why_for(walk, today), {"rightsizing"}));
+            walk.out.ladder.front().rung = rung_name(Rung::FixPipeline);
+        }
+        walk.out.ladder.front().chosen = true;
+    }
+}
+
+} // namespace
+
+void walk_ladder(Walk& walk)
+{
+    add_fix_step(walk);
+    std::vector<const Option*> efforts;
+    if (walk.today_fixed && walk.today_fixed->meets) {
+        rightsize(walk);
+    } else if (walk.target || walk.budget) {
+        climb(walk, efforts);
+    } else {
+        cheapest_overall(walk);
+    }
+    if (walk.chosen == nullptr) {
+        settle_best_effort(walk, efforts);
+    }
+    keep_today_if_better(walk);
+}
+
+} // namespace mlscale::walk

@@ -1,0 +1,256 @@
+// The options the walk chooses among: every allowed instance and count, each with its parallelism,
+// storage and (when the CPUs cannot keep up) a data-preparation cluster, judged against the target
+// and the budget. docs/recommender.md §2.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "walk.hpp"
+
+namespace mlscale::walk {
+
+namespace {
+
+// SageMaker training jobs stop at MaxRuntimeInSeconds, at most 28 days (2,419,200 s; SageMaker API
+// StoppingCondition): a longer run needs checkpoints and a restart, so it is not a plan as it stands.
+constexpr double k_sagemaker_max_runtime_hours = 28.0 * 24.0;
+// Counts tried for multi-node: powers of two up to this, and max_instances.
+constexpr int k_max_count = 64;
+// A one-GPU instance is a bigger GPU when it processes this much more than the baseline GPU.
+constexpr double k_bigger_gpu = 1.1;
+
+bool family_listed(const Job& job, const std::string& family)
+{
+    const auto& families = job.constraints.instance_families;
+    return std::find(families.begin(), families.end(), family) != families.end();
+}
+
+std::vector<int> counts_for(const Walk& walk, const InstanceSpec& instance, bool full_node, bool relax)
+{
+    const int max_instances = relax ? k_max_count : static_cast<int>(walk.job.constraints.max_instances.value_or(k_max_count));
+    const int max_gpus = relax ? 1 << 30 : static_cast<int>(walk.job.constraints.max_gpus.value_or(1 << 30));
+    std::set<int> counts{1};
+    if (full_node) {
+        for (int n = 2; n <= k_max_count; n *= 2) {
+            counts.insert(n);
+        }
+        counts.insert(max_instances);
+    }
+    std::vector<int> out;
+    for (const int n : counts) {
+        if (n >= 1 && n <= max_instances && n * std::max(1, instance.gpu_count) <= max_gpus) {
+            out.push_back(n);
+        }
+    }
+    return out;
+}
+
+// Full nodes only for multi-node: the family's largest GPU count (NVLink inside, EFA between).
+bool full_node(const Catalogue& catalogue, const InstanceSpec& instance)
+{
+    int most = 0;
+    for (const auto& other : catalogue.instances) {
+        if (other.family == instance.family) {
+            most = std::max(most, other.gpu_count);
+        }
+    }
+    return instance.gpu_count == most && instance.gpu_count >= 4;
+}
+
+// The compute-optimised instance with the most vCPUs that has an EC2 price: a data-preparation
+// cluster runs on EC2 or AWS Batch, not as a SageMaker training instance.
+const InstanceSpec* prep_instance_type(const Catalogue& catalogue)
+{
+    const InstanceSpec* best = nullptr;
+    for (const auto& instance : catalogue.instances) {
+        if (instance.gpu_count == 0 && instance.family.rfind('c', 0) == 0 && instance.price_usd_per_hour &&
+            (best == nullptr || instance.vcpus > best->vcpus)) {
+            best = &instance;
+        }
+    }
+    return best;
+}
+
+// When even every vCPU cannot prepare the data: the preparation moves to a cluster of its own,
+// kept when it is cheaper in total or the only way to meet the target.
+void consider_prep_cluster(const Walk& walk, const Workload& w, Option& option)
+{
+    const InstanceSpec* prep = prep_instance_type(walk.catalogue);
+    if (option.e.bottleneck != Bottleneck::Cpu || w.cpu_ms_per_sample <= 0 || prep == nullptr || prep->vcpus <= 0) {
+        return;
+    }
+    Workload offloaded = w;
+    offloaded.cpu_ms_per_sample = 0;
+    Option cluster = option;
+    cluster.e = estimate(offloaded, option.config, walk.catalogue, walk.options);
+    cluster.hours = cluster.e.hours - (option.e.hours - option.hours); // keep any amortised lazy load
+    const double vcpus = cluster.e.samples_per_sec * w.cpu_ms_per_sample / 1000.0;
+    cluster.prep = PrepCluster{prep, static_cast<int>(std::ceil(vcpus / prep->vcpus))};
+    const auto price = hourly_price(walk, *option.instance);
+    if (price && cluster.hours > 0) {
+        cluster.run_cost = cluster.hours * (cluster.count * *price + cluster.prep.count * *prep->price_usd_per_hour);
+        cluster.total_cost = *cluster.run_cost * walk.runs + cluster.storage.cost_usd.value_or(0);
+    }
+    judge(walk, cluster);
+    const bool cheaper = cluster.total_cost && option.total_cost && *cluster.total_cost < *option.total_cost;
+    const bool only_way = cluster.meets && !option.meets;
+    if (cluster.usable() && cluster.hours < option.hours && (cheaper || only_way || !option.total_cost)) {
+        option = cluster;
+    }
+}
+
+Rung rung_of(const Walk& walk, const Option& option)
+{
+    if (option.instance->gpu_count == 0) {
+        return Rung::Cpu;
+    }
+    if (option.count > 1) {
+        return Rung::MultiNode;
+    }
+    if (option.instance->gpu_count > 1) {
+        return Rung::MultiGpuNode;
+    }
+    return option.e.compute_samples_per_sec > walk.baseline_gpu_rate * k_bigger_gpu ? Rung::BiggerGpu : Rung::SingleGpu;
+}
+
+// The baseline GPU: today's, else the cheapest one-GPU instance allowed.
+void find_baseline_gpu(Walk& walk)
+{
+    if (walk.current != nullptr && walk.current->gpu_count > 0) {
+        walk.baseline_gpu = walk.current;
+    } else {
+        for (const InstanceSpec* instance : allowed_instances(walk, true, false)) {
+            if (instance->gpu_count == 1 && (walk.baseline_gpu == nullptr || *hourly_price(walk, *instance) < *hourly_price(walk, *walk.baseline_gpu))) {
+                walk.baseline_gpu = instance;
+            }
+        }
+    }
+    if (walk.baseline_gpu != nullptr) {
+        Config one;
+        one.instance = walk.baseline_gpu;
+        one.gpus_per_instance = 1;
+        walk.baseline_gpu_rate = estimate(walk.fixed, one, walk.catalogue, walk.options).compute_samples_per_sec;
+    }
+}
+
+} // namespace
+
+const char* rung_name(Rung rung)
+{
+    switch (rung) {
+    case Rung::FixPipeline: return "fix-data-pipeline";
+    case Rung::Cpu: return "cpu";
+    case Rung::SingleGpu: return "single-gpu";
+    case Rung::BiggerGpu: return "bigger-gpu";
+    case Rung::MultiGpuNode: return "multi-gpu-node";
+    case Rung::MultiNode: return "multi-node";
+    }
+    return "single-gpu";
+}
+
+std::optional<double> hourly_price(const Walk& walk, const InstanceSpec& instance)
+{
+    return instance.sagemaker_price(walk.catalogue.sagemaker_markup);
+}
+
+StorageRates storage_rates(const Catalogue& catalogue)
+{
+    (void)catalogue; // storage.json carries no sourced storage prices yet: storage stays unpriced
+    return StorageRates{};
+}
+
+std::optional<double> StorageRates::fsx_rate(const std::string& deployment_type, double per_unit_mb_s_per_tib) const
+{
+    const std::string key = per_unit_mb_s_per_tib > 0 && deployment_type.rfind("PERSISTENT", 0) == 0
+                                ? deployment_type + ":" + std::to_string(static_cast<int>(per_unit_mb_s_per_tib))
+                                : deployment_type;
+    const auto it = fsx_gb_month.find(key);
+    return it != fsx_gb_month.end() ? std::optional<double>(it->second) : std::nullopt;
+}
+
+// Allowed instances for training: the constraint's families, offered for SageMaker training,
+// priced; deep models on NVIDIA GPUs (Kepler, Trainium and Inferentia only when their family is
+// listed), other models on CPU instances.
+std::vector<const InstanceSpec*> allowed_instances(const Walk& walk, bool gpu, bool ignore_families)
+{
+    std::vector<const InstanceSpec*> out;
+    const auto& families = walk.job.constraints.instance_families;
+    for (const auto& instance : walk.catalogue.instances) {
+        const bool listed = family_listed(walk.job, instance.family);
+        if (!ignore_families && !families.empty() && !listed) {
+            continue;
+        }
+        if (instance.sagemaker_training == std::optional<bool>(false) || !hourly_price(walk, instance)) {
+            continue;
+        }
+        if (gpu != (instance.gpu_count > 0 && instance.gpu_spec != nullptr)) {
+            continue;
+        }
+        const bool exotic = gpu && (instance.gpu_spec->vendor != "nvidia" || instance.gpu_spec->generation == "kepler");
+        if (exotic && (!listed || ignore_families)) {
+            continue;
+        }
+        out.push_back(&instance);
+    }
+    return out;
+}
+
+void judge(const Walk& walk, Option& option)
+{
+    option.known = option.e.throughput_known && option.hours > 0;
+    option.fits = option.parallelism.fits && (!option.e.memory_known || option.e.fits);
+    const std::string platform = walk.job.training.platform.value_or("sagemaker");
+    option.runnable = platform != "sagemaker" || !option.known || option.hours <= k_sagemaker_max_runtime_hours;
+    option.in_time = option.usable() && walk.target && option.hours <= *walk.target * (1.0 + 1e-9);
+    option.within_budget = !walk.budget || (option.total_cost && *option.total_cost <= *walk.budget * (1.0 + 1e-9));
+    option.meets = option.usable() && (!walk.target || option.in_time) && option.within_budget && (walk.target || walk.budget);
+}
+
+Option evaluate_option(const Walk& walk, const Workload& workload, const InstanceSpec& instance, int count)
+{
+    Workload w = workload;
+    if (count > 1 && walk.location == "s3") {
+        w.sharded_by_key = true; // data parallel over S3: each instance reads its share (s3-sharding)
+    }
+    Option option;
+    option.instance = &instance;
+    option.count = count;
+    option.parallelism = choose_parallelism(w, instance, count, walk.framework, walk.catalogue, walk.options);
+    option.config.instance = &instance;
+    option.config.count = count;
+    option.config.parallelism = option.parallelism.parallelism;
+    choose_storage(walk, w, option);
+    consider_prep_cluster(walk, w, option);
+    option.rung = rung_of(walk, option);
+    return option;
+}
+
+void enumerate_options(Walk& walk)
+{
+    find_baseline_gpu(walk);
+    for (const InstanceSpec* instance : allowed_instances(walk, true, false)) {
+        const bool full = full_node(walk.catalogue, *instance);
+        for (const int count : counts_for(walk, *instance, full, false)) {
+            walk.options_pool.push_back(evaluate_option(walk, walk.fixed, *instance, count));
+        }
+    }
+    if (walk.today) {
+        Option fixed = evaluate_option(walk, walk.fixed, *walk.current, walk.current_count);
+        fixed.rung = Rung::FixPipeline;
+        walk.today_fixed = fixed;
+    }
+}
+
+std::vector<Option> relaxed_options(const Walk& walk, bool relax_counts, bool relax_families)
+{
+    std::vector<Option> out;
+    for (const InstanceSpec* instance : allowed_instances(walk, true, relax_families)) {
+        const bool full = full_node(walk.catalogue, *instance);
+        for (const int count : counts_for(walk, *instance, full, relax_counts)) {
+            out.push_back(evaluate_option(walk, walk.fixed, *instance, count));
+        }
+    }
+    return out;
+}
+
+} // namespace mlscale::walk

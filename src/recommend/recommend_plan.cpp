@@ -1,0 +1,242 @@
+// The plan from the chosen option (docs/recommender.md §4-§8): compute with its parallelism and
+// SageMaker distribution, storage with its size and cost, spot and capacity advice, the frontier.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "walk.hpp"
+
+namespace mlscale::walk {
+
+namespace {
+
+// Volume headroom over dataset + artifacts (thresholds.md STOR-007 "x (1 + margin)"; storage.json
+// instance-nvme overprovision_fraction_recommended 0.1).
+constexpr double k_volume_margin = 0.1;
+// Managed spot's interruption overhead, a stated default (not an AWS figure): one interruption per
+// 24 h of running, each losing half of a 30-minute checkpoint interval plus a restart.
+constexpr double k_spot_interruption_every_hours = 24;
+constexpr double k_checkpoint_interval_hours = 0.5;
+// Runs this large are worth reserving capacity for: 32 GPUs (four 8-GPU nodes) or 2,000 GPU-hours
+// in one run (a stated default; docs/recommender.md §7).
+constexpr int k_capacity_min_gpus = 32;
+constexpr double k_capacity_min_gpu_hours = 2000;
+// Candidates shown on the frontier.
+constexpr std::size_t k_frontier_max = 8;
+
+// Families whose spot capacity is the risk: the largest accelerated instances are scarce on spot,
+// and an interruption of one node of a multi-node job stops them all.
+bool spot_is_the_risk(const Option& option)
+{
+    const std::string& family = option.instance->family;
+    const bool scarce = family.rfind("p4", 0) == 0 || family.rfind("p5", 0) == 0 || family.rfind("p6", 0) == 0 || family.rfind("trn", 0) == 0;
+    return scarce && option.count > 1;
+}
+
+void spot_notes(const Walk& walk, const Option& option, ComputePlan& c)
+{
+    if (!option.usable() || !option.run_cost) {
+        return;
+    }
+    if (spot_is_the_risk(option)) {
+        c.notes.push_back(fmt::format("no managed spot: {} x ml.{} is a multi-node job on instances whose spot capacity is scarce, and one "
+                                      "interruption stops every node; reserve capacity instead (see below)",
+            option.count, option.instance->name));
+        return;
+    }
+    const double interruptions = std::ceil(option.hours / k_spot_interruption_every_hours);
+    const double overhead = interruptions * (k_checkpoint_interval_hours / 2.0 + option.e.startup_minutes / 60.0);
+    c.spot_overhead_hours = overhead;
+    c.notes.push_back(fmt::format("managed spot with checkpoints to S3 (spot-training, spot-checkpoint): the saving depends on the family and "
+                                  "the hour, so compare the spot price of ml.{} before you count on one; assumed overhead {} ({:.0f} "
+                                  "interruption(s), each losing half a 30-min checkpoint interval plus a restart){}",
+        option.instance->name, hours_text(overhead), interruptions, walk.job.training.checkpoint_s3_uri ? "" : "; set checkpoint_s3_uri"));
+}
+
+void capacity_notes(const Option& option, ComputePlan& c)
+{
+    const int gpus = option.instance->gpu_count * option.count;
+    if (!option.usable() || (gpus < k_capacity_min_gpus && gpus * option.hours < k_capacity_min_gpu_hours)) {
+        return;
+    }
+    c.notes.push_back(fmt::format("capacity: {} GPUs for {} is worth reserving: SageMaker flexible training plans (capacity for training jobs "
+                                  "and HyperPod, booked for a start date and duration), EC2 Capacity Blocks for ML (for EC2/EKS), or a "
+                                  "SageMaker HyperPod cluster (automatic node replacement and resume for runs of days to weeks)",
+        gpus, hours_text(option.hours)));
+}
+
+std::string distribution_setting(const Option& option)
+{
+    return option.parallelism.distribution.empty() ? "none" : option.parallelism.distribution;
+}
+
+void fill_compute(Walk& walk, const Option& option, Plan& plan)
+{
+    ComputePlan& c = plan.compute;
+    const InstanceSpec& i = *option.instance;
+    c.instance_type = "ml." + i.name;
+    c.instance_count = option.count;
+    c.gpus = i.gpu_count * option.count;
+    c.rung = rung_name(option.rung == Rung::FixPipeline && walk.today ? walk.today->rung : option.rung);
+    c.parallelism = option.parallelism.mode.empty() ? "none" : option.parallelism.mode;
+    c.distribution = distribution_setting(option);
+    if (option.usable()) {
+        c.estimated_hours = option.hours;
+        c.estimated_cost_usd = option.run_cost;
+        c.total_cost_usd = option.total_cost;
+        c.gpu_util_pct = option.e.gpu_util_pct;
+        c.bottleneck = bottleneck_name(option.e.bottleneck);
+    }
+    if (walk.job.training.target_hours || walk.budget) {
+        c.meets_target = explicit_meets(walk, option);
+    }
+    c.efa = option.count > 1 && i.efa;
+    c.placement_group = option.count > 1;
+    if (walk.current != nullptr) {
+        c.changes_gpu = walk.current->gpu_spec != i.gpu_spec;
+    }
+    if (!option.parallelism.why.empty()) {
+        c.notes.push_back(option.parallelism.why + (c.distribution != "none" ? fmt::format(" (SageMaker distribution: {})", c.distribution) : ""));
+    }
+    if (option.count > 1) {
+        c.notes.push_back(fmt::format("multi-node: {}, one cluster placement group, {} to cut communication, 16-bit gradients (multi-node-network)",
+            i.efa ? fmt::format("EFA on every node ({} Gbit/s)", grouped(i.network_gbps)) : "no EFA on this instance type", c.distribution));
+    }
+    if (option.prep.count > 0) {
+        c.notes.push_back(fmt::format("data-preparation cluster: {} x {} on EC2/AWS Batch prepare batches for the GPUs (priced at EC2 on-demand)",
+            option.prep.count, option.prep.instance->name));
+    }
+    if (!option.runnable) {
+        c.notes.push_back("longer than SageMaker's 28-day limit on one training job: checkpoint and resume in several jobs, or scale out");
+    }
+    spot_notes(walk, option, c);
+    capacity_notes(option, c);
+}
+
+void fill_storage(const Walk& walk, const Option& option, Plan& plan)
+{
+    StoragePlan& s = plan.storage;
+    s.service = option.storage.service;
+    s.input_mode = option.storage.input_mode;
+    const bool parallel_over_data = option.count > 1 && (option.parallelism.mode == "data" || option.parallelism.mode == "sharded");
+    if (s.service == "s3") {
+        s.distribution = parallel_over_data ? "sharded-by-s3-key" : "fully-replicated";
+    }
+    if (const auto& fsx = option.storage.fsx) {
+        s.fsx_capacity_gib = fsx->capacity_gib;
+        s.fsx_deployment_type = fsx->deployment_type;
+        if (fsx->deployment_type.rfind("PERSISTENT", 0) == 0) {
+            s.fsx_deployment_type += fmt::format(" ({:.0f} MB/s/TiB)", fsx->per_unit_mb_s_per_tib);
+        }
+    }
+    if (option.e.storage_mb_s > 0) {
+        s.throughput_mb_s = option.e.storage_mb_s;
+    }
+    s.cost_usd = option.storage.cost_usd;
+    // File mode copies the dataset (its share with ShardedByS3Key) to the volume; every mode keeps
+    // checkpoints and the model there (file-mode-volume).
+    // One copy of the training state per instance: data parallel replicas hold the same one,
+    // sharded and model parallel GPUs each hold a part of it.
+    const bool replicated = option.parallelism.mode == "data" || option.parallelism.mode == "none";
+    const double artifacts = !option.e.memory_known ? walk.profile.model_state_gb.value_or(0)
+                             : option.e.state_gb * (replicated ? 1 : option.instance->gpu_count);
+    const double share = s.input_mode == "file" ? walk.fixed.dataset_gb / (s.distribution == "sharded-by-s3-key" ? option.count : 1) : 0.0;
+    s.volume_gb = std::max(1.0, std::ceil((share + artifacts) * (1.0 + k_volume_margin)));
+    s.moves_data = option.storage.moves_data;
+    if (!option.storage.why.empty()) {
+        s.notes.push_back(option.storage.why);
+    }
+    if (s.input_mode == "file") {
+        s.notes.push_back(fmt::format("EBS volume {} GB per instance: the dataset{} plus checkpoints and the model, +10 %", grouped(*s.volume_gb),
+            s.distribution == "sharded-by-s3-key" ? " share" : ""));
+    }
+    if (!s.cost_usd) {
+        s.notes.push_back("storage not priced: profiles/storage.json has no sourced price for it");
+    }
+}
+
+std::vector<Candidate> frontier(const Walk& walk)
+{
+    std::vector<const Option*> sorted;
+    for (const auto& option : walk.options_pool) {
+        if (option.usable() && option.total_cost) {
+            sorted.push_back(&option);
+        }
+    }
+    std::sort(sorted.begin(), sorted.end(), [](const Option* a, const Option* b) {
+        return a->hours != b->hours ? a->hours < b->hours : a->cost_or_max() < b->cost_or_max();
+    });
+    std::vector<const Option*> front;
+    for (const Option* option : sorted) {
+        if (front.empty() || *option->total_cost < *front.back()->total_cost - 1e-9) {
+            front.push_back(option);
+        }
+    }
+    if (front.size() > k_frontier_max) {
+        std::vector<const Option*> thinned;
+        for (std::size_t k = 0; k < k_frontier_max; ++k) {
+            thinned.push_back(front[k * (front.size() - 1) / (k_frontier_max - 1)]);
+        }
+        front = thinned;
+    }
+    const Option* chosen = walk.chosen;
+    auto same = [](const Option* a, const Option* b) {
+        return a != nullptr && b != nullptr && a->instance == b->instance && a->count == b->count && a->storage.service == b->storage.service &&
+               a->prep.count == b->prep.count;
+    };
+    if (chosen != nullptr && chosen->usable() && chosen->total_cost && std::none_of(front.begin(), front.end(), [&](const Option* o) { return same(o, chosen); })) {
+        front.push_back(chosen);
+        std::sort(front.begin(), front.end(), [](const Option* a, const Option* b) { return a->hours < b->hours; });
+    }
+    std::vector<Candidate> out;
+    for (const Option* option : front) {
+        Candidate c;
+        c.instance_type = "ml." + option->instance->name;
+        c.instance_count = option->count;
+        c.gpus = option->instance->gpu_count * option->count;
+        c.storage = option->storage.service;
+        c.parallelism = option->parallelism.mode;
+        c.estimated_hours = option->hours;
+        c.estimated_cost_usd = option->run_cost;
+        c.total_cost_usd = option->total_cost;
+        c.meets_target = explicit_meets(walk, *option);
+        c.chosen = same(option, chosen);
+        out.push_back(c);
+    }
+    return out;
+}
+
+} // namespace
+
+void fill_plan(Walk& walk)
+{
+    Recommendation& out = walk.out;
+    if (walk.chosen != nullptr) {
+        fill_compute(walk, *walk.chosen, out.plan);
+        fill_storage(walk, *walk.chosen, out.plan);
+        auto& notes = out.plan.compute.notes;
+        if (walk.target_implicit) {
+            notes.insert(notes.begin(), fmt::format("no target_hours given: today's {} is the time to keep; the plan is the cheapest configuration "
+                                                    "that is no slower",
+                                            hours_text(*walk.target)));
+        } else if (!walk.target && !walk.budget) {
+            notes.insert(notes.begin(), "no target_hours given: the configuration that costs least (the fastest within 10 % of that cost)");
+        }
+        if (!walk.binding.empty()) {
+            notes.insert(notes.begin(), "nothing meets the target; best effort. " + walk.binding);
+        }
+        if (walk.today && walk.today->known) {
+            notes.push_back(fmt::format("today: {} and {} per run on ml.{} x {}; plan: {} and {}{}", hours_text(walk.today->hours),
+                walk.today->run_cost ? usd(*walk.today->run_cost) : "an unknown cost", walk.current->name, walk.current_count,
+                hours_text(walk.chosen->hours), walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost",
+                walk.rightsized ? " (rightsizing)" : ""));
+        }
+    }
+    out.binding = walk.binding;
+    out.candidates = frontier(walk);
+    out.plan.etl = choose_etl(walk.job, walk.profile, walk.etl);
+    out.plan.deployment = choose_deployment(walk.job, walk.profile, walk.catalogue);
+}
+
+} // namespace mlscale::walk

@@ -1,0 +1,217 @@
+// Storage co-scaled with compute (docs/recommender.md §4): each configuration reads its data in
+// place, or through the storage change that lifts an I/O bound (FSx for Lustre sized to what the
+// GPUs consume, today's file system resized, EFS provisioned throughput), priced; the cheapest
+// in total (instances and storage, every run) wins, and data moves only when that pays.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "walk.hpp"
+
+namespace mlscale::walk {
+
+namespace {
+
+// A moved dataset must save at least this share of the total cost, or be what meets the target
+// (data-movement-cost): a stated default.
+constexpr double k_move_min_saving = 0.05;
+// "Many runs over the same data" (practices.md fsx-repeated-runs): a stated default.
+constexpr double k_repeated_runs = 3;
+constexpr double k_hours_per_month = 730; // AWS prices storage per month of 730 hours
+constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
+
+// One way to read the data: the storage, and the estimator's configuration for it.
+struct Way {
+    StorageChoice storage;
+    Config config;
+};
+
+// The in-place ways: S3 through File mode (when the dataset or each instance's share is within
+// what File mode suits), FastFile, Pipe for built-in algorithms; data elsewhere stays there.
+std::vector<Way> in_place(const Walk& walk, const Workload& w, const Option& option)
+{
+    std::vector<Way> ways;
+    auto add = [&](const std::string& service, const std::string& mode) {
+        Way way{StorageChoice{}, option.config};
+        way.storage.service = service;
+        way.storage.input_mode = mode;
+        way.config.storage = service;
+        way.config.input_mode = mode;
+        ways.push_back(way);
+    };
+    if (walk.location == "s3") {
+        const double share = w.dataset_gb / (w.sharded_by_key ? option.count : 1);
+        if (share <= walk.catalogue.storage_facts.file_mode_max_dataset_gb) {
+            add("s3", "file");
+        }
+        add("s3", "fastfile");
+        if (walk.builtin) {
+            add("s3", "pipe");
+        }
+        return ways;
+    }
+    add(walk.location, walk.location == "efs" || walk.location == "fsx-lustre" ? "mount" : "file");
+    if (walk.location == "fsx-lustre") {
+        const FsxToday& today = walk.job.storage.fsx;
+        ways.back().config.fsx_deployment = today.deployment_type.value_or("SCRATCH_2");
+        ways.back().config.fsx_per_unit_mb_s_per_tib = today.per_unit_mb_s_per_tib.value_or(0);
+        ways.back().config.fsx_capacity_gib = static_cast<double>(today.capacity_gib.value_or(0));
+    }
+    return ways;
+}
+
+// FSx for Lustre sized to what the GPUs consume: SCRATCH_2 for a single run, PERSISTENT_2 for
+// repeated runs; from S3 it moves the data (lazy-loaded through a data repository association),
+// on today's FSx it is a resize.
+std::optional<Way> fsx_lift(const Walk& walk, const Workload& w, const Option& option, double required_mb_s)
+{
+    if (walk.location != "s3" && walk.location != "fsx-lustre") {
+        return std::nullopt;
+    }
+    const bool persistent = walk.runs >= k_repeated_runs || walk.job.storage.fsx.deployment_type.value_or("").rfind("PERSISTENT", 0) == 0;
+    const FsxSize size = size_fsx(walk.catalogue.storage_facts, w.dataset_gb, required_mb_s, persistent);
+    if (size.capacity_gib <= 0) {
+        return std::nullopt;
+    }
+    Way way{StorageChoice{}, option.config};
+    way.storage.service = "fsx-lustre";
+    way.storage.input_mode = "mount";
+    way.storage.fsx = size;
+    way.storage.moves_data = walk.location != "fsx-lustre";
+    way.storage.resizes_today = walk.location == "fsx-lustre";
+    way.config.storage = "fsx-lustre";
+    way.config.input_mode = "mount";
+    way.config.fsx_deployment = size.deployment_type;
+    way.config.fsx_per_unit_mb_s_per_tib = size.per_unit_mb_s_per_tib;
+    way.config.fsx_capacity_gib = size.capacity_gib;
+    way.storage.concepts = {"storage-throughput-match"};
+    if (walk.runs >= k_repeated_runs) {
+        way.storage.concepts.push_back("fsx-repeated-runs");
+    }
+    return way;
+}
+
+// The storage's cost over every run, when the catalogue prices it (else unknown).
+std::optional<double> storage_cost(const Walk& walk, const Workload& w, const StorageChoice& storage, double hours)
+{
+    const StorageRates rates = storage_rates(walk.catalogue);
+    const double alive_hours = hours * walk.runs;
+    if (storage.service == "fsx-lustre" && storage.fsx) {
+        const auto rate = rates.fsx_rate(storage.fsx->deployment_type, storage.fsx->per_unit_mb_s_per_tib);
+        if (!rate) {
+            return std::nullopt;
+        }
+        return storage.fsx->capacity_gib * k_gib / 1e9 * *rate * alive_hours / k_hours_per_month;
+    }
+    if (storage.service == "s3") {
+        // Requests: every object once per epoch (streamed) or once per run (downloaded).
+        if (!rates.s3_get_per_1000) {
+            return std::nullopt;
+        }
+        const double epochs = w.samples_per_epoch > 0 ? std::max(1.0, w.samples_per_run / w.samples_per_epoch) : 1.0;
+        const double gets = w.num_files * (storage.input_mode == "file" ? 1.0 : epochs) * walk.runs;
+        return gets / 1000.0 * *rates.s3_get_per_1000;
+    }
+    if (storage.service == "efs" && rates.efs_elastic_read_per_gb) {
+        const double epochs = w.samples_per_epoch > 0 ? std::max(1.0, w.samples_per_run / w.samples_per_epoch) : 1.0;
+        return w.dataset_gb * epochs * walk.runs * *rates.efs_elastic_read_per_gb;
+    }
+    return std::nullopt;
+}
+
+Option with_way(const Walk& walk, const Workload& w, const Option& option, const Way& way)
+{
+    Option out = option;
+    out.storage = way.storage;
+    out.config = way.config;
+    out.e = estimate(w, out.config, walk.catalogue, walk.options);
+    out.hours = out.e.hours;
+    if (way.storage.fsx && way.storage.moves_data) {
+        // The lazy load from S3 is paid once and serves every run (fsx-repeated-runs).
+        out.hours = out.e.hours - out.e.lazy_load_minutes / 60.0 * (1.0 - 1.0 / walk.runs);
+    }
+    out.run_cost.reset();
+    out.total_cost.reset();
+    if (const auto price = hourly_price(walk, *out.instance); price && out.hours > 0) {
+        out.run_cost = out.hours * out.count * *price;
+        out.storage.cost_usd = storage_cost(walk, w, out.storage, out.hours);
+        out.total_cost = *out.run_cost * walk.runs + out.storage.cost_usd.value_or(0);
+    }
+    judge(walk, out);
+    return out;
+}
+
+// Is `lift` worth moving (or resizing) the data for, over `stay`?
+bool worth_it(const Walk& walk, const Option& stay, const Option& lift)
+{
+    if (!lift.usable()) {
+        return false;
+    }
+    if (!stay.usable()) {
+        return true;
+    }
+    if (walk.target && lift.in_time && !stay.in_time) {
+        return true; // only the lift meets the deadline
+    }
+    if (lift.total_cost && stay.total_cost) {
+        return *lift.total_cost < *stay.total_cost * (1.0 - k_move_min_saving);
+    }
+    // Storage not priced: by time, and only where speed matters (a missed target, repeated runs).
+    const bool speed_matters = walk.runs >= k_repeated_runs || (walk.target && !stay.in_time);
+    return speed_matters && lift.hours < stay.hours * (1.0 - k_move_min_saving);
+}
+
+std::string in_place_why(const Walk& walk, const Workload& w, const Option& option)
+{
+    if (option.storage.service != "s3") {
+        return fmt::format("the data stays on {}", option.storage.service);
+    }
+    if (option.storage.input_mode == "file") {
+        return fmt::format("File mode: {} GB downloads in {:.0f} min before training", grouped(w.dataset_gb / (w.sharded_by_key ? option.count : 1)),
+            option.e.download_minutes);
+    }
+    (void)walk;
+    return fmt::format("{} streams from S3 without a download", option.storage.input_mode == "pipe" ? "Pipe mode" : "FastFile");
+}
+
+} // namespace
+
+void choose_storage(const Walk& walk, const Workload& w, Option& option)
+{
+    std::optional<Option> best;
+    for (const auto& way : in_place(walk, w, option)) {
+        Option candidate = with_way(walk, w, option, way);
+        if (!best || (candidate.usable() && (!best->usable() || candidate.cost_or_max() < best->cost_or_max() ||
+                                                (candidate.cost_or_max() == best->cost_or_max() && candidate.hours < best->hours)))) {
+            best = candidate;
+        }
+    }
+    best->storage.why = in_place_why(walk, w, *best);
+    const std::string mode = best->storage.input_mode;
+    if (best->storage.service == "s3") {
+        best->storage.concepts.push_back(mode == "file" ? "file-mode-startup" : (mode == "pipe" ? "pipe-mode-recordio" : "fastfile-mode"));
+    }
+    const bool starved = best->e.bottleneck == Bottleneck::Io;
+    const bool repeated = walk.runs >= k_repeated_runs && w.dataset_gb > walk.catalogue.storage_facts.file_mode_max_dataset_gb;
+    if ((starved || repeated) && best->e.required_input_mb_s > 0) {
+        if (const auto way = fsx_lift(walk, w, option, best->e.required_input_mb_s)) {
+            Option lifted = with_way(walk, w, option, *way);
+            if (worth_it(walk, *best, lifted)) {
+                lifted.storage.why = fmt::format("FSx for Lustre {} {} GiB delivers {} MB/s for the {} MB/s the GPUs consume{}{}",
+                    way->storage.fsx->deployment_type, grouped(way->storage.fsx->capacity_gib), grouped(way->storage.fsx->throughput_mb_s),
+                    grouped(best->e.required_input_mb_s), lifted.storage.resizes_today ? " (today's file system, resized)" : "",
+                    walk.runs > 1 && lifted.storage.moves_data ? fmt::format("; loaded from S3 once for {:.0f} runs", walk.runs) : "");
+                best = lifted;
+            } else if (lifted.usable() && lifted.hours < best->hours * (1.0 - k_move_min_saving)) {
+                best->storage.why += fmt::format("; FSx for Lustre ({} GiB) would save {} per run, but the data stays: {}",
+                    grouped(way->storage.fsx->capacity_gib), hours_text(best->hours - lifted.hours),
+                    walk.target && best->in_time ? "the deadline does not need it" : "it costs more than it saves");
+                best->storage.concepts.push_back("data-movement-cost");
+            }
+        }
+    }
+    option = *best;
+}
+
+} // namespace mlscale::walk

@@ -1,0 +1,197 @@
+// The sentences the walk writes: each rung's change, why (its numbers), and the practices it applies.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "walk.hpp"
+
+namespace mlscale::walk {
+
+namespace {
+
+// SageMaker Debugger's LowGPUUtilization threshold (thresholds.md GPU-001): below it the GPUs wait.
+constexpr double k_busy_util_pct = 70;
+
+std::string link_name(const InstanceSpec& instance)
+{
+    if (instance.nvlink == "nvswitch") {
+        return "NVSwitch";
+    }
+    return instance.nvlink == "nvlink" ? "NVLink" : "PCIe";
+}
+
+} // namespace
+
+std::string grouped(double value)
+{
+    if (std::fabs(value) < 100) {
+        return fmt::format("{:.3g}", value);
+    }
+    auto digits = fmt::format("{:.0f}", value);
+    std::string out;
+    const std::size_t start = digits[0] == '-' ? 1 : 0;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > start && (digits.size() - i) % 3 == 0) {
+            out += ',';
+        }
+        out += digits[i];
+    }
+    return out;
+}
+
+std::string hours_text(double hours)
+{
+    return hours < 10 ? fmt::format("{:.2g} h", hours) : fmt::format("{} h", grouped(hours));
+}
+
+std::string usd(double value)
+{
+    return "$" + grouped(value);
+}
+
+std::string rate_text(const Walk& walk, double samples_per_sec)
+{
+    if (walk.tokens) {
+        return fmt::format("{} tokens/s", grouped(samples_per_sec * static_cast<double>(walk.base.seq_len)));
+    }
+    return fmt::format("{} samples/s", grouped(samples_per_sec));
+}
+
+std::string gpu_name(const InstanceSpec& instance)
+{
+    return instance.gpu_spec != nullptr ? instance.gpu_spec->name : instance.gpu;
+}
+
+std::string why_for(const Walk& walk, const Option& option)
+{
+    if (!option.fits) {
+        return option.parallelism.why.empty() ? fmt::format("the model does not fit {} GB GPUs", grouped(option.instance->gpu_memory_gb))
+                                              : option.parallelism.why;
+    }
+    if (!option.known) {
+        return "throughput not estimated (see the assumptions)";
+    }
+    const Estimate& e = option.e;
+    std::string why = fmt::format("{}-bound at {}", bottleneck_name(e.bottleneck), rate_text(walk, e.samples_per_sec));
+    if (e.bottleneck != Bottleneck::Gpu && e.network_samples_per_sec > e.samples_per_sec * 1.01) {
+        why += fmt::format("; the GPUs could take {}", rate_text(walk, e.network_samples_per_sec));
+    }
+    why += fmt::format(", GPU utilisation {:.0f} %: {}", e.gpu_util_pct, hours_text(option.hours));
+    if (option.total_cost) {
+        why += ", " + usd(*option.total_cost) + (walk.runs > 1 ? fmt::format(" for {:.0f} runs", walk.runs) : "");
+    }
+    if (!option.runnable) {
+        why += " (longer than SageMaker's 28-day limit on one training job)";
+    } else if (walk.target) {
+        why += fmt::format(" ({} {} {}{})", option.in_time ? "meets" : "misses", walk.target_implicit ? "today's" : "the", hours_text(*walk.target),
+            walk.budget && option.total_cost ? fmt::format(", {} the {} budget", option.within_budget ? "within" : "over", usd(*walk.budget)) : "");
+    } else if (e.gpu_util_pct < k_busy_util_pct) {
+        why += " (the GPUs wait)";
+    }
+    if (option.prep.count > 0) {
+        why += fmt::format("; the instance's {} vCPUs cannot prepare the data, {} x {} ({} vCPUs) can", option.instance->vcpus, option.prep.count,
+            option.prep.instance->name, option.prep.count * option.prep.instance->vcpus);
+    }
+    return why;
+}
+
+std::string change_for(const Walk& walk, const Option& option)
+{
+    const InstanceSpec& i = *option.instance;
+    std::string text;
+    switch (option.rung) {
+    case Rung::SingleGpu:
+        text = walk.current != nullptr && walk.current->gpu_count == 0
+                   ? fmt::format("move from CPUs (ml.{}) to one {} GPU (ml.{})", walk.current->name, gpu_name(i), i.name)
+                   : fmt::format("one {} GPU (ml.{})", gpu_name(i), i.name);
+        break;
+    case Rung::BiggerGpu:
+        text = fmt::format("a more powerful single GPU: {} (ml.{}){}", gpu_name(i), i.name,
+            walk.baseline_gpu != nullptr ? fmt::format(" instead of {}", gpu_name(*walk.baseline_gpu)) : "");
+        break;
+    case Rung::MultiGpuNode:
+        text = fmt::format("{} {} GPUs in one node over {} (ml.{}), {} parallel", i.gpu_count, gpu_name(i), link_name(i), i.name,
+            option.parallelism.mode);
+        break;
+    default:
+        text = fmt::format("{} x ml.{} ({} {} GPUs) over {} in one placement group, {} parallel with {}", option.count, i.name,
+            option.count * i.gpu_count, gpu_name(i), i.efa ? "EFA" : "the instance network", option.parallelism.mode,
+            option.parallelism.distribution);
+        break;
+    }
+    if (option.storage.fsx) {
+        text += fmt::format("; FSx for Lustre {} GiB", grouped(option.storage.fsx->capacity_gib));
+    }
+    if (option.prep.count > 0) {
+        text += fmt::format("; a data-preparation cluster of {} x {}", option.prep.count, option.prep.instance->name);
+    }
+    return text;
+}
+
+std::vector<std::string> concepts_for(const Walk& walk, const Option& option)
+{
+    std::vector<std::string> out;
+    if (option.rung == Rung::SingleGpu && walk.current != nullptr && walk.current->gpu_count == 0) {
+        out.push_back("no-cpu-deep-learning");
+    }
+    if (option.rung == Rung::BiggerGpu || option.rung == Rung::MultiGpuNode) {
+        out.push_back("scale-up-first");
+    }
+    if (option.rung == Rung::MultiGpuNode) {
+        out.push_back("single-node-multi-gpu");
+    }
+    if (option.rung == Rung::MultiNode) {
+        out.push_back("multi-node-network");
+        if (walk.location == "s3") {
+            out.push_back("s3-sharding");
+        }
+    }
+    if (walk.current != nullptr && walk.current->gpu_spec != option.instance->gpu_spec) {
+        out.push_back("recheck-after-upgrade");
+    }
+    if (option.parallelism.mode == "data") {
+        out.push_back("model-fits-data-parallel");
+    } else if (option.parallelism.mode == "sharded" || option.parallelism.mode == "model") {
+        out.push_back("model-parallel-pipeline");
+    }
+    if (option.instance->gpu_count * option.count > 1) {
+        out.push_back("distribution-config");
+    }
+    out.insert(out.end(), option.storage.concepts.begin(), option.storage.concepts.end());
+    if (option.prep.count > 0) {
+        out.push_back("data-prep-cluster");
+    }
+    return out;
+}
+
+LadderStep step_from(const Walk& walk, const Option& option, const std::string& change, const std::string& why, std::vector<std::string> concepts)
+{
+    LadderStep step;
+    step.rung = rung_name(option.rung);
+    step.change = change;
+    step.instance_type = "ml." + option.instance->name;
+    step.instance_count = option.count;
+    if (option.usable()) {
+        step.estimated_hours = option.hours;
+        step.estimated_cost_usd = option.run_cost;
+        step.total_cost_usd = option.total_cost;
+        step.gpu_util_pct = option.e.gpu_util_pct;
+        step.bottleneck = bottleneck_name(option.e.bottleneck);
+    } else if (!option.fits) {
+        step.bottleneck = "memory";
+    }
+    if (walk.job.training.target_hours || walk.budget) {
+        step.meets_target = explicit_meets(walk, option);
+    }
+    step.why = why;
+    step.concepts = std::move(concepts);
+    return step;
+}
+
+bool explicit_meets(const Walk& walk, const Option& option)
+{
+    const auto target = walk.job.training.target_hours;
+    return option.usable() && (!target || option.hours <= *target * (1.0 + 1e-9)) && option.within_budget;
+}
+
+} // namespace mlscale::walk

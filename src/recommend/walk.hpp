@@ -1,0 +1,162 @@
+// The recommender's working state and its passes (private to src/recommend). recommend() in
+// recommend.cpp runs the passes in order; each reads and extends the Walk. docs/recommender.md.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mlscale/recommend.hpp"
+
+namespace mlscale::walk {
+
+/// The rungs of the whitepaper's ladder, in the order they are climbed.
+enum class Rung { FixPipeline, Cpu, SingleGpu, BiggerGpu, MultiGpuNode, MultiNode };
+
+const char* rung_name(Rung rung);
+
+/// Where one configuration reads its data, and what that costs (docs/recommender.md §4).
+struct StorageChoice {
+    std::string service = "s3";        ///< s3|efs|fsx-lustre|ebs|instance-store
+    std::string input_mode = "file";   ///< file|fastfile|pipe|mount
+    std::optional<FsxSize> fsx;        ///< the FSx for Lustre file system, as sized (or today's, resized)
+    std::optional<double> efs_provisioned_mb_s;
+    bool moves_data = false;           ///< the data is copied out of where it lives today
+    bool resizes_today = false;        ///< today's file system grown or raised to a higher tier
+    std::optional<double> cost_usd;    ///< the storage for all runs (unknown when a price is missing)
+    std::string why;
+    std::vector<std::string> concepts;
+};
+
+/// Storage prices the plan is charged with (profiles/storage.json), each unknown when not sourced.
+struct StorageRates {
+    std::optional<double> s3_get_per_1000;          ///< S3 Standard GET requests, USD per 1,000
+    std::optional<double> efs_elastic_read_per_gb;  ///< EFS Elastic throughput reads, USD per GB
+    std::map<std::string, double> fsx_gb_month;     ///< "SCRATCH_2", "PERSISTENT_2:125" ... -> USD per GB-month
+    [[nodiscard]] std::optional<double> fsx_rate(const std::string& deployment_type, double per_unit_mb_s_per_tib) const;
+};
+
+StorageRates storage_rates(const Catalogue& catalogue);
+
+/// A data-preparation cluster beside the training instances (data-prep-cluster).
+struct PrepCluster {
+    const InstanceSpec* instance = nullptr;
+    int count = 0;
+};
+
+/// One configuration, estimated: instances, parallelism, storage, preparation, time and cost.
+struct Option {
+    const InstanceSpec* instance = nullptr;
+    int count = 1;
+    Rung rung = Rung::SingleGpu;
+    ParallelismChoice parallelism;
+    StorageChoice storage;
+    PrepCluster prep;
+    Config config;
+    Estimate e;
+    double hours = 0;                 ///< one run, start-up included
+    std::optional<double> run_cost;   ///< one run: the instances (and the preparation cluster)
+    std::optional<double> total_cost; ///< every run, storage included: what the budget is compared with
+    bool known = false;               ///< time estimated
+    bool fits = true;                 ///< fits memory in its parallelism
+    bool runnable = true;             ///< within the platform's limits (SageMaker's 28-day MaxRuntimeInSeconds)
+    bool in_time = false;             ///< hours <= the target (explicit, or today's time when there is none)
+    bool within_budget = true;
+    bool meets = false;               ///< in_time and within_budget (and fits and runnable)
+
+    [[nodiscard]] double cost_or_max() const { return total_cost.value_or(1e300); }
+    [[nodiscard]] bool usable() const { return known && fits && runnable; }
+};
+
+/// What the walk knows about the job and what it has found so far.
+struct Walk {
+    Walk(const Job& j, const Profile& p, const Catalogue& c) : job(j), profile(p), catalogue(c) {}
+    const Job& job;
+    const Profile& profile;
+    const Catalogue& catalogue;
+
+    // ---- baseline ----
+    Workload base;                    ///< the job as it runs today
+    Workload fixed;                   ///< after the data-pipeline fixes
+    EstimateOptions options;          ///< with the efficiency calibrated to telemetry
+    std::optional<double> target;     ///< target_hours, or today's hours when the job asks "am I over-provisioned?"
+    bool target_implicit = false;     ///< the target is today's time, not the job's
+    std::optional<double> budget;     ///< budget_usd, for all runs
+    double runs = 1;
+    std::string framework;
+    std::string location;             ///< where the data lives (on-premises: copied to S3 first)
+    bool builtin = false;
+    bool tokens = false;              ///< rates in tokens/s
+    const InstanceSpec* current = nullptr;
+    int current_count = 1;
+    std::optional<Option> today;      ///< today's setup as it runs (its parallelism, its storage)
+    std::optional<Option> today_fixed;///< today's setup with the data pipeline fixed
+    double baseline_gpu_rate = 0;     ///< samples/s of the baseline GPU (bigger-gpu means > 1.1 x this)
+    const InstanceSpec* baseline_gpu = nullptr;
+
+    // ---- the data-pipeline fixes ----
+    std::vector<std::string> fixes;
+    std::vector<std::string> fix_concepts;
+    EtlInputs etl;
+
+    // ---- the options and the walk ----
+    std::vector<Option> options_pool;
+    const Option* chosen = nullptr;
+    bool rightsized = false;
+    std::string binding;
+    Recommendation out;
+};
+
+// ---- the passes, in the order recommend() runs them ----
+
+/// Workload, target, budget, runs, where the data lives, today's setup (recommend_baseline.cpp).
+void start(Walk& walk);
+/// Today's setup as it runs: its parallelism and storage, calibrated to telemetry.
+void estimate_today(Walk& walk);
+/// Loader workers, offline resize, uniform shards, the built-in algorithm's input format.
+void fix_data_pipeline(Walk& walk);
+/// Every allowed instance and count, with parallelism, storage and preparation chosen (recommend_options.cpp).
+void enumerate_options(Walk& walk);
+/// The ladder: rungs climbed in order, or walked down when today is over-provisioned (recommend_ladder.cpp).
+void walk_ladder(Walk& walk);
+/// Gradient boosting, linear models, k-means: their own ladder on CPUs and GPUs (recommend_cpu.cpp).
+void walk_tabular(Walk& walk);
+/// The plan from the chosen option: compute, storage, capacity and spot (recommend_plan.cpp).
+void fill_plan(Walk& walk);
+
+// ---- shared pieces ----
+
+/// One configuration with its parallelism, storage and preparation chosen, judged against the target.
+Option evaluate_option(const Walk& walk, const Workload& workload, const InstanceSpec& instance, int count);
+/// The options with max_instances/max_gpus lifted (to 64 instances) or the families lifted, for
+/// naming the constraint that binds.
+std::vector<Option> relaxed_options(const Walk& walk, bool relax_counts, bool relax_families);
+/// Sets known/fits/runnable/in_time/within_budget/meets from the estimate and the walk's target.
+void judge(const Walk& walk, Option& option);
+/// The storage a configuration reads through, chosen by cost (storage co-scaled with compute).
+void choose_storage(const Walk& walk, const Workload& workload, Option& option);
+/// Training instances the job may use: allowed families, offered for training, priced.
+std::vector<const InstanceSpec*> allowed_instances(const Walk& walk, bool gpu, bool ignore_families);
+/// The price of an instance per hour on the job's platform, or nothing.
+std::optional<double> hourly_price(const Walk& walk, const InstanceSpec& instance);
+
+// ---- text ----
+
+std::string grouped(double value);
+std::string hours_text(double hours);
+std::string usd(double value);
+std::string rate_text(const Walk& walk, double samples_per_sec);
+std::string gpu_name(const InstanceSpec& instance);
+/// "gpu-bound at 1,200 samples/s, GPU utilisation 95 %: 12 h, $1,234 (meets the 24 h target)".
+std::string why_for(const Walk& walk, const Option& option);
+/// The change a rung makes, as a sentence ("4 x ml.p4d.24xlarge (32 A100 GPUs) over EFA ...").
+std::string change_for(const Walk& walk, const Option& option);
+/// The practice concepts an option applies.
+std::vector<std::string> concepts_for(const Walk& walk, const Option& option);
+/// Meets the job's own target_hours and budget_usd (not today's time taken as a target).
+bool explicit_meets(const Walk& walk, const Option& option);
+LadderStep step_from(const Walk& walk, const Option& option, const std::string& change, const std::string& why,
+    std::vector<std::string> concepts);
+
+} // namespace mlscale::walk

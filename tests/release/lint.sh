@@ -6,6 +6,9 @@
 #                                          input of action.yml reaches a step, and every input a
 #                                          step uses is declared; a broken action is rejected
 #   lint.sh dockerfile SOURCE_DIR WORKDIR  the Dockerfile passes dockerfilelint; a bad one does not
+#   lint.sh docs SOURCE_DIR WORKDIR        docs/install.md passes markdownlint-cli2 (the project's
+#                                          settings) and names the artefacts (package.sh checks
+#                                          that scripts/release makes them under these names)
 set -euo pipefail
 mode=$1 root=$2 work=$3
 tools=$root/tests/tools/node_modules
@@ -63,5 +66,13 @@ JS
     grep -qx 'scripts' "$root/.dockerignore" && fail ".dockerignore leaves out scripts/"
     grep -q '^RUN scripts/release ' "$root/Dockerfile" || fail "the Dockerfile does not build with scripts/release"
     ;;
-  *) fail "unknown mode $mode (action or dockerfile)" ;;
+  docs)
+    lint=$tools/.bin/markdownlint-cli2
+    [[ -x $lint ]] || fail "markdownlint-cli2 is not installed: run scripts/install-test-tools"
+    (cd "$root" && "$lint" --config .markdownlint-cli2.jsonc docs/install.md)
+    for artefact in 'mlscale-VERSION-linux-x86_64.tar.gz' 'mlscale_VERSION-1_amd64.deb' SHA256SUMS; do
+      grep -qF "$artefact" "$root/docs/install.md" || fail "docs/install.md does not name $artefact"
+    done
+    ;;
+  *) fail "unknown mode $mode (action, dockerfile or docs)" ;;
 esac

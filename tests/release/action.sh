@@ -6,7 +6,7 @@
 # the annotations, passes globs to mlscale unexpanded, and returns the gate's exit code as an output.
 # Usage: action.sh SOURCE_DIR BUILD_DIR DIST_DIR WORKDIR
 set -euo pipefail
-root=$1 build=$2 dist=$3 work=$4
+root=$1 build=$2 dist=$(cd "$3" && pwd) work=$4
 fail() { echo "FAIL: $*" >&2; exit 1; }
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:[A-Z]*=//p' "$build/CMakeCache.txt")
 name=mlscale-$version-linux-$(uname -m)
@@ -37,11 +37,11 @@ grep -q "does not match its SHA-256" "$work/tampered.log" || { cat "$work/tamper
 # No release at all, install: release → an error naming the place; a wrong install value → an error.
 rc=0
 install /dev/null MLSCALE_INSTALL=release MLSCALE_RELEASE_URL="file://$work/nothing-here" >"$work/missing.log" 2>&1 || rc=$?
-[[ $rc -eq 1 ]] && grep -q "::error title=mlscale install::no release $version" "$work/missing.log" ||
+{ [[ $rc -eq 1 ]] && grep -q "::error title=mlscale install::no release $version" "$work/missing.log"; } ||
   { cat "$work/missing.log"; fail "a missing release was not reported (exit $rc)"; }
 rc=0
 install /dev/null MLSCALE_INSTALL=download >"$work/bad-install.log" 2>&1 || rc=$?
-[[ $rc -eq 1 ]] && grep -q "'download' is not one of auto, release, source, path" "$work/bad-install.log" || fail "install: download accepted"
+{ [[ $rc -eq 1 ]] && grep -q "'download' is not one of auto, release, source, path" "$work/bad-install.log"; } || fail "install: download accepted"
 # install: path finds the mlscale already on PATH.
 PATH="$build:$PATH" install "$work/path.out" MLSCALE_INSTALL=path >/dev/null
 [[ $(output_of "$work/path.out" path) == "$build/mlscale" ]] || fail "install: path did not find $build/mlscale"
@@ -97,5 +97,5 @@ check missing MLSCALE_PATHS=infra/nothing.json
 # A wrong input value stops the step with a message.
 rc=0
 check bad MLSCALE_FAIL_ON=severe || rc=$?
-[[ $rc -eq 1 ]] && grep -q "fail-on: 'severe' is not one of" "$work/bad.log" || fail "fail-on: severe accepted"
+{ [[ $rc -eq 1 ]] && grep -q "fail-on: 'severe' is not one of" "$work/bad.log"; } || fail "fail-on: severe accepted"
 echo "action-install and action-check behave as action.yml expects"

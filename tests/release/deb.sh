@@ -50,7 +50,7 @@ rc=0
 grep -q '^main.tf:.* high MLS-SEC-001 ' "$work/check.txt" || fail "check did not report MLS-SEC-001"
 
 # In an empty root: only what the package installed (no libc, no /etc, no /proc, no /tmp).
-rm -rf "$target/var"
+rm -rf "${target:?}/var"
 chrooted=()
 if [[ $(id -u) -eq 0 ]] && command -v chroot >/dev/null; then
   chrooted=(chroot "$target")

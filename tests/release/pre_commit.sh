@@ -2,7 +2,8 @@
 # The pre-commit hook (.pre-commit-hooks.yaml) as pre-commit itself runs it (`pre-commit try-repo`
 # on this source tree, uncommitted changes included): in a repository holding proposals and the
 # usual files of other tools, mlscale receives the proposals and nothing else, and the hook fails
-# the commit on their findings (exit 1 from mlscale), naming them.
+# the commit on their findings (exit 1 from mlscale), naming them; and every real proposal of
+# ../shared/corpus/real (when it is there) reaches mlscale.
 # Usage: pre_commit.sh SOURCE_DIR MLSCALE_BINARY WORKDIR   (exit 77: skipped, see below)
 set -euo pipefail
 root=$1 binary=$2 work=$3
@@ -52,3 +53,20 @@ expected=$'infra/cfn/notebook.template\ninfra/ctj-spot-no-checkpoint.json\ninfra
 actual=$(grep -v -e '^check$' -e '^--fail-on$' -e '^high$' "$work/arguments" | sort)
 [[ $actual == "$expected" ]] || { printf 'mlscale was given:\n%s\nexpected:\n%s\n' "$actual" "$expected" >&2; exit 1; }
 echo "the hook passed the 4 proposals and none of the 11 other files"
+
+# Real proposals (../shared/corpus/real, when it is there): the hook's patterns keep every one.
+corpus=$root/../shared/corpus/real
+[[ -d $corpus ]] || exit 0
+mkdir -p "$work/real" && cd "$work/real"
+git init -q .
+find "$corpus" -maxdepth 1 -type f \( -name '*.json' -o -name '*.yaml' -o -name '*.yml' -o -name '*.tf' -o -name '*.template' \) \
+  -exec cp {} . \;
+git add -A
+: >"$work/arguments"
+PRE_COMMIT_HOME=$work/cache PATH="$work/bin:$PATH" pre-commit try-repo "$root" mlscale-check --all-files --color never \
+  >"$work/real.log" 2>&1 || true
+expected=$(git ls-files | sort)
+actual=$(grep -v -e '^check$' -e '^--fail-on$' -e '^high$' "$work/arguments" | sort)
+[[ -n $expected && $actual == "$expected" ]] ||
+  { diff <(echo "$expected") <(echo "$actual") >&2; echo "the hook did not pass every real proposal" >&2; exit 1; }
+echo "the hook passed all $(wc -l <<<"$expected") real proposals of $corpus"

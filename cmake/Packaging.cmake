@@ -34,7 +34,7 @@ parallelism, ETL, deployment, cost and reliability advice, each backed by number
 best practice. `mlscale check` runs the same rules on infrastructure proposals in CI
 (SageMaker API requests, CloudFormation, Terraform plans, Kubernetes resources), with SARIF,
 JUnit and GitHub annotations as outputs.")
-set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr) # scripts/release packs its staged tree under usr/ too
 set(CPACK_STRIP_FILES ON) # the build keeps its debug information; the package does not need it
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # mlscale_VERSION-RELEASE_ARCH.deb

@@ -49,7 +49,7 @@ else()
   # A dynamic build: let dpkg-shlibdeps (dpkg-dev) list the libraries it links.
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 endif()
-# Build trees and the output directory never go into the package's working files.
+# `cpack` run by hand writes into build/packages/, not among the build outputs.
 set(CPACK_PACKAGE_DIRECTORY ${PROJECT_BINARY_DIR}/packages)
 include(CPack)
 

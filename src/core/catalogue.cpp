@@ -6,6 +6,8 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <string_view>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -17,6 +19,11 @@
 namespace mlscale {
 
 namespace {
+
+template <typename T>
+struct is_optional : std::false_type {};
+template <typename T>
+struct is_optional<std::optional<T>> : std::true_type {};
 
 template <typename T>
 const T* find_by_name(const std::vector<T>& items, const std::string& name)
@@ -51,28 +58,52 @@ std::string string_or(const nlohmann::json& object, const char* key)
 }
 
 // The type of each field an entry of a kind may carry (null is allowed for every one): a user's
-// file with another type is an error at the value, found before anything reads the entry.
+// file with another type is an error at the value, found before anything reads the entry. The
+// types come from the structs' field lists, plus the few keys that are not fields.
 enum class FieldKind { String, Number, Boolean, Object, Pair };
 struct FieldType {
-    const char* field;
+    std::string field;
     FieldKind kind;
 };
+
+template <typename T>
+constexpr FieldKind kind_of()
+{
+    if constexpr (is_optional<T>::value) {
+        return kind_of<typename T::value_type>();
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        return FieldKind::String;
+    } else if constexpr (std::is_same_v<T, bool>) {
+        return FieldKind::Boolean;
+    } else if constexpr (std::is_arithmetic_v<T>) {
+        return FieldKind::Number;
+    } else if constexpr (std::is_same_v<T, std::array<std::int64_t, 2>>) {
+        return FieldKind::Pair;
+    } else {
+        return FieldKind::Object;
+    }
+}
+
+template <typename Spec>
+std::vector<FieldType> json_field_types(std::initializer_list<FieldType> extra)
+{
+    std::vector<FieldType> types(extra);
+    Spec::fields([&](const Field& field, auto member) {
+        using T = std::remove_cvref_t<decltype(std::declval<Spec&>().*member)>;
+        if (field.source == FieldSource::Json) {
+            types.push_back({field.json_key(), kind_of<T>()});
+        }
+    });
+    return types;
+}
 
 const std::vector<FieldType>& field_types(const std::string& list)
 {
     using K = FieldKind;
     static const std::map<std::string, std::vector<FieldType>> table{
-        {"gpus", {{"name", K::String}, {"vendor", K::String}, {"generation", K::String}, {"memory_gb", K::Number},
-                     {"mem_bandwidth_gb_s", K::Number}, {"nvlink_gb_s", K::Number}, {"peak_tflops", K::Object}, {"extends", K::String}}},
-        {"instances", {{"name", K::String}, {"family", K::String}, {"gpu", K::String}, {"gpu_count", K::Number}, {"gpu_memory_gb", K::Number},
-                          {"vcpus", K::Number}, {"memory_gib", K::Number}, {"network_gbps", K::Number}, {"network_burst_gbps", K::Number},
-                          {"efa", K::Boolean}, {"efa_interfaces", K::Number}, {"nvlink", K::String}, {"local_nvme_gb", K::Number},
-                          {"ebs_mb_s", K::Number}, {"price_usd_per_hour", K::Number}, {"sagemaker_price_usd_per_hour", K::Number},
-                          {"sagemaker_training", K::Boolean}, {"estimates", K::Object}, {"extends", K::String}}},
-        {"models", {{"name", K::String}, {"family", K::String}, {"params_millions", K::Number}, {"forward_gflops", K::Number},
-                       {"forward_gflops_per", K::String}, {"seq_len", K::Number}, {"layers", K::Number}, {"hidden", K::Number},
-                       {"heads", K::Number}, {"vocab", K::Number}, {"input_resolution", K::Pair},
-                       {"attention_forward_gflops_per_token", K::Number}, {"extends", K::String}}},
+        {"gpus", json_field_types<GpuSpec>({{"extends", K::String}})},
+        {"instances", json_field_types<InstanceSpec>({{"estimates", K::Object}, {"extends", K::String}})},
+        {"models", json_field_types<ModelSpec>({{"forward_gflops_per", K::String}, {"extends", K::String}})},
     };
     static const std::vector<FieldType> none;
     const auto it = table.find(list);
@@ -131,7 +162,7 @@ bool check_field_types(const JsonDocument& document, const std::string& list, Di
                 if (shown.size() > 40) {
                     shown = shown.substr(0, 37) + "...";
                 }
-                diagnostics.add(document.diagnostic_at(pointer + "/" + type.field,
+                diagnostics.add(document.diagnostic_at(pointer + "/" + escape_pointer_token(type.field),
                     fmt::format("expected {}, got {} {}", kind_wanted(type.kind), value->type_name(), shown)));
                 ok = false;
             }
@@ -332,69 +363,343 @@ const nlohmann::json& entry_named(const nlohmann::json& list, const std::string&
     return empty;
 }
 
-const nlohmann::json& member(const nlohmann::json& object, const char* key)
+// Reading one value of a field's type; a value of another type is left as it is (the file's
+// types were checked before anything reads an entry).
+void read_value(const nlohmann::json& v, std::string& out)
 {
-    static const nlohmann::json empty = nlohmann::json::object();
-    const auto it = object.find(key);
-    return it != object.end() && it->is_object() ? *it : empty;
+    if (v.is_string()) {
+        out = v.get<std::string>();
+    }
+}
+void read_value(const nlohmann::json& v, double& out)
+{
+    if (v.is_number()) {
+        out = v.get<double>();
+    }
+}
+void read_value(const nlohmann::json& v, int& out)
+{
+    if (v.is_number()) {
+        out = static_cast<int>(v.get<double>());
+    }
+}
+void read_value(const nlohmann::json& v, std::int64_t& out)
+{
+    if (v.is_number()) {
+        out = static_cast<std::int64_t>(v.get<double>());
+    }
+}
+void read_value(const nlohmann::json& v, bool& out)
+{
+    if (v.is_boolean()) {
+        out = v.get<bool>();
+    }
+}
+void read_value(const nlohmann::json& v, std::array<std::int64_t, 2>& out)
+{
+    if (v.is_array() && v.size() == 2 && v[0].is_number() && v[1].is_number()) {
+        out = {v[0].get<std::int64_t>(), v[1].get<std::int64_t>()};
+    }
+}
+void read_value(const nlohmann::json& v, std::vector<double>& out)
+{
+    for (const auto& item : v.is_array() ? v : nlohmann::json::array()) {
+        if (item.is_number()) {
+            out.push_back(item.get<double>());
+        }
+    }
+}
+void read_value(const nlohmann::json& v, std::map<std::string, double>& out)
+{
+    if (!v.is_object()) {
+        return;
+    }
+    for (const auto& [key, item] : v.items()) {
+        if (item.is_number()) {
+            out[key] = item.get<double>();
+        }
+    }
+}
+// The types only derived fields have (structs and their collections) are never read by name;
+// the generic field walk still names them.
+template <typename T>
+void read_value(const nlohmann::json& /*v*/, T& /*out*/)
+{
+}
+template <typename T>
+void read_value(const nlohmann::json& v, std::optional<T>& out)
+{
+    if (v.is_null()) {
+        out.reset();
+        return;
+    }
+    T value{};
+    read_value(v, value);
+    const bool matches = [&] {
+        switch (kind_of<T>()) {
+        case FieldKind::String: return v.is_string();
+        case FieldKind::Number: return v.is_number();
+        case FieldKind::Boolean: return v.is_boolean();
+        case FieldKind::Pair: return v.is_array();
+        case FieldKind::Object: return v.is_object();
+        }
+        return false;
+    }();
+    if (matches) {
+        out = std::move(value);
+    }
 }
 
-// The storage figures the estimator needs, each read from storage.json (docs/model.md §4).
+// Every field of `spec` that its list marks as read from the file, from `entry`'s key.
+template <typename Spec>
+void read_fields(const nlohmann::json& entry, Spec& spec)
+{
+    Spec::fields([&](const Field& field, auto member) {
+        if (field.source != FieldSource::Json) {
+            return;
+        }
+        const auto it = entry.find(field.json_key());
+        if (it != entry.end() && !it->is_null()) {
+            read_value(*it, spec.*member);
+        }
+    });
+}
+
+// The value at a storage field's key: the storage entry named by the first segment (or the file's
+// root for a key starting with "/"), then object keys. Null when any step is missing.
+const nlohmann::json& storage_value(const nlohmann::json& root, std::string_view key)
+{
+    static const nlohmann::json none;
+    const auto& list = root.contains("storage") && root["storage"].is_array() ? root["storage"] : none;
+    const nlohmann::json* at = &root;
+    bool first = key.empty() || key.front() != '/';
+    if (!first) {
+        key.remove_prefix(1);
+    }
+    while (!key.empty()) {
+        const std::size_t slash = key.find('/');
+        const std::string segment(key.substr(0, slash));
+        key = slash == std::string_view::npos ? std::string_view() : key.substr(slash + 1);
+        if (first) {
+            at = &entry_named(list, segment);
+            first = false;
+            continue;
+        }
+        if (!at->is_object() || !at->contains(segment)) {
+            return none;
+        }
+        at = &(*at)[segment];
+    }
+    return *at;
+}
+
+template <typename Spec>
+void read_storage_fields(const nlohmann::json& root, Spec& spec)
+{
+    Spec::fields([&](const Field& field, auto member) {
+        if (field.source == FieldSource::Json) {
+            if (const auto& value = storage_value(root, field.json_key()); !value.is_null()) {
+                read_value(value, spec.*member);
+            }
+        }
+    });
+}
+
+// The storage figures the estimator needs, each read from storage.json at its field's key
+// (docs/model.md §4); the collections are read here.
 StorageFacts read_storage_facts(const nlohmann::json& root)
 {
     StorageFacts facts;
-    const auto& list = root.contains("storage") && root["storage"].is_array() ? root["storage"] : nlohmann::json::array();
-    const auto& s3 = entry_named(list, "s3");
-    facts.s3_connection_mb_s = number_or(s3, "per_connection_mb_s_low");
-    facts.s3_connections_to_fill_10gbps = number_or(s3, "connections_to_fill_10gbps");
-    facts.s3_get_per_prefix_per_s = number_or(s3, "request_rate_get_per_prefix_per_s");
-    facts.s3_single_instance_max_gbps = number_or(s3, "single_instance_max_gbps");
-    facts.s3_first_byte_ms = number_or(s3, "first_byte_latency_ms_low");
-    const auto& file_mode = member(member(s3, "input_modes"), "file");
-    facts.file_mode_mb_s = number_or(file_mode, "example_download_mb_s");
-    facts.s3_small_file_threshold_mb = number_or(file_mode, "small_file_threshold_mb", facts.s3_small_file_threshold_mb);
-    facts.s3_container_target_mb = number_or(file_mode, "container_target_mb", facts.s3_container_target_mb);
-    facts.file_mode_max_dataset_gb = number_or(file_mode, "recommended_max_dataset_gb_high", facts.file_mode_max_dataset_gb);
-    for (const auto& [option, figures] : member(root, "limits").items()) {
-        if (figures.is_object()) {
-            for (const auto& [key, value] : figures.items()) {
-                if (value.is_number()) {
-                    facts.limits[option + "." + key] = value.get<double>();
-                }
+    read_storage_fields(root, facts);
+    read_storage_fields(root, facts.prices);
+    const auto& limits = root.contains("limits") && root["limits"].is_object() ? root["limits"] : nlohmann::json::object();
+    for (const auto& [option, figures] : limits.items()) {
+        if (!figures.is_object()) {
+            continue;
+        }
+        for (const auto& [key, value] : figures.items()) {
+            if (value.is_number()) {
+                facts.limits[option + "." + key] = value.get<double>();
             }
         }
     }
-    const auto& efs = entry_named(list, "efs");
-    const auto& elastic = member(member(efs, "throughput_modes"), "elastic");
-    facts.efs_elastic_client_mib_s = number_or(elastic, "per_client_mib_s");
-    facts.efs_elastic_fs_read_gib_s = number_or(elastic, "fs_read_gib_s_low");
-    facts.gp3_baseline_mib_s = number_or(entry_named(list, "ebs-gp3"), "baseline_mib_s");
-    const auto& nvme = entry_named(list, "instance-nvme");
-    for (const auto& device : nvme.value("devices", nlohmann::json::array())) {
+    const auto& devices = storage_value(root, "instance-nvme/devices");
+    for (const auto& device : devices.is_array() ? devices : nlohmann::json::array()) {
         facts.nvme_devices[string_or(device, "instance")] = static_cast<int>(number_or(device, "device_count", 1));
         if (const auto rate = optional_number(device, "device_read_gb_s")) {
             facts.nvme_device_read_gb_s = *rate;
         }
     }
-    for (const auto& entry : entry_named(list, "fsx-lustre").value("deployment_types", nlohmann::json::array())) {
+    const auto& deployments = storage_value(root, "fsx-lustre/deployment_types");
+    for (const auto& entry : deployments.is_array() ? deployments : nlohmann::json::array()) {
         FsxDeployment deployment;
-        deployment.deployment_type = string_or(entry, "deployment_type");
-        deployment.storage_type = string_or(entry, "storage_type");
-        deployment.per_unit_mb_s_per_tib = number_or(entry, "per_unit_storage_throughput_mb_s_per_tib");
-        deployment.disk_baseline_mb_s_per_tib = number_or(entry, "disk_baseline_mb_s_per_tib");
-        deployment.min_capacity_gib = number_or(entry, "min_capacity_gib");
-        deployment.capacity_increment_gib = number_or(entry, "capacity_increment_gib");
-        for (const auto& step : entry.value("capacity_steps_gib", nlohmann::json::array())) {
-            if (step.is_number()) {
-                deployment.capacity_steps_gib.push_back(step.get<double>());
-            }
-        }
+        read_fields(entry, deployment);
         facts.fsx.push_back(std::move(deployment));
     }
     return facts;
 }
 
+// The source key of an entry's field: its own, else the entry's default ("*" or a single key).
+std::string source_of(const nlohmann::json& entry, const std::string& field)
+{
+    const nlohmann::json sources = source_map(entry);
+    if (const auto it = sources.find(field); it != sources.end() && it->is_string()) {
+        return it->get<std::string>();
+    }
+    return sources.value("*", "");
+}
+
+// A price field of an instance entry as a Price: its source and that source's date, or, when the
+// source is "derived" or the field is listed under "estimates", how it was derived and the date
+// of the basis it was derived on.
+std::optional<Price> price_of(const nlohmann::json& entry, const std::string& field, const nlohmann::json& root)
+{
+    const auto value = optional_number(entry, field.c_str());
+    if (!value) {
+        return std::nullopt;
+    }
+    Price price;
+    price.usd_per_hour = *value;
+    price.source = source_of(entry, field);
+    const auto& estimates = entry.contains("estimates") && entry["estimates"].is_object() ? entry["estimates"] : nlohmann::json::object();
+    if (const auto how = estimates.find(field); how != estimates.end()) {
+        price.derived = true;
+        price.how = how->is_string() ? how->get<std::string>() : how->dump();
+    }
+    price.derived = price.derived || price.source == "derived";
+    const auto& dates = root.contains("source_dates") && root["source_dates"].is_object() ? root["source_dates"] : nlohmann::json::object();
+    price.as_of = price.derived || !dates.contains(price.source) ? root.value("price_as_of", "") : dates.value(price.source, "");
+    return price;
+}
+
+// HyperPod's own rate where the file has one; else, for a HyperPod instance type, the SageMaker
+// training basis, stated as an assumption.
+std::optional<Price> hyperpod_price_of(const nlohmann::json& entry, const InstanceSpec& instance, const nlohmann::json& root)
+{
+    if (auto own = price_of(entry, "hyperpod_price_usd_per_hour", root)) {
+        return own;
+    }
+    if (instance.sagemaker_hyperpod == std::optional<bool>(false) || !instance.sagemaker_training_price) {
+        return std::nullopt;
+    }
+    Price price = *instance.sagemaker_training_price;
+    price.derived = true;
+    price.how = "no HyperPod rate was found in the stored sources: the SageMaker training basis is assumed" +
+                (price.how.empty() ? std::string() : " (" + price.how + ")");
+    return price;
+}
+
+// In a file that dates its sources ("source_dates", as the shipped one does), every sourced price
+// must say when it was true. A user's file without dates keeps its prices undated.
+void check_price_dates(const JsonDocument& document, Diagnostics& diagnostics)
+{
+    const auto& root = document.value;
+    if (!root.contains("source_dates") || !root["source_dates"].is_object()) {
+        return;
+    }
+    const auto& dates = root["source_dates"];
+    const auto& entries = root.value("instances", nlohmann::json::array());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        for (const char* field : {"price_usd_per_hour", "sagemaker_price_usd_per_hour", "hyperpod_price_usd_per_hour"}) {
+            const auto price = price_of(entries[i], field, root);
+            if (price && !price->derived && !dates.contains(price->source)) {
+                diagnostics.add(document.diagnostic_at(fmt::format("/instances/{}/{}", i, field),
+                    fmt::format("price \"{}\" of \"{}\" has source \"{}\", which \"source_dates\" does not date", field,
+                        string_or(entries[i], "name"), price->source),
+                    "every price says when it was true: add the source's date to \"source_dates\""));
+            }
+        }
+    }
+}
+
+InstanceSpec read_instance(const nlohmann::json& entry, const nlohmann::json& root)
+{
+    InstanceSpec instance;
+    instance.network_efficiency = number_or(root, "network_efficiency_default");
+    read_fields(entry, instance);
+    if (!entry.contains("network_burst_gbps") || !entry["network_burst_gbps"].is_number()) {
+        instance.network_burst_gbps = instance.network_gbps;
+    }
+    instance.sagemaker_price_estimated =
+        entry.contains("estimates") && entry["estimates"].is_object() && entry["estimates"].contains("sagemaker_price_usd_per_hour");
+    instance.ec2_price = price_of(entry, "price_usd_per_hour", root);
+    instance.sagemaker_training_price = price_of(entry, "sagemaker_price_usd_per_hour", root);
+    instance.hyperpod_price = hyperpod_price_of(entry, instance, root);
+    return instance;
+}
+
+// Reads instances.json's entries and its catalogue-wide figures (region, mark-up, EKS fee).
+void read_instances(const JsonDocument& document, Catalogue& catalogue, bool gpus_read, Diagnostics& diagnostics)
+{
+    const auto& root = document.value;
+    const auto& entries = root.value("instances", nlohmann::json::array());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        InstanceSpec instance = read_instance(entries[i], root);
+        if (!instance.gpu.empty()) {
+            instance.gpu_spec = catalogue.find_gpu(instance.gpu);
+            if (instance.gpu_spec == nullptr && gpus_read) {
+                diagnostics.add(document.diagnostic_at(fmt::format("/instances/{}/gpu", i),
+                    fmt::format("instance \"{}\" names GPU \"{}\", which profiles/gpus.json does not list", instance.name, instance.gpu)));
+            }
+        }
+        catalogue.instances.push_back(std::move(instance));
+    }
+    if (const auto markup = root.find("sagemaker_markup"); markup != root.end()) {
+        if (markup->is_number()) {
+            catalogue.sagemaker_markup = markup->get<double>();
+        } else if (markup->is_object() && markup->contains("factor") && (*markup)["factor"].is_number()) {
+            catalogue.sagemaker_markup = (*markup)["factor"].get<double>();
+        }
+    }
+    catalogue.region = root.value("region", catalogue.region);
+    if (const auto eks = root.find("eks_control_plane"); eks != root.end() && eks->is_object()) {
+        catalogue.eks_cluster_price = price_of(*eks, "usd_per_cluster_hour", root);
+    }
+}
+
+ModelSpec read_model(const nlohmann::json& entry)
+{
+    ModelSpec model;
+    read_fields(entry, model);
+    model.forward_per_token = string_or(entry, "forward_gflops_per") == "token";
+    return model;
+}
+
 } // namespace
+
+std::optional<Platform> platform_named(std::string_view job_platform)
+{
+    if (job_platform == "sagemaker") {
+        return Platform::SageMaker;
+    }
+    if (job_platform == "ec2" || job_platform == "eks" || job_platform == "aws-batch") {
+        return Platform::Ec2;
+    }
+    if (job_platform == "hyperpod") {
+        return Platform::HyperPod;
+    }
+    return std::nullopt;
+}
+
+const char* platform_label(Platform platform)
+{
+    switch (platform) {
+    case Platform::SageMaker: return "SageMaker training";
+    case Platform::Ec2: return "EC2";
+    case Platform::HyperPod: return "SageMaker HyperPod";
+    }
+    return "EC2";
+}
+
+std::optional<Price> InstanceSpec::price(Platform platform) const
+{
+    switch (platform) {
+    case Platform::SageMaker: return sagemaker_training_price;
+    case Platform::Ec2: return ec2_price;
+    case Platform::HyperPod: return hyperpod_price;
+    }
+    return std::nullopt;
+}
 
 std::optional<double> InstanceSpec::sagemaker_price(double markup, bool* estimated) const
 {
@@ -404,7 +709,7 @@ std::optional<double> InstanceSpec::sagemaker_price(double markup, bool* estimat
         }
         return sagemaker_price_usd_per_hour;
     }
-    if (price_usd_per_hour) {
+    if (price_usd_per_hour) { // only a user's catalogue without SageMaker prices gets here
         if (estimated != nullptr) {
             *estimated = true;
         }
@@ -452,117 +757,44 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
     Catalogue catalogue;
     std::map<std::string, nlohmann::json> files;
     bool from_embedded = false;
-    const auto check_sources_unless_trusted = [&](const JsonDocument& document, const std::string& list) {
-        if (!from_embedded || embedded == EmbeddedSourceCheck::Check) {
-            check_sources(document, list, diagnostics);
+    // Reads one kind: parse, check the types, resolve "extends", check the sources (unless trusted).
+    auto read = [&](const std::string& kind) -> std::optional<JsonDocument> {
+        auto document = read_profile(directory, kind, diagnostics, &from_embedded);
+        if (document) {
+            if (kind != "storage") {
+                resolve_extends(*document, kind, diagnostics);
+            }
+            if (!from_embedded || embedded == EmbeddedSourceCheck::Check) {
+                check_sources(*document, kind, diagnostics);
+                if (kind == "instances") {
+                    check_price_dates(*document, diagnostics);
+                }
+            }
         }
+        return document;
     };
 
     bool gpus_read = false; // without them, every instance's GPU would be reported as unknown too
-    if (auto document = read_profile(directory, "gpus", diagnostics, &from_embedded)) {
+    if (auto document = read("gpus")) {
         gpus_read = true;
-        resolve_extends(*document, "gpus", diagnostics);
-        check_sources_unless_trusted(*document, "gpus");
         for (const auto& entry : document->value.value("gpus", nlohmann::json::array())) {
             GpuSpec gpu;
-            gpu.name = string_or(entry, "name");
-            gpu.vendor = string_or(entry, "vendor");
-            gpu.generation = string_or(entry, "generation");
-            gpu.memory_gb = number_or(entry, "memory_gb");
-            gpu.mem_bandwidth_gb_s = number_or(entry, "mem_bandwidth_gb_s");
-            gpu.nvlink_gb_s = number_or(entry, "nvlink_gb_s");
-            if (const auto peaks = entry.find("peak_tflops"); peaks != entry.end() && peaks->is_object()) {
-                for (const auto& [precision, value] : peaks->items()) {
-                    if (value.is_number()) {
-                        gpu.peak_tflops[precision] = value.get<double>();
-                    }
-                }
-            }
+            read_fields(entry, gpu);
             catalogue.gpus.push_back(std::move(gpu));
         }
         files["gpus"] = std::move(document->value);
     }
-
-    if (auto document = read_profile(directory, "instances", diagnostics, &from_embedded)) {
-        resolve_extends(*document, "instances", diagnostics);
-        check_sources_unless_trusted(*document, "instances");
-        const auto& entries = document->value.value("instances", nlohmann::json::array());
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            const auto& entry = entries[i];
-            InstanceSpec instance;
-            instance.name = string_or(entry, "name");
-            instance.family = string_or(entry, "family");
-            instance.gpu = string_or(entry, "gpu");
-            instance.gpu_count = static_cast<int>(number_or(entry, "gpu_count"));
-            instance.gpu_memory_gb = number_or(entry, "gpu_memory_gb");
-            instance.vcpus = static_cast<int>(number_or(entry, "vcpus"));
-            instance.memory_gib = number_or(entry, "memory_gib");
-            instance.network_gbps = number_or(entry, "network_gbps");
-            instance.network_burst_gbps = number_or(entry, "network_burst_gbps", instance.network_gbps);
-            instance.efa = entry.value("efa", false);
-            instance.efa_interfaces = static_cast<int>(number_or(entry, "efa_interfaces"));
-            instance.nvlink = string_or(entry, "nvlink");
-            instance.local_nvme_gb = number_or(entry, "local_nvme_gb");
-            instance.ebs_mb_s = number_or(entry, "ebs_mb_s");
-            instance.price_usd_per_hour = optional_number(entry, "price_usd_per_hour");
-            instance.sagemaker_price_usd_per_hour = optional_number(entry, "sagemaker_price_usd_per_hour");
-            instance.sagemaker_price_estimated =
-                entry.contains("estimates") && entry["estimates"].is_object() && entry["estimates"].contains("sagemaker_price_usd_per_hour");
-            if (const auto it = entry.find("sagemaker_training"); it != entry.end() && it->is_boolean()) {
-                instance.sagemaker_training = it->get<bool>();
-            }
-            if (!instance.gpu.empty()) {
-                instance.gpu_spec = catalogue.find_gpu(instance.gpu);
-                if (instance.gpu_spec == nullptr && gpus_read) {
-                    diagnostics.add(document->diagnostic_at(fmt::format("/instances/{}/gpu", i),
-                        fmt::format("instance \"{}\" names GPU \"{}\", which profiles/gpus.json does not list", instance.name, instance.gpu)));
-                }
-            }
-            catalogue.instances.push_back(std::move(instance));
-        }
-        if (const auto markup = document->value.find("sagemaker_markup"); markup != document->value.end()) {
-            if (markup->is_number()) {
-                catalogue.sagemaker_markup = markup->get<double>();
-            } else if (markup->is_object() && markup->contains("factor") && (*markup)["factor"].is_number()) {
-                catalogue.sagemaker_markup = (*markup)["factor"].get<double>();
-            }
-        }
+    if (auto document = read("instances")) {
+        read_instances(*document, catalogue, gpus_read, diagnostics);
         files["instances"] = std::move(document->value);
     }
-
-    if (auto document = read_profile(directory, "models", diagnostics, &from_embedded)) {
-        resolve_extends(*document, "models", diagnostics);
-        check_sources_unless_trusted(*document, "models");
+    if (auto document = read("models")) {
         for (const auto& entry : document->value.value("models", nlohmann::json::array())) {
-            ModelSpec model;
-            model.name = string_or(entry, "name");
-            model.family = string_or(entry, "family");
-            model.params_millions = number_or(entry, "params_millions");
-            model.forward_gflops = optional_number(entry, "forward_gflops");
-            auto integer = [&](const char* key) -> std::optional<std::int64_t> {
-                if (const auto value = optional_number(entry, key)) {
-                    return static_cast<std::int64_t>(*value);
-                }
-                return std::nullopt;
-            };
-            model.seq_len = integer("seq_len");
-            model.layers = integer("layers");
-            model.hidden = integer("hidden");
-            model.heads = integer("heads");
-            model.vocab = integer("vocab");
-            if (const auto resolution = entry.find("input_resolution"); resolution != entry.end() && resolution->is_array() &&
-                resolution->size() == 2) {
-                model.input_resolution = std::array<std::int64_t, 2>{(*resolution)[0].get<std::int64_t>(), (*resolution)[1].get<std::int64_t>()};
-            }
-            model.forward_per_token = string_or(entry, "forward_gflops_per") == "token";
-            model.attention_forward_gflops_per_token = optional_number(entry, "attention_forward_gflops_per_token");
-            catalogue.models.push_back(std::move(model));
+            catalogue.models.push_back(read_model(entry));
         }
         files["models"] = std::move(document->value);
     }
-
-    if (auto document = read_profile(directory, "storage", diagnostics, &from_embedded)) {
-        check_sources_unless_trusted(*document, "storage");
+    if (auto document = read("storage")) {
         catalogue.storage_facts = read_storage_facts(document->value);
         files["storage"] = std::move(document->value);
     }

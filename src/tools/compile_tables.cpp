@@ -3,22 +3,27 @@
 // mlscale builds them from tables instead of parsing 170 KB of JSON and deriving the schema at
 // every start.
 //
-//   mlscale_compile_tables PROFILES_DIR OUTPUT.cpp
+//   mlscale_compile_tables PROFILES_DIR CATALOGUE.cpp FACT_SCHEMA.cpp
 //
 // The directory is loaded the way `--profiles` loads a user's: every field's type, every figure's
 // source, every "extends" and GPU name are checked, and any problem fails the build with the
 // usual file:line:column diagnostics. The fact schema is the one fact_schema() derives from the
-// embedded files of this build. The output defines mlscale::compiled_catalogue() and
-// mlscale::compiled_fact_schema(). When a field is added to a catalogue struct, add it here too:
-// the unit tests "the compiled catalogue is the parsed one" and "the compiled fact schema is the
-// derived one" compare them.
+// embedded files of this build. CATALOGUE.cpp defines mlscale::compiled_catalogue() and
+// FACT_SCHEMA.cpp mlscale::compiled_fact_schema(); each is rewritten only when its text changes.
+// Every field of the catalogue's structs is written from the struct's own field list
+// (include/mlscale/catalogue.hpp): nothing here names a field.
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -65,117 +70,138 @@ std::string number(double value)
     return text;
 }
 
-std::string optional_number(const std::optional<double>& value)
+// A C++ expression that builds `value`, one overload per field type the catalogue's structs use.
+// Structs are built field by field from their own field list (`fields()`), so a field added to a
+// struct's list is compiled with no change here.
+std::string expr(const std::string& value)
 {
-    return value ? fmt::format("std::optional<double>({})", number(*value)) : "std::nullopt";
+    return literal(value);
 }
-
-std::string optional_integer(const std::optional<std::int64_t>& value)
+std::string expr(double value)
 {
-    return value ? fmt::format("std::optional<std::int64_t>({}LL)", *value) : "std::nullopt";
+    return number(value);
 }
-
-std::string boolean(bool value)
+std::string expr(int value)
+{
+    return std::to_string(value);
+}
+std::string expr(std::int64_t value)
+{
+    return fmt::format("std::int64_t{{{}}}", value);
+}
+std::string expr(bool value)
 {
     return value ? "true" : "false";
+}
+std::string expr(const std::array<std::int64_t, 2>& value)
+{
+    return fmt::format("std::array<std::int64_t, 2>{{{}, {}}}", value[0], value[1]);
+}
+
+template <typename T>
+constexpr const char* type_name()
+{
+    using namespace mlscale;
+    if constexpr (std::is_same_v<T, double>) {
+        return "double";
+    } else if constexpr (std::is_same_v<T, bool>) {
+        return "bool";
+    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+        return "std::int64_t";
+    } else if constexpr (std::is_same_v<T, std::array<std::int64_t, 2>>) {
+        return "std::array<std::int64_t, 2>";
+    } else if constexpr (std::is_same_v<T, int>) {
+        return "int";
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        return "std::string";
+    } else if constexpr (std::is_same_v<T, GpuSpec>) {
+        return "GpuSpec";
+    } else if constexpr (std::is_same_v<T, InstanceSpec>) {
+        return "InstanceSpec";
+    } else if constexpr (std::is_same_v<T, ModelSpec>) {
+        return "ModelSpec";
+    } else if constexpr (std::is_same_v<T, FsxDeployment>) {
+        return "FsxDeployment";
+    } else if constexpr (std::is_same_v<T, StoragePrices>) {
+        return "StoragePrices";
+    } else if constexpr (std::is_same_v<T, StorageFacts>) {
+        return "StorageFacts";
+    } else if constexpr (std::is_same_v<T, Price>) {
+        return "Price";
+    } else {
+        static_assert(std::is_same_v<T, void>, "add the type's name here");
+        return "";
+    }
+}
+
+template <typename T>
+std::string expr(const std::optional<T>& value);
+template <typename T>
+std::string expr(const std::vector<T>& values);
+template <typename K, typename V>
+std::string expr(const std::map<K, V>& values);
+template <typename Spec>
+concept HasFields = requires { Spec::fields([](const mlscale::Field&, auto) {}); };
+template <HasFields Spec>
+std::string expr(const Spec& spec);
+
+template <typename T>
+std::string expr(const std::optional<T>& value)
+{
+    return value ? fmt::format("std::make_optional<{}>({})", type_name<T>(), expr(*value)) : "std::nullopt";
+}
+
+template <typename T>
+std::string expr(const std::vector<T>& values)
+{
+    std::string out = fmt::format("std::vector<{}>{{", type_name<T>());
+    for (const auto& value : values) {
+        out += "\n        " + expr(value) + ",";
+    }
+    return out + "}";
+}
+
+template <typename K, typename V>
+std::string expr(const std::map<K, V>& values)
+{
+    std::string out = fmt::format("std::map<{}, {}>{{", type_name<K>(), type_name<V>());
+    for (const auto& [key, value] : values) {
+        out += fmt::format("{{{}, {}}}, ", expr(key), expr(value));
+    }
+    return out + "}";
+}
+
+// A struct, built in a lambda from every field of its list (derived ones included: the compiled
+// catalogue holds what loading gives).
+// (Each nesting level names its variable apart: x0, x1, ... so no lambda shadows another.)
+int g_struct_depth = 0;
+
+template <HasFields Spec>
+std::string expr(const Spec& spec)
+{
+    const std::string x = fmt::format("x{}", g_struct_depth++);
+    std::string out = fmt::format("[] {{ {} {}; ", type_name<Spec>(), x);
+    Spec::fields([&](const mlscale::Field& field, auto member) { out += fmt::format("{}.{} = {}; ", x, field.name, expr(spec.*member)); });
+    --g_struct_depth;
+    return out + fmt::format("return {}; }}()", x);
 }
 
 std::string emit(const Catalogue& catalogue)
 {
-    std::string out;
-    out += "// Generated by src/tools/compile_tables.cpp from profiles/*.json, docs/job.schema.json and\n// rules/facts.json: do not edit.\n"
-           "#include \"mlscale/catalogue.hpp\"\n#include \"mlscale/rules.hpp\"\n\n"
-           "namespace mlscale {\n\n"
-           "Catalogue compiled_catalogue()\n{\n"
-           "    Catalogue c;\n";
-    out += fmt::format("    c.gpus.reserve({});\n", catalogue.gpus.size());
-    for (const auto& g : catalogue.gpus) {
-        std::string peaks;
-        for (const auto& [precision, tflops] : g.peak_tflops) {
-            peaks += fmt::format("{{{}, {}}}, ", literal(precision), number(tflops));
-        }
-        out += fmt::format("    c.gpus.push_back(GpuSpec{{{}, {}, {}, {}, {}, {{{}}}, {}}});\n", literal(g.name), literal(g.vendor),
-            literal(g.generation), number(g.memory_gb), number(g.mem_bandwidth_gb_s), peaks, number(g.nvlink_gb_s));
-    }
-    out += fmt::format("    c.instances.reserve({});\n", catalogue.instances.size());
-    for (const auto& i : catalogue.instances) {
-        out += "    {\n        InstanceSpec i;\n";
-        out += fmt::format("        i.name = {};\n        i.family = {};\n        i.gpu = {};\n", literal(i.name), literal(i.family), literal(i.gpu));
-        out += fmt::format("        i.gpu_count = {};\n        i.gpu_memory_gb = {};\n        i.vcpus = {};\n", i.gpu_count,
-            number(i.gpu_memory_gb), i.vcpus);
-        out += fmt::format("        i.memory_gib = {};\n        i.network_gbps = {};\n        i.network_burst_gbps = {};\n",
-            number(i.memory_gib), number(i.network_gbps), number(i.network_burst_gbps));
-        out += fmt::format("        i.efa = {};\n        i.efa_interfaces = {};\n        i.nvlink = {};\n", boolean(i.efa),
-            i.efa_interfaces, literal(i.nvlink));
-        out += fmt::format("        i.local_nvme_gb = {};\n        i.ebs_mb_s = {};\n", number(i.local_nvme_gb), number(i.ebs_mb_s));
-        out += fmt::format("        i.price_usd_per_hour = {};\n        i.sagemaker_price_usd_per_hour = {};\n",
-            optional_number(i.price_usd_per_hour), optional_number(i.sagemaker_price_usd_per_hour));
-        out += fmt::format("        i.sagemaker_price_estimated = {};\n", boolean(i.sagemaker_price_estimated));
-        out += fmt::format("        i.sagemaker_training = {};\n",
-            i.sagemaker_training ? fmt::format("std::optional<bool>({})", boolean(*i.sagemaker_training)) : "std::nullopt");
-        out += "        c.instances.push_back(std::move(i));\n    }\n";
-    }
-    out += fmt::format("    c.models.reserve({});\n", catalogue.models.size());
-    for (const auto& m : catalogue.models) {
-        out += "    {\n        ModelSpec m;\n";
-        out += fmt::format("        m.name = {};\n        m.family = {};\n        m.params_millions = {};\n", literal(m.name),
-            literal(m.family), number(m.params_millions));
-        out += fmt::format("        m.forward_gflops = {};\n", optional_number(m.forward_gflops));
-        out += fmt::format("        m.seq_len = {};\n        m.layers = {};\n        m.hidden = {};\n        m.heads = {};\n        m.vocab = {};\n",
-            optional_integer(m.seq_len), optional_integer(m.layers), optional_integer(m.hidden), optional_integer(m.heads),
-            optional_integer(m.vocab));
-        if (m.input_resolution) {
-            out += fmt::format("        m.input_resolution = std::array<std::int64_t, 2>{{{}LL, {}LL}};\n", (*m.input_resolution)[0],
-                (*m.input_resolution)[1]);
-        }
-        out += fmt::format("        m.forward_per_token = {};\n", boolean(m.forward_per_token));
-        out += fmt::format("        m.attention_forward_gflops_per_token = {};\n", optional_number(m.attention_forward_gflops_per_token));
-        out += "        c.models.push_back(std::move(m));\n    }\n";
-    }
-    const auto& s = catalogue.storage_facts;
-    out += "    StorageFacts& s = c.storage_facts;\n";
-    for (const auto& [name, value] : std::initializer_list<std::pair<const char*, double>>{
-             {"s3_connection_mb_s", s.s3_connection_mb_s},
-             {"s3_connections_to_fill_10gbps", s.s3_connections_to_fill_10gbps},
-             {"s3_get_per_prefix_per_s", s.s3_get_per_prefix_per_s},
-             {"s3_single_instance_max_gbps", s.s3_single_instance_max_gbps},
-             {"s3_first_byte_ms", s.s3_first_byte_ms},
-             {"file_mode_mb_s", s.file_mode_mb_s},
-             {"efs_elastic_client_mib_s", s.efs_elastic_client_mib_s},
-             {"efs_elastic_fs_read_gib_s", s.efs_elastic_fs_read_gib_s},
-             {"gp3_baseline_mib_s", s.gp3_baseline_mib_s},
-             {"nvme_device_read_gb_s", s.nvme_device_read_gb_s},
-             {"s3_small_file_threshold_mb", s.s3_small_file_threshold_mb},
-             {"s3_container_target_mb", s.s3_container_target_mb},
-             {"file_mode_max_dataset_gb", s.file_mode_max_dataset_gb},
-         }) {
-        out += fmt::format("    s.{} = {};\n", name, number(value));
-    }
-    for (const auto& f : s.fsx) {
-        std::string steps;
-        for (const double step : f.capacity_steps_gib) {
-            steps += number(step) + ", ";
-        }
-        out += fmt::format("    s.fsx.push_back(FsxDeployment{{{}, {}, {}, {}, {}, {{{}}}, {}}});\n", literal(f.deployment_type),
-            literal(f.storage_type), number(f.per_unit_mb_s_per_tib), number(f.disk_baseline_mb_s_per_tib), number(f.min_capacity_gib),
-            steps, number(f.capacity_increment_gib));
-    }
-    for (const auto& [key, value] : s.limits) {
-        out += fmt::format("    s.limits.emplace({}, {});\n", literal(key), number(value));
-    }
-    for (const auto& [instance, devices] : s.nvme_devices) {
-        out += fmt::format("    s.nvme_devices.emplace({}, {});\n", literal(instance), devices);
-    }
-    out += fmt::format("    c.sagemaker_markup = {};\n", number(catalogue.sagemaker_markup));
-    for (const auto& [kind, as_of] : catalogue.as_of) {
-        out += fmt::format("    c.as_of.emplace({}, {});\n", literal(kind), literal(as_of));
-    }
+    std::string out = "// Generated by src/tools/compile_tables.cpp from profiles/*.json: do not edit.\n"
+                      "#include \"mlscale/catalogue.hpp\"\n\n"
+                      "namespace mlscale {\n\n"
+                      "Catalogue compiled_catalogue()\n{\n"
+                      "    Catalogue c;\n";
+    Catalogue::fields([&](const mlscale::Field& field, auto member) {
+        out += fmt::format("    c.{} = {};\n", field.name, expr(catalogue.*member));
+    });
     out += "    for (auto& instance : c.instances) {\n"
            "        if (!instance.gpu.empty()) {\n"
            "            instance.gpu_spec = c.find_gpu(instance.gpu);\n"
            "        }\n"
            "    }\n"
-           "    return c;\n}\n\n";
+           "    return c;\n}\n\n} // namespace mlscale\n";
     return out;
 }
 
@@ -193,7 +219,9 @@ std::string type_literal(mlscale::expr::Type type)
 
 std::string emit_fact_schema(const mlscale::expr::MapSchema& schema)
 {
-    std::string out = "expr::MapSchema compiled_fact_schema()\n{\n    return expr::MapSchema({\n";
+    std::string out = "// Generated by src/tools/compile_tables.cpp from docs/job.schema.json and rules/facts.json: do not\n"
+                      "// edit.\n#include \"mlscale/rules.hpp\"\n\nnamespace mlscale {\n\n"
+                      "expr::MapSchema compiled_fact_schema()\n{\n    return expr::MapSchema({\n";
     for (const auto& path : schema.known_paths()) {
         out += fmt::format("        {{{}, {}}},\n", literal(path), type_literal(schema.path_type(path).value_or(mlscale::expr::Type::Any)));
     }
@@ -201,12 +229,41 @@ std::string emit_fact_schema(const mlscale::expr::MapSchema& schema)
     return out;
 }
 
+
+// Writes `text` to `path` only when it differs from what is there, so an unchanged catalogue
+// leaves the generated file's time alone and nothing that includes it is compiled again. The new
+// text goes to a temporary file renamed into place: an interrupted build leaves no half file.
+bool write_if_changed(const std::string& path, const std::string& text)
+{
+    {
+        std::ifstream in(path, std::ios::binary);
+        const std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (in && old == text) {
+            return true;
+        }
+    }
+    const std::string temporary = path + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out.flush()) {
+            std::cerr << "mlscale_compile_tables: cannot write " << temporary << "\n";
+            return false;
+        }
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+        std::cerr << "mlscale_compile_tables: cannot rename " << temporary << " to " << path << "\n";
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-    if (argc != 3) {
-        std::cerr << "usage: mlscale_compile_tables PROFILES_DIR OUTPUT.cpp\n";
+    if (argc != 4) {
+        std::cerr << "usage: mlscale_compile_tables PROFILES_DIR CATALOGUE.cpp FACT_SCHEMA.cpp\n";
         return 2;
     }
     mlscale::Diagnostics diagnostics;
@@ -218,20 +275,6 @@ int main(int argc, char** argv)
         std::cerr << "mlscale_compile_tables: the catalogue in " << argv[1] << " has errors; nothing written\n";
         return 1;
     }
-    const std::string text = emit(*catalogue) + emit_fact_schema(mlscale::fact_schema());
-    // Written whole to a temporary file and renamed, so an interrupted build leaves no half file.
-    const std::string temporary = std::string(argv[2]) + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out.flush()) {
-            std::cerr << "mlscale_compile_tables: cannot write " << temporary << "\n";
-            return 1;
-        }
-    }
-    if (std::rename(temporary.c_str(), argv[2]) != 0) {
-        std::cerr << "mlscale_compile_tables: cannot rename " << temporary << " to " << argv[2] << "\n";
-        return 1;
-    }
-    return 0;
+    const bool written = write_if_changed(argv[2], emit(*catalogue)) && write_if_changed(argv[3], emit_fact_schema(mlscale::fact_schema()));
+    return written ? 0 : 1;
 }

@@ -65,6 +65,7 @@ struct ModelSpec {
     std::optional<std::array<std::int64_t, 2>> input_resolution;
     bool forward_per_token = false; ///< forward_gflops is per token (language models), else per sample
     std::optional<double> attention_forward_gflops_per_token;
+    std::optional<double> activations_millions; ///< CNNs: tensor elements autograd keeps per sample for the backward pass
 };
 
 /// One FSx for Lustre deployment type (and throughput tier) from profiles/storage.json.

@@ -72,7 +72,7 @@ const std::vector<FieldType>& field_types(const std::string& list)
         {"models", {{"name", K::String}, {"family", K::String}, {"params_millions", K::Number}, {"forward_gflops", K::Number},
                        {"forward_gflops_per", K::String}, {"seq_len", K::Number}, {"layers", K::Number}, {"hidden", K::Number},
                        {"heads", K::Number}, {"vocab", K::Number}, {"input_resolution", K::Pair},
-                       {"attention_forward_gflops_per_token", K::Number}, {"extends", K::String}}},
+                       {"attention_forward_gflops_per_token", K::Number}, {"activations_millions", K::Number}, {"extends", K::String}}},
     };
     static const std::vector<FieldType> none;
     const auto it = table.find(list);
@@ -556,6 +556,7 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
             }
             model.forward_per_token = string_or(entry, "forward_gflops_per") == "token";
             model.attention_forward_gflops_per_token = optional_number(entry, "attention_forward_gflops_per_token");
+            model.activations_millions = optional_number(entry, "activations_millions");
             catalogue.models.push_back(std::move(model));
         }
         files["models"] = std::move(document->value);

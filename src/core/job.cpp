@@ -165,6 +165,9 @@ Job job_from_json(const nlohmann::json& root)
     get(m, "optimizer", job.model.optimizer);
     get(m, "batch_size", job.model.batch_size);
     get(m, "activation_checkpointing", job.model.activation_checkpointing);
+    get(m, "num_features", job.model.num_features);
+    get(m, "num_trees", job.model.num_trees);
+    get(m, "max_depth", job.model.max_depth);
 
     const auto& t = section(root, "training");
     get(t, "epochs", job.training.epochs);

@@ -130,6 +130,7 @@ std::string emit(const Catalogue& catalogue)
         }
         out += fmt::format("        m.forward_per_token = {};\n", boolean(m.forward_per_token));
         out += fmt::format("        m.attention_forward_gflops_per_token = {};\n", optional_number(m.attention_forward_gflops_per_token));
+        out += fmt::format("        m.activations_millions = {};\n", optional_number(m.activations_millions));
         out += "        c.models.push_back(std::move(m));\n    }\n";
     }
     const auto& s = catalogue.storage_facts;

@@ -120,7 +120,9 @@ struct InstanceSpec {
     std::optional<bool> ec2_offered;         ///< returned by EC2 DescribeInstanceTypes today (p3: no, since 2026-06)
     std::optional<bool> smddp;               ///< SageMaker's data parallelism library (SMDDP) runs on it
     std::optional<bool> smp;                 ///< SageMaker's model parallelism library (smdistributed.modelparallel) runs on it
-    double network_efficiency = 0;           ///< measured inter-node all-reduce algbw / NIC bandwidth (or the catalogue default)
+    double network_efficiency = 0;           ///< NCCL inter-node bandwidth / NIC bandwidth, from nccl-tests (or the catalogue default)
+    double network_latency_ms = 0;           ///< one inter-node collective between 2 nodes (nccl-tests alpha-beta fit, or the default)
+    double network_hop_us = 0;               ///< each further node a collective crosses
     std::optional<double> capacity_block_price_usd_per_hour; ///< EC2 Capacity Blocks effective rate (region and date in the file)
     std::optional<Price> ec2_price;          ///< price_usd_per_hour with its source and date
     std::optional<Price> sagemaker_training_price; ///< sagemaker_price_usd_per_hour with its source and date
@@ -130,6 +132,9 @@ struct InstanceSpec {
 
     /// The hourly price on `platform`'s basis (EC2 also for EKS and AWS Batch), with its source and date.
     [[nodiscard]] std::optional<Price> price(Platform platform) const;
+    /// The hourly price on `platform`: price(platform), or for SageMaker a user catalogue's EC2
+    /// price x `markup` (an estimate: `estimated` is set).
+    [[nodiscard]] std::optional<double> hourly_price(Platform platform, double markup, bool* estimated = nullptr) const;
 
     /// The SageMaker training price per hour on the catalogue's one basis; EC2 x `markup` only for a
     /// user's catalogue without SageMaker prices. `estimated` is set when the price is derived.
@@ -164,6 +169,8 @@ struct InstanceSpec {
         visit(Field{"smddp"}, &InstanceSpec::smddp);
         visit(Field{"smp"}, &InstanceSpec::smp);
         visit(Field{"network_efficiency"}, &InstanceSpec::network_efficiency);
+        visit(Field{"network_latency_ms"}, &InstanceSpec::network_latency_ms);
+        visit(Field{"network_hop_us"}, &InstanceSpec::network_hop_us);
         visit(Field{"capacity_block_price_usd_per_hour"}, &InstanceSpec::capacity_block_price_usd_per_hour);
         visit(Field{"ec2_price", F::Derived}, &InstanceSpec::ec2_price);
         visit(Field{"sagemaker_training_price", F::Derived}, &InstanceSpec::sagemaker_training_price);
@@ -184,6 +191,7 @@ struct ModelSpec {
     std::optional<std::array<std::int64_t, 2>> input_resolution;
     bool forward_per_token = false; ///< forward_gflops is per token (language models), else per sample
     std::optional<double> attention_forward_gflops_per_token;
+    std::optional<double> activations_millions; ///< CNNs: tensor elements autograd keeps per sample for the backward pass
 
     bool operator==(const ModelSpec&) const = default;
     template <typename Visit>
@@ -201,6 +209,7 @@ struct ModelSpec {
         visit(Field{"input_resolution"}, &ModelSpec::input_resolution);
         visit(Field{"forward_per_token", FieldSource::Derived}, &ModelSpec::forward_per_token); // "forward_gflops_per": "token"
         visit(Field{"attention_forward_gflops_per_token"}, &ModelSpec::attention_forward_gflops_per_token);
+        visit(Field{"activations_millions"}, &ModelSpec::activations_millions);
     }
 };
 

@@ -23,10 +23,12 @@ struct Workload {
     double params = 0;                 ///< parameter count (0 when unknown)
     double linear_flops_per_sample = 0;    ///< forward FLOPs of the weight matmuls per sample (2N per token for transformers)
     double attention_flops_per_sample = 0; ///< forward FLOPs of the attention scores per sample (4·l·h·s per token)
+    double activation_elements_per_sample = 0; ///< CNN/ViT: tensors autograd keeps for the backward pass, elements per sample (0: unknown)
     std::int64_t seq_len = 0;          ///< tokens per sample (0: not a sequence model)
     std::int64_t layers = 0;           ///< 0 when unknown
     std::int64_t hidden = 0;
     std::int64_t heads = 0;
+    std::int64_t vocab = 0;            ///< output vocabulary (logits memory); 0 when unknown
     std::string precision = "mixed";   ///< fp32|tf32|fp16|bf16|fp8|mixed
     std::string optimizer = "adam";
     bool recompute = false;            ///< full activation checkpointing
@@ -42,6 +44,11 @@ struct Workload {
     int loader_workers = 0;            ///< per GPU (training.loader_workers); 0: every vCPU but one per GPU
     double runs = 1;
     bool sharded_by_key = false;       ///< ShardedByS3Key: each instance downloads its share
+    // Gradient boosting (family gbdt): rows are samples_per_epoch.
+    std::string gbdt_library;          ///< xgboost|lightgbm
+    double gbdt_features = 0;          ///< features per row (for one-hot data: the columns before encoding)
+    double gbdt_trees = 0;             ///< boosting rounds
+    double gbdt_depth = 0;             ///< levels per tree (depth-wise) or log2(leaves) (leaf-wise)
 
     [[nodiscard]] double train_flops_per_sample() const { return 3.0 * (linear_flops_per_sample + attention_flops_per_sample); }
 };
@@ -49,7 +56,7 @@ struct Workload {
 /// How the model is split across GPUs.
 struct Parallelism {
     std::string mode = "data"; ///< data|sharded|model (tensor and/or pipeline)|none
-    int zero_stage = 0;        ///< 0-3; sharded implies 3 (FSDP FULL_SHARD) unless set
+    int zero_stage = 0;        ///< 0-3; sharded implies 3 (FSDP FULL_SHARD) unless set; with model parallelism 1 = Megatron's distributed optimizer
     int tensor = 1;            ///< tensor-parallel degree (within a node)
     int pipeline = 1;          ///< pipeline stages
     int micro_batch = 0;       ///< samples per micro-batch per GPU; 0 = choose (largest that fits)
@@ -68,20 +75,38 @@ struct Config {
     Parallelism parallelism;
     bool spot = false;
     double internode_gbps = 0;            ///< override of the instance's network (calibration on non-AWS fabrics); 0 = the instance's
+    std::optional<double> internode_latency_s; ///< override of a collective's fixed cost between 2 nodes (and per further hop); none = the instance's
+    double ebs_volume_gb = 0;             ///< SageMaker ML storage volume per instance (VolumeSizeInGB); 0 = sized to hold the dataset
+    int s3_prefixes = 1;                  ///< S3 prefixes the objects are spread over (5,500 GET/s each)
 };
 
 /// The calibrated constants of the model (docs/model.md "Calibration"); the defaults are the fitted values.
 struct ModelConstants {
-    double tensor_efficiency = 0.59;        ///< achievable fraction of the dense tensor-core peak in training kernels
-    double simt_efficiency = 0.95;          ///< achievable fraction of the fp32 CUDA-core peak (no tensor cores)
-    double cnn_bytes_per_flop = 0.015;      ///< HBM traffic of convolutional training per FLOP, per activation byte
-    double transformer_traffic = 5.0;       ///< HBM traffic per token per layer, in units of 34·h activation bytes
+    double tensor_efficiency = 0.6333;          ///< A100 (Ampere): achievable fraction of the dense tensor-core peak; generations without their own use it
+    double tensor_efficiency_volta = 0.6958;    ///< V100
+    double tensor_efficiency_hopper = 0.5542;   ///< H100/H200
+    double tensor_efficiency_trainium = 0.3687; ///< Trainium (NeuronCore-v2)
+    double simt_efficiency = 1;            ///< achievable fraction of the fp32 CUDA-core peak (no tensor cores)
+    double attention_efficiency = 0.8997;        ///< scales FlashAttention's sourced fraction of the peak per generation (docs/model.md §2)
+    double fp8_efficiency = 0.725;              ///< FP8 linear layers' efficiency relative to the 16-bit one (casts, scaling)
+    double cnn_traffic = 15.28;                ///< CNN: HBM bytes moved per stored activation byte in one training pass (forward + backward)
+    double transformer_traffic = 3.792;         ///< HBM traffic per token per layer, in units of 34·h activation bytes
+    // Gradient boosting, histogram method (docs/model.md §10): row × feature × level updates per second.
+    double gbdt_xgboost_core_rate = 5.61e+08;    ///< XGBoost hist on one physical core
+    double gbdt_lightgbm_core_rate = 5.61e+08;   ///< LightGBM on one physical core
+    double gbdt_cpu_tree_s = 0.00375;               ///< fixed seconds per tree on CPUs (thread synchronisation)
+    double gbdt_gpu_rate = 2e+10;              ///< XGBoost gpu_hist on one GPU
+    double gbdt_gpu_tree_s = 0.01125;            ///< fixed seconds per tree on a GPU (kernel launches, host synchronisation)
+
+    /// The tensor-core efficiency for a GPU generation ("volta", "ampere", "hopper", "trainium", ...).
+    [[nodiscard]] double tensor_efficiency_for(const std::string& generation) const;
 };
 
 struct EstimateOptions {
     ModelConstants constants;
     double efficiency_scale = 1.0; ///< multiplies the compute efficiency (set from observed telemetry)
     double observed_samples_per_sec = 0; ///< when > 0 the end-to-end rate is this measurement (telemetry wins)
+    Platform platform = Platform::SageMaker; ///< which price basis the cost is on (training.platform)
 };
 
 enum class Bottleneck { Gpu, Io, Cpu, Network, Memory, None };
@@ -128,15 +153,24 @@ struct Estimate {
     double comm_ms_per_step = 0;        ///< collective time per step before overlap
     double exposed_comm_ms_per_step = 0;
     double pipeline_bubble = 0;
+    double comm_latency_ms_per_step = 0; ///< the collectives' fixed costs within comm_ms_per_step
     double state_gb = 0;                ///< weights + gradients + optimizer per GPU
     double activation_gb = 0;           ///< activations per GPU at micro_batch
     int micro_batch = 0;
     int data_parallel = 0;
+    bool storage_available = true;      ///< false: this configuration cannot read from the storage asked for
+    std::string storage_note;           ///< why not
+    bool page_cache = false;            ///< the dataset stays in the page cache: epochs after the first read from memory
+    bool tf32 = false;                  ///< fp32 convolutions run as TF32 (PyTorch's cuDNN default on Ampere and later)
 };
 
 /// Derives the workload from a job and its resolved model; every default taken for a missing
 /// value is appended to `assumptions` as a sentence.
 Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions);
+
+/// The price basis of a job: its training.platform (sagemaker by default; on-premises is priced as
+/// SageMaker, the nearest cloud equivalent, and the profiler says so).
+Platform price_platform(const Job& job);
 
 /// The configuration the job runs on today (current.*, dataset.location and input_mode, training.distribution).
 Config current_config(const Job& job, const InstanceSpec* instance);
@@ -156,6 +190,15 @@ double model_state_gb_per_gpu(double params, const std::string& precision, const
 /// Transformer activations per GPU in GB (Korthikanti et al. 2022, formulas.md §3.2).
 double transformer_activation_gb(std::int64_t seq_len, double micro_batch, std::int64_t hidden, std::int64_t heads, std::int64_t layers,
     int tensor, int pipeline, bool recompute, bool flash_attention = false);
+
+/// Seconds of one inter-node all-reduce of `bytes` (per rank) across `nodes` instances of
+/// `instance` (docs/model.md §3); `override_gbps` replaces the instance's network when > 0.
+double allreduce_seconds(double bytes, const InstanceSpec& instance, int nodes, double override_gbps = 0);
+
+/// Seconds to train a gradient-boosted model with the histogram method (docs/model.md §10):
+/// trees × (fixed cost + rows × features × levels ÷ rate), on `physical_cores` per instance, or
+/// on `gpus` GPUs per instance for XGBoost when `gpu` is given. 0 when the workload lacks a figure.
+double gbdt_train_seconds(const Workload& workload, double physical_cores, const GpuSpec* gpu, int gpus, int instances, const ModelConstants& constants);
 
 /// Ring all-reduce: bytes each rank sends for a buffer of `bytes` over `ranks` ranks: 2(n−1)/n × S.
 double ring_allreduce_bytes(double bytes, int ranks);

@@ -616,6 +616,8 @@ InstanceSpec read_instance(const nlohmann::json& entry, const nlohmann::json& ro
 {
     InstanceSpec instance;
     instance.network_efficiency = number_or(root, "network_efficiency_default");
+    instance.network_latency_ms = number_or(root, "network_latency_ms_default");
+    instance.network_hop_us = number_or(root, "network_hop_us_default");
     read_fields(entry, instance);
     if (!entry.contains("network_burst_gbps") || !entry["network_burst_gbps"].is_number()) {
         instance.network_burst_gbps = instance.network_gbps;
@@ -699,6 +701,17 @@ std::optional<Price> InstanceSpec::price(Platform platform) const
     case Platform::HyperPod: return hyperpod_price;
     }
     return std::nullopt;
+}
+
+std::optional<double> InstanceSpec::hourly_price(Platform platform, double markup, bool* estimated) const
+{
+    if (const auto priced = price(platform)) {
+        if (estimated != nullptr) {
+            *estimated = priced->derived;
+        }
+        return priced->usd_per_hour;
+    }
+    return platform == Platform::SageMaker ? sagemaker_price(markup, estimated) : std::nullopt;
 }
 
 std::optional<double> InstanceSpec::sagemaker_price(double markup, bool* estimated) const

@@ -159,6 +159,9 @@ void read_model(const nlohmann::json& m, Model& model)
     get(m, "optimizer", model.optimizer);
     get(m, "batch_size", model.batch_size);
     get(m, "activation_checkpointing", model.activation_checkpointing);
+    get(m, "num_features", model.num_features);
+    get(m, "num_trees", model.num_trees);
+    get(m, "max_depth", model.max_depth);
 }
 
 void read_training(const nlohmann::json& t, Training& training)

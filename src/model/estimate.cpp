@@ -1,9 +1,11 @@
-// The estimator: compute, communication, input supply, CPU preparation, memory, start-up, time
-// and cost of one configuration. Formulas and sources: docs/model.md (section numbers below).
+// The estimator: compute, communication, memory, time and cost of one configuration; input
+// supply lives in storage.cpp. Formulas and sources: docs/model.md (section numbers below).
 #include "mlscale/estimate.hpp"
 
 #include <algorithm>
 #include <cmath>
+
+#include "storage.hpp"
 
 namespace mlscale {
 
@@ -14,22 +16,80 @@ namespace {
 constexpr double k_recompute_factor = 4.0 / 3.0;
 // §5 Memory: 90 % of HBM is usable (llm-analysis README; thresholds.md GPU-006).
 constexpr double k_usable_memory = 0.9;
-// §3 Interconnect: NCCL inter-node algbw ÷ per-node NIC bandwidth from nccl-tests on AWS
-// (formulas.md §4.2): 0.84 on p4de (41.78 of 50 GB/s), 0.65 on p5 (259.78 of 400 GB/s).
-constexpr double k_net_efficiency_p4 = 0.84;
-constexpr double k_net_efficiency_other = 0.65;
 // NVLink efficiency in Calculon's A100 system file (formulas.md §4.3).
 constexpr double k_nvlink_efficiency = 0.65;
 // PCIe 4.0 x16 per direction (ml-engineering, formulas.md §4.1); 3.0 is half (8 vs 16 GT/s), 5.0 double.
 constexpr double k_pcie4_gb_s = 31.0;
+// NeuronLink-v2 between Trainium chips: 384 GB/s per chip (aws-neuron-sdk trainium.rst, as in
+// profiles/gpus.json interconnect_gb_s), bidirectional.
+constexpr double k_neuronlink_v2_gb_s = 384.0;
 // §3 Overlap: DDP all-reduces gradient buckets while the backward pass runs (2 of the 3 passes);
 // sharded training also prefetches parameters during the forward pass.
 constexpr double k_backward_share = 2.0 / 3.0;
-// ZeRO-3 moves 3Ψ per step against 2Ψ for plain data parallel (formulas.md §3.1, labml annotation).
-constexpr double k_zero3_traffic = 1.5;
+// §3 PyTorch DDP all-reduces gradients in buckets of 25 MB (DistributedDataParallel bucket_cap_mb
+// default, PyTorch documentation): one collective, and one latency, per bucket.
+constexpr double k_ddp_bucket_bytes = 25.0 * 1048576.0;
+// §3 FSDP / ZeRO-3 with one unit per transformer block (llm-foundry's and torchtitan's wrapping):
+// per micro-batch, each block's parameters are all-gathered for the forward and again for the
+// backward, and its gradients reduce-scattered: 3 collectives of the block's bytes.
+constexpr double k_zero3_collectives_per_layer = 3.0;
+// §4.3 JPEG decode on one vCPU inside a PyTorch DataLoader: 1,521-2,739 images/s on 16-vCPU VMs
+// (decode only), i.e. 95-171 per vCPU, 133 at the middle (formulas.md §6.1) — see workload.cpp.
 // §7 Cost: managed spot saves "up to 90 %" (MLCOST-14, thresholds.md SPOT-004): a lower bound only.
 constexpr double k_spot_max_saving = 0.9;
-constexpr double k_mib = 1.048576; // MB per MiB
+// §2 CNN activations per FLOP when a model gives no activation count: ResNet-50's 20.92 M stored
+// elements per 8.2 GFLOP forward (docs/model.md §1, derived).
+constexpr double k_cnn_elements_per_flop = 20.92e6 / 8.2e9;
+// §10 Gradient boosting: the speed-up from n physical cores is n^0.646 (derived: GBM-perf's
+// multi-core table, 1 → 16 cores speeds XGBoost up 5-6.5x and LightGBM 4-7.5x at 1M-10M rows;
+// 16^0.646 = 6). Histogram building is bound by memory, not by the cores.
+constexpr double k_gbdt_core_scaling = 0.646;
+
+// §3 The inter-node path of NCCL collectives on an instance: t = α + S/(η·NIC), with η and α the
+// catalogue's network_efficiency and network_latency_ms (profiles/instances.json: nccl-tests
+// all-reduce over 2 nodes x 8 GPUs on AWS, fitted through the 16 MiB and 2 GiB points, the range of
+// DDP buckets and FSDP layers; formulas.md §4.2): p4d/p4de η 0.85, α 0.80 ms; p5 η 0.61, α 0.23 ms.
+// Each further node a collective crosses adds network_hop_us (half the 8-byte all-reduce time).
+// Instances with no measurement carry the catalogue's defaults (the lower efficiency, the higher
+// latencies; stated there).
+struct NetworkPath {
+    double bytes_per_s = 0;
+    double latency_s = 0; ///< one collective between 2 nodes
+    double hop_s = 0;     ///< each further node crossed
+};
+
+NetworkPath network_path(const InstanceSpec& instance, double override_gbps, const std::optional<double>& override_latency_s = std::nullopt)
+{
+    const double gbps = override_gbps > 0 ? override_gbps : instance.network_gbps;
+    const double bytes_per_s = gbps * 1e9 / 8.0 * instance.network_efficiency;
+    if (override_latency_s) {
+        return {bytes_per_s, *override_latency_s, *override_latency_s};
+    }
+    return {bytes_per_s, instance.network_latency_ms / 1000.0, instance.network_hop_us / 1e6};
+}
+
+// NCCL's latency model (NVIDIA/nccl@01afd20a src/graph/tuning.cc): a tree all-reduce crosses
+// 2·log2(nodes) inter-node hops, a ring (the only algorithm for all-gather and reduce-scatter)
+// one per node. Both are the measured 2-node figure at 2 nodes.
+double allreduce_latency_s(const NetworkPath& path, int nodes)
+{
+    return nodes > 1 ? path.latency_s + 2.0 * (std::log2(static_cast<double>(nodes)) - 1.0) * path.hop_s : 0.0;
+}
+
+double ring_latency_s(const NetworkPath& path, int nodes)
+{
+    return nodes > 1 ? path.latency_s + (nodes - 2) * path.hop_s : 0.0;
+}
+
+// §2 Attention kernels reach their own fraction of the peak: FlashAttention-2 forward + backward
+// 72 % of an A100 (225 TFLOP/s; Dao 2023, as quoted in Jack47/hack-SysML papers/transformer/
+// flash-attention-2.md) but "only 35 % utilization on the H100" (Shah et al. 2024, FlashAttention-3
+// abstract, viktor-shcherb/msc_thesis references/2024-12-flashattention-3/sections/00_overview.md).
+// Other generations take A100's (stated). `attention_efficiency` (fitted) scales both.
+double flash_attention_fraction(const GpuSpec& gpu)
+{
+    return gpu.generation == "hopper" ? 0.35 : 0.72;
+}
 
 bool is_simt(const GpuSpec& gpu, const std::string& precision)
 {
@@ -37,32 +97,29 @@ bool is_simt(const GpuSpec& gpu, const std::string& precision)
     return precision == "fp32" || gpu.generation == "kepler";
 }
 
+double peak_of(const GpuSpec& gpu, const char* key)
+{
+    const auto it = gpu.peak_tflops.find(key);
+    return it != gpu.peak_tflops.end() ? it->second : 0.0;
+}
+
 // The dense peak at the job's precision, falling back to what the GPU supports.
 double peak_tflops(const GpuSpec& gpu, const std::string& precision)
 {
-    auto peak = [&](const char* key) {
-        const auto it = gpu.peak_tflops.find(key);
-        return it != gpu.peak_tflops.end() ? it->second : 0.0;
-    };
     double value = 0;
     if (precision == "fp8") {
-        value = peak("fp8");
+        value = peak_of(gpu, "fp8");
     }
     if (value == 0 && precision == "bf16") {
-        value = peak("bf16");
+        value = peak_of(gpu, "bf16");
     }
     if (value == 0 && precision != "fp32" && precision != "tf32") {
-        value = peak("fp16") != 0 ? peak("fp16") : peak("bf16");
+        value = peak_of(gpu, "fp16") != 0 ? peak_of(gpu, "fp16") : peak_of(gpu, "bf16");
     }
     if (value == 0 && precision == "tf32") {
-        value = peak("tf32");
+        value = peak_of(gpu, "tf32");
     }
-    return value != 0 ? value : peak("fp32");
-}
-
-double sixteen_bit_peak(const GpuSpec& gpu)
-{
-    return peak_tflops(gpu, "bf16");
+    return value != 0 ? value : peak_of(gpu, "fp32");
 }
 
 double activation_bytes(const std::string& precision)
@@ -70,12 +127,15 @@ double activation_bytes(const std::string& precision)
     return precision == "fp32" || precision == "tf32" ? 4.0 : 2.0;
 }
 
-// Per-direction bandwidth between GPUs of one instance, bytes/s.
+// Per-direction bandwidth between accelerators of one instance, bytes/s.
 double intra_node_bytes_per_s(const InstanceSpec& instance)
 {
     const GpuSpec* gpu = instance.gpu_spec;
     if ((instance.nvlink == "nvswitch" || instance.nvlink == "nvlink") && gpu != nullptr && gpu->nvlink_gb_s > 0) {
         return gpu->nvlink_gb_s / 2.0 * 1e9 * k_nvlink_efficiency;
+    }
+    if (instance.nvlink == "neuronlink") {
+        return k_neuronlink_v2_gb_s / 2.0 * 1e9 * k_nvlink_efficiency;
     }
     double pcie = k_pcie4_gb_s;
     if (gpu != nullptr && (gpu->generation == "kepler" || gpu->generation == "turing" || gpu->generation == "volta")) {
@@ -86,108 +146,341 @@ double intra_node_bytes_per_s(const InstanceSpec& instance)
     return pcie * 1e9 * k_nvlink_efficiency;
 }
 
-double inter_node_bytes_per_s(const InstanceSpec& instance, double override_gbps)
+// How the GPUs of a configuration divide the work (§2, §3).
+struct Layout {
+    int per_node = 0;
+    int tensor = 1;
+    int pipeline = 1;
+    int model_parallel = 1;
+    int data_parallel = 1;
+    int zero_stage = 0;
+    double global_batch = 0;
+    double per_gpu_batch = 0;
+};
+
+Layout layout_of(const Workload& workload, const Config& config, const InstanceSpec& instance, Estimate& e)
 {
-    const double gbps = override_gbps > 0 ? override_gbps : instance.network_gbps;
-    const double efficiency = instance.family == "p4d" || instance.family == "p4de" ? k_net_efficiency_p4 : k_net_efficiency_other;
-    return gbps * 1e9 / 8.0 * efficiency;
+    Layout l;
+    const int count = std::max(1, config.count);
+    l.per_node = config.gpus_per_instance > 0 ? std::min(config.gpus_per_instance, instance.gpu_count) : instance.gpu_count;
+    e.instance_count = count;
+    e.gpus = l.per_node * count;
+    const Parallelism& par = config.parallelism;
+    l.tensor = std::clamp(par.tensor, 1, std::max(1, l.per_node));
+    l.pipeline = std::max(1, par.pipeline);
+    l.model_parallel = l.tensor * l.pipeline;
+    l.data_parallel = std::max(1, e.gpus / l.model_parallel);
+    l.zero_stage = par.mode == "sharded" && par.zero_stage == 0 ? 3 : par.zero_stage;
+    e.data_parallel = l.data_parallel;
+    const double requested = workload.global_batch > 0 ? workload.global_batch : workload.per_gpu_batch * e.gpus;
+    l.global_batch = std::max(requested, static_cast<double>(l.data_parallel));
+    l.per_gpu_batch = l.global_batch / l.data_parallel;
+    return l;
 }
 
-// MB/s one instance reads from its local copy (File mode, instance store): NVMe devices when the
-// instance has them, else one gp3 volume at its baseline, capped by the instance's EBS bandwidth.
-double local_read_mb_s(const InstanceSpec& instance, const StorageFacts& storage)
+double cnn_activation_elements(const Workload& workload)
 {
-    if (instance.local_nvme_gb > 0 && storage.nvme_device_read_gb_s > 0) {
-        const auto it = storage.nvme_devices.find(instance.name);
-        const int devices = it != storage.nvme_devices.end() ? it->second : 1;
-        return devices * storage.nvme_device_read_gb_s * 1000.0;
-    }
-    const double volume = storage.gp3_baseline_mib_s * k_mib;
-    return instance.ebs_mb_s > 0 ? std::min(volume, instance.ebs_mb_s) : volume;
+    return workload.activation_elements_per_sample > 0 ? workload.activation_elements_per_sample
+                                                       : workload.linear_flops_per_sample * k_cnn_elements_per_flop;
 }
 
-const FsxDeployment* fsx_deployment(const StorageFacts& storage, const Config& config)
+// Activations per GPU in GB at micro-batch `b` (§5): Korthikanti for transformers, plus the
+// logits in fp32 (Megatron's estimator: 4·s·b·V/t with one pipeline stage); the stored tensors of
+// a CNN at the activation precision.
+double activation_gb(const Workload& workload, const Layout& l, double b)
 {
-    const FsxDeployment* first = nullptr;
-    for (const auto& deployment : storage.fsx) {
-        if (deployment.deployment_type != config.fsx_deployment) {
-            continue;
+    if (workload.family == "transformer" && workload.hidden > 0 && workload.layers > 0 && workload.seq_len > 0) {
+        double gb = transformer_activation_gb(workload.seq_len, b, workload.hidden, workload.heads, workload.layers, l.tensor, l.pipeline,
+            workload.recompute, workload.flash_attention);
+        if (l.pipeline == 1 && workload.vocab > 0) {
+            gb += 4.0 * static_cast<double>(workload.seq_len) * b * static_cast<double>(workload.vocab) / l.tensor / 1e9;
         }
-        if (config.fsx_per_unit_mb_s_per_tib <= 0 || deployment.per_unit_mb_s_per_tib == config.fsx_per_unit_mb_s_per_tib) {
-            if (first == nullptr) {
-                first = &deployment;
-            }
-        }
+        return gb;
     }
-    return first;
-}
-
-// The smallest capacity the deployment allows that holds `dataset_gb` (GiB steps, then increments).
-double fsx_capacity_for(const FsxDeployment& deployment, double dataset_gb)
-{
-    const double needed = dataset_gb * 1e9 / (1024.0 * 1024.0 * 1024.0);
-    for (const double step : deployment.capacity_steps_gib) {
-        if (step >= needed) {
-            return step;
-        }
-    }
-    const double base = deployment.capacity_steps_gib.empty() ? deployment.min_capacity_gib : deployment.capacity_steps_gib.back();
-    if (needed <= base || deployment.capacity_increment_gib <= 0) {
-        return std::max(base, deployment.min_capacity_gib);
-    }
-    return base + std::ceil((needed - base) / deployment.capacity_increment_gib) * deployment.capacity_increment_gib;
-}
-
-// MB/s one instance pulls from S3 by streaming (FastFile, Pipe): parallel connections at the
-// per-connection rate, capped by the NIC and S3's single-instance ceiling (storage.json s3).
-double s3_stream_mb_s(const InstanceSpec& instance, const Workload& workload, const StorageFacts& storage)
-{
-    const double connections = workload.loader_workers > 0 ? workload.loader_workers * std::max(1, instance.gpu_count) : std::max(1, instance.vcpus);
-    const double nic = instance.network_gbps * 125.0;
-    return std::min({connections * storage.s3_connection_mb_s, nic, storage.s3_single_instance_max_gbps * 125.0});
-}
-
-// What the storage delivers to the whole cluster, MB/s (docs/model.md §4).
-double storage_mb_s(const Workload& workload, const Config& config, const StorageFacts& storage, double mean_file_mb)
-{
-    const InstanceSpec& instance = *config.instance;
-    const double count = config.count;
-    const double nic = instance.network_gbps * 125.0;
-    if (config.storage == "s3" && config.input_mode == "file") {
-        return count * local_read_mb_s(instance, storage);
-    }
-    if (config.storage == "s3") {
-        double cluster = count * s3_stream_mb_s(instance, workload, storage);
-        if (mean_file_mb > 0) { // one prefix: GET requests per second × object size
-            cluster = std::min(cluster, storage.s3_get_per_prefix_per_s * mean_file_mb);
-        }
-        return cluster;
-    }
-    if (config.storage == "efs") {
-        const double client = std::min(storage.efs_elastic_client_mib_s * k_mib, nic);
-        return std::min(count * client, storage.efs_elastic_fs_read_gib_s * 1024.0 * k_mib);
-    }
-    if (config.storage == "fsx-lustre") {
-        const FsxDeployment* deployment = fsx_deployment(storage, config);
-        if (deployment == nullptr) {
-            return 0;
-        }
-        const double capacity = config.fsx_capacity_gib > 0 ? config.fsx_capacity_gib : fsx_capacity_for(*deployment, workload.dataset_gb);
-        const double per_tib = deployment->disk_baseline_mb_s_per_tib > 0 ? deployment->disk_baseline_mb_s_per_tib
-                                                                          : deployment->per_unit_mb_s_per_tib;
-        return std::min(fsx_throughput_mb_s(capacity, per_tib), count * nic);
-    }
-    if (config.storage == "ebs") {
-        const double volume = storage.gp3_baseline_mib_s * k_mib;
-        return count * (instance.ebs_mb_s > 0 ? std::min(volume, instance.ebs_mb_s) : volume);
-    }
-    if (config.storage == "instance-store") {
-        return count * local_read_mb_s(instance, storage);
+    if (workload.family == "cnn" && workload.linear_flops_per_sample > 0) {
+        return cnn_activation_elements(workload) * activation_bytes(workload.precision) * b / l.model_parallel / 1e9;
     }
     return 0;
 }
 
+// §5 Memory: model states under ZeRO and model parallelism, plus activations at the largest
+// micro-batch that fits (halving from the per-GPU batch) or the one given.
+void estimate_memory(const Workload& workload, const Config& config, const Layout& l, Estimate& e)
+{
+    const InstanceSpec& instance = *config.instance;
+    if (workload.params <= 0 || !workload.deep || l.per_node <= 0) {
+        return;
+    }
+    const Parallelism& par = config.parallelism;
+    e.state_gb = model_state_gb_per_gpu(workload.params, workload.precision, workload.optimizer, l.zero_stage, l.data_parallel, l.model_parallel);
+    const double usable = k_usable_memory * instance.gpu_memory_gb;
+    double micro = par.micro_batch > 0 ? par.micro_batch : std::max(1.0, l.pipeline > 1 ? 1.0 : std::floor(l.per_gpu_batch));
+    while (par.micro_batch <= 0 && micro > 1 && e.state_gb + activation_gb(workload, l, micro) > usable) {
+        micro = std::ceil(micro / 2.0);
+    }
+    e.micro_batch = static_cast<int>(micro);
+    e.activation_gb = activation_gb(workload, l, micro);
+    e.memory_per_gpu_gb = e.state_gb + e.activation_gb;
+    e.memory_known = true;
+    e.fits = e.memory_per_gpu_gb <= usable;
+}
+
+// §2 Seconds of one sample's training on one GPU: FLOPs at the achievable fraction of the peak
+// (linear layers and attention each at their own efficiency), plus the HBM traffic of the
+// memory-bound kernels.
+double sample_seconds(const Workload& workload, const GpuSpec& gpu, const EstimateOptions& options, Estimate& e)
+{
+    const ModelConstants& k = options.constants;
+    std::string precision = workload.precision;
+    // PyTorch runs fp32 convolutions as TF32 on Ampere and later (torch.backends.cudnn.allow_tf32
+    // defaults to True); fp32 matmuls stay fp32 (torch.backends.cuda.matmul.allow_tf32 defaults
+    // to False since PyTorch 1.12). docs/model.md §2.
+    if (precision == "fp32" && workload.family == "cnn" && peak_of(gpu, "tf32") > 0) {
+        precision = "tf32";
+        e.tf32 = true;
+    }
+    const bool simt = is_simt(gpu, precision);
+    e.peak_tflops = peak_tflops(gpu, precision);
+    const double base = simt ? k.simt_efficiency : k.tensor_efficiency_for(gpu.generation);
+    e.efficiency = base * options.efficiency_scale;
+    const double linear_efficiency = e.efficiency * (precision == "fp8" ? k.fp8_efficiency : 1.0);
+    // Transformer Engine's FP8 covers the linear layers; attention stays at the 16-bit peak.
+    const double attention_peak = precision == "fp8" ? peak_tflops(gpu, "bf16") : e.peak_tflops;
+    const double hardware = workload.recompute ? k_recompute_factor : 1.0;
+    const double flop_s = hardware * (3.0 * workload.linear_flops_per_sample / (linear_efficiency * e.peak_tflops * 1e12) +
+                                         3.0 * workload.attention_flops_per_sample /
+                                             (flash_attention_fraction(gpu) * k.attention_efficiency * options.efficiency_scale * attention_peak * 1e12));
+    const double bandwidth = gpu.mem_bandwidth_gb_s * 1e9;
+    const double act_bytes = activation_bytes(precision);
+    double memory_s = 0;
+    if (workload.family == "cnn") {
+        memory_s = k.cnn_traffic * cnn_activation_elements(workload) * act_bytes / bandwidth;
+    } else if (workload.family == "transformer" && workload.hidden > 0 && workload.layers > 0) {
+        const double tokens = static_cast<double>(std::max<std::int64_t>(workload.seq_len, 1));
+        memory_s = k.transformer_traffic * 34.0 * static_cast<double>(workload.hidden * workload.layers) * act_bytes * tokens / bandwidth;
+    }
+    return flop_s + memory_s / std::max(options.efficiency_scale, 1e-9);
+}
+
+// §3 Gradient synchronisation of data parallelism (ZeRO 0-2): a hierarchical all-reduce, over
+// NVLink/PCIe inside a node, then NCCL between nodes with one latency per DDP bucket.
+double data_parallel_seconds(const Workload& workload, const Config& config, const Layout& l, double shard_bytes, Estimate& e)
+{
+    const InstanceSpec& instance = *config.instance;
+    const int shards_per_node = std::min(l.per_node, l.model_parallel);
+    const int replicas_in_node = std::max(1, l.per_node / shards_per_node);
+    const int node_replicas = std::max(1, l.data_parallel / replicas_in_node);
+    double seconds = 0;
+    if (replicas_in_node > 1) {
+        seconds += ring_allreduce_bytes(shard_bytes, replicas_in_node) / intra_node_bytes_per_s(instance);
+    }
+    if (node_replicas > 1) {
+        const NetworkPath path = network_path(instance, config.internode_gbps, config.internode_latency_s);
+        const double node_bytes = shard_bytes * shards_per_node;
+        const double buckets = std::ceil(shard_bytes / k_ddp_bucket_bytes);
+        const double latency = buckets * allreduce_latency_s(path, node_replicas);
+        seconds += ring_allreduce_bytes(node_bytes, node_replicas) / path.bytes_per_s + latency;
+        e.comm_latency_ms_per_step = latency * 1000.0;
+    }
+    (void)workload;
+    return seconds;
+}
+
+// §3 ZeRO-3 / FSDP: per micro-batch, every block's parameters are gathered twice and its
+// gradients reduce-scattered. Each node's NIC carries (n−1)/n of the bytes of each collective
+// once (NCCL rings cross each node boundary once per channel), each GPU's NVLink the same; ring
+// latency grows with the nodes crossed.
+double sharded_seconds(const Workload& workload, const Config& config, const Layout& l, double shard_bytes, double micro_batches, Estimate& e)
+{
+    const InstanceSpec& instance = *config.instance;
+    const int nodes = std::max(1, config.count);
+    const double fraction = static_cast<double>(l.data_parallel - 1) / l.data_parallel;
+    const double volume = k_zero3_collectives_per_layer * fraction * shard_bytes;
+    double link_s = volume / intra_node_bytes_per_s(instance);
+    double latency = 0;
+    if (nodes > 1) {
+        const NetworkPath path = network_path(instance, config.internode_gbps, config.internode_latency_s);
+        link_s = std::max(link_s, volume / path.bytes_per_s);
+        const double layers = workload.layers > 0 ? static_cast<double>(workload.layers) : std::ceil(shard_bytes / k_ddp_bucket_bytes);
+        latency = k_zero3_collectives_per_layer * layers * ring_latency_s(path, nodes);
+    }
+    e.comm_latency_ms_per_step = latency * micro_batches * 1000.0;
+    return (link_s + latency) * micro_batches;
+}
+
+// §2-§3 The GPU path: compute per group, tensor-parallel all-reduces, the pipeline bubble, and
+// the data-parallel or sharded collectives with their overlap.
+void estimate_gpu_path(const Workload& workload, const Config& config, const Layout& l, const EstimateOptions& options, Estimate& e)
+{
+    const InstanceSpec& instance = *config.instance;
+    const GpuSpec& gpu = *instance.gpu_spec;
+    const double hardware = workload.recompute ? k_recompute_factor : 1.0;
+    double group_s = sample_seconds(workload, gpu, options, e) / l.model_parallel;
+    const double act_bytes = activation_bytes(workload.precision);
+    // Tensor parallel: 4 all-reduces of the layer's activations per layer (2 forward, 2
+    // backward; Megatron), over the intra-node link, not overlapped.
+    if (l.tensor > 1 && workload.hidden > 0 && workload.layers > 0) {
+        const double tokens = static_cast<double>(std::max<std::int64_t>(workload.seq_len, 1));
+        const double bytes = ring_allreduce_bytes(tokens * static_cast<double>(workload.hidden) * act_bytes, l.tensor);
+        group_s += hardware * 4.0 * static_cast<double>(workload.layers) / l.pipeline * bytes / intra_node_bytes_per_s(instance);
+    }
+    e.compute_samples_per_sec = l.data_parallel / group_s;
+    const double micro = std::max(1, e.micro_batch > 0 ? e.micro_batch : 1);
+    const double micro_batches = std::max(1.0, l.per_gpu_batch / micro);
+    // Pipeline bubble (Narayanan et al. 2021): (p − 1)/m of the ideal time, m micro-batches per pipeline.
+    if (l.pipeline > 1) {
+        e.pipeline_bubble = (l.pipeline - 1) / micro_batches;
+    }
+    const double step_compute_s = l.global_batch / e.compute_samples_per_sec * (1.0 + e.pipeline_bubble);
+    double comm_s = 0;
+    double window = k_backward_share * step_compute_s;
+    if (l.data_parallel > 1 && workload.params > 0) {
+        const double shard_bytes = workload.params / l.model_parallel * (act_bytes == 4.0 ? 4.0 : 2.0);
+        if (l.zero_stage == 3) {
+            comm_s = sharded_seconds(workload, config, l, shard_bytes, micro_batches, e);
+            window = step_compute_s; // prefetch during forward and backward
+        } else {
+            comm_s = data_parallel_seconds(workload, config, l, shard_bytes, e);
+        }
+    }
+    e.comm_ms_per_step = comm_s * 1000.0;
+    e.exposed_comm_ms_per_step = std::max(0.0, comm_s - window) * 1000.0;
+    e.network_samples_per_sec = l.global_batch / (step_compute_s + e.exposed_comm_ms_per_step / 1000.0);
+}
+
+// §10 Gradient boosting: one pass of training (all trees) in gbdt_train_seconds().
+void estimate_gbdt(const Workload& workload, const Config& config, const EstimateOptions& options, Estimate& e)
+{
+    const InstanceSpec& instance = *config.instance;
+    const double cores = std::max(1.0, instance.vcpus / 2.0); // physical cores: GBM-perf runs without hyperthreads
+    const double seconds = gbdt_train_seconds(workload, cores, instance.gpu_spec, instance.gpu_count, config.count, options.constants);
+    if (seconds > 0) {
+        e.compute_samples_per_sec = workload.samples_per_epoch / seconds;
+        e.network_samples_per_sec = e.compute_samples_per_sec;
+    }
+}
+
+// §4 Input supply and CPU preparation.
+void estimate_input(const Workload& workload, const Config& config, const StorageFacts& storage, Estimate& e)
+{
+    const auto supply = model_detail::storage_supply(workload, config, storage);
+    e.storage_mb_s = supply.mb_s;
+    e.storage_available = supply.available;
+    e.storage_note = supply.note;
+    if (workload.mb_per_sample > 0 && (e.storage_mb_s > 0 || !supply.available)) {
+        e.input_samples_per_sec = e.storage_mb_s / workload.mb_per_sample;
+        e.input_known = true;
+    }
+    e.page_cache = supply.available && model_detail::fits_page_cache(workload, config);
+    if (workload.cpu_ms_per_sample > 0) {
+        const int per_node = e.gpus / std::max(1, e.instance_count);
+        const int workers = model_detail::loader_workers(workload, *config.instance, per_node);
+        e.cpu_samples_per_sec = static_cast<double>(workers) * e.instance_count * 1000.0 / workload.cpu_ms_per_sample;
+        e.cpu_known = true;
+    }
+}
+
+// §4 The slowest stage sets the pace. With the dataset in the page cache only the first epoch
+// reads from storage: the run's rate is the samples over the first epoch's time (storage-bound or
+// not) plus the later epochs' (GPU or CPU-bound).
+void combine(const Workload& workload, const EstimateOptions& options, Estimate& e)
+{
+    double steady = e.network_samples_per_sec;
+    const bool gpu_path = steady > 0;
+    e.bottleneck = gpu_path ? Bottleneck::Gpu : Bottleneck::None;
+    if (gpu_path && e.exposed_comm_ms_per_step > 0 && steady < 0.7 * e.compute_samples_per_sec) {
+        e.bottleneck = Bottleneck::Network; // GPUs below Debugger's 70 % (GPU-001) because of communication
+    }
+    if (gpu_path && e.cpu_known && e.cpu_samples_per_sec < steady) {
+        steady = e.cpu_samples_per_sec;
+        e.bottleneck = Bottleneck::Cpu;
+    }
+    double rate = steady;
+    if (gpu_path && e.input_known && e.input_samples_per_sec < steady) {
+        const double epochs = workload.samples_per_epoch > 0 ? workload.samples_per_run / workload.samples_per_epoch : 1.0;
+        if (e.page_cache && epochs > 1 && e.input_samples_per_sec > 0) {
+            const double first = 1.0 / e.input_samples_per_sec;
+            const double later = (epochs - 1.0) / steady;
+            rate = epochs / (first + later);
+            if (first > later) {
+                e.bottleneck = Bottleneck::Io;
+            }
+        } else {
+            rate = e.input_samples_per_sec;
+            e.bottleneck = Bottleneck::Io;
+        }
+    }
+    if (e.memory_known && !e.fits) {
+        e.bottleneck = Bottleneck::Memory;
+    }
+    if (options.observed_samples_per_sec > 0) {
+        rate = options.observed_samples_per_sec;
+    }
+    e.throughput_known = rate > 0;
+    e.samples_per_sec = rate;
+}
+
+void finish(const Workload& workload, const Config& config, const Catalogue& catalogue, const EstimateOptions& options, Estimate& e)
+{
+    const InstanceSpec& instance = *config.instance;
+    const double rate = e.samples_per_sec;
+    const double train_flops = workload.train_flops_per_sample();
+    if (workload.mb_per_sample > 0 && e.network_samples_per_sec > 0) {
+        e.required_input_mb_s = e.network_samples_per_sec * workload.mb_per_sample;
+    }
+    if (e.throughput_known) {
+        e.tokens_per_sec = workload.seq_len > 0 ? rate * static_cast<double>(workload.seq_len) : 0;
+        if (e.gpus > 0 && train_flops > 0) {
+            e.tflops_per_gpu = rate * train_flops / e.gpus / 1e12;
+            e.mfu = e.peak_tflops > 0 ? e.tflops_per_gpu / e.peak_tflops : 0;
+            e.gpu_util_pct = e.compute_samples_per_sec > 0 ? std::min(100.0, 100.0 * rate / e.compute_samples_per_sec) : 0;
+        }
+        const double global_batch = workload.global_batch > 0 ? workload.global_batch : workload.per_gpu_batch * e.gpus;
+        e.step_time_ms = std::max(global_batch, 1.0) / rate * 1000.0;
+    }
+    // Start-up (§6): File-mode download per instance; FSx lazy load of the first epoch from S3.
+    const int count = e.instance_count;
+    const StorageFacts& storage = catalogue.storage_facts;
+    if (config.storage == "s3" && config.input_mode == "file") {
+        const double share = workload.sharded_by_key ? count : 1.0;
+        e.download_minutes = file_mode_download_minutes(workload.dataset_gb / share, workload.num_files / share, storage);
+    }
+    if (config.storage == "fsx-lustre" && e.throughput_known && workload.mb_per_sample > 0) {
+        const double from_s3 = count * model_detail::s3_stream_mb_s(instance, workload, storage, true);
+        const double dataset_mb = workload.dataset_gb * 1000.0;
+        const double consumed = rate * workload.mb_per_sample;
+        e.lazy_load_minutes = from_s3 > 0 ? std::max(0.0, dataset_mb / from_s3 - dataset_mb / consumed) / 60.0 : 0.0;
+    }
+    e.startup_minutes = e.download_minutes + e.lazy_load_minutes;
+    // Time and cost (§7): one run; instances at the SageMaker price (EC2 × mark-up when not sourced).
+    if (e.throughput_known && workload.samples_per_run > 0) {
+        e.hours = workload.samples_per_run / rate / 3600.0 + e.startup_minutes / 60.0;
+        e.gpu_hours = e.hours * e.gpus;
+        if (const auto price = instance.hourly_price(options.platform, catalogue.sagemaker_markup, &e.price_estimated)) {
+            e.cost_known = true;
+            e.cost_usd = e.hours * count * *price;
+            e.spot_cost_usd_min = e.cost_usd * (1.0 - k_spot_max_saving);
+        }
+    }
+}
+
 } // namespace
+
+double ModelConstants::tensor_efficiency_for(const std::string& generation) const
+{
+    // Per generation where calibration rows exist (docs/model.md §8); the others (Ada, Turing,
+    // Blackwell) take A100's, stated there.
+    if (generation == "volta") {
+        return tensor_efficiency_volta;
+    }
+    if (generation == "hopper") {
+        return tensor_efficiency_hopper;
+    }
+    if (generation == "trainium") {
+        return tensor_efficiency_trainium;
+    }
+    return tensor_efficiency;
+}
 
 const char* bottleneck_name(Bottleneck bottleneck)
 {
@@ -207,30 +500,37 @@ double ring_allreduce_bytes(double bytes, int ranks)
     return ranks <= 1 ? 0.0 : 2.0 * (ranks - 1) / ranks * bytes;
 }
 
-double fsx_throughput_mb_s(double capacity_gib, double mb_s_per_tib)
+double allreduce_seconds(double bytes, const InstanceSpec& instance, int nodes, double override_gbps)
 {
-    // AWS counts a 1,200 GiB file system as 1.2 TiB in its throughput examples (4.8 TiB × 50 = 240 MB/s).
-    return capacity_gib / 1000.0 * mb_s_per_tib;
+    // One NCCL all-reduce between nodes: the per-node NIC carries 2(n−1)/n of the buffer.
+    const NetworkPath path = network_path(instance, override_gbps);
+    return ring_allreduce_bytes(bytes, nodes) / path.bytes_per_s + allreduce_latency_s(path, nodes);
 }
 
-double file_mode_download_minutes(double dataset_gb, double num_files, const StorageFacts& storage)
+double gbdt_train_seconds(const Workload& workload, double physical_cores, const GpuSpec* gpu, int gpus, int instances, const ModelConstants& k)
 {
-    if (storage.file_mode_mb_s <= 0) {
+    const double rows = workload.samples_per_epoch;
+    if (rows <= 0 || workload.gbdt_features <= 0 || workload.gbdt_trees <= 0 || workload.gbdt_depth <= 0) {
         return 0;
     }
-    // Bytes at SageMaker's example rate (50 GB of 100 MB shards in ~5 min), plus each object's
-    // first-byte latency spread over the connections that fill a 10 Gb/s NIC.
-    const double transfer_s = dataset_gb * 1000.0 / storage.file_mode_mb_s;
-    const double connections = std::max(1.0, storage.s3_connections_to_fill_10gbps);
-    const double latency_s = num_files * storage.s3_first_byte_ms / 1000.0 / connections;
-    return (transfer_s + latency_s) / 60.0;
+    // Histogram building touches every (row, feature) once per tree level (docs/model.md §10).
+    const double work = rows * workload.gbdt_features * workload.gbdt_depth;
+    const double nodes = std::max(1, instances);
+    if (gpu != nullptr && gpus > 0 && workload.gbdt_library != "lightgbm") {
+        return workload.gbdt_trees * (k.gbdt_gpu_tree_s + work / (k.gbdt_gpu_rate * gpus * nodes));
+    }
+    const double core_rate = workload.gbdt_library == "lightgbm" ? k.gbdt_lightgbm_core_rate : k.gbdt_xgboost_core_rate;
+    const double rate = core_rate * std::pow(std::max(1.0, physical_cores), k_gbdt_core_scaling) * nodes;
+    return workload.gbdt_trees * (k.gbdt_cpu_tree_s + work / rate);
 }
 
 double model_state_gb_per_gpu(double params, const std::string& precision, const std::string& optimizer, int zero_stage,
     int data_parallel, int model_parallel)
 {
     // ZeRO accounting (formulas.md §3.1): 16-bit weights 2Ψ, gradients 2Ψ, optimizer KΨ
-    // (fp32 master weights + moments); fp32 training keeps 4-byte weights and gradients.
+    // (fp32 master weights + moments); fp32 training keeps 4-byte weights and gradients. With
+    // tensor/pipeline parallelism the states divide by t·p first, then ZeRO divides what it
+    // shards by the data-parallel degree (Megatron's distributed optimizer is ZeRO-1).
     const bool low = precision != "fp32" && precision != "tf32";
     const double weight_bytes = low ? 2.0 : 4.0;
     const double grad_bytes = low ? 2.0 : 4.0;
@@ -272,194 +572,16 @@ Estimate estimate(const Workload& workload, const Config& config, const Catalogu
         return e;
     }
     const InstanceSpec& instance = *config.instance;
-    const StorageFacts& storage = catalogue.storage_facts;
-    const GpuSpec* gpu = instance.gpu_spec;
-    const int count = std::max(1, config.count);
-    const int per_node = config.gpus_per_instance > 0 ? std::min(config.gpus_per_instance, instance.gpu_count) : instance.gpu_count;
-    e.instance_count = count;
-    e.gpus = per_node * count;
-
-    const Parallelism& par = config.parallelism;
-    const int tensor = std::clamp(par.tensor, 1, std::max(1, per_node));
-    const int pipeline = std::max(1, par.pipeline);
-    const int model_parallel = tensor * pipeline;
-    const int data_parallel = std::max(1, e.gpus / model_parallel);
-    const int zero_stage = par.mode == "sharded" && par.zero_stage == 0 ? 3 : par.zero_stage;
-    e.data_parallel = data_parallel;
-    const double requested_batch = workload.global_batch > 0 ? workload.global_batch : workload.per_gpu_batch * e.gpus;
-    const double global_batch = std::max(requested_batch, static_cast<double>(data_parallel));
-    const double per_gpu_batch = global_batch / data_parallel;
-
-    // Memory per GPU (§5): model states under ZeRO and model parallelism, plus activations at the
-    // largest micro-batch that fits (halving from the per-GPU batch).
-    if (workload.params > 0 && workload.deep && per_node > 0) {
-        e.state_gb = model_state_gb_per_gpu(workload.params, workload.precision, workload.optimizer, zero_stage, data_parallel, model_parallel);
-        const double usable = k_usable_memory * instance.gpu_memory_gb;
-        const bool has_shape = workload.family == "transformer" && workload.hidden > 0 && workload.layers > 0 && workload.seq_len > 0;
-        double micro = par.micro_batch > 0 ? par.micro_batch : std::max(1.0, pipeline > 1 ? 1.0 : std::floor(per_gpu_batch));
-        auto activations = [&](double b) {
-            return has_shape ? transformer_activation_gb(workload.seq_len, b, workload.hidden, workload.heads, workload.layers, tensor, pipeline,
-                                   workload.recompute, workload.flash_attention)
-                             : 0.0;
-        };
-        while (par.micro_batch <= 0 && micro > 1 && e.state_gb + activations(micro) > usable) {
-            micro = std::ceil(micro / 2.0);
-        }
-        e.micro_batch = static_cast<int>(micro);
-        e.activation_gb = activations(micro);
-        e.memory_per_gpu_gb = e.state_gb + e.activation_gb;
-        e.memory_known = true;
-        e.fits = e.memory_per_gpu_gb <= usable;
+    const Layout l = layout_of(workload, config, instance, e);
+    estimate_memory(workload, config, l, e);
+    if (workload.family == "gbdt") {
+        estimate_gbdt(workload, config, options, e);
+    } else if (instance.gpu_spec != nullptr && l.per_node > 0 && workload.train_flops_per_sample() > 0) {
+        estimate_gpu_path(workload, config, l, options, e);
     }
-
-    // Compute (§2): time per sample on one GPU = FLOPs at the achievable fraction of the dense
-    // peak + HBM traffic of the memory-bound kernels, then split over the model-parallel group.
-    const double train_flops = workload.train_flops_per_sample();
-    double step_compute_s = 0;
-    if (gpu != nullptr && per_node > 0 && train_flops > 0) {
-        const bool simt = is_simt(*gpu, workload.precision);
-        e.peak_tflops = peak_tflops(*gpu, workload.precision);
-        e.efficiency = (simt ? options.constants.simt_efficiency : options.constants.tensor_efficiency) * options.efficiency_scale;
-        const double peak = e.peak_tflops * 1e12;
-        const double attention_peak = workload.precision == "fp8" ? sixteen_bit_peak(*gpu) * 1e12 : peak;
-        const double hardware = workload.recompute ? k_recompute_factor : 1.0;
-        const double flop_s = hardware * (3.0 * workload.linear_flops_per_sample / (e.efficiency * peak) +
-                                             3.0 * workload.attention_flops_per_sample / (e.efficiency * attention_peak));
-        const double bandwidth = gpu->mem_bandwidth_gb_s * 1e9;
-        const double act_bytes = activation_bytes(workload.precision);
-        double memory_s = 0;
-        if (workload.family == "cnn") {
-            memory_s = options.constants.cnn_bytes_per_flop * act_bytes * train_flops / bandwidth;
-        } else if (workload.family == "transformer" && workload.hidden > 0 && workload.layers > 0) {
-            const double tokens = static_cast<double>(std::max<std::int64_t>(workload.seq_len, 1));
-            memory_s = options.constants.transformer_traffic * 34.0 * static_cast<double>(workload.hidden * workload.layers) * act_bytes *
-                       tokens / bandwidth;
-        }
-        memory_s /= std::max(options.efficiency_scale, 1e-9);
-        double group_s = (flop_s + memory_s) / model_parallel;
-        // Tensor parallel (§3): 4 all-reduces of the layer's activations per layer (2 forward,
-        // 2 backward; Megatron), over NVLink, not overlapped.
-        if (tensor > 1 && workload.hidden > 0 && workload.layers > 0) {
-            const double tokens = static_cast<double>(std::max<std::int64_t>(workload.seq_len, 1));
-            const double bytes = ring_allreduce_bytes(tokens * static_cast<double>(workload.hidden) * act_bytes, tensor);
-            group_s += hardware * 4.0 * static_cast<double>(workload.layers) / pipeline * bytes / intra_node_bytes_per_s(instance);
-        }
-        e.compute_samples_per_sec = data_parallel / group_s;
-        // Pipeline bubble (Narayanan et al. 2021): (p − 1)/m of the ideal time, m micro-batches per pipeline.
-        if (pipeline > 1) {
-            const double micro_batches = std::max(1.0, per_gpu_batch / std::max(1, e.micro_batch > 0 ? e.micro_batch : 1));
-            e.pipeline_bubble = (pipeline - 1) / micro_batches;
-        }
-        step_compute_s = global_batch / e.compute_samples_per_sec * (1.0 + e.pipeline_bubble);
-
-        // Gradient synchronisation (§3): hierarchical ring, NVLink/PCIe inside a node, EFA/ENA
-        // between nodes; the node's NIC carries every distinct shard the node holds.
-        double comm_s = 0;
-        if (data_parallel > 1 && workload.params > 0) {
-            const double grad_bytes = activation_bytes(workload.precision) == 4.0 ? 4.0 : 2.0;
-            const double shard_bytes = workload.params / model_parallel * grad_bytes;
-            const int shards_per_node = std::min(per_node, model_parallel);
-            const int replicas_in_node = std::max(1, per_node / shards_per_node);
-            const int node_replicas = std::max(1, data_parallel / replicas_in_node);
-            if (replicas_in_node > 1) {
-                comm_s += ring_allreduce_bytes(shard_bytes, replicas_in_node) / intra_node_bytes_per_s(instance);
-            }
-            double window = k_backward_share * step_compute_s;
-            if (zero_stage == 3) {
-                // Fully sharded: every GPU gathers all parameters (twice) and scatters its gradients
-                // for every micro-batch, each through its share of the node's NIC: the traffic per
-                // GPU does not shrink as GPUs are added (Narayanan 2021 Table 2: ZeRO-3 175B step
-                // time stays ~65 s from 768 to 1536 GPUs). Overlapped with forward and backward.
-                const double accumulation = std::max(1.0, per_gpu_batch / std::max(1, e.micro_batch > 0 ? e.micro_batch : 1));
-                const double per_gpu_network = inter_node_bytes_per_s(instance, config.internode_gbps) / per_node;
-                const double link = node_replicas > 1 ? std::min(per_gpu_network, intra_node_bytes_per_s(instance)) : intra_node_bytes_per_s(instance);
-                comm_s = k_zero3_traffic * ring_allreduce_bytes(shard_bytes, data_parallel) / link * accumulation;
-                window = step_compute_s;
-            } else if (node_replicas > 1) {
-                comm_s += ring_allreduce_bytes(shard_bytes * shards_per_node, node_replicas) / inter_node_bytes_per_s(instance, config.internode_gbps);
-            }
-            e.comm_ms_per_step = comm_s * 1000.0;
-            e.exposed_comm_ms_per_step = std::max(0.0, comm_s - window) * 1000.0;
-        }
-        const double step_s = step_compute_s + e.exposed_comm_ms_per_step / 1000.0;
-        e.network_samples_per_sec = global_batch / step_s;
-    }
-
-    // Input supply (§4) and CPU preparation (§4.3).
-    const double mean_file_mb = workload.num_files > 0 ? workload.dataset_gb * 1000.0 / workload.num_files : 0;
-    e.storage_mb_s = storage_mb_s(workload, config, storage, mean_file_mb);
-    if (workload.mb_per_sample > 0 && e.storage_mb_s > 0) {
-        e.input_samples_per_sec = e.storage_mb_s / workload.mb_per_sample;
-        e.input_known = true;
-    }
-    if (workload.cpu_ms_per_sample > 0) {
-        // One training process per GPU keeps a vCPU; loader workers share the rest (or the count given).
-        const int workers = workload.loader_workers > 0 ? std::min(workload.loader_workers * std::max(1, per_node), std::max(1, instance.vcpus))
-                                                        : std::max(1, instance.vcpus - per_node);
-        e.cpu_samples_per_sec = static_cast<double>(workers) * count * 1000.0 / workload.cpu_ms_per_sample;
-        e.cpu_known = true;
-    }
-
-    // The slowest stage sets the pace; the bottleneck is named after it. Without a GPU path
-    // (no accelerator or no FLOPs) the rate is unknown: the input alone does not make a throughput.
-    double rate = e.network_samples_per_sec;
-    const bool gpu_path = rate > 0;
-    e.bottleneck = rate > 0 ? Bottleneck::Gpu : Bottleneck::None;
-    if (rate > 0 && e.exposed_comm_ms_per_step > 0 && rate < 0.7 * e.compute_samples_per_sec) {
-        e.bottleneck = Bottleneck::Network; // GPUs below Debugger's 70 % (GPU-001) because of communication
-    }
-    if (gpu_path && e.input_known && e.input_samples_per_sec < rate) {
-        rate = e.input_samples_per_sec;
-        e.bottleneck = Bottleneck::Io;
-    }
-    if (gpu_path && e.cpu_known && e.cpu_samples_per_sec < rate) {
-        rate = e.cpu_samples_per_sec;
-        e.bottleneck = Bottleneck::Cpu;
-    }
-    if (e.memory_known && !e.fits) {
-        e.bottleneck = Bottleneck::Memory;
-    }
-    if (options.observed_samples_per_sec > 0) {
-        rate = options.observed_samples_per_sec;
-    }
-    e.throughput_known = rate > 0;
-    e.samples_per_sec = rate;
-    if (workload.mb_per_sample > 0 && e.network_samples_per_sec > 0) {
-        e.required_input_mb_s = e.network_samples_per_sec * workload.mb_per_sample;
-    }
-    if (e.throughput_known) {
-        e.tokens_per_sec = workload.seq_len > 0 ? rate * static_cast<double>(workload.seq_len) : 0;
-        if (e.gpus > 0 && train_flops > 0) {
-            e.tflops_per_gpu = rate * train_flops / e.gpus / 1e12;
-            e.mfu = e.peak_tflops > 0 ? e.tflops_per_gpu / e.peak_tflops : 0;
-            e.gpu_util_pct = e.compute_samples_per_sec > 0 ? std::min(100.0, 100.0 * rate / e.compute_samples_per_sec) : 0;
-        }
-        e.step_time_ms = global_batch / rate * 1000.0;
-    }
-
-    // Start-up (§6): File-mode download per instance; FSx lazy load of the first epoch from S3.
-    if (config.storage == "s3" && config.input_mode == "file") {
-        const double share = workload.sharded_by_key ? count : 1.0;
-        e.download_minutes = file_mode_download_minutes(workload.dataset_gb / share, workload.num_files / share, storage);
-    }
-    if (config.storage == "fsx-lustre" && e.throughput_known && workload.mb_per_sample > 0) {
-        const double from_s3 = count * s3_stream_mb_s(instance, workload, storage);
-        const double dataset_mb = workload.dataset_gb * 1000.0;
-        const double consumed = rate * workload.mb_per_sample;
-        e.lazy_load_minutes = std::max(0.0, dataset_mb / from_s3 - dataset_mb / consumed) / 60.0;
-    }
-    e.startup_minutes = e.download_minutes + e.lazy_load_minutes;
-
-    // Time and cost (§7): one run; instances at the SageMaker price (EC2 × mark-up when not sourced).
-    if (e.throughput_known && workload.samples_per_run > 0) {
-        e.hours = workload.samples_per_run / rate / 3600.0 + e.startup_minutes / 60.0;
-        e.gpu_hours = e.hours * e.gpus;
-        if (const auto price = instance.sagemaker_price(catalogue.sagemaker_markup, &e.price_estimated)) {
-            e.cost_known = true;
-            e.cost_usd = e.hours * count * *price;
-            e.spot_cost_usd_min = e.cost_usd * (1.0 - k_spot_max_saving);
-        }
-    }
+    estimate_input(workload, config, catalogue.storage_facts, e);
+    combine(workload, options, e);
+    finish(workload, config, catalogue, options, e);
     return e;
 }
 

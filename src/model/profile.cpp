@@ -134,7 +134,7 @@ void add_assumption(Profile& profile, const std::string& sentence)
     }
 }
 
-nlohmann::json instance_facts(const InstanceSpec& instance, const Catalogue& catalogue)
+nlohmann::json instance_facts(const InstanceSpec& instance, const Catalogue& catalogue, Platform platform)
 {
     nlohmann::json out;
     out["name"] = instance.name;
@@ -150,7 +150,7 @@ nlohmann::json instance_facts(const InstanceSpec& instance, const Catalogue& cat
     out["network_gbps"] = instance.network_gbps;
     out["efa"] = instance.efa;
     out["local_nvme_gb"] = instance.local_nvme_gb;
-    if (const auto price = instance.sagemaker_price(catalogue.sagemaker_markup)) {
+    if (const auto price = instance.hourly_price(platform, catalogue.sagemaker_markup)) {
         out["price_usd_per_hour"] = *price;
     }
     return out;
@@ -165,6 +165,7 @@ void estimate_current(const Job& job, const Catalogue& catalogue, const Instance
     const Workload workload = make_workload(job, profile.model, catalogue, assumptions);
     const Config config = current_config(job, &instance);
     EstimateOptions options;
+    options.platform = price_platform(job);
     if (const auto observed = job.current.observed.samples_per_sec) {
         // Telemetry wins: the end-to-end rate is the measurement, and the GPUs are calibrated to
         // what they did in it (observed rate ÷ observed utilisation, when that is given).
@@ -185,7 +186,7 @@ void estimate_current(const Job& job, const Catalogue& catalogue, const Instance
     const Estimate e = estimate(workload, config, catalogue, options);
 
     nlohmann::json& derived = profile.derived;
-    derived["instance"] = instance_facts(instance, catalogue);
+    derived["instance"] = instance_facts(instance, catalogue, options.platform);
     nlohmann::json& out = derived["estimate"];
     if (e.throughput_known) {
         out["samples_per_sec"] = e.samples_per_sec;

@@ -19,13 +19,61 @@ constexpr double k_default_per_gpu_batch = 256;
 constexpr double k_default_batch_tokens = 2048.0 * 2048.0;
 // Bytes per stored token when the dataset does not say: 32-bit token ids.
 constexpr double k_bytes_per_token = 4;
-// JPEG decode on one core: simplejpeg (libjpeg-turbo), median over five server CPUs, 690 images/s
-// (ternaus/imread_benchmark, formulas.md §6.1). Decode only: augmentation is not included.
-constexpr double k_jpeg_decode_images_per_s = 690;
+// JPEG decode per vCPU inside a PyTorch DataLoader: 1,521-2,739 images/s on 16-vCPU VMs with the
+// best of 0/2/4/8 workers, i.e. 95-171 per vCPU, 133 at the middle (ternaus/imread_benchmark,
+// formulas.md §6.1). Decode only: augmentation is not included. (The single-thread decoder figure,
+// 690/s, leaves out the loader's process overhead and is 4-7x too optimistic for a loader.)
+constexpr double k_jpeg_loader_images_per_vcpu_s = 133;
+// Gradient boosting defaults (docs/model.md §10): XGBoost's max_depth 6 and SageMaker XGBoost's
+// num_round, which has no default: 100 rounds assumed (GBM-perf's benchmark setting), stated.
+constexpr double k_gbdt_default_depth = 6;
+constexpr double k_gbdt_default_trees = 100;
 
 std::string format_number(double value)
 {
     return fmt::format("{:.4g}", value);
+}
+
+// Figures only the catalogue has: the output vocabulary (logits memory) and a CNN's stored
+// activations (its HBM traffic and activation memory, docs/model.md §1).
+void catalogue_figures(const Job& job, const ModelSpec* spec, Workload& w)
+{
+    w.vocab = spec != nullptr && spec->vocab ? *spec->vocab : 0;
+    if (w.family == "cnn" && spec != nullptr && spec->activations_millions && !job.model.forward_gflops) {
+        w.activation_elements_per_sample = *spec->activations_millions * 1e6;
+    }
+}
+
+// Gradient boosting (docs/model.md §10): rows are the samples; features, trees and depth from the
+// model fields when given, else stated defaults.
+void gbdt_inputs(const Job& job, Workload& w, std::vector<std::string>& assumptions)
+{
+    w.gbdt_library = job.model.framework == std::optional<std::string>("lightgbm") ? "lightgbm" : "xgboost";
+    w.gbdt_features = static_cast<double>(job.model.num_features.value_or(0));
+    w.gbdt_trees = static_cast<double>(job.model.num_trees.value_or(0));
+    w.gbdt_depth = static_cast<double>(job.model.max_depth.value_or(0));
+    if (w.gbdt_trees <= 0) {
+        w.gbdt_trees = k_gbdt_default_trees;
+        assumptions.push_back("model.num_trees not given: 100 boosting rounds assumed");
+    }
+    if (w.gbdt_depth <= 0) {
+        w.gbdt_depth = k_gbdt_default_depth;
+        assumptions.push_back("model.max_depth not given: 6 levels assumed (XGBoost's default)");
+    }
+    if (w.gbdt_features <= 0) {
+        assumptions.push_back("model.num_features not given: gradient-boosting time not estimated");
+    }
+}
+
+void family_inputs(const Job& job, Workload& w, std::vector<std::string>& assumptions)
+{
+    if (w.family == "gbdt") {
+        gbdt_inputs(job, w, assumptions);
+    }
+    if (w.precision == "fp32" && w.family == "cnn") {
+        assumptions.push_back("precision fp32: convolutions run as TF32 on Ampere and later GPUs (PyTorch's torch.backends.cudnn.allow_tf32 "
+                              "defaults to True); FP32 convolutions with TF32 disabled are not modelled");
+    }
 }
 
 } // namespace
@@ -47,6 +95,7 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.hidden = shape(job.model.hidden, spec != nullptr ? spec->hidden : std::nullopt);
     w.heads = shape(job.model.heads, spec != nullptr ? spec->heads : std::nullopt);
     w.recompute = job.model.activation_checkpointing.value_or(false);
+    catalogue_figures(job, spec, w);
 
     // FLOPs (§1): transformers 2N per token plus the attention scores 4·l·h·s per token
     // (llm-foundry's MFU accounting); other models their forward FLOPs per sample.
@@ -110,17 +159,23 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     if (job.dataset.cpu_ms_per_sample) {
         w.cpu_ms_per_sample = *job.dataset.cpu_ms_per_sample;
     } else if (job.dataset.format == std::optional<std::string>("jpeg")) {
-        w.cpu_ms_per_sample = 1000.0 / k_jpeg_decode_images_per_s;
-        assumptions.push_back(fmt::format("dataset.cpu_ms_per_sample not given: {} ms per JPEG assumed (libjpeg-turbo decode on one core, "
-                                          "augmentation not included)",
+        w.cpu_ms_per_sample = 1000.0 / k_jpeg_loader_images_per_vcpu_s;
+        assumptions.push_back(fmt::format("dataset.cpu_ms_per_sample not given: {} ms per JPEG per vCPU assumed (PyTorch DataLoader decode, "
+                                          "95-171 images/s per vCPU; augmentation not included)",
             format_number(w.cpu_ms_per_sample)));
     } else if (w.deep) {
         assumptions.push_back("dataset.cpu_ms_per_sample not given: CPU preparation not modelled for this format");
     }
     w.loader_workers = static_cast<int>(job.training.loader_workers.value_or(0));
+    family_inputs(job, w, assumptions);
     w.runs = static_cast<double>(job.training.runs.value_or(1));
     w.sharded_by_key = job.dataset.distribution == std::optional<std::string>("sharded-by-s3-key");
     return w;
+}
+
+Platform price_platform(const Job& job)
+{
+    return platform_named(job.training.platform.value_or("sagemaker")).value_or(Platform::SageMaker);
 }
 
 Config current_config(const Job& job, const InstanceSpec* instance)

@@ -35,14 +35,6 @@ bool is_one_of(const std::optional<std::string>& value, std::initializer_list<co
     return value && std::any_of(options.begin(), options.end(), [&](const char* option) { return *value == option; });
 }
 
-// SageMaker's data parallelism library (SMDDP) runs its AllReduce on these instance types only
-// (SageMaker developer guide, "Supported frameworks, AWS Regions, and instance types").
-bool smddp_instance(const InstanceSpec& instance)
-{
-    return instance.name == "p3.16xlarge" || instance.name == "p3dn.24xlarge" || instance.name == "p4d.24xlarge" ||
-           instance.name == "p4de.24xlarge" || instance.name == "p5.48xlarge";
-}
-
 } // namespace
 
 double fsx_round_capacity(const FsxDeployment& deployment, double needed_gib)
@@ -96,93 +88,130 @@ FsxSize size_fsx(const StorageFacts& storage, double dataset_gb, double required
     return tiers.empty() ? size_fsx(storage, dataset_gb, required_mb_s, false) : sized(*tiers.back());
 }
 
+namespace {
+
+// The SageMaker distribution setting that runs `mode` on `instance`: the SageMaker libraries only
+// where profiles/instances.json says they support the instance (smddp, smp), else PyTorch's own
+// launcher (torchrun: DDP, FSDP, or Megatron-style tensor and pipeline parallelism) or MPI.
+std::string distribution_for(const std::string& mode, const InstanceSpec& instance, int count, const std::string& framework)
+{
+    const bool pytorch = framework.empty() || framework == "pytorch" || framework == "huggingface";
+    if (mode == "data" && count > 1 && instance.smddp == std::optional<bool>(true) && (pytorch || framework == "tensorflow")) {
+        return "smdistributed.dataparallel";
+    }
+    if (mode == "model" && instance.smp == std::optional<bool>(true) && pytorch) {
+        return "smdistributed.modelparallel";
+    }
+    return pytorch ? "torch_distributed" : "mpi";
+}
+
+struct Trial {
+    Parallelism parallelism;
+    Estimate e;
+};
+
+// The fastest of the splits that fit, or nothing.
+std::optional<Trial> fastest_fit(const std::vector<Trial>& trials)
+{
+    std::optional<Trial> best;
+    for (const auto& trial : trials) {
+        if (trial.e.fits && (!best || trial.e.network_samples_per_sec > best->e.network_samples_per_sec)) {
+            best = trial;
+        }
+    }
+    return best;
+}
+
+// States sharded over every GPU: ZeRO-1 (optimizer), ZeRO-2 (+ gradients) move what plain data
+// parallelism moves; ZeRO-3/FSDP (+ weights) more, so the lowest stage that fits is usually fastest.
+std::vector<Parallelism> sharded_splits()
+{
+    std::vector<Parallelism> out;
+    for (int stage = 1; stage <= 3; ++stage) {
+        Parallelism p;
+        p.mode = "sharded";
+        p.zero_stage = stage;
+        out.push_back(p);
+    }
+    return out;
+}
+
+// Tensor parallel over the node's GPUs (NVLink), pipeline stages over nodes, the optimizer states
+// sharded across the data-parallel replicas (Megatron's distributed optimizer, ZeRO-1).
+std::vector<Parallelism> model_splits(const InstanceSpec& instance, int count)
+{
+    std::vector<Parallelism> out;
+    for (int pipeline = 1; pipeline <= std::max(1, count); pipeline *= 2) {
+        Parallelism p;
+        p.mode = "model";
+        p.tensor = std::max(1, instance.gpu_count);
+        p.pipeline = pipeline;
+        p.zero_stage = 1;
+        out.push_back(p);
+    }
+    return out;
+}
+
+std::string split_text(const Trial& trial, int gpus)
+{
+    const Parallelism& p = trial.parallelism;
+    if (p.mode == "sharded") {
+        return fmt::format("sharded over {} GPUs ({}) it is {:.1f} GB per GPU", gpus,
+            p.zero_stage == 3 ? "ZeRO-3/FSDP full sharding" : fmt::format("ZeRO-{}", p.zero_stage), trial.e.memory_per_gpu_gb);
+    }
+    return fmt::format("tensor parallel {} x pipeline {} with the optimizer sharded (ZeRO-1) it is {:.1f} GB per GPU", p.tensor, p.pipeline,
+        trial.e.memory_per_gpu_gb);
+}
+
+} // namespace
+
 ParallelismChoice choose_parallelism(const Workload& workload, const InstanceSpec& instance, int count, const std::string& framework,
     const Catalogue& catalogue, const EstimateOptions& options)
 {
     ParallelismChoice choice;
     const int gpus = instance.gpu_count * count;
-    const bool pytorch = framework.empty() || framework == "pytorch";
     Config config;
     config.instance = &instance;
     config.count = count;
-    auto try_mode = [&](const Parallelism& parallelism) {
+    auto trial = [&](const Parallelism& parallelism) {
         config.parallelism = parallelism;
-        return estimate(workload, config, catalogue, options);
+        return Trial{parallelism, estimate(workload, config, catalogue, options)};
     };
-
-    const Estimate data = try_mode(Parallelism{});
-    if (!data.memory_known || data.fits) {
-        choice.parallelism = Parallelism{};
-        if (gpus <= 1) {
-            choice.mode = "none";
-            choice.distribution = "none";
-            choice.why = data.memory_known ? fmt::format("the training state ({:.1f} GB per GPU) fits one GPU", data.memory_per_gpu_gb) : "";
-            return choice;
+    const Trial data = trial(Parallelism{});
+    if (!data.e.memory_known || data.e.fits) {
+        choice.mode = gpus <= 1 ? "none" : "data";
+        choice.distribution = gpus <= 1 ? "none" : distribution_for("data", instance, count, framework);
+        if (data.e.memory_known) {
+            choice.why = gpus <= 1 ? fmt::format("the training state ({:.1f} GB per GPU) fits one GPU", data.e.memory_per_gpu_gb)
+                                   : fmt::format("the model fits one GPU ({:.1f} of {:.0f} GB): data parallel over {} GPUs", data.e.memory_per_gpu_gb,
+                                         instance.gpu_memory_gb, gpus);
+        } else if (gpus > 1) {
+            choice.why = fmt::format("data parallel over {} GPUs", gpus);
         }
-        choice.mode = "data";
-        if (count > 1 && smddp_instance(instance) && (pytorch || framework == "tensorflow")) {
-            choice.distribution = "smdistributed.dataparallel";
-        } else {
-            choice.distribution = pytorch ? "torch_distributed" : "mpi";
-        }
-        choice.why = data.memory_known ? fmt::format("the model fits one GPU ({:.1f} of {:.0f} GB): data parallel over {} GPUs",
-                                             data.memory_per_gpu_gb, instance.gpu_memory_gb, gpus)
-                                       : fmt::format("data parallel over {} GPUs", gpus);
         return choice;
     }
-
-    // Does not fit one GPU: shard the states over every GPU (ZeRO-3 / FSDP), or split the model.
-    std::optional<Estimate> sharded;
+    // It does not fit one GPU: the fastest split that fits, by the same memory estimate.
+    std::vector<Trial> trials;
     if (gpus > 1) {
-        Parallelism parallelism;
-        parallelism.mode = "sharded";
-        parallelism.zero_stage = 3;
-        const Estimate e = try_mode(parallelism);
-        if (e.fits) {
-            sharded = e;
+        for (const auto& split : sharded_splits()) {
+            trials.push_back(trial(split));
+        }
+        for (const auto& split : model_splits(instance, count)) {
+            trials.push_back(trial(split));
         }
     }
-    std::optional<Estimate> model;
-    Parallelism model_parallelism;
-    if (gpus > 1) {
-        for (int pipeline = 1; pipeline <= count; pipeline *= 2) {
-            Parallelism parallelism;
-            parallelism.mode = "model";
-            parallelism.tensor = std::max(1, instance.gpu_count);
-            parallelism.pipeline = pipeline;
-            const Estimate e = try_mode(parallelism);
-            if (e.fits) {
-                model = e;
-                model_parallelism = parallelism;
-                break;
-            }
-        }
-    }
-    const double sharded_rate = sharded ? sharded->network_samples_per_sec : 0;
-    const double model_rate = model ? model->network_samples_per_sec : 0;
-    if (sharded && sharded_rate >= model_rate) {
-        choice.parallelism.mode = "sharded";
-        choice.parallelism.zero_stage = 3;
-        choice.mode = "sharded";
-        choice.distribution = count > 1 && smddp_instance(instance) && pytorch ? "smdistributed.modelparallel"
-                                                                                : (pytorch ? "torch_distributed" : "mpi");
-        choice.why = fmt::format("the training state ({:.0f} GB) does not fit one GPU; sharded over {} GPUs (ZeRO-3/FSDP) it is {:.1f} GB per GPU",
-            data.state_gb, gpus, sharded->memory_per_gpu_gb);
-        return choice;
-    }
-    if (model) {
-        choice.parallelism = model_parallelism;
-        choice.mode = "model";
-        choice.distribution = "smdistributed.modelparallel";
-        choice.why = fmt::format("the model does not fit even sharded: tensor parallel {} x pipeline {} ({:.1f} GB per GPU)",
-            model_parallelism.tensor, model_parallelism.pipeline, model->memory_per_gpu_gb);
+    if (const auto best = fastest_fit(trials)) {
+        choice.parallelism = best->parallelism;
+        choice.mode = best->parallelism.mode;
+        choice.distribution = distribution_for(choice.mode, instance, count, framework);
+        choice.why = fmt::format("the training state ({:.0f} GB) does not fit one GPU; {}", data.e.state_gb, split_text(*best, gpus));
         return choice;
     }
     choice.fits = false;
     choice.mode = gpus > 1 ? "sharded" : "none";
     choice.distribution = "none";
-    choice.why = fmt::format("the training state ({:.0f} GB) does not fit {} x {:.0f} GB GPUs in any split", data.state_gb, gpus,
-        instance.gpu_memory_gb);
+    choice.why = fmt::format("the training state ({:.0f} GB) does not fit {} x {:.0f} GB GPUs in any split (ZeRO-1/2/3, tensor x pipeline)",
+        data.e.state_gb, gpus, instance.gpu_memory_gb);
     return choice;
 }
 

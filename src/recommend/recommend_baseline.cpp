@@ -86,6 +86,7 @@ void start(Walk& walk)
     walk.base = make_workload(job, walk.profile.model, walk.catalogue, ignored);
     walk.fixed = walk.base;
     walk.runs = std::max(1.0, walk.base.runs);
+    walk.options.platform = price_platform(job);
     walk.target = job.training.target_hours;
     walk.budget = job.training.budget_usd;
     walk.framework = job.model.framework.value_or("pytorch");

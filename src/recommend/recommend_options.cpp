@@ -19,6 +19,17 @@ constexpr int k_max_count = 64;
 // A one-GPU instance is a bigger GPU when it processes this much more than the baseline GPU.
 constexpr double k_bigger_gpu = 1.1;
 
+// Offered as a training instance on the job's platform (unknown counts as offered).
+bool offered_on(Platform platform, const InstanceSpec& instance)
+{
+    switch (platform) {
+    case Platform::SageMaker: return instance.sagemaker_training != std::optional<bool>(false);
+    case Platform::HyperPod: return instance.sagemaker_hyperpod != std::optional<bool>(false);
+    case Platform::Ec2: return instance.ec2_offered != std::optional<bool>(false);
+    }
+    return true;
+}
+
 bool family_listed(const Job& job, const std::string& family)
 {
     const auto& families = job.constraints.instance_families;
@@ -150,13 +161,25 @@ const char* rung_name(Rung rung)
 
 std::optional<double> hourly_price(const Walk& walk, const InstanceSpec& instance)
 {
-    return instance.sagemaker_price(walk.catalogue.sagemaker_markup);
+    return instance.hourly_price(walk.options.platform, walk.catalogue.sagemaker_markup);
 }
 
 StorageRates storage_rates(const Catalogue& catalogue)
 {
-    (void)catalogue; // storage.json carries no sourced storage prices yet: storage stays unpriced
-    return StorageRates{};
+    StorageRates rates;
+    const StoragePrices& prices = catalogue.storage_facts.prices;
+    rates.s3_get_per_1000 = prices.s3_get_usd_per_1000;
+    rates.efs_elastic_read_per_gb = prices.efs_elastic_read_usd_per_gb;
+    for (const auto& deployment : catalogue.storage_facts.fsx) {
+        if (!deployment.price_usd_per_gb_month || deployment.storage_type != "SSD") {
+            continue;
+        }
+        const bool tiered = deployment.deployment_type.rfind("PERSISTENT", 0) == 0;
+        const std::string key = tiered ? deployment.deployment_type + ":" + std::to_string(static_cast<int>(deployment.per_unit_mb_s_per_tib))
+                                       : deployment.deployment_type;
+        rates.fsx_gb_month[key] = *deployment.price_usd_per_gb_month;
+    }
+    return rates;
 }
 
 std::optional<double> StorageRates::fsx_rate(const std::string& deployment_type, double per_unit_mb_s_per_tib) const
@@ -180,7 +203,7 @@ std::vector<const InstanceSpec*> allowed_instances(const Walk& walk, bool gpu, b
         if (!ignore_families && !families.empty() && !listed) {
             continue;
         }
-        if (instance.sagemaker_training == std::optional<bool>(false) || !hourly_price(walk, instance)) {
+        if (instance.inference_only || !offered_on(walk.options.platform, instance) || !hourly_price(walk, instance)) {
             continue;
         }
         if (gpu != (instance.gpu_count > 0 && instance.gpu_spec != nullptr)) {

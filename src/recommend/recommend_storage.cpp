@@ -175,6 +175,30 @@ std::string in_place_why(const Walk& walk, const Workload& w, const Option& opti
     return fmt::format("{} streams from S3 without a download", option.storage.input_mode == "pipe" ? "Pipe mode" : "FastFile");
 }
 
+// Objects spread over more key prefixes: S3 serves 5,500 GET/s per prefix and scales with prefixes
+// (aws_storage.md §1), so a request-bound stream needs only a naming change (s3-sharding).
+void spread_prefixes(const Walk& walk, const Workload& w, Option& best)
+{
+    const double get_limit = walk.catalogue.storage_facts.s3_get_per_prefix_per_s;
+    if (best.storage.service != "s3" || best.storage.input_mode == "file" || w.num_files <= 0 || w.dataset_gb <= 0 || get_limit <= 0) {
+        return;
+    }
+    const double mean_file_mb = w.dataset_gb * 1000.0 / w.num_files;
+    const int prefixes = static_cast<int>(std::ceil(best.e.required_input_mb_s / mean_file_mb / get_limit));
+    if (prefixes <= best.config.s3_prefixes) {
+        return;
+    }
+    Way way{best.storage, best.config};
+    way.config.s3_prefixes = prefixes;
+    Option spread = with_way(walk, w, best, way);
+    if (spread.usable() && spread.hours < best.hours * (1.0 - k_move_min_saving)) {
+        spread.storage.why = in_place_why(walk, w, spread) +
+                             fmt::format("; spread the objects over {} key prefixes (S3 serves {} GET/s per prefix)", prefixes, grouped(get_limit));
+        spread.storage.concepts.push_back("s3-sharding");
+        best = spread;
+    }
+}
+
 } // namespace
 
 void choose_storage(const Walk& walk, const Workload& w, Option& option)
@@ -191,6 +215,9 @@ void choose_storage(const Walk& walk, const Workload& w, Option& option)
     const std::string mode = best->storage.input_mode;
     if (best->storage.service == "s3") {
         best->storage.concepts.push_back(mode == "file" ? "file-mode-startup" : (mode == "pipe" ? "pipe-mode-recordio" : "fastfile-mode"));
+    }
+    if (best->e.bottleneck == Bottleneck::Io) {
+        spread_prefixes(walk, w, *best);
     }
     const bool starved = best->e.bottleneck == Bottleneck::Io;
     const bool repeated = walk.runs >= k_repeated_runs && w.dataset_gb > walk.catalogue.storage_facts.file_mode_max_dataset_gb;

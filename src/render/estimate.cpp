@@ -60,6 +60,13 @@ ordered estimate_json(const Estimate& e, const InstanceSpec& instance, const Wor
     out["activation_gb_per_gpu"] = number_or_null(e.memory_known, e.activation_gb);
     out["micro_batch"] = e.micro_batch;
     out["data_parallel"] = e.data_parallel;
+    out["comm_latency_ms_per_step"] = round_for_output(e.comm_latency_ms_per_step);
+    out["page_cache"] = e.page_cache;
+    out["tf32"] = e.tf32;
+    out["storage_available"] = e.storage_available;
+    if (!e.storage_note.empty()) {
+        out["storage_note"] = e.storage_note;
+    }
     return out;
 }
 
@@ -81,6 +88,11 @@ std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const
                                    text_number(e.input_known, e.input_samples_per_sec, ""), text_number(e.cpu_known, e.cpu_samples_per_sec, "")));
     line("memory per GPU", e.memory_known ? fmt::format("{} GB ({})", text_number(true, e.memory_per_gpu_gb, ""), e.fits ? "fits" : "does not fit")
                                           : std::string("unknown"));
+    if (!e.storage_available) {
+        line("storage", e.storage_note);
+    } else if (e.page_cache) {
+        line("storage", "the dataset fits in the page cache: epochs after the first read from memory");
+    }
     line("start-up", text_number(true, e.startup_minutes, " min"));
     line("time", text_number(e.throughput_known && workload.samples_per_run > 0, e.hours, " h"));
     line("cost", e.cost_known ? fmt::format("{} USD{}", text_number(true, e.cost_usd, ""), e.price_estimated ? " (price estimated)" : "")

@@ -214,7 +214,7 @@ const Expected k_plans[] = {
     {"io-small-files.json",               "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "s3",          "fastfile", "glue",   "none",            1},
     {"gpu-saturated-needs-node.json",     "multi-gpu-node", "ml.p3.16xlarge",     1,  "data",     "s3",          "fastfile", "none",   "none",            1},
     {"needs-multi-node.json",             "multi-node",     "ml.p4d.24xlarge",    4,  "data",     "s3",          "fastfile", "none",   "none",            1},
-    {"llm-70b-pretraining.json",          "multi-node",     "ml.p5.48xlarge",     16, "sharded",  "s3",          "fastfile", "none",   "none",            1},
+    {"llm-70b-pretraining.json",          "multi-node",     "ml.p5.48xlarge",     32, "sharded",  "s3",          "fastfile", "none",   "none",            1},
     {"tuning-terabytes.json",             "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "fsx-lustre",  "mount",    "none",   "none",            1},
     {"builtin-xgboost-csv.json",          "cpu",            "ml.m5.2xlarge",      1,  "none",     "s3",          "file",     "athena", "none",           -1},
     {"builtin-linear-learner-large.json", "cpu",            "ml.m5.4xlarge",      1,  "none",     "s3",          "pipe",     "glue",   "none",           -1},
@@ -225,7 +225,7 @@ const Expected k_plans[] = {
     {"deep-on-cpu.json",                  "bigger-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "none",            1},
     {"deploy-realtime.json",              "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "realtime",        1},
     {"deploy-serverless.json",            "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "serverless",      1},
-    {"deploy-async.json",                 "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "async",           1},
+    {"deploy-async.json",                 "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "file",     "none",   "async",           1},
     {"deploy-batch.json",                 "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "batch-transform", 1},
     {"deploy-edge.json",                  "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "edge",            1},
 };

@@ -138,6 +138,14 @@ void check_contradictions(const JsonDocument& document, Diagnostics& diagnostics
             fmt::format("the split shares add up to {:.4g} % ({}), more than the whole dataset", sum, fmt::join(given, " + ")),
             "train_pct, validation_pct and test_pct are shares of one dataset: make them add up to at most 100"));
     }
+    // security.notebook_direct_internet (the job contract's name) and notebook.direct_internet say the same thing.
+    const auto* stated = member(section(document.value, "security"), "notebook_direct_internet");
+    const auto* notebook = member(section(document.value, "notebook"), "direct_internet");
+    if (stated != nullptr && notebook != nullptr && stated->is_boolean() && notebook->is_boolean() && *stated != *notebook) {
+        diagnostics.add(document.diagnostic_at("/security/notebook_direct_internet",
+            fmt::format("security.notebook_direct_internet is {} but notebook.direct_internet is {}", stated->dump(), notebook->dump()),
+            "both state the notebook's DirectInternetAccess: give one, or the same value in both"));
+    }
     const auto* largest = member(dataset, "largest_file_gb");
     const auto* size = member(dataset, "size_gb");
     if (largest != nullptr && size != nullptr && largest->is_number() && size->is_number() && largest->get<double>() > size->get<double>()) {

@@ -5,8 +5,10 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "mlscale/estimate.hpp"
+#include "mlscale/suggest.hpp"
 
 namespace mlscale {
 
@@ -47,7 +49,20 @@ void check_inference_only(const Job& job, const InstanceSpec* current, const Cat
     for (std::size_t i = 0; i < families.size(); ++i) {
         const auto member = std::find_if(catalogue.instances.begin(), catalogue.instances.end(),
             [&](const InstanceSpec& instance) { return instance.family == families[i]; });
-        if (member != catalogue.instances.end() && is_inference_only(*member)) {
+        if (member == catalogue.instances.end() && !catalogue.instances.empty()) {
+            // An unknown family would leave the plan nothing to choose from, silently.
+            std::vector<std::string> known;
+            for (const auto& instance : catalogue.instances) {
+                if (std::find(known.begin(), known.end(), instance.family) == known.end()) {
+                    known.push_back(instance.family);
+                }
+            }
+            const auto match = closest_match(families[i], known);
+            diagnostics.add(job.document.diagnostic_at(fmt::format("/constraints/instance_families/{}", i),
+                fmt::format("unknown instance family \"{}\"", families[i]),
+                match ? fmt::format("did you mean \"{}\"? (`mlscale profiles list` shows the catalogue)", *match)
+                      : fmt::format("the catalogue's families: {}", fmt::join(known, ", "))));
+        } else if (member != catalogue.instances.end() && is_inference_only(*member)) {
             diagnostics.add(job.document.diagnostic_at(fmt::format("/constraints/instance_families/{}", i),
                 fmt::format("\"{}\" is an inference-only instance family: the plan cannot train on it", families[i]),
                 "list training families here (GPU or trn1); Inferentia is for deployment.instance_type"));

@@ -125,9 +125,17 @@ void check_observed_memory(const Job& job, const InstanceSpec* current, Diagnost
     if (!used || current == nullptr || current->gpu_count <= 0 || current->gpu_memory_gb <= 0 || *used <= current->gpu_memory_gb) {
         return;
     }
-    diagnostics.add(job.document.diagnostic_at("/current/observed/gpu_mem_used_gb",
+    const bool from_telemetry = std::any_of(job.current.observed.sources.begin(), job.current.observed.sources.end(), [](const std::string& s) {
+        return s.rfind("observed_source: gpu_mem_used_gb", 0) == 0 && s.find("from telemetry") != std::string::npos;
+    });
+    Diagnostic diagnostic = job.document.diagnostic_at("/current/observed/gpu_mem_used_gb",
         fmt::format("observed {} GB in use per GPU, but a GPU of ml.{} has {} GB", grouped(*used), current->name, grouped(current->gpu_memory_gb)),
-        "gpu_mem_used_gb is per GPU, in GB (nvidia-smi's memory.used is in MiB); for the whole instance divide by its GPU count"));
+        from_telemetry ? std::string("the value comes from --telemetry: was it captured on another instance type than current.instance_type?")
+                       : std::string("gpu_mem_used_gb is per GPU, in GB (nvidia-smi's memory.used is in MiB); for the whole instance divide by its GPU count"));
+    // A typed value is the job contradicting itself; a capture from another machine is the run's
+    // input, said out loud but not refused (advise --telemetry has no other instance to check it on).
+    diagnostic.level = from_telemetry ? Level::Warning : Level::Error;
+    diagnostics.add(std::move(diagnostic));
 }
 
 } // namespace

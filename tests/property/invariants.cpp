@@ -32,6 +32,7 @@ const std::vector<InvariantInfo>& invariants()
         {"ladder-chosen-is-plan", "exactly the plan's configuration is marked chosen on the ladder and the frontier"},
         {"plan-passes-own-rules", "no finding at or above medium reads a plan.* fact (a value the recommender chose)"},
         {"plan-can-run-job", "the plan's instance trains (not inference-only) and its GPU has the job's fp8/bf16 precision"},
+        {"no-move-to-todays-setup", "the text and the review never tell a job to move to the configuration it already runs on"},
         {"check-reads-plan", "check reads the proposals made from the plan without errors, with the plan's instance and count"},
         {"check-passes-plan", "check finds nothing at or above medium on a value the plan chose (instance, count, storage, input mode)"},
     };
@@ -241,6 +242,25 @@ void check_output_schema(Checker& c)
     }
 }
 
+// "Move to ml.p4d.24xlarge" for a job already on it (issue 15): the renderers' wording of the plan.
+void check_wording(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report || run.report->current_instance_type.empty() || run.markdown.empty()) {
+        return;
+    }
+    c.applies("no-move-to-todays-setup");
+    const Report& r = *run.report;
+    const std::string today = fmt::format("Move to {} \u00d7 {} ", r.current_instance_count, r.current_instance_type);
+    for (const auto* text : {&run.markdown, &run.text, &run.review}) {
+        if (text->find(today) != std::string::npos) {
+            c.fail("no-move-to-todays-setup", fmt::format("\"{}\" while today's setup is {} x {}", today, r.current_instance_count,
+                r.current_instance_type));
+            return;
+        }
+    }
+}
+
 void check_determinism(Checker& c)
 {
     const PipelineRun& run = c.run();
@@ -266,7 +286,8 @@ std::vector<Violation> check_invariants(const PipelineRun& run, std::vector<std:
     std::vector<Violation> out;
     Checker c(run, out, applicable);
     for (void (*check)(Checker&) : {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_meets_target,
-             check_constraints, check_memory, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_proposals}) {
+             check_constraints, check_memory, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_wording,
+             check_proposals}) {
         check(c);
     }
     return out;

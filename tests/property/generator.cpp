@@ -159,7 +159,6 @@ json generate_number(const json& node, ChoiceSource& choices)
     // Mostly a typical value, log-uniform over the legal range cut to [1e-3, 1e5]; otherwise a
     // boundary (the bounds, 0, 1, the largest values the schema allows).
     if (choices.chance(75)) {
-        const std::vector<json> bounds = boundary_numbers(node);
         double lo = 1e-3;
         double hi = 1e5;
         for (const char* key : {"minimum", "exclusiveMinimum"}) {

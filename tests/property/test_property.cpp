@@ -10,6 +10,8 @@
 
 #include "generate.hpp"
 #include "invariants.hpp"
+#include "mlscale/plausibility.hpp"
+#include "mlscale/profile.hpp"
 #include "mlscale/proposals.hpp"
 #include "mlscale/render.hpp"
 #include "shrink.hpp"
@@ -135,7 +137,7 @@ TEST_CASE("the proposals made from a plan are what check reads")
     CHECK_FALSE(diagnostics.has_errors());
 }
 
-TEST_CASE("each invariant catches what it names")
+TEST_CASE("each invariant on the run catches what it names")
 {
     SECTION("exit code")
     {
@@ -169,6 +171,10 @@ TEST_CASE("each invariant catches what it names")
         CHECK(has_violation(run, "output-deterministic"));
         CHECK(has_violation(run, "helper-thread-same-output"));
     }
+}
+
+TEST_CASE("each invariant on the plan catches what it names")
+{
     SECTION("cost")
     {
         PipelineRun run = clean_run("imagenet-resnet50.json", "cost-is-hours-x-instances-x-price");
@@ -231,6 +237,12 @@ TEST_CASE("each invariant catches what it names")
         run.report->plan.compute.instance_type = "ml.inf2.xlarge";
         CHECK(has_violation(run, "plan-can-run-job"));
     }
+    SECTION("wording")
+    {
+        PipelineRun run = clean_run("imagenet-resnet50.json", "no-move-to-todays-setup");
+        run.markdown += "2. Move to 1 \u00d7 ml.p3.2xlarge (one V100): 12 h and $40 per run.\n";
+        CHECK(has_violation(run, "no-move-to-todays-setup"));
+    }
     SECTION("check")
     {
         PipelineRun run = clean_run("imagenet-resnet50.json", "check-reads-plan");
@@ -250,4 +262,23 @@ TEST_CASE("each invariant catches what it names")
         const PipelineRun run = run_pipeline("{\"name\": \"\"}");
         CHECK(has_violation(run, "loader-accepts-generated-job"));
     }
+}
+
+TEST_CASE("the physical peak bounds what today's GPUs can train")
+{
+    Diagnostics diagnostics;
+    const auto job = load_job(SourceFile{"peak.json", R"({"name": "x", "model": {"name": "llama-2-13b"}, "training": {"tokens_billions": 1}})"},
+        diagnostics);
+    REQUIRE(job);
+    const Profile profile = profile_job(*job, builtin_catalogue(), diagnostics);
+    const InstanceSpec* p4d = builtin_catalogue().find_instance("p4d.24xlarge");
+    REQUIRE(p4d != nullptr);
+    // 8 A100 at 312 dense TFLOP/s over 6 x 13e9 x 4096 FLOPs per sequence (plus attention): under 8 sequences/s.
+    const double one = physical_peak_samples_per_sec(*job, profile.model, *p4d, 1, builtin_catalogue());
+    CHECK(one > 5);
+    CHECK(one < 8);
+    CHECK(physical_peak_samples_per_sec(*job, profile.model, *p4d, 4, builtin_catalogue()) == Approx(4 * one));
+    CHECK(physical_peak_samples_per_sec(*job, profile.model, *builtin_catalogue().find_instance("m5.large"), 1, builtin_catalogue()) == 0);
+    CHECK(is_inference_only(*builtin_catalogue().find_instance("inf2.xlarge")));
+    CHECK_FALSE(is_inference_only(*builtin_catalogue().find_instance("trn1.2xlarge")));
 }

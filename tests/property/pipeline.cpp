@@ -153,7 +153,9 @@ void run_stages(PipelineRun& run, const PipelineOptions& options)
     if (options.renderers) {
         run.text = render_text(*run.report);
         run.markdown = render_markdown(*run.report);
-        run.review = render_markdown(*run.report);
+        Report reviewed = *run.report; // `mlscale report` records its command line in the appendix
+        reviewed.command = "mlscale report generated.json";
+        run.review = render_markdown(reviewed);
         run.review_index = render_markdown_index({*run.report, *run.report});
     }
     if (options.determinism) {

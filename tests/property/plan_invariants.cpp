@@ -165,7 +165,7 @@ void check_meets_target(Checker& c)
     }
     for (std::size_t i = 0; i < r.ladder.size(); ++i) {
         const auto& step = r.ladder[i];
-        const bool no_fit = step.why.find("does not fit") != std::string::npos || step.why.find("memory") != std::string::npos;
+        const bool no_fit = step.why.find("does not fit") != std::string::npos;
         check_verdict(c, fmt::format("ladder[{}] {}", i, step.rung), step.meets_target, step.estimated_hours, step.estimated_cost_usd, no_fit);
     }
     for (std::size_t i = 0; i < r.candidates.size(); ++i) {

@@ -257,6 +257,8 @@ int main(int argc, char** argv)
     auto* show_cmd = app.add_subcommand("show", "Print generated job INDEX of the seeded run with SEED");
     show_cmd->add_option("--seed", seed, "Seed of the run");
     show_cmd->add_option("--job", index, "Job index");
+    std::string bytes_file;
+    show_cmd->add_option("--bytes", bytes_file, "Print instead the job a fuzz input (tests/fuzz/regressions/fuzz_pipeline/...) generates");
 
     std::string invariant;
     std::string file;
@@ -281,6 +283,13 @@ int main(int argc, char** argv)
     try {
         if (run_cmd->parsed()) {
             return run_command(run);
+        }
+        if (show_cmd->parsed() && !bytes_file.empty()) {
+            std::ifstream in(bytes_file, std::ios::binary);
+            const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            ByteChoices choices(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+            std::cout << job_text(default_generator().generate(choices));
+            return 0;
         }
         if (show_cmd->parsed()) {
             SeededChoices choices = job_choices(seed, index);

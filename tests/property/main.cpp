@@ -201,6 +201,14 @@ void write_known(const RunResult& result, const std::map<std::string, KnownFailu
         std::cout << fmt::format("{}: {} jobs; reproducer {}\n", name, tally.failed, entry.reproducer);
         out[name] = entry;
     }
+    // Listed failures the seeded run does not reach (found by the fuzzer) stay while their reproducer fails.
+    for (const auto& [name, entry] : known) {
+        if (out.count(name) == 0 && fails_invariant(read_json_file((directory / entry.reproducer).string()), name)) {
+            out[name] = entry;
+            out[name].count = 0;
+            std::cout << fmt::format("{}: not in the seeded run; {} still fails\n", name, entry.reproducer);
+        }
+    }
     write_known_failures(options.write_known, out, options.count, options.seed);
 }
 

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "mlscale/resources.hpp"
 #include "mlscale/schema.hpp"
@@ -269,6 +270,43 @@ void read_suppressions(const nlohmann::json& root, std::vector<Suppression>& out
     }
 }
 
+// Values the schema allows one by one that contradict each other (docs/limits.md, "Impossible
+// input"): each is an error at the value that breaks the whole.
+void check_contradictions(const JsonDocument& document, Diagnostics& diagnostics)
+{
+    const auto& dataset = section(document.value, "dataset");
+    const auto& split = section(dataset, "split");
+    double sum = 0;
+    std::vector<std::string> given;
+    for (const char* key : {"train_pct", "validation_pct", "test_pct"}) {
+        if (const auto* value = member(split, key); value != nullptr && value->is_number()) {
+            sum += value->get<double>();
+            given.push_back(fmt::format("{} {}", key, value->dump()));
+        }
+    }
+    // A millionth of a percent of slack: 33.333333 three times is a whole dataset, not a contradiction.
+    if (sum > 100 + 1e-6) {
+        diagnostics.add(document.diagnostic_at("/dataset/split",
+            fmt::format("the split shares add up to {:.4g} % ({}), more than the whole dataset", sum, fmt::join(given, " + ")),
+            "train_pct, validation_pct and test_pct are shares of one dataset: make them add up to at most 100"));
+    }
+    // security.notebook_direct_internet (the job contract's name) and notebook.direct_internet say the same thing.
+    const auto* stated = member(section(document.value, "security"), "notebook_direct_internet");
+    const auto* notebook = member(section(document.value, "notebook"), "direct_internet");
+    if (stated != nullptr && notebook != nullptr && stated->is_boolean() && notebook->is_boolean() && *stated != *notebook) {
+        diagnostics.add(document.diagnostic_at("/security/notebook_direct_internet",
+            fmt::format("security.notebook_direct_internet is {} but notebook.direct_internet is {}", stated->dump(), notebook->dump()),
+            "both state the notebook's DirectInternetAccess: give one, or the same value in both"));
+    }
+    const auto* largest = member(dataset, "largest_file_gb");
+    const auto* size = member(dataset, "size_gb");
+    if (largest != nullptr && size != nullptr && largest->is_number() && size->is_number() && largest->get<double>() > size->get<double>()) {
+        diagnostics.add(document.diagnostic_at("/dataset/largest_file_gb",
+            fmt::format("the largest file ({} GB) is larger than the whole dataset (dataset.size_gb {} GB)", largest->dump(), size->dump()),
+            "size_gb is the total of every file; check the units of both"));
+    }
+}
+
 } // namespace
 
 Job job_from_json(const nlohmann::json& root)
@@ -305,6 +343,10 @@ std::optional<Job> load_job(const SourceFile& source, Diagnostics& diagnostics)
     }
     const std::size_t before = diagnostics.error_count();
     job_schema().validate(*document, diagnostics);
+    if (diagnostics.error_count() > before) {
+        return std::nullopt;
+    }
+    check_contradictions(*document, diagnostics);
     if (diagnostics.error_count() > before) {
         return std::nullopt;
     }

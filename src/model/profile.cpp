@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "mlscale/estimate.hpp"
+#include "mlscale/plausibility.hpp"
 #include "mlscale/suggest.hpp"
 
 namespace mlscale {
@@ -278,6 +279,7 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
     }
     const bool gpu_instance = instance != nullptr && instance->gpu_count > 0;
     profile.model = resolve_model(job, catalogue, gpu_instance, profile, diagnostics);
+    check_plausibility(job, profile.model, instance, catalogue, diagnostics); // impossible input is an error (src/model/plausibility.cpp)
 
     if (profile.model.params_millions && profile.model.deep) {
         const double bytes = state_bytes_per_param(profile.model.precision, profile.model.optimizer);

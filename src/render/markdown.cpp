@@ -111,7 +111,10 @@ std::vector<std::string> top_actions(const Report& report)
     }
     for (const auto& step : report.ladder) {
         if (step.chosen && step.rung != "fix-data-pipeline" && !step.instance_type.empty()) {
-            actions.push_back(fmt::format("Move to {} × {} ({}): {} and {} per run.", step.instance_count, step.instance_type, step.change,
+            // A job already on the chosen configuration keeps it; "move to" what it runs on contradicts the plan.
+            const bool today = step.instance_type == report.current_instance_type && step.instance_count == report.current_instance_count;
+            actions.push_back(fmt::format("{} {} × {} ({}): {} and {} per run.", today ? "Keep" : "Move to", step.instance_count, step.instance_type,
+                step.change,
                 step.estimated_hours ? hours(*step.estimated_hours) : std::string("unknown time"),
                 step.estimated_cost_usd ? money(*step.estimated_cost_usd) : std::string("an unknown cost")));
         }

@@ -18,6 +18,15 @@ declare -A stricter=(
   [unknown-instance.json]="the instance type is well-formed; it is unknown to the catalogue, not to the schema"
   [invalid-utf8.json]="Node's reader replaces invalid UTF-8 with U+FFFD; mlscale refuses the bytes"
   [huge-integer.json]="a JSON Schema integer has no upper bound; mlscale keeps counts in 64 bits and refuses larger ones"
+  [split-over-100.json]="each share is within 0-100; their sum is a rule across fields (src/core/job.cpp)"
+  [largest-file-above-dataset.json]="each size is valid; one larger than the other is a rule across fields (src/core/job.cpp)"
+  [notebook-internet-contradiction.json]="each flag is valid; two that disagree are a rule across fields (src/core/job.cpp)"
+  [observed-above-peak.json]="a valid rate; above the named instance's physical peak per the catalogue (src/model/plausibility.cpp)"
+  [gpu-memory-above-gpu.json]="a valid size; above the named instance's GPU memory per the catalogue (src/model/plausibility.cpp)"
+  [inference-only-instance.json]="well-formed instance types; inference-only per the catalogue (src/model/plausibility.cpp)"
+  [fp8-without-fp8.json]="a valid precision; not one the named instance's GPU has (src/model/plausibility.cpp)"
+  [bf16-on-v100.json]="a valid precision; not one the named instance's GPU has (src/model/plausibility.cpp)"
+  [unknown-family.json]="a well-formed family; unknown to the catalogue, not to the schema"
 )
 
 files=()

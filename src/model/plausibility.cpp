@@ -1,0 +1,171 @@
+// Impossible input that only the catalogue can reveal: each contradiction is an error at the field
+// that states it, naming the hardware and the figure it contradicts (docs/limits.md).
+#include "mlscale/plausibility.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "mlscale/estimate.hpp"
+#include "mlscale/suggest.hpp"
+
+namespace mlscale {
+
+bool is_inference_only(const InstanceSpec& instance)
+{
+    // AWS Inferentia (inf1, inf2) serves models; SageMaker training does not offer it. Switches to
+    // InstanceSpec's `inference_only` flag from profiles/instances.json when the catalogue has it.
+    return instance.family == "inf1" || instance.family == "inf2";
+}
+
+namespace {
+
+std::string grouped(double value)
+{
+    if (value < 100) {
+        return fmt::format("{:.3g}", value);
+    }
+    const std::string digits = fmt::format("{:.0f}", value);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) {
+            out += ',';
+        }
+        out += digits[i];
+    }
+    return out;
+}
+
+void check_inference_only(const Job& job, const InstanceSpec* current, const Catalogue& catalogue, Diagnostics& diagnostics)
+{
+    if (current != nullptr && is_inference_only(*current)) {
+        diagnostics.add(job.document.diagnostic_at("/current/instance_type",
+            fmt::format("ml.{} is an inference-only instance ({}): it cannot run a training job", current->name,
+                current->gpu_spec != nullptr ? current->gpu_spec->name : current->family),
+            "train on a GPU or AWS Trainium instance (ml.trn1.*) and deploy to Inferentia; `mlscale profiles list` shows the catalogue"));
+    }
+    const auto& families = job.constraints.instance_families;
+    for (std::size_t i = 0; i < families.size(); ++i) {
+        const auto member = std::find_if(catalogue.instances.begin(), catalogue.instances.end(),
+            [&](const InstanceSpec& instance) { return instance.family == families[i]; });
+        if (member == catalogue.instances.end() && !catalogue.instances.empty()) {
+            // An unknown family would leave the plan nothing to choose from, silently.
+            std::vector<std::string> known;
+            for (const auto& instance : catalogue.instances) {
+                if (std::find(known.begin(), known.end(), instance.family) == known.end()) {
+                    known.push_back(instance.family);
+                }
+            }
+            const auto match = closest_match(families[i], known);
+            diagnostics.add(job.document.diagnostic_at(fmt::format("/constraints/instance_families/{}", i),
+                fmt::format("unknown instance family \"{}\"", families[i]),
+                match ? fmt::format("did you mean \"{}\"? (`mlscale profiles list` shows the catalogue)", *match)
+                      : fmt::format("the catalogue's families: {}", fmt::join(known, ", "))));
+        } else if (member != catalogue.instances.end() && is_inference_only(*member)) {
+            diagnostics.add(job.document.diagnostic_at(fmt::format("/constraints/instance_families/{}", i),
+                fmt::format("\"{}\" is an inference-only instance family: the plan cannot train on it", families[i]),
+                "list training families here (GPU or trn1); Inferentia is for deployment.instance_type"));
+        }
+    }
+}
+
+// fp8 and bf16 need tensor cores for them; the catalogue lists a dense peak for each precision a
+// GPU has (profiles/gpus.json), and none for the ones it lacks (V100 and T4: no bf16; A100: no fp8).
+void check_precision(const Job& job, const InstanceSpec* current, const Catalogue& catalogue, Diagnostics& diagnostics)
+{
+    if (!job.model.precision || current == nullptr || current->gpu_spec == nullptr) {
+        return;
+    }
+    const std::string& precision = *job.model.precision;
+    if ((precision != "fp8" && precision != "bf16") || current->gpu_spec->peak_tflops.count(precision) != 0) {
+        return;
+    }
+    std::vector<std::string> with;
+    for (const auto& gpu : catalogue.gpus) {
+        if (gpu.vendor == current->gpu_spec->vendor && gpu.peak_tflops.count(precision) != 0) {
+            with.push_back(gpu.name);
+        }
+    }
+    diagnostics.add(job.document.diagnostic_at("/model/precision",
+        fmt::format("model.precision \"{}\" is not supported by the {} GPUs of ml.{} (current.instance_type)", precision,
+            current->gpu_spec->name, current->name),
+        fmt::format("use {} on this GPU, or an instance whose GPU has {}: {}", precision == "fp8" ? "bf16 or fp16" : "fp16 (mixed)", precision,
+            fmt::join(with, ", "))));
+}
+
+void check_observed_rate(const Job& job, const ResolvedModel& model, const InstanceSpec* current, const Catalogue& catalogue,
+    Diagnostics& diagnostics)
+{
+    const auto observed = job.current.observed.samples_per_sec;
+    if (!observed || current == nullptr) {
+        return;
+    }
+    const std::int64_t count = job.current.instance_count.value_or(1);
+    const double peak = physical_peak_samples_per_sec(job, model, *current, count, catalogue);
+    if (peak <= 0 || *observed <= peak) {
+        return;
+    }
+    const auto seq_len = model.seq_len.value_or(0);
+    std::string help = "samples_per_sec is the whole job's rate in samples";
+    if (seq_len > 0) {
+        help += fmt::format(" (sequences of {} tokens): a tokens/s figure divided by {} is samples/s", seq_len, seq_len);
+    }
+    help += "; check the model's size and FLOPs too";
+    diagnostics.add(job.document.diagnostic_at("/current/observed/samples_per_sec",
+        fmt::format("observed {} samples/s is {}x the physical peak of {} x ml.{}: {} GPUs at their highest dense peak reach at most {} samples/s",
+            grouped(*observed), grouped(*observed / peak), count, current->name, count * current->gpu_count, grouped(peak)),
+        help));
+}
+
+// Memory in use per GPU cannot exceed the GPU's memory (profiles/gpus.json).
+void check_observed_memory(const Job& job, const InstanceSpec* current, Diagnostics& diagnostics)
+{
+    const auto used = job.current.observed.gpu_mem_used_gb;
+    if (!used || current == nullptr || current->gpu_count <= 0 || current->gpu_memory_gb <= 0 || *used <= current->gpu_memory_gb) {
+        return;
+    }
+    const bool from_telemetry = std::any_of(job.current.observed.sources.begin(), job.current.observed.sources.end(), [](const std::string& s) {
+        return s.rfind("observed_source: gpu_mem_used_gb", 0) == 0 && s.find("from telemetry") != std::string::npos;
+    });
+    Diagnostic diagnostic = job.document.diagnostic_at("/current/observed/gpu_mem_used_gb",
+        fmt::format("observed {} GB in use per GPU, but a GPU of ml.{} has {} GB", grouped(*used), current->name, grouped(current->gpu_memory_gb)),
+        from_telemetry ? std::string("the value comes from --telemetry: was it captured on another instance type than current.instance_type?")
+                       : std::string("gpu_mem_used_gb is per GPU, in GB (nvidia-smi's memory.used is in MiB); for the whole instance divide by its GPU count"));
+    // A typed value is the job contradicting itself; a capture from another machine is the run's
+    // input, said out loud but not refused (advise --telemetry has no other instance to check it on).
+    diagnostic.level = from_telemetry ? Level::Warning : Level::Error;
+    diagnostics.add(std::move(diagnostic));
+}
+
+} // namespace
+
+double physical_peak_samples_per_sec(const Job& job, const ResolvedModel& model, const InstanceSpec& instance, std::int64_t count,
+    const Catalogue& catalogue)
+{
+    if (instance.gpu_spec == nullptr || instance.gpu_count <= 0 || count <= 0) {
+        return 0;
+    }
+    double peak_tflops = 0;
+    for (const auto& [precision, tflops] : instance.gpu_spec->peak_tflops) {
+        peak_tflops = std::max(peak_tflops, tflops);
+    }
+    std::vector<std::string> ignored;
+    const Workload workload = make_workload(job, model, catalogue, ignored);
+    const double flops_per_sample = workload.train_flops_per_sample();
+    if (peak_tflops <= 0 || flops_per_sample <= 0) {
+        return 0;
+    }
+    return static_cast<double>(count) * instance.gpu_count * peak_tflops * 1e12 / flops_per_sample;
+}
+
+void check_plausibility(const Job& job, const ResolvedModel& model, const InstanceSpec* current, const Catalogue& catalogue,
+    Diagnostics& diagnostics)
+{
+    check_inference_only(job, current, catalogue, diagnostics);
+    check_precision(job, current, catalogue, diagnostics);
+    check_observed_rate(job, model, current, catalogue, diagnostics);
+    check_observed_memory(job, current, diagnostics);
+}
+
+} // namespace mlscale

@@ -1,0 +1,290 @@
+// The invariant table, and the checks on the run as a whole: the exit code, the numbers, the
+// output contract, determinism.
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <stdexcept>
+
+#include "invariant_support.hpp"
+#include "mlscale/catalogue.hpp"
+#include "mlscale/json_document.hpp"
+#include "mlscale/schema.hpp"
+
+namespace mlscale::property {
+
+using nlohmann::json;
+
+const std::vector<InvariantInfo>& invariants()
+{
+    static const std::vector<InvariantInfo> table{
+        {"loader-accepts-generated-job", "every generated job passes the loader (else the generator, the schema or the loader is wrong)"},
+        {"exit-code-in-0-1-2", "advise ends with 0, 1 or 2 and throws nothing"},
+        {"numbers-finite", "every number of the report, the JSON and the plan's estimate is finite"},
+        {"physical-quantities-non-negative", "every quantity with a unit in its key (hours, USD, GB, MB/s, %, counts) is >= 0"},
+        {"output-matches-schema", "the JSON validates against docs/output.schema.json"},
+        {"output-deterministic", "advising the same job twice gives the same bytes"},
+        {"cost-is-hours-x-instances-x-price", "each cost is hours x instances x SageMaker price (+ a preparation cluster at EC2 price)"},
+        {"meets-target-iff-time-and-budget-fit", "meets_target is true exactly when the time fits target_hours and all runs fit budget_usd"},
+        {"plan-respects-constraints", "the plan's instance family, instance count and GPUs are within constraints"},
+        {"plan-fits-memory", "the plan's configuration holds the training state, or the plan says it does not fit"},
+        {"plan-not-slower-and-dearer-than-today", "the plan is never both slower and dearer than today's setup, unless today cannot run (and it says why)"},
+        {"ladder-chosen-is-plan", "exactly the plan's configuration is marked chosen on the ladder and the frontier"},
+        {"plan-passes-own-rules", "no finding at or above medium reads a plan.* fact (a value the recommender chose)"},
+        {"plan-can-run-job", "the plan's instance trains (not inference-only) and its GPU has the job's fp8/bf16 precision"},
+        {"no-move-to-todays-setup", "the text and the review never tell a job to move to the configuration it already runs on"},
+        {"check-reads-plan", "check reads the proposals made from the plan without errors, with the plan's instance and count"},
+        {"check-passes-plan", "check finds nothing at or above medium on a value the plan chose (instance, count, storage, input mode)"},
+    };
+    return table;
+}
+
+bool is_invariant(const std::string& name)
+{
+    for (const auto& info : invariants()) {
+        if (name == info.name) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::optional<double> training_price(const std::string& instance_type)
+{
+    const Catalogue& catalogue = builtin_catalogue();
+    const InstanceSpec* instance = catalogue.find_instance(instance_type);
+    return instance != nullptr ? instance->sagemaker_price(catalogue.sagemaker_markup) : std::nullopt;
+}
+
+void check_outcome(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    c.applies("loader-accepts-generated-job");
+    if (!run.loaded && run.internal_error.empty()) {
+        c.fail("loader-accepts-generated-job", "the loader refused the job:\n" + run.load_errors);
+    }
+    c.applies("exit-code-in-0-1-2");
+    if (!run.internal_error.empty()) {
+        c.fail("exit-code-in-0-1-2", "internal error: " + run.internal_error);
+    } else if (run.exit_code > 2 || run.exit_code_fail_on_high > 2) {
+        c.fail("exit-code-in-0-1-2", fmt::format("exit code {} ({} with --fail-on high)", run.exit_code, run.exit_code_fail_on_high));
+    }
+}
+
+namespace {
+
+// The project's convention: every quantity carries its unit in its key (docs/job.md).
+bool physical_key(const std::string& path)
+{
+    const std::string key = path.substr(path.rfind('.') == std::string::npos ? 0 : path.rfind('.') + 1);
+    static const char* const k_suffixes[] = {"_hours", "_usd", "_gb", "_gib", "_mb_s", "_pct", "_minutes", "_ms", "_mb", "_count",
+        "_per_sec", "_gbps", "_tflops", "_seconds"};
+    for (const char* suffix : k_suffixes) {
+        const std::string s(suffix);
+        if (key.size() >= s.size() && key.compare(key.size() - s.size(), s.size(), s) == 0) {
+            return true;
+        }
+    }
+    return key == "gpus" || key == "num_samples" || key == "hours" || key == "cost_usd" || key == "vcpus";
+}
+
+void walk_json(const json& value, const std::string& pointer, const std::string& key, Checker& c)
+{
+    if (value.is_object()) {
+        for (const auto& [k, member] : value.items()) {
+            walk_json(member, pointer + "/" + k, k, c);
+        }
+    } else if (value.is_array()) {
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            walk_json(value[i], pointer + "/" + std::to_string(i), key, c);
+        }
+    } else if (value.is_number()) {
+        const double number = value.get<double>();
+        if (!std::isfinite(number)) {
+            c.fail("numbers-finite", fmt::format("{} is {}", pointer, number));
+        } else if (number < 0 && physical_key(key)) {
+            c.fail("physical-quantities-non-negative", fmt::format("{} is {}", pointer, number));
+        }
+    }
+}
+
+void finite(Checker& c, const std::string& where, const std::optional<double>& value)
+{
+    if (value && !std::isfinite(*value)) {
+        c.fail("numbers-finite", fmt::format("{} is {}", where, *value));
+    }
+}
+
+// The report's own doubles: the renderer turns a NaN or an infinity into 0, which hides it.
+void check_report_numbers(Checker& c, const Report& r)
+{
+    finite(c, "profile.gpu_util_pct", r.profile.gpu_util_pct);
+    finite(c, "profile.model_state_gb", r.profile.model_state_gb);
+    finite(c, "profile.required_input_mb_s", r.profile.required_input_mb_s);
+    finite(c, "profile.mean_file_mb", r.profile.mean_file_mb);
+    finite(c, "profile.model.forward_gflops", r.profile.model.forward_gflops);
+    walk_json(r.profile.derived, "profile.derived", "", c);
+    const auto& s = r.plan.storage;
+    const auto& p = r.plan.compute;
+    for (const auto& [name, value] : {std::pair{"plan.storage.fsx_capacity_gib", s.fsx_capacity_gib}, {"plan.storage.volume_gb", s.volume_gb},
+             {"plan.storage.throughput_mb_s", s.throughput_mb_s}, {"plan.compute.estimated_hours", p.estimated_hours},
+             {"plan.compute.estimated_cost_usd", p.estimated_cost_usd}, {"plan.compute.gpu_util_pct", p.gpu_util_pct},
+             {"plan.compute.total_cost_usd", p.total_cost_usd}, {"plan.storage.cost_usd", s.cost_usd},
+             {"plan.compute.spot_overhead_hours", p.spot_overhead_hours},
+             {"current.estimated_hours", r.current_hours}, {"current.estimated_cost_usd", r.current_cost_usd}}) {
+        finite(c, name, value);
+    }
+    for (std::size_t i = 0; i < r.ladder.size(); ++i) {
+        finite(c, fmt::format("ladder[{}].estimated_hours", i), r.ladder[i].estimated_hours);
+        finite(c, fmt::format("ladder[{}].estimated_cost_usd", i), r.ladder[i].estimated_cost_usd);
+        finite(c, fmt::format("ladder[{}].gpu_util_pct", i), r.ladder[i].gpu_util_pct);
+    }
+    for (std::size_t i = 0; i < r.candidates.size(); ++i) {
+        finite(c, fmt::format("candidates[{}].estimated_hours", i), r.candidates[i].estimated_hours);
+        finite(c, fmt::format("candidates[{}].estimated_cost_usd", i), r.candidates[i].estimated_cost_usd);
+    }
+    for (const auto& finding : r.findings) {
+        walk_json(finding.evidence, "findings[" + finding.rule + "].evidence", "", c);
+    }
+}
+
+void check_estimate_numbers(Checker& c, const Estimate& e)
+{
+    const std::pair<const char*, double> values[] = {{"samples_per_sec", e.samples_per_sec}, {"tokens_per_sec", e.tokens_per_sec},
+        {"tflops_per_gpu", e.tflops_per_gpu}, {"mfu", e.mfu}, {"step_time_ms", e.step_time_ms}, {"gpu_util_pct", e.gpu_util_pct},
+        {"memory_per_gpu_gb", e.memory_per_gpu_gb}, {"startup_minutes", e.startup_minutes}, {"hours", e.hours}, {"cost_usd", e.cost_usd},
+        {"spot_cost_usd_min", e.spot_cost_usd_min}, {"gpu_hours", e.gpu_hours}, {"storage_mb_s", e.storage_mb_s},
+        {"required_input_mb_s", e.required_input_mb_s}, {"download_minutes", e.download_minutes}, {"state_gb", e.state_gb},
+        {"activation_gb", e.activation_gb}};
+    for (const auto& [name, value] : values) {
+        if (!std::isfinite(value)) {
+            c.fail("numbers-finite", fmt::format("estimate of the plan: {} is {}", name, value));
+        } else if (value < 0) {
+            c.fail("physical-quantities-non-negative", fmt::format("estimate of the plan: {} is {}", name, value));
+        }
+    }
+}
+
+} // namespace
+
+void check_numbers(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report) {
+        return;
+    }
+    c.applies("numbers-finite");
+    c.applies("physical-quantities-non-negative");
+    check_report_numbers(c, *run.report);
+    walk_json(json::parse(run.json), "", "", c);
+    if (run.estimate.ran) {
+        check_estimate_numbers(c, run.estimate.estimate);
+        walk_json(json::parse(run.estimate.json), "estimate", "", c);
+    }
+}
+
+namespace {
+
+// docs/output.schema.json with `const` (which mlscale's validator does not implement) written as
+// the one-value `enum` it means in JSON Schema.
+json without_const(const json& schema)
+{
+    if (schema.is_object()) {
+        json out = json::object();
+        for (const auto& [key, value] : schema.items()) {
+            if (key == "const") {
+                out["enum"] = json::array({value});
+            } else {
+                out[key] = without_const(value);
+            }
+        }
+        return out;
+    }
+    if (schema.is_array()) {
+        json out = json::array();
+        for (const auto& item : schema) {
+            out.push_back(without_const(item));
+        }
+        return out;
+    }
+    return schema;
+}
+
+const JsonSchema& output_schema()
+{
+    static const JsonSchema schema = [] {
+        std::ifstream in(MLSCALE_PROPERTY_SOURCE_DIR "/docs/output.schema.json");
+        if (!in) {
+            throw std::runtime_error("cannot read " MLSCALE_PROPERTY_SOURCE_DIR "/docs/output.schema.json");
+        }
+        return JsonSchema(without_const(json::parse(std::string(std::istreambuf_iterator<char>(in), {}))));
+    }();
+    return schema;
+}
+
+} // namespace
+
+void check_output_schema(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report) {
+        return;
+    }
+    c.applies("output-matches-schema");
+    Diagnostics diagnostics;
+    JsonLimits limits;
+    limits.max_depth = 1024;
+    const auto document = parse_json(SourceFile{"advice.json", run.json}, diagnostics, limits);
+    if (document) {
+        output_schema().validate(*document, diagnostics);
+    }
+    for (const auto& d : diagnostics.items()) {
+        c.fail("output-matches-schema", fmt::format("{}: {}", d.pointer, d.message));
+    }
+}
+
+// "Move to ml.p4d.24xlarge" for a job already on it (issue 15): the renderers' wording of the plan.
+void check_wording(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report || run.report->current_instance_type.empty() || run.markdown.empty()) {
+        return;
+    }
+    c.applies("no-move-to-todays-setup");
+    const Report& r = *run.report;
+    const std::string today = fmt::format("Move to {} \u00d7 {} ", r.current_instance_count, r.current_instance_type);
+    for (const auto* text : {&run.markdown, &run.text, &run.review}) {
+        if (text->find(today) != std::string::npos) {
+            c.fail("no-move-to-todays-setup", fmt::format("\"{}\" while today's setup is {} x {}", today, r.current_instance_count,
+                r.current_instance_type));
+            return;
+        }
+    }
+}
+
+void check_determinism(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report) {
+        return;
+    }
+    if (!run.json_again.empty()) {
+        c.applies("output-deterministic");
+        if (run.json_again != run.json) {
+            c.fail("output-deterministic", "a second advise of the same job gave other bytes");
+        }
+    }
+}
+
+std::vector<Violation> check_invariants(const PipelineRun& run, std::vector<std::string>* applicable)
+{
+    std::vector<Violation> out;
+    Checker c(run, out, applicable);
+    for (void (*check)(Checker&) : {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_meets_target,
+             check_constraints, check_memory, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_wording,
+             check_proposals}) {
+        check(c);
+    }
+    return out;
+}
+
+} // namespace mlscale::property

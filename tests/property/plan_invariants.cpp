@@ -1,0 +1,376 @@
+// The checks on the plan: its cost, its verdict, its constraints and memory, against today, the
+// ladder, its own rules, whether it can run the job, and check on the proposals made from it.
+#include <algorithm>
+
+#include "invariant_support.hpp"
+#include "mlscale/catalogue.hpp"
+#include "mlscale/plausibility.hpp"
+#include "mlscale/recommend.hpp"
+#include "to_proposal.hpp"
+
+namespace mlscale::property {
+
+namespace {
+
+// The data-preparation cluster's instance, chosen as the recommender does (docs/recommender.md §2).
+const InstanceSpec* prep_instance()
+{
+    const InstanceSpec* best = nullptr;
+    for (const auto& instance : builtin_catalogue().instances) {
+        if (instance.gpu_count == 0 && instance.family.rfind('c', 0) == 0 && instance.price_usd_per_hour &&
+            (best == nullptr || instance.vcpus > best->vcpus)) {
+            best = &instance;
+        }
+    }
+    return best;
+}
+
+// hours x instances x price, or that plus a whole number of preparation instances at EC2 price.
+void check_cost(Checker& c, const std::string& what, const std::string& type, int count, const std::optional<double>& hours,
+    const std::optional<double>& cost)
+{
+    const auto price = training_price(type);
+    if (!hours || !cost || !price || type.empty()) {
+        return;
+    }
+    c.applies("cost-is-hours-x-instances-x-price");
+    const double compute = *hours * count * *price;
+    if (close(*cost, compute)) {
+        return;
+    }
+    const InstanceSpec* prep = prep_instance();
+    if (prep != nullptr && *hours > 0 && *cost > compute) {
+        const double instances = (*cost - compute) / (*hours * *prep->price_usd_per_hour);
+        if (std::round(instances) >= 1 && close(*cost, compute + std::round(instances) * *hours * *prep->price_usd_per_hour)) {
+            return;
+        }
+    }
+    c.fail("cost-is-hours-x-instances-x-price", fmt::format("{}: {} x {} at ${:.4g}/h for {} h is ${:.2f}, the output says ${:.2f}", what, count,
+        type, *price, *hours, compute, *cost));
+}
+
+bool mentions(const std::vector<std::string>& texts, const std::string& phrase)
+{
+    return std::any_of(texts.begin(), texts.end(), [&](const std::string& t) { return t.find(phrase) != std::string::npos; });
+}
+
+// Every sentence of the report where the recommender may say why (notes, ladder, assumptions).
+std::vector<std::string> plan_texts(const Report& r)
+{
+    std::vector<std::string> out = r.plan.compute.notes;
+    out.insert(out.end(), r.plan.storage.notes.begin(), r.plan.storage.notes.end());
+    out.insert(out.end(), r.profile.assumptions.begin(), r.profile.assumptions.end());
+    for (const auto& step : r.ladder) {
+        out.push_back(step.why);
+        out.push_back(step.change);
+    }
+    return out;
+}
+
+// Whether `count` x `type` holds the job's training state in the split the recommender would choose.
+std::optional<bool> fits_memory(const PipelineRun& run, const std::string& type, int count)
+{
+    const Catalogue& catalogue = builtin_catalogue();
+    const InstanceSpec* instance = catalogue.find_instance(type);
+    if (instance == nullptr || instance->gpu_count == 0 || count < 1 || !run.report->profile.model.deep) {
+        return std::nullopt;
+    }
+    std::vector<std::string> assumptions;
+    const Workload workload = make_workload(*run.job, run.report->profile.model, catalogue, assumptions);
+    const ParallelismChoice choice = choose_parallelism(workload, *instance, count, run.job->model.framework.value_or("pytorch"), catalogue, {});
+    if (!choice.fits) {
+        return false;
+    }
+    Config config;
+    config.instance = instance;
+    config.count = count;
+    config.parallelism = choice.parallelism;
+    const Estimate e = estimate(workload, config, catalogue);
+    return e.memory_known ? std::optional<bool>(e.fits) : std::nullopt;
+}
+
+void check_verdict(Checker& c, const std::string& what, const std::optional<bool>& meets, const std::optional<double>& hours,
+    const std::optional<double>& cost, bool said_no_fit)
+{
+    const Job& job = *c.run().job;
+    const auto target = job.training.target_hours;
+    const auto budget = job.training.budget_usd;
+    const double runs = static_cast<double>(std::max<std::int64_t>(1, job.training.runs.value_or(1)));
+    if (!target && !budget) {
+        if (meets) {
+            c.applies("meets-target-iff-time-and-budget-fit");
+            c.fail("meets-target-iff-time-and-budget-fit", fmt::format("{}: meets_target is {} without target_hours or budget_usd", what, *meets));
+        }
+        return;
+    }
+    const bool time_known = !target || hours;
+    const bool cost_known = !budget || cost;
+    if (!time_known || !cost_known) {
+        if (meets == std::optional<bool>(true)) {
+            c.applies("meets-target-iff-time-and-budget-fit");
+            c.fail("meets-target-iff-time-and-budget-fit", fmt::format("{}: meets_target is true without an estimate to meet it with", what));
+        }
+        return;
+    }
+    c.applies("meets-target-iff-time-and-budget-fit");
+    const bool time_fits = !target || *hours <= *target * (1 + 1e-9);
+    const bool budget_fits = !budget || *cost * runs <= *budget * (1 + 1e-9);
+    const bool expected = time_fits && budget_fits;
+    const std::string numbers = fmt::format("{} h against target_hours {}, ${:.2f} x {} runs against budget_usd {}", text_of(hours), text_of(target),
+        cost.value_or(0), runs, text_of(budget));
+    if (!meets) {
+        c.fail("meets-target-iff-time-and-budget-fit", fmt::format("{}: meets_target is null with {}", what, numbers));
+    } else if (*meets && !expected) {
+        c.fail("meets-target-iff-time-and-budget-fit", fmt::format("{}: meets_target is true with {}", what, numbers));
+    } else if (!*meets && expected && !said_no_fit) {
+        c.fail("meets-target-iff-time-and-budget-fit", fmt::format("{}: meets_target is false with {}", what, numbers));
+    }
+}
+
+} // namespace
+
+void check_costs(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report) {
+        return;
+    }
+    const Report& r = *run.report;
+    check_cost(c, "plan", r.plan.compute.instance_type, r.plan.compute.instance_count, r.plan.compute.estimated_hours,
+        r.plan.compute.estimated_cost_usd);
+    for (std::size_t i = 0; i < r.ladder.size(); ++i) {
+        const auto& step = r.ladder[i];
+        check_cost(c, fmt::format("ladder[{}] {}", i, step.rung), step.instance_type, step.instance_count, step.estimated_hours,
+            step.estimated_cost_usd);
+    }
+    for (std::size_t i = 0; i < r.candidates.size(); ++i) {
+        const auto& candidate = r.candidates[i];
+        check_cost(c, fmt::format("candidates[{}]", i), candidate.instance_type, candidate.instance_count, candidate.estimated_hours,
+            candidate.estimated_cost_usd);
+    }
+    check_cost(c, "today", r.current_instance_type, r.current_instance_count, r.current_hours, r.current_cost_usd);
+}
+
+void check_meets_target(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report) {
+        return;
+    }
+    const Report& r = *run.report;
+    const auto& compute = r.plan.compute;
+    const bool plan_no_fit = mentions(compute.notes, "does not fit") || mentions(compute.notes, "memory binds");
+    if (!compute.instance_type.empty()) {
+        check_verdict(c, "plan", compute.meets_target, compute.estimated_hours, compute.estimated_cost_usd, plan_no_fit);
+    }
+    for (std::size_t i = 0; i < r.ladder.size(); ++i) {
+        const auto& step = r.ladder[i];
+        const bool no_fit = step.why.find("does not fit") != std::string::npos;
+        check_verdict(c, fmt::format("ladder[{}] {}", i, step.rung), step.meets_target, step.estimated_hours, step.estimated_cost_usd, no_fit);
+    }
+    for (std::size_t i = 0; i < r.candidates.size(); ++i) {
+        const auto& candidate = r.candidates[i];
+        const bool no_fit = fits_memory(run, candidate.instance_type, candidate.instance_count) == std::optional<bool>(false);
+        check_verdict(c, fmt::format("candidates[{}]", i), candidate.meets_target, candidate.estimated_hours, candidate.estimated_cost_usd, no_fit);
+    }
+}
+
+void check_constraints(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report || run.report->plan.compute.instance_type.empty()) {
+        return;
+    }
+    c.applies("plan-respects-constraints");
+    const auto& compute = run.report->plan.compute;
+    const auto& constraints = run.job->constraints;
+    const InstanceSpec* instance = builtin_catalogue().find_instance(compute.instance_type);
+    if (instance == nullptr) {
+        c.fail("plan-respects-constraints", fmt::format("the plan's instance {} is not in the catalogue", compute.instance_type));
+        return;
+    }
+    const auto& families = constraints.instance_families;
+    if (!families.empty() && std::find(families.begin(), families.end(), instance->family) == families.end()) {
+        c.fail("plan-respects-constraints", fmt::format("{} is not in instance_families [{}]", compute.instance_type, fmt::join(families, ", ")));
+    }
+    if (constraints.max_instances && compute.instance_count > *constraints.max_instances) {
+        c.fail("plan-respects-constraints", fmt::format("{} instances, max_instances {}", compute.instance_count, *constraints.max_instances));
+    }
+    if (constraints.max_gpus && compute.gpus > *constraints.max_gpus) {
+        c.fail("plan-respects-constraints", fmt::format("{} GPUs, max_gpus {}", compute.gpus, *constraints.max_gpus));
+    }
+    if (compute.gpus != compute.instance_count * instance->gpu_count) {
+        c.fail("plan-respects-constraints", fmt::format("plan.compute.gpus is {} for {} x {} ({} GPUs each)", compute.gpus, compute.instance_count,
+            compute.instance_type, instance->gpu_count));
+    }
+}
+
+void check_memory(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report || run.report->plan.compute.instance_type.empty()) {
+        return;
+    }
+    const auto fits = fits_memory(run, run.report->plan.compute.instance_type, run.report->plan.compute.instance_count);
+    if (!fits) {
+        return;
+    }
+    c.applies("plan-fits-memory");
+    if (!*fits && !mentions(plan_texts(*run.report), "does not fit")) {
+        c.fail("plan-fits-memory", fmt::format("{} x {} does not hold the training state and the plan does not say so",
+            run.report->plan.compute.instance_count, run.report->plan.compute.instance_type));
+    }
+}
+
+void check_not_dominated(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report) {
+        return;
+    }
+    const Report& r = *run.report;
+    const auto& compute = r.plan.compute;
+    if (!r.current_hours || !r.current_cost_usd || !compute.estimated_hours || !compute.estimated_cost_usd) {
+        return;
+    }
+    c.applies("plan-not-slower-and-dearer-than-today");
+    const bool slower = *compute.estimated_hours > *r.current_hours * 1.001;
+    const bool dearer = *compute.estimated_cost_usd > *r.current_cost_usd * 1.001 + 0.01;
+    if (!slower || !dearer) {
+        return;
+    }
+    const auto& derived = r.profile.derived;
+    const bool today_cannot_run = derived.contains("estimate") && derived["estimate"].value("fits", true) == false;
+    if (today_cannot_run && mentions(plan_texts(r), "does not fit")) {
+        return;
+    }
+    c.fail("plan-not-slower-and-dearer-than-today", fmt::format("plan {} x {}: {:.4g} h, ${:.2f}; today {} x {}: {:.4g} h, ${:.2f}{}",
+        compute.instance_count, compute.instance_type, *compute.estimated_hours, *compute.estimated_cost_usd, r.current_instance_count,
+        r.current_instance_type, *r.current_hours, *r.current_cost_usd, today_cannot_run ? " (today does not fit, and the plan does not say so)" : ""));
+}
+
+void check_ladder(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report) {
+        return;
+    }
+    const Report& r = *run.report;
+    const auto& compute = r.plan.compute;
+    c.applies("ladder-chosen-is-plan");
+    std::vector<const LadderStep*> chosen;
+    for (const auto& step : r.ladder) {
+        if (step.chosen) {
+            chosen.push_back(&step);
+        }
+    }
+    if (compute.instance_type.empty()) {
+        if (!chosen.empty()) {
+            c.fail("ladder-chosen-is-plan", "a ladder step is chosen but the plan has no instance");
+        }
+        return;
+    }
+    if (chosen.size() != 1) {
+        c.fail("ladder-chosen-is-plan", fmt::format("{} ladder steps are chosen (of {})", chosen.size(), r.ladder.size()));
+    } else if (chosen[0]->instance_type != compute.instance_type || chosen[0]->instance_count != compute.instance_count ||
+               text_of(chosen[0]->estimated_hours) != text_of(compute.estimated_hours) ||
+               text_of(chosen[0]->estimated_cost_usd) != text_of(compute.estimated_cost_usd)) {
+        c.fail("ladder-chosen-is-plan", fmt::format("the chosen rung {} is {} x {} ({} h, ${}), the plan {} x {} ({} h, ${})", chosen[0]->rung,
+            chosen[0]->instance_count, chosen[0]->instance_type, text_of(chosen[0]->estimated_hours), text_of(chosen[0]->estimated_cost_usd),
+            compute.instance_count, compute.instance_type, text_of(compute.estimated_hours), text_of(compute.estimated_cost_usd)));
+    }
+    for (const auto& candidate : r.candidates) {
+        if (candidate.chosen && (candidate.instance_type != compute.instance_type || candidate.instance_count != compute.instance_count)) {
+            c.fail("ladder-chosen-is-plan", fmt::format("the frontier's chosen candidate is {} x {}, the plan {} x {}", candidate.instance_count,
+                candidate.instance_type, compute.instance_count, compute.instance_type));
+        }
+    }
+}
+
+// Rules that read the plan to recommend it, not to fault it: MLS-COST-003 fires when the plan meets
+// the target for less than today's setup costs ("move to the plan"), which agrees with the plan.
+bool endorses_plan(const std::string& rule)
+{
+    return rule == "MLS-COST-003";
+}
+
+void check_own_rules(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report || run.report->plan.compute.instance_type.empty()) {
+        return;
+    }
+    c.applies("plan-passes-own-rules");
+    for (const auto& finding : run.report->findings) {
+        if (finding.suppressed || severity_rank(finding.severity) < severity_rank("medium") || endorses_plan(finding.rule)) {
+            continue;
+        }
+        std::vector<std::string> read;
+        for (const auto& [path, value] : finding.evidence.items()) {
+            if (path.rfind("plan.", 0) == 0) {
+                read.push_back(fmt::format("{} = {}", path, value.dump()));
+            }
+        }
+        if (!read.empty()) {
+            c.fail("plan-passes-own-rules", fmt::format("{} ({}) on {}: {}", finding.rule, finding.severity, fmt::join(read, ", "), finding.message));
+        }
+    }
+}
+
+void check_plan_can_run(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report || run.report->plan.compute.instance_type.empty()) {
+        return;
+    }
+    const InstanceSpec* instance = builtin_catalogue().find_instance(run.report->plan.compute.instance_type);
+    if (instance == nullptr) {
+        return;
+    }
+    c.applies("plan-can-run-job");
+    if (is_inference_only(*instance)) {
+        c.fail("plan-can-run-job", fmt::format("the plan trains on {}, an inference-only instance", run.report->plan.compute.instance_type));
+    }
+    const std::string& precision = run.report->profile.model.precision;
+    if (instance->gpu_spec != nullptr && (precision == "fp8" || precision == "bf16") && instance->gpu_spec->peak_tflops.count(precision) == 0) {
+        c.fail("plan-can-run-job", fmt::format("the job trains in {}, which the plan's {} GPU ({}) does not have", precision,
+            run.report->plan.compute.instance_type, instance->gpu_spec->name));
+    }
+}
+
+void check_proposals(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.check.ran) {
+        return;
+    }
+    const auto& compute = run.report->plan.compute;
+    c.applies("check-reads-plan");
+    c.applies("check-passes-plan");
+    const auto& chosen = plan_chosen_pointers();
+    for (const auto& file : run.check.files) {
+        for (const auto& d : file.diagnostics.items()) {
+            if (d.level == Level::Error) {
+                c.fail("check-reads-plan", fmt::format("{}: {}: {}", file.file, d.pointer, d.message));
+            }
+        }
+        // The proposal asks for at least one instance (a plan of 0 is output-matches-schema's to report).
+        const int count = std::max(1, compute.instance_count);
+        const bool found = std::any_of(file.units.begin(), file.units.end(), [&](const ProposalUnit& unit) {
+            const auto& current = unit.job.value("current", nlohmann::json::object());
+            return current.value("instance_type", std::string()) == compute.instance_type && current.value("instance_count", std::int64_t{0}) == count;
+        });
+        if (!found) {
+            c.fail("check-reads-plan", fmt::format("{}: no unit with {} x {}", file.file, count, compute.instance_type));
+        }
+        for (const auto& finding : file.findings) {
+            if (!finding.suppressed && severity_rank(finding.severity) >= severity_rank("medium") &&
+                std::find(chosen.begin(), chosen.end(), finding.location.pointer) != chosen.end()) {
+                c.fail("check-passes-plan", fmt::format("{}: {} ({}) at {}: {}", file.file, finding.rule, finding.severity, finding.location.pointer,
+                    finding.message));
+            }
+        }
+    }
+}
+
+} // namespace mlscale::property

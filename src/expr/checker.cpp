@@ -29,14 +29,14 @@ std::string_view type_name(Type type) noexcept
 Schema::~Schema() = default;
 
 MapSchema::MapSchema(std::map<std::string, Type, std::less<>> paths, std::map<std::string, Type, std::less<>> prefixes)
-    : paths_(std::move(paths))
+    : m_paths(std::move(paths))
 {
     for (auto& [prefix, type] : prefixes) add_prefix(prefix, type);
 }
 
 MapSchema& MapSchema::add(std::string path, Type type)
 {
-    paths_[std::move(path)] = type;
+    m_paths[std::move(path)] = type;
     return *this;
 }
 
@@ -49,7 +49,7 @@ MapSchema& MapSchema::add_prefix(std::string prefix, Type type)
 
 std::optional<Type> MapSchema::path_type(std::string_view path) const
 {
-    if (const auto it = paths_.find(path); it != paths_.end()) return it->second;
+    if (const auto it = m_paths.find(path); it != m_paths.end()) return it->second;
     for (const auto& [prefix, type] : prefixes_) {
         if (path.size() > prefix.size() && path.substr(0, prefix.size()) == prefix) return type;
     }
@@ -59,8 +59,8 @@ std::optional<Type> MapSchema::path_type(std::string_view path) const
 std::vector<std::string> MapSchema::known_paths() const
 {
     std::vector<std::string> out;
-    out.reserve(paths_.size() + prefixes_.size());
-    for (const auto& [path, type] : paths_) out.push_back(path);
+    out.reserve(m_paths.size() + prefixes_.size());
+    for (const auto& [path, type] : m_paths) out.push_back(path);
     for (const auto& [prefix, type] : prefixes_) out.push_back(prefix);
     return out;
 }
@@ -115,13 +115,13 @@ std::string plural(std::size_t n, std::string_view word)
 class Checker {
 public:
     Checker(Program& program, const Schema& schema, std::vector<Error>& errors)
-        : p_(program), schema_(schema), errors_(errors)
+        : m_program(program), m_schema(schema), m_errors(errors)
     {
     }
 
     StaticType check(std::uint32_t id)
     {
-        Node& n = p_.nodes[id];  // the node vector does not grow while checking
+        Node& n = m_program.nodes[id];  // the node vector does not grow while checking
         StaticType t;
         switch (n.op) {
         case Op::Num: t.kind = Type::Number; break;
@@ -182,7 +182,7 @@ public:
         case Op::NotIn: check_in(n, check(n.a), check(n.b)); t.kind = Type::Bool; break;
         case Op::Call: t = check_call(n); break;
         case Op::Error:
-            if (n.fn == kErrorWithOperands) {
+            if (n.fn == k_error_with_operands) {
                 check(n.a);
                 check(n.b);
             }
@@ -195,11 +195,11 @@ public:
 private:
     void error(Span span, std::string message, std::string help = {})
     {
-        errors_.push_back(Error{std::move(message), span, std::move(help)});
+        m_errors.push_back(Error{std::move(message), span, std::move(help)});
     }
 
-    std::string_view slice(Span s) const { return std::string_view(p_.source).substr(s.begin, s.end - s.begin); }
-    const Node& node(std::uint32_t id) const { return p_.nodes[id]; }
+    std::string_view slice(Span s) const { return std::string_view(m_program.source).substr(s.begin, s.end - s.begin); }
+    const Node& node(std::uint32_t id) const { return m_program.nodes[id]; }
 
     void expect_number(std::uint32_t child, StaticType t, Op op)
     {
@@ -284,7 +284,7 @@ private:
         StaticType t{Type::List, Type::Any};
         StaticType first;
         for (std::uint32_t i = 0; i < n.b; ++i) {
-            const std::uint32_t child = p_.args[n.a + i];
+            const std::uint32_t child = m_program.args[n.a + i];
             const StaticType e = check(child);
             if (!known(e.kind)) continue;
             if (!known(first.kind)) {
@@ -300,8 +300,8 @@ private:
 
     StaticType check_path(const Node& n)
     {
-        const PathRef& ref = p_.paths[n.a];
-        const std::optional<Type> type = schema_.path_type(ref.dotted);
+        const PathRef& ref = m_program.paths[n.a];
+        const std::optional<Type> type = m_schema.path_type(ref.dotted);
         if (!type) {
             error(n.span, fmt::format("unknown path '{}'", ref.dotted), suggest_path(ref.dotted));
             return StaticType{};
@@ -311,8 +311,8 @@ private:
 
     std::string suggest_path(const std::string& path)
     {
-        if (!known_) known_ = schema_.known_paths();
-        const std::vector<std::string>& candidates = *known_;
+        if (!m_known) m_known = m_schema.known_paths();
+        const std::vector<std::string>& candidates = *m_known;
 
         std::string lower = path;
         for (auto& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
@@ -365,8 +365,8 @@ private:
     std::optional<double> literal_number(std::uint32_t id) const
     {
         const Node& n = node(id);
-        if (n.op == Op::Num) return p_.constants[n.a].as_number();
-        if (n.op == Op::Neg && node(n.a).op == Op::Num) return -p_.constants[node(n.a).a].as_number();
+        if (n.op == Op::Num) return m_program.constants[n.a].as_number();
+        if (n.op == Op::Neg && node(n.a).op == Op::Num) return -m_program.constants[node(n.a).a].as_number();
         return std::nullopt;
     }
 
@@ -402,8 +402,8 @@ private:
         const std::string_view name = slice(n.op_span);
         std::vector<StaticType> args;
         args.reserve(n.b);
-        for (std::uint32_t i = 0; i < n.b; ++i) args.push_back(check(p_.args[n.a + i]));
-        auto arg = [&](std::size_t i) -> const Node& { return node(p_.args[n.a + i]); };
+        for (std::uint32_t i = 0; i < n.b; ++i) args.push_back(check(m_program.args[n.a + i]));
+        auto arg = [&](std::size_t i) -> const Node& { return node(m_program.args[n.a + i]); };
 
         const int index = find_function(name);
         if (index < 0) {
@@ -424,9 +424,9 @@ private:
 
         // Arity.
         const std::size_t count = n.b;
-        if (count < f.min_args || (f.max_args != kVariadic && count > f.max_args)) {
+        if (count < f.min_args || (f.max_args != k_variadic && count > f.max_args)) {
             std::string takes;
-            if (f.max_args == kVariadic) {
+            if (f.max_args == k_variadic) {
                 takes = fmt::format("at least {}", plural(f.min_args, "argument"));
             } else if (f.min_args == f.max_args) {
                 takes = plural(f.min_args, "argument");
@@ -454,7 +454,7 @@ private:
                 }
             }
             if (f.name == "round" && count == 2) {
-                if (auto d = literal_number(p_.args[n.a + 1]); d && (*d != std::trunc(*d) || std::fabs(*d) > 15)) {
+                if (auto d = literal_number(m_program.args[n.a + 1]); d && (*d != std::trunc(*d) || std::fabs(*d) > 15)) {
                     error(arg(1).span, "'round' expects a whole number of digits from -15 to 15");
                 }
             }
@@ -526,10 +526,10 @@ private:
         return result;
     }
 
-    Program& p_;
-    const Schema& schema_;
-    std::vector<Error>& errors_;
-    std::optional<std::vector<std::string>> known_;
+    Program& m_program;
+    const Schema& m_schema;
+    std::vector<Error>& m_errors;
+    std::optional<std::vector<std::string>> m_known;
 };
 
 void finish(std::vector<Error>& errors, const Limits& limits)
@@ -604,11 +604,11 @@ void check(Program& program, const Schema& schema, std::vector<Error>& errors)
 
 Type Expression::type() const noexcept
 {
-    const auto& p = *program_;
+    const auto& p = *m_program;
     return p.nodes[p.root].type.kind;
 }
 
-std::string_view Expression::source() const noexcept { return program_->source; }
+std::string_view Expression::source() const noexcept { return m_program->source; }
 
 CompileResult compile(std::string_view text, const Schema& schema, const Limits& limits)
 {

@@ -61,7 +61,7 @@ std::size_t find_close(std::string_view text, std::size_t open)
 } // namespace
 } // namespace detail
 
-std::string_view Template::source() const noexcept { return program_->source; }
+std::string_view Template::source() const noexcept { return m_program->source; }
 
 TemplateResult compile_template(std::string_view text, const Schema& schema, const Limits& limits)
 {

@@ -5,9 +5,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
-#include <mutex>
 #include <optional>
-#include <regex>
 #include <set>
 #include <stdexcept>
 
@@ -18,48 +16,31 @@ namespace mlscale {
 
 namespace {
 
-// A schema "pattern" (ECMAScript, searched like JSON Schema does). "^x-" and other anchored
-// literals, most of the job schema's patterns, are a prefix test; the others are compiled to a
-// SimplePattern (core/pattern.hpp: linear-time, and cheap to build), and only a pattern outside
-// its subset becomes a std::regex, the first time a value needs it (compiling the schema's
-// patterns with std::regex cost every run ~2.3 million instructions). Safe to use from several
-// threads.
+// A schema "pattern" (ECMAScript, searched as JSON Schema does), compiled to a SimplePattern
+// (core/pattern.hpp): matched in time linear in the text, so no value can make validation
+// backtrack. The schemas are mlscale's own; a pattern outside the subset is refused when the
+// schema is compiled, like an unsupported keyword.
 class Pattern {
 public:
-    explicit Pattern(std::string text) : m_text(std::move(text))
-    {
-        const auto is_meta = [](char c) { return std::string_view(".[]()*+?{}|\\$^").find(c) != std::string_view::npos; };
-        if (m_text.size() > 1 && m_text.front() == '^' &&
-            std::none_of(m_text.begin() + 1, m_text.end(), is_meta)) {
-            m_prefix = m_text.substr(1);
-        } else if (!(m_simple = SimplePattern::compile(m_text))) {
-            m_lazy = std::make_unique<Lazy>();
-        }
-    }
+    Pattern(const std::string& text, const std::string& where) : m_text(text), m_compiled(compile_pattern(text, where)) {}
 
-    [[nodiscard]] bool search(const std::string& text) const
-    {
-        if (m_prefix) {
-            return text.rfind(*m_prefix, 0) == 0;
-        }
-        if (m_simple) {
-            return m_simple->search(text);
-        }
-        std::call_once(m_lazy->once, [this] { m_lazy->regex = std::regex(m_text); });
-        return std::regex_search(text, m_lazy->regex);
-    }
+    [[nodiscard]] bool search(const std::string& text) const { return m_compiled.search(text); }
 
     [[nodiscard]] const std::string& text() const { return m_text; }
 
 private:
-    struct Lazy {
-        std::once_flag once;
-        std::regex regex;
-    };
+    static SimplePattern compile_pattern(const std::string& text, const std::string& where)
+    {
+        auto compiled = SimplePattern::compile(text);
+        if (!compiled) {
+            throw std::invalid_argument(fmt::format("schema at {}: pattern /{}/ uses regular expression syntax outside the supported subset "
+                                                    "(src/core/pattern.hpp)", where, text));
+        }
+        return std::move(*compiled);
+    }
+
     std::string m_text;
-    std::optional<std::string> m_prefix;
-    std::optional<SimplePattern> m_simple;
-    std::unique_ptr<Lazy> m_lazy;
+    SimplePattern m_compiled;
 };
 
 } // namespace
@@ -119,7 +100,7 @@ std::unique_ptr<Node> compile(const nlohmann::json& schema, const std::string& w
             }
         } else if (key == "patternProperties") {
             for (const auto& [pattern, sub] : value.items()) {
-                node->pattern_properties.emplace_back(Pattern(pattern), compile(sub, where + "/patternProperties"));
+                node->pattern_properties.emplace_back(Pattern(pattern, where + "/patternProperties"), compile(sub, where + "/patternProperties"));
             }
         } else if (key == "additionalProperties") {
             if (!value.is_boolean()) {
@@ -143,7 +124,7 @@ std::unique_ptr<Node> compile(const nlohmann::json& schema, const std::string& w
         } else if (key == "maxLength") {
             node->max_length = value.get<std::size_t>();
         } else if (key == "pattern") {
-            node->pattern.emplace(value.get<std::string>());
+            node->pattern.emplace(value.get<std::string>(), where + "/pattern");
         } else if (key == "items") {
             node->items = compile(value, where + "/items");
         } else if (key == "minItems") {

@@ -210,12 +210,6 @@ struct TemplateResult {
 /// Compiles every placeholder like an expression (any result type is allowed).
 TemplateResult compile_template(std::string_view text, const Schema& schema, const Limits& limits = {});
 
-/// A template compiled against `schema` (kept alive) the first time it is rendered or its paths
-/// are asked for, once, safely from several threads: for a template already compiled and checked
-/// elsewhere, as the embedded rules' are by their tests, when most are never rendered. If it
-/// then does not compile, render() throws std::logic_error.
-Template defer_template(std::string text, std::shared_ptr<const Schema> schema);
-
 /// Renders the template over `facts`; each placeholder shows Value::to_display().
 std::string render(const Template& t, const nlohmann::json& facts);
 

@@ -211,114 +211,17 @@ public:
 
     void check(const Node& node, const nlohmann::json& value, const std::string& pointer)
     {
-        if (!node.types.empty()) {
-            bool ok = false;
-            for (const auto& type : node.types) {
-                ok = ok || has_type(value, type);
-            }
-            if (!ok) {
-                std::vector<std::string> wanted;
-                for (const auto& type : node.types) {
-                    if (type != "null") {
-                        wanted.push_back(type_phrase(type));
-                    }
-                }
-                std::string expected = wanted.empty() ? "null" : fmt::format("{}", fmt::join(wanted, " or "));
-                std::string help;
-                if (value.is_string() && (node.types.count("number") != 0 || node.types.count("integer") != 0)) {
-                    help = "write the number without quotes";
-                } else if (value.is_number_float() && node.types.count("integer") != 0) {
-                    const double number = value.get<double>();
-                    help = std::floor(number) == number ? "a whole number here is at most 9223372036854775807 (2^63 - 1)"
-                                                        : "counts are whole numbers";
-                } else if (value.is_number_unsigned() && node.types.count("integer") != 0) {
-                    help = "a whole number here is at most 9223372036854775807 (2^63 - 1)";
-                }
-                report(pointer, fmt::format("expected {}, got {}", expected, describe_json(value)), help);
-                return;
-            }
-        }
-        if (value.is_null()) {
+        if (!check_type(node, value, pointer) || value.is_null() || !check_enum(node, value, pointer)) {
             return;
         }
-        if (node.enum_values) {
-            bool found = false;
-            for (const auto& allowed : *node.enum_values) {
-                found = found || allowed == value;
-            }
-            if (!found) {
-                std::vector<std::string> names;
-                for (const auto& allowed : *node.enum_values) {
-                    if (allowed.is_string()) {
-                        names.push_back(allowed.get<std::string>());
-                    }
-                }
-                std::string help;
-                if (value.is_string()) {
-                    const std::string given = value.get<std::string>();
-                    for (const auto& name : names) {
-                        if (name.size() == given.size() &&
-                            std::equal(name.begin(), name.end(), given.begin(),
-                                [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-                            help = fmt::format("did you mean \"{}\"? values are case-sensitive", name);
-                        }
-                    }
-                    if (help.empty()) {
-                        if (auto match = closest_match(given, names)) {
-                            help = fmt::format("did you mean \"{}\"?", *match);
-                        }
-                    }
-                }
-                std::vector<std::string> quoted;
-                for (const auto& name : names) {
-                    quoted.push_back("\"" + name + "\"");
-                }
-                report(pointer, fmt::format("expected one of {}, got {}", fmt::join(quoted, ", "), describe_json(value)), help);
-                return;
-            }
-        }
         if (value.is_number()) {
-            const double number = value.get<double>();
-            if (node.minimum && number < *node.minimum) {
-                report(pointer, fmt::format("must be at least {}, got {}", number_text(*node.minimum), number_text(number)));
-            }
-            if (node.maximum && number > *node.maximum) {
-                report(pointer, fmt::format("must be at most {}, got {}", number_text(*node.maximum), number_text(number)));
-            }
-            if (node.exclusive_minimum && number <= *node.exclusive_minimum) {
-                report(pointer, fmt::format("must be greater than {}, got {}", number_text(*node.exclusive_minimum), number_text(number)));
-            }
-            if (node.exclusive_maximum && number >= *node.exclusive_maximum) {
-                report(pointer, fmt::format("must be less than {}, got {}", number_text(*node.exclusive_maximum), number_text(number)));
-            }
+            check_number(node, value.get<double>(), pointer);
         }
         if (value.is_string()) {
-            const auto& text = value.get_ref<const std::string&>();
-            const std::size_t length = count_characters(text);
-            if (node.min_length && length < *node.min_length) {
-                report(pointer, *node.min_length == 1 ? std::string("must not be empty")
-                                                      : fmt::format("must be at least {} characters long", *node.min_length));
-            }
-            if (node.max_length && length > *node.max_length) {
-                report(pointer, fmt::format("must be at most {} characters long, got {}", *node.max_length, length));
-            }
-            if (node.pattern && !node.pattern->search(text)) {
-                report(pointer, fmt::format("\"{}\" does not match the expected form", text),
-                    node.description.empty() ? fmt::format("expected a match for /{}/", node.pattern->text()) : node.description);
-            }
+            check_string(node, value.get_ref<const std::string&>(), pointer);
         }
         if (value.is_array()) {
-            if (node.min_items && value.size() < *node.min_items) {
-                report(pointer, fmt::format("expected at least {} items, got {}", *node.min_items, value.size()));
-            }
-            if (node.max_items && value.size() > *node.max_items) {
-                report(pointer, fmt::format("expected at most {} items, got {}", *node.max_items, value.size()));
-            }
-            if (node.items) {
-                for (std::size_t i = 0; i < value.size(); ++i) {
-                    check(*node.items, value[i], pointer + "/" + std::to_string(i));
-                }
-            }
+            check_array(node, value, pointer);
         }
         if (value.is_object()) {
             check_object(node, value, pointer);
@@ -328,6 +231,121 @@ public:
 private:
     const JsonDocument& m_document;
     Diagnostics& m_diagnostics;
+
+    // Whether `value` has one of the node's types (any, when it names none).
+    bool check_type(const Node& node, const nlohmann::json& value, const std::string& pointer)
+    {
+        if (node.types.empty() ||
+            std::any_of(node.types.begin(), node.types.end(), [&](const std::string& type) { return has_type(value, type); })) {
+            return true;
+        }
+        std::vector<std::string> wanted;
+        for (const auto& type : node.types) {
+            if (type != "null") {
+                wanted.push_back(type_phrase(type));
+            }
+        }
+        std::string expected = wanted.empty() ? "null" : fmt::format("{}", fmt::join(wanted, " or "));
+        std::string help;
+        if (value.is_string() && (node.types.count("number") != 0 || node.types.count("integer") != 0)) {
+            help = "write the number without quotes";
+        } else if (value.is_number_float() && node.types.count("integer") != 0) {
+            const double number = value.get<double>();
+            help = std::floor(number) == number ? "a whole number here is at most 9223372036854775807 (2^63 - 1)"
+                                                : "counts are whole numbers";
+        } else if (value.is_number_unsigned() && node.types.count("integer") != 0) {
+            help = "a whole number here is at most 9223372036854775807 (2^63 - 1)";
+        }
+        report(pointer, fmt::format("expected {}, got {}", expected, describe_json(value)), help);
+        return false;
+    }
+
+    // Whether `value` is one of the node's enumerated values (any, when it has none).
+    bool check_enum(const Node& node, const nlohmann::json& value, const std::string& pointer)
+    {
+        if (!node.enum_values ||
+            std::any_of(node.enum_values->begin(), node.enum_values->end(), [&](const nlohmann::json& allowed) { return allowed == value; })) {
+            return true;
+        }
+        std::vector<std::string> names;
+        for (const auto& allowed : *node.enum_values) {
+            if (allowed.is_string()) {
+                names.push_back(allowed.get<std::string>());
+            }
+        }
+        std::vector<std::string> quoted;
+        for (const auto& name : names) {
+            quoted.push_back("\"" + name + "\"");
+        }
+        report(pointer, fmt::format("expected one of {}, got {}", fmt::join(quoted, ", "), describe_json(value)),
+            value.is_string() ? enum_help(value.get<std::string>(), names) : std::string());
+        return false;
+    }
+
+    // "did you mean": the same name in another case first, else the closest one.
+    static std::string enum_help(const std::string& given, const std::vector<std::string>& names)
+    {
+        std::string help;
+        for (const auto& name : names) {
+            if (name.size() == given.size() &&
+                std::equal(name.begin(), name.end(), given.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+                help = fmt::format("did you mean \"{}\"? values are case-sensitive", name);
+            }
+        }
+        if (help.empty()) {
+            if (auto match = closest_match(given, names)) {
+                help = fmt::format("did you mean \"{}\"?", *match);
+            }
+        }
+        return help;
+    }
+
+    void check_number(const Node& node, double number, const std::string& pointer)
+    {
+        if (node.minimum && number < *node.minimum) {
+            report(pointer, fmt::format("must be at least {}, got {}", number_text(*node.minimum), number_text(number)));
+        }
+        if (node.maximum && number > *node.maximum) {
+            report(pointer, fmt::format("must be at most {}, got {}", number_text(*node.maximum), number_text(number)));
+        }
+        if (node.exclusive_minimum && number <= *node.exclusive_minimum) {
+            report(pointer, fmt::format("must be greater than {}, got {}", number_text(*node.exclusive_minimum), number_text(number)));
+        }
+        if (node.exclusive_maximum && number >= *node.exclusive_maximum) {
+            report(pointer, fmt::format("must be less than {}, got {}", number_text(*node.exclusive_maximum), number_text(number)));
+        }
+    }
+
+    void check_string(const Node& node, const std::string& text, const std::string& pointer)
+    {
+        const std::size_t length = count_characters(text);
+        if (node.min_length && length < *node.min_length) {
+            report(pointer, *node.min_length == 1 ? std::string("must not be empty")
+                                                  : fmt::format("must be at least {} characters long", *node.min_length));
+        }
+        if (node.max_length && length > *node.max_length) {
+            report(pointer, fmt::format("must be at most {} characters long, got {}", *node.max_length, length));
+        }
+        if (node.pattern && !node.pattern->search(text)) {
+            report(pointer, fmt::format("\"{}\" does not match the expected form", text),
+                node.description.empty() ? fmt::format("expected a match for /{}/", node.pattern->text()) : node.description);
+        }
+    }
+
+    void check_array(const Node& node, const nlohmann::json& value, const std::string& pointer)
+    {
+        if (node.min_items && value.size() < *node.min_items) {
+            report(pointer, fmt::format("expected at least {} items, got {}", *node.min_items, value.size()));
+        }
+        if (node.max_items && value.size() > *node.max_items) {
+            report(pointer, fmt::format("expected at most {} items, got {}", *node.max_items, value.size()));
+        }
+        if (node.items) {
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                check(*node.items, value[i], pointer + "/" + std::to_string(i));
+            }
+        }
+    }
 
     void report(const std::string& pointer, std::string message, std::string help = {}, bool at_key = false)
     {

@@ -397,133 +397,184 @@ private:
         return "a value";
     }
 
+    // A call being checked: its node, name, function and the checked types of its arguments.
+    struct Call {
+        const Node& n;
+        std::string_view name;
+        const FunctionDef& f;
+        std::vector<StaticType> args;
+    };
+
+    const Node& arg(const Call& call, std::size_t i) const { return node(m_program.args[call.n.a + i]); }
+
     StaticType check_call(Node& n)
     {
         const std::string_view name = slice(n.op_span);
         std::vector<StaticType> args;
         args.reserve(n.b);
-        for (std::uint32_t i = 0; i < n.b; ++i) args.push_back(check(m_program.args[n.a + i]));
-        auto arg = [&](std::size_t i) -> const Node& { return node(m_program.args[n.a + i]); };
-
+        for (std::uint32_t i = 0; i < n.b; ++i) {
+            args.push_back(check(m_program.args[n.a + i]));
+        }
         const int index = find_function(name);
         if (index < 0) {
-            std::vector<std::string> names;
-            for (const auto& f : function_table()) names.emplace_back(f.name);
-            std::string help;
-            if (auto m = closest_match(name, names)) {
-                help = fmt::format("did you mean `{}`?", *m);
-            } else {
-                help = "see the function list in docs/expression-language.md";
-            }
-            error(n.op_span, fmt::format("unknown function '{}'", name), std::move(help));
+            unknown_function(n, name);
             return StaticType{};
         }
         n.fn = static_cast<std::uint8_t>(index);
-        const FunctionDef& f = function_table()[static_cast<std::size_t>(index)];
-        const StaticType result{f.result};
-
-        // Arity.
-        const std::size_t count = n.b;
-        if (count < f.min_args || (f.max_args != k_variadic && count > f.max_args)) {
-            std::string takes;
-            if (f.max_args == k_variadic) {
-                takes = fmt::format("at least {}", plural(f.min_args, "argument"));
-            } else if (f.min_args == f.max_args) {
-                takes = plural(f.min_args, "argument");
-            } else if (f.max_args == f.min_args + 1) {
-                takes = fmt::format("{} or {} arguments", f.min_args, f.max_args);
-            } else {
-                takes = fmt::format("{} to {} arguments", f.min_args, f.max_args);
-            }
-            // Too many: point at the first extra argument; too few: at the closing ')'.
-            const Span where = count > f.min_args ? arg(f.max_args).span : Span{n.span.end - 1, n.span.end};
-            error(where, fmt::format("function '{}' takes {}, got {}", name, takes, count));
+        const Call call{n, name, function_table()[static_cast<std::size_t>(index)], std::move(args)};
+        const StaticType result{call.f.result};
+        if (!check_arity(call)) {
             return result;
         }
-
-        switch (f.check) {
-        case Check::Params:
-            for (std::size_t i = 0; i < count; ++i) {
-                const Param p = f.params[std::min<std::size_t>(i, f.params.size() - 1)];
-                if (matches(p, args[i].kind)) continue;
-                if (f.max_args == 1) {
-                    error(arg(i).span, fmt::format("'{}' expects {}, got {}", name, param_text(p), describe(args[i])));
-                } else {
-                    error(arg(i).span, fmt::format("'{}' expects {} as its {} argument, got {}", name, param_text(p),
-                                                   ordinal(i), describe(args[i])));
-                }
-            }
-            if (f.name == "round" && count == 2) {
-                if (auto d = literal_number(m_program.args[n.a + 1]); d && (*d != std::trunc(*d) || std::fabs(*d) > 15)) {
-                    error(arg(1).span, "'round' expects a whole number of digits from -15 to 15");
-                }
-            }
-            return result;
-        case Check::Exists:
-            if (arg(0).op != Op::Path && arg(0).op != Op::Error) {
-                error(arg(0).span, "'exists' expects a path", "e.g. exists(dataset.size_gb)");
-            }
-            return result;
-        case Check::MinMax:
-            if (count == 1) {
-                const StaticType a = args[0];
-                if (a.kind == Type::List) {
-                    if (known(a.elem) && a.elem != Type::Number) {
-                        error(arg(0).span, fmt::format("'{}' expects numbers, got a {}", name, describe(a)));
-                    }
-                } else if (known(a.kind) && a.kind != Type::Number) {
-                    error(arg(0).span, fmt::format("'{}' expects numbers or a list of numbers, got {}", name, describe(a)));
-                }
-                return result;
-            }
-            for (std::size_t i = 0; i < count; ++i) {
-                if (known(args[i].kind) && args[i].kind != Type::Number) {
-                    error(arg(i).span, fmt::format("'{}' expects numbers, got {}", name, describe(args[i])));
-                }
-            }
-            return result;
-        case Check::AnyAll: {
-            const StaticType a = args[0];
-            if (known(a.kind) && (a.kind != Type::List || (known(a.elem) && a.elem != Type::Bool))) {
-                error(arg(0).span, fmt::format("'{}' expects a list of bools, got {}{}", name,
-                                               a.kind == Type::List ? "a " : "", describe(a)));
-            }
-            return result;
-        }
-        case Check::Contains: {
-            const StaticType h = args[0];
-            const StaticType x = args[1];
-            if (!matches(Param::StringOrList, h.kind)) {
-                error(arg(0).span, fmt::format("'{}' expects a string or list as its first argument, got {}", name,
-                                               describe(h)));
-            } else if (h.kind == Type::String && known(x.kind) && x.kind != Type::String) {
-                error(arg(1).span, fmt::format("'{}' on a string expects a string as its second argument, got {}", name,
-                                               describe(x)));
-            } else if (h.kind == Type::List && known(h.elem) && !compatible(x, StaticType{h.elem})) {
-                error(arg(1).span,
-                      fmt::format("cannot compare {} with the list's {} elements", describe(x), type_name(h.elem)));
-            }
-            return result;
-        }
-        case Check::Coalesce: {
-            StaticType t;
-            for (std::size_t i = 0; i < count; ++i) {
-                if (!known(args[i].kind)) continue;
-                if (!known(t.kind)) {
-                    t = args[i];
-                } else if (!compatible(t, args[i])) {
-                    error(arg(i).span, fmt::format("'{}' arguments must have the same type, got {} and {}", name,
-                                                   describe(t), describe(args[i])));
-                }
-            }
-            // Only a known type when every argument has it: an `any` argument may be anything.
-            for (const auto& a : args) {
-                if (!known(a.kind)) return StaticType{};
-            }
-            return t;
-        }
+        switch (call.f.check) {
+        case Check::Params: check_param_args(call); return result;
+        case Check::Exists: check_exists(call); return result;
+        case Check::MinMax: check_min_max(call); return result;
+        case Check::AnyAll: check_any_all(call); return result;
+        case Check::Contains: check_contains(call); return result;
+        case Check::Coalesce: return check_coalesce(call);
         }
         return result;
+    }
+
+    void unknown_function(const Node& n, std::string_view name)
+    {
+        std::vector<std::string> names;
+        for (const auto& f : function_table()) {
+            names.emplace_back(f.name);
+        }
+        std::string help;
+        if (auto m = closest_match(name, names)) {
+            help = fmt::format("did you mean `{}`?", *m);
+        } else {
+            help = "see the function list in docs/expression-language.md";
+        }
+        error(n.op_span, fmt::format("unknown function '{}'", name), std::move(help));
+    }
+
+    // Whether the call has as many arguments as the function takes; an error where it does not.
+    bool check_arity(const Call& call)
+    {
+        const FunctionDef& f = call.f;
+        const std::size_t count = call.n.b;
+        if (count >= f.min_args && (f.max_args == k_variadic || count <= f.max_args)) {
+            return true;
+        }
+        std::string takes;
+        if (f.max_args == k_variadic) {
+            takes = fmt::format("at least {}", plural(f.min_args, "argument"));
+        } else if (f.min_args == f.max_args) {
+            takes = plural(f.min_args, "argument");
+        } else if (f.max_args == f.min_args + 1) {
+            takes = fmt::format("{} or {} arguments", f.min_args, f.max_args);
+        } else {
+            takes = fmt::format("{} to {} arguments", f.min_args, f.max_args);
+        }
+        // Too many: point at the first extra argument; too few: at the closing ')'.
+        const Span where = count > f.min_args ? arg(call, f.max_args).span : Span{call.n.span.end - 1, call.n.span.end};
+        error(where, fmt::format("function '{}' takes {}, got {}", call.name, takes, count));
+        return false;
+    }
+
+    // Each argument against the function's declared parameters.
+    void check_param_args(const Call& call)
+    {
+        const FunctionDef& f = call.f;
+        for (std::size_t i = 0; i < call.args.size(); ++i) {
+            const Param p = f.params[std::min<std::size_t>(i, f.params.size() - 1)];
+            if (matches(p, call.args[i].kind)) {
+                continue;
+            }
+            if (f.max_args == 1) {
+                error(arg(call, i).span, fmt::format("'{}' expects {}, got {}", call.name, param_text(p), describe(call.args[i])));
+            } else {
+                error(arg(call, i).span, fmt::format("'{}' expects {} as its {} argument, got {}", call.name, param_text(p),
+                                                     ordinal(i), describe(call.args[i])));
+            }
+        }
+        if (f.name == "round" && call.args.size() == 2) {
+            if (auto d = literal_number(m_program.args[call.n.a + 1]); d && (*d != std::trunc(*d) || std::fabs(*d) > 15)) {
+                error(arg(call, 1).span, "'round' expects a whole number of digits from -15 to 15");
+            }
+        }
+    }
+
+    void check_exists(const Call& call)
+    {
+        if (arg(call, 0).op != Op::Path && arg(call, 0).op != Op::Error) {
+            error(arg(call, 0).span, "'exists' expects a path", "e.g. exists(dataset.size_gb)");
+        }
+    }
+
+    // Numbers, or one list of numbers.
+    void check_min_max(const Call& call)
+    {
+        if (call.args.size() == 1) {
+            const StaticType a = call.args[0];
+            if (a.kind == Type::List) {
+                if (known(a.elem) && a.elem != Type::Number) {
+                    error(arg(call, 0).span, fmt::format("'{}' expects numbers, got a {}", call.name, describe(a)));
+                }
+            } else if (known(a.kind) && a.kind != Type::Number) {
+                error(arg(call, 0).span, fmt::format("'{}' expects numbers or a list of numbers, got {}", call.name, describe(a)));
+            }
+            return;
+        }
+        for (std::size_t i = 0; i < call.args.size(); ++i) {
+            if (known(call.args[i].kind) && call.args[i].kind != Type::Number) {
+                error(arg(call, i).span, fmt::format("'{}' expects numbers, got {}", call.name, describe(call.args[i])));
+            }
+        }
+    }
+
+    void check_any_all(const Call& call)
+    {
+        const StaticType a = call.args[0];
+        if (known(a.kind) && (a.kind != Type::List || (known(a.elem) && a.elem != Type::Bool))) {
+            error(arg(call, 0).span, fmt::format("'{}' expects a list of bools, got {}{}", call.name,
+                                                 a.kind == Type::List ? "a " : "", describe(a)));
+        }
+    }
+
+    // (string, string) or (list, element of the list's type).
+    void check_contains(const Call& call)
+    {
+        const StaticType h = call.args[0];
+        const StaticType x = call.args[1];
+        if (!matches(Param::StringOrList, h.kind)) {
+            error(arg(call, 0).span, fmt::format("'{}' expects a string or list as its first argument, got {}", call.name,
+                                                 describe(h)));
+        } else if (h.kind == Type::String && known(x.kind) && x.kind != Type::String) {
+            error(arg(call, 1).span, fmt::format("'{}' on a string expects a string as its second argument, got {}", call.name,
+                                                 describe(x)));
+        } else if (h.kind == Type::List && known(h.elem) && !compatible(x, StaticType{h.elem})) {
+            error(arg(call, 1).span,
+                  fmt::format("cannot compare {} with the list's {} elements", describe(x), type_name(h.elem)));
+        }
+    }
+
+    // Arguments of one type, which is the result's.
+    StaticType check_coalesce(const Call& call)
+    {
+        StaticType t;
+        for (std::size_t i = 0; i < call.args.size(); ++i) {
+            if (!known(call.args[i].kind)) {
+                continue;
+            }
+            if (!known(t.kind)) {
+                t = call.args[i];
+            } else if (!compatible(t, call.args[i])) {
+                error(arg(call, i).span, fmt::format("'{}' arguments must have the same type, got {} and {}", call.name,
+                                                     describe(t), describe(call.args[i])));
+            }
+        }
+        // Only a known type when every argument has it: an `any` argument may be anything.
+        for (const auto& a : call.args) {
+            if (!known(a.kind)) {
+                return StaticType{};
+            }
+        }
+        return t;
     }
 
     Program& m_program;

@@ -452,6 +452,66 @@ private:
         return code;
     }
 
+    // The escape sequence at m_pos (its backslash) of the string opened at `start`, appended to
+    // `out` as UTF-8; false after reporting a malformed one.
+    bool parse_escape(std::string& out, std::size_t start)
+    {
+        const std::size_t escape_at = m_pos;
+        advance();
+        if (m_pos >= m_text.size()) {
+            fail(start, "unterminated string");
+            return false;
+        }
+        const char e = m_text[m_pos];
+        advance();
+        switch (e) {
+        case '"': out += '"'; return true;
+        case '\\': out += '\\'; return true;
+        case '/': out += '/'; return true;
+        case 'b': out += '\b'; return true;
+        case 'f': out += '\f'; return true;
+        case 'n': out += '\n'; return true;
+        case 'r': out += '\r'; return true;
+        case 't': out += '\t'; return true;
+        case 'u': return parse_unicode_escape(out, escape_at);
+        default:
+            fail(escape_at, fmt::format("invalid escape '\\{}' in string", e),
+                "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
+            return false;
+        }
+    }
+
+    // The four hex digits after "\u" (and a second "\uXXXX" for a surrogate pair), as UTF-8.
+    bool parse_unicode_escape(std::string& out, std::size_t escape_at)
+    {
+        std::uint32_t code = parse_hex4();
+        if (m_failed) {
+            return false;
+        }
+        if (code >= 0xD800 && code <= 0xDBFF) {
+            if (m_text.compare(m_pos, 2, "\\u") != 0) {
+                fail(escape_at, "unpaired UTF-16 surrogate in \\u escape");
+                return false;
+            }
+            advance();
+            advance();
+            const std::uint32_t low = parse_hex4();
+            if (m_failed) {
+                return false;
+            }
+            if (low < 0xDC00 || low > 0xDFFF) {
+                fail(escape_at, "unpaired UTF-16 surrogate in \\u escape");
+                return false;
+            }
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+        } else if (code >= 0xDC00 && code <= 0xDFFF) {
+            fail(escape_at, "unpaired UTF-16 surrogate in \\u escape");
+            return false;
+        }
+        append_utf8(out, code);
+        return true;
+    }
+
     std::string parse_string()
     {
         const std::size_t start = m_pos;
@@ -468,54 +528,7 @@ private:
                 return out;
             }
             if (byte == '\\') {
-                const std::size_t escape_at = m_pos;
-                advance();
-                if (m_pos >= m_text.size()) {
-                    fail(start, "unterminated string");
-                    return out;
-                }
-                const char e = m_text[m_pos];
-                advance();
-                switch (e) {
-                case '"': out += '"'; break;
-                case '\\': out += '\\'; break;
-                case '/': out += '/'; break;
-                case 'b': out += '\b'; break;
-                case 'f': out += '\f'; break;
-                case 'n': out += '\n'; break;
-                case 'r': out += '\r'; break;
-                case 't': out += '\t'; break;
-                case 'u': {
-                    std::uint32_t code = parse_hex4();
-                    if (m_failed) {
-                        return out;
-                    }
-                    if (code >= 0xD800 && code <= 0xDBFF) {
-                        if (m_text.compare(m_pos, 2, "\\u") != 0) {
-                            fail(escape_at, "unpaired UTF-16 surrogate in \\u escape");
-                            return out;
-                        }
-                        advance();
-                        advance();
-                        const std::uint32_t low = parse_hex4();
-                        if (m_failed) {
-                            return out;
-                        }
-                        if (low < 0xDC00 || low > 0xDFFF) {
-                            fail(escape_at, "unpaired UTF-16 surrogate in \\u escape");
-                            return out;
-                        }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-                    } else if (code >= 0xDC00 && code <= 0xDFFF) {
-                        fail(escape_at, "unpaired UTF-16 surrogate in \\u escape");
-                        return out;
-                    }
-                    append_utf8(out, code);
-                    break;
-                }
-                default:
-                    fail(escape_at, fmt::format("invalid escape '\\{}' in string", e),
-                        "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
+                if (!parse_escape(out, start)) {
                     return out;
                 }
                 continue;

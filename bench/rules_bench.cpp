@@ -69,7 +69,7 @@ int main(int argc, char** argv)
     mlscale::concepts();
     const double schema = ms_since(schema_start);
     const auto cold_start = Clock::now();
-    auto warm = mlscale::load_rules(directories, diagnostics, true, mlscale::RuleDetail::Evaluation);
+    auto warm = mlscale::load_rules(directories, diagnostics);
     const double cold = ms_since(cold_start);
     if (!warm) {
         std::cerr << "the rules do not load\n";
@@ -83,7 +83,7 @@ int main(int argc, char** argv)
     for (int i = 0; i < iterations; ++i) {
         mlscale::Diagnostics scratch;
         const auto start = Clock::now();
-        const auto rules = mlscale::load_rules(directories, scratch, true, mlscale::RuleDetail::Evaluation);
+        const auto rules = mlscale::load_rules(directories, scratch);
         const double loaded = ms_since(start);
         const auto evaluate_start = Clock::now();
         const auto evaluation = mlscale::evaluate_rules(*rules, facts, *job, mlscale::RuleOptions{}, scratch);

@@ -83,7 +83,7 @@ public:
     std::vector<std::string> known_paths() const override;
 
 private:
-    std::map<std::string, Type, std::less<>> paths_;
+    std::map<std::string, Type, std::less<>> m_paths;
     std::map<std::string, Type, std::less<>> prefixes_;
 };
 
@@ -102,23 +102,23 @@ public:
     static Value boolean(bool v) noexcept;
     static Value list(List v);
 
-    bool is_unknown() const noexcept { return v_.index() == 0; }
-    bool is_number() const noexcept { return v_.index() == 1; }
-    bool is_bool() const noexcept { return v_.index() == 2; }
-    bool is_string() const noexcept { return v_.index() == 3; }
-    bool is_list() const noexcept { return v_.index() == 4; }
+    bool is_unknown() const noexcept { return m_value.index() == 0; }
+    bool is_number() const noexcept { return m_value.index() == 1; }
+    bool is_bool() const noexcept { return m_value.index() == 2; }
+    bool is_string() const noexcept { return m_value.index() == 3; }
+    bool is_list() const noexcept { return m_value.index() == 4; }
     /// True only for the known bool `true`; false for `false` and for unknown.
-    bool is_true() const noexcept { return is_bool() && std::get<bool>(v_); }
+    bool is_true() const noexcept { return is_bool() && std::get<bool>(m_value); }
     /// True only for the known bool `false`.
-    bool is_false() const noexcept { return is_bool() && !std::get<bool>(v_); }
+    bool is_false() const noexcept { return is_bool() && !std::get<bool>(m_value); }
     /// The value's type; Type::Any for unknown.
     Type type() const noexcept;
 
     /// Accessors: precondition is the matching is_*() (otherwise std::bad_variant_access).
-    double as_number() const { return std::get<double>(v_); }
-    bool as_bool() const { return std::get<bool>(v_); }
-    const std::string& as_string() const { return std::get<std::string>(v_); }
-    const List& as_list() const { return std::get<List>(v_); }
+    double as_number() const { return std::get<double>(m_value); }
+    bool as_bool() const { return std::get<bool>(m_value); }
+    const std::string& as_string() const { return std::get<std::string>(m_value); }
+    const List& as_list() const { return std::get<List>(m_value); }
 
     /// The text a template shows: `unknown`, format_number() for numbers, strings as they
     /// are (no quotes), `true`/`false`, lists as `[a, b]`.
@@ -128,7 +128,7 @@ public:
     friend bool operator==(const Value& a, const Value& b);
 
 private:
-    std::variant<std::monostate, double, bool, std::string, List> v_;
+    std::variant<std::monostate, double, bool, std::string, List> m_value;
 };
 
 /// Converts one JSON value the way facts are read: null -> unknown, integers and floats ->
@@ -152,8 +152,8 @@ public:
 
 private:
     friend struct detail::Access;
-    explicit Expression(std::shared_ptr<const detail::Program> program) : program_(std::move(program)) {}
-    std::shared_ptr<const detail::Program> program_;
+    explicit Expression(std::shared_ptr<const detail::Program> program) : m_program(std::move(program)) {}
+    std::shared_ptr<const detail::Program> m_program;
 };
 
 /// Exactly one of the two is set: `expression` when there are no errors, otherwise `errors`
@@ -196,8 +196,8 @@ public:
 
 private:
     friend struct detail::Access;
-    explicit Template(std::shared_ptr<const detail::TemplateProgram> program) : program_(std::move(program)) {}
-    std::shared_ptr<const detail::TemplateProgram> program_;
+    explicit Template(std::shared_ptr<const detail::TemplateProgram> program) : m_program(std::move(program)) {}
+    std::shared_ptr<const detail::TemplateProgram> m_program;
 };
 
 /// Exactly one of the two is set, as for CompileResult. Error spans are relative to the whole
@@ -209,12 +209,6 @@ struct TemplateResult {
 
 /// Compiles every placeholder like an expression (any result type is allowed).
 TemplateResult compile_template(std::string_view text, const Schema& schema, const Limits& limits = {});
-
-/// A template compiled against `schema` (kept alive) the first time it is rendered or its paths
-/// are asked for, once, safely from several threads: for a template already compiled and checked
-/// elsewhere, as the embedded rules' are by their tests, when most are never rendered. If it
-/// then does not compile, render() throws std::logic_error.
-Template defer_template(std::string text, std::shared_ptr<const Schema> schema);
 
 /// Renders the template over `facts`; each placeholder shows Value::to_display().
 std::string render(const Template& t, const nlohmann::json& facts);

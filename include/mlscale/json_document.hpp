@@ -23,14 +23,9 @@ struct JsonLimits {
     /// whose errors are rare; the document finds them on first use (`ensure_positions`) by parsing
     /// its text again.
     bool record_positions = true;
-    /// Members of the top-level object whose values (objects or arrays) are scanned for balanced
-    /// brackets and strings but not built: they appear as empty containers of the same kind. For
-    /// readers that do not need part of a large file (the rule loader skips "cases" and "doc"
-    /// when it only evaluates). Only honoured when positions are not recorded.
-    std::vector<std::string_view> skip_members;
     /// false: the document does not keep a copy of the text, so it cannot find positions later.
     /// For a caller that keeps the source alive and parses again with positions when it has
-    /// something to report (the rule loader's first pass).
+    /// something to report (the job loader).
     bool keep_text = true;
 };
 

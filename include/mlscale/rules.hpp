@@ -79,7 +79,7 @@ struct Rule {
     std::vector<RuleParam> params;             ///< sorted by name
     RuleDoc doc;
     RuleSource source;
-    std::vector<RuleCase> cases;
+    std::vector<RuleCase> cases; ///< a rule file's; an embedded rule's stay in the bundle (run_cases reads them)
     std::string file;      ///< where it came from: "rules/storage/MLS-STOR-004.json" or the user's path
     bool builtin = false;  ///< embedded in the binary (not from --rules)
     /// default_params(), built once when the rule is loaded (null on a rule assembled by hand),
@@ -137,15 +137,6 @@ expr::MapSchema compiled_fact_schema();
 /// fact_schema().
 void use_compiled_fact_schema(expr::MapSchema (*factory)());
 
-/// How much of a rule file to read. `Full` checks and keeps everything. `Evaluation` (for the
-/// embedded rules when a command only evaluates them, as advise does) leaves out the test cases
-/// and the documentation, which are the larger part of the bytes, and compiles and type-checks
-/// every expression. On an embedded file it also leaves out the checks of its fields, code, slug,
-/// concept, location and parameters: the embedded files are checked in full by their ctests, by
-/// `mlscale rules test` and by a unit test that loads all of them in full. A user's file read with
-/// `Evaluation` is checked in full.
-enum class RuleDetail { Full, Evaluation };
-
 /// The expression type of a JSON value (number, string, bool, list; anything else is any):
 /// how parameter values and case facts are checked against their declared types.
 expr::Type type_of_json(const nlohmann::json& value);
@@ -153,21 +144,29 @@ expr::Type type_of_json(const nlohmann::json& value);
 /// Loads and checks one rule file: its fields, the expressions and templates (errors point
 /// at the bad token inside the rule file), the parameters and the cases. Every problem is added
 /// to `diagnostics`; returns nothing when there was any.
-std::optional<Rule> load_rule(const SourceFile& file, Diagnostics& diagnostics, bool builtin = false,
-    RuleDetail detail = RuleDetail::Full);
+std::optional<Rule> load_rule(const SourceFile& file, Diagnostics& diagnostics);
 
-/// Loads the embedded rules (rules/<category>/*.json in the binary) unless `include_builtin`
-/// is false, then every *.json file under each of `paths` (a directory, recursively and in
-/// sorted order, or a single file; files named facts.json and concepts.json are skipped).
-/// A later rule with an existing code replaces it; two files with one code in the same layer,
-/// or two rules with one slug, are errors naming both files. Returns nothing on any error.
-/// `builtin_detail` applies to the embedded files only; files from `paths` are always read in full.
-std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnostics& diagnostics,
-    bool include_builtin = true, RuleDetail builtin_detail = RuleDetail::Full);
+/// Loads the embedded rules unless `include_builtin` is false, then every *.json file under each
+/// of `paths` (a directory, recursively and in sorted order, or a single file; files named
+/// facts.json and concepts.json are skipped). Every rule is read the same way, with every check of
+/// load_rule. The embedded rules are the rule bundle the build made from rules/<category>/*.json
+/// (src/tools/bundle_rules.cpp) after checking every file in full and running its cases; their
+/// cases stay in the bundle until run_cases reads them. A later rule with an existing code
+/// replaces it; two files with one code in the same layer, or two rules with one slug, are errors
+/// naming both files. Returns nothing on any error.
+std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnostics& diagnostics, bool include_builtin = true);
 
-/// The embedded rules, loaded and checked once (RuleDetail::Evaluation). Throws std::runtime_error (with every
-/// diagnostic) when the embedded catalogue is broken: that is a defect of the build, which the
-/// per-rule tests catch first.
+/// Transitional, until src/cli stops passing it: how much to read used to depend on the command.
+/// It is ignored; every load reads everything (an embedded rule's cases when they are run).
+enum class RuleDetail { Full, Evaluation };
+inline std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnostics& diagnostics, bool include_builtin,
+    RuleDetail /*ignored*/)
+{
+    return load_rules(paths, diagnostics, include_builtin);
+}
+
+/// The embedded rules, loaded once. Throws std::runtime_error (with every diagnostic) when the
+/// embedded catalogue is broken: that is a defect of the build, which checks every rule file.
 const RuleSet& builtin_rules();
 
 /// The user's control over the rules, resolved and checked against a RuleSet
@@ -268,7 +267,8 @@ struct EvaluationOutputs {
 RuleEvaluation evaluate_rules(const RuleSet& rules, nlohmann::json facts, const Job& job,
     const RuleOptions& options, Diagnostics& diagnostics, EvaluationOutputs outputs = {});
 
-/// Runs a rule's own cases (`mlscale rules test`).
+/// Runs a rule's own cases (`mlscale rules test`): a rule file's, or for an embedded rule the
+/// cases the bundle keeps (read and checked here; throws std::runtime_error if they do not load).
 struct CaseResult {
     std::string name;
     Outcome expected = Outcome::Pass;

@@ -6,9 +6,6 @@
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace mlscale {
 
@@ -109,39 +106,6 @@ Diagnostic JsonDocument::diagnostic_at(const std::string& pointer, std::string m
 }
 
 namespace {
-
-// The offset of the next byte at or after `pos` that matters when skipping a JSON value: a quote,
-// a backslash or a bracket (`size` when there is none). Sixteen bytes at a time where SSE2 exists:
-// the rule loader skips a few hundred kilobytes of test cases on every run.
-std::size_t next_special(const char* text, std::size_t size, std::size_t pos)
-{
-#if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i open_brace = _mm_set1_epi8('{');
-    const __m128i close_brace = _mm_set1_epi8('}');
-    const __m128i open_bracket = _mm_set1_epi8('[');
-    const __m128i close_bracket = _mm_set1_epi8(']');
-    while (pos + 16 <= size) {
-        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + pos));
-        const __m128i hits = _mm_or_si128(
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
-                _mm_or_si128(_mm_cmpeq_epi8(block, open_brace), _mm_cmpeq_epi8(block, close_brace))),
-            _mm_or_si128(_mm_cmpeq_epi8(block, open_bracket), _mm_cmpeq_epi8(block, close_bracket)));
-        if (const int mask = _mm_movemask_epi8(hits); mask != 0) {
-            return pos + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
-        }
-        pos += 16;
-    }
-#endif
-    for (; pos < size; ++pos) {
-        const char c = text[pos];
-        if (c == '"' || c == '\\' || c == '{' || c == '}' || c == '[' || c == ']') {
-            return pos;
-        }
-    }
-    return size;
-}
 
 struct SyntaxError {
     std::size_t offset;
@@ -343,10 +307,7 @@ private:
             }
             if (!m_limits.record_positions) {
                 auto& members = object.get_ref<nlohmann::json::object_t&>();
-                const bool skip = depth == 1 && !m_limits.skip_members.empty() && m_pos < m_text.size() &&
-                    (m_text[m_pos] == '{' || m_text[m_pos] == '[') &&
-                    std::find(m_limits.skip_members.begin(), m_limits.skip_members.end(), key) != m_limits.skip_members.end();
-                nlohmann::json value = skip ? skip_container() : parse_value(member, depth);
+                nlohmann::json value = parse_value(member, depth);
                 if (!members.emplace(std::move(key), std::move(value)).second) {
                     // Without positions the message is short; parse_json parses again to place it.
                     m_had_errors = true;
@@ -383,39 +344,6 @@ private:
             fail(m_pos, fmt::format("unexpected {}, expected ',' or '}}'", describe_here()));
         }
         return object;
-    }
-
-    // An empty container for the object or array at m_pos, after moving past it: strings are
-    // skipped whole (escapes included) and brackets are counted, nothing is built or checked.
-    // Only used without positions, so lines and columns are not tracked.
-    nlohmann::json skip_container()
-    {
-        const std::size_t start = m_pos;
-        nlohmann::json empty = m_text[m_pos] == '{' ? nlohmann::json::object() : nlohmann::json::array();
-        std::size_t depth = 0;
-        bool in_string = false;
-        const char* const text = m_text.data();
-        const std::size_t size = m_text.size();
-        for (std::size_t pos = next_special(text, size, m_pos); pos < size; pos = next_special(text, size, pos + 1)) {
-            const char c = text[pos];
-            if (in_string) {
-                if (c == '\\') {
-                    ++pos; // the escaped character, whatever it is
-                } else if (c == '"') {
-                    in_string = false;
-                }
-            } else if (c == '"') {
-                in_string = true;
-            } else if (c == '{' || c == '[') {
-                ++depth;
-            } else if ((c == '}' || c == ']') && --depth == 0) {
-                m_pos = pos + 1;
-                return empty;
-            }
-        }
-        m_pos = size;
-        fail(start, "unterminated object or array", "close every '{' with '}' and every '[' with ']'");
-        return empty;
     }
 
     nlohmann::json parse_array(const std::string& pointer, std::uint32_t depth)
@@ -524,6 +452,66 @@ private:
         return code;
     }
 
+    // The escape sequence at m_pos (its backslash) of the string opened at `start`, appended to
+    // `out` as UTF-8; false after reporting a malformed one.
+    bool parse_escape(std::string& out, std::size_t start)
+    {
+        const std::size_t escape_at = m_pos;
+        advance();
+        if (m_pos >= m_text.size()) {
+            fail(start, "unterminated string");
+            return false;
+        }
+        const char e = m_text[m_pos];
+        advance();
+        switch (e) {
+        case '"': out += '"'; return true;
+        case '\\': out += '\\'; return true;
+        case '/': out += '/'; return true;
+        case 'b': out += '\b'; return true;
+        case 'f': out += '\f'; return true;
+        case 'n': out += '\n'; return true;
+        case 'r': out += '\r'; return true;
+        case 't': out += '\t'; return true;
+        case 'u': return parse_unicode_escape(out, escape_at);
+        default:
+            fail(escape_at, fmt::format("invalid escape '\\{}' in string", e),
+                "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
+            return false;
+        }
+    }
+
+    // The four hex digits after "\u" (and a second "\uXXXX" for a surrogate pair), as UTF-8.
+    bool parse_unicode_escape(std::string& out, std::size_t escape_at)
+    {
+        std::uint32_t code = parse_hex4();
+        if (m_failed) {
+            return false;
+        }
+        if (code >= 0xD800 && code <= 0xDBFF) {
+            if (m_text.compare(m_pos, 2, "\\u") != 0) {
+                fail(escape_at, "unpaired UTF-16 surrogate in \\u escape");
+                return false;
+            }
+            advance();
+            advance();
+            const std::uint32_t low = parse_hex4();
+            if (m_failed) {
+                return false;
+            }
+            if (low < 0xDC00 || low > 0xDFFF) {
+                fail(escape_at, "unpaired UTF-16 surrogate in \\u escape");
+                return false;
+            }
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+        } else if (code >= 0xDC00 && code <= 0xDFFF) {
+            fail(escape_at, "unpaired UTF-16 surrogate in \\u escape");
+            return false;
+        }
+        append_utf8(out, code);
+        return true;
+    }
+
     std::string parse_string()
     {
         const std::size_t start = m_pos;
@@ -540,54 +528,7 @@ private:
                 return out;
             }
             if (byte == '\\') {
-                const std::size_t escape_at = m_pos;
-                advance();
-                if (m_pos >= m_text.size()) {
-                    fail(start, "unterminated string");
-                    return out;
-                }
-                const char e = m_text[m_pos];
-                advance();
-                switch (e) {
-                case '"': out += '"'; break;
-                case '\\': out += '\\'; break;
-                case '/': out += '/'; break;
-                case 'b': out += '\b'; break;
-                case 'f': out += '\f'; break;
-                case 'n': out += '\n'; break;
-                case 'r': out += '\r'; break;
-                case 't': out += '\t'; break;
-                case 'u': {
-                    std::uint32_t code = parse_hex4();
-                    if (m_failed) {
-                        return out;
-                    }
-                    if (code >= 0xD800 && code <= 0xDBFF) {
-                        if (m_text.compare(m_pos, 2, "\\u") != 0) {
-                            fail(escape_at, "unpaired UTF-16 surrogate in \\u escape");
-                            return out;
-                        }
-                        advance();
-                        advance();
-                        const std::uint32_t low = parse_hex4();
-                        if (m_failed) {
-                            return out;
-                        }
-                        if (low < 0xDC00 || low > 0xDFFF) {
-                            fail(escape_at, "unpaired UTF-16 surrogate in \\u escape");
-                            return out;
-                        }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
-                    } else if (code >= 0xDC00 && code <= 0xDFFF) {
-                        fail(escape_at, "unpaired UTF-16 surrogate in \\u escape");
-                        return out;
-                    }
-                    append_utf8(out, code);
-                    break;
-                }
-                default:
-                    fail(escape_at, fmt::format("invalid escape '\\{}' in string", e),
-                        "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
+                if (!parse_escape(out, start)) {
                     return out;
                 }
                 continue;

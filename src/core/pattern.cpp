@@ -9,7 +9,7 @@ namespace {
 
 using Op = SimplePattern::Instruction::Op;
 
-constexpr std::size_t k_max_program = 4096; // instructions; beyond it std::regex takes the pattern
+constexpr std::size_t k_max_program = 4096; // instructions; a larger pattern is refused
 constexpr int k_max_count = 256;            // the largest {n,m} bound accepted
 
 struct Node {

@@ -5,9 +5,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
-#include <mutex>
 #include <optional>
-#include <regex>
 #include <set>
 #include <stdexcept>
 
@@ -18,48 +16,31 @@ namespace mlscale {
 
 namespace {
 
-// A schema "pattern" (ECMAScript, searched like JSON Schema does). "^x-" and other anchored
-// literals, most of the job schema's patterns, are a prefix test; the others are compiled to a
-// SimplePattern (core/pattern.hpp: linear-time, and cheap to build), and only a pattern outside
-// its subset becomes a std::regex, the first time a value needs it (compiling the schema's
-// patterns with std::regex cost every run ~2.3 million instructions). Safe to use from several
-// threads.
+// A schema "pattern" (ECMAScript, searched as JSON Schema does), compiled to a SimplePattern
+// (core/pattern.hpp): matched in time linear in the text, so no value can make validation
+// backtrack. The schemas are mlscale's own; a pattern outside the subset is refused when the
+// schema is compiled, like an unsupported keyword.
 class Pattern {
 public:
-    explicit Pattern(std::string text) : m_text(std::move(text))
-    {
-        const auto is_meta = [](char c) { return std::string_view(".[]()*+?{}|\\$^").find(c) != std::string_view::npos; };
-        if (m_text.size() > 1 && m_text.front() == '^' &&
-            std::none_of(m_text.begin() + 1, m_text.end(), is_meta)) {
-            m_prefix = m_text.substr(1);
-        } else if (!(m_simple = SimplePattern::compile(m_text))) {
-            m_lazy = std::make_unique<Lazy>();
-        }
-    }
+    Pattern(const std::string& text, const std::string& where) : m_text(text), m_compiled(compile_pattern(text, where)) {}
 
-    [[nodiscard]] bool search(const std::string& text) const
-    {
-        if (m_prefix) {
-            return text.rfind(*m_prefix, 0) == 0;
-        }
-        if (m_simple) {
-            return m_simple->search(text);
-        }
-        std::call_once(m_lazy->once, [this] { m_lazy->regex = std::regex(m_text); });
-        return std::regex_search(text, m_lazy->regex);
-    }
+    [[nodiscard]] bool search(const std::string& text) const { return m_compiled.search(text); }
 
     [[nodiscard]] const std::string& text() const { return m_text; }
 
 private:
-    struct Lazy {
-        std::once_flag once;
-        std::regex regex;
-    };
+    static SimplePattern compile_pattern(const std::string& text, const std::string& where)
+    {
+        auto compiled = SimplePattern::compile(text);
+        if (!compiled) {
+            throw std::invalid_argument(fmt::format("schema at {}: pattern /{}/ uses regular expression syntax outside the supported subset "
+                                                    "(src/core/pattern.hpp)", where, text));
+        }
+        return std::move(*compiled);
+    }
+
     std::string m_text;
-    std::optional<std::string> m_prefix;
-    std::optional<SimplePattern> m_simple;
-    std::unique_ptr<Lazy> m_lazy;
+    SimplePattern m_compiled;
 };
 
 } // namespace
@@ -119,7 +100,7 @@ std::unique_ptr<Node> compile(const nlohmann::json& schema, const std::string& w
             }
         } else if (key == "patternProperties") {
             for (const auto& [pattern, sub] : value.items()) {
-                node->pattern_properties.emplace_back(Pattern(pattern), compile(sub, where + "/patternProperties"));
+                node->pattern_properties.emplace_back(Pattern(pattern, where + "/patternProperties"), compile(sub, where + "/patternProperties"));
             }
         } else if (key == "additionalProperties") {
             if (!value.is_boolean()) {
@@ -143,7 +124,7 @@ std::unique_ptr<Node> compile(const nlohmann::json& schema, const std::string& w
         } else if (key == "maxLength") {
             node->max_length = value.get<std::size_t>();
         } else if (key == "pattern") {
-            node->pattern.emplace(value.get<std::string>());
+            node->pattern.emplace(value.get<std::string>(), where + "/pattern");
         } else if (key == "items") {
             node->items = compile(value, where + "/items");
         } else if (key == "minItems") {
@@ -230,114 +211,17 @@ public:
 
     void check(const Node& node, const nlohmann::json& value, const std::string& pointer)
     {
-        if (!node.types.empty()) {
-            bool ok = false;
-            for (const auto& type : node.types) {
-                ok = ok || has_type(value, type);
-            }
-            if (!ok) {
-                std::vector<std::string> wanted;
-                for (const auto& type : node.types) {
-                    if (type != "null") {
-                        wanted.push_back(type_phrase(type));
-                    }
-                }
-                std::string expected = wanted.empty() ? "null" : fmt::format("{}", fmt::join(wanted, " or "));
-                std::string help;
-                if (value.is_string() && (node.types.count("number") != 0 || node.types.count("integer") != 0)) {
-                    help = "write the number without quotes";
-                } else if (value.is_number_float() && node.types.count("integer") != 0) {
-                    const double number = value.get<double>();
-                    help = std::floor(number) == number ? "a whole number here is at most 9223372036854775807 (2^63 - 1)"
-                                                        : "counts are whole numbers";
-                } else if (value.is_number_unsigned() && node.types.count("integer") != 0) {
-                    help = "a whole number here is at most 9223372036854775807 (2^63 - 1)";
-                }
-                report(pointer, fmt::format("expected {}, got {}", expected, describe_json(value)), help);
-                return;
-            }
-        }
-        if (value.is_null()) {
+        if (!check_type(node, value, pointer) || value.is_null() || !check_enum(node, value, pointer)) {
             return;
         }
-        if (node.enum_values) {
-            bool found = false;
-            for (const auto& allowed : *node.enum_values) {
-                found = found || allowed == value;
-            }
-            if (!found) {
-                std::vector<std::string> names;
-                for (const auto& allowed : *node.enum_values) {
-                    if (allowed.is_string()) {
-                        names.push_back(allowed.get<std::string>());
-                    }
-                }
-                std::string help;
-                if (value.is_string()) {
-                    const std::string given = value.get<std::string>();
-                    for (const auto& name : names) {
-                        if (name.size() == given.size() &&
-                            std::equal(name.begin(), name.end(), given.begin(),
-                                [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-                            help = fmt::format("did you mean \"{}\"? values are case-sensitive", name);
-                        }
-                    }
-                    if (help.empty()) {
-                        if (auto match = closest_match(given, names)) {
-                            help = fmt::format("did you mean \"{}\"?", *match);
-                        }
-                    }
-                }
-                std::vector<std::string> quoted;
-                for (const auto& name : names) {
-                    quoted.push_back("\"" + name + "\"");
-                }
-                report(pointer, fmt::format("expected one of {}, got {}", fmt::join(quoted, ", "), describe_json(value)), help);
-                return;
-            }
-        }
         if (value.is_number()) {
-            const double number = value.get<double>();
-            if (node.minimum && number < *node.minimum) {
-                report(pointer, fmt::format("must be at least {}, got {}", number_text(*node.minimum), number_text(number)));
-            }
-            if (node.maximum && number > *node.maximum) {
-                report(pointer, fmt::format("must be at most {}, got {}", number_text(*node.maximum), number_text(number)));
-            }
-            if (node.exclusive_minimum && number <= *node.exclusive_minimum) {
-                report(pointer, fmt::format("must be greater than {}, got {}", number_text(*node.exclusive_minimum), number_text(number)));
-            }
-            if (node.exclusive_maximum && number >= *node.exclusive_maximum) {
-                report(pointer, fmt::format("must be less than {}, got {}", number_text(*node.exclusive_maximum), number_text(number)));
-            }
+            check_number(node, value.get<double>(), pointer);
         }
         if (value.is_string()) {
-            const auto& text = value.get_ref<const std::string&>();
-            const std::size_t length = count_characters(text);
-            if (node.min_length && length < *node.min_length) {
-                report(pointer, *node.min_length == 1 ? std::string("must not be empty")
-                                                      : fmt::format("must be at least {} characters long", *node.min_length));
-            }
-            if (node.max_length && length > *node.max_length) {
-                report(pointer, fmt::format("must be at most {} characters long, got {}", *node.max_length, length));
-            }
-            if (node.pattern && !node.pattern->search(text)) {
-                report(pointer, fmt::format("\"{}\" does not match the expected form", text),
-                    node.description.empty() ? fmt::format("expected a match for /{}/", node.pattern->text()) : node.description);
-            }
+            check_string(node, value.get_ref<const std::string&>(), pointer);
         }
         if (value.is_array()) {
-            if (node.min_items && value.size() < *node.min_items) {
-                report(pointer, fmt::format("expected at least {} items, got {}", *node.min_items, value.size()));
-            }
-            if (node.max_items && value.size() > *node.max_items) {
-                report(pointer, fmt::format("expected at most {} items, got {}", *node.max_items, value.size()));
-            }
-            if (node.items) {
-                for (std::size_t i = 0; i < value.size(); ++i) {
-                    check(*node.items, value[i], pointer + "/" + std::to_string(i));
-                }
-            }
+            check_array(node, value, pointer);
         }
         if (value.is_object()) {
             check_object(node, value, pointer);
@@ -347,6 +231,121 @@ public:
 private:
     const JsonDocument& m_document;
     Diagnostics& m_diagnostics;
+
+    // Whether `value` has one of the node's types (any, when it names none).
+    bool check_type(const Node& node, const nlohmann::json& value, const std::string& pointer)
+    {
+        if (node.types.empty() ||
+            std::any_of(node.types.begin(), node.types.end(), [&](const std::string& type) { return has_type(value, type); })) {
+            return true;
+        }
+        std::vector<std::string> wanted;
+        for (const auto& type : node.types) {
+            if (type != "null") {
+                wanted.push_back(type_phrase(type));
+            }
+        }
+        std::string expected = wanted.empty() ? "null" : fmt::format("{}", fmt::join(wanted, " or "));
+        std::string help;
+        if (value.is_string() && (node.types.count("number") != 0 || node.types.count("integer") != 0)) {
+            help = "write the number without quotes";
+        } else if (value.is_number_float() && node.types.count("integer") != 0) {
+            const double number = value.get<double>();
+            help = std::floor(number) == number ? "a whole number here is at most 9223372036854775807 (2^63 - 1)"
+                                                : "counts are whole numbers";
+        } else if (value.is_number_unsigned() && node.types.count("integer") != 0) {
+            help = "a whole number here is at most 9223372036854775807 (2^63 - 1)";
+        }
+        report(pointer, fmt::format("expected {}, got {}", expected, describe_json(value)), help);
+        return false;
+    }
+
+    // Whether `value` is one of the node's enumerated values (any, when it has none).
+    bool check_enum(const Node& node, const nlohmann::json& value, const std::string& pointer)
+    {
+        if (!node.enum_values ||
+            std::any_of(node.enum_values->begin(), node.enum_values->end(), [&](const nlohmann::json& allowed) { return allowed == value; })) {
+            return true;
+        }
+        std::vector<std::string> names;
+        for (const auto& allowed : *node.enum_values) {
+            if (allowed.is_string()) {
+                names.push_back(allowed.get<std::string>());
+            }
+        }
+        std::vector<std::string> quoted;
+        for (const auto& name : names) {
+            quoted.push_back("\"" + name + "\"");
+        }
+        report(pointer, fmt::format("expected one of {}, got {}", fmt::join(quoted, ", "), describe_json(value)),
+            value.is_string() ? enum_help(value.get<std::string>(), names) : std::string());
+        return false;
+    }
+
+    // "did you mean": the same name in another case first, else the closest one.
+    static std::string enum_help(const std::string& given, const std::vector<std::string>& names)
+    {
+        std::string help;
+        for (const auto& name : names) {
+            if (name.size() == given.size() &&
+                std::equal(name.begin(), name.end(), given.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+                help = fmt::format("did you mean \"{}\"? values are case-sensitive", name);
+            }
+        }
+        if (help.empty()) {
+            if (auto match = closest_match(given, names)) {
+                help = fmt::format("did you mean \"{}\"?", *match);
+            }
+        }
+        return help;
+    }
+
+    void check_number(const Node& node, double number, const std::string& pointer)
+    {
+        if (node.minimum && number < *node.minimum) {
+            report(pointer, fmt::format("must be at least {}, got {}", number_text(*node.minimum), number_text(number)));
+        }
+        if (node.maximum && number > *node.maximum) {
+            report(pointer, fmt::format("must be at most {}, got {}", number_text(*node.maximum), number_text(number)));
+        }
+        if (node.exclusive_minimum && number <= *node.exclusive_minimum) {
+            report(pointer, fmt::format("must be greater than {}, got {}", number_text(*node.exclusive_minimum), number_text(number)));
+        }
+        if (node.exclusive_maximum && number >= *node.exclusive_maximum) {
+            report(pointer, fmt::format("must be less than {}, got {}", number_text(*node.exclusive_maximum), number_text(number)));
+        }
+    }
+
+    void check_string(const Node& node, const std::string& text, const std::string& pointer)
+    {
+        const std::size_t length = count_characters(text);
+        if (node.min_length && length < *node.min_length) {
+            report(pointer, *node.min_length == 1 ? std::string("must not be empty")
+                                                  : fmt::format("must be at least {} characters long", *node.min_length));
+        }
+        if (node.max_length && length > *node.max_length) {
+            report(pointer, fmt::format("must be at most {} characters long, got {}", *node.max_length, length));
+        }
+        if (node.pattern && !node.pattern->search(text)) {
+            report(pointer, fmt::format("\"{}\" does not match the expected form", text),
+                node.description.empty() ? fmt::format("expected a match for /{}/", node.pattern->text()) : node.description);
+        }
+    }
+
+    void check_array(const Node& node, const nlohmann::json& value, const std::string& pointer)
+    {
+        if (node.min_items && value.size() < *node.min_items) {
+            report(pointer, fmt::format("expected at least {} items, got {}", *node.min_items, value.size()));
+        }
+        if (node.max_items && value.size() > *node.max_items) {
+            report(pointer, fmt::format("expected at most {} items, got {}", *node.max_items, value.size()));
+        }
+        if (node.items) {
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                check(*node.items, value[i], pointer + "/" + std::to_string(i));
+            }
+        }
+    }
 
     void report(const std::string& pointer, std::string message, std::string help = {}, bool at_key = false)
     {

@@ -119,6 +119,60 @@ std::optional<std::uint64_t> unit_multiplier(std::string_view unit)
 const char* const k_listing_help = "expected the output of `aws s3 ls s3://BUCKET/PREFIX --recursive`: "
                                    "\"YYYY-MM-DD HH:MM:SS       SIZE KEY\"";
 
+// A line without a timestamp: a "PRE" line of a listing without --recursive, --summarize's
+// totals, or an error at the first byte that does not fit a timestamp.
+void parse_other_line(std::string_view line, std::size_t mismatch, const DataprofLimits& limits, ChunkState& state)
+{
+    const std::string_view rest = trim_left(line);
+    if (starts_with(rest, "PRE ")) {
+        ++state.info.prefix_lines;
+        state.warn_once(line, "a listing without --recursive: \"PRE\" prefix lines are skipped and their objects are not counted",
+            "list with `aws s3 ls s3://BUCKET/PREFIX --recursive`");
+        return;
+    }
+    if (starts_with(rest, "Total Objects: ")) {
+        std::uint64_t total = 0;
+        const auto number = rest.substr(15);
+        if (std::from_chars(number.data(), number.data() + number.size(), total).ec == std::errc{}) {
+            state.info.listed_total_objects = total;
+        }
+        return;
+    }
+    if (starts_with(rest, "Total Size: ")) {
+        return;
+    }
+    state.error(limits, line, mismatch, 1, "not an `aws s3 ls` line: expected a timestamp YYYY-MM-DD HH:MM:SS", k_listing_help);
+}
+
+// A --human-readable size after the digits at `size_at` ("1.5 MiB", "12 Bytes"): rounded, so the
+// totals are approximate. Sets `size`, moves `at` past the unit; false (with an error) on a
+// malformed one. Leaves a plain size alone.
+bool read_human_size(std::string_view line, std::size_t size_at, std::size_t& at, std::uint64_t& size, const DataprofLimits& limits,
+    ChunkState& state)
+{
+    if (at < line.size() && line[at] == '.') {
+        double value = 0;
+        auto [float_end, float_ec] = std::from_chars(line.data() + size_at, line.data() + line.size(), value);
+        const std::size_t unit_at = static_cast<std::size_t>(float_end - line.data()) + 1;
+        const auto space = line.find(' ', unit_at);
+        const auto multiplier = float_ec == std::errc{} && unit_at <= line.size() && space != std::string_view::npos
+            ? unit_multiplier(line.substr(unit_at, space - unit_at))
+            : std::nullopt;
+        if (!multiplier) {
+            state.error(limits, line, size_at, 1, "expected a size such as \"1.5 MiB\" (a --human-readable listing)");
+            return false;
+        }
+        size = static_cast<std::uint64_t>(std::llround(value * static_cast<double>(*multiplier)));
+        at = space;
+        state.info.approximate_sizes = true;
+    } else if (at + 1 < line.size() && line[at + 1] == 'B'
+        && (starts_with(line.substr(at), " Bytes ") || starts_with(line.substr(at), " Byte "))) {
+        at = line.find(' ', at + 1);
+        state.info.approximate_sizes = true;
+    }
+    return true;
+}
+
 } // namespace
 
 void ListingParser::parse(std::string_view line, ChunkState& state)
@@ -126,28 +180,8 @@ void ListingParser::parse(std::string_view line, ChunkState& state)
     if (line.empty()) {
         return; // the blank line before --summarize's totals
     }
-    const std::size_t mismatch = timestamp_mismatch(line);
-    if (mismatch < k_timestamp_chars) {
-        const std::string_view rest = trim_left(line);
-        if (starts_with(rest, "PRE ")) {
-            ++state.info.prefix_lines;
-            state.warn_once(line, "a listing without --recursive: \"PRE\" prefix lines are skipped and their objects are not counted",
-                "list with `aws s3 ls s3://BUCKET/PREFIX --recursive`");
-            return;
-        }
-        if (starts_with(rest, "Total Objects: ")) {
-            std::uint64_t total = 0;
-            const auto number = rest.substr(15);
-            if (std::from_chars(number.data(), number.data() + number.size(), total).ec == std::errc{}) {
-                state.info.listed_total_objects = total;
-            }
-            return;
-        }
-        if (starts_with(rest, "Total Size: ")) {
-            return;
-        }
-        state.error(m_limits, line, mismatch, 1, "not an `aws s3 ls` line: expected a timestamp YYYY-MM-DD HH:MM:SS",
-            k_listing_help);
+    if (const std::size_t mismatch = timestamp_mismatch(line); mismatch < k_timestamp_chars) {
+        parse_other_line(line, mismatch, m_limits, state);
         return;
     }
     std::size_t at = k_timestamp_chars;
@@ -179,26 +213,8 @@ void ListingParser::parse(std::string_view line, ChunkState& state)
         return;
     }
     at = static_cast<std::size_t>(end - line.data());
-    if (at < line.size() && line[at] == '.') {
-        // --human-readable: "1.5 MiB"; the size is rounded, so totals are approximate.
-        double value = 0;
-        auto [float_end, float_ec] = std::from_chars(first, last, value);
-        const std::size_t unit_at = static_cast<std::size_t>(float_end - line.data()) + 1;
-        const auto space = line.find(' ', unit_at);
-        const auto multiplier = float_ec == std::errc{} && unit_at <= line.size() && space != std::string_view::npos
-            ? unit_multiplier(line.substr(unit_at, space - unit_at))
-            : std::nullopt;
-        if (!multiplier) {
-            state.error(m_limits, line, size_at, 1, "expected a size such as \"1.5 MiB\" (a --human-readable listing)");
-            return;
-        }
-        size = static_cast<std::uint64_t>(std::llround(value * static_cast<double>(*multiplier)));
-        at = space;
-        state.info.approximate_sizes = true;
-    } else if (at + 1 < line.size() && line[at + 1] == 'B'
-        && (starts_with(line.substr(at), " Bytes ") || starts_with(line.substr(at), " Byte "))) {
-        at = line.find(' ', at + 1);
-        state.info.approximate_sizes = true;
+    if (!read_human_size(line, size_at, at, size, m_limits, state)) {
+        return;
     }
     if (at >= line.size() || line[at] != ' ') {
         state.error(m_limits, line, at, 1, "expected one space and the key after the size", k_listing_help);

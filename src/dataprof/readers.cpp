@@ -289,6 +289,91 @@ ReadOutcome read_inventory_csv(ByteReader& reader, const std::string& name, cons
     return outcome;
 }
 
+namespace {
+
+// An opened input as text: the file (or stdin), inflated when it is gzip, with its first bytes
+// available to look at before reading.
+struct TextStream {
+    std::unique_ptr<ByteReader> raw;
+    std::unique_ptr<dataprof::PeekReader> peek;
+    std::unique_ptr<ByteReader> inflated;
+    std::unique_ptr<dataprof::PeekReader> inflated_peek;
+
+    explicit TextStream(const OpenInput& opened)
+        : raw(dataprof::fd_reader(opened.fd, opened.owned)), peek(std::make_unique<dataprof::PeekReader>(*raw))
+    {
+        if (dataprof::is_gzip(peek->peek(2))) {
+            inflated = dataprof::gzip_reader(*peek);
+            inflated_peek = std::make_unique<dataprof::PeekReader>(*inflated);
+        }
+    }
+    [[nodiscard]] bool gzip() const { return inflated != nullptr; }
+    dataprof::PeekReader& text() { return gzip() ? *inflated_peek : *peek; }
+    [[nodiscard]] std::string error() const { return gzip() ? inflated->error() : raw->error(); }
+};
+
+// What the input is (the requested kind, else detected from its first bytes); nothing, with an
+// error, when it is empty, starts with a BOM or is none of the known kinds.
+std::optional<SourceKind> input_kind(TextStream& stream, const std::string& name, SourceKind requested, Diagnostics& diagnostics)
+{
+    const std::string_view head = stream.text().peek(4096);
+    if (head.empty()) {
+        // Nothing to profile: a listing of an empty prefix, a capture that failed, or a read error.
+        if (const std::string error = stream.error(); !error.empty()) {
+            file_error(diagnostics, name, fmt::format("cannot read: {}", error));
+        } else {
+            diagnostics.add(diagnostic_at_offset(SourceFile{name, ""}, 0,
+                "file is empty, expected an `aws s3 ls` listing, an S3 Inventory CSV or an Athena result",
+                "check that the listing ran (`aws s3 ls s3://BUCKET/PREFIX --recursive` prints nothing for an empty prefix)"));
+        }
+        return std::nullopt;
+    }
+    if (head.substr(0, 3) == "\xEF\xBB\xBF") {
+        diagnostics.add(diagnostic_at_offset(SourceFile{name, std::string(head.substr(0, head.find('\n')))}, 0,
+            "file starts with a UTF-8 byte-order mark", "save the file as UTF-8 without a BOM (aws s3 ls and S3 Inventory never write one)"));
+        return std::nullopt;
+    }
+    if (requested != SourceKind::Auto) {
+        return requested;
+    }
+    const auto detected = detect_kind(head);
+    if (!detected) {
+        diagnostics.add(diagnostic_at_offset(SourceFile{name, std::string(head.substr(0, head.find('\n')))}, 0,
+            "cannot tell what this is: not an `aws s3 ls` listing, an S3 Inventory CSV or an Athena result",
+            "give a directory, the output of `aws s3 ls s3://BUCKET/PREFIX --recursive`, an inventory data file "
+            "(CSV, plain or .gz) or the CSV result of `mlscale profile --emit-athena-sql`; --source says which"));
+    }
+    return detected;
+}
+
+// Warnings about the totals of a listing: rounded sizes, or fewer lines than its footer counts.
+void warn_about_totals(const ReadOutcome& outcome, const std::vector<std::string>& inputs, DatasetAccumulator& accumulator,
+    Diagnostics& diagnostics)
+{
+    const std::string file = inputs.front() == "-" ? "<stdin>" : inputs.front();
+    if (outcome.source.approximate_sizes) {
+        Diagnostic d;
+        d.level = Level::Warning;
+        d.file = file;
+        d.message = "a --human-readable listing: sizes are rounded, so the totals are approximate";
+        d.help = "list without --human-readable for exact sizes";
+        diagnostics.add(std::move(d));
+    }
+    if (outcome.source.listed_total_objects && inputs.size() == 1 && outcome.source.malformed_lines == 0) {
+        const std::uint64_t counted = accumulator.finish().total.objects + outcome.source.directory_markers;
+        if (*outcome.source.listed_total_objects != counted) {
+            Diagnostic d;
+            d.level = Level::Warning;
+            d.file = file;
+            d.message = fmt::format("the listing's footer says {} objects, but {} object lines were read: is the listing cut short?",
+                *outcome.source.listed_total_objects, counted);
+            diagnostics.add(std::move(d));
+        }
+    }
+}
+
+} // namespace
+
 std::optional<ReadOutcome> profile_dataset(const ProfileRequest& request, Diagnostics& diagnostics)
 {
     const std::size_t errors_before = diagnostics.error_count();
@@ -331,55 +416,20 @@ std::optional<ReadOutcome> profile_dataset(const ProfileRequest& request, Diagno
         if (!opened) {
             continue;
         }
-        auto raw = dataprof::fd_reader(opened->fd, opened->owned);
-        dataprof::PeekReader peek(*raw);
-        const bool gzip = dataprof::is_gzip(peek.peek(2));
-        std::unique_ptr<ByteReader> inflated = gzip ? dataprof::gzip_reader(peek) : nullptr;
-        std::unique_ptr<dataprof::PeekReader> inflated_peek = gzip ? std::make_unique<dataprof::PeekReader>(*inflated) : nullptr;
-        dataprof::PeekReader& text = gzip ? *inflated_peek : peek;
-
-        const std::string_view head = text.peek(4096);
-        if (head.empty()) {
-            // Nothing to profile: a listing of an empty prefix, a capture that failed, or a read error.
-            const std::string error = gzip ? inflated->error() : raw->error();
-            if (!error.empty()) {
-                file_error(diagnostics, name, fmt::format("cannot read: {}", error));
-            } else {
-                diagnostics.add(diagnostic_at_offset(SourceFile{name, ""}, 0,
-                    "file is empty, expected an `aws s3 ls` listing, an S3 Inventory CSV or an Athena result",
-                    "check that the listing ran (`aws s3 ls s3://BUCKET/PREFIX --recursive` prints nothing for an empty prefix)"));
-            }
+        TextStream stream(*opened);
+        const auto kind = input_kind(stream, name, request.kind, diagnostics);
+        if (!kind) {
             continue;
         }
-        if (head.substr(0, 3) == "\xEF\xBB\xBF") {
-            diagnostics.add(diagnostic_at_offset(SourceFile{name, std::string(head.substr(0, head.find('\n')))}, 0,
-                "file starts with a UTF-8 byte-order mark", "save the file as UTF-8 without a BOM (aws s3 ls and S3 Inventory never write one)"));
-            continue;
-        }
-        SourceKind kind = request.kind;
-        if (kind == SourceKind::Auto) {
-            const auto detected = detect_kind(head);
-            if (!detected) {
-                auto first = std::string(text.peek(4096));
-                first = first.substr(0, first.find('\n'));
-                Diagnostic d = diagnostic_at_offset(SourceFile{name, first}, 0,
-                    "cannot tell what this is: not an `aws s3 ls` listing, an S3 Inventory CSV or an Athena result",
-                    "give a directory, the output of `aws s3 ls s3://BUCKET/PREFIX --recursive`, an inventory data file "
-                    "(CSV, plain or .gz) or the CSV result of `mlscale profile --emit-athena-sql`; --source says which");
-                diagnostics.add(std::move(d));
-                continue;
-            }
-            kind = *detected;
-        }
-        if (!agree(kind, name)) {
+        if (!agree(*kind, name)) {
             break;
         }
-        if (kind == SourceKind::AthenaResult) {
+        if (*kind == SourceKind::AthenaResult) {
             if (inputs.size() > 1) {
                 file_error(diagnostics, name, "an Athena result is a whole summary: profile it on its own");
                 break;
             }
-            auto result = read_athena_result(text, name, limits, diagnostics);
+            auto result = read_athena_result(stream.text(), name, limits, diagnostics);
             result.source.inputs = inputs;
             if (diagnostics.error_count() > errors_before) {
                 return std::nullopt;
@@ -387,32 +437,14 @@ std::optional<ReadOutcome> profile_dataset(const ProfileRequest& request, Diagno
             return result;
         }
         const unsigned threads = dataprof::worker_threads(limits);
-        if (!gzip && opened->regular && opened->size >= k_parallel_min_bytes && threads > 1 && input != "-") {
-            read_file_parallel(opened->fd, opened->size, name, kind, schema, limits, threads, accumulator, outcome.source, diagnostics);
+        if (!stream.gzip() && opened->regular && opened->size >= k_parallel_min_bytes && threads > 1 && input != "-") {
+            read_file_parallel(opened->fd, opened->size, name, *kind, schema, limits, threads, accumulator, outcome.source, diagnostics);
         } else {
-            read_stream(text, name, kind, schema, limits, accumulator, outcome.source, diagnostics);
+            read_stream(stream.text(), name, *kind, schema, limits, accumulator, outcome.source, diagnostics);
         }
     }
     outcome.source.kind = kind_seen ? kind_name(*kind_seen) : "s3-ls";
-    if (outcome.source.approximate_sizes) {
-        Diagnostic d;
-        d.level = Level::Warning;
-        d.file = inputs.front() == "-" ? "<stdin>" : inputs.front();
-        d.message = "a --human-readable listing: sizes are rounded, so the totals are approximate";
-        d.help = "list without --human-readable for exact sizes";
-        diagnostics.add(std::move(d));
-    }
-    if (outcome.source.listed_total_objects && inputs.size() == 1 && outcome.source.malformed_lines == 0) {
-        const std::uint64_t counted = accumulator.finish().total.objects + outcome.source.directory_markers;
-        if (*outcome.source.listed_total_objects != counted) {
-            Diagnostic d;
-            d.level = Level::Warning;
-            d.file = inputs.front() == "-" ? "<stdin>" : inputs.front();
-            d.message = fmt::format("the listing's footer says {} objects, but {} object lines were read: is the listing cut short?",
-                *outcome.source.listed_total_objects, counted);
-            diagnostics.add(std::move(d));
-        }
-    }
+    warn_about_totals(outcome, inputs, accumulator, diagnostics);
     if (diagnostics.error_count() > errors_before) {
         return std::nullopt;
     }

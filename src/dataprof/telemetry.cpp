@@ -224,6 +224,148 @@ double MetricSummary::value() const
     return statistic == "p95" ? stats->p95 : statistic == "p5" ? stats->p5 : stats->p50;
 }
 
+namespace {
+
+// Reads an nvidia-smi CSV capture line by line: the header names the columns, each row adds a
+// sample per GPU. Problems in rows are counted; the first 20 are reported.
+class SmiReader {
+public:
+    SmiReader(const std::string& name, Diagnostics& diagnostics) : m_name(name), m_diagnostics(diagnostics) {}
+
+    /// Reads the header; false (with an error) when it names a column twice or neither metric.
+    bool read_header(std::string_view line, std::uint64_t number)
+    {
+        split_csv(line, m_fields);
+        std::vector<std::string_view> header_fields;
+        for (auto field : m_fields) {
+            field = trim(field);
+            header_fields.push_back(field);
+            // "utilization.gpu [%]": the unit in brackets goes (it is there even with nounits).
+            if (const auto bracket = field.find(" ["); bracket != std::string_view::npos) {
+                if (field.substr(bracket) == " [GiB]") {
+                    m_memory_in_gib = true;
+                }
+                field = field.substr(0, bracket);
+            }
+            m_header.emplace_back(field);
+        }
+        for (std::size_t i = 0; i < m_header.size(); ++i) {
+            const auto& column = m_header[i];
+            if (const auto first = std::find(m_header.begin(), m_header.begin() + static_cast<std::ptrdiff_t>(i), column);
+                first != m_header.begin() + static_cast<std::ptrdiff_t>(i)) {
+                // Which copy would win is a guess: ask for the capture to name each field once.
+                add_problem(m_diagnostics, m_name, number, line, static_cast<std::size_t>(header_fields[i].data() - line.data()),
+                    fmt::format("column \"{}\" appears twice (columns {} and {})", column, first - m_header.begin() + 1, i + 1),
+                    "query each field once, e.g. --query-gpu=timestamp,index,utilization.gpu,memory.used");
+                return false;
+            }
+            if (column == "index" || (m_id_column == SIZE_MAX && (column == "uuid" || column == "pci.bus_id"))) {
+                m_id_column = i;
+            } else if (column == "utilization.gpu") {
+                m_util_column = i;
+            } else if (column == "memory.used") {
+                m_memory_column = i;
+            }
+        }
+        if (m_util_column == SIZE_MAX && m_memory_column == SIZE_MAX) {
+            add_problem(m_diagnostics, m_name, number, line, 0, "expected nvidia-smi's CSV header with utilization.gpu or memory.used",
+                "capture with `nvidia-smi --query-gpu=timestamp,index,utilization.gpu,memory.used --format=csv -l 1` (keep the header: "
+                "without it the columns cannot be named)");
+            return false;
+        }
+        return true;
+    }
+
+    [[nodiscard]] bool has_header() const { return !m_header.empty(); }
+
+    /// Adds the row's samples to its GPU's series.
+    void read_row(std::string_view line, std::uint64_t number)
+    {
+        split_csv(line, m_fields);
+        if (m_fields.size() != m_header.size()) {
+            if (++m_errors <= 20) {
+                add_problem(m_diagnostics, m_name, number, line, line.size(),
+                    fmt::format("expected {} comma-separated values (as in the header), found {}", m_header.size(), m_fields.size()));
+            }
+            return;
+        }
+        const std::string_view id = m_id_column == SIZE_MAX ? std::string_view{} : trim(m_fields[m_id_column]);
+        // Rows of one GPU often come in runs: look the id up only when it changes.
+        if (m_last == m_gpus.end() || m_last->first != id) {
+            m_last = m_gpus.find(id);
+            if (m_last == m_gpus.end()) {
+                m_last = m_gpus.emplace(std::string(id), m_util.size()).first;
+                m_util.emplace_back();
+                m_memory.emplace_back();
+            }
+        }
+        const std::size_t gpu = m_last->second;
+        take(line, number, m_util_column, m_util[gpu], 1.0, k_percent);
+        take(line, number, m_memory_column, m_memory[gpu], m_memory_in_gib ? 1.073741824 : k_mib_to_gb,
+            m_memory_in_gib ? Range{0.0, k_max_gpu_memory_mib / 1024.0, "GiB"} : k_memory_mib);
+    }
+
+    [[nodiscard]] std::vector<MetricSummary> summaries(const TelemetryOptions& options) const
+    {
+        std::vector<MetricSummary> metrics;
+        if (m_util_column != SIZE_MAX) {
+            metrics.push_back(summarise("gpu_util_pct", m_name, "nvidia-smi", "p50", m_util, options));
+        }
+        if (m_memory_column != SIZE_MAX) {
+            metrics.push_back(summarise("gpu_mem_used_gb", m_name, "nvidia-smi", "p95", m_memory, options));
+        }
+        return metrics;
+    }
+
+private:
+    const std::string& m_name;
+    Diagnostics& m_diagnostics;
+    std::vector<std::string> m_header;
+    std::size_t m_id_column = SIZE_MAX;
+    std::size_t m_util_column = SIZE_MAX;
+    std::size_t m_memory_column = SIZE_MAX;
+    bool m_memory_in_gib = false;
+    // Series per GPU in order of first appearance (std::map keeps the lookup cheap and stable).
+    std::map<std::string, std::size_t, std::less<>> m_gpus;
+    std::map<std::string, std::size_t, std::less<>>::iterator m_last = m_gpus.end();
+    std::vector<Series> m_util;
+    std::vector<Series> m_memory;
+    std::vector<std::string_view> m_fields;
+    std::size_t m_errors = 0;
+
+    // The value of `column` (if the capture has it) into `out`, scaled, when it is a number in `range`.
+    void take(std::string_view line, std::uint64_t number, std::size_t column, Series& out, double scale, const Range& range)
+    {
+        if (column == SIZE_MAX) {
+            return;
+        }
+        double value = 0;
+        switch (parse_value(m_fields[column], value)) {
+        case ValueStatus::Ok:
+            if (value < range.low || value > range.high) {
+                if (++m_errors <= 20) {
+                    add_problem(m_diagnostics, m_name, number, line, static_cast<std::size_t>(trim(m_fields[column]).data() - line.data()),
+                        fmt::format("{} is {}, outside {} to {} {}", m_header[column], value, range.low, range.high, range.unit),
+                        "a capture of nvidia-smi never holds this value: check that the header names the columns in their order");
+                }
+                break;
+            }
+            out.push_back(value * scale);
+            break;
+        case ValueStatus::Missing:
+            break;
+        case ValueStatus::Bad:
+            if (++m_errors <= 20) {
+                add_problem(m_diagnostics, m_name, number, line, static_cast<std::size_t>(m_fields[column].data() - line.data()),
+                    fmt::format("expected a number for {}, found \"{}\"", m_header[column], trim(m_fields[column])));
+            }
+            break;
+        }
+    }
+};
+
+} // namespace
+
 std::vector<MetricSummary> read_nvidia_smi(ByteReader& reader, const std::string& name, const TelemetryOptions& options,
     Diagnostics& diagnostics)
 {
@@ -231,124 +373,21 @@ std::vector<MetricSummary> read_nvidia_smi(ByteReader& reader, const std::string
     std::string_view line;
     bool too_long = false;
     std::uint64_t number = 0;
-    std::vector<std::string> header;
-    std::size_t id_column = SIZE_MAX;
-    std::size_t util_column = SIZE_MAX;
-    std::size_t memory_column = SIZE_MAX;
-    bool memory_in_gib = false;
-    // Series per GPU in order of first appearance (std::map keeps the lookup cheap and stable).
-    std::map<std::string, std::size_t, std::less<>> gpus;
-    std::vector<Series> util;
-    std::vector<Series> memory;
-    auto last = gpus.end();
-    std::vector<std::string_view> fields;
-    std::size_t errors = 0;
+    SmiReader smi(name, diagnostics);
     while (lines.next(line, too_long)) {
         ++number;
         if (trim(line).empty()) {
             continue;
         }
-        if (header.empty()) {
-            std::vector<std::string_view> header_fields;
-            split_csv(line, fields);
-            for (auto field : fields) {
-                field = trim(field);
-                header_fields.push_back(field);
-                // "utilization.gpu [%]": the unit in brackets goes (it is there even with nounits).
-                if (const auto bracket = field.find(" ["); bracket != std::string_view::npos) {
-                    if (field.substr(bracket) == " [GiB]") {
-                        memory_in_gib = true;
-                    }
-                    field = field.substr(0, bracket);
-                }
-                header.emplace_back(field);
-            }
-            for (std::size_t i = 0; i < header.size(); ++i) {
-                const auto& column = header[i];
-                if (const auto first = std::find(header.begin(), header.begin() + static_cast<std::ptrdiff_t>(i), column);
-                    first != header.begin() + static_cast<std::ptrdiff_t>(i)) {
-                    // Which copy would win is a guess: ask for the capture to name each field once.
-                    add_problem(diagnostics, name, number, line, static_cast<std::size_t>(header_fields[i].data() - line.data()),
-                        fmt::format("column \"{}\" appears twice (columns {} and {})", column, first - header.begin() + 1, i + 1),
-                        "query each field once, e.g. --query-gpu=timestamp,index,utilization.gpu,memory.used");
-                    return {};
-                }
-                if (column == "index" || (id_column == SIZE_MAX && (column == "uuid" || column == "pci.bus_id"))) {
-                    id_column = i;
-                } else if (column == "utilization.gpu") {
-                    util_column = i;
-                } else if (column == "memory.used") {
-                    memory_column = i;
-                }
-            }
-            if (util_column == SIZE_MAX && memory_column == SIZE_MAX) {
-                add_problem(diagnostics, name, number, line, 0,
-                    "expected nvidia-smi's CSV header with utilization.gpu or memory.used",
-                    "capture with `nvidia-smi --query-gpu=timestamp,index,utilization.gpu,memory.used --format=csv -l 1` (keep the header: "
-                    "without it the columns cannot be named)");
+        if (!smi.has_header()) {
+            if (!smi.read_header(line, number)) {
                 return {};
             }
             continue;
         }
-        split_csv(line, fields);
-        if (fields.size() != header.size()) {
-            if (++errors <= 20) {
-                add_problem(diagnostics, name, number, line, line.size(),
-                    fmt::format("expected {} comma-separated values (as in the header), found {}", header.size(), fields.size()));
-            }
-            continue;
-        }
-        const std::string_view id = id_column == SIZE_MAX ? std::string_view{} : trim(fields[id_column]);
-        // Rows of one GPU often come in runs: look the id up only when it changes.
-        if (last == gpus.end() || last->first != id) {
-            last = gpus.find(id);
-            if (last == gpus.end()) {
-                last = gpus.emplace(std::string(id), util.size()).first;
-                util.emplace_back();
-                memory.emplace_back();
-            }
-        }
-        const auto it = last;
-        const auto take = [&](std::size_t column, Series& out, double scale, const Range& range) {
-            if (column == SIZE_MAX) {
-                return;
-            }
-            double value = 0;
-            switch (parse_value(fields[column], value)) {
-            case ValueStatus::Ok:
-                if (value < range.low || value > range.high) {
-                    if (++errors <= 20) {
-                        add_problem(diagnostics, name, number, line, static_cast<std::size_t>(trim(fields[column]).data() - line.data()),
-                            fmt::format("{} is {}, outside {} to {} {}", header[column], value, range.low, range.high, range.unit),
-                            "a capture of nvidia-smi never holds this value: check that the header names the columns in their order");
-                    }
-                    break;
-                }
-                out.push_back(value * scale);
-                break;
-            case ValueStatus::Missing:
-                break;
-            case ValueStatus::Bad:
-                if (++errors <= 20) {
-                    add_problem(diagnostics, name, number, line,
-                        static_cast<std::size_t>(fields[column].data() - line.data()),
-                        fmt::format("expected a number for {}, found \"{}\"", header[column], trim(fields[column])));
-                }
-                break;
-            }
-        };
-        take(util_column, util[it->second], 1.0, k_percent);
-        take(memory_column, memory[it->second], memory_in_gib ? 1.073741824 : k_mib_to_gb,
-            memory_in_gib ? Range{0.0, k_max_gpu_memory_mib / 1024.0, "GiB"} : k_memory_mib);
+        smi.read_row(line, number);
     }
-    std::vector<MetricSummary> metrics;
-    if (util_column != SIZE_MAX) {
-        metrics.push_back(summarise("gpu_util_pct", name, "nvidia-smi", "p50", util, options));
-    }
-    if (memory_column != SIZE_MAX) {
-        metrics.push_back(summarise("gpu_mem_used_gb", name, "nvidia-smi", "p95", memory, options));
-    }
-    return metrics;
+    return smi.summaries(options);
 }
 
 std::vector<MetricSummary> read_vmstat(ByteReader& reader, const std::string& name, const TelemetryOptions& options,

@@ -24,7 +24,7 @@ enum class Tok : std::uint8_t {
     Error,  // garbage the lexer has already reported; the parser skips it
     Eof,
 };
-inline constexpr std::size_t kTokCount = static_cast<std::size_t>(Tok::Eof) + 1;
+inline constexpr std::size_t k_tok_count = static_cast<std::size_t>(Tok::Eof) + 1;
 
 struct Token {
     Tok kind = Tok::Eof;
@@ -38,7 +38,7 @@ struct Token {
 /// or a Tok::Error token for garbage.
 class Lexer {
 public:
-    Lexer(std::string_view text, std::vector<Error>& errors) : text_(text), errors_(errors) {}
+    Lexer(std::string_view text, std::vector<Error>& errors) : m_text(text), m_errors(errors) {}
     Token next();
 
 private:
@@ -49,9 +49,9 @@ private:
     Token unexpected(std::size_t begin);
     void error(std::string message, std::size_t begin, std::size_t end, std::string help = {});
 
-    std::string_view text_;
-    std::size_t pos_ = 0;
-    std::vector<Error>& errors_;
+    std::string_view m_text;
+    std::size_t m_pos = 0;
+    std::vector<Error>& m_errors;
 };
 
 bool is_keyword(std::string_view word) noexcept;
@@ -69,7 +69,7 @@ enum class Op : std::uint8_t {
 };
 
 /// Node::fn of an Op::Error node whose children `a` and `b` are still checked.
-inline constexpr std::uint8_t kErrorWithOperands = 1;
+inline constexpr std::uint8_t k_error_with_operands = 1;
 
 /// The checker's view of a type: a list may know its element type.
 struct StaticType {
@@ -80,7 +80,7 @@ struct StaticType {
 /// One node of the flat tree. Children are indices into Program::nodes.
 struct Node {
     Op op = Op::Error;
-    std::uint8_t fn = 0;        // Call: index into function_table(); Error: kErrorWithOperands
+    std::uint8_t fn = 0;        // Call: index into function_table(); Error: k_error_with_operands
     std::uint16_t height = 0;   // 0 for leaves
     std::uint32_t a = 0;        // unary/binary: first child; Num/Str/Bool: constant index;
                                 // Path: path index; List/Call: first index into Program::args
@@ -107,9 +107,9 @@ struct Program {
 
 struct Access {
     static Expression make(std::shared_ptr<const Program> p) { return Expression(std::move(p)); }
-    static const Program& program(const Expression& e) { return *e.program_; }
+    static const Program& program(const Expression& e) { return *e.m_program; }
     static Template make(std::shared_ptr<const TemplateProgram> p) { return Template(std::move(p)); }
-    static const TemplateProgram& program(const Template& t) { return *t.program_; }
+    static const TemplateProgram& program(const Template& t) { return *t.m_program; }
 };
 
 /// Parses `text` into `program` (parser.cpp). Syntax errors go to `errors`; the tree then
@@ -140,12 +140,12 @@ enum class Check : std::uint8_t {
 /// What an argument may be. `StringOrList` accepts either.
 enum class Param : std::uint8_t { Number, String, Bool, List, StringOrList, Any };
 
-inline constexpr std::uint8_t kVariadic = 255;
+inline constexpr std::uint8_t k_variadic = 255;
 
 struct FunctionDef {
     std::string_view name;
     std::uint8_t min_args;
-    std::uint8_t max_args;  // kVariadic: no limit
+    std::uint8_t max_args;  // k_variadic: no limit
     Check check;
     std::array<Param, 2> params;
     Type result;            // Type::Any for Coalesce (computed)

@@ -29,14 +29,14 @@ std::string_view type_name(Type type) noexcept
 Schema::~Schema() = default;
 
 MapSchema::MapSchema(std::map<std::string, Type, std::less<>> paths, std::map<std::string, Type, std::less<>> prefixes)
-    : paths_(std::move(paths))
+    : m_paths(std::move(paths))
 {
     for (auto& [prefix, type] : prefixes) add_prefix(prefix, type);
 }
 
 MapSchema& MapSchema::add(std::string path, Type type)
 {
-    paths_[std::move(path)] = type;
+    m_paths[std::move(path)] = type;
     return *this;
 }
 
@@ -49,7 +49,7 @@ MapSchema& MapSchema::add_prefix(std::string prefix, Type type)
 
 std::optional<Type> MapSchema::path_type(std::string_view path) const
 {
-    if (const auto it = paths_.find(path); it != paths_.end()) return it->second;
+    if (const auto it = m_paths.find(path); it != m_paths.end()) return it->second;
     for (const auto& [prefix, type] : prefixes_) {
         if (path.size() > prefix.size() && path.substr(0, prefix.size()) == prefix) return type;
     }
@@ -59,8 +59,8 @@ std::optional<Type> MapSchema::path_type(std::string_view path) const
 std::vector<std::string> MapSchema::known_paths() const
 {
     std::vector<std::string> out;
-    out.reserve(paths_.size() + prefixes_.size());
-    for (const auto& [path, type] : paths_) out.push_back(path);
+    out.reserve(m_paths.size() + prefixes_.size());
+    for (const auto& [path, type] : m_paths) out.push_back(path);
     for (const auto& [prefix, type] : prefixes_) out.push_back(prefix);
     return out;
 }
@@ -115,13 +115,13 @@ std::string plural(std::size_t n, std::string_view word)
 class Checker {
 public:
     Checker(Program& program, const Schema& schema, std::vector<Error>& errors)
-        : p_(program), schema_(schema), errors_(errors)
+        : m_program(program), m_schema(schema), m_errors(errors)
     {
     }
 
     StaticType check(std::uint32_t id)
     {
-        Node& n = p_.nodes[id];  // the node vector does not grow while checking
+        Node& n = m_program.nodes[id];  // the node vector does not grow while checking
         StaticType t;
         switch (n.op) {
         case Op::Num: t.kind = Type::Number; break;
@@ -182,7 +182,7 @@ public:
         case Op::NotIn: check_in(n, check(n.a), check(n.b)); t.kind = Type::Bool; break;
         case Op::Call: t = check_call(n); break;
         case Op::Error:
-            if (n.fn == kErrorWithOperands) {
+            if (n.fn == k_error_with_operands) {
                 check(n.a);
                 check(n.b);
             }
@@ -195,11 +195,11 @@ public:
 private:
     void error(Span span, std::string message, std::string help = {})
     {
-        errors_.push_back(Error{std::move(message), span, std::move(help)});
+        m_errors.push_back(Error{std::move(message), span, std::move(help)});
     }
 
-    std::string_view slice(Span s) const { return std::string_view(p_.source).substr(s.begin, s.end - s.begin); }
-    const Node& node(std::uint32_t id) const { return p_.nodes[id]; }
+    std::string_view slice(Span s) const { return std::string_view(m_program.source).substr(s.begin, s.end - s.begin); }
+    const Node& node(std::uint32_t id) const { return m_program.nodes[id]; }
 
     void expect_number(std::uint32_t child, StaticType t, Op op)
     {
@@ -284,7 +284,7 @@ private:
         StaticType t{Type::List, Type::Any};
         StaticType first;
         for (std::uint32_t i = 0; i < n.b; ++i) {
-            const std::uint32_t child = p_.args[n.a + i];
+            const std::uint32_t child = m_program.args[n.a + i];
             const StaticType e = check(child);
             if (!known(e.kind)) continue;
             if (!known(first.kind)) {
@@ -300,8 +300,8 @@ private:
 
     StaticType check_path(const Node& n)
     {
-        const PathRef& ref = p_.paths[n.a];
-        const std::optional<Type> type = schema_.path_type(ref.dotted);
+        const PathRef& ref = m_program.paths[n.a];
+        const std::optional<Type> type = m_schema.path_type(ref.dotted);
         if (!type) {
             error(n.span, fmt::format("unknown path '{}'", ref.dotted), suggest_path(ref.dotted));
             return StaticType{};
@@ -311,8 +311,8 @@ private:
 
     std::string suggest_path(const std::string& path)
     {
-        if (!known_) known_ = schema_.known_paths();
-        const std::vector<std::string>& candidates = *known_;
+        if (!m_known) m_known = m_schema.known_paths();
+        const std::vector<std::string>& candidates = *m_known;
 
         std::string lower = path;
         for (auto& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
@@ -365,8 +365,8 @@ private:
     std::optional<double> literal_number(std::uint32_t id) const
     {
         const Node& n = node(id);
-        if (n.op == Op::Num) return p_.constants[n.a].as_number();
-        if (n.op == Op::Neg && node(n.a).op == Op::Num) return -p_.constants[node(n.a).a].as_number();
+        if (n.op == Op::Num) return m_program.constants[n.a].as_number();
+        if (n.op == Op::Neg && node(n.a).op == Op::Num) return -m_program.constants[node(n.a).a].as_number();
         return std::nullopt;
     }
 
@@ -397,139 +397,190 @@ private:
         return "a value";
     }
 
+    // A call being checked: its node, name, function and the checked types of its arguments.
+    struct Call {
+        const Node& n;
+        std::string_view name;
+        const FunctionDef& f;
+        std::vector<StaticType> args;
+    };
+
+    const Node& arg(const Call& call, std::size_t i) const { return node(m_program.args[call.n.a + i]); }
+
     StaticType check_call(Node& n)
     {
         const std::string_view name = slice(n.op_span);
         std::vector<StaticType> args;
         args.reserve(n.b);
-        for (std::uint32_t i = 0; i < n.b; ++i) args.push_back(check(p_.args[n.a + i]));
-        auto arg = [&](std::size_t i) -> const Node& { return node(p_.args[n.a + i]); };
-
+        for (std::uint32_t i = 0; i < n.b; ++i) {
+            args.push_back(check(m_program.args[n.a + i]));
+        }
         const int index = find_function(name);
         if (index < 0) {
-            std::vector<std::string> names;
-            for (const auto& f : function_table()) names.emplace_back(f.name);
-            std::string help;
-            if (auto m = closest_match(name, names)) {
-                help = fmt::format("did you mean `{}`?", *m);
-            } else {
-                help = "see the function list in docs/expression-language.md";
-            }
-            error(n.op_span, fmt::format("unknown function '{}'", name), std::move(help));
+            unknown_function(n, name);
             return StaticType{};
         }
         n.fn = static_cast<std::uint8_t>(index);
-        const FunctionDef& f = function_table()[static_cast<std::size_t>(index)];
-        const StaticType result{f.result};
-
-        // Arity.
-        const std::size_t count = n.b;
-        if (count < f.min_args || (f.max_args != kVariadic && count > f.max_args)) {
-            std::string takes;
-            if (f.max_args == kVariadic) {
-                takes = fmt::format("at least {}", plural(f.min_args, "argument"));
-            } else if (f.min_args == f.max_args) {
-                takes = plural(f.min_args, "argument");
-            } else if (f.max_args == f.min_args + 1) {
-                takes = fmt::format("{} or {} arguments", f.min_args, f.max_args);
-            } else {
-                takes = fmt::format("{} to {} arguments", f.min_args, f.max_args);
-            }
-            // Too many: point at the first extra argument; too few: at the closing ')'.
-            const Span where = count > f.min_args ? arg(f.max_args).span : Span{n.span.end - 1, n.span.end};
-            error(where, fmt::format("function '{}' takes {}, got {}", name, takes, count));
+        const Call call{n, name, function_table()[static_cast<std::size_t>(index)], std::move(args)};
+        const StaticType result{call.f.result};
+        if (!check_arity(call)) {
             return result;
         }
-
-        switch (f.check) {
-        case Check::Params:
-            for (std::size_t i = 0; i < count; ++i) {
-                const Param p = f.params[std::min<std::size_t>(i, f.params.size() - 1)];
-                if (matches(p, args[i].kind)) continue;
-                if (f.max_args == 1) {
-                    error(arg(i).span, fmt::format("'{}' expects {}, got {}", name, param_text(p), describe(args[i])));
-                } else {
-                    error(arg(i).span, fmt::format("'{}' expects {} as its {} argument, got {}", name, param_text(p),
-                                                   ordinal(i), describe(args[i])));
-                }
-            }
-            if (f.name == "round" && count == 2) {
-                if (auto d = literal_number(p_.args[n.a + 1]); d && (*d != std::trunc(*d) || std::fabs(*d) > 15)) {
-                    error(arg(1).span, "'round' expects a whole number of digits from -15 to 15");
-                }
-            }
-            return result;
-        case Check::Exists:
-            if (arg(0).op != Op::Path && arg(0).op != Op::Error) {
-                error(arg(0).span, "'exists' expects a path", "e.g. exists(dataset.size_gb)");
-            }
-            return result;
-        case Check::MinMax:
-            if (count == 1) {
-                const StaticType a = args[0];
-                if (a.kind == Type::List) {
-                    if (known(a.elem) && a.elem != Type::Number) {
-                        error(arg(0).span, fmt::format("'{}' expects numbers, got a {}", name, describe(a)));
-                    }
-                } else if (known(a.kind) && a.kind != Type::Number) {
-                    error(arg(0).span, fmt::format("'{}' expects numbers or a list of numbers, got {}", name, describe(a)));
-                }
-                return result;
-            }
-            for (std::size_t i = 0; i < count; ++i) {
-                if (known(args[i].kind) && args[i].kind != Type::Number) {
-                    error(arg(i).span, fmt::format("'{}' expects numbers, got {}", name, describe(args[i])));
-                }
-            }
-            return result;
-        case Check::AnyAll: {
-            const StaticType a = args[0];
-            if (known(a.kind) && (a.kind != Type::List || (known(a.elem) && a.elem != Type::Bool))) {
-                error(arg(0).span, fmt::format("'{}' expects a list of bools, got {}{}", name,
-                                               a.kind == Type::List ? "a " : "", describe(a)));
-            }
-            return result;
-        }
-        case Check::Contains: {
-            const StaticType h = args[0];
-            const StaticType x = args[1];
-            if (!matches(Param::StringOrList, h.kind)) {
-                error(arg(0).span, fmt::format("'{}' expects a string or list as its first argument, got {}", name,
-                                               describe(h)));
-            } else if (h.kind == Type::String && known(x.kind) && x.kind != Type::String) {
-                error(arg(1).span, fmt::format("'{}' on a string expects a string as its second argument, got {}", name,
-                                               describe(x)));
-            } else if (h.kind == Type::List && known(h.elem) && !compatible(x, StaticType{h.elem})) {
-                error(arg(1).span,
-                      fmt::format("cannot compare {} with the list's {} elements", describe(x), type_name(h.elem)));
-            }
-            return result;
-        }
-        case Check::Coalesce: {
-            StaticType t;
-            for (std::size_t i = 0; i < count; ++i) {
-                if (!known(args[i].kind)) continue;
-                if (!known(t.kind)) {
-                    t = args[i];
-                } else if (!compatible(t, args[i])) {
-                    error(arg(i).span, fmt::format("'{}' arguments must have the same type, got {} and {}", name,
-                                                   describe(t), describe(args[i])));
-                }
-            }
-            // Only a known type when every argument has it: an `any` argument may be anything.
-            for (const auto& a : args) {
-                if (!known(a.kind)) return StaticType{};
-            }
-            return t;
-        }
+        switch (call.f.check) {
+        case Check::Params: check_param_args(call); return result;
+        case Check::Exists: check_exists(call); return result;
+        case Check::MinMax: check_min_max(call); return result;
+        case Check::AnyAll: check_any_all(call); return result;
+        case Check::Contains: check_contains(call); return result;
+        case Check::Coalesce: return check_coalesce(call);
         }
         return result;
     }
 
-    Program& p_;
-    const Schema& schema_;
-    std::vector<Error>& errors_;
-    std::optional<std::vector<std::string>> known_;
+    void unknown_function(const Node& n, std::string_view name)
+    {
+        std::vector<std::string> names;
+        for (const auto& f : function_table()) {
+            names.emplace_back(f.name);
+        }
+        std::string help;
+        if (auto m = closest_match(name, names)) {
+            help = fmt::format("did you mean `{}`?", *m);
+        } else {
+            help = "see the function list in docs/expression-language.md";
+        }
+        error(n.op_span, fmt::format("unknown function '{}'", name), std::move(help));
+    }
+
+    // Whether the call has as many arguments as the function takes; an error where it does not.
+    bool check_arity(const Call& call)
+    {
+        const FunctionDef& f = call.f;
+        const std::size_t count = call.n.b;
+        if (count >= f.min_args && (f.max_args == k_variadic || count <= f.max_args)) {
+            return true;
+        }
+        std::string takes;
+        if (f.max_args == k_variadic) {
+            takes = fmt::format("at least {}", plural(f.min_args, "argument"));
+        } else if (f.min_args == f.max_args) {
+            takes = plural(f.min_args, "argument");
+        } else if (f.max_args == f.min_args + 1) {
+            takes = fmt::format("{} or {} arguments", f.min_args, f.max_args);
+        } else {
+            takes = fmt::format("{} to {} arguments", f.min_args, f.max_args);
+        }
+        // Too many: point at the first extra argument; too few: at the closing ')'.
+        const Span where = count > f.min_args ? arg(call, f.max_args).span : Span{call.n.span.end - 1, call.n.span.end};
+        error(where, fmt::format("function '{}' takes {}, got {}", call.name, takes, count));
+        return false;
+    }
+
+    // Each argument against the function's declared parameters.
+    void check_param_args(const Call& call)
+    {
+        const FunctionDef& f = call.f;
+        for (std::size_t i = 0; i < call.args.size(); ++i) {
+            const Param p = f.params[std::min<std::size_t>(i, f.params.size() - 1)];
+            if (matches(p, call.args[i].kind)) {
+                continue;
+            }
+            if (f.max_args == 1) {
+                error(arg(call, i).span, fmt::format("'{}' expects {}, got {}", call.name, param_text(p), describe(call.args[i])));
+            } else {
+                error(arg(call, i).span, fmt::format("'{}' expects {} as its {} argument, got {}", call.name, param_text(p),
+                                                     ordinal(i), describe(call.args[i])));
+            }
+        }
+        if (f.name == "round" && call.args.size() == 2) {
+            if (auto d = literal_number(m_program.args[call.n.a + 1]); d && (*d != std::trunc(*d) || std::fabs(*d) > 15)) {
+                error(arg(call, 1).span, "'round' expects a whole number of digits from -15 to 15");
+            }
+        }
+    }
+
+    void check_exists(const Call& call)
+    {
+        if (arg(call, 0).op != Op::Path && arg(call, 0).op != Op::Error) {
+            error(arg(call, 0).span, "'exists' expects a path", "e.g. exists(dataset.size_gb)");
+        }
+    }
+
+    // Numbers, or one list of numbers.
+    void check_min_max(const Call& call)
+    {
+        if (call.args.size() == 1) {
+            const StaticType a = call.args[0];
+            if (a.kind == Type::List) {
+                if (known(a.elem) && a.elem != Type::Number) {
+                    error(arg(call, 0).span, fmt::format("'{}' expects numbers, got a {}", call.name, describe(a)));
+                }
+            } else if (known(a.kind) && a.kind != Type::Number) {
+                error(arg(call, 0).span, fmt::format("'{}' expects numbers or a list of numbers, got {}", call.name, describe(a)));
+            }
+            return;
+        }
+        for (std::size_t i = 0; i < call.args.size(); ++i) {
+            if (known(call.args[i].kind) && call.args[i].kind != Type::Number) {
+                error(arg(call, i).span, fmt::format("'{}' expects numbers, got {}", call.name, describe(call.args[i])));
+            }
+        }
+    }
+
+    void check_any_all(const Call& call)
+    {
+        const StaticType a = call.args[0];
+        if (known(a.kind) && (a.kind != Type::List || (known(a.elem) && a.elem != Type::Bool))) {
+            error(arg(call, 0).span, fmt::format("'{}' expects a list of bools, got {}{}", call.name,
+                                                 a.kind == Type::List ? "a " : "", describe(a)));
+        }
+    }
+
+    // (string, string) or (list, element of the list's type).
+    void check_contains(const Call& call)
+    {
+        const StaticType h = call.args[0];
+        const StaticType x = call.args[1];
+        if (!matches(Param::StringOrList, h.kind)) {
+            error(arg(call, 0).span, fmt::format("'{}' expects a string or list as its first argument, got {}", call.name,
+                                                 describe(h)));
+        } else if (h.kind == Type::String && known(x.kind) && x.kind != Type::String) {
+            error(arg(call, 1).span, fmt::format("'{}' on a string expects a string as its second argument, got {}", call.name,
+                                                 describe(x)));
+        } else if (h.kind == Type::List && known(h.elem) && !compatible(x, StaticType{h.elem})) {
+            error(arg(call, 1).span,
+                  fmt::format("cannot compare {} with the list's {} elements", describe(x), type_name(h.elem)));
+        }
+    }
+
+    // Arguments of one type, which is the result's.
+    StaticType check_coalesce(const Call& call)
+    {
+        StaticType t;
+        for (std::size_t i = 0; i < call.args.size(); ++i) {
+            if (!known(call.args[i].kind)) {
+                continue;
+            }
+            if (!known(t.kind)) {
+                t = call.args[i];
+            } else if (!compatible(t, call.args[i])) {
+                error(arg(call, i).span, fmt::format("'{}' arguments must have the same type, got {} and {}", call.name,
+                                                     describe(t), describe(call.args[i])));
+            }
+        }
+        // Only a known type when every argument has it: an `any` argument may be anything.
+        for (const auto& a : call.args) {
+            if (!known(a.kind)) {
+                return StaticType{};
+            }
+        }
+        return t;
+    }
+
+    Program& m_program;
+    const Schema& m_schema;
+    std::vector<Error>& m_errors;
+    std::optional<std::vector<std::string>> m_known;
 };
 
 void finish(std::vector<Error>& errors, const Limits& limits)
@@ -604,11 +655,11 @@ void check(Program& program, const Schema& schema, std::vector<Error>& errors)
 
 Type Expression::type() const noexcept
 {
-    const auto& p = *program_;
+    const auto& p = *m_program;
     return p.nodes[p.root].type.kind;
 }
 
-std::string_view Expression::source() const noexcept { return program_->source; }
+std::string_view Expression::source() const noexcept { return m_program->source; }
 
 CompileResult compile(std::string_view text, const Schema& schema, const Limits& limits)
 {

@@ -13,34 +13,34 @@ namespace mlscale::expr {
 Value Value::number(double v) noexcept
 {
     Value out;
-    if (std::isfinite(v)) out.v_ = v == 0.0 ? 0.0 : v;  // also turns -0 into 0
+    if (std::isfinite(v)) out.m_value = v == 0.0 ? 0.0 : v;  // also turns -0 into 0
     return out;
 }
 
 Value Value::string(std::string v)
 {
     Value out;
-    out.v_ = std::move(v);
+    out.m_value = std::move(v);
     return out;
 }
 
 Value Value::boolean(bool v) noexcept
 {
     Value out;
-    out.v_ = v;
+    out.m_value = v;
     return out;
 }
 
 Value Value::list(List v)
 {
     Value out;
-    out.v_ = std::move(v);
+    out.m_value = std::move(v);
     return out;
 }
 
 Type Value::type() const noexcept
 {
-    switch (v_.index()) {
+    switch (m_value.index()) {
     case 1: return Type::Number;
     case 2: return Type::Bool;
     case 3: return Type::String;
@@ -51,8 +51,8 @@ Type Value::type() const noexcept
 
 bool operator==(const Value& a, const Value& b)
 {
-    if (a.v_.index() != b.v_.index()) return false;
-    switch (a.v_.index()) {
+    if (a.m_value.index() != b.m_value.index()) return false;
+    switch (a.m_value.index()) {
     case 0: return true;
     case 1: return a.as_number() == b.as_number();
     case 2: return a.as_bool() == b.as_bool();
@@ -71,7 +71,7 @@ bool operator==(const Value& a, const Value& b)
 
 std::string Value::to_display() const
 {
-    switch (v_.index()) {
+    switch (m_value.index()) {
     case 1: return format_number(as_number());
     case 2: return as_bool() ? "true" : "false";
     case 3: return as_string();
@@ -543,25 +543,25 @@ Value fn_round(const Evaluator& ev, Args args, std::size_t count)
     return Value::number(std::round(x / scale) * scale);
 }
 
-constexpr std::array<Param, 2> kNone{Param::Any, Param::Any};
+constexpr std::array<Param, 2> k_no_params{Param::Any, Param::Any};
 
 // The registry. Keep docs/expression-language.md in step with it.
-constexpr FunctionDef kFunctions[] = {
-    {"exists", 1, 1, Check::Exists, kNone, Type::Bool, "exists(path) -> bool",
+constexpr FunctionDef k_functions[] = {
+    {"exists", 1, 1, Check::Exists, k_no_params, Type::Bool, "exists(path) -> bool",
      "true when the fact is known (present, not null, not an object); never unknown", "exists(dataset.size_gb)",
      fn_exists},
     {"len", 1, 1, Check::Params, {Param::StringOrList, Param::Any}, Type::Number, "len(string | list) -> number",
      "characters (Unicode code points) in a string, or elements in a list", "len([1, 2, 3]) == 3", fn_len},
-    {"min", 1, kVariadic, Check::MinMax, kNone, Type::Number, "min(number, ...) | min(list) -> number",
+    {"min", 1, k_variadic, Check::MinMax, k_no_params, Type::Number, "min(number, ...) | min(list) -> number",
      "the smallest argument, or the smallest element of a single list; unknown if any is unknown or the list is empty",
      "min(4, 2, 8) == 2", fn_extreme<true>},
-    {"max", 1, kVariadic, Check::MinMax, kNone, Type::Number, "max(number, ...) | max(list) -> number",
+    {"max", 1, k_variadic, Check::MinMax, k_no_params, Type::Number, "max(number, ...) | max(list) -> number",
      "the largest argument, or the largest element of a single list; unknown if any is unknown or the list is empty",
      "max([4, 2, 8]) == 8", fn_extreme<false>},
-    {"any", 1, 1, Check::AnyAll, kNone, Type::Bool, "any(list) -> bool",
+    {"any", 1, 1, Check::AnyAll, k_no_params, Type::Bool, "any(list) -> bool",
      "true when some element is true (Kleene 'or' of the elements; any([]) is false)", "any([false, true])",
      fn_any_all<true>},
-    {"all", 1, 1, Check::AnyAll, kNone, Type::Bool, "all(list) -> bool",
+    {"all", 1, 1, Check::AnyAll, k_no_params, Type::Bool, "all(list) -> bool",
      "true when every element is true (Kleene 'and' of the elements; all([]) is true)", "all([true, 1 < 2])",
      fn_any_all<false>},
     {"startswith", 2, 2, Check::Params, {Param::String, Param::String}, Type::Bool,
@@ -570,12 +570,12 @@ constexpr FunctionDef kFunctions[] = {
     {"endswith", 2, 2, Check::Params, {Param::String, Param::String}, Type::Bool,
      "endswith(string, suffix: string) -> bool", "true when the string ends with the suffix",
      "endswith(\"data.parquet\", \".parquet\")", fn_affix<false>},
-    {"contains", 2, 2, Check::Contains, kNone, Type::Bool, "contains(string | list, value) -> bool",
+    {"contains", 2, 2, Check::Contains, k_no_params, Type::Bool, "contains(string | list, value) -> bool",
      "substring test on a string, membership on a list (the same as 'value in ...')",
      "contains([\"nvme\", \"ssd\"], \"ssd\")", fn_contains},
     {"lower", 1, 1, Check::Params, {Param::String, Param::Any}, Type::String, "lower(string) -> string",
      "the string with ASCII letters lower-cased", "lower(\"GPU\") == \"gpu\"", fn_lower},
-    {"coalesce", 2, 2, Check::Coalesce, kNone, Type::Any, "coalesce(a, b) -> type of a and b",
+    {"coalesce", 2, 2, Check::Coalesce, k_no_params, Type::Any, "coalesce(a, b) -> type of a and b",
      "a when it is known, otherwise b (both of one type)", "coalesce(param.missing, 80) == 80", fn_coalesce},
     {"abs", 1, 1, Check::Params, {Param::Number, Param::Any}, Type::Number, "abs(number) -> number",
      "the absolute value", "abs(-3) == 3", fn_abs},
@@ -587,12 +587,12 @@ constexpr FunctionDef kFunctions[] = {
 
 } // namespace
 
-std::span<const FunctionDef> function_table() noexcept { return kFunctions; }
+std::span<const FunctionDef> function_table() noexcept { return k_functions; }
 
 int find_function(std::string_view name) noexcept
 {
-    for (std::size_t i = 0; i < std::size(kFunctions); ++i) {
-        if (kFunctions[i].name == name) return static_cast<int>(i);
+    for (std::size_t i = 0; i < std::size(k_functions); ++i) {
+        if (k_functions[i].name == name) return static_cast<int>(i);
     }
     return -1;
 }
@@ -609,7 +609,7 @@ std::vector<FunctionInfo> functions()
         info.doc = std::string(f.doc);
         info.example = std::string(f.example);
         info.min_args = f.min_args;
-        if (f.max_args != detail::kVariadic) info.max_args = f.max_args;
+        if (f.max_args != detail::k_variadic) info.max_args = f.max_args;
         info.result = f.result;
         out.push_back(std::move(info));
     }

@@ -31,7 +31,7 @@ bool is_keyword(std::string_view word) noexcept
 
 void Lexer::error(std::string message, std::size_t begin, std::size_t end, std::string help)
 {
-    errors_.push_back(Error{std::move(message),
+    m_errors.push_back(Error{std::move(message),
                             Span{static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end)},
                             std::move(help)});
 }
@@ -46,21 +46,21 @@ Token Lexer::make(Tok kind, std::size_t begin, std::size_t end) const
 
 Token Lexer::next()
 {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r')) {
-        ++pos_;
+    while (m_pos < m_text.size() &&
+           (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' || m_text[m_pos] == '\n' || m_text[m_pos] == '\r')) {
+        ++m_pos;
     }
-    const std::size_t begin = pos_;
-    if (pos_ >= text_.size()) return make(Tok::Eof, begin, begin);
+    const std::size_t begin = m_pos;
+    if (m_pos >= m_text.size()) return make(Tok::Eof, begin, begin);
 
-    const char c = text_[pos_];
+    const char c = m_text[m_pos];
     if (is_digit(c)) return number(begin);
     if (is_ident_start(c)) return path(begin);
     if (c == '"' || c == '\'') return string(begin);
 
-    const char n = pos_ + 1 < text_.size() ? text_[pos_ + 1] : '\0';
-    auto one = [&](Tok kind) { ++pos_; return make(kind, begin, pos_); };
-    auto two = [&](Tok kind) { pos_ += 2; return make(kind, begin, pos_); };
+    const char n = m_pos + 1 < m_text.size() ? m_text[m_pos + 1] : '\0';
+    auto one = [&](Tok kind) { ++m_pos; return make(kind, begin, m_pos); };
+    auto two = [&](Tok kind) { m_pos += 2; return make(kind, begin, m_pos); };
     switch (c) {
     case '(': return one(Tok::LParen);
     case ')': return one(Tok::RParen);
@@ -87,67 +87,67 @@ Token Lexer::next()
 
 Token Lexer::unexpected(std::size_t begin)
 {
-    const char c = text_[begin];
+    const char c = m_text[begin];
     std::size_t end = begin + utf8_length(static_cast<unsigned char>(c));
-    if (end > text_.size()) end = text_.size();
+    if (end > m_text.size()) end = m_text.size();
     std::string help;
     switch (c) {
     case '=': help = "use '==' to compare"; break;
     case '!': help = "use 'not' to negate"; break;
     case '&':
         help = "use 'and'";
-        if (end < text_.size() && text_[end] == '&') ++end;
+        if (end < m_text.size() && m_text[end] == '&') ++end;
         break;
     case '|':
         help = "use 'or'";
-        if (end < text_.size() && text_[end] == '|') ++end;
+        if (end < m_text.size() && m_text[end] == '|') ++end;
         break;
     case '.':
-        if (end < text_.size() && is_digit(text_[end])) help = "write a leading zero, e.g. 0.5";
+        if (end < m_text.size() && is_digit(m_text[end])) help = "write a leading zero, e.g. 0.5";
         break;
     default: break;
     }
-    std::string shown(text_.substr(begin, end - begin));
+    std::string shown(m_text.substr(begin, end - begin));
     if (shown.size() == 2 && shown[0] == shown[1] && (c == '&' || c == '|')) shown.resize(1);
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
         shown = fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
     }
     error(fmt::format("unexpected character '{}'", shown), begin, end, std::move(help));
-    pos_ = end;
+    m_pos = end;
     return make(Tok::Error, begin, end);
 }
 
 Token Lexer::number(std::size_t begin)
 {
     std::size_t p = begin;
-    while (p < text_.size() && is_digit(text_[p])) ++p;
-    if (p + 1 < text_.size() && text_[p] == '.' && is_digit(text_[p + 1])) {
+    while (p < m_text.size() && is_digit(m_text[p])) ++p;
+    if (p + 1 < m_text.size() && m_text[p] == '.' && is_digit(m_text[p + 1])) {
         ++p;
-        while (p < text_.size() && is_digit(text_[p])) ++p;
+        while (p < m_text.size() && is_digit(m_text[p])) ++p;
     }
-    if (p < text_.size() && (text_[p] == 'e' || text_[p] == 'E')) {
+    if (p < m_text.size() && (m_text[p] == 'e' || m_text[p] == 'E')) {
         std::size_t q = p + 1;
-        if (q < text_.size() && (text_[q] == '+' || text_[q] == '-')) ++q;
-        if (q < text_.size() && is_digit(text_[q])) {
+        if (q < m_text.size() && (m_text[q] == '+' || m_text[q] == '-')) ++q;
+        if (q < m_text.size() && is_digit(m_text[q])) {
             p = q;
-            while (p < text_.size() && is_digit(text_[p])) ++p;
+            while (p < m_text.size() && is_digit(m_text[p])) ++p;
         }
     }
     // A number glued to letters, digits or dots ("12abc", "1.", "1.2.3") is one bad token.
-    if (p < text_.size() && (is_ident_char(text_[p]) || text_[p] == '.')) {
-        while (p < text_.size() && (is_ident_char(text_[p]) || text_[p] == '.')) ++p;
-        error(fmt::format("invalid number '{}'", text_.substr(begin, p - begin)), begin, p);
-        pos_ = p;
+    if (p < m_text.size() && (is_ident_char(m_text[p]) || m_text[p] == '.')) {
+        while (p < m_text.size() && (is_ident_char(m_text[p]) || m_text[p] == '.')) ++p;
+        error(fmt::format("invalid number '{}'", m_text.substr(begin, p - begin)), begin, p);
+        m_pos = p;
         return make(Tok::Number, begin, p);
     }
-    pos_ = p;
+    m_pos = p;
     Token t = make(Tok::Number, begin, p);
-    const char* first = text_.data() + begin;
-    const char* last = text_.data() + p;
+    const char* first = m_text.data() + begin;
+    const char* last = m_text.data() + p;
     double value = 0;
     const auto [ptr, ec] = std::from_chars(first, last, value);
     if (ec != std::errc() || ptr != last || !std::isfinite(value)) {
-        error(fmt::format("number '{}' is out of range", text_.substr(begin, p - begin)), begin, p);
+        error(fmt::format("number '{}' is out of range", m_text.substr(begin, p - begin)), begin, p);
         value = 0;
     }
     t.number = value;
@@ -156,16 +156,16 @@ Token Lexer::number(std::size_t begin)
 
 Token Lexer::string(std::size_t begin)
 {
-    const char quote = text_[begin];
+    const char quote = m_text[begin];
     std::string value;
     std::size_t p = begin + 1;
-    while (p < text_.size() && text_[p] != quote) {
-        if (text_[p] == '\\') {
-            if (p + 1 >= text_.size()) {
+    while (p < m_text.size() && m_text[p] != quote) {
+        if (m_text[p] == '\\') {
+            if (p + 1 >= m_text.size()) {
                 ++p;
                 break;
             }
-            const char e = text_[p + 1];
+            const char e = m_text[p + 1];
             switch (e) {
             case '"': value += '"'; break;
             case '\'': value += '\''; break;
@@ -173,10 +173,10 @@ Token Lexer::string(std::size_t begin)
             case 'n': value += '\n'; break;
             default: {
                 const std::size_t len = utf8_length(static_cast<unsigned char>(e));
-                const std::size_t end = std::min(text_.size(), p + 1 + len);
-                error(fmt::format("unknown escape '\\{}' in string", text_.substr(p + 1, end - p - 1)), p, end,
+                const std::size_t end = std::min(m_text.size(), p + 1 + len);
+                error(fmt::format("unknown escape '\\{}' in string", m_text.substr(p + 1, end - p - 1)), p, end,
                       "the escapes are \\\" \\' \\\\ and \\n");
-                value.append(text_.substr(p, end - p));
+                value.append(m_text.substr(p, end - p));
                 p = end;
                 continue;
             }
@@ -184,19 +184,19 @@ Token Lexer::string(std::size_t begin)
             p += 2;
             continue;
         }
-        value += text_[p];
+        value += m_text[p];
         ++p;
     }
-    if (p >= text_.size()) {
-        error("unterminated string", begin, text_.size(),
+    if (p >= m_text.size()) {
+        error("unterminated string", begin, m_text.size(),
               fmt::format("close it with {}", quote == '"' ? "\"" : "'"));
-        pos_ = text_.size();
-        Token t = make(Tok::String, begin, text_.size());
+        m_pos = m_text.size();
+        Token t = make(Tok::String, begin, m_text.size());
         t.text = std::move(value);
         return t;
     }
-    pos_ = p + 1;
-    Token t = make(Tok::String, begin, pos_);
+    m_pos = p + 1;
+    Token t = make(Tok::String, begin, m_pos);
     t.text = std::move(value);
     return t;
 }
@@ -207,16 +207,16 @@ Token Lexer::path(std::size_t begin)
     bool first = true;
     while (true) {
         const std::size_t seg = p;
-        while (p < text_.size() && is_ident_char(text_[p])) ++p;
-        const std::string_view word = text_.substr(seg, p - seg);
+        while (p < m_text.size() && is_ident_char(m_text[p])) ++p;
+        const std::string_view word = m_text.substr(seg, p - seg);
         if (first) {
-            const bool dotted = p < text_.size() && text_[p] == '.';
-            if (word == "and") { pos_ = p; return make(Tok::And, begin, p); }
-            if (word == "or") { pos_ = p; return make(Tok::Or, begin, p); }
-            if (word == "not") { pos_ = p; return make(Tok::Not, begin, p); }
-            if (word == "in") { pos_ = p; return make(Tok::In, begin, p); }
-            if (word == "true" && !dotted) { pos_ = p; return make(Tok::True, begin, p); }
-            if (word == "false" && !dotted) { pos_ = p; return make(Tok::False, begin, p); }
+            const bool dotted = p < m_text.size() && m_text[p] == '.';
+            if (word == "and") { m_pos = p; return make(Tok::And, begin, p); }
+            if (word == "or") { m_pos = p; return make(Tok::Or, begin, p); }
+            if (word == "not") { m_pos = p; return make(Tok::Not, begin, p); }
+            if (word == "in") { m_pos = p; return make(Tok::In, begin, p); }
+            if (word == "true" && !dotted) { m_pos = p; return make(Tok::True, begin, p); }
+            if (word == "false" && !dotted) { m_pos = p; return make(Tok::False, begin, p); }
             if (word == "true" || word == "false") {
                 error(fmt::format("'{}' is a keyword and cannot start a path", word), seg, p);
             }
@@ -224,18 +224,18 @@ Token Lexer::path(std::size_t begin)
             error(fmt::format("'{}' is a keyword and cannot be used in a path", word), seg, p);
         }
         first = false;
-        if (p < text_.size() && text_[p] == '.') {
-            if (p + 1 < text_.size() && is_ident_start(text_[p + 1])) {
+        if (p < m_text.size() && m_text[p] == '.') {
+            if (p + 1 < m_text.size() && is_ident_start(m_text[p + 1])) {
                 ++p;
                 continue;
             }
             error("expected a name after '.'", p, p + 1);
-            pos_ = p + 1;
+            m_pos = p + 1;
             return make(Tok::Path, begin, p);  // the path without its trailing dot
         }
         break;
     }
-    pos_ = p;
+    m_pos = p;
     return make(Tok::Path, begin, p);
 }
 

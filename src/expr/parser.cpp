@@ -29,7 +29,7 @@ Prec next_higher(Prec p) noexcept { return static_cast<Prec>(static_cast<std::ui
 class Parser {
 public:
     Parser(std::string_view text, const Limits& limits, Program& program, std::vector<Error>& errors)
-        : text_(text), limits_(limits), program_(program), errors_(errors), lexer_(text, errors)
+        : m_text(text), m_limits(limits), m_program(program), m_errors(errors), m_lexer(text, errors)
     {
     }
 
@@ -37,27 +37,27 @@ public:
     bool run()
     {
         advance();
-        consumed_ = 0;
-        program_.root = expression();
-        const bool trailing = !fatal_ && current_.kind != Tok::Eof;
+        m_consumed = 0;
+        m_program.root = expression();
+        const bool trailing = !m_fatal && m_current.kind != Tok::Eof;
         if (trailing) {
-            if (current_.kind == Tok::RParen || current_.kind == Tok::RBracket) {
-                error_at(current_.span, fmt::format("unmatched {}", describe(current_)));
+            if (m_current.kind == Tok::RParen || m_current.kind == Tok::RBracket) {
+                error_at(m_current.span, fmt::format("unmatched {}", describe(m_current)));
             } else {
                 std::string help;
-                if (current_.kind == Tok::Path) {
-                    std::string lower(slice(current_.span));
+                if (m_current.kind == Tok::Path) {
+                    std::string lower(slice(m_current.span));
                     for (auto& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
                     if (is_keyword(lower)) help = fmt::format("did you mean '{}'? keywords are lower-case", lower);
                 }
-                error_at(current_.span,
-                         fmt::format("expected an operator or end of expression, found {}", describe(current_)),
+                error_at(m_current.span,
+                         fmt::format("expected an operator or end of expression, found {}", describe(m_current)),
                          std::move(help));
             }
             // Drain the rest so that every lexical error is reported.
-            while (!fatal_ && current_.kind != Tok::Eof) advance();
+            while (!m_fatal && m_current.kind != Tok::Eof) advance();
         }
-        return !fatal_;
+        return !m_fatal;
     }
 
 private:
@@ -70,9 +70,9 @@ private:
     };
 
     /// THE precedence table. Tokens not listed can neither start nor continue an expression.
-    static constexpr std::array<Rule, kTokCount> make_rules()
+    static constexpr std::array<Rule, k_tok_count> make_rules()
     {
-        std::array<Rule, kTokCount> r{};
+        std::array<Rule, k_tok_count> r{};
         auto set = [&r](Tok t, PrefixFn prefix, InfixFn infix, Prec p) {
             r[static_cast<std::size_t>(t)] = Rule{prefix, infix, p};
         };
@@ -104,7 +104,7 @@ private:
 
     static const Rule& rule(Tok t) noexcept
     {
-        static constexpr std::array<Rule, kTokCount> rules = make_rules();
+        static constexpr std::array<Rule, k_tok_count> rules = make_rules();
         return rules[static_cast<std::size_t>(t)];
     }
 
@@ -112,16 +112,16 @@ private:
 
     void advance()
     {
-        previous_ = std::move(current_);
-        ++consumed_;
+        m_previous = std::move(m_current);
+        ++m_consumed;
         while (true) {
-            current_ = lexer_.next();
-            if (current_.kind != Tok::Error) break;
-            panic_ = true;  // the lexer reported it; suppress the cascade
+            m_current = m_lexer.next();
+            if (m_current.kind != Tok::Error) break;
+            m_panic = true;  // the lexer reported it; suppress the cascade
         }
     }
 
-    std::string_view slice(Span s) const noexcept { return text_.substr(s.begin, s.end - s.begin); }
+    std::string_view slice(Span s) const noexcept { return m_text.substr(s.begin, s.end - s.begin); }
 
     std::string describe(const Token& t) const
     {
@@ -137,36 +137,36 @@ private:
 
     void error_at(Span span, std::string message, std::string help = {})
     {
-        if (panic_ || fatal_) return;
-        panic_ = true;
-        errors_.push_back(Error{std::move(message), span, std::move(help)});
-        if (errors_.size() >= limits_.max_errors) fatal_ = true;
+        if (m_panic || m_fatal) return;
+        m_panic = true;
+        m_errors.push_back(Error{std::move(message), span, std::move(help)});
+        if (m_errors.size() >= m_limits.max_errors) m_fatal = true;
     }
 
     /// A limit was exceeded: report once and stop parsing.
     void fatal_at(Span span, std::string message)
     {
-        if (!fatal_) errors_.push_back(Error{std::move(message), span, {}});
-        fatal_ = true;
-        panic_ = true;
+        if (!m_fatal) m_errors.push_back(Error{std::move(message), span, {}});
+        m_fatal = true;
+        m_panic = true;
     }
 
     void too_deep(Span span)
     {
-        fatal_at(span, fmt::format("expression is nested too deeply (the limit is {} levels)", limits_.max_nesting_depth));
+        fatal_at(span, fmt::format("expression is nested too deeply (the limit is {} levels)", m_limits.max_nesting_depth));
     }
 
     void expected_expression()
     {
-        if (consumed_ == 0 && current_.kind == Tok::Eof) {
-            error_at(Span{0, static_cast<std::uint32_t>(text_.size())}, "empty expression");
-        } else if (consumed_ == 0) {
-            error_at(current_.span, fmt::format("expected an expression, found {}", describe(current_)));
-        } else if (current_.kind == Tok::Eof) {
-            error_at(current_.span, fmt::format("expected an expression after {}", describe(previous_)));
+        if (m_consumed == 0 && m_current.kind == Tok::Eof) {
+            error_at(Span{0, static_cast<std::uint32_t>(m_text.size())}, "empty expression");
+        } else if (m_consumed == 0) {
+            error_at(m_current.span, fmt::format("expected an expression, found {}", describe(m_current)));
+        } else if (m_current.kind == Tok::Eof) {
+            error_at(m_current.span, fmt::format("expected an expression after {}", describe(m_previous)));
         } else {
-            error_at(current_.span, fmt::format("expected an expression after {}, found {}", describe(previous_),
-                                                describe(current_)));
+            error_at(m_current.span, fmt::format("expected an expression after {}, found {}", describe(m_previous),
+                                                describe(m_current)));
         }
     }
 
@@ -174,10 +174,10 @@ private:
     void synchronize(Tok closer)
     {
         int depth = 0;
-        while (current_.kind != Tok::Eof) {
-            const Tok k = current_.kind;
+        while (m_current.kind != Tok::Eof) {
+            const Tok k = m_current.kind;
             if (depth == 0 && (k == Tok::Comma || k == closer)) {
-                panic_ = false;
+                m_panic = false;
                 return;
             }
             if (k == Tok::LParen || k == Tok::LBracket) ++depth;
@@ -190,11 +190,11 @@ private:
 
     std::uint32_t add(const Node& n)
     {
-        program_.nodes.push_back(n);
-        return static_cast<std::uint32_t>(program_.nodes.size() - 1);
+        m_program.nodes.push_back(n);
+        return static_cast<std::uint32_t>(m_program.nodes.size() - 1);
     }
 
-    const Node& node(std::uint32_t id) const { return program_.nodes[id]; }
+    const Node& node(std::uint32_t id) const { return m_program.nodes[id]; }
 
     std::uint32_t error_node(Span span)
     {
@@ -208,7 +208,7 @@ private:
     std::uint16_t height_above(std::size_t child_height, Span op_span)
     {
         const std::size_t h = child_height + 1;
-        if (h > limits_.max_nesting_depth) too_deep(op_span);
+        if (h > m_limits.max_nesting_depth) too_deep(op_span);
         return static_cast<std::uint16_t>(std::min<std::size_t>(h, 0xFFFF));
     }
 
@@ -216,8 +216,8 @@ private:
     {
         Node n;
         n.op = op;
-        n.a = static_cast<std::uint32_t>(program_.constants.size());
-        program_.constants.push_back(std::move(v));
+        n.a = static_cast<std::uint32_t>(m_program.constants.size());
+        m_program.constants.push_back(std::move(v));
         n.span = span;
         n.op_span = span;
         return add(n);
@@ -253,30 +253,30 @@ private:
 
     std::uint32_t parse_precedence(Prec precedence)
     {
-        if (fatal_) return error_node(current_.span);
+        if (m_fatal) return error_node(m_current.span);
         struct Guard {
             std::size_t& d;
             explicit Guard(std::size_t& depth) : d(depth) { ++d; }
             ~Guard() { --d; }
-        } guard(depth_);
-        if (depth_ - 1 > limits_.max_nesting_depth) {
-            too_deep(current_.span);
-            return error_node(current_.span);
+        } guard(m_depth);
+        if (m_depth - 1 > m_limits.max_nesting_depth) {
+            too_deep(m_current.span);
+            return error_node(m_current.span);
         }
 
-        const Rule& prefix_rule = rule(current_.kind);
+        const Rule& prefix_rule = rule(m_current.kind);
         if (prefix_rule.prefix == nullptr) {
             expected_expression();
-            return error_node(Span{current_.span.begin, current_.span.begin});
+            return error_node(Span{m_current.span.begin, m_current.span.begin});
         }
-        if (current_.kind == Tok::Not && precedence > Prec::Not) {
-            error_at(current_.span, "'not' cannot be used here without parentheses", "write '(not ...)'");
+        if (m_current.kind == Tok::Not && precedence > Prec::Not) {
+            error_at(m_current.span, "'not' cannot be used here without parentheses", "write '(not ...)'");
         }
         advance();
         std::uint32_t left = (this->*prefix_rule.prefix)();
 
-        while (!fatal_ && precedence <= rule(current_.kind).precedence) {
-            const Rule& infix_rule = rule(current_.kind);
+        while (!m_fatal && precedence <= rule(m_current.kind).precedence) {
+            const Rule& infix_rule = rule(m_current.kind);
             advance();
             left = (this->*infix_rule.infix)(left);
         }
@@ -285,21 +285,21 @@ private:
 
     // ------------------------------------------------------------ prefix handlers
 
-    std::uint32_t number() { return constant(Op::Num, Value::number(previous_.number), previous_.span); }
+    std::uint32_t number() { return constant(Op::Num, Value::number(m_previous.number), m_previous.span); }
 
-    std::uint32_t string() { return constant(Op::Str, Value::string(std::move(previous_.text)), previous_.span); }
+    std::uint32_t string() { return constant(Op::Str, Value::string(std::move(m_previous.text)), m_previous.span); }
 
-    std::uint32_t boolean() { return constant(Op::Bool, Value::boolean(previous_.kind == Tok::True), previous_.span); }
+    std::uint32_t boolean() { return constant(Op::Bool, Value::boolean(m_previous.kind == Tok::True), m_previous.span); }
 
     std::uint32_t grouping()
     {
         const std::uint32_t inner = expression();
-        if (current_.kind == Tok::RParen) {
+        if (m_current.kind == Tok::RParen) {
             advance();
-        } else if (current_.kind == Tok::Eof) {
-            error_at(current_.span, "expected ')' to close '('");
+        } else if (m_current.kind == Tok::Eof) {
+            error_at(m_current.span, "expected ')' to close '('");
         } else {
-            error_at(current_.span, fmt::format("expected ')' to close '(', found {}", describe(current_)));
+            error_at(m_current.span, fmt::format("expected ')' to close '(', found {}", describe(m_current)));
         }
         return inner;
     }
@@ -308,37 +308,37 @@ private:
     /// one element, skips to the next ',' so that later elements are still checked.
     void elements(Tok closer, std::vector<std::uint32_t>& out, bool is_list)
     {
-        if (current_.kind == closer) return;
-        while (!fatal_) {
-            if (is_list && out.size() >= limits_.max_list_elements) {
-                fatal_at(current_.span, fmt::format("list has too many elements (the limit is {})",
-                                                    limits_.max_list_elements));
+        if (m_current.kind == closer) return;
+        while (!m_fatal) {
+            if (is_list && out.size() >= m_limits.max_list_elements) {
+                fatal_at(m_current.span, fmt::format("list has too many elements (the limit is {})",
+                                                    m_limits.max_list_elements));
                 return;
             }
             out.push_back(expression());
-            if (fatal_) return;
-            if (current_.kind != Tok::Comma && current_.kind != closer && current_.kind != Tok::Eof) {
-                error_at(current_.span, fmt::format("expected ',' or '{}' after {}, found {}",
+            if (m_fatal) return;
+            if (m_current.kind != Tok::Comma && m_current.kind != closer && m_current.kind != Tok::Eof) {
+                error_at(m_current.span, fmt::format("expected ',' or '{}' after {}, found {}",
                                                     closer == Tok::RBracket ? ']' : ')',
-                                                    is_list ? "list element" : "argument", describe(current_)));
+                                                    is_list ? "list element" : "argument", describe(m_current)));
             }
-            if (panic_) synchronize(closer);
-            if (current_.kind != Tok::Comma) return;
+            if (m_panic) synchronize(closer);
+            if (m_current.kind != Tok::Comma) return;
             advance();
         }
     }
 
     void close(Tok closer)
     {
-        if (current_.kind == closer) {
+        if (m_current.kind == closer) {
             advance();
             return;
         }
         const std::string_view pair = closer == Tok::RBracket ? "']' to close '['" : "')' to close '('";
-        if (current_.kind == Tok::Eof) {
-            error_at(current_.span, fmt::format("expected {}", pair));
+        if (m_current.kind == Tok::Eof) {
+            error_at(m_current.span, fmt::format("expected {}", pair));
         } else {
-            error_at(current_.span, fmt::format("expected {}, found {}", pair, describe(current_)));
+            error_at(m_current.span, fmt::format("expected {}, found {}", pair, describe(m_current)));
         }
     }
 
@@ -347,14 +347,14 @@ private:
         const Tok closer = op == Op::List ? Tok::RBracket : Tok::RParen;
         std::vector<std::uint32_t> items;
         elements(closer, items, op == Op::List);
-        const Span close_span = current_.span;
-        if (!fatal_) close(closer);
+        const Span close_span = m_current.span;
+        if (!m_fatal) close(closer);
 
         Node n;
         n.op = op;
-        n.a = static_cast<std::uint32_t>(program_.args.size());
+        n.a = static_cast<std::uint32_t>(m_program.args.size());
         n.b = static_cast<std::uint32_t>(items.size());
-        program_.args.insert(program_.args.end(), items.begin(), items.end());
+        m_program.args.insert(m_program.args.end(), items.begin(), items.end());
         n.op_span = op == Op::List ? open : name;
         n.span = Span{n.op_span.begin, std::max(close_span.end, open.end)};
         std::size_t h = 0;
@@ -363,20 +363,20 @@ private:
         return add(n);
     }
 
-    std::uint32_t list() { return sequence(Op::List, previous_.span, previous_.span); }
+    std::uint32_t list() { return sequence(Op::List, m_previous.span, m_previous.span); }
 
     std::uint32_t path()
     {
-        const Span name = previous_.span;
-        if (current_.kind == Tok::LParen) {
-            const Span open = current_.span;
+        const Span name = m_previous.span;
+        if (m_current.kind == Tok::LParen) {
+            const Span open = m_current.span;
             advance();
             return sequence(Op::Call, open, name);
         }
         const std::string_view dotted = slice(name);
         std::uint32_t index = 0;
-        while (index < program_.paths.size() && program_.paths[index].dotted != dotted) ++index;
-        if (index == program_.paths.size()) {
+        while (index < m_program.paths.size() && m_program.paths[index].dotted != dotted) ++index;
+        if (index == m_program.paths.size()) {
             PathRef ref;
             ref.dotted = std::string(dotted);
             std::size_t start = 0;
@@ -386,7 +386,7 @@ private:
                 if (dot == std::string_view::npos) break;
                 start = dot + 1;
             }
-            program_.paths.push_back(std::move(ref));
+            m_program.paths.push_back(std::move(ref));
         }
         Node n;
         n.op = Op::Path;
@@ -398,8 +398,8 @@ private:
 
     std::uint32_t unary()
     {
-        const Tok kind = previous_.kind;
-        const Span op_span = previous_.span;
+        const Tok kind = m_previous.kind;
+        const Span op_span = m_previous.span;
         const std::uint32_t operand = parse_precedence(kind == Tok::Not ? Prec::Not : Prec::Unary);
         return unary_node(kind == Tok::Not ? Op::Not : Op::Neg, op_span, operand);
     }
@@ -430,58 +430,58 @@ private:
 
     std::uint32_t binary(std::uint32_t left)
     {
-        const Tok kind = previous_.kind;
-        const Span op_span = previous_.span;
+        const Tok kind = m_previous.kind;
+        const Span op_span = m_previous.span;
         const std::uint32_t right = parse_precedence(next_higher(rule(kind).precedence));
         return binary_node(binary_op(kind), op_span, left, right);
     }
 
     std::uint32_t comparison(std::uint32_t left)
     {
-        const Tok kind = previous_.kind;
-        Span op_span = previous_.span;
+        const Tok kind = m_previous.kind;
+        Span op_span = m_previous.span;
         if (kind == Tok::Not) {
-            if (current_.kind == Tok::In) {
-                op_span.end = current_.span.end;
+            if (m_current.kind == Tok::In) {
+                op_span.end = m_current.span.end;
                 advance();
             } else {
-                error_at(current_.span, fmt::format("expected 'in' after 'not', found {}", describe(current_)));
+                error_at(m_current.span, fmt::format("expected 'in' after 'not', found {}", describe(m_current)));
             }
         }
         const std::uint32_t right = parse_precedence(Prec::Term);
         const std::uint32_t result = binary_node(binary_op(kind), op_span, left, right);
 
         // Comparisons do not associate: `a < b < c` is an error, not `(a < b) < c`.
-        if (fatal_ || rule(current_.kind).precedence != Prec::Comparison) return result;
+        if (m_fatal || rule(m_current.kind).precedence != Prec::Comparison) return result;
         const std::string first = kind == Tok::Not ? "not in" : std::string(slice(op_span));
-        const std::string second = current_.kind == Tok::Not ? "not in" : std::string(slice(current_.span));
-        error_at(current_.span, fmt::format("'{}' cannot be chained; use 'a {} b and b {} c'", second, first, second));
+        const std::string second = m_current.kind == Tok::Not ? "not in" : std::string(slice(m_current.span));
+        error_at(m_current.span, fmt::format("'{}' cannot be chained; use 'a {} b and b {} c'", second, first, second));
         // Recover: take in the rest of the chain as error nodes whose operands are still checked
         // (so `1 < 2 < zzz` also reports 'zzz'), without a cascade of type errors.
         std::uint32_t chain = result;
-        while (!fatal_ && rule(current_.kind).precedence == Prec::Comparison) {
-            const Span chained = current_.span;
-            const bool was_not = current_.kind == Tok::Not;
+        while (!m_fatal && rule(m_current.kind).precedence == Prec::Comparison) {
+            const Span chained = m_current.span;
+            const bool was_not = m_current.kind == Tok::Not;
             advance();
-            if (was_not && current_.kind == Tok::In) advance();
+            if (was_not && m_current.kind == Tok::In) advance();
             const std::uint32_t operand = parse_precedence(Prec::Term);
             chain = binary_node(Op::Error, chained, chain, operand);
-            program_.nodes[chain].fn = kErrorWithOperands;
+            m_program.nodes[chain].fn = k_error_with_operands;
         }
         return chain;
     }
 
-    std::string_view text_;
-    const Limits& limits_;
-    Program& program_;
-    std::vector<Error>& errors_;
-    Lexer lexer_;
-    Token previous_;
-    Token current_;
-    std::size_t consumed_ = 0;
-    std::size_t depth_ = 0;
-    bool panic_ = false;
-    bool fatal_ = false;
+    std::string_view m_text;
+    const Limits& m_limits;
+    Program& m_program;
+    std::vector<Error>& m_errors;
+    Lexer m_lexer;
+    Token m_previous;
+    Token m_current;
+    std::size_t m_consumed = 0;
+    std::size_t m_depth = 0;
+    bool m_panic = false;
+    bool m_fatal = false;
 };
 
 } // namespace

@@ -6,8 +6,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <mutex>
-#include <stdexcept>
 
 namespace mlscale::expr {
 namespace detail {
@@ -17,17 +15,9 @@ struct TemplatePart {
     std::optional<Expression> expr;     // the placeholder, when there is one
 };
 
-// A deferred template (defer_template) is compiled the first time its parts are needed.
-struct DeferredCompile {
-    std::shared_ptr<const Schema> schema;
-    std::once_flag once;
-    std::vector<TemplatePart> parts;
-};
-
 struct TemplateProgram {
     std::string source;
     std::vector<TemplatePart> parts;
-    std::shared_ptr<DeferredCompile> deferred; // set only on a deferred template
 };
 
 namespace {
@@ -61,7 +51,7 @@ std::size_t find_close(std::string_view text, std::size_t open)
 } // namespace
 } // namespace detail
 
-std::string_view Template::source() const noexcept { return program_->source; }
+std::string_view Template::source() const noexcept { return m_program->source; }
 
 TemplateResult compile_template(std::string_view text, const Schema& schema, const Limits& limits)
 {
@@ -160,41 +150,10 @@ TemplateResult compile_template(std::string_view text, const Schema& schema, con
     return result;
 }
 
-namespace {
-
-const std::vector<detail::TemplatePart>& parts_of(const Template& t)
-{
-    const detail::TemplateProgram& program = detail::Access::program(t);
-    if (!program.deferred) {
-        return program.parts;
-    }
-    detail::DeferredCompile& deferred = *program.deferred;
-    std::call_once(deferred.once, [&] {
-        auto compiled = compile_template(program.source, *deferred.schema);
-        if (!compiled.tmpl) {
-            throw std::logic_error(fmt::format("a deferred template does not compile: {} ({})", program.source,
-                compiled.errors.empty() ? std::string() : compiled.errors.front().message));
-        }
-        deferred.parts = detail::Access::program(*compiled.tmpl).parts;
-    });
-    return deferred.parts;
-}
-
-} // namespace
-
-Template defer_template(std::string text, std::shared_ptr<const Schema> schema)
-{
-    auto program = std::make_shared<detail::TemplateProgram>();
-    program->source = std::move(text);
-    program->deferred = std::make_shared<detail::DeferredCompile>();
-    program->deferred->schema = std::move(schema);
-    return detail::Access::make(std::shared_ptr<const detail::TemplateProgram>(std::move(program)));
-}
-
 std::string render(const Template& t, const nlohmann::json& facts)
 {
     std::string out;
-    for (const auto& part : parts_of(t)) {
+    for (const auto& part : detail::Access::program(t).parts) {
         out += part.literal;
         if (part.expr) out += evaluate(*part.expr, facts).to_display();
     }
@@ -204,7 +163,7 @@ std::string render(const Template& t, const nlohmann::json& facts)
 std::vector<std::string> referenced_paths(const Template& t)
 {
     std::vector<std::string> out;
-    for (const auto& part : parts_of(t)) {
+    for (const auto& part : detail::Access::program(t).parts) {
         if (!part.expr) continue;
         for (auto& path : referenced_paths(*part.expr)) {
             if (std::find(out.begin(), out.end(), path) == out.end()) out.push_back(std::move(path));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "bundle.hpp"
 #include "mlscale/rules.hpp"
 #include "mlscale/suggest.hpp"
 
@@ -332,7 +333,8 @@ RuleEvaluation evaluate_rules(const RuleSet& rules, json facts, const Job& job, 
 std::vector<CaseResult> run_cases(const Rule& rule)
 {
     std::vector<CaseResult> results;
-    for (const auto& test : rule.cases) {
+    const std::vector<RuleCase> bundled = rule.builtin ? builtin_cases(rule) : std::vector<RuleCase>{};
+    for (const auto& test : rule.builtin ? bundled : rule.cases) {
         json facts = test.facts;
         json params = rule.default_params();
         for (const auto& [name, value] : test.params.items()) {

@@ -2,16 +2,16 @@
 // every expression compiled against the fact schema, errors placed under the bad token of the
 // rule file itself.
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <initializer_list>
-#include <memory>
 #include <fmt/format.h>
+#include <future>
 #include <set>
 #include <stdexcept>
 
+#include "bundle.hpp"
 #include "mlscale/json_document.hpp"
-#include "mlscale/parallel.hpp"
-#include "mlscale/resources.hpp"
 #include "mlscale/rules.hpp"
 #include "mlscale/schema.hpp"
 #include "mlscale/suggest.hpp"
@@ -58,7 +58,7 @@ const std::vector<FieldSpec> k_rule_fields{
     {"params", Kind::Object, false, {}},
     {"doc", Kind::Object, true, {}},
     {"source", Kind::Object, true, {}},
-    {"cases", Kind::Array, true, {}},
+    {"cases", Kind::Array, false, {}}, // required in a rule file: read_cases says when it is missing
 };
 
 const std::vector<FieldSpec> k_param_fields{
@@ -297,16 +297,11 @@ const std::set<std::string, std::less<>>& job_pointers()
 
 class RuleReader {
 public:
-    // `trusted`: an embedded file read for evaluation. Its fields, identity, location and use of
-    // its parameters were checked when it was loaded in full (by its ctest, by `mlscale rules
-    // test`, by the unit test that loads every embedded rule in full), and the build embeds the
-    // same bytes: those checks are left out; the expressions are still compiled and type-checked.
-    RuleReader(const JsonDocument& document, Diagnostics& diagnostics, RuleDetail detail, bool trusted)
-        : m_document(document), m_diagnostics(diagnostics), m_detail(detail), m_trusted(trusted)
-    {
-    }
+    RuleReader(const JsonDocument& document, Diagnostics& diagnostics) : m_document(document), m_diagnostics(diagnostics) {}
 
-    std::optional<Rule> read(bool builtin)
+    /// The rule: every field but its cases, with every check. Nothing when the document is not
+    /// an object; otherwise a rule that is usable only if ok().
+    std::optional<Rule> read_rule()
     {
         const json& root = m_document.value;
         if (!root.is_object()) {
@@ -316,7 +311,6 @@ public:
         check_fields(root, "", k_rule_fields);
         Rule rule;
         rule.file = m_document.file;
-        rule.builtin = builtin;
         rule.code = text(root, "code");
         rule.slug = text(root, "slug");
         rule.concept_key = text(root, "concept");
@@ -328,42 +322,45 @@ public:
         check_identity(rule);
         read_params(root, rule);
         rule.param_object = rule.default_params();
-        if (m_detail == RuleDetail::Full) {
-            read_doc(root, rule);
-        }
+        read_doc(root, rule);
         read_source(root, rule);
-
-        const auto shared_schema = std::make_shared<const RuleSchema>(fact_schema(), rule.params);
-        const RuleSchema& schema = *shared_schema;
-        if (root.contains("applies_when") && root["applies_when"].is_string()) {
-            rule.applies_when = compile_expression("/applies_when", schema);
-        }
-        if (root.contains("condition") && root["condition"].is_string()) {
-            rule.condition = compile_expression("/condition", schema);
-        }
-        if (root.contains("message") && root["message"].is_string()) {
-            rule.message = compile_template("/message", shared_schema);
-        }
-        if (root.contains("recommendation") && root["recommendation"].is_string()) {
-            rule.recommendation = compile_template("/recommendation", shared_schema);
-        }
+        const RuleSchema schema(fact_schema(), rule.params);
+        compile_all(root, rule, schema);
         read_evidence(root, rule, schema);
         check_location(rule);
         check_params_used(rule);
-        if (m_detail == RuleDetail::Full) {
-            read_cases(root, rule, schema);
-        }
-        if (!m_ok) {
-            return std::nullopt;
-        }
         return rule;
     }
+
+    /// The cases of `rule` in `root` (a rule file's object, or an embedded rule's {"cases": [...]}),
+    /// with every check: names, expectations, known facts of their types, the cases a rule needs.
+    std::vector<RuleCase> read_cases(const json& root, const Rule& rule)
+    {
+        const auto it = root.find("cases");
+        if (it == root.end()) {
+            error("", "missing required field \"cases\"");
+            return {};
+        }
+        if (!it->is_array()) {
+            return {}; // check_fields said what it is instead
+        }
+        const RuleSchema schema(fact_schema(), rule.params);
+        std::vector<RuleCase> cases;
+        std::set<std::string> names;
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            if (auto test = read_case((*it)[i], i, rule, schema, names)) {
+                cases.push_back(std::move(*test));
+            }
+        }
+        check_case_coverage(cases, rule, !it->empty());
+        return cases;
+    }
+
+    [[nodiscard]] bool ok() const { return m_ok; }
 
 private:
     const JsonDocument& m_document;
     Diagnostics& m_diagnostics;
-    RuleDetail m_detail;
-    bool m_trusted;
     bool m_ok = true;
 
     void error(const std::string& pointer, std::string message, std::string help = {}, bool at_key = false)
@@ -387,9 +384,6 @@ private:
     // missing required fields, the kind of each value, enumerations and empty strings.
     void check_fields(const json& object, const std::string& pointer, const std::vector<FieldSpec>& fields)
     {
-        if (m_trusted) {
-            return;
-        }
         // Problems are collected first and reported in document order; positions are looked up
         // only when there is something to report (the common, valid file pays nothing for them).
         struct Problem {
@@ -451,9 +445,6 @@ private:
 
     void check_identity(const Rule& rule)
     {
-        if (m_trusted) {
-            return;
-        }
         if (!rule.code.empty() && !is_code(rule.code)) {
             error("/code", fmt::format("\"{}\" is not a rule code", rule.code), "codes look like MLS-STOR-004: MLS-, upper-case letters, -, three digits");
         }
@@ -570,19 +561,32 @@ private:
         return std::move(result.expression);
     }
 
-    // A trusted rule's templates compile when its finding is first rendered: most rules do not
-    // fire on a given job, and their templates were checked by the full load.
-    std::optional<expr::Template> compile_template(const std::string& pointer, const std::shared_ptr<const RuleSchema>& schema)
+    std::optional<expr::Template> compile_template(const std::string& pointer, const expr::Schema& schema)
     {
         const auto& source = m_document.value.at(pointer.substr(1)).get_ref<const std::string&>();
-        if (m_trusted) {
-            return expr::defer_template(source, schema);
-        }
-        auto result = expr::compile_template(source, *schema);
+        auto result = expr::compile_template(source, schema);
         for (const auto& e : result.errors) {
             expression_error(pointer, e);
         }
         return std::move(result.tmpl);
+    }
+
+    // The expressions and templates, each compiled and type-checked against the rule's schema.
+    void compile_all(const json& root, Rule& rule, const expr::Schema& schema)
+    {
+        const auto is_text = [&](const char* key) { return root.contains(key) && root[key].is_string(); };
+        if (is_text("applies_when")) {
+            rule.applies_when = compile_expression("/applies_when", schema);
+        }
+        if (is_text("condition")) {
+            rule.condition = compile_expression("/condition", schema);
+        }
+        if (is_text("message")) {
+            rule.message = compile_template("/message", schema);
+        }
+        if (is_text("recommendation")) {
+            rule.recommendation = compile_template("/recommendation", schema);
+        }
     }
 
     void unknown_path(const std::string& pointer, const std::string& path, const expr::Schema& schema, bool at_key = false)
@@ -615,7 +619,7 @@ private:
 
     void check_location(const Rule& rule)
     {
-        if (m_trusted || rule.location.empty() || job_pointers().count(rule.location) != 0) {
+        if (rule.location.empty() || job_pointers().count(rule.location) != 0) {
             return;
         }
         if (rule.location.front() != '/') {
@@ -630,7 +634,7 @@ private:
 
     void check_params_used(const Rule& rule)
     {
-        if (m_trusted || rule.params.empty()) {
+        if (rule.params.empty()) {
             return;
         }
         std::set<std::string> used;
@@ -687,53 +691,61 @@ private:
         }
     }
 
-    void read_cases(const json& root, Rule& rule, const expr::Schema& schema)
+    void check_case_params(const json& params, const std::string& pointer, const Rule& rule)
     {
-        const auto it = root.find("cases");
-        if (it == root.end() || !it->is_array()) {
+        for (const auto& [name, value] : params.items()) {
+            const RuleParam* param = rule.find_param(name);
+            if (param == nullptr) {
+                std::vector<std::string> known;
+                for (const auto& p : rule.params) {
+                    known.push_back(p.name);
+                }
+                const auto match = closest_match(name, known);
+                error(member(pointer, name), fmt::format("unknown parameter \"{}\"", name),
+                    match ? fmt::format("did you mean \"{}\"?", *match) : "parameters are declared in the rule's \"params\"", true);
+            } else if (type_of_json(value) != param->type) {
+                error(member(pointer, name), fmt::format("parameter {} is a {}, got {}", name, expr::type_name(param->type), describe_json(value)));
+            }
+        }
+    }
+
+    // Case `index` of the list; nothing when it is not an object.
+    std::optional<RuleCase> read_case(const json& item, std::size_t index, const Rule& rule, const expr::Schema& schema,
+        std::set<std::string>& names)
+    {
+        const std::string at = "/cases/" + std::to_string(index);
+        if (!item.is_object()) {
+            error(at, fmt::format("expected a case object, got {}", describe_json(item)), "write {\"name\": …, \"expect\": \"FAIL\", \"facts\": {…}}");
+            return std::nullopt;
+        }
+        check_fields(item, at, k_case_fields);
+        RuleCase test;
+        test.name = text(item, "name");
+        const std::string expect = text(item, "expect");
+        test.expect = expect == "FAIL" ? Outcome::Fail : expect == "SKIP" ? Outcome::Skip : Outcome::Pass;
+        if (!test.name.empty() && !names.insert(test.name).second) {
+            error(at + "/name", fmt::format("another case is also named \"{}\"", test.name), "give each case its own name");
+        }
+        if (const auto facts = item.find("facts"); facts != item.end() && facts->is_object()) {
+            check_case_facts(*facts, at + "/facts", "", schema);
+            test.facts = *facts;
+        }
+        if (const auto params = item.find("params"); params != item.end() && params->is_object()) {
+            check_case_params(*params, at + "/params", rule);
+            test.params = *params;
+        }
+        return test;
+    }
+
+    // Every rule has a FAIL and a PASS case, and a SKIP case when it has applies_when.
+    void check_case_coverage(const std::vector<RuleCase>& cases, const Rule& rule, bool listed_any)
+    {
+        if (!listed_any) {
+            error("/cases", "a rule needs test cases", "add a FAIL and a PASS case (and a SKIP case when it has applies_when)");
             return;
         }
-        std::set<std::string> names;
-        for (std::size_t i = 0; i < it->size(); ++i) {
-            const std::string at = "/cases/" + std::to_string(i);
-            const json& item = (*it)[i];
-            if (!item.is_object()) {
-                error(at, fmt::format("expected a case object, got {}", describe_json(item)), "write {\"name\": …, \"expect\": \"FAIL\", \"facts\": {…}}");
-                continue;
-            }
-            check_fields(item, at, k_case_fields);
-            RuleCase test;
-            test.name = text(item, "name");
-            const std::string expect = text(item, "expect");
-            test.expect = expect == "FAIL" ? Outcome::Fail : expect == "SKIP" ? Outcome::Skip : Outcome::Pass;
-            if (!test.name.empty() && !names.insert(test.name).second) {
-                error(at + "/name", fmt::format("another case is also named \"{}\"", test.name), "give each case its own name");
-            }
-            if (const auto facts = item.find("facts"); facts != item.end() && facts->is_object()) {
-                check_case_facts(*facts, at + "/facts", "", schema);
-                test.facts = *facts;
-            }
-            if (const auto params = item.find("params"); params != item.end() && params->is_object()) {
-                for (const auto& [name, value] : params->items()) {
-                    const RuleParam* param = rule.find_param(name);
-                    if (param == nullptr) {
-                        std::vector<std::string> known;
-                        for (const auto& p : rule.params) {
-                            known.push_back(p.name);
-                        }
-                        const auto match = closest_match(name, known);
-                        error(member(at + "/params", name), fmt::format("unknown parameter \"{}\"", name),
-                            match ? fmt::format("did you mean \"{}\"?", *match) : "parameters are declared in the rule's \"params\"", true);
-                    } else if (type_of_json(value) != param->type) {
-                        error(member(at + "/params", name), fmt::format("parameter {} is a {}, got {}", name, expr::type_name(param->type), describe_json(value)));
-                    }
-                }
-                test.params = *params;
-            }
-            rule.cases.push_back(std::move(test));
-        }
         const auto count = [&](Outcome outcome) {
-            return std::count_if(rule.cases.begin(), rule.cases.end(), [&](const RuleCase& c) { return c.expect == outcome; });
+            return std::count_if(cases.begin(), cases.end(), [&](const RuleCase& c) { return c.expect == outcome; });
         };
         std::vector<std::string> missing;
         if (count(Outcome::Fail) == 0) {
@@ -745,11 +757,9 @@ private:
         if (rule.applies_when && count(Outcome::Skip) == 0) {
             missing.emplace_back("a SKIP case (facts on which applies_when is false)");
         }
-        if (!missing.empty() && !it->empty() && m_ok) {
+        if (!missing.empty() && m_ok) {
             error("/cases", fmt::format("the cases lack {}", fmt::join(missing, ", and ")),
                 "every rule has a FAIL and a PASS case, and a SKIP case when it has applies_when");
-        } else if (it->empty()) {
-            error("/cases", "a rule needs test cases", "add a FAIL and a PASS case (and a SKIP case when it has applies_when)");
         }
     }
 };
@@ -768,16 +778,90 @@ void error_at(const SourceFile& file, const std::string& pointer, std::string me
     }
 }
 
+// One rule file, or the text of an embedded rule (`builtin`), whose cases the bundle keeps apart.
+std::optional<Rule> read_rule_file(const SourceFile& file, Diagnostics& diagnostics, bool builtin)
+{
+    JsonLimits limits;
+    limits.max_depth = 64;
+    limits.record_positions = false; // most files have no problem: positions are found when one is reported
+    const std::optional<JsonDocument> document = parse_json(file, diagnostics, limits);
+    if (!document) {
+        return std::nullopt;
+    }
+    RuleReader reader(*document, diagnostics);
+    std::optional<Rule> rule = reader.read_rule();
+    if (!rule) {
+        return std::nullopt;
+    }
+    rule->builtin = builtin;
+    if (!builtin) {
+        rule->cases = reader.read_cases(document->value, *rule);
+    }
+    if (!reader.ok()) {
+        return std::nullopt;
+    }
+    return rule;
+}
+
+// Reads every file into its own slot, on this thread and one other taking the next file in
+// turn: the files are independent, and on two cores this halves the longest part of `advise`
+// (docs/performance.md). A helper that starts late just reads fewer files; nothing is pinned.
+void read_files(const std::vector<SourceFile>& files, bool builtin, std::vector<std::optional<Rule>>& rules,
+    std::vector<Diagnostics>& problems)
+{
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t i = next++; i < files.size(); i = next++) {
+            rules[i] = read_rule_file(files[i], problems[i], builtin);
+        }
+    };
+    std::future<void> helper;
+    if (files.size() > 1) {
+        helper = std::async(std::launch::async, work);
+    }
+    work();
+    if (helper.valid()) {
+        helper.get(); // rethrows what it threw
+    }
+}
+
+// Reads `files` as one layer: every rule, with two files defining one code an error. Rules and
+// diagnostics come in file order, as if read one after the other. `ok` becomes false on any problem.
+std::vector<Rule> read_layer(const std::vector<SourceFile>& files, bool builtin, Diagnostics& diagnostics, bool& ok)
+{
+    std::vector<std::optional<Rule>> read(files.size());
+    std::vector<Diagnostics> problems(files.size());
+    read_files(files, builtin, read, problems);
+    std::map<std::string, const SourceFile*> layer;
+    std::vector<Rule> loaded;
+    loaded.reserve(files.size());
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const SourceFile& file = files[i];
+        for (const auto& d : problems[i].items()) {
+            diagnostics.add(d);
+        }
+        auto& rule = read[i];
+        if (!rule) {
+            ok = false;
+            continue;
+        }
+        if (const auto it = layer.find(rule->code); it != layer.end()) {
+            error_at(file, "/code", fmt::format("duplicate rule code {}: {} defines it too", rule->code, it->second->name),
+                "a code belongs to one rule and is never reused; pick the next free number", diagnostics);
+            ok = false;
+            continue;
+        }
+        layer.emplace(rule->code, &file);
+        loaded.push_back(std::move(*rule));
+    }
+    return loaded;
+}
+
 std::vector<SourceFile> builtin_rule_files()
 {
     std::vector<SourceFile> files;
-    for (const auto& file : embedded_files()) {
-        const std::string_view path = file.path;
-        // rules/<category>/<CODE>.json; rules/facts.json and rules/concepts.json are not rules.
-        if (path.rfind("rules/", 0) == 0 && path.find('/', 6) != std::string_view::npos && path.size() > 5 &&
-            path.substr(path.size() - 5) == ".json") {
-            files.push_back(SourceFile{std::string(path), std::string(file.content)});
-        }
+    for (const auto& entry : rule_bundle()) {
+        files.push_back(SourceFile{std::string(entry.file), std::string(entry.rule)});
     }
     return files;
 }
@@ -845,78 +929,20 @@ expr::Type type_of_json(const nlohmann::json& value)
     return expr::Type::Any;
 }
 
-std::optional<Rule> load_rule(const SourceFile& file, Diagnostics& diagnostics, bool builtin, RuleDetail detail)
+std::optional<Rule> load_rule(const SourceFile& file, Diagnostics& diagnostics)
 {
-    const auto read = [&](Diagnostics& into, bool positions) -> std::optional<Rule> {
-        JsonLimits limits;
-        limits.max_depth = 64;
-        limits.record_positions = positions;
-        if (!positions) {
-            // A problem found in this pass is reported by the second one, which parses again
-            // with positions: no copy of the text is needed for them.
-            limits.keep_text = false;
-            if (detail == RuleDetail::Evaluation) {
-                // The cases and the doc are scanned past, not built: evaluation needs neither.
-                limits.skip_members = {"cases", "doc"};
-            }
-        }
-        std::optional<JsonDocument> document = parse_json(file, into, limits);
-        if (!document) {
-            return std::nullopt;
-        }
-        return RuleReader(*document, into, detail, builtin && detail == RuleDetail::Evaluation).read(builtin);
-    };
-    // Positions are only needed to report problems, and most files have none: read without them
-    // first, and again with them when there is something to report.
-    Diagnostics first_pass;
-    if (auto rule = read(first_pass, false); rule && first_pass.empty()) {
-        return rule;
-    }
-    return read(diagnostics, true);
+    return read_rule_file(file, diagnostics, false);
 }
 
-std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnostics& diagnostics, bool include_builtin,
-    RuleDetail builtin_detail)
+std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnostics& diagnostics, bool include_builtin)
 {
     RuleSet set;
     bool ok = true;
-    const auto load_layer = [&](const std::vector<SourceFile>& files, bool builtin) {
-        // The files are read on two cores (each into its own slot), then taken in order, so
-        // the rules and the diagnostics are the same as if read one after the other.
-        std::vector<std::optional<Rule>> read(files.size());
-        std::vector<Diagnostics> problems(files.size());
-        for_each_index(files.size(), [&](std::size_t i) {
-            read[i] = load_rule(files[i], problems[i], builtin, builtin ? builtin_detail : RuleDetail::Full);
-        });
-        std::map<std::string, const SourceFile*> layer;
-        std::vector<Rule> loaded;
-        loaded.reserve(files.size());
-        for (std::size_t i = 0; i < files.size(); ++i) {
-            const SourceFile& file = files[i];
-            for (const auto& d : problems[i].items()) {
-                diagnostics.add(d);
-            }
-            auto& rule = read[i];
-            if (!rule) {
-                ok = false;
-                continue;
-            }
-            if (const auto it = layer.find(rule->code); it != layer.end()) {
-                error_at(file, "/code", fmt::format("duplicate rule code {}: {} defines it too", rule->code, it->second->name),
-                    "a code belongs to one rule and is never reused; pick the next free number", diagnostics);
-                ok = false;
-                continue;
-            }
-            layer.emplace(rule->code, &file);
-            loaded.push_back(std::move(*rule));
-        }
-        set.add_or_replace(std::move(loaded));
-    };
     if (include_builtin) {
-        load_layer(builtin_rule_files(), true);
+        set.add_or_replace(read_layer(builtin_rule_files(), true, diagnostics, ok));
     }
     for (const auto& path : paths) {
-        load_layer(directory_rule_files(path, diagnostics), false);
+        set.add_or_replace(read_layer(directory_rule_files(path, diagnostics), false, diagnostics, ok));
         ok = ok && !diagnostics.has_errors();
     }
     // Slugs name problems; two rules with one slug would make --select by slug and the docs ambiguous.
@@ -937,21 +963,51 @@ std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnos
     return set;
 }
 
+namespace {
+
+[[noreturn]] void embedded_catalogue_broken(const Diagnostics& diagnostics)
+{
+    std::string text = "the embedded rule catalogue is broken:\n";
+    for (const auto& d : diagnostics.items()) {
+        text += format_diagnostic(d);
+    }
+    throw std::runtime_error(text);
+}
+
+} // namespace
+
 const RuleSet& builtin_rules()
 {
     static const RuleSet rules = [] {
         Diagnostics diagnostics;
-        auto loaded = load_rules({}, diagnostics, true, RuleDetail::Evaluation);
+        auto loaded = load_rules({}, diagnostics, true);
         if (!loaded) {
-            std::string text = "the embedded rule catalogue is broken:\n";
-            for (const auto& d : diagnostics.items()) {
-                text += format_diagnostic(d);
-            }
-            throw std::runtime_error(text);
+            embedded_catalogue_broken(diagnostics);
         }
         return std::move(*loaded);
     }();
     return rules;
+}
+
+std::vector<RuleCase> builtin_cases(const Rule& rule)
+{
+    const auto bundle = rule_bundle();
+    const auto entry = std::find_if(bundle.begin(), bundle.end(), [&](const BundledRule& e) { return e.file == rule.file; });
+    if (entry == bundle.end()) {
+        return {};
+    }
+    Diagnostics diagnostics;
+    std::vector<RuleCase> cases;
+    JsonLimits limits;
+    limits.max_depth = 64;
+    if (const auto document = parse_json(SourceFile{rule.file, std::string(entry->cases)}, diagnostics, limits)) {
+        RuleReader reader(*document, diagnostics);
+        cases = reader.read_cases(document->value, rule);
+    }
+    if (diagnostics.has_errors()) {
+        embedded_catalogue_broken(diagnostics);
+    }
+    return cases;
 }
 
 // ------------------------------------------------------------------ Rule and RuleSet

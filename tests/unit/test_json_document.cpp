@@ -164,24 +164,3 @@ TEST_CASE("without recorded positions, errors still get the full message and pla
     CHECK(d.location->line == 2);
     CHECK(d.location->column == 2);
 }
-
-TEST_CASE("skipped top-level members are scanned past and left empty", "[json]")
-{
-    Diagnostics diagnostics;
-    JsonLimits limits;
-    limits.record_positions = false;
-    limits.skip_members = {"cases", "doc"};
-    const std::string text = R"({"code": "X", "cases": [{"s": "a \" ] } [ \\"}, [1, {"n": [2]}]], "doc": {"what": "}"},
-        "nested": {"cases": [1, 2]}, "after": [3]})";
-    auto document = parse(text, diagnostics, limits);
-    REQUIRE(document);
-    CHECK(document->value["code"] == "X");
-    CHECK(document->value["cases"] == nlohmann::json::array());
-    CHECK(document->value["doc"] == nlohmann::json::object());
-    CHECK(document->value["nested"]["cases"].size() == 2); // only top-level members are skipped
-    CHECK(document->value["after"][0] == 3);
-
-    Diagnostics broken;
-    CHECK_FALSE(parse(R"({"cases": [{"s": "unterminated]})", broken, limits));
-    CHECK_FALSE(broken.empty());
-}

@@ -10,6 +10,7 @@
 
 #include "core/pattern.hpp"
 #include "mlscale/resources.hpp"
+#include "mlscale/schema.hpp"
 
 using mlscale::SimplePattern;
 
@@ -99,13 +100,39 @@ TEST_CASE("the subset matches as std::regex_search does", "[pattern]")
     }
 }
 
-TEST_CASE("what is outside the subset is left to std::regex", "[pattern]")
+TEST_CASE("what is outside the subset is refused", "[pattern]")
 {
     for (const std::string pattern : {"\\bword", "(?=a)b", "a**", "[[:alpha:]]", "^a|b", "a|b$", "(a)\\1", "\\u0041", "a{3,1}",
              "(a", "a)", "[a", "a{1000}", "^a$b", "a^"}) {
         INFO("pattern " << pattern);
         CHECK_FALSE(SimplePattern::compile(pattern));
     }
+}
+
+TEST_CASE("a schema with a pattern outside the subset is refused when compiled", "[pattern]")
+{
+    const auto schema = nlohmann::json::parse(R"({"properties": {"name": {"type": "string", "pattern": "(?=a)b"}}})");
+    CHECK_THROWS_WITH(mlscale::JsonSchema(schema),
+        "schema at #/properties/name/pattern: pattern /(?=a)b/ uses regular expression syntax outside the supported subset "
+        "(src/core/pattern.hpp)");
+    const auto keys = nlohmann::json::parse(R"({"patternProperties": {"\\bx": {"type": "string"}}})");
+    CHECK_THROWS_WITH(mlscale::JsonSchema(keys),
+        "schema at #/patternProperties: pattern /\\bx/ uses regular expression syntax outside the supported subset "
+        "(src/core/pattern.hpp)");
+}
+
+TEST_CASE("a schema's patterns still match after compiling", "[pattern]")
+{
+    const auto schema = mlscale::JsonSchema(nlohmann::json::parse(R"({"type": "object", "properties": {"region": {"type": "string", "pattern": "^[a-z]{2}-[a-z]+-[0-9]$"}, "tag": {"type": "string", "pattern": "^x-"}}})"));
+    mlscale::Diagnostics diagnostics;
+    const auto good = mlscale::parse_json(mlscale::SourceFile{"a.json", R"({"region": "us-east-1", "tag": "x-team"})"}, diagnostics);
+    REQUIRE(good);
+    schema.validate(*good, diagnostics);
+    CHECK(diagnostics.empty());
+    const auto bad = mlscale::parse_json(mlscale::SourceFile{"b.json", R"({"region": "US-east-1", "tag": "team"})"}, diagnostics);
+    REQUIRE(bad);
+    schema.validate(*bad, diagnostics);
+    CHECK(diagnostics.error_count() == 2);
 }
 
 TEST_CASE("a long text is matched without backtracking", "[pattern]")

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "mlscale/rules.hpp"
+#include "rules/bundle.hpp"
 
 using namespace mlscale;
 using nlohmann::json;
@@ -391,43 +392,51 @@ TEST_CASE("suppressions: a reason applies, expiry warns and reports again, locks
     CHECK(unknown.items()[0].help == "did you mean MLS-TEST-001?");
 }
 
-TEST_CASE("the embedded catalogue loads, and every one of its cases passes", "[rules]")
+TEST_CASE("the embedded rules are the bundle of rules/: each rule as its file reads, every case passes", "[rules]")
 {
+    // The bundle (src/tools/bundle_rules.cpp) reshapes the files: the rule without its cases, and
+    // the cases apart. What each embedded rule holds must be what its file holds.
     Diagnostics diagnostics;
-    const auto rules = load_rules({}, diagnostics);
-    REQUIRE(rules);
-    // The evaluation-only load (which trusts the embedded files' fields) keeps what evaluation reads
-    // exactly as the full load does.
-    REQUIRE(builtin_rules().rules().size() == rules->rules().size());
-    for (std::size_t i = 0; i < rules->rules().size(); ++i) {
-        const Rule& full = rules->rules()[i];
-        const Rule& lean = builtin_rules().rules()[i];
-        INFO(full.code);
-        CHECK(lean.code == full.code);
-        CHECK(lean.slug == full.slug);
-        CHECK(lean.concept_key == full.concept_key);
-        CHECK(lean.category == full.category);
-        CHECK(lean.severity == full.severity);
-        CHECK(lean.status == full.status);
-        CHECK(lean.title == full.title);
-        CHECK(lean.location == full.location);
-        CHECK(lean.evidence == full.evidence);
-        CHECK(lean.param_object == full.param_object);
-        CHECK(lean.source_label() == full.source_label());
-        CHECK(lean.source.quote == full.source.quote);
-        CHECK(lean.applies_when.has_value() == full.applies_when.has_value());
-        REQUIRE(lean.condition);
-        CHECK(lean.condition->source() == full.condition->source());
-        REQUIRE(lean.message);
-        CHECK(lean.message->source() == full.message->source());
-        CHECK(expr::referenced_paths(*lean.message) == expr::referenced_paths(*full.message)); // compiles the deferred one
-        if (lean.recommendation && full.recommendation) {
-            CHECK(expr::referenced_paths(*lean.recommendation) == expr::referenced_paths(*full.recommendation));
+    const auto files = load_rules({MLSCALE_SOURCE_DIR "/rules"}, diagnostics, false);
+    REQUIRE(files);
+    const auto& embedded = builtin_rules().rules();
+    REQUIRE(embedded.size() == files->rules().size());
+    for (std::size_t i = 0; i < embedded.size(); ++i) {
+        const Rule& file = files->rules()[i];
+        const Rule& rule = embedded[i];
+        INFO(file.code);
+        CHECK(rule.builtin);
+        CHECK_THAT(file.file, Catch::EndsWith("/" + rule.file));
+        CHECK(rule.code == file.code);
+        CHECK(rule.slug == file.slug);
+        CHECK(rule.concept_key == file.concept_key);
+        CHECK(rule.category == file.category);
+        CHECK(rule.severity == file.severity);
+        CHECK(rule.status == file.status);
+        CHECK(rule.title == file.title);
+        CHECK(rule.location == file.location);
+        CHECK(rule.evidence == file.evidence);
+        CHECK(rule.param_object == file.param_object);
+        CHECK(rule.doc.what == file.doc.what);
+        CHECK(rule.doc.instead == file.doc.instead);
+        CHECK(rule.source_label() == file.source_label());
+        CHECK(rule.source.quote == file.source.quote);
+        CHECK(rule.source.newer.size() == file.source.newer.size());
+        CHECK(rule.applies_when.has_value() == file.applies_when.has_value());
+        REQUIRE(rule.condition);
+        CHECK(rule.condition->source() == file.condition->source());
+        REQUIRE(rule.message);
+        CHECK(rule.message->source() == file.message->source());
+        CHECK(rule.recommendation.has_value() == file.recommendation.has_value());
+        CHECK(rule.cases.empty()); // kept in the bundle: only run_cases reads them
+        const auto cases = builtin_cases(rule);
+        REQUIRE(cases.size() == file.cases.size());
+        for (std::size_t c = 0; c < cases.size(); ++c) {
+            CHECK(cases[c].name == file.cases[c].name);
+            CHECK(cases[c].expect == file.cases[c].expect);
+            CHECK(cases[c].facts == file.cases[c].facts);
+            CHECK(cases[c].params == file.cases[c].params);
         }
-        CHECK(lean.recommendation.has_value() == full.recommendation.has_value());
-        CHECK(lean.builtin);
-    }
-    for (const auto& rule : rules->rules()) {
         for (const auto& result : run_cases(rule)) {
             INFO(rule.code << " '" << result.name << "': " << result.detail);
             CHECK(result.passed());
@@ -436,25 +445,14 @@ TEST_CASE("the embedded catalogue loads, and every one of its cases passes", "[r
     CHECK(concepts().size() == 78);
 }
 
-TEST_CASE("an evaluation-only load blanks the cases and the doc without moving any position", "[rules]")
+TEST_CASE("a rule file without cases is an error; so is an empty list", "[rules]")
 {
     json rule = base_rule();
-    rule["condition"] = "dataset.size_gbb > param.max_gb";
-    const std::string text = rule.dump(2);
-    Diagnostics full;
-    Diagnostics lean;
-    CHECK_FALSE(load_rule(SourceFile{"r.json", text}, full));
-    CHECK_FALSE(load_rule(SourceFile{"r.json", text}, lean, false, RuleDetail::Evaluation));
-    REQUIRE(full.items().size() == 1);
-    REQUIRE(lean.items().size() == 1);
-    CHECK(format_diagnostic(lean.items()[0]) == format_diagnostic(full.items()[0]));
-
-    Diagnostics ok;
-    const auto loaded = load_rule(SourceFile{"r.json", base_rule().dump(2)}, ok, false, RuleDetail::Evaluation);
-    REQUIRE(loaded);
-    CHECK(loaded->cases.empty());
-    CHECK(loaded->doc.what.empty());
-    CHECK(loaded->title == "Large dataset in File mode");
+    rule.erase("cases");
+    CHECK(errors_of(rule.dump(2)) == std::vector<std::string>{"1:1 /: missing required field \"cases\""});
+    rule["cases"] = json::array();
+    CHECK(errors_of(rule.dump(2)) ==
+          std::vector<std::string>{"52:12 /cases: a rule needs test cases [add a FAIL and a PASS case (and a SKIP case when it has applies_when)]"});
 }
 
 TEST_CASE("directories override built-in rules by code; a code twice in one directory is an error", "[rules]")

@@ -890,21 +890,3 @@ TEST_CASE("compiled expressions are shared and thread-safe to evaluate", "[expr]
     for (auto& th : threads) th.join();
     for (int n : ok) CHECK(n == 2000);
 }
-
-TEST_CASE("a deferred template compiles on first use and renders as a compiled one", "[expr][template]")
-{
-    const auto shared = std::make_shared<const MapSchema>(schema());
-    const std::string text = "{dataset.size_gb} GB in {{braces}} as {dataset.format}";
-    const Template deferred = defer_template(text, shared);
-    const auto compiled = compile_template(text, schema());
-    REQUIRE(compiled.tmpl);
-    const auto facts = nlohmann::json::parse(R"({"dataset": {"size_gb": 1200, "format": "jpeg"}})");
-    CHECK(deferred.source() == text);
-    CHECK(render(deferred, facts) == render(*compiled.tmpl, facts));
-    CHECK(render(deferred, facts) == "1200 GB in {braces} as jpeg");
-    CHECK(referenced_paths(deferred) == referenced_paths(*compiled.tmpl));
-
-    const Template broken = defer_template("{dataset.nope}", shared);
-    CHECK(broken.source() == "{dataset.nope}");
-    CHECK_THROWS_AS(render(broken, facts), std::logic_error);
-}

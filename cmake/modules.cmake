@@ -31,7 +31,8 @@ function(mlscale_module name)
   endforeach()
   # The generated version header is data, not an interface: every module may read it.
   file(CREATE_LINK ${PROJECT_BINARY_DIR}/generated/mlscale/version.hpp ${layer}/mlscale/version.hpp SYMBOLIC)
-  target_include_directories(mlscale_${name} PRIVATE ${layer})
+  # The module's own private headers (src/<module>/*.hpp) for generated sources built into it.
+  target_include_directories(mlscale_${name} PRIVATE ${layer} ${PROJECT_SOURCE_DIR}/src/${name})
   set(dep_targets)
   foreach(dep IN LISTS M_DEPS)
     list(APPEND dep_targets mlscale_${dep})

@@ -10,7 +10,8 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 work=${2:-$(mktemp -d)}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 infra="$root/tests/data/proposals"
-mkdir -p "$work/infra"
+# The work directory stands for the repository a CI job checks out (check reports paths from its top).
+mkdir -p "$work/infra" "$work/.git"
 cp "$infra/main.tf" "$infra/plan.json" "$infra/cfn-notebook.yaml" "$infra/ctj-spot-no-checkpoint.json" "$work/infra/"
 cd "$work"
 # The sample infrastructure has real problems (spot without checkpoints, a notebook on the

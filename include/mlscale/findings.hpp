@@ -25,6 +25,9 @@ struct FindingLocation {
     /// line and column are then those of `located_at`, its nearest ancestor present ("" = the root).
     bool field_absent = false;
     std::string located_at;
+    /// check: the job field the rule judged (e.g. /notebook/direct_internet); `pointer` is then
+    /// the property's path in the proposal.
+    std::string field;
 };
 
 struct Finding {
@@ -43,6 +46,7 @@ struct Finding {
     bool suppressed = false;
     std::string suppression_reason;
     std::string fingerprint;  ///< rule + resource + pointer, stable across line shifts
+    bool baselined = false;   ///< check: accepted by --baseline (kept in SARIF and JSON, never fails)
 };
 
 /// The one exit policy of every command (--fail-on, the config's fail_on): true when an unsuppressed

@@ -66,6 +66,15 @@ struct InlineSuppression {
     SourceRef where;
 };
 
+/// Where a resource says which environment it belongs to: a tag `environment`, `env` or `stage`
+/// (any case) on the resource.
+struct EnvironmentTag {
+    std::string value; ///< as written, e.g. "prod"
+    std::string key;   ///< the tag's key as written
+    SourceRef where;
+    std::string noun = "tag"; ///< "tag", or "label" for a Kubernetes label
+};
+
 /// One resource of a proposal mapped onto the job model: a training job, notebook instance,
 /// endpoint configuration, model, transform job, file system or Batch job definition.
 struct ProposalUnit {
@@ -77,10 +86,22 @@ struct ProposalUnit {
     nlohmann::json job = nlohmann::json::object();
     std::map<std::string, SourceRef> sources; ///< job JSON pointer -> where the value came from
     std::vector<InlineSuppression> suppressions;
+    /// Job fields whose value was assumed rather than written (a CloudFormation parameter's or a
+    /// Terraform variable's default): job pointer -> what was assumed, quoted in findings.
+    std::map<std::string, std::string> assumptions;
+    std::optional<EnvironmentTag> environment; ///< the resource's environment tag, if any
 
     /// Where the job field at `pointer` came from: the field, its nearest mapped ancestor, or
     /// the resource when the property is absent.
     [[nodiscard]] const SourceRef& locate(const std::string& pointer) const;
+};
+
+/// A resource a proposal holds that mlscale does not map (a custom resource, a kind it does not
+/// read), counted by kind in every output of check.
+struct UninterpretedResource {
+    std::string resource;
+    std::string kind;   ///< e.g. AWS::SageMaker::Endpoint, Custom::CreateNotebook, ACK FeatureGroup
+    std::string reason;
 };
 
 /// A whole proposal file: its format, its units, and the located document it was read from.
@@ -88,7 +109,16 @@ struct ProposalFile {
     std::string file;
     ProposalFormat format = ProposalFormat::Job;
     std::vector<ProposalUnit> units;
-    std::vector<std::string> skipped; ///< resources seen but not interpretable (custom resources), for --verbose
+    std::vector<UninterpretedResource> uninterpreted; ///< resources seen but not mapped
+};
+
+/// Why read_proposal read nothing (when it returns nothing).
+enum class ReadFailure {
+    None,
+    Unreadable,    ///< binary data, invalid UTF-8, a byte-order mark where none is allowed
+    Empty,         ///< nothing but white space
+    Syntax,        ///< JSON, YAML or HCL that does not parse
+    UnknownFormat, ///< parses, but no proposal format fits
 };
 
 /// The message of the diagnostic read_proposal adds when no format fits.
@@ -100,7 +130,20 @@ inline constexpr const char* k_empty_proposal_message = "file is empty, expected
 /// Reads one proposal: detects (or takes `forced`) the format, parses it and maps every
 /// resource. Malformed content and invalid enum values are errors in `diagnostics` with
 /// file:line:column; returns nothing when the file cannot be read at all.
-std::optional<ProposalFile> read_proposal(const SourceFile& source, std::optional<ProposalFormat> forced, Diagnostics& diagnostics);
+/// `failure` (when given) says why nothing was read.
+std::optional<ProposalFile> read_proposal(const SourceFile& source, std::optional<ProposalFormat> forced, Diagnostics& diagnostics,
+    ReadFailure* failure = nullptr);
+
+/// Whether text that does not parse still shows signs of being a proposal (CloudFormation,
+/// SageMaker, Terraform AWS ML resources, a plan): then its syntax error is reported; otherwise a
+/// directory walk or a pre-commit hook skips it as some other kind of file. A template (Helm's
+/// or Jinja's `{{ }}`) is never a proposal before it is rendered. `why` says which.
+bool looks_like_proposal(const SourceFile& source, std::string* why = nullptr);
+
+/// Whether the text is an unrendered template: Go templates (Helm: `{{ .Values.x }}`,
+/// `{{- if … }}`) or Jinja (`{{ name }}`, `{% if … %}`). CloudFormation dynamic references
+/// (`{{resolve:ssm:…}}`) and Step Functions JSONata (`{% $states.input %}`) are not.
+bool is_template(const SourceFile& source);
 
 // --- Parsers shared by the readers (exposed for their unit tests) ---
 

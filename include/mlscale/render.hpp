@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "mlscale/check.hpp"
 #include "mlscale/report.hpp"
 
 namespace mlscale {
@@ -62,6 +63,9 @@ const Format<Input, Options>* find_format(const std::vector<Format<Input, Option
 
 /// `advise`'s formats: text, json, markdown.
 const std::vector<Format<Report, TextOptions>>& advice_formats();
+
+/// `check`'s formats: text, json, sarif, junit, github, markdown.
+const std::vector<Format<CheckResult, CheckRenderOptions>>& check_formats();
 
 /// Rounds for output: 2 decimals, or 3 significant digits below 1, so bytes are stable.
 double round_for_output(double value);

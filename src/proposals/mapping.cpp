@@ -211,6 +211,17 @@ void map_channels(UnitBuilder& b)
     }
 }
 
+/// An image URI: as written, or with its deploy-time parts as ${Name} when the tag is still
+/// known (image_reference); placeholders of examples stay unknown.
+Found image(UnitBuilder& b, const std::string& job_pointer, std::string_view path)
+{
+    Found found = image_reference(b.view(), path);
+    if (found.known() && found.value.is_string()) {
+        b.put(job_pointer, found.value, found);
+    }
+    return found;
+}
+
 void map_image(UnitBuilder& b, const Found& image)
 {
     if (!image.known() || !image.value.is_string()) {
@@ -280,8 +291,8 @@ void map_training_job(UnitBuilder& b)
     checkpoint_uri(b, "CheckpointConfig/S3Uri");
     b.number("/training/max_runtime_hours", "StoppingCondition/MaxRuntimeInSeconds", 1.0 / 3600);
     b.number("/training/max_wait_hours", "StoppingCondition/MaxWaitTimeInSeconds", 1.0 / 3600);
-    const Found image = b.string("/training/image", "AlgorithmSpecification/TrainingImage");
-    map_image(b, image);
+    const Found training_image = image(b, "/training/image", "AlgorithmSpecification/TrainingImage");
+    map_image(b, training_image);
     const Found algorithm = v.get("AlgorithmSpecification/AlgorithmName");
     if (algorithm.known() && algorithm.value.is_string() && algorithm.value.get<std::string>().rfind("arn:", 0) != 0) {
         b.put("/model/builtin_algorithm", algorithm.value, algorithm);
@@ -346,7 +357,16 @@ void map_notebook(UnitBuilder& b)
     }
     b.enumeration("/notebook/root_access", "RootAccess", k_enabled, json(true));
     b.presence("/notebook/kms", "KmsKeyId");
-    b.presence("/notebook/lifecycle_config", "LifecycleConfigName");
+    // CreateNotebookInstance says LifecycleConfigName; DescribeNotebookInstance answers with
+    // NotebookInstanceLifecycleConfigName.
+    b.presence("/notebook/lifecycle_config", "LifecycleConfigName|NotebookInstanceLifecycleConfigName");
+    // Elastic Inference accelerators on a notebook: retired, as on endpoints (MLS-DEP-016).
+    const Found accelerators = v.get("AcceleratorTypes");
+    if (accelerators.known() && accelerators.value.is_array()) {
+        for (std::size_t i = 0; i < accelerators.value.size(); ++i) {
+            b.enumeration(i == 0 ? "/deployment/elastic_inference_accelerator" : "", fmt::format("AcceleratorTypes/{}", i), k_accelerator);
+        }
+    }
     b.enumeration("/notebook/imds_v1", "InstanceMetadataServiceConfiguration/MinimumInstanceMetadataServiceVersion", k_imds, json(true));
     const Found volume = v.get("VolumeSizeInGB|VolumeSize");
     const auto volume_gb = volume.known() ? as_number(volume.value) : std::nullopt;
@@ -360,6 +380,9 @@ void map_notebook(UnitBuilder& b)
 void map_endpoint_config(UnitBuilder& b)
 {
     const ResourceView& v = b.view();
+    // Not production unless declared (--environment, the config's "environment", or an
+    // environment tag): check_source decides; the endpoint rules' severity rises with it.
+    b.put_default("/deployment/production", false);
     const Found variants = v.get("ProductionVariants");
     if (variants.known() && variants.value.is_array()) {
         b.put("/deployment/variants", static_cast<std::int64_t>(variants.value.size()), variants);
@@ -387,10 +410,11 @@ void map_endpoint_config(UnitBuilder& b)
     const Found async = v.get("AsyncInferenceConfig");
     if (async.exists()) {
         b.put("/deployment/mode", "async", async);
-    } else if (!b.unit().job.contains("deployment") || !b.unit().job["deployment"].contains("mode")) {
-        if (b.unit().job.contains("deployment") && b.unit().job["deployment"].contains("instance_type")) {
-            b.put("/deployment/mode", "realtime", v.get("ProductionVariants/0/InstanceType"));
-        }
+    } else if (!b.unit().job["deployment"].contains("mode") && variants.known() && variants.value.is_array() && !variants.value.empty() &&
+               !v.get("ProductionVariants/0/ServerlessConfig").exists()) {
+        // Instances, not serverless: a real-time endpoint, whatever the (perhaps deploy-time) type.
+        const Found type = v.get("ProductionVariants/0/InstanceType");
+        b.put("/deployment/mode", "realtime", type.present() ? type : variants);
     }
     b.presence("/deployment/kms", "KmsKeyId|KmsKeyArn");
     const Found capture = v.get("DataCaptureConfig/CaptureOptions");
@@ -405,7 +429,7 @@ void map_endpoint_config(UnitBuilder& b)
 
 void map_model(UnitBuilder& b)
 {
-    b.string("/deployment/image", "PrimaryContainer/Image|Containers/0/Image|Container/0/Image");
+    image(b, "/deployment/image", "PrimaryContainer/Image|Containers/0/Image|Container/0/Image");
     b.enumeration("", "PrimaryContainer/Mode|Containers/0/Mode|Container/0/Mode", k_container_mode);
     b.enumeration("", "PrimaryContainer/ImageConfig/RepositoryAccessMode|Container/0/ImageConfig/RepositoryAccessMode",
         k_repository_access);
@@ -524,7 +548,7 @@ void map_kubeflow_training(UnitBuilder& b)
     } else {
         checkpoint_uri(b, "checkpoint_config/S3Uri");
     }
-    b.string("/training/image", "image");
+    image(b, "/training/image", "image");
     b.boolean("/security/network_isolation", "network_isolation", false);
     b.boolean("/security/inter_container_encryption", "traffic_encryption", false);
     b.presence("/security/vpc", "vpc_subnets");

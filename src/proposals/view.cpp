@@ -71,7 +71,15 @@ namespace {
 struct Resolved {
     Found::State state = Found::State::Absent;
     const nlohmann::json* value = nullptr;
+    std::string assumed; ///< non-empty when the value is a default standing in for a deploy-time value
 };
+
+constexpr const char* k_assumed_key = "\x01assumed";
+
+bool is_assumed_value(const nlohmann::json& value)
+{
+    return value.is_object() && value.size() == 2 && value.contains(k_assumed_key) && value.contains("value");
+}
 
 Resolved resolve_in_place(const nlohmann::json& value, std::string& pointer, const PipelineParameters* parameters)
 {
@@ -79,7 +87,10 @@ Resolved resolve_in_place(const nlohmann::json& value, std::string& pointer, con
         return {};
     }
     if (is_unknown_value(value)) {
-        return {Found::State::Unknown, nullptr};
+        return {Found::State::Unknown, nullptr, {}};
+    }
+    if (is_assumed_value(value)) {
+        return {Found::State::Known, &value.at("value"), value.at(k_assumed_key).get<std::string>()};
     }
     if (is_intrinsic(value)) {
         const std::string& key = value.begin().key();
@@ -92,17 +103,25 @@ Resolved resolve_in_place(const nlohmann::json& value, std::string& pointer, con
             return resolve_in_place(inner, pointer, parameters);
         }
         if (key == "Fn::Sub" && inner.is_string() && inner.get_ref<const std::string&>().find("${") == std::string::npos) {
-            return {Found::State::Known, &inner};
+            return {Found::State::Known, &inner, {}};
         }
         if (key == "Get" && inner.is_string() && parameters != nullptr && inner.get_ref<const std::string&>().rfind("Parameters.", 0) == 0) {
-            const auto it = parameters->find(inner.get_ref<const std::string&>().substr(11));
-            if (it != parameters->end() && !it->second.is_null()) {
-                return {Found::State::Known, &it->second};
+            const std::string name = inner.get_ref<const std::string&>().substr(11);
+            const auto it = parameters->pipeline.find(name);
+            if (it != parameters->pipeline.end() && !it->second.is_null()) {
+                return {Found::State::Known, &it->second, fmt::format("the DefaultValue of pipeline parameter {}", name)};
             }
         }
-        return {Found::State::Unknown, nullptr};
+        if (key == "Ref" && inner.is_string() && parameters != nullptr) {
+            // A template parameter judged by its Default: what is deployed when nobody overrides it.
+            const auto it = parameters->cloudformation.find(inner.get<std::string>());
+            if (it != parameters->cloudformation.end() && !it->second.is_null()) {
+                return {Found::State::Known, &it->second, fmt::format("the Default of parameter {}", it->first)};
+            }
+        }
+        return {Found::State::Unknown, nullptr, {}};
     }
-    return {Found::State::Known, &value};
+    return {Found::State::Known, &value, {}};
 }
 
 } // namespace
@@ -115,8 +134,14 @@ Found resolve(const nlohmann::json& value, std::string pointer, const PipelinePa
     found.state = resolved.state;
     if (resolved.state == Found::State::Known) {
         found.value = *resolved.value;
+        found.assumed = resolved.assumed;
     }
     return found;
+}
+
+nlohmann::json assumed_value(nlohmann::json value, std::string why)
+{
+    return nlohmann::json{{k_assumed_key, std::move(why)}, {"value", std::move(value)}};
 }
 
 ResourceView::ResourceView(const JsonDocument& document, std::string pointer, const PipelineParameters* parameters)
@@ -168,6 +193,7 @@ Found ResourceView::get_one(std::string_view path) const
         out.state = current.state;
         if (current.state == Found::State::Known) {
             out.value = *current.value;
+            out.assumed = current.assumed;
         }
         return out;
     };
@@ -232,6 +258,98 @@ Found ResourceView::get_one(std::string_view path) const
     return done();
 }
 
+namespace {
+
+/// The pieces of a value built at deploy time: (text, literal?). False for shapes not understood.
+bool image_segments(const nlohmann::json& value, std::vector<std::pair<std::string, bool>>& out, int depth = 0)
+{
+    if (depth > 8) {
+        return false;
+    }
+    if (value.is_string()) {
+        out.emplace_back(value.get<std::string>(), true);
+        return true;
+    }
+    if (is_unknown_value(value)) {
+        out.emplace_back("${…}", false);
+        return true;
+    }
+    if (!is_intrinsic(value)) {
+        return false;
+    }
+    const std::string& key = value.begin().key();
+    const nlohmann::json& inner = value.begin().value();
+    if (key == "Fn::Join" && inner.is_array() && inner.size() == 2 && inner[0].is_string() && inner[1].is_array()) {
+        for (std::size_t i = 0; i < inner[1].size(); ++i) {
+            if (i > 0) {
+                out.emplace_back(inner[0].get<std::string>(), true);
+            }
+            if (!image_segments(inner[1][i], out, depth + 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+    if (key == "Fn::Sub" && (inner.is_string() || (inner.is_array() && !inner.empty() && inner[0].is_string()))) {
+        const std::string text = inner.is_string() ? inner.get<std::string>() : inner[0].get<std::string>();
+        std::size_t at = 0;
+        while (at < text.size()) {
+            const auto open = text.find("${", at);
+            if (open == std::string::npos || text.compare(open, 3, "${!") == 0) {
+                out.emplace_back(text.substr(at), true);
+                break;
+            }
+            const auto close = text.find('}', open);
+            if (close == std::string::npos) {
+                return false;
+            }
+            out.emplace_back(text.substr(at, open - at), true);
+            out.emplace_back(text.substr(open, close + 1 - open), false);
+            at = close + 1;
+        }
+        return true;
+    }
+    out.emplace_back(key == "Ref" && inner.is_string() ? "${" + inner.get<std::string>() + "}" : std::string("${…}"), false);
+    return true;
+}
+
+} // namespace
+
+Found image_reference(const ResourceView& view, std::string_view path)
+{
+    Found found = view.get(path);
+    if (found.state != Found::State::Unknown || found.unknown_parent) {
+        return found;
+    }
+    const nlohmann::json* raw = nullptr;
+    try {
+        raw = &view.document().value.at(nlohmann::json::json_pointer(found.pointer));
+    } catch (const nlohmann::json::exception&) {
+        return found;
+    }
+    std::vector<std::pair<std::string, bool>> segments;
+    if (!image_segments(*raw, segments)) {
+        return found;
+    }
+    // The literal run at the end decides: a ':' after its last '/' is a tag; a '/' with no ':'
+    // after it means no tag; anything else depends on the unknown parts.
+    std::string tail;
+    std::string rendered;
+    for (const auto& [text, literal] : segments) {
+        rendered += text;
+        tail = literal ? tail + text : std::string();
+    }
+    const auto colon = tail.rfind(':');
+    const auto slash = tail.rfind('/');
+    const bool tagged = colon != std::string::npos && (slash == std::string::npos || colon > slash);
+    const bool untagged = slash != std::string::npos && (colon == std::string::npos || colon < slash);
+    if (tagged || untagged) {
+        found.state = Found::State::Known;
+        found.value = rendered;
+    }
+    return found;
+}
+
 SourceRef source_ref(const JsonDocument& document, const std::string& pointer)
 {
     SourceRef ref;
@@ -253,10 +371,21 @@ void set_at(nlohmann::json& target, const std::string& pointer, nlohmann::json v
     target[nlohmann::json::json_pointer(pointer)] = std::move(value);
 }
 
+namespace {
+std::string describe(const nlohmann::json& value);
+}
+
 void UnitBuilder::put(const std::string& job_pointer, nlohmann::json value, const Found& from)
 {
     set_at(m_unit.job, job_pointer, std::move(value));
     m_unit.sources[job_pointer] = from.present() ? source_ref(m_view.document(), from.pointer) : m_unit.resource_ref;
+    if (!from.assumed.empty()) {
+        // Findings on this field quote the assumption (check_source adds it to the message).
+        const std::string property = from.pointer.substr(from.pointer.find_last_of('/') + 1);
+        m_unit.assumptions[job_pointer] = fmt::format("{} = {}, {}", property, describe(from.value), from.assumed);
+    } else {
+        m_unit.assumptions.erase(job_pointer);
+    }
 }
 
 void UnitBuilder::put_default(const std::string& job_pointer, nlohmann::json value)
@@ -299,7 +428,7 @@ std::optional<bool> as_bool(const nlohmann::json& value)
 
 std::string describe(const nlohmann::json& value)
 {
-    return value.is_string() ? fmt::format("\"{}\"", value.get<std::string>()) : value.dump();
+    return value.is_string() ? fmt::format("\"{}\"", value.get<std::string>()) : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,9 @@ struct Found {
     nlohmann::json value;  ///< the known value (intrinsics that are transparent already removed)
     std::string pointer;   ///< source JSON pointer of the property (or of the deepest ancestor found)
     bool unknown_parent = false; ///< Unknown because an enclosing object is unknown, not the property itself
+    /// Known only by assumption: "the default of parameter X" (CloudFormation, pipeline) or "the
+    /// default of variable x" (Terraform). Empty when the value is written in place.
+    std::string assumed;
 
     [[nodiscard]] bool known() const { return state == State::Known; }
     [[nodiscard]] bool present() const { return state != State::Absent; }
@@ -34,8 +38,18 @@ struct Found {
     }
 };
 
-/// Pipeline parameters (`{"Get": "Parameters.X"}`) resolve to their defaults.
-using PipelineParameters = std::map<std::string, nlohmann::json>;
+/// Values a proposal leaves to deploy time but declares a default for, which resolve to that
+/// default (and say so): SageMaker Pipeline parameters (`{"Get": "Parameters.X"}`, DefaultValue)
+/// and CloudFormation parameters (`{"Ref": "X"}`, Default).
+struct Parameters {
+    std::map<std::string, nlohmann::json> pipeline;
+    std::map<std::string, nlohmann::json> cloudformation;
+};
+using PipelineParameters = Parameters;
+
+/// A value that stands for another with a stated assumption (a Terraform `var.x` replaced by the
+/// variable's default): resolves as Known with `why` as Found::assumed.
+nlohmann::json assumed_value(nlohmann::json value, std::string why);
 
 class ResourceView {
 public:
@@ -47,6 +61,7 @@ public:
     [[nodiscard]] const nlohmann::json& value() const { return *m_value; }
     [[nodiscard]] const std::string& pointer() const { return m_pointer; }
     [[nodiscard]] const JsonDocument& document() const { return m_document; }
+    [[nodiscard]] const PipelineParameters* parameters() const { return m_parameters; }
     /// A view on a sub-object (e.g. one channel).
     [[nodiscard]] ResourceView at(const std::string& relative_pointer) const;
 
@@ -63,6 +78,12 @@ private:
 /// absent; Fn::ToJsonString is transparent; Fn::Sub without ${} is its string), Terraform
 /// unknowns, SageMaker Pipeline expressions (Parameters.* resolve to their defaults).
 Found resolve(const nlohmann::json& value, std::string pointer, const PipelineParameters* parameters);
+
+/// An image URI that is partly built at deploy time (`Fn::Join`, `Fn::Sub`, a Terraform
+/// reference): Known, with the unknown parts written `${Name}`, when what follows the repository
+/// is still literal — a tag (`!Join [":", [!Ref Repo, "latest"]]`) or visibly none
+/// (`!Sub "${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/repo"`); otherwise as `get`.
+Found image_reference(const ResourceView& view, std::string_view path);
 
 /// A property's number: a JSON number or a string holding a finite one (CloudFormation writes
 /// numbers either way).
@@ -134,5 +155,12 @@ void map_fsx_lustre(UnitBuilder& builder);
 void map_efs(UnitBuilder& builder);
 void map_batch_job_definition(UnitBuilder& builder, Diagnostics& diagnostics);
 void map_kubeflow_training(UnitBuilder& builder);
+void map_tuning_job(UnitBuilder& builder);
+void map_domain(UnitBuilder& builder);
+/// One instance group of a HyperPod cluster; `cluster` is the whole cluster (VPC, node recovery).
+void map_cluster_group(UnitBuilder& builder, const ResourceView& cluster);
+/// A Model Monitor job definition (data/model quality, bias, explainability) or a monitoring
+/// schedule with its definition inline.
+void map_monitoring_job(UnitBuilder& builder);
 
 } // namespace mlscale::proposals

@@ -1,5 +1,5 @@
 // Plain text for `mlscale check` on a terminal: one line per finding at file:line:col, the
-// recommendation under it, and a summary line.
+// recommendation under it, and a summary line; skipped files with their reasons in verbose mode.
 #include <fmt/format.h>
 
 #include "mlscale/check.hpp"
@@ -11,17 +11,17 @@ std::string render_check_text(const CheckResult& result, const CheckRenderOption
     std::string out;
     std::size_t findings = 0;
     std::size_t suppressed = 0;
+    std::size_t baselined = 0;
     std::size_t bad = 0;
-    std::size_t units = 0;
     const auto paint = [&](const char* code, const std::string& text) {
         return options.color ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : text;
     };
     for (const auto& file : result.files) {
         bad += file.bad() ? 1 : 0;
-        units += file.units.size();
         for (const auto& f : file.findings) {
-            if (f.suppressed) {
-                ++suppressed;
+            if (f.suppressed || f.baselined) {
+                suppressed += f.suppressed ? 1 : 0;
+                baselined += f.suppressed ? 0 : 1;
                 continue;
             }
             ++findings;
@@ -34,9 +34,19 @@ std::string render_check_text(const CheckResult& result, const CheckRenderOption
             }
         }
     }
-    out += fmt::format("{} file{} checked, {} resource{}, {} finding{} ({} at or above {}), {} suppressed{}\n", result.files.size(),
-        result.files.size() == 1 ? "" : "s", units, units == 1 ? "" : "s", findings, findings == 1 ? "" : "s",
-        failing_findings(result, options.fail_on), options.fail_on, suppressed, bad > 0 ? fmt::format(", {} unreadable", bad) : "");
+    if (options.verbose) {
+        for (const auto& skipped : result.skipped) {
+            out += fmt::format("{}: skipped: {}\n", skipped.file, skipped.reason);
+        }
+        for (const auto& file : result.files) {
+            for (const auto& r : file.uninterpreted) {
+                out += fmt::format("{}: not interpreted: {} ({}): {}\n", file.file, r.resource, r.kind, r.reason);
+            }
+        }
+    }
+    out += fmt::format("{}, {} finding{} ({} at or above {}), {} suppressed{}{}\n", check_summary_line(result), findings,
+        findings == 1 ? "" : "s", failing_findings(result, options.fail_on), options.fail_on, suppressed,
+        result.baseline_applied ? fmt::format(", {} in the baseline", baselined) : "", bad > 0 ? fmt::format(", {} unreadable", bad) : "");
     return out;
 }
 

@@ -1,5 +1,6 @@
 // GitHub Actions workflow commands: one `::error|warning|notice file=…,line=…,col=…,title=…::`
-// line per unsuppressed finding and per input error, escaped as the runner expects.
+// line per input error and per finding (not suppressed, not baselined), most severe first,
+// escaped as the runner expects; a closing notice with the summary.
 #include <fmt/format.h>
 
 #include "mlscale/check.hpp"
@@ -54,8 +55,10 @@ std::string position(const std::string& file, std::uint32_t line, std::uint32_t 
 
 } // namespace
 
-std::string render_check_github(const CheckResult& result, const CheckRenderOptions&)
+std::string render_check_github(const CheckResult& result, const CheckRenderOptions& options)
 {
+    // GitHub shows a limited number of annotations per step and job: input errors first, then
+    // findings by severity (blocking first), so that what fails the check is never cut off.
     std::string out;
     for (const auto& file : result.files) {
         for (const auto& d : file.diagnostics.items()) {
@@ -63,22 +66,29 @@ std::string render_check_github(const CheckResult& result, const CheckRenderOpti
                 continue;
             }
             out += fmt::format("::{} {},title={}::{}\n", d.level == Level::Error ? "error" : "warning",
-                position(d.file.empty() ? file.file : d.file, d.location ? d.location->line : 0, d.location ? d.location->column : 0),
+                position(file.path, d.location ? d.location->line : 0, d.location ? d.location->column : 0),
                 escape_property("mlscale: bad input"), escape_data(d.message + (d.help.empty() ? "" : "\n" + d.help)));
         }
-        for (const auto& f : file.findings) {
-            if (f.suppressed) {
-                continue;
-            }
-            const std::string title = fmt::format("{} {} ({})", f.rule, f.slug, f.location.resource);
-            std::string message = f.message.empty() ? f.title : f.message;
-            if (!f.recommendation.empty()) {
-                message += "\n" + f.recommendation;
-            }
-            out += fmt::format("::{} {},title={}::{}\n", command_of(f.severity), position(file.file, f.location.line, f.location.column),
-                escape_property(title), escape_data(message));
+    }
+    for (const auto& ranked : ranked_findings(result, options.fail_on)) {
+        const Finding& f = *ranked.finding;
+        if (f.suppressed || f.baselined) {
+            continue;
+        }
+        const std::string title = fmt::format("{} {} ({})", f.rule, f.slug, f.location.resource);
+        std::string message = f.message.empty() ? f.title : f.message;
+        if (!f.recommendation.empty()) {
+            message += "\n" + f.recommendation;
+        }
+        out += fmt::format("::{} {},title={}::{}\n", command_of(f.severity), position(ranked.file->path, f.location.line, f.location.column),
+            escape_property(title), escape_data(message));
+    }
+    if (options.verbose) {
+        for (const auto& skipped : result.skipped) {
+            out += fmt::format("::notice title={}::{}\n", escape_property("mlscale: skipped " + skipped.path), escape_data(skipped.reason));
         }
     }
+    out += fmt::format("::notice title={}::{}\n", escape_property("mlscale check"), escape_data(check_summary_line(result)));
     return out;
 }
 

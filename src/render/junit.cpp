@@ -35,6 +35,29 @@ std::string xml(const std::string& text)
     return out;
 }
 
+/// A last suite that says what was checked, skipped and not interpreted (as properties), with a
+/// skipped test case per skipped file in verbose mode.
+std::string summary_suite(const CheckResult& result, const CheckRenderOptions& options)
+{
+    std::string properties = fmt::format("      <property name=\"summary\" value=\"{}\"/>\n      <property name=\"files_checked\" value=\"{}\"/>\n"
+                                         "      <property name=\"files_skipped\" value=\"{}\"/>\n",
+        xml(check_summary_line(result)), result.files.size(), result.skipped.size());
+    for (const auto& [kind, count] : result.uninterpreted_by_kind()) {
+        properties += fmt::format("      <property name=\"not_interpreted.{}\" value=\"{}\"/>\n", xml(kind), count);
+    }
+    std::string cases;
+    if (options.verbose) {
+        for (const auto& skipped : result.skipped) {
+            cases += fmt::format("    <testcase classname=\"mlscale.skipped\" name=\"{}\">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+                xml(skipped.path), xml(skipped.reason));
+        }
+    }
+    const std::size_t tests = options.verbose ? result.skipped.size() : 0;
+    return fmt::format("  <testsuite name=\"mlscale check summary\" tests=\"{}\" failures=\"0\" errors=\"0\" skipped=\"{}\">\n    <properties>\n{}    "
+                       "</properties>\n{}  </testsuite>\n",
+        tests, tests, properties, cases);
+}
+
 } // namespace
 
 std::string render_check_junit(const CheckResult& result, const CheckRenderOptions& options)
@@ -58,13 +81,15 @@ std::string render_check_junit(const CheckResult& result, const CheckRenderOptio
         for (const auto& [key, findings] : cases) {
             ++tests;
             const Finding& first = *findings.front();
-            body += fmt::format("    <testcase classname=\"{}\" name=\"{} {}\" file=\"{}\" line=\"{}\">\n", xml(file.file), xml(key.first),
-                xml(key.second), xml(file.file), first.location.line);
+            body += fmt::format("    <testcase classname=\"{}\" name=\"{} {}\" file=\"{}\" line=\"{}\">\n", xml(file.path), xml(key.first),
+                xml(key.second), xml(file.path), first.location.line);
             bool all_suppressed = true;
+            bool all_baselined = true;
             std::string detail;
             for (const Finding* f : findings) {
                 all_suppressed = all_suppressed && f->suppressed;
-                detail += fmt::format("{}:{}:{}: {} {} [{}] {}\n", file.file, f->location.line, f->location.column, f->severity, f->rule,
+                all_baselined = all_baselined && (f->baselined || f->suppressed);
+                detail += fmt::format("{}:{}:{}: {} {} [{}] {}\n", file.path, f->location.line, f->location.column, f->severity, f->rule,
                     f->location.resource, f->message);
                 if (!f->recommendation.empty()) {
                     detail += "  recommendation: " + f->recommendation + "\n";
@@ -73,6 +98,9 @@ std::string render_check_junit(const CheckResult& result, const CheckRenderOptio
             if (all_suppressed) {
                 ++skipped;
                 body += fmt::format("      <skipped message=\"suppressed: {}\"/>\n", xml(first.suppression_reason));
+            } else if (all_baselined) {
+                ++skipped;
+                body += "      <skipped message=\"in the baseline\"/>\n";
             } else if (threshold >= 0 && severity_rank(first.severity) >= threshold) {
                 ++failures;
                 body += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n", xml(first.rule),
@@ -92,22 +120,23 @@ std::string render_check_junit(const CheckResult& result, const CheckRenderOptio
                 }
             }
             body += fmt::format("    <testcase classname=\"{}\" name=\"read {}\" file=\"{}\">\n      <error type=\"bad-input\" message=\"{}\">{}</error>\n    </testcase>\n",
-                xml(file.file), xml(file.file), xml(file.file), xml("the proposal cannot be checked"), xml(detail));
+                xml(file.path), xml(file.path), xml(file.path), xml("the proposal cannot be checked"), xml(detail));
         } else if (cases.empty()) {
             for (const auto& unit : file.units) {
                 ++tests;
-                body += fmt::format("    <testcase classname=\"{}\" name=\"{} no findings\" file=\"{}\" line=\"{}\"/>\n", xml(file.file),
-                    xml(unit.resource), xml(file.file), unit.resource_ref.location.line);
+                body += fmt::format("    <testcase classname=\"{}\" name=\"{} no findings\" file=\"{}\" line=\"{}\"/>\n", xml(file.path),
+                    xml(unit.resource), xml(file.path), unit.resource_ref.location.line);
             }
         }
         suites += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n{}  </testsuite>\n",
-            xml(file.file), tests, failures, errors, skipped, body);
+            xml(file.path), tests, failures, errors, skipped, body);
         total_tests += tests;
         total_failures += failures;
         total_errors += errors;
     }
+    suites += summary_suite(result, options);
     return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mlscale check\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}</testsuites>\n",
-        total_tests, total_failures, total_errors, suites);
+        total_tests + (options.verbose ? result.skipped.size() : 0), total_failures, total_errors, suites);
 }
 
 } // namespace mlscale

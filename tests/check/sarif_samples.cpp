@@ -12,13 +12,15 @@ int main(int argc, char** argv)
         return 2;
     }
     mlscale::CheckOptions options;
+    options.root = mlscale::find_check_root(".");
     options.evaluate = mlscale::testing::fake_rules;
     std::vector<mlscale::CheckInput> inputs;
     for (int i = 2; i < argc; ++i) {
         inputs.push_back({argv[i], true});
     }
     const auto result = mlscale::check_inputs(inputs, options);
-    const mlscale::CheckRenderOptions render;
+    mlscale::CheckRenderOptions render;
+    render.root = options.root;
     std::ofstream(std::string(argv[1]) + "/check.sarif") << mlscale::render_check_sarif(result, render);
     std::ofstream(std::string(argv[1]) + "/check.junit.xml") << mlscale::render_check_junit(result, render);
     return 0;

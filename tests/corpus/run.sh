@@ -31,7 +31,7 @@ for path in "$corpus"/*; do
   [[ "$name" == tf-notebook-malformed-lowercase-enabled.tf ]] && continue
   findings=$("$bin" check --quiet --fail-on none --format json "$path" 2>/dev/null |
     node -e 'let t="";process.stdin.on("data",d=>t+=d).on("end",()=>{const r=JSON.parse(t);for(const f of (r.files||[]))for(const x of (f.findings||[]))
-      console.log([x.rule,x.severity,`${x.line}:${x.column}`,x.resource||"",x.pointer,x.suppressed?"suppressed":""].join(" ").trim())})')
+      console.log([x.rule,x.severity,`${x.location.line}:${x.location.column}`,x.location.resource||"",x.location.field,x.suppressed?"suppressed":""].join(" ").trim())})')
   pin="tests/corpus/findings/$name.txt"
   if [[ -n "${UPDATE_GOLDEN:-}" ]]; then
     mkdir -p tests/corpus/findings && printf '%s\n' "$findings" >"$pin"

@@ -48,7 +48,8 @@ PATH="$build:$PATH" install "$work/path.out" MLSCALE_INSTALL=path >/dev/null
 
 # Check: in a workspace with proposals, through an mlscale that records its arguments.
 workspace=$work/workspace
-mkdir -p "$workspace/infra"
+# A checkout of its own, as on GitHub (paths in the output are relative to the git top level).
+mkdir -p "$workspace/infra" "$workspace/.git"
 cp "$root"/tests/data/proposals/{main.tf,plan.json,cfn-notebook.yaml,ctj-spot-no-checkpoint.json} "$workspace/infra/"
 cat >"$work/mlscale" <<SH
 #!/usr/bin/env bash

@@ -323,3 +323,153 @@ TEST_CASE("YAML aliases are copies with the anchor's positions, within a budget"
     CHECK(refused.items()[0].message == "invalid YAML: anchors and aliases copy more than 100000 values");
     CHECK(refused.items()[0].location->line == 5); // l4: 24,674 copied before it, 11,111 per alias
 }
+
+TEST_CASE("CloudFormation parameters with a Default are judged by it, and say so", "[proposals]")
+{
+    const Read r = read("cfn-endpoint-parameters.yaml");
+    REQUIRE(r.diagnostics.empty());
+    const auto& config = unit(r, "Config");
+    CHECK(field(config, "/deployment/instance_count") == 1);
+    CHECK(at(config, "/deployment/instance_count") == "32:33"); // the !Ref, where the value is used
+    CHECK(config.assumptions.at("/deployment/instance_count") == "InitialInstanceCount = 1, the Default of parameter EndpointInstanceCount");
+    CHECK(field(config, "/deployment/instance_type") == "ml.m5.xlarge");
+    CHECK(field(config, "/deployment/mode") == "realtime");
+    CHECK(field(config, "/deployment/production") == false); // not declared here: check decides
+    // The Endpoint's tag reaches the configuration it deploys, its value from a parameter's Default.
+    REQUIRE(config.environment);
+    CHECK(config.environment->value == "prod");
+    CHECK(config.environment->key == "Environment");
+    // The image's repository is a parameter without a default, but its tag is written.
+    const auto& model = unit(r, "Model");
+    CHECK(field(model, "/deployment/image") == "${ImageRepository}:latest");
+    CHECK(r.file.units.size() == 2); // the Endpoint is not a unit of its own
+    require_valid_jobs(r);
+
+    // Without a Default (or an SSM-typed parameter), the value stays unknown.
+    SourceFile ssm{"s.yaml", "Parameters:\n  Count: {Type: Number}\n  Type: {Type: 'AWS::SSM::Parameter::Value<String>', Default: /ml/type}\n"
+                             "Resources:\n  C:\n    Type: AWS::SageMaker::EndpointConfig\n    Properties:\n      ProductionVariants:\n"
+                             "        - {InstanceType: !Ref Type, InitialInstanceCount: !Ref Count}\n"};
+    Diagnostics d;
+    const auto file = read_proposal(ssm, std::nullopt, d);
+    REQUIRE(file);
+    CHECK(field(file->units[0], "/deployment/instance_count").is_null());
+    CHECK(field(file->units[0], "/deployment/instance_type").is_null());
+    CHECK(field(file->units[0], "/deployment/mode") == "realtime"); // instances, not serverless
+}
+
+TEST_CASE("Terraform variables with a default are judged by it; endpoint tags reach the configuration", "[proposals]")
+{
+    const Read r = read("tf-endpoint-variables.tf");
+    REQUIRE(r.diagnostics.empty());
+    REQUIRE(r.file.units.size() == 1);
+    const auto& config = r.file.units[0];
+    CHECK(field(config, "/deployment/instance_count") == 1);
+    CHECK(at(config, "/deployment/instance_count") == "17:30");
+    CHECK(config.assumptions.at("/deployment/instance_count") == "initial_instance_count = 1, the default of variable instance_count");
+    CHECK(field(config, "/deployment/instance_type").is_null()); // var.instance_type has no default
+    REQUIRE(config.environment);
+    CHECK(config.environment->value == "dev");
+    CHECK(config.environment->where.location.line == 26);
+}
+
+TEST_CASE("Kubernetes: several documents, the legacy operator, ACK tuning jobs, kinds not read", "[proposals]")
+{
+    CHECK(detect_proposal_format(fixture("k8s-operators.yaml")) == ProposalFormat::Kubernetes);
+    const Read r = read("k8s-operators.yaml");
+    REQUIRE(r.diagnostics.empty());
+    REQUIRE(r.file.units.size() == 4); // the ConfigMap is outside scope
+    const auto& hpo = unit(r, "HyperParameterTuningJob/xgboost-hpo");
+    CHECK(hpo.resource_type == "ACK HyperParameterTuningJob");
+    CHECK(field(hpo, "/training/tuning_jobs") == 40);
+    CHECK(field(hpo, "/training/early_stopping") == false); // Off when absent
+    CHECK(field(hpo, "/current/instance_type") == "ml.m5.xlarge");
+    CHECK(field(hpo, "/model/builtin_algorithm") == "xgboost");
+    const auto& hosting = unit(r, "HostingDeployment/xgboost-hosting");
+    CHECK(hosting.resource_type == "SageMaker operator HostingDeployment");
+    CHECK(field(hosting, "/deployment/instance_count") == 1);
+    REQUIRE(hosting.environment);
+    CHECK(hosting.environment->noun == "label");
+    const auto& model = unit(r, "HostingDeployment/xgboost-hosting/xgboost-model");
+    CHECK(field(model, "/deployment/image") == "433757028032.dkr.ecr.us-west-2.amazonaws.com/xgboost:latest");
+    const auto& legacy = unit(r, "TrainingJob/xgboost-mnist");
+    CHECK(field(legacy, "/current/instance_count") == 2);
+    REQUIRE(r.file.uninterpreted.size() == 1);
+    CHECK(r.file.uninterpreted[0].kind == "ACK FeatureGroup");
+    require_valid_jobs(r);
+}
+
+TEST_CASE("HyperPod instance groups, a Studio domain, Model Monitor definitions, kinds not read", "[proposals]")
+{
+    const Read r = read("cfn-hyperpod-studio.yaml");
+    REQUIRE(r.diagnostics.empty());
+    const auto& workers = unit(r, "Cluster/workers");
+    CHECK(field(workers, "/training/platform") == "hyperpod");
+    CHECK(field(workers, "/current/instance_type") == "ml.p4d.24xlarge");
+    CHECK(field(workers, "/current/instance_count") == 4);
+    CHECK(field(workers, "/current/volume_gb") == 500.0);
+    CHECK(field(workers, "/security/vpc") == true);
+    const auto& restricted = unit(r, "Cluster/restricted");
+    CHECK(field(restricted, "/storage/fsx/capacity_gib") == 1200);
+    CHECK(field(restricted, "/storage/fsx/per_unit_throughput_mb_s_per_tib") == 250.0);
+    CHECK(field(unit(r, "Cluster/controller"), "/current/instance_count") == 1);
+
+    const auto& studio = unit(r, "Studio");
+    CHECK(field(studio, "/notebook/direct_internet") == true); // PublicInternetOnly, the default
+    CHECK(field(studio, "/security/notebook_direct_internet") == true);
+    CHECK(field(studio, "/notebook/in_vpc") == true);
+    CHECK(field(studio, "/notebook/kms") == false);
+
+    const auto& quality = unit(r, "Quality");
+    CHECK(field(quality, "/security/network_isolation") == true);
+    CHECK(field(quality, "/security/inter_container_encryption") == false); // the API default
+    CHECK(field(quality, "/current/instance_count") == 2);
+    CHECK(field(unit(r, "Bias"), "/security/network_isolation") == false);
+    const auto& inline_schedule = unit(r, "Inline");
+    CHECK(field(inline_schedule, "/security/network_isolation") == false);
+    CHECK(at(inline_schedule, "/security/network_isolation") == "93:37");
+    CHECK(field(inline_schedule, "/current/instance_count") == 2);
+
+    std::vector<std::string> kinds;
+    for (const auto& u : r.file.uninterpreted) {
+        kinds.push_back(u.resource + " " + u.kind);
+    }
+    CHECK(kinds == std::vector<std::string>{"Creator Custom::CreateThing", "Schedule AWS::SageMaker::MonitoringSchedule"});
+    require_valid_jobs(r);
+}
+
+TEST_CASE("API responses: lifecycle configuration, accelerators; placeholder images stay unknown", "[proposals]")
+{
+    const Read notebook = read("api-describe-notebook.json");
+    REQUIRE(notebook.diagnostics.empty());
+    const auto& u = notebook.file.units[0];
+    CHECK(field(u, "/notebook/lifecycle_config") == true); // NotebookInstanceLifecycleConfigName
+    CHECK(at(u, "/notebook/lifecycle_config") == "9:42");
+    CHECK(field(u, "/deployment/elastic_inference_accelerator") == "ml.eia2.medium");
+    CHECK(field(u, "/notebook/imds_v1") == false);
+    require_valid_jobs(notebook);
+
+    const Read states = read("sfn-placeholder-image.json");
+    REQUIRE(states.file.units.size() == 1);
+    CHECK(field(states.file.units[0], "/training/image").is_null()); // ${regionalTrainingImage}: filled in at deploy time
+    CHECK(field(states.file.units[0], "/current/instance_type") == "ml.m5.xlarge");
+}
+
+TEST_CASE("text that does not parse is a proposal only if it shows signs of one", "[proposals]")
+{
+    std::string why;
+    CHECK(looks_like_proposal(SourceFile{"a.yaml", "Resources:\n  X: {Type: AWS::SageMaker::Model\n"}, &why));
+    CHECK(why == "it mentions Resources");
+    CHECK_FALSE(looks_like_proposal(SourceFile{"tsconfig.json", "{ // comment\n\"compilerOptions\": {}}"}, &why));
+    CHECK_FALSE(looks_like_proposal(SourceFile{"t.yaml", "kind: TrainingJob\napiVersion: sagemaker.services.k8s.aws/v1alpha1\nx: {{ .Values.x }}\n"}, &why));
+    CHECK(why.rfind("a template ({{ … }} or {% … %})", 0) == 0);
+    // CloudFormation dynamic references and Step Functions JSONata are not templates.
+    CHECK(looks_like_proposal(SourceFile{"c.yaml", "Resources: {X: {Properties: {P: '{{resolve:ssm:/p}}'}}\n"}));
+    CHECK_FALSE(is_template(SourceFile{"s.json", "{\"States\": {\"A\": {\"Output\": \"{% $states.input %}\"}}}"}));
+    CHECK(is_template(SourceFile{"j.yaml", "name: x\n{%- if prod %}\nreplicas: 2\n{% endif %}\n"}));
+    ReadFailure failure = ReadFailure::None;
+    Diagnostics d;
+    CHECK_FALSE(read_proposal(SourceFile{"x.json", "{\"hello\": 1}"}, std::nullopt, d, &failure));
+    CHECK(failure == ReadFailure::UnknownFormat);
+    CHECK_FALSE(read_proposal(SourceFile{"x.json", "{\"a\": }"}, std::nullopt, d, &failure));
+    CHECK(failure == ReadFailure::Syntax);
+}

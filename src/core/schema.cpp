@@ -75,13 +75,37 @@ const std::set<std::string>& annotation_keywords()
     return keywords;
 }
 
-std::unique_ptr<Node> compile(const nlohmann::json& schema, const std::string& where)
+std::unique_ptr<Node> compile(const nlohmann::json& schema, const std::string& where, const nlohmann::json& root, int depth = 0);
+
+// A local reference ("#/$defs/name"), compiled in place: the schemas are mlscale's own and not
+// recursive, so inlining is exact (a cycle is refused by the depth limit).
+std::unique_ptr<Node> compile_ref(const nlohmann::json& ref, const std::string& where, const nlohmann::json& root, int depth)
+{
+    constexpr int k_max_depth = 32;
+    if (!ref.is_string() || ref.get<std::string>().rfind("#/", 0) != 0) {
+        throw std::invalid_argument(fmt::format("schema at {}: only local references (\"#/...\") are supported", where));
+    }
+    if (depth >= k_max_depth) {
+        throw std::invalid_argument(fmt::format("schema at {}: references nest deeper than {} (a cycle?)", where, k_max_depth));
+    }
+    const nlohmann::json::json_pointer pointer(ref.get<std::string>().substr(1));
+    if (!root.contains(pointer)) {
+        throw std::invalid_argument(fmt::format("schema at {}: reference {} points at nothing", where, ref.get<std::string>()));
+    }
+    return compile(root.at(pointer), ref.get<std::string>(), root, depth + 1);
+}
+
+std::unique_ptr<Node> compile(const nlohmann::json& schema, const std::string& where, const nlohmann::json& root, int depth)
 {
     if (!schema.is_object()) {
         throw std::invalid_argument(fmt::format("schema at {}: expected an object", where));
     }
-    auto node = std::make_unique<Node>();
+    // The referenced schema first, then this one's own keywords over it.
+    auto node = schema.contains("$ref") ? compile_ref(schema["$ref"], where, root, depth) : std::make_unique<Node>();
     for (const auto& [key, value] : schema.items()) {
+        if (key == "$ref" || key == "$defs") {
+            continue; // resolved above; definitions are compiled where they are referenced
+        }
         if (annotation_keywords().count(key) != 0) {
             if (key == "description" && value.is_string()) {
                 node->description = value.get<std::string>();
@@ -96,11 +120,11 @@ std::unique_ptr<Node> compile(const nlohmann::json& schema, const std::string& w
             }
         } else if (key == "properties") {
             for (const auto& [name, sub] : value.items()) {
-                node->properties[name] = compile(sub, where + "/properties/" + name);
+                node->properties[name] = compile(sub, where + "/properties/" + name, root, depth);
             }
         } else if (key == "patternProperties") {
             for (const auto& [pattern, sub] : value.items()) {
-                node->pattern_properties.emplace_back(Pattern(pattern, where + "/patternProperties"), compile(sub, where + "/patternProperties"));
+                node->pattern_properties.emplace_back(Pattern(pattern, where + "/patternProperties"), compile(sub, where + "/patternProperties", root, depth));
             }
         } else if (key == "additionalProperties") {
             if (!value.is_boolean()) {
@@ -126,7 +150,7 @@ std::unique_ptr<Node> compile(const nlohmann::json& schema, const std::string& w
         } else if (key == "pattern") {
             node->pattern.emplace(value.get<std::string>(), where + "/pattern");
         } else if (key == "items") {
-            node->items = compile(value, where + "/items");
+            node->items = compile(value, where + "/items", root, depth);
         } else if (key == "minItems") {
             node->min_items = value.get<std::size_t>();
         } else if (key == "maxItems") {
@@ -420,7 +444,7 @@ const Node* descend(const Node* node, const std::string& pointer)
 
 } // namespace
 
-JsonSchema::JsonSchema(const nlohmann::json& schema) : m_root(compile(schema, "#")) {}
+JsonSchema::JsonSchema(const nlohmann::json& schema) : m_root(compile(schema, "#", schema)) {}
 JsonSchema::~JsonSchema() = default;
 JsonSchema::JsonSchema(JsonSchema&&) noexcept = default;
 JsonSchema& JsonSchema::operator=(JsonSchema&&) noexcept = default;

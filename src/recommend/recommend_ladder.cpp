@@ -110,6 +110,9 @@ void add_fix_step(Walk& walk)
     }
     const Option& fixed = *walk.today_fixed;
     std::vector<std::string> changes = walk.fixes;
+    if (changes.empty() && !fixed.storage.fsx && fixed.prep.count == 0 && !fixed.meets) {
+        return; // nothing to fix and today's setup misses: the plan's "today" line says how it runs
+    }
     if (fixed.storage.fsx) {
         changes.push_back(fmt::format("{} FSx for Lustre ({} GiB)", fixed.storage.resizes_today ? "resize" : "move the data to",
             grouped(fixed.storage.fsx->capacity_gib)));
@@ -344,6 +347,16 @@ std::string binding_constraint(const Walk& walk)
         hours_text(fastest->hours));
 }
 
+// The ladder's first step keeps today's setup (inserted when add_fix_step left it out).
+void ensure_today_step(Walk& walk, const Option& today)
+{
+    if (walk.out.ladder.empty() || walk.out.ladder.front().rung != rung_name(Rung::FixPipeline)) {
+        walk.out.ladder.insert(walk.out.ladder.begin(), step_from(walk, today, fmt::format("keep ml.{} x {}", today.instance->name, today.count),
+                                                            why_for(walk, today), {"rightsizing"}));
+        walk.out.ladder.front().rung = rung_name(Rung::FixPipeline);
+    }
+}
+
 void settle_best_effort(Walk& walk, std::vector<const Option*> efforts)
 {
     if (walk.today_fixed) {
@@ -354,7 +367,11 @@ void settle_best_effort(Walk& walk, std::vector<const Option*> efforts)
         return;
     }
     walk.chosen = best;
-    const std::string rung = best == &*walk.today_fixed ? rung_name(Rung::FixPipeline) : rung_name(best->rung);
+    const bool today = walk.today_fixed && best == &*walk.today_fixed;
+    if (today) {
+        ensure_today_step(walk, *best);
+    }
+    const std::string rung = today ? rung_name(Rung::FixPipeline) : rung_name(best->rung);
     for (auto& step : walk.out.ladder) {
         step.chosen = step.instance_type == "ml." + best->instance->name && step.instance_count == best->count && step.rung == rung;
     }
@@ -380,11 +397,7 @@ void keep_today_if_better(Walk& walk)
         for (auto& step : walk.out.ladder) {
             step.chosen = false;
         }
-        if (walk.out.ladder.empty() || walk.out.ladder.front().rung != rung_name(Rung::FixPipeline)) {
-            walk.out.ladder.insert(walk.out.ladder.begin(), step_from(walk, today, fmt::format("keep ml.{} x {}", today.instance->name, today.count),
-                                                                why_for(walk, today), {"rightsizing"}));
-            walk.out.ladder.front().rung = rung_name(Rung::FixPipeline);
-        }
+        ensure_today_step(walk, today);
         walk.out.ladder.front().chosen = true;
     }
 }

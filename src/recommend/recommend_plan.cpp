@@ -152,7 +152,8 @@ void fill_storage(const Walk& walk, const Option& option, Plan& plan)
             s.distribution == "sharded-by-s3-key" ? " share" : ""));
     }
     if (!s.cost_usd) {
-        s.notes.push_back("storage not priced: profiles/storage.json has no sourced price for it");
+        s.notes.push_back(s.service == "s3" ? "S3 requests not priced (profiles/storage.json has no sourced per-request rate); the dataset's own S3 storage is the same in every plan"
+                                            : fmt::format("{} not priced: profiles/storage.json has no sourced price for it", s.service));
     }
 }
 

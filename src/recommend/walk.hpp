@@ -60,13 +60,15 @@ struct Option {
     std::optional<double> total_cost; ///< every run, storage included: what the budget is compared with
     bool known = false;               ///< time estimated
     bool fits = true;                 ///< fits memory in its parallelism
-    bool runnable = true;             ///< within the platform's limits (SageMaker's 28-day MaxRuntimeInSeconds)
+    /// Within one SageMaker training job's 28-day MaxRuntimeInSeconds. Longer runs still run, as
+    /// several jobs that checkpoint and resume: the plan says so; the option stays usable.
+    bool runnable = true;
     bool in_time = false;             ///< hours <= the target (explicit, or today's time when there is none)
     bool within_budget = true;
-    bool meets = false;               ///< in_time and within_budget (and fits and runnable)
+    bool meets = false;               ///< in_time and within_budget (and known and fits)
 
     [[nodiscard]] double cost_or_max() const { return total_cost.value_or(1e300); }
-    [[nodiscard]] bool usable() const { return known && fits && runnable; }
+    [[nodiscard]] bool usable() const { return known && fits; }
 };
 
 /// What the walk knows about the job and what it has found so far.

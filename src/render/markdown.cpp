@@ -268,7 +268,8 @@ std::string plan_section(const Report& report, int level)
     out += fmt::format("| estimated time per run | {} |\n", plan.compute.estimated_hours ? hours(*plan.compute.estimated_hours) : "unknown");
     out += fmt::format("| estimated cost per run | {} |\n", plan.compute.estimated_cost_usd ? money(*plan.compute.estimated_cost_usd) : "unknown");
     if (plan.compute.total_cost_usd && plan.compute.estimated_cost_usd && *plan.compute.total_cost_usd > *plan.compute.estimated_cost_usd * 1.0001) {
-        out += fmt::format("| cost of all runs, storage included | {} |\n", money(*plan.compute.total_cost_usd));
+        out += fmt::format("| cost of all runs, storage {} | {} |\n", plan.storage.cost_usd ? "included" : "not priced",
+            money(*plan.compute.total_cost_usd));
     }
     if (plan.storage.cost_usd) {
         out += fmt::format("| storage, all runs | {} |\n", money(*plan.storage.cost_usd));

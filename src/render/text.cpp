@@ -74,7 +74,8 @@ std::string render_text(const Report& report, const TextOptions& options)
                 report.current_instance_type);
         }
         if (c.total_cost_usd && c.estimated_cost_usd && *c.total_cost_usd > *c.estimated_cost_usd * 1.0001) {
-            out += fmt::format("  all runs              ${} (every run, storage included)\n", number(*c.total_cost_usd));
+            out += fmt::format("  all runs              ${} (every run, storage {})\n", number(*c.total_cost_usd),
+                report.plan.storage.cost_usd ? "included" : "not priced");
         }
         const auto& s = report.plan.storage;
         if (!s.service.empty()) {

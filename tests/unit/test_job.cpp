@@ -87,6 +87,11 @@ TEST_CASE("the embedded schema uses only keywords the validator understands", "[
     CHECK_NOTHROW(JsonSchema(job_schema_json()));
     CHECK(job_schema_json().at("properties").contains("dataset"));
     CHECK_THROWS_WITH(JsonSchema(nlohmann::json::parse(R"({"oneOf": []})")), "schema at #: unsupported keyword \"oneOf\"");
+    // Local references into $defs (docs/output.schema.json shares the finding's shape with check's).
+    CHECK_NOTHROW(JsonSchema(nlohmann::json::parse(R"({"properties": {"a": {"$ref": "#/$defs/a"}}, "$defs": {"a": {"type": "string"}}})")));
+    CHECK_THROWS_WITH(JsonSchema(nlohmann::json::parse(R"({"$ref": "#/$defs/missing"})")), "schema at #: reference #/$defs/missing points at nothing");
+    CHECK_THROWS_WITH(JsonSchema(nlohmann::json::parse(R"({"$defs": {"a": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"})")),
+        "schema at #/$defs/a: references nest deeper than 32 (a cycle?)");
 }
 
 TEST_CASE("every field of spec/job.md's example is accepted", "[job][schema]")

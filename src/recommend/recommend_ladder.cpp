@@ -214,7 +214,7 @@ void no_option_step(Walk& walk, Rung rung)
     step.change = rung == Rung::BiggerGpu && walk.baseline_gpu != nullptr
                       ? fmt::format("no single GPU faster than {} in the allowed instance families", gpu_name(*walk.baseline_gpu))
                       : fmt::format("no {} configuration in the allowed instance families and limits", rung_name(rung));
-    if (walk.target || walk.budget) {
+    if (walk.job.training.target_hours || walk.budget) {
         step.meets_target = false;
     }
     step.why = "none to try: the walk goes on to the next rung";
@@ -350,9 +350,11 @@ std::string binding_constraint(const Walk& walk)
 // The ladder's first step keeps today's setup (inserted when add_fix_step left it out).
 void ensure_today_step(Walk& walk, const Option& today)
 {
-    if (walk.out.ladder.empty() || walk.out.ladder.front().rung != rung_name(Rung::FixPipeline)) {
-        walk.out.ladder.insert(walk.out.ladder.begin(), step_from(walk, today, fmt::format("keep ml.{} x {}", today.instance->name, today.count),
-                                                            why_for(walk, today), {"rightsizing"}));
+    const bool as_measured = walk.today && &today == &*walk.today; // not today_fixed: its own step, ahead of the fix
+    if (as_measured || walk.out.ladder.empty() || walk.out.ladder.front().rung != rung_name(Rung::FixPipeline)) {
+        walk.out.ladder.insert(walk.out.ladder.begin(),
+            step_from(walk, today, fmt::format("keep ml.{} x {}{}", today.instance->name, today.count, as_measured ? " as it runs today" : ""),
+                why_for(walk, today), {"rightsizing"}));
         walk.out.ladder.front().rung = rung_name(Rung::FixPipeline);
     }
 }
@@ -383,10 +385,15 @@ void settle_best_effort(Walk& walk, std::vector<const Option*> efforts)
 // Never both slower and dearer than today's setup as it runs (unless today cannot run at all).
 void keep_today_if_better(Walk& walk)
 {
-    if (walk.chosen == nullptr || !walk.today || !walk.today->usable() || !walk.chosen->total_cost || !walk.today->total_cost) {
+    if (walk.chosen == nullptr || !walk.today || !walk.today->usable() || !walk.chosen->total_cost || !walk.today->total_cost ||
+        !why_today_cannot_stay(walk).empty()) {
         return;
     }
-    const Option& today = walk.today_fixed ? *walk.today_fixed : *walk.today;
+    const auto worse_than_today = [&](const Option& option) {
+        return option.hours > walk.today->hours * 1.001 && option.total_cost && *option.total_cost > *walk.today->total_cost * 1.001;
+    };
+    // Today with its pipeline fixed, unless the fix (re-estimated, not measured) is itself worse than today as measured.
+    const Option& today = walk.today_fixed && !worse_than_today(*walk.today_fixed) ? *walk.today_fixed : *walk.today;
     const bool slower = walk.chosen->hours > walk.today->hours * 1.001;
     const bool dearer = *walk.chosen->total_cost > *walk.today->total_cost * 1.001;
     if (slower && dearer && today.usable()) {

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "walk.hpp"
 
 namespace mlscale::walk {
@@ -41,7 +43,7 @@ std::vector<int> counts_for(const Walk& walk, const InstanceSpec& instance, bool
     const int max_instances = relax ? k_max_count : static_cast<int>(walk.job.constraints.max_instances.value_or(k_max_count));
     const int max_gpus = relax ? 1 << 30 : static_cast<int>(walk.job.constraints.max_gpus.value_or(1 << 30));
     std::set<int> counts{1};
-    if (full_node) {
+    if (full_node && instance.efa) { // multi-node only over EFA (multi-node-network)
         for (int n = 2; n <= k_max_count; n *= 2) {
             counts.insert(n);
         }
@@ -96,7 +98,11 @@ void consider_prep_cluster(const Walk& walk, const Workload& w, Option& option)
     cluster.e = estimate(offloaded, option.config, walk.catalogue, walk.options);
     cluster.hours = cluster.e.hours - (option.e.hours - option.hours); // keep any amortised lazy load
     const double vcpus = cluster.e.samples_per_sec * w.cpu_ms_per_sample / 1000.0;
-    cluster.prep = PrepCluster{prep, static_cast<int>(std::ceil(vcpus / prep->vcpus))};
+    const double prep_count = std::ceil(vcpus / prep->vcpus);
+    if (!(prep_count <= k_max_count)) {
+        return; // a preparation cluster larger than the largest training cluster is no plan: the data wants offline ETL
+    }
+    cluster.prep = PrepCluster{prep, static_cast<int>(prep_count)};
     const auto price = hourly_price(walk, *option.instance);
     if (price && cluster.hours > 0) {
         cluster.run_cost = cluster.hours * (cluster.count * *price + cluster.prep.count * *prep->price_usd_per_hour);
@@ -209,6 +215,10 @@ std::vector<const InstanceSpec*> allowed_instances(const Walk& walk, bool gpu, b
         if (gpu != (instance.gpu_count > 0 && instance.gpu_spec != nullptr)) {
             continue;
         }
+        const std::string& precision = walk.profile.model.precision;
+        if (gpu && (precision == "fp8" || precision == "bf16") && instance.gpu_spec->peak_tflops.count(precision) == 0) {
+            continue; // the job trains in a precision this GPU lacks (no fp8/bf16 tensor cores: profiles/gpus.json)
+        }
         const bool exotic = gpu && (instance.gpu_spec->vendor != "nvidia" || instance.gpu_spec->generation == "kepler");
         if (exotic && (!listed || ignore_families)) {
             continue;
@@ -248,6 +258,28 @@ Option evaluate_option(const Walk& walk, const Workload& workload, const Instanc
     return option;
 }
 
+std::string why_today_cannot_stay(const Walk& walk)
+{
+    const auto& constraints = walk.job.constraints;
+    if (walk.current == nullptr) {
+        return "no setup today";
+    }
+    const std::string today = fmt::format("today's ml.{} x {}", walk.current->name, walk.current_count);
+    if (!constraints.instance_families.empty() && !family_listed(walk.job, walk.current->family)) {
+        return today + " is outside the job's constraints (instance_families)";
+    }
+    if (constraints.max_instances && walk.current_count > *constraints.max_instances) {
+        return today + " is outside the job's constraints (max_instances)";
+    }
+    if (constraints.max_gpus && static_cast<std::int64_t>(walk.current_count) * walk.current->gpu_count > *constraints.max_gpus) {
+        return today + " is outside the job's constraints (max_gpus)";
+    }
+    if (walk.current_count > 1 && walk.current->gpu_count > 0 && !walk.current->efa) {
+        return today + " trains across instances without EFA (multi-node-network)";
+    }
+    return "";
+}
+
 void enumerate_options(Walk& walk)
 {
     find_baseline_gpu(walk);
@@ -257,8 +289,13 @@ void enumerate_options(Walk& walk)
             walk.options_pool.push_back(evaluate_option(walk, walk.fixed, *instance, count));
         }
     }
-    if (walk.today) {
+    if (const std::string why = why_today_cannot_stay(walk); walk.today && !why.empty()) {
+        walk.out.assumptions.push_back(why + ": the plan does not keep it");
+    } else if (walk.today) {
         Option fixed = evaluate_option(walk, walk.fixed, *walk.current, walk.current_count);
+        if (walk.fixes.empty() && !fixed.storage.fsx && fixed.prep.count == 0 && walk.today->usable()) {
+            fixed = *walk.today; // nothing changes: today's setup as measured, not re-estimated
+        }
         fixed.rung = Rung::FixPipeline;
         walk.today_fixed = fixed;
     }

@@ -88,9 +88,7 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
         c.gpu_util_pct = option.e.gpu_util_pct;
         c.bottleneck = bottleneck_name(option.e.bottleneck);
     }
-    if (walk.job.training.target_hours || walk.budget) {
-        c.meets_target = explicit_meets(walk, option);
-    }
+    c.meets_target = explicit_meets(walk, option);
     c.efa = option.count > 1 && i.efa;
     c.placement_group = option.count > 1;
     if (walk.current != nullptr) {

@@ -15,6 +15,8 @@ namespace mlscale::walk {
 namespace {
 
 constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
+// Most instances a sharded in-memory plan may take without max_instances (as the GPU walk's 64).
+constexpr double k_max_count_tabular = 64;
 
 struct Pick {
     const InstanceSpec* instance = nullptr;
@@ -32,10 +34,20 @@ bool general_purpose(const InstanceSpec& instance)
     return instance.family.rfind('m', 0) == 0;
 }
 
+// The CPU instances the plan may use: general-purpose ones, or, when instance_families lists none,
+// whichever CPU instances it lists (compute- or memory-optimised).
+std::vector<const InstanceSpec*> cpu_candidates(const Walk& walk)
+{
+    const auto allowed = allowed_instances(walk, false, false);
+    std::vector<const InstanceSpec*> general;
+    std::copy_if(allowed.begin(), allowed.end(), std::back_inserter(general), [](const InstanceSpec* i) { return general_purpose(*i); });
+    return general.empty() ? allowed : general;
+}
+
 // Today's instance, when it can hold what it must.
 std::optional<Pick> keep_today(const Walk& walk, bool memory_bound, double need_gib)
 {
-    if (walk.current == nullptr) {
+    if (walk.current == nullptr || !why_today_cannot_stay(walk).empty()) {
         return std::nullopt;
     }
     const InstanceSpec& today = *walk.current;
@@ -57,16 +69,9 @@ std::optional<Pick> keep_today(const Walk& walk, bool memory_bound, double need_
 // The cheapest general-purpose instance whose memory holds the data, else several of the largest.
 std::optional<Pick> by_memory(const Walk& walk, double need_gib)
 {
-    auto candidates = allowed_instances(walk, false, false);
-    if (candidates.empty()) {
-        candidates = allowed_instances(walk, false, true);
-    }
     Pick pick;
     const InstanceSpec* largest = nullptr;
-    for (const InstanceSpec* instance : candidates) {
-        if (!general_purpose(*instance)) {
-            continue;
-        }
+    for (const InstanceSpec* instance : cpu_candidates(walk)) {
         if (instance->memory_gib >= need_gib && (pick.instance == nullptr || *hourly_price(walk, *instance) < *hourly_price(walk, *pick.instance))) {
             pick.instance = instance;
         }
@@ -75,8 +80,12 @@ std::optional<Pick> by_memory(const Walk& walk, double need_gib)
         }
     }
     if (pick.instance == nullptr && largest != nullptr) {
+        const double count = std::ceil(need_gib / largest->memory_gib);
+        if (!(count <= walk.job.constraints.max_instances.value_or(k_max_count_tabular))) {
+            return std::nullopt;
+        }
         pick.instance = largest;
-        pick.count = static_cast<int>(std::ceil(need_gib / largest->memory_gib));
+        pick.count = static_cast<int>(count);
     }
     if (pick.instance == nullptr) {
         return std::nullopt;
@@ -91,8 +100,8 @@ std::optional<Pick> by_memory(const Walk& walk, double need_gib)
 std::optional<Pick> smallest(const Walk& walk)
 {
     Pick pick;
-    for (const InstanceSpec* instance : allowed_instances(walk, false, false)) {
-        if (general_purpose(*instance) && (pick.instance == nullptr || *hourly_price(walk, *instance) < *hourly_price(walk, *pick.instance))) {
+    for (const InstanceSpec* instance : cpu_candidates(walk)) {
+        if ((pick.instance == nullptr || *hourly_price(walk, *instance) < *hourly_price(walk, *pick.instance))) {
             pick.instance = instance;
         }
     }
@@ -124,7 +133,8 @@ void fill_tabular_storage(const Walk& walk, int count, Plan& plan)
         s.distribution = count > 1 ? "sharded-by-s3-key" : "fully-replicated";
     }
     s.moves_data = false;
-    s.volume_gb = std::ceil((s.input_mode == "file" ? walk.base.dataset_gb / count : 1.0) * 1.1);
+    const bool sharded = s.distribution == "sharded-by-s3-key";
+    s.volume_gb = std::ceil((s.input_mode == "file" ? walk.base.dataset_gb / (sharded ? count : 1) : 1.0) * 1.1);
     s.notes.push_back(s.input_mode == "file" ? fmt::format("File mode: {} GB is within the 50-100 GB File mode suits; EBS volume {} GB",
                                                    grouped(walk.base.dataset_gb), grouped(*s.volume_gb))
                                              : fmt::format("{} streams the {} GB from S3 without a download", s.input_mode, grouped(walk.base.dataset_gb)));
@@ -136,7 +146,9 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
     c.instance_type = "ml." + pick.instance->name;
     c.instance_count = pick.count;
     c.gpus = pick.instance->gpu_count * pick.count;
-    c.rung = pick.instance->gpu_count > 0 ? (c.gpus > 1 ? "multi-gpu-node" : "single-gpu") : "cpu";
+    c.rung = pick.count > 1 && pick.instance->gpu_count > 0 ? "multi-node" : pick.instance->gpu_count > 0 ? (c.gpus > 1 ? "multi-gpu-node" : "single-gpu") : "cpu";
+    c.efa = pick.count > 1 && pick.instance->efa;
+    c.placement_group = pick.count > 1;
     c.parallelism = pick.count > 1 || c.gpus > 1 ? "data" : "none";
     c.distribution = "none";
     c.notes.push_back(pick.why);
@@ -178,6 +190,9 @@ void walk_tabular(Walk& walk)
         pick = memory_bound ? by_memory(walk, need_gib) : smallest(walk);
     }
     if (!pick) {
+        walk.out.binding = memory_bound ? "the allowed CPU instances (instance_families, max_instances) cannot hold the training data in memory"
+                                        : "instance_families allows no CPU instance to train on";
+        walk.out.plan.compute.notes.push_back("no plan: " + walk.out.binding);
         return;
     }
     Plan& plan = walk.out.plan;

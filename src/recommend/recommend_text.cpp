@@ -188,9 +188,12 @@ LadderStep step_from(const Walk& walk, const Option& option, const std::string& 
     return step;
 }
 
-bool explicit_meets(const Walk& walk, const Option& option)
+std::optional<bool> explicit_meets(const Walk& walk, const Option& option)
 {
     const auto target = walk.job.training.target_hours;
+    if (!target && !walk.budget) {
+        return std::nullopt; // nothing to meet: the output says null, not true
+    }
     return option.usable() && (!target || option.hours <= *target * (1.0 + 1e-9)) && option.within_budget;
 }
 

@@ -157,7 +157,10 @@ std::string change_for(const Walk& walk, const Option& option);
 /// The practice concepts an option applies.
 std::vector<std::string> concepts_for(const Walk& walk, const Option& option);
 /// Meets the job's own target_hours and budget_usd (not today's time taken as a target).
-bool explicit_meets(const Walk& walk, const Option& option);
+/// Why the plan may not keep today's instance type and count (outside instance_families,
+/// max_instances or max_gpus, or GPUs across instances without EFA); empty when it may.
+std::string why_today_cannot_stay(const Walk& walk);
+std::optional<bool> explicit_meets(const Walk& walk, const Option& option);
 LadderStep step_from(const Walk& walk, const Option& option, const std::string& change, const std::string& why,
     std::vector<std::string> concepts);
 

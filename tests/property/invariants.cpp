@@ -48,11 +48,11 @@ bool is_invariant(const std::string& name)
     return false;
 }
 
-std::optional<double> training_price(const std::string& instance_type)
+std::optional<double> training_price(const std::string& instance_type, Platform platform)
 {
     const Catalogue& catalogue = builtin_catalogue();
     const InstanceSpec* instance = catalogue.find_instance(instance_type);
-    return instance != nullptr ? instance->sagemaker_price(catalogue.sagemaker_markup) : std::nullopt;
+    return instance != nullptr ? instance->hourly_price(platform, catalogue.sagemaker_markup) : std::nullopt;
 }
 
 void check_outcome(Checker& c)

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "mlscale/catalogue.hpp"
 #include "pipeline.hpp"
 
 namespace mlscale::property {
@@ -32,6 +33,7 @@ bool is_invariant(const std::string& name);
 std::vector<Violation> check_invariants(const PipelineRun& run, std::vector<std::string>* applicable = nullptr);
 
 /// The SageMaker price per hour the report's costs are computed from (catalogue, with the mark-up).
-std::optional<double> training_price(const std::string& instance_type);
+/// The hourly price the plan is priced at: training.platform's basis (SageMaker by default).
+std::optional<double> training_price(const std::string& instance_type, Platform platform);
 
 } // namespace mlscale::property

@@ -4,6 +4,7 @@
 
 #include "invariant_support.hpp"
 #include "mlscale/catalogue.hpp"
+#include "mlscale/estimate.hpp"
 #include "mlscale/plausibility.hpp"
 #include "mlscale/recommend.hpp"
 #include "to_proposal.hpp"
@@ -29,7 +30,8 @@ const InstanceSpec* prep_instance()
 void check_cost(Checker& c, const std::string& what, const std::string& type, int count, const std::optional<double>& hours,
     const std::optional<double>& cost)
 {
-    const auto price = training_price(type);
+    const Platform platform = c.run().job ? price_platform(*c.run().job) : Platform::SageMaker;
+    const auto price = training_price(type, platform);
     if (!hours || !cost || !price || type.empty()) {
         return;
     }
@@ -89,8 +91,9 @@ std::optional<bool> fits_memory(const PipelineRun& run, const std::string& type,
     return e.memory_known ? std::optional<bool>(e.fits) : std::nullopt;
 }
 
+// `total`: every run, storage included (what the budget is compared with); without it, cost x runs.
 void check_verdict(Checker& c, const std::string& what, const std::optional<bool>& meets, const std::optional<double>& hours,
-    const std::optional<double>& cost, bool said_no_fit)
+    const std::optional<double>& cost, const std::optional<double>& total, bool said_no_fit)
 {
     const Job& job = *c.run().job;
     const auto target = job.training.target_hours;
@@ -114,7 +117,10 @@ void check_verdict(Checker& c, const std::string& what, const std::optional<bool
     }
     c.applies("meets-target-iff-time-and-budget-fit");
     const bool time_fits = !target || *hours <= *target * (1 + 1e-9);
-    const bool budget_fits = !budget || *cost * runs <= *budget * (1 + 1e-9);
+    if (total && cost && *total < *cost * runs * (1 - 1e-9) - 0.01) {
+        c.fail("meets-target-iff-time-and-budget-fit", fmt::format("{}: total_cost_usd {} is below ${:.2f} x {} runs", what, *total, *cost, runs));
+    }
+    const bool budget_fits = !budget || total.value_or(*cost * runs) <= *budget * (1 + 1e-9);
     const bool expected = time_fits && budget_fits;
     const std::string numbers = fmt::format("{} h against target_hours {}, ${:.2f} x {} runs against budget_usd {}", text_of(hours), text_of(target),
         cost.value_or(0), runs, text_of(budget));
@@ -161,17 +167,17 @@ void check_meets_target(Checker& c)
     const auto& compute = r.plan.compute;
     const bool plan_no_fit = mentions(compute.notes, "does not fit") || mentions(compute.notes, "memory binds");
     if (!compute.instance_type.empty()) {
-        check_verdict(c, "plan", compute.meets_target, compute.estimated_hours, compute.estimated_cost_usd, plan_no_fit);
+        check_verdict(c, "plan", compute.meets_target, compute.estimated_hours, compute.estimated_cost_usd, compute.total_cost_usd, plan_no_fit);
     }
     for (std::size_t i = 0; i < r.ladder.size(); ++i) {
         const auto& step = r.ladder[i];
         const bool no_fit = step.why.find("does not fit") != std::string::npos;
-        check_verdict(c, fmt::format("ladder[{}] {}", i, step.rung), step.meets_target, step.estimated_hours, step.estimated_cost_usd, no_fit);
+        check_verdict(c, fmt::format("ladder[{}] {}", i, step.rung), step.meets_target, step.estimated_hours, step.estimated_cost_usd, step.total_cost_usd, no_fit);
     }
     for (std::size_t i = 0; i < r.candidates.size(); ++i) {
         const auto& candidate = r.candidates[i];
         const bool no_fit = fits_memory(run, candidate.instance_type, candidate.instance_count) == std::optional<bool>(false);
-        check_verdict(c, fmt::format("candidates[{}]", i), candidate.meets_target, candidate.estimated_hours, candidate.estimated_cost_usd, no_fit);
+        check_verdict(c, fmt::format("candidates[{}]", i), candidate.meets_target, candidate.estimated_hours, candidate.estimated_cost_usd, candidate.total_cost_usd, no_fit);
     }
 }
 
@@ -243,6 +249,9 @@ void check_not_dominated(Checker& c)
     const bool today_cannot_run = derived.contains("estimate") && derived["estimate"].value("fits", true) == false;
     if (today_cannot_run && mentions(plan_texts(r), "does not fit")) {
         return;
+    }
+    if (mentions(r.profile.assumptions, "the plan does not keep it")) {
+        return; // today breaks the constraints or runs multi-node without EFA: the plan may not keep it, and says so
     }
     c.fail("plan-not-slower-and-dearer-than-today", fmt::format("plan {} x {}: {:.4g} h, ${:.2f}; today {} x {}: {:.4g} h, ${:.2f}{}",
         compute.instance_count, compute.instance_type, *compute.estimated_hours, *compute.estimated_cost_usd, r.current_instance_count,

@@ -163,7 +163,7 @@ void JobGenerator::cohere(json& job, ChoiceSource& choices) const
         job["constraints"]["instance_families"] = kept;
     }
     const InstanceSpec* instance = instance_named(m_catalogue, job);
-    if (instance != nullptr && (instance->family == "inf1" || instance->family == "inf2") && !choices.chance(10)) {
+    if (instance != nullptr && (instance->family == "inf1" || instance->family == "inf2") && !choices.chance(40)) {
         job["current"]["instance_type"] = "ml.g5.xlarge";
         instance = m_catalogue.find_instance("g5.xlarge");
     }

@@ -17,7 +17,6 @@ declare -A stricter=(
   [deep-nesting.json]="x- fields are free in the schema; mlscale refuses nesting deeper than 64 levels"
   [unknown-instance.json]="the instance type is well-formed; it is unknown to the catalogue, not to the schema"
   [invalid-utf8.json]="Node's reader replaces invalid UTF-8 with U+FFFD; mlscale refuses the bytes"
-  [huge-integer.json]="a JSON Schema integer has no upper bound; mlscale keeps counts in 64 bits and refuses larger ones"
   [split-over-100.json]="each share is within 0-100; their sum is a rule across fields (src/core/job.cpp)"
   [largest-file-above-dataset.json]="each size is valid; one larger than the other is a rule across fields (src/core/job.cpp)"
   [notebook-internet-contradiction.json]="each flag is valid; two that disagree are a rule across fields (src/core/job.cpp)"

@@ -2,8 +2,9 @@
 // millisecond or more before it runs (it is queued on the creating thread's busy CPU until load
 // balancing moves it), and two helpers on the other CPU wait for each other's time slices. So
 // there is one helper thread per process, started on first use on another allowed CPU than the
-// caller's, taking tasks in the order given: advise hands it the job, then a share of the rule
-// files, and it starts on each within ~0.1 ms. Nothing here changes what is computed, only where.
+// caller's, taking tasks in the order given: advise hands it the job and it starts within ~0.1 ms
+// (rule loading shares its files with a std::async thread of its own, src/rules/load.cpp).
+// Nothing here changes what is computed, only where.
 #pragma once
 
 #include <cstddef>
@@ -32,11 +33,5 @@ public:
 private:
     std::shared_ptr<Task> m_task;
 };
-
-/// Calls `body(i)` once for every i in [0, n), on this thread and on the helper thread as soon as
-/// it is free, each taking the next index not yet taken. Give each index its own output slot:
-/// which thread ran an index must not matter. Rethrows the first exception a call threw, once no
-/// call is running.
-void for_each_index(std::size_t n, const std::function<void(std::size_t)>& body);
 
 } // namespace mlscale

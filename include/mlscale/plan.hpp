@@ -16,6 +16,7 @@ struct StoragePlan {
     std::optional<double> fsx_capacity_gib;
     std::string fsx_deployment_type;
     std::optional<double> volume_gb;
+    std::optional<double> dataset_gb; ///< the dataset the plan reads: after its ETL (offline resize, packing), else as stored
     std::optional<double> throughput_mb_s;
     std::optional<bool> moves_data; ///< the plan copies the dataset out of where it lives today
     std::optional<double> cost_usd; ///< the storage over every run (FSx, EFS reads, S3 requests); unknown when not priced

@@ -13,7 +13,7 @@
 namespace mlscale {
 
 struct Beside::Task {
-    enum State { Queued, Running, Done, Cancelled };
+    enum State { Queued, Running, Done };
     std::function<void()> work;
     std::mutex mutex;
     std::condition_variable changed;
@@ -24,9 +24,6 @@ struct Beside::Task {
     {
         {
             const std::lock_guard lock(mutex);
-            if (state != Queued) {
-                return; // cancelled: its caller no longer needs it
-            }
             state = Running;
         }
         try {
@@ -39,21 +36,10 @@ struct Beside::Task {
         changed.notify_all();
     }
 
-    // Takes a task back that has not started; false when it has (then wait() for it).
-    bool cancel()
-    {
-        const std::lock_guard lock(mutex);
-        if (state == Queued) {
-            state = Cancelled;
-            return true;
-        }
-        return false;
-    }
-
     void wait()
     {
         std::unique_lock lock(mutex);
-        changed.wait(lock, [this] { return state == Done || state == Cancelled; });
+        changed.wait(lock, [this] { return state == Done; });
     }
 };
 
@@ -178,43 +164,6 @@ void Beside::join()
     m_task->wait();
     if (m_task->error) {
         std::rethrow_exception(std::exchange(m_task->error, nullptr));
-    }
-}
-
-void for_each_index(std::size_t n, const std::function<void(std::size_t)>& body)
-{
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    const auto worker = [&] {
-        for (std::size_t i = next++; i < n; i = next++) {
-            try {
-                body(i);
-            } catch (...) {
-                const std::lock_guard lock(error_mutex);
-                if (!error) {
-                    error = std::current_exception();
-                }
-                next = n; // stop taking more
-            }
-        }
-    };
-    Helper* const h = n > 1 ? helper() : nullptr;
-    if (h == nullptr || h->is_this_thread()) {
-        worker();
-    } else {
-        auto task = std::make_shared<Beside::Task>();
-        task->work = worker;
-        h->submit(task);
-        worker();
-        // All indices are taken: a share the helper has not started is taken back, one it is
-        // running is waited for (it captures this frame).
-        if (!task->cancel()) {
-            task->wait();
-        }
-    }
-    if (error) {
-        std::rethrow_exception(error);
     }
 }
 

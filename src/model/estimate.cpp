@@ -385,7 +385,8 @@ void estimate_input(const Workload& workload, const Config& config, const Storag
 // not) plus the later epochs' (GPU or CPU-bound).
 void combine(const Workload& workload, const EstimateOptions& options, Estimate& e)
 {
-    double steady = e.network_samples_per_sec;
+    // A GPU without a peak for the job's precision leaves the compute rate unknown (0/0): no GPU path.
+    double steady = std::isfinite(e.network_samples_per_sec) && e.network_samples_per_sec > 0 ? e.network_samples_per_sec : 0.0;
     const bool gpu_path = steady > 0;
     e.bottleneck = gpu_path ? Bottleneck::Gpu : Bottleneck::None;
     if (gpu_path && e.exposed_comm_ms_per_step > 0 && steady < 0.7 * e.compute_samples_per_sec) {
@@ -416,8 +417,8 @@ void combine(const Workload& workload, const EstimateOptions& options, Estimate&
     if (options.observed_samples_per_sec > 0) {
         rate = options.observed_samples_per_sec;
     }
-    e.throughput_known = rate > 0;
-    e.samples_per_sec = rate;
+    e.throughput_known = std::isfinite(rate) && rate > 0;
+    e.samples_per_sec = e.throughput_known ? rate : 0.0;
 }
 
 void finish(const Workload& workload, const Config& config, const Catalogue& catalogue, const EstimateOptions& options, Estimate& e)

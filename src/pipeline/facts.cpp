@@ -85,6 +85,7 @@ nlohmann::json plan_facts(const Plan& plan)
     put(storage, "fsx_capacity_gib", plan.storage.fsx_capacity_gib);
     put(storage, "fsx_deployment_type", plan.storage.fsx_deployment_type);
     put(storage, "volume_gb", plan.storage.volume_gb);
+    put(storage, "dataset_gb", plan.storage.dataset_gb);
     put(storage, "throughput_mb_s", plan.storage.throughput_mb_s);
     put(storage, "moves_data", plan.storage.moves_data);
     out["etl"]["service"] = plan.etl.service;

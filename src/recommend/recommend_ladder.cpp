@@ -222,7 +222,37 @@ void no_option_step(Walk& walk, Rung rung)
     walk.out.ladder.push_back(step);
 }
 
-// Up the rungs: stop at the first whose cheapest configuration meets the target and the budget.
+// The first rung that meets is where the climb stops, unless a higher rung meets for clearly less:
+// more GPUs finish sooner, and when the shorter run outweighs the dearer hour (more vCPUs for a
+// CPU-bound pipeline, a GPU that is better value) the higher rung is the cheaper plan. Scale-up-first
+// orders the search; it does not make the plan pay more.
+void take_cheaper_higher_rung(Walk& walk, Rung met_rung, const Option& met)
+{
+    const Option* cheaper = nullptr;
+    for (const Rung rung : rungs_to_climb(walk)) {
+        if (rung_order(rung) <= rung_order(met_rung)) {
+            continue;
+        }
+        const Option* here = cheapest_meeting(in_rung(walk, rung));
+        const Option* against = cheaper != nullptr ? cheaper : &met;
+        if (here != nullptr && here->cost_or_max() < against->cost_or_max() * (1.0 - k_rightsize_min_saving)) {
+            cheaper = here;
+        }
+    }
+    if (cheaper == nullptr) {
+        return;
+    }
+    walk.out.ladder.back().why += fmt::format("; meets, but {} x ml.{} on the {} rung meets for less", cheaper->count, cheaper->instance->name,
+        rung_name(cheaper->rung));
+    walk.out.ladder.push_back(step_from(walk, *cheaper, change_for(walk, *cheaper),
+        why_for(walk, *cheaper) + fmt::format("; {} less than the {} rung's {} x ml.{}", usd(met.cost_or_max() - cheaper->cost_or_max()),
+                                       rung_name(met.rung), met.count, met.instance->name),
+        concepts_for(walk, *cheaper)));
+    choose(walk, cheaper);
+}
+
+// Up the rungs: stop at the first whose cheapest configuration meets the target and the budget
+// (or a higher one that meets for clearly less).
 void climb(Walk& walk, std::vector<const Option*>& efforts)
 {
     for (const Rung rung : rungs_to_climb(walk)) {
@@ -244,6 +274,7 @@ void climb(Walk& walk, std::vector<const Option*>& efforts)
         walk.out.ladder.push_back(step_from(walk, *best, change_for(walk, *best), why_for(walk, *best), concepts_for(walk, *best)));
         if (met) {
             choose(walk, best);
+            take_cheaper_higher_rung(walk, rung, *best);
             return;
         }
         if (best->in_time) {
@@ -393,10 +424,10 @@ void keep_today_if_better(Walk& walk)
         return option.hours > walk.today->hours * 1.001 && option.total_cost && *option.total_cost > *walk.today->total_cost * 1.001;
     };
     // Today with its pipeline fixed, unless the fix (re-estimated, not measured) is itself worse than today as measured.
-    const Option& today = walk.today_fixed && !worse_than_today(*walk.today_fixed) ? *walk.today_fixed : *walk.today;
+    const Option& today = walk.today_fixed && walk.today_fixed->usable() && !worse_than_today(*walk.today_fixed) ? *walk.today_fixed : *walk.today;
     const bool slower = walk.chosen->hours > walk.today->hours * 1.001;
     const bool dearer = *walk.chosen->total_cost > *walk.today->total_cost * 1.001;
-    if (slower && dearer && today.usable()) {
+    if (slower && dearer) {
         walk.out.assumptions.push_back(fmt::format("every configuration that would change the setup is slower and dearer than today's ml.{} x {}: "
                                                    "it stays",
             today.instance->name, today.count));

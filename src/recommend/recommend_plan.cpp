@@ -141,6 +141,7 @@ void fill_storage(const Walk& walk, const Option& option, Plan& plan)
                              : option.e.state_gb * (replicated ? 1 : option.instance->gpu_count);
     const double share = s.input_mode == "file" ? walk.fixed.dataset_gb / (s.distribution == "sharded-by-s3-key" ? option.count : 1) : 0.0;
     s.volume_gb = std::max(1.0, std::ceil((share + artifacts) * (1.0 + k_volume_margin)));
+    s.dataset_gb = walk.fixed.dataset_gb;
     s.moves_data = option.storage.moves_data;
     if (!option.storage.why.empty()) {
         s.notes.push_back(option.storage.why);
@@ -230,6 +231,11 @@ void fill_plan(Walk& walk)
                 walk.today->run_cost ? usd(*walk.today->run_cost) : "an unknown cost", walk.current->name, walk.current_count,
                 hours_text(walk.chosen->hours), walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost",
                 walk.rightsized ? " (rightsizing)" : ""));
+            if (walk.today->e.memory_known && !walk.today->e.fits) {
+                notes.push_back(fmt::format("today's setup does not fit by the memory model ({} GB of training state per GPU on ml.{}), yet it is "
+                                            "measured running: check the model size and precision in the job; the plan is sized so that it fits",
+                    grouped(walk.today->e.state_gb), walk.current->name));
+            }
         }
     }
     out.binding = walk.binding;

@@ -134,6 +134,7 @@ void fill_tabular_storage(const Walk& walk, int count, Plan& plan)
     }
     s.moves_data = false;
     const bool sharded = s.distribution == "sharded-by-s3-key";
+    s.dataset_gb = walk.base.dataset_gb;
     s.volume_gb = std::ceil((s.input_mode == "file" ? walk.base.dataset_gb / (sharded ? count : 1) : 1.0) * 1.1);
     s.notes.push_back(s.input_mode == "file" ? fmt::format("File mode: {} GB is within the 50-100 GB File mode suits; EBS volume {} GB",
                                                    grouped(walk.base.dataset_gb), grouped(*s.volume_gb))

@@ -107,6 +107,7 @@ ordered plan_json(const Plan& plan)
     storage["fsx_capacity_gib"] = optional_value(plan.storage.fsx_capacity_gib);
     storage["fsx_deployment_type"] = text_or_null(plan.storage.fsx_deployment_type);
     storage["volume_gb"] = optional_value(plan.storage.volume_gb);
+    storage["dataset_gb"] = optional_value(plan.storage.dataset_gb);
     storage["throughput_mb_s"] = optional_value(plan.storage.throughput_mb_s);
     storage["moves_data"] = optional_value(plan.storage.moves_data);
     storage["cost_usd"] = optional_value(plan.storage.cost_usd);

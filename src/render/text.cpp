@@ -111,7 +111,7 @@ std::string render_text(const Report& report, const TextOptions& options)
     }
 
     if (!report.ladder.empty()) {
-        out += style.bold("Ladder (fix the data pipeline, scale up, then out; stop at the first rung that meets the target)") + "\n";
+        out += style.bold("Ladder (fix the data pipeline, scale up, then out; stop at the first rung that meets the target, or a higher one that meets for less)") + "\n";
         out += fmt::format("    {:<18} {:<24} {:>10} {:>12}  {}\n", "rung", "instances", "hours", "cost", "verdict");
         for (const auto& step : report.ladder) {
             const std::string instances = step.instance_type.empty() ? "-" : fmt::format("{} x {}", step.instance_count, step.instance_type);

@@ -1,5 +1,5 @@
 // tests/property/known-failures.txt: the invariants that fail today, each with the number of jobs
-// it failed in the seeded run and a minimal reproducer (tests/property/repro/). The ctest fails on
+// it failed in the seeded run and a minimal reproducer (tests/property/regressions/, where it stays once fixed). The ctest fails on
 // a failure not listed here, and on a listed one that fails nowhere any more: the list only shrinks.
 #pragma once
 

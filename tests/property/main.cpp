@@ -184,7 +184,7 @@ void write_known(const RunResult& result, const std::map<std::string, KnownFailu
 {
     std::map<std::string, KnownFailure> out;
     const std::filesystem::path directory = std::filesystem::path(options.write_known).parent_path();
-    std::filesystem::create_directories(directory / "repro");
+    std::filesystem::create_directories(directory / "regressions");
     for (const auto& [name, tally] : result.tallies) {
         if (tally.failed == 0) {
             continue;
@@ -192,7 +192,7 @@ void write_known(const RunResult& result, const std::map<std::string, KnownFailu
         KnownFailure entry;
         entry.invariant = name;
         entry.count = tally.failed;
-        entry.reproducer = "repro/" + name + ".json";
+        entry.reproducer = "regressions/" + name + ".json";
         entry.note = known.count(name) != 0 ? known.at(name).note : "";
         const nlohmann::json small = shrink(tally.first_failing_job, [&](const nlohmann::json& job) { return fails_invariant(job, name); });
         std::ofstream(directory / entry.reproducer) << job_text(small);

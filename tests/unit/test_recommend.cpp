@@ -220,7 +220,9 @@ const Expected k_plans[] = {
     {"tuning-terabytes.json",             "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "fsx-lustre",  "mount",    "none",   "none",            0},
     {"builtin-xgboost-csv.json",          "cpu",            "ml.m5.2xlarge",      1,  "none",     "s3",          "file",     "athena", "none",           -1},
     {"builtin-linear-learner-large.json", "cpu",            "ml.m5.4xlarge",      1,  "none",     "s3",          "pipe",     "glue",   "none",           -1},
-    {"lax-deadline-s3.json",              "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "none",            1},
+    // One g5.xlarge meets (108 h, $152), but one p4d.24xlarge meets for less (4.5 h, $113 at the
+    // 2025 P4 price): a higher rung that meets for clearly less is the plan.
+    {"lax-deadline-s3.json",              "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "s3",          "fastfile", "none",   "none",            1},
     {"tight-budget.json",                 "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "s3",          "fastfile", "none",   "none",            0},
     {"max-instances-binds.json",          "multi-node",     "ml.p4d.24xlarge",    2,  "sharded",  "s3",          "fastfile", "none",   "none",            0},
     {"no-target.json",                    "bigger-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "none",           -1},
@@ -315,6 +317,12 @@ TEST_CASE("data in S3 with a deadline it meets is not moved; repeated runs over 
 {
     const Report lax = report_of_file("lax-deadline-s3.json");
     CHECK(lax.plan.storage.moves_data == false);
+    REQUIRE(lax.ladder.size() == 2);
+    CHECK(lax.ladder[0].rung == "single-gpu");
+    CHECK(lax.ladder[0].meets_target == std::optional<bool>(true));
+    CHECK_FALSE(lax.ladder[0].chosen);
+    CHECK(lax.ladder[0].why.find("meets for less") != std::string::npos);
+    CHECK(*lax.ladder[1].estimated_cost_usd < *lax.ladder[0].estimated_cost_usd * 0.95);
     const Report tuning = report_of_file("tuning-terabytes.json");
     CHECK(tuning.plan.storage.moves_data == true);
     REQUIRE(tuning.plan.storage.fsx_capacity_gib);

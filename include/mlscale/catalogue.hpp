@@ -182,6 +182,7 @@ struct ModelSpec {
     std::string name;
     std::string family;
     double params_millions = 0;
+    std::optional<double> active_params_millions; ///< mixture-of-experts: parameters each token passes through
     std::optional<double> forward_gflops;
     std::optional<std::int64_t> seq_len;
     std::optional<std::int64_t> layers;
@@ -200,6 +201,7 @@ struct ModelSpec {
         visit(Field{"name"}, &ModelSpec::name);
         visit(Field{"family"}, &ModelSpec::family);
         visit(Field{"params_millions"}, &ModelSpec::params_millions);
+        visit(Field{"active_params_millions"}, &ModelSpec::active_params_millions);
         visit(Field{"forward_gflops"}, &ModelSpec::forward_gflops);
         visit(Field{"seq_len"}, &ModelSpec::seq_len);
         visit(Field{"layers"}, &ModelSpec::layers);

@@ -49,8 +49,19 @@ struct Workload {
     double gbdt_features = 0;          ///< features per row (for one-hot data: the columns before encoding)
     double gbdt_trees = 0;             ///< boosting rounds
     double gbdt_depth = 0;             ///< levels per tree (depth-wise) or log2(leaves) (leaf-wise)
+    // Parameter-efficient fine-tuning (model.peft): a frozen base and trainable adapters.
+    bool frozen_base = false;
+    double trainable_params = 0;       ///< PEFT: the adapters (with frozen_base); otherwise every parameter trains
+    double frozen_bytes_per_param = 0; ///< PEFT: bytes of one frozen weight (16-bit 2, QLoRA's NF4 with double quantisation ~0.516)
 
-    [[nodiscard]] double train_flops_per_sample() const { return 3.0 * (linear_flops_per_sample + attention_flops_per_sample); }
+    /// Forward plus backward over the weight matmuls, in forward passes: 3 (the backward computes the
+    /// activations' and the weights' gradients, 2 forward passes' worth), 2 when the weights are frozen
+    /// (PEFT: no weight gradients; the adapters' are negligible). formulas.md §1.1; the PEFT factor is derived.
+    [[nodiscard]] double linear_train_factor() const { return frozen_base ? 2.0 : 3.0; }
+    [[nodiscard]] double train_flops_per_sample() const
+    {
+        return linear_train_factor() * linear_flops_per_sample + 3.0 * attention_flops_per_sample;
+    }
 };
 
 /// How the model is split across GPUs.
@@ -184,6 +195,21 @@ Estimate estimate(const Workload& workload, const Config& config, const Catalogu
 double calibrate_to_observed(const Workload& workload, const Config& config, const Catalogue& catalogue, double gpu_samples_per_sec);
 
 /// Memory per GPU: model states under the ZeRO stage and parallelism, in GB (formulas.md §3.1).
+/// The training state per GPU of a workload: model_state_gb_per_gpu for full training; with PEFT the
+/// frozen base at frozen_bytes_per_param (sharded only by ZeRO-3/FSDP, split by model parallelism)
+/// plus the adapters' full training state.
+double training_state_gb_per_gpu(const Workload& workload, int zero_stage, int data_parallel, int model_parallel);
+
+/// PEFT's frozen base and adapters for a job (model.peft); frozen_base false for full training.
+/// `layers` and `hidden` size the default adapters; `assumptions` gets what was assumed.
+struct PeftShape {
+    bool frozen_base = false;
+    double trainable_params = 0;
+    double frozen_bytes_per_param = 0;
+};
+PeftShape peft_shape(const Job& job, const std::string& precision, double params, std::int64_t layers, std::int64_t hidden,
+    std::vector<std::string>* assumptions);
+
 double model_state_gb_per_gpu(double params, const std::string& precision, const std::string& optimizer, int zero_stage,
     int data_parallel, int model_parallel);
 

@@ -48,6 +48,7 @@ struct Model {
     std::optional<std::string> builtin_algorithm;
     std::optional<std::string> framework;
     std::optional<double> params_millions;
+    std::optional<double> active_params_millions; ///< mixture-of-experts: parameters each token passes through
     std::optional<double> forward_gflops;
     std::optional<std::int64_t> seq_len;
     std::optional<std::int64_t> layers;
@@ -58,6 +59,9 @@ struct Model {
     std::optional<std::string> optimizer;
     std::optional<std::int64_t> batch_size;
     std::optional<bool> activation_checkpointing;
+    std::optional<std::string> peft;                    ///< lora|qlora: adapters on a frozen base
+    std::optional<std::int64_t> lora_rank;
+    std::optional<double> trainable_params_millions;    ///< PEFT: the adapters
     std::optional<std::int64_t> num_features; ///< gradient boosting: features per row
     std::optional<std::int64_t> num_trees;    ///< gradient boosting: boosting rounds
     std::optional<std::int64_t> max_depth;    ///< gradient boosting: tree depth

@@ -150,6 +150,7 @@ void read_model(const nlohmann::json& m, Model& model)
     get(m, "builtin_algorithm", model.builtin_algorithm);
     get(m, "framework", model.framework);
     get(m, "params_millions", model.params_millions);
+    get(m, "active_params_millions", model.active_params_millions);
     get(m, "forward_gflops", model.forward_gflops);
     get(m, "seq_len", model.seq_len);
     get(m, "layers", model.layers);
@@ -160,6 +161,9 @@ void read_model(const nlohmann::json& m, Model& model)
     get(m, "optimizer", model.optimizer);
     get(m, "batch_size", model.batch_size);
     get(m, "activation_checkpointing", model.activation_checkpointing);
+    get(m, "peft", model.peft);
+    get(m, "lora_rank", model.lora_rank);
+    get(m, "trainable_params_millions", model.trainable_params_millions);
     get(m, "num_features", model.num_features);
     get(m, "num_trees", model.num_trees);
     get(m, "max_depth", model.max_depth);
@@ -297,6 +301,16 @@ void check_contradictions(const JsonDocument& document, Diagnostics& diagnostics
         diagnostics.add(document.diagnostic_at("/security/notebook_direct_internet",
             fmt::format("security.notebook_direct_internet is {} but notebook.direct_internet is {}", stated->dump(), notebook->dump()),
             "both state the notebook's DirectInternetAccess: give one, or the same value in both"));
+    }
+    const nlohmann::json& model = section(document.value, "model");
+    const auto* params = member(model, "params_millions");
+    for (const char* part : {"active_params_millions", "trainable_params_millions"}) {
+        const auto* value = member(model, part);
+        if (value != nullptr && params != nullptr && value->is_number() && params->is_number() && value->get<double>() > params->get<double>()) {
+            diagnostics.add(document.diagnostic_at(fmt::format("/model/{}", part),
+                fmt::format("model.{} ({} M) is more than the whole model (params_millions {} M)", part, value->dump(), params->dump()),
+                "params_millions counts every parameter (every expert, the frozen base and the adapters); the part cannot exceed it"));
+        }
     }
     const auto* largest = member(dataset, "largest_file_gb");
     const auto* size = member(dataset, "size_gb");

@@ -212,7 +212,7 @@ void estimate_memory(const Workload& workload, const Config& config, const Layou
         return;
     }
     const Parallelism& par = config.parallelism;
-    e.state_gb = model_state_gb_per_gpu(workload.params, workload.precision, workload.optimizer, l.zero_stage, l.data_parallel, l.model_parallel);
+    e.state_gb = training_state_gb_per_gpu(workload, l.zero_stage, l.data_parallel, l.model_parallel);
     const double usable = k_usable_memory * instance.gpu_memory_gb;
     double micro = par.micro_batch > 0 ? par.micro_batch : std::max(1.0, l.pipeline > 1 ? 1.0 : std::floor(l.per_gpu_batch));
     while (par.micro_batch <= 0 && micro > 1 && e.state_gb + activation_gb(workload, l, micro) > usable) {
@@ -247,7 +247,7 @@ double sample_seconds(const Workload& workload, const GpuSpec& gpu, const Estima
     // Transformer Engine's FP8 covers the linear layers; attention stays at the 16-bit peak.
     const double attention_peak = precision == "fp8" ? peak_tflops(gpu, "bf16") : e.peak_tflops;
     const double hardware = workload.recompute ? k_recompute_factor : 1.0;
-    const double flop_s = hardware * (3.0 * workload.linear_flops_per_sample / (linear_efficiency * e.peak_tflops * 1e12) +
+    const double flop_s = hardware * (workload.linear_train_factor() * workload.linear_flops_per_sample / (linear_efficiency * e.peak_tflops * 1e12) +
                                          3.0 * workload.attention_flops_per_sample /
                                              (flash_attention_fraction(gpu) * k.attention_efficiency * options.efficiency_scale * attention_peak * 1e12));
     const double bandwidth = gpu.mem_bandwidth_gb_s * 1e9;
@@ -523,6 +523,17 @@ double gbdt_train_seconds(const Workload& workload, double physical_cores, const
     const double core_rate = workload.gbdt_library == "lightgbm" ? k.gbdt_lightgbm_core_rate : k.gbdt_xgboost_core_rate;
     const double rate = core_rate * std::pow(std::max(1.0, physical_cores), k_gbdt_core_scaling) * nodes;
     return workload.gbdt_trees * (k.gbdt_cpu_tree_s + work / rate);
+}
+
+double training_state_gb_per_gpu(const Workload& workload, int zero_stage, int data_parallel, int model_parallel)
+{
+    if (!workload.frozen_base) {
+        return model_state_gb_per_gpu(workload.params, workload.precision, workload.optimizer, zero_stage, data_parallel, model_parallel);
+    }
+    const double frozen = std::max(0.0, workload.params - workload.trainable_params) * workload.frozen_bytes_per_param /
+                          std::max(1, model_parallel) / (zero_stage >= 3 ? std::max(1, data_parallel) : 1);
+    return frozen / 1e9 +
+           model_state_gb_per_gpu(workload.trainable_params, workload.precision, workload.optimizer, zero_stage, data_parallel, model_parallel);
 }
 
 double model_state_gb_per_gpu(double params, const std::string& precision, const std::string& optimizer, int zero_stage,

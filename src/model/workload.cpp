@@ -28,6 +28,12 @@ constexpr double k_jpeg_loader_images_per_vcpu_s = 133;
 // num_round, which has no default: 100 rounds assumed (GBM-perf's benchmark setting), stated.
 constexpr double k_gbdt_default_depth = 6;
 constexpr double k_gbdt_default_trees = 100;
+// QLoRA's double quantisation: the NF4 block constants cost 8/64 + 32/(64·256) = 0.127 bits per
+// parameter (Dettmers et al. 2023, arXiv:2305.14314 §3, "Double Quantization").
+constexpr double k_nf4_constants_bits = 0.127;
+// LoRA rank when neither model.trainable_params_millions nor model.lora_rank is given: an
+// assumption, stated in the output (the LoRA paper tries r = 1-64; common recipes use 8-64).
+constexpr double k_default_lora_rank = 16;
 
 std::string format_number(double value)
 {
@@ -78,6 +84,55 @@ void family_inputs(const Job& job, Workload& w, std::vector<std::string>& assump
 
 } // namespace
 
+PeftShape peft_shape(const Job& job, const std::string& precision, double params, std::int64_t layers, std::int64_t hidden,
+    std::vector<std::string>* assumptions)
+{
+    PeftShape out;
+    const auto note = [&](std::string text) {
+        if (assumptions != nullptr) {
+            assumptions->push_back(std::move(text));
+        }
+    };
+    // Adapters described without a method are LoRA's (a rank or a trainable count says so).
+    const bool implied = !job.model.peft && (job.model.lora_rank || job.model.trainable_params_millions);
+    const std::string method = job.model.peft.value_or(implied ? "lora" : "");
+    if (method.empty()) {
+        return out;
+    }
+    if (implied) {
+        note(fmt::format("model.{} given without model.peft: LoRA assumed (a frozen base in the training precision)",
+            job.model.lora_rank ? "lora_rank" : "trainable_params_millions"));
+    }
+    out.frozen_base = true;
+    // QLoRA (Dettmers et al. 2023, arXiv:2305.14314 §3): the base in 4-bit NormalFloat, its
+    // quantisation constants double-quantised to 0.127 bits per parameter; LoRA keeps the base in
+    // the training precision (16-bit, or 32-bit for fp32 training).
+    const bool full_width = precision == "fp32" || precision == "tf32";
+    out.frozen_bytes_per_param = method == "qlora" ? (4.0 + k_nf4_constants_bits) / 8.0 : (full_width ? 4.0 : 2.0);
+    if (job.model.trainable_params_millions) {
+        out.trainable_params = *job.model.trainable_params_millions * 1e6;
+    } else if (layers > 0 && hidden > 0) {
+        // LoRA (Hu et al. 2021, arXiv:2106.09685): r·(d_in + d_out) per adapted matrix; adapters on
+        // every linear layer of a block with a 4h MLP (four h x h attention projections, two h x 4h
+        // MLP matrices): 8·r·h + 10·r·h = 18·r·h per layer (derived).
+        const double rank = static_cast<double>(job.model.lora_rank.value_or(k_default_lora_rank));
+        out.trainable_params = 18.0 * rank * static_cast<double>(hidden) * static_cast<double>(layers);
+        note(fmt::format("model.trainable_params_millions not given: LoRA rank {} on every linear layer of the {} blocks, {} M adapter "
+                         "parameters (18 x r x hidden per block; derived){}",
+            format_number(rank), layers, format_number(out.trainable_params / 1e6),
+            job.model.lora_rank ? "" : fmt::format("; model.lora_rank not given: {} assumed", format_number(k_default_lora_rank))));
+    } else {
+        note("model.trainable_params_millions not given and the model's layers and hidden size unknown: the adapters' own training state is "
+             "not counted");
+    }
+    out.trainable_params = std::min(out.trainable_params, params);
+    if (method == "qlora") {
+        note("QLoRA: the frozen base is held in 4-bit NF4 (0.516 bytes per parameter with double quantisation) and dequantised for "
+             "each matmul; the dequantisation time is not modelled");
+    }
+    return out;
+}
+
 Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions)
 {
     Workload w;
@@ -96,12 +151,27 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.heads = shape(job.model.heads, spec != nullptr ? spec->heads : std::nullopt);
     w.recompute = job.model.activation_checkpointing.value_or(false);
     catalogue_figures(job, spec, w);
+    const PeftShape peft = peft_shape(job, w.precision, w.params, w.layers, w.hidden, &assumptions);
+    w.frozen_base = peft.frozen_base;
+    w.trainable_params = peft.trainable_params;
+    w.frozen_bytes_per_param = peft.frozen_bytes_per_param;
+    // Mixture-of-experts: each token passes through the shared layers and its top-k experts only
+    // (FLOPs), while every expert is held (memory: params).
+    const auto active_millions = job.model.active_params_millions ? job.model.active_params_millions
+                                                                  : (spec != nullptr ? spec->active_params_millions : std::nullopt);
+    const double flop_params = active_millions ? std::min(*active_millions * 1e6, w.params) : w.params;
+    if (active_millions && w.params > 0) {
+        assumptions.push_back(fmt::format("mixture of experts: the FLOPs follow the {:.0f} M active parameters, the memory all {:.0f} M; the experts' "
+                                          "all-to-all exchange (expert parallelism) is not modelled, so the time is optimistic where experts "
+                                          "are spread across GPUs",
+            flop_params / 1e6, w.params / 1e6));
+    }
 
     // FLOPs (§1): transformers 2N per token plus the attention scores 4·l·h·s per token
     // (llm-foundry's MFU accounting); other models their forward FLOPs per sample.
     if (w.family == "transformer" && w.seq_len > 0 && !job.model.forward_gflops && w.params > 0) {
         const double tokens = static_cast<double>(w.seq_len);
-        w.linear_flops_per_sample = 2.0 * w.params * tokens;
+        w.linear_flops_per_sample = 2.0 * flop_params * tokens;
         if (w.layers > 0 && w.hidden > 0) {
             w.attention_flops_per_sample = 4.0 * static_cast<double>(w.layers * w.hidden) * tokens * tokens;
         } else if (spec != nullptr && spec->attention_forward_gflops_per_token) {

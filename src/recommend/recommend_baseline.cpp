@@ -82,8 +82,13 @@ EstimateOptions calibrate(Walk& walk, const Config& config)
 void start(Walk& walk)
 {
     const Job& job = walk.job;
-    std::vector<std::string> ignored; // the profiler states the workload's assumptions
-    walk.base = make_workload(job, walk.profile.model, walk.catalogue, ignored);
+    std::vector<std::string> assumptions;
+    walk.base = make_workload(job, walk.profile.model, walk.catalogue, assumptions);
+    for (auto& assumption : assumptions) { // the profiler states them when it estimated today's setup
+        if (std::find(walk.profile.assumptions.begin(), walk.profile.assumptions.end(), assumption) == walk.profile.assumptions.end()) {
+            walk.out.assumptions.push_back(std::move(assumption));
+        }
+    }
     walk.fixed = walk.base;
     walk.runs = std::max(1.0, walk.base.runs);
     walk.options.platform = price_platform(job);

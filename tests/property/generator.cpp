@@ -368,6 +368,15 @@ std::string JobGenerator::satisfy_loader_rules(json& job)
             changed += "largest_file_gb cut to size_gb; ";
         }
     }
+    if (has_object(job, "model") && job["model"].value("params_millions", json()).is_number()) {
+        json& model = job["model"];
+        for (const char* part : {"active_params_millions", "trainable_params_millions"}) {
+            if (model.value(part, json()).is_number() && model[part].get<double>() > model["params_millions"].get<double>()) {
+                model[part] = model["params_millions"];
+                changed += std::string(part) + " cut to params_millions; ";
+            }
+        }
+    }
     if (has_object(job, "security") && has_object(job, "notebook") && job["security"].value("notebook_direct_internet", json()).is_boolean() &&
         job["notebook"].value("direct_internet", json()).is_boolean() &&
         job["security"]["notebook_direct_internet"] != job["notebook"]["direct_internet"]) {

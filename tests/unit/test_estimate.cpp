@@ -1,6 +1,7 @@
 // The estimator's formulas against hand-computed or published values, and telemetry winning.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "mlscale/catalogue.hpp"
@@ -409,3 +410,88 @@ TEST_CASE("without telemetry the bottleneck is estimated", "[estimate][profile]"
     CHECK(profile.derived["estimate"].contains("mfu"));
 }
 
+
+namespace {
+
+Workload workload_of(const std::string& text, std::vector<std::string>& assumptions)
+{
+    Diagnostics diagnostics;
+    auto job = load_job(SourceFile{"job.json", text}, diagnostics);
+    REQUIRE(job);
+    const Profile profile = profile_job(*job, builtin_catalogue(), diagnostics);
+    return make_workload(*job, profile.model, builtin_catalogue(), assumptions);
+}
+
+} // namespace
+
+TEST_CASE("QLoRA holds the frozen base in 4 bits and trains only the adapters: Llama 2 70B fits one 80 GB GPU", "[estimate][peft]")
+{
+    // QLoRA (arXiv:2305.14314): a 65B model fine-tunes on one 48 GB GPU; full 16-bit training of it
+    // needs more than 780 GB. Here: 70B x (4 + 0.127) bits = 36.1 GB of base, plus LoRA r = 16 on
+    // every linear layer (18 x 16 x 8192 x 80 = 188.7 M adapters) at 16 bytes each = 3.0 GB.
+    std::vector<std::string> assumptions;
+    const Workload qlora = workload_of(R"({"name": "q", "model": {"name": "llama-2-70b", "peft": "qlora", "precision": "bf16", "activation_checkpointing": true}})", assumptions);
+    CHECK(qlora.frozen_base);
+    CHECK(qlora.trainable_params == Approx(18.0 * 16 * 8192 * 80));
+    CHECK(qlora.frozen_bytes_per_param == Approx(4.127 / 8));
+    const double state = training_state_gb_per_gpu(qlora, 0, 1, 1);
+    CHECK(state == Approx((70e9 - qlora.trainable_params) * 4.127 / 8 / 1e9 + qlora.trainable_params * 16 / 1e9).epsilon(1e-6));
+    CHECK(state < 48.0);
+    const Workload full = workload_of(R"({"name": "f", "model": {"name": "llama-2-70b", "precision": "bf16"}})", assumptions);
+    CHECK(training_state_gb_per_gpu(full, 0, 1, 1) == Approx(1120)); // 16 bytes x 70B
+    // The frozen base has no weight gradients: 2 forward passes' worth of matmuls per step, not 3.
+    CHECK(qlora.linear_train_factor() == 2.0);
+    CHECK(full.linear_train_factor() == 3.0);
+    CHECK(qlora.train_flops_per_sample() < full.train_flops_per_sample());
+    // With gradient checkpointing (as the QLoRA paper trains) one H100 holds it.
+    Config config;
+    config.instance = builtin_catalogue().find_instance("p5.4xlarge");
+    config.count = 1;
+    config.parallelism.mode = "none";
+    const Estimate e = estimate(qlora, config, builtin_catalogue());
+    CHECK(e.memory_known);
+    CHECK(e.fits);
+}
+
+TEST_CASE("LoRA keeps the base in 16 bits, and a rank or a trainable count alone means LoRA", "[estimate][peft]")
+{
+    std::vector<std::string> assumptions;
+    const Workload lora = workload_of(R"({"name": "l", "model": {"name": "llama-2-7b", "precision": "bf16", "trainable_params_millions": 40}})", assumptions);
+    CHECK(lora.frozen_base);
+    CHECK(lora.frozen_bytes_per_param == 2.0);
+    CHECK(lora.trainable_params == Approx(40e6));
+    CHECK(std::any_of(assumptions.begin(), assumptions.end(),
+        [](const std::string& a) { return a.find("LoRA assumed") != std::string::npos; }));
+    CHECK(training_state_gb_per_gpu(lora, 0, 1, 1) == Approx(((7e9 - 40e6) * 2 + 40e6 * 16) / 1e9));
+    // FSDP shards the frozen base too; ZeRO-1/2 leave it whole on every GPU.
+    CHECK(training_state_gb_per_gpu(lora, 3, 8, 1) == Approx(((7e9 - 40e6) * 2 + 40e6 * 16) / 8 / 1e9));
+    CHECK(training_state_gb_per_gpu(lora, 1, 8, 1) > (7e9 - 40e6) * 2 / 1e9);
+}
+
+TEST_CASE("a mixture of experts computes with its active parameters and holds them all: Mixtral 8x7B", "[estimate][moe]")
+{
+    // Mistral AI: 46.7B parameters, 12.9B used per token.
+    std::vector<std::string> assumptions;
+    const Workload moe = workload_of(R"({"name": "m", "model": {"name": "mixtral-8x7b", "seq_len": 4096}})", assumptions);
+    CHECK(moe.params == Approx(46.7e9));
+    CHECK(moe.linear_flops_per_sample == Approx(2.0 * 12.9e9 * 4096));
+    CHECK(training_state_gb_per_gpu(moe, 0, 1, 1) == Approx(46.7e9 * 16 / 1e9));
+    CHECK(std::any_of(assumptions.begin(), assumptions.end(),
+        [](const std::string& a) { return a.find("all-to-all") != std::string::npos; }));
+    // Given in the job, active parameters override the dense count.
+    const Workload custom = workload_of(
+        R"({"name": "c", "model": {"family": "transformer", "params_millions": 100000, "active_params_millions": 20000, "seq_len": 2048}})",
+        assumptions);
+    CHECK(custom.linear_flops_per_sample == Approx(2.0 * 20e9 * 2048));
+}
+
+TEST_CASE("a part larger than the whole model is refused with its position", "[job][peft]")
+{
+    Diagnostics diagnostics;
+    const auto job = load_job(SourceFile{"job.json", R"({"name": "x", "model": {"params_millions": 1000, "trainable_params_millions": 2000}})"},
+        diagnostics);
+    CHECK_FALSE(job);
+    REQUIRE(diagnostics.has_errors());
+    CHECK(format_diagnostic(diagnostics.items().front()).find("job.json:1:") != std::string::npos);
+    CHECK(format_diagnostic(diagnostics.items().front()).find("more than the whole model") != std::string::npos);
+}

@@ -218,6 +218,11 @@ const Expected k_plans[] = {
     {"llm-70b-pretraining.json",          "multi-node",     "ml.p5.48xlarge",     32, "sharded",  "s3",          "fastfile", "none",   "none",            1},
     // The budget is for all 40 runs: $1,879 > $1,500 (budget_usd binds).
     {"tuning-terabytes.json",             "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "fsx-lustre",  "mount",    "none",   "none",            0},
+    // PEFT and MoE (issue 18): the QLoRA base fits each B200 whole (data parallel); the full
+    // fine-tune and Mixtral's 747 GB need FSDP over the node.
+    {"qlora-70b.json",                    "multi-gpu-node", "ml.p6-b200.48xlarge", 1, "data",     "s3",          "fastfile", "none",   "none",            1},
+    {"full-finetune-70b.json",            "multi-gpu-node", "ml.p6-b200.48xlarge", 1, "sharded",  "s3",          "fastfile", "none",   "none",            1},
+    {"moe-mixtral.json",                  "multi-gpu-node", "ml.p6-b200.48xlarge", 1, "sharded",  "s3",          "fastfile", "none",   "none",            1},
     {"builtin-xgboost-csv.json",          "cpu",            "ml.m5.2xlarge",      1,  "none",     "s3",          "file",     "athena", "none",           -1},
     {"builtin-linear-learner-large.json", "cpu",            "ml.m5.4xlarge",      1,  "none",     "s3",          "pipe",     "glue",   "none",           -1},
     // One g5.xlarge meets (108 h, $152), but one p4d.24xlarge meets for less (4.5 h, $113 at the
@@ -327,4 +332,24 @@ TEST_CASE("data in S3 with a deadline it meets is not moved; repeated runs over 
     CHECK(tuning.plan.storage.moves_data == true);
     REQUIRE(tuning.plan.storage.fsx_capacity_gib);
     CHECK(*tuning.plan.storage.fsx_capacity_gib >= 5000 * 1e9 / (1024.0 * 1024 * 1024));
+}
+
+TEST_CASE("QLoRA plans a smaller state and a cheaper run than the full fine-tune of the same job", "[recommend][peft]")
+{
+    const Report qlora = report_of_file("qlora-70b.json");
+    const Report full = report_of_file("full-finetune-70b.json");
+    REQUIRE(qlora.profile.model_state_gb);
+    REQUIRE(full.profile.model_state_gb);
+    CHECK(*qlora.profile.model_state_gb < 60.0);
+    CHECK(*full.profile.model_state_gb == Approx(1120));
+    REQUIRE(qlora.plan.compute.estimated_cost_usd);
+    REQUIRE(full.plan.compute.estimated_cost_usd);
+    CHECK(*qlora.plan.compute.estimated_cost_usd < *full.plan.compute.estimated_cost_usd);
+    const auto said = [](const Report& r, const std::string& phrase) {
+        return std::any_of(r.profile.assumptions.begin(), r.profile.assumptions.end(),
+            [&](const std::string& a) { return a.find(phrase) != std::string::npos; });
+    };
+    CHECK(said(qlora, "LoRA rank 64"));
+    CHECK(said(qlora, "4-bit NF4"));
+    CHECK(said(report_of_file("moe-mixtral.json"), "12900 M active parameters"));
 }

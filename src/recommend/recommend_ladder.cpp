@@ -14,8 +14,10 @@ namespace mlscale::walk {
 
 namespace {
 
-// Rightsizing moves a working setup only for a saving of at least this share: a stated default.
-constexpr double k_rightsize_min_saving = 0.05;
+// Rightsizing moves a working setup only for a saving of at least this share, and costs within it
+// of each other are near ties (an estimate's noise, not a saving): a stated default, the same 10 %
+// as k_cost_tie, so "cheaper" means one thing throughout the walk.
+constexpr double k_rightsize_min_saving = 0.10;
 // Without a target: configurations within this share of the cheapest count as ties, and the
 // fastest of them wins (a stated default: a 10 % dearer run that is 8x faster is what anyone picks).
 constexpr double k_cost_tie = 0.10;
@@ -38,16 +40,28 @@ std::vector<const Option*> in_rung(const Walk& walk, Rung rung)
     return out;
 }
 
-// The cheapest that meets (ties: fewer instances, then faster).
+// The cheapest that meets; among those within k_rightsize_min_saving of it (an estimate's noise,
+// not a saving), the fewest instances, then the fewest GPUs, then the fastest. Linear scaling makes
+// 2 and 64 nodes cost the same: the plan takes 2, not 64 nodes for a 35-second run.
 const Option* cheapest_meeting(const std::vector<const Option*>& options)
 {
-    const Option* best = nullptr;
+    const Option* cheapest = nullptr;
     for (const Option* option : options) {
-        if (!option->meets) {
+        if (option->meets && (cheapest == nullptr || option->cost_or_max() < cheapest->cost_or_max())) {
+            cheapest = option;
+        }
+    }
+    if (cheapest == nullptr) {
+        return nullptr;
+    }
+    const auto gpus = [](const Option* o) { return o->count * std::max(1, o->instance->gpu_count); };
+    const Option* best = cheapest;
+    for (const Option* option : options) {
+        if (!option->meets || option->cost_or_max() > cheapest->cost_or_max() / (1.0 - k_rightsize_min_saving)) {
             continue;
         }
-        if (best == nullptr || option->cost_or_max() < best->cost_or_max() ||
-            (option->cost_or_max() == best->cost_or_max() && (option->count < best->count || option->hours < best->hours))) {
+        if (option->count < best->count || (option->count == best->count && gpus(option) < gpus(best)) ||
+            (option->count == best->count && gpus(option) == gpus(best) && option->hours < best->hours)) {
             best = option;
         }
     }
@@ -174,8 +188,8 @@ void rightsize(Walk& walk)
             why_for(walk, *here) + fmt::format("; {} cheaper than today's ml.{} x {}", usd(today.cost_or_max() - here->cost_or_max()),
                                        today.instance->name, today.count),
             concepts));
-        if (best == nullptr || here->cost_or_max() < best->cost_or_max()) {
-            best = here;
+        if (best == nullptr || here->cost_or_max() < best->cost_or_max() * (1.0 - k_rightsize_min_saving)) {
+            best = here; // a higher rung only when clearly cheaper: near ties stay on the lower rung
         }
     }
     if (best != nullptr) {
@@ -187,9 +201,12 @@ void rightsize(Walk& walk)
         }
         return;
     }
+    const std::string none_cheaper = fmt::format("; nothing meets the target for {:.0f} % less (rightsizing)", k_rightsize_min_saving * 100);
     if (walk.out.ladder.empty() || walk.out.ladder.back().rung != rung_name(Rung::FixPipeline)) {
         walk.out.ladder.push_back(step_from(walk, today, fmt::format("keep ml.{} x {}", today.instance->name, today.count),
-            why_for(walk, today) + "; nothing cheaper meets the target", {"rightsizing"}));
+            why_for(walk, today) + none_cheaper, {"rightsizing"}));
+    } else {
+        walk.out.ladder.back().why += none_cheaper;
     }
     choose(walk, &today);
 }

@@ -289,6 +289,11 @@ struct StorageFacts {
     double file_mode_mb_s = 0;              ///< SageMaker's File-mode example: 50 GB in ~5 min
     double efs_elastic_client_mib_s = 0;
     double efs_elastic_fs_read_gib_s = 0;   ///< low end of the Region range
+    double efs_bursting_baseline_mib_s_per_tib = 0; ///< Bursting's sustained rate per TiB stored
+    double efs_bursting_min_mib_s = 0;      ///< Bursting without credits, at the least
+    double efs_bursting_client_mib_s = 0;
+    double efs_provisioned_client_mib_s = 0;
+    double efs_provisioned_fs_read_gib_s = 0; ///< low end of the Region range
     double gp3_baseline_mib_s = 0;
     double nvme_device_read_gb_s = 0;       ///< p4d's NVMe device (the only one sourced)
     double s3_small_file_threshold_mb = 50; ///< File mode: files below this are worth packing
@@ -312,6 +317,14 @@ struct StorageFacts {
         visit(Field{"file_mode_mb_s", F::Json, "s3/input_modes/file/example_download_mb_s"}, &StorageFacts::file_mode_mb_s);
         visit(Field{"efs_elastic_client_mib_s", F::Json, "efs/throughput_modes/elastic/per_client_mib_s"}, &StorageFacts::efs_elastic_client_mib_s);
         visit(Field{"efs_elastic_fs_read_gib_s", F::Json, "efs/throughput_modes/elastic/fs_read_gib_s_low"}, &StorageFacts::efs_elastic_fs_read_gib_s);
+        visit(Field{"efs_bursting_baseline_mib_s_per_tib", F::Json, "efs/throughput_modes/bursting/baseline_mib_s_per_tib"},
+            &StorageFacts::efs_bursting_baseline_mib_s_per_tib);
+        visit(Field{"efs_bursting_min_mib_s", F::Json, "efs/throughput_modes/bursting/min_mib_s_without_credits"}, &StorageFacts::efs_bursting_min_mib_s);
+        visit(Field{"efs_bursting_client_mib_s", F::Json, "efs/throughput_modes/bursting/per_client_mib_s"}, &StorageFacts::efs_bursting_client_mib_s);
+        visit(Field{"efs_provisioned_client_mib_s", F::Json, "efs/throughput_modes/provisioned/per_client_mib_s"},
+            &StorageFacts::efs_provisioned_client_mib_s);
+        visit(Field{"efs_provisioned_fs_read_gib_s", F::Json, "efs/throughput_modes/provisioned/fs_read_gib_s_low"},
+            &StorageFacts::efs_provisioned_fs_read_gib_s);
         visit(Field{"gp3_baseline_mib_s", F::Json, "ebs-gp3/baseline_mib_s"}, &StorageFacts::gp3_baseline_mib_s);
         visit(Field{"nvme_device_read_gb_s", F::Derived}, &StorageFacts::nvme_device_read_gb_s); // from instance-nvme devices
         visit(Field{"s3_small_file_threshold_mb", F::Json, "s3/input_modes/file/small_file_threshold_mb"}, &StorageFacts::s3_small_file_threshold_mb);

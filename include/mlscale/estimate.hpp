@@ -83,6 +83,8 @@ struct Config {
     std::string fsx_deployment = "SCRATCH_2";
     double fsx_per_unit_mb_s_per_tib = 0; ///< PERSISTENT_* throughput tier; 0 = the deployment's first
     double fsx_capacity_gib = 0;          ///< 0 = the smallest allowed capacity that holds the dataset
+    std::string efs_throughput_mode;      ///< bursting|provisioned|elastic; empty = elastic (the default for new file systems)
+    double efs_provisioned_mib_s = 0;     ///< provisioned mode: ProvisionedThroughputInMibps
     Parallelism parallelism;
     bool spot = false;
     double internode_gbps = 0;            ///< override of the instance's network (calibration on non-AWS fabrics); 0 = the instance's

@@ -169,8 +169,20 @@ StorageSupply storage_supply(const Workload& workload, const Config& config, con
         return supply;
     }
     if (config.storage == "efs") {
-        const double client = std::min(storage.efs_elastic_client_mib_s * k_mib, nic);
-        supply.mb_s = std::min(count * client, storage.efs_elastic_fs_read_gib_s * 1024.0 * k_mib);
+        // Elastic scales with the load; Bursting sustains its baseline per TiB stored (its bursts,
+        // on credits, last at most 12 h a day and are not counted on); Provisioned delivers what
+        // was bought, within the mode's file-system maximum (profiles/storage.json).
+        if (config.efs_throughput_mode == "bursting") {
+            const double tib = workload.dataset_gb * 1e9 / 1099511627776.0;
+            const double fs = std::max(storage.efs_bursting_min_mib_s, storage.efs_bursting_baseline_mib_s_per_tib * tib) * k_mib;
+            supply.mb_s = std::min(count * std::min(storage.efs_bursting_client_mib_s * k_mib, nic), fs);
+        } else if (config.efs_throughput_mode == "provisioned" && config.efs_provisioned_mib_s > 0) {
+            const double fs = std::min(config.efs_provisioned_mib_s, storage.efs_provisioned_fs_read_gib_s * 1024.0) * k_mib;
+            supply.mb_s = std::min(count * std::min(storage.efs_provisioned_client_mib_s * k_mib, nic), fs);
+        } else {
+            const double client = std::min(storage.efs_elastic_client_mib_s * k_mib, nic);
+            supply.mb_s = std::min(count * client, storage.efs_elastic_fs_read_gib_s * 1024.0 * k_mib);
+        }
         return supply;
     }
     if (config.storage == "fsx-lustre") {

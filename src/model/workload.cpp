@@ -256,6 +256,10 @@ Config current_config(const Job& job, const InstanceSpec* instance)
     const std::string location = job.dataset.location.value_or("s3");
     config.storage = location == "on-premises" ? "s3" : location;
     config.input_mode = config.storage == "s3" ? job.dataset.input_mode.value_or("file") : "mount";
+    if (config.storage == "efs") { // today's EFS as configured (storage.efs); elastic when not said
+        config.efs_throughput_mode = job.storage.efs.throughput_mode.value_or("");
+        config.efs_provisioned_mib_s = job.storage.efs.provisioned_mib_s.value_or(0);
+    }
     const std::string distribution = job.training.distribution.value_or("none");
     if (distribution == "sharded") {
         config.parallelism.mode = "sharded";

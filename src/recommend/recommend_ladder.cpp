@@ -124,6 +124,9 @@ void add_fix_step(Walk& walk)
     }
     const Option& fixed = *walk.today_fixed;
     std::vector<std::string> changes = walk.fixes;
+    if (fixed.storage.efs_to_elastic) {
+        changes.push_back(fmt::format("switch EFS from {} to Elastic throughput", walk.job.storage.efs.throughput_mode.value_or("bursting")));
+    }
     if (changes.empty() && !fixed.storage.fsx && fixed.prep.count == 0 && !fixed.meets) {
         return; // nothing to fix and today's setup misses: the plan's "today" line says how it runs
     }

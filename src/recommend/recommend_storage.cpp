@@ -57,6 +57,19 @@ std::vector<Way> in_place(const Walk& walk, const Workload& w, const Option& opt
         return ways;
     }
     add(walk.location, walk.location == "efs" || walk.location == "fsx-lustre" ? "mount" : "file");
+    if (walk.location == "efs") {
+        // Today's EFS as configured; a Bursting or Provisioned one may also switch to Elastic
+        // throughput in place (UpdateFileSystem ThroughputMode), billed per GB read.
+        const EfsToday& today = walk.job.storage.efs;
+        ways.back().config.efs_throughput_mode = today.throughput_mode.value_or("");
+        ways.back().config.efs_provisioned_mib_s = today.provisioned_mib_s.value_or(0);
+        if (today.throughput_mode && *today.throughput_mode != "elastic") {
+            add("efs", "mount");
+            ways.back().config.efs_throughput_mode = "elastic";
+            ways.back().storage.efs_to_elastic = true;
+            ways.back().storage.concepts.push_back("storage-throughput-match");
+        }
+    }
     if (walk.location == "fsx-lustre") {
         const FsxToday& today = walk.job.storage.fsx;
         ways.back().config.fsx_deployment = today.deployment_type.value_or("SCRATCH_2");
@@ -98,7 +111,8 @@ std::optional<Way> fsx_lift(const Walk& walk, const Workload& w, const Option& o
 }
 
 // The storage's cost over every run, when the catalogue prices it (else unknown).
-std::optional<double> storage_cost(const Walk& walk, const Workload& w, const StorageChoice& storage, double hours)
+// `page_cache`: the dataset fits the instances' memory, so only the first epoch reads storage.
+std::optional<double> storage_cost(const Walk& walk, const Workload& w, const StorageChoice& storage, double hours, bool page_cache)
 {
     const StorageRates rates = storage_rates(walk.catalogue);
     const double alive_hours = hours * walk.runs;
@@ -118,8 +132,9 @@ std::optional<double> storage_cost(const Walk& walk, const Workload& w, const St
         const double gets = w.num_files * (storage.input_mode == "file" ? 1.0 : epochs) * walk.runs;
         return gets / 1000.0 * *rates.s3_get_per_1000;
     }
-    if (storage.service == "efs" && rates.efs_elastic_read_per_gb) {
-        const double epochs = w.samples_per_epoch > 0 ? std::max(1.0, w.samples_per_run / w.samples_per_epoch) : 1.0;
+    const std::string efs_mode = walk.job.storage.efs.throughput_mode.value_or("elastic");
+    if (storage.service == "efs" && (storage.efs_to_elastic || efs_mode == "elastic") && rates.efs_elastic_read_per_gb) {
+        const double epochs = page_cache ? 1.0 : (w.samples_per_epoch > 0 ? std::max(1.0, w.samples_per_run / w.samples_per_epoch) : 1.0);
         return w.dataset_gb * epochs * walk.runs * *rates.efs_elastic_read_per_gb;
     }
     return std::nullopt;
@@ -140,7 +155,7 @@ Option with_way(const Walk& walk, const Workload& w, const Option& option, const
     out.total_cost.reset();
     if (const auto price = hourly_price(walk, *out.instance); price && out.hours > 0) {
         out.run_cost = out.hours * out.count * *price;
-        out.storage.cost_usd = storage_cost(walk, w, out.storage, out.hours);
+        out.storage.cost_usd = storage_cost(walk, w, out.storage, out.hours, out.e.page_cache);
         out.total_cost = *out.run_cost * walk.runs + out.storage.cost_usd.value_or(0);
     }
     judge(walk, out);
@@ -174,6 +189,10 @@ bool worth_it(const Walk& walk, const Option& stay, const Option& lift, bool rep
 
 std::string in_place_why(const Walk& walk, const Workload& w, const Option& option)
 {
+    if (option.storage.efs_to_elastic) {
+        return fmt::format("the data stays on EFS, switched from {} to Elastic throughput (reads billed per GB)",
+            walk.job.storage.efs.throughput_mode.value_or("bursting"));
+    }
     if (option.storage.service != "s3") {
         return fmt::format("the data stays on {}", option.storage.service);
     }

@@ -225,6 +225,8 @@ const Expected k_plans[] = {
     {"qlora-70b.json",                    "multi-gpu-node", "ml.p6-b200.48xlarge", 1, "data",     "s3",          "fastfile", "none",   "none",            1},
     {"full-finetune-70b.json",            "multi-gpu-node", "ml.p6-b200.48xlarge", 1, "sharded",  "s3",          "fastfile", "none",   "none",            1},
     {"moe-mixtral.json",                  "multi-gpu-node", "ml.p6-b200.48xlarge", 1, "sharded",  "s3",          "fastfile", "none",   "none",            1},
+    // Today's EFS in Bursting mode starves the GPUs: switched in place to Elastic throughput.
+    {"efs-bursting.json",                 "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "efs",         "mount",    "none",   "none",            1},
     {"builtin-xgboost-csv.json",          "cpu",            "ml.m5.2xlarge",      1,  "none",     "s3",          "file",     "athena", "none",           -1},
     {"builtin-linear-learner-large.json", "cpu",            "ml.m5.4xlarge",      1,  "none",     "s3",          "pipe",     "glue",   "none",           -1},
     // One g5.xlarge meets (108 h, $152), but one p4d.24xlarge meets for less (4.5 h, $113 at the
@@ -355,4 +357,15 @@ TEST_CASE("QLoRA plans a smaller state and a cheaper run than the full fine-tune
     CHECK(said(qlora, "LoRA rank 64"));
     CHECK(said(qlora, "4-bit NF4"));
     CHECK(said(report_of_file("moe-mixtral.json"), "12900 M active parameters"));
+}
+
+TEST_CASE("today's EFS is read as configured: a Bursting file system is switched to Elastic in place", "[recommend][storage]")
+{
+    const Report report = report_of_file("efs-bursting.json");
+    REQUIRE(report.current_hours);
+    REQUIRE(report.plan.compute.estimated_hours);
+    CHECK(*report.current_hours > 5 * *report.plan.compute.estimated_hours); // bursting's baseline starved today's GPUs
+    REQUIRE_FALSE(report.ladder.empty());
+    CHECK(report.ladder.front().change.find("switch EFS from bursting to Elastic throughput") != std::string::npos);
+    CHECK(report.plan.storage.cost_usd.has_value()); // Elastic reads are priced, once: the dataset fits the page cache
 }

@@ -133,6 +133,50 @@ PeftShape peft_shape(const Job& job, const std::string& precision, double params
     return out;
 }
 
+namespace {
+
+// PEFT's frozen base and adapters, and the FLOPs (§1): transformers 2N per token (N active for a
+// mixture of experts) plus the attention scores 4·l·h·s per token (llm-foundry's MFU accounting);
+// other models their forward FLOPs per sample.
+void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedModel& model, Workload& w, std::vector<std::string>& assumptions)
+{
+    const PeftShape peft = peft_shape(job, w.precision, w.params, w.layers, w.hidden, &assumptions);
+    w.frozen_base = peft.frozen_base;
+    w.trainable_params = peft.trainable_params;
+    w.frozen_bytes_per_param = peft.frozen_bytes_per_param;
+    // Mixture-of-experts: each token passes through the shared layers and its top-k experts only
+    // (FLOPs), while every expert is held (memory: params).
+    const auto active_millions = job.model.active_params_millions ? job.model.active_params_millions
+                                                                  : (spec != nullptr ? spec->active_params_millions : std::nullopt);
+    const double flop_params = active_millions ? std::min(*active_millions * 1e6, w.params) : w.params;
+    if (active_millions && w.params > 0) {
+        assumptions.push_back(fmt::format("mixture of experts: the FLOPs follow the {:.0f} M active parameters, the memory all {:.0f} M; the experts' "
+                                          "all-to-all exchange (expert parallelism) is not modelled, so the time is optimistic where experts "
+                                          "are spread across GPUs",
+            flop_params / 1e6, w.params / 1e6));
+    }
+
+    if (w.family == "transformer" && w.seq_len > 0 && !job.model.forward_gflops && w.params > 0) {
+        const double tokens = static_cast<double>(w.seq_len);
+        w.linear_flops_per_sample = 2.0 * flop_params * tokens;
+        if (w.layers > 0 && w.hidden > 0) {
+            w.attention_flops_per_sample = 4.0 * static_cast<double>(w.layers * w.hidden) * tokens * tokens;
+        } else if (spec != nullptr && spec->attention_forward_gflops_per_token) {
+            w.attention_flops_per_sample = *spec->attention_forward_gflops_per_token * 1e9 * tokens;
+        } else {
+            assumptions.push_back("model.layers and model.hidden not given: the attention term of the FLOPs (4 x layers x hidden x seq_len per "
+                                  "token) is left out");
+        }
+    } else if (model.forward_gflops) {
+        w.linear_flops_per_sample = *model.forward_gflops * 1e9;
+    } else if (w.deep) {
+        assumptions.push_back("model FLOPs unknown (give model.name, model.forward_gflops, or params_millions with seq_len): GPU throughput "
+                              "not estimated");
+    }
+}
+
+} // namespace
+
 Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions)
 {
     Workload w;
@@ -151,41 +195,7 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.heads = shape(job.model.heads, spec != nullptr ? spec->heads : std::nullopt);
     w.recompute = job.model.activation_checkpointing.value_or(false);
     catalogue_figures(job, spec, w);
-    const PeftShape peft = peft_shape(job, w.precision, w.params, w.layers, w.hidden, &assumptions);
-    w.frozen_base = peft.frozen_base;
-    w.trainable_params = peft.trainable_params;
-    w.frozen_bytes_per_param = peft.frozen_bytes_per_param;
-    // Mixture-of-experts: each token passes through the shared layers and its top-k experts only
-    // (FLOPs), while every expert is held (memory: params).
-    const auto active_millions = job.model.active_params_millions ? job.model.active_params_millions
-                                                                  : (spec != nullptr ? spec->active_params_millions : std::nullopt);
-    const double flop_params = active_millions ? std::min(*active_millions * 1e6, w.params) : w.params;
-    if (active_millions && w.params > 0) {
-        assumptions.push_back(fmt::format("mixture of experts: the FLOPs follow the {:.0f} M active parameters, the memory all {:.0f} M; the experts' "
-                                          "all-to-all exchange (expert parallelism) is not modelled, so the time is optimistic where experts "
-                                          "are spread across GPUs",
-            flop_params / 1e6, w.params / 1e6));
-    }
-
-    // FLOPs (§1): transformers 2N per token plus the attention scores 4·l·h·s per token
-    // (llm-foundry's MFU accounting); other models their forward FLOPs per sample.
-    if (w.family == "transformer" && w.seq_len > 0 && !job.model.forward_gflops && w.params > 0) {
-        const double tokens = static_cast<double>(w.seq_len);
-        w.linear_flops_per_sample = 2.0 * flop_params * tokens;
-        if (w.layers > 0 && w.hidden > 0) {
-            w.attention_flops_per_sample = 4.0 * static_cast<double>(w.layers * w.hidden) * tokens * tokens;
-        } else if (spec != nullptr && spec->attention_forward_gflops_per_token) {
-            w.attention_flops_per_sample = *spec->attention_forward_gflops_per_token * 1e9 * tokens;
-        } else {
-            assumptions.push_back("model.layers and model.hidden not given: the attention term of the FLOPs (4 x layers x hidden x seq_len per "
-                                  "token) is left out");
-        }
-    } else if (model.forward_gflops) {
-        w.linear_flops_per_sample = *model.forward_gflops * 1e9;
-    } else if (w.deep) {
-        assumptions.push_back("model FLOPs unknown (give model.name, model.forward_gflops, or params_millions with seq_len): GPU throughput "
-                              "not estimated");
-    }
+    adapters_and_flops(job, spec, model, w, assumptions);
 
     // Samples and batch.
     const auto samples = job.dataset.num_samples ? job.dataset.num_samples : job.dataset.num_files;

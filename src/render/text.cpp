@@ -34,28 +34,11 @@ struct Style {
 
 } // namespace
 
-std::string render_text(const Report& report, const TextOptions& options)
+namespace {
+
+std::string plan_section(const Report& report, const Style& style)
 {
-    const Style style{options.color};
     std::string out;
-    out += style.bold(fmt::format("mlscale advice for {}", report.job_name)) + "\n\n";
-
-    const auto& p = report.profile;
-    out += style.bold("Profile") + "\n";
-    out += fmt::format("  bottleneck            {}{}\n", p.bottleneck,
-        p.bottleneck_basis.empty() ? "" : fmt::format(" ({})", p.bottleneck_basis));
-    out += fmt::format("  GPU utilisation       {}\n", maybe(p.gpu_util_pct, " %"));
-    out += fmt::format("  model                 {}, {} M parameters, {} precision, {} optimizer\n", p.model.family,
-        maybe(p.model.params_millions), p.model.precision, p.model.optimizer);
-    out += fmt::format("  training state        {} (weights, gradients, optimizer)\n", maybe(p.model_state_gb, " GB"));
-    if (p.gpu_memory_gb) {
-        out += fmt::format("  fits one GPU          {} ({} GB per GPU, 90 % usable)\n", maybe(p.fits_single_gpu), number(*p.gpu_memory_gb));
-    }
-    if (p.required_input_mb_s) {
-        out += fmt::format("  input the GPUs need   {}\n", maybe(p.required_input_mb_s, " MB/s"));
-    }
-    out += "\n";
-
     const auto& c = report.plan.compute;
     if (!c.instance_type.empty()) {
         out += style.bold("Plan") + "\n";
@@ -110,6 +93,12 @@ std::string render_text(const Report& report, const TextOptions& options)
         out += "\n";
     }
 
+    return out;
+}
+
+std::string ladder_section(const Report& report, const Style& style)
+{
+    std::string out;
     if (!report.ladder.empty()) {
         out += style.bold("Ladder (fix the data pipeline, scale up, then out; stop at the first rung that meets the target, or a higher one that meets for less)") + "\n";
         out += fmt::format("    {:<18} {:<24} {:>10} {:>12}  {}\n", "rung", "instances", "hours", "cost", "verdict");
@@ -125,6 +114,12 @@ std::string render_text(const Report& report, const TextOptions& options)
         out += "\n";
     }
 
+    return out;
+}
+
+std::string findings_section(const Report& report, const Style& style)
+{
+    std::string out;
     int shown = 0;
     for (const auto& f : report.findings) {
         if (f.suppressed) {
@@ -160,6 +155,36 @@ std::string render_text(const Report& report, const TextOptions& options)
         out += "\n";
     }
 
+    return out;
+}
+
+} // namespace
+
+std::string render_text(const Report& report, const TextOptions& options)
+{
+    const Style style{options.color};
+    std::string out;
+    out += style.bold(fmt::format("mlscale advice for {}", report.job_name)) + "\n\n";
+
+    const auto& p = report.profile;
+    out += style.bold("Profile") + "\n";
+    out += fmt::format("  bottleneck            {}{}\n", p.bottleneck,
+        p.bottleneck_basis.empty() ? "" : fmt::format(" ({})", p.bottleneck_basis));
+    out += fmt::format("  GPU utilisation       {}\n", maybe(p.gpu_util_pct, " %"));
+    out += fmt::format("  model                 {}, {} M parameters, {} precision, {} optimizer\n", p.model.family,
+        maybe(p.model.params_millions), p.model.precision, p.model.optimizer);
+    out += fmt::format("  training state        {} (weights, gradients, optimizer)\n", maybe(p.model_state_gb, " GB"));
+    if (p.gpu_memory_gb) {
+        out += fmt::format("  fits one GPU          {} ({} GB per GPU, 90 % usable)\n", maybe(p.fits_single_gpu), number(*p.gpu_memory_gb));
+    }
+    if (p.required_input_mb_s) {
+        out += fmt::format("  input the GPUs need   {}\n", maybe(p.required_input_mb_s, " MB/s"));
+    }
+    out += "\n";
+
+    out += plan_section(report, style);
+    out += ladder_section(report, style);
+    out += findings_section(report, style);
     if (!p.assumptions.empty()) {
         out += style.bold("Assumptions") + "\n";
         for (const auto& assumption : p.assumptions) {

@@ -125,11 +125,15 @@ Projection project(const json& job)
 std::vector<json> base_jobs(int generated)
 {
     std::vector<json> out;
-    for (const char* name : {"imagenet-resnet50.json", "llm-pretraining.json", "tabular-xgboost.json"}) {
-        std::ifstream in(std::string(MLSCALE_PROPERTY_SOURCE_DIR "/examples/") + name);
+    // The examples, and pinned plans whose data lives on today's FSx and EFS (their storage.* fields
+    // matter only there).
+    for (const char* name : {"examples/imagenet-resnet50.json", "examples/llm-pretraining.json", "examples/tabular-xgboost.json",
+             "tests/data/plans/fsx-today.json", "tests/data/plans/efs-bursting.json"}) {
+        std::ifstream in(std::string(MLSCALE_PROPERTY_SOURCE_DIR "/") + name);
         out.push_back(json::parse(std::string(std::istreambuf_iterator<char>(in), {})));
     }
-    for (std::uint64_t i = 0; static_cast<int>(out.size()) < generated + 3 && i < 1000; ++i) {
+    const int fixed = static_cast<int>(out.size());
+    for (std::uint64_t i = 0; static_cast<int>(out.size()) < generated + fixed && i < 1000; ++i) {
         SeededChoices choices = job_choices(20260101, i);
         json job = default_generator().generate(choices);
         job["name"] = fmt::format("generated-{}", i);

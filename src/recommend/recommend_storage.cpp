@@ -213,7 +213,12 @@ void spread_prefixes(const Walk& walk, const Workload& w, Option& best)
         return;
     }
     const double mean_file_mb = w.dataset_gb * 1000.0 / w.num_files;
-    const int prefixes = static_cast<int>(std::ceil(best.e.required_input_mb_s / mean_file_mb / get_limit));
+    // No more prefixes than files (one object each), and within an int (fuzz_pipeline found 8.7e11).
+    const double needed = std::min({std::ceil(best.e.required_input_mb_s / mean_file_mb / get_limit), w.num_files, 2147483647.0});
+    if (!(needed >= 1)) {
+        return;
+    }
+    const int prefixes = static_cast<int>(needed);
     if (prefixes <= best.config.s3_prefixes) {
         return;
     }

@@ -202,15 +202,6 @@ double calibrate_to_observed(const Workload& workload, const Config& config, con
 /// plus the adapters' full training state.
 double training_state_gb_per_gpu(const Workload& workload, int zero_stage, int data_parallel, int model_parallel);
 
-/// PEFT's frozen base and adapters for a job (model.peft); frozen_base false for full training.
-/// `layers` and `hidden` size the default adapters; `assumptions` gets what was assumed.
-struct PeftShape {
-    bool frozen_base = false;
-    double trainable_params = 0;
-    double frozen_bytes_per_param = 0;
-};
-PeftShape peft_shape(const Job& job, const std::string& precision, double params, std::int64_t layers, std::int64_t hidden,
-    std::vector<std::string>* assumptions);
 
 double model_state_gb_per_gpu(double params, const std::string& precision, const std::string& optimizer, int zero_stage,
     int data_parallel, int model_parallel);

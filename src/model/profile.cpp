@@ -282,19 +282,12 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
     check_plausibility(job, profile.model, instance, catalogue, diagnostics); // impossible input is an error (src/model/plausibility.cpp)
 
     if (profile.model.params_millions && profile.model.deep) {
-        const double params = *profile.model.params_millions * 1e6;
-        const double bytes = state_bytes_per_param(profile.model.precision, profile.model.optimizer);
-        const ModelSpec* spec = job.model.name ? catalogue.find_model(*job.model.name) : nullptr;
-        const auto shape = [&](const std::optional<std::int64_t>& given, const std::optional<std::int64_t>& listed) {
-            return given ? *given : (listed ? *listed : 0);
-        };
-        // PEFT: the frozen base at its own width plus the adapters' full state (the assumptions
-        // about the adapters are the workload's, stated once).
-        const PeftShape peft = peft_shape(job, profile.model.precision, params, shape(job.model.layers, spec != nullptr ? spec->layers : std::nullopt),
-            shape(job.model.hidden, spec != nullptr ? spec->hidden : std::nullopt), nullptr);
-        profile.model_state_gb = peft.frozen_base
-                                     ? ((params - peft.trainable_params) * peft.frozen_bytes_per_param + peft.trainable_params * bytes) / 1e9
-                                     : params * bytes / 1e9;
+        // The unsharded training state, as the estimator counts it (PEFT: the frozen base at its own
+        // width plus the adapters' full state). The workload's assumptions are stated where it is
+        // estimated, once.
+        std::vector<std::string> stated_elsewhere;
+        const Workload workload = make_workload(job, profile.model, catalogue, stated_elsewhere);
+        profile.model_state_gb = training_state_gb_per_gpu(workload, 0, 1, 1);
     } else if (!profile.model.params_millions) {
         profile.assumptions.push_back("model size unknown (no model.name or model.params_millions): memory not estimated");
     }

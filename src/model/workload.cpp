@@ -82,7 +82,13 @@ void family_inputs(const Job& job, Workload& w, std::vector<std::string>& assump
     }
 }
 
-} // namespace
+// PEFT's frozen base and adapters for a job (model.peft); frozen_base false for full training.
+// `layers` and `hidden` size the default adapters; `assumptions` gets what was assumed.
+struct PeftShape {
+    bool frozen_base = false;
+    double trainable_params = 0;
+    double frozen_bytes_per_param = 0;
+};
 
 PeftShape peft_shape(const Job& job, const std::string& precision, double params, std::int64_t layers, std::int64_t hidden,
     std::vector<std::string>* assumptions)
@@ -133,7 +139,6 @@ PeftShape peft_shape(const Job& job, const std::string& precision, double params
     return out;
 }
 
-namespace {
 
 // PEFT's frozen base and adapters, and the FLOPs (§1): transformers 2N per token (N active for a
 // mixture of experts) plus the attention scores 4·l·h·s per token (llm-foundry's MFU accounting);

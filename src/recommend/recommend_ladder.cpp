@@ -445,9 +445,7 @@ void keep_today_if_better(Walk& walk)
     };
     // Today with its pipeline fixed, unless the fix (re-estimated, not measured) is itself worse than today as measured.
     const Option& today = walk.today_fixed && walk.today_fixed->usable() && !worse_than_today(*walk.today_fixed) ? *walk.today_fixed : *walk.today;
-    const bool slower = walk.chosen->hours > walk.today->hours * 1.001;
-    const bool dearer = *walk.chosen->total_cost > *walk.today->total_cost * 1.001;
-    if (slower && dearer) {
+    if (worse_than_today(*walk.chosen)) {
         walk.out.assumptions.push_back(fmt::format("every configuration that would change the setup is slower and dearer than today's ml.{} x {}: "
                                                    "it stays",
             today.instance->name, today.count));

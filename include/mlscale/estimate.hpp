@@ -81,6 +81,7 @@ struct Config {
     std::string storage = "s3";           ///< s3|efs|fsx-lustre|ebs|instance-store
     std::string input_mode = "file";      ///< file|fastfile|pipe (s3); mount otherwise
     std::string fsx_deployment = "SCRATCH_2";
+    std::string fsx_storage_type;         ///< SSD|HDD|INTELLIGENT_TIERING; empty = SSD (or what the per-unit tier implies)
     double fsx_per_unit_mb_s_per_tib = 0; ///< PERSISTENT_* throughput tier; 0 = the deployment's first
     double fsx_capacity_gib = 0;          ///< 0 = the smallest allowed capacity that holds the dataset
     std::string efs_throughput_mode;      ///< bursting|provisioned|elastic; empty = elastic (the default for new file systems)
@@ -90,6 +91,8 @@ struct Config {
     double internode_gbps = 0;            ///< override of the instance's network (calibration on non-AWS fabrics); 0 = the instance's
     std::optional<double> internode_latency_s; ///< override of a collective's fixed cost between 2 nodes (and per further hop); none = the instance's
     double ebs_volume_gb = 0;             ///< SageMaker ML storage volume per instance (VolumeSizeInGB); 0 = sized to hold the dataset
+    std::string ebs_volume_type;          ///< gp2|gp3|io1|io2|st1|sc1 (storage.ebs); empty = gp2, SageMaker's ML storage volume
+    double ebs_iops = 0;                  ///< provisioned IOPS (io1, io2, gp3); 0 = 3,000 assumed
     int s3_prefixes = 1;                  ///< S3 prefixes the objects are spread over (5,500 GET/s each)
 };
 
@@ -185,6 +188,10 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
 /// SageMaker, the nearest cloud equivalent, and the profiler says so).
 Platform price_platform(const Job& job);
 
+/// Today's storage as the job configures it (storage.efs, storage.fsx, storage.ebs), on a
+/// configuration that reads from that storage.
+void apply_storage_today(const Job& job, Config& config);
+
 /// The configuration the job runs on today (current.*, dataset.location and input_mode, training.distribution).
 Config current_config(const Job& job, const InstanceSpec* instance);
 
@@ -224,6 +231,11 @@ double ring_allreduce_bytes(double bytes, int ranks);
 
 /// FSx for Lustre throughput of a file system in MB/s: capacity (TiB) × per-TiB baseline.
 double fsx_throughput_mb_s(double capacity_gib, double mb_s_per_tib);
+
+/// The FSx for Lustre deployment row of profiles/storage.json that a file system is: its
+/// deployment type (empty: SCRATCH_2 where it offers the tier, else the one that does), storage
+/// type (empty: SSD, else HDD) and per-unit tier (0: the deployment's first). None when AWS offers no such one.
+const FsxDeployment* fsx_deployment_for(const StorageFacts& storage, const std::string& deployment_type, const std::string& storage_type, double per_unit);
 
 /// File-mode download time in minutes: bytes at the SageMaker rate plus per-object first-byte latency.
 double file_mode_download_minutes(double dataset_gb, double num_files, const StorageFacts& storage);

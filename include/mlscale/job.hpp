@@ -137,17 +137,25 @@ struct FsxToday {
     std::optional<std::string> storage_type;
     std::optional<std::int64_t> capacity_gib;
     std::optional<double> per_unit_mb_s_per_tib;
+    std::optional<std::string> import_path; ///< the S3 data repository it lazy-loads from
 };
 
 struct EfsToday {
     std::optional<std::string> throughput_mode;
     std::optional<double> provisioned_mib_s;
+    std::optional<std::string> performance_mode; ///< general-purpose|max-io (fixed at creation)
+    std::optional<bool> encrypted;               ///< encryption at rest (fixed at creation)
+};
+
+struct EbsToday {
+    std::optional<std::string> volume_type;
+    std::optional<std::int64_t> iops;
 };
 
 struct StorageToday {
     FsxToday fsx;
     EfsToday efs;
-    std::optional<std::string> ebs_volume_type;
+    EbsToday ebs;
 };
 
 struct Suppression {

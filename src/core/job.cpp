@@ -247,10 +247,15 @@ void read_storage(const nlohmann::json& s, StorageToday& storage)
     get(fsx, "storage_type", storage.fsx.storage_type);
     get(fsx, "capacity_gib", storage.fsx.capacity_gib);
     get(fsx, "per_unit_throughput_mb_s_per_tib", storage.fsx.per_unit_mb_s_per_tib);
+    get(fsx, "import_path", storage.fsx.import_path);
     const auto& efs = section(s, "efs");
     get(efs, "throughput_mode", storage.efs.throughput_mode);
     get(efs, "provisioned_mib_s", storage.efs.provisioned_mib_s);
-    get(section(s, "ebs"), "volume_type", storage.ebs_volume_type);
+    get(efs, "performance_mode", storage.efs.performance_mode);
+    get(efs, "encrypted", storage.efs.encrypted);
+    const auto& ebs = section(s, "ebs");
+    get(ebs, "volume_type", storage.ebs.volume_type);
+    get(ebs, "iops", storage.ebs.iops);
 }
 
 void read_suppressions(const nlohmann::json& root, std::vector<Suppression>& out)

@@ -138,6 +138,57 @@ void check_observed_memory(const Job& job, const InstanceSpec* current, Diagnost
     diagnostics.add(std::move(diagnostic));
 }
 
+// Today's storage as the job configures it must be a configuration AWS accepts.
+void check_storage_today(const Job& job, const Catalogue& catalogue, Diagnostics& diagnostics)
+{
+    const StorageToday& today = job.storage;
+    // "Elastic throughput mode is available only for file systems that are configured with the
+    // General Purpose performance mode" (AWS re:Post, efs-choosing-correct-throughput-mode).
+    if (today.efs.performance_mode == std::optional<std::string>("max-io") && today.efs.throughput_mode == std::optional<std::string>("elastic")) {
+        diagnostics.add(job.document.diagnostic_at("/storage/efs/performance_mode", "EFS Elastic throughput needs General Purpose performance mode, not Max I/O",
+            "set performance_mode to \"general-purpose\", or throughput_mode to what the file system really uses (bursting or provisioned)"));
+    }
+    // FSx for Lustre: the deployment, storage type and throughput tier must be one AWS offers
+    // (profiles/storage.json fsx-lustre deployment_types; Intelligent-Tiering has no per-TiB tier).
+    const FsxToday& fsx = today.fsx;
+    if ((fsx.storage_type || fsx.per_unit_mb_s_per_tib) && fsx.storage_type != std::optional<std::string>("INTELLIGENT_TIERING") && !catalogue.storage_facts.fsx.empty() &&
+        fsx_deployment_for(catalogue.storage_facts, fsx.deployment_type.value_or(""), fsx.storage_type.value_or(""), fsx.per_unit_mb_s_per_tib.value_or(0)) == nullptr) {
+        std::vector<std::string> offered; // "PERSISTENT_1 HDD 12/40", in the catalogue's order
+        std::string last;
+        for (const auto& row : catalogue.storage_facts.fsx) {
+            const std::string kind = row.deployment_type + " " + row.storage_type;
+            if (kind == last) {
+                offered.back() += "/" + grouped(row.per_unit_mb_s_per_tib);
+            } else {
+                offered.push_back(kind + " " + grouped(row.per_unit_mb_s_per_tib));
+            }
+            last = kind;
+        }
+        const char* at = fsx.per_unit_mb_s_per_tib ? "/storage/fsx/per_unit_throughput_mb_s_per_tib" : "/storage/fsx/storage_type";
+        diagnostics.add(job.document.diagnostic_at(at,
+            fmt::format("AWS offers no FSx for Lustre file system {}{}{}", fsx.deployment_type.value_or(""),
+                fsx.storage_type ? " " + *fsx.storage_type : std::string(),
+                fsx.per_unit_mb_s_per_tib ? fmt::format(" at {} MB/s/TiB", grouped(*fsx.per_unit_mb_s_per_tib)) : std::string()),
+            fmt::format("deployment, storage type and MB/s per TiB offered (CreateFileSystemLustreConfiguration): {}", fmt::join(offered, "; "))));
+    }
+    // EBS IOPS: provisioned on gp3 (3,000-80,000), io1 (100-64,000) and io2 (100-256,000); gp2, st1
+    // and sc1 take none (profiles/storage.json ebs-gp3, ebs-io2; aws_storage.md §4: botocore CreateVolume).
+    if (today.ebs.iops) {
+        const std::string type = today.ebs.volume_type.value_or("gp2");
+        const std::int64_t iops = *today.ebs.iops;
+        const std::int64_t low = type == "gp3" ? 3000 : 100;
+        const std::int64_t high = type == "gp3" ? 80000 : type == "io1" ? 64000 : 256000;
+        if (type == "gp2" || type == "st1" || type == "sc1") {
+            diagnostics.add(job.document.diagnostic_at("/storage/ebs/iops", fmt::format("{} volumes take no provisioned IOPS", type),
+                type == "gp2" ? "gp2's IOPS follow its size (3 per GiB); drop iops, or set volume_type to gp3, io1 or io2"
+                              : "st1 and sc1 are rated in MiB/s per TiB; drop iops"));
+        } else if (iops < low || iops > high) {
+            diagnostics.add(job.document.diagnostic_at("/storage/ebs/iops", fmt::format("{} volumes take {} to {} IOPS, not {}", type, grouped(low), grouped(high), grouped(iops)),
+                "the range CreateVolume accepts for the volume type"));
+        }
+    }
+}
+
 } // namespace
 
 double physical_peak_samples_per_sec(const Job& job, const ResolvedModel& model, const InstanceSpec& instance, std::int64_t count,
@@ -166,6 +217,7 @@ void check_plausibility(const Job& job, const ResolvedModel& model, const Instan
     check_precision(job, current, catalogue, diagnostics);
     check_observed_rate(job, model, current, catalogue, diagnostics);
     check_observed_memory(job, current, diagnostics);
+    check_storage_today(job, catalogue, diagnostics);
 }
 
 } // namespace mlscale

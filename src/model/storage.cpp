@@ -36,6 +36,13 @@ constexpr double k_default_volume_gb = 30;
 // Share of the instance's memory the page cache can keep: an assumption (stated in docs/model.md
 // §4), the rest being left to the training processes, pinned buffers and loader workers.
 constexpr double k_page_cache_share = 0.5;
+// gp3's throughput without provisioned throughput: 125 MiB/s (profiles/storage.json ebs-gp3
+// baseline_mib_s, botocore CreateVolume "Valid Range: 125 - 2000 MiB/s").
+constexpr double k_gp3_baseline_mib_s = 125;
+// FSx for Lustre Intelligent-Tiering provisions throughput apart from capacity: "4000 MBps or
+// multiples of 4000 MBps" (CreateFileSystemLustreConfiguration ThroughputCapacity, AWS SDK
+// documentation); the job format carries no throughput capacity, so the smallest is assumed.
+constexpr double k_fsx_tiering_min_mb_s = 4000;
 
 // gp2 throughput in MB/s for reading `read_gb` from a volume of `volume_gb`: burst while the
 // I/O credits last, then the baseline, capped by the size-dependent maximum.
@@ -56,13 +63,78 @@ double gp2_read_mb_s(double volume_gb, double read_gb)
     return read_mb / (burst_mb / burst + (read_mb - burst_mb) / baseline);
 }
 
-// MB/s one instance reads from its EBS volume: gp2 under SageMaker (sized to hold its share of
-// the dataset unless VolumeSizeInGB is given), capped by the instance's EBS bandwidth.
+// Throughput Optimized (st1) and Cold (sc1) HDD volumes (awsdocs/amazon-ec2-user-guide@0147f878
+// doc_source/hdd-vols.md): baseline and burst MiB/s per TiB of volume, capped per volume; the
+// burst bucket holds one TiB of credits per TiB, "enough tokens for a full volume scan", and
+// refills at the baseline. 125 GiB is the smallest volume (aws_storage.md §4).
+struct HddVolume {
+    double baseline_mib_s_per_tib;
+    double burst_mib_s_per_tib;
+    double cap_mib_s;
+};
+constexpr HddVolume k_st1{40, 250, 500};
+constexpr HddVolume k_sc1{12, 80, 250};
+constexpr double k_hdd_min_gib = 125;
+// Provisioned IOPS SSD (same guide, provisioned-iops.md): io1 (and io2 off Block Express) up to
+// 32,000 IOPS moves 256 KiB per I/O up to 500 MiB/s, above that 16 KiB per IOPS up to 1,000 MiB/s;
+// io2 Block Express 0.256 MiB/s per IOPS up to 4,000 MiB/s (every io2 volume on a Nitro instance
+// runs on Block Express: profiles/storage.json ebs-io2). gp3 delivers its 125 MiB/s baseline unless
+// throughput is provisioned, which the job format does not carry (profiles/storage.json ebs-gp3).
+constexpr double k_io1_small_cap_mib_s = 500;
+constexpr double k_io1_small_max_iops = 32000;
+constexpr double k_io1_large_kib_per_iops = 16;
+constexpr double k_io1_cap_mib_s = 1000;
+constexpr double k_io2_mib_s_per_iops = 0.256;
+constexpr double k_io2_cap_mib_s = 4000;
+// Provisioned IOPS when a job names io1/io2 or gp3 without them: gp3's included 3,000 (an
+// assumption the profile states; profiles/storage.json ebs-gp3 baseline_iops).
+constexpr double k_default_iops = 3000;
+
+// Mean MB/s of an HDD volume over a run that reads `read_gb` in all: burst while the bucket (one
+// full volume) lasts, then what the bucket refills at the baseline.
+double hdd_read_mb_s(const HddVolume& type, double volume_gb, double read_gb)
+{
+    const double tib = std::max(k_hdd_min_gib, volume_gb / k_gib_in_gb) / 1024.0;
+    const double burst = std::min(type.cap_mib_s, type.burst_mib_s_per_tib * tib) * k_mib;
+    const double baseline = std::min(type.cap_mib_s, type.baseline_mib_s_per_tib * tib) * k_mib;
+    const double credits_mb = volume_gb * 1000.0;
+    const double read_mb = read_gb * 1000.0;
+    if (read_mb <= credits_mb) {
+        return burst;
+    }
+    return std::min(burst, read_mb * baseline / (read_mb - credits_mb));
+}
+
+double provisioned_iops_mb_s(const std::string& type, double iops)
+{
+    if (type == "io2") {
+        return std::min(k_io2_cap_mib_s, k_io2_mib_s_per_iops * iops) * k_mib;
+    }
+    const double mib_s = iops <= k_io1_small_max_iops ? std::min(k_io1_small_cap_mib_s, iops * k_io_kib / 1024.0)
+                                                      : std::min(k_io1_cap_mib_s, iops * k_io1_large_kib_per_iops / 1024.0);
+    return mib_s * k_mib;
+}
+
+// MB/s one instance reads from its EBS volume: gp2 under SageMaker, or the job's volume type on EC2
+// (storage.ebs), sized to hold its share of the dataset unless VolumeSizeInGB is given; capped by
+// the instance's EBS bandwidth.
 double ebs_read_mb_s(const InstanceSpec& instance, const Workload& workload, const Config& config)
 {
     const double share_gb = workload.dataset_gb / (workload.sharded_by_key ? std::max(1, config.count) : 1);
     const double volume_gb = config.ebs_volume_gb > 0 ? config.ebs_volume_gb : std::max(k_default_volume_gb, share_gb);
-    const double volume = gp2_read_mb_s(volume_gb, share_gb);
+    const double epochs = workload.samples_per_epoch > 0 ? std::max(1.0, workload.samples_per_run / workload.samples_per_epoch) : 1.0;
+    const std::string& type = config.ebs_volume_type;
+    const double iops = config.ebs_iops > 0 ? config.ebs_iops : k_default_iops;
+    double volume = 0;
+    if (type == "st1" || type == "sc1") {
+        volume = hdd_read_mb_s(type == "st1" ? k_st1 : k_sc1, volume_gb, share_gb * epochs);
+    } else if (type == "io1" || type == "io2") {
+        volume = provisioned_iops_mb_s(type, iops);
+    } else if (type == "gp3") {
+        volume = std::min(k_gp3_baseline_mib_s, iops * k_io_kib / 1024.0) * k_mib;
+    } else {
+        volume = gp2_read_mb_s(volume_gb, share_gb);
+    }
     return instance.ebs_mb_s > 0 ? std::min(volume, instance.ebs_mb_s) : volume;
 }
 
@@ -76,13 +148,7 @@ double nvme_read_mb_s(const InstanceSpec& instance, const StorageFacts& storage)
 
 const FsxDeployment* fsx_deployment(const StorageFacts& storage, const Config& config)
 {
-    for (const auto& deployment : storage.fsx) {
-        if (deployment.deployment_type == config.fsx_deployment &&
-            (config.fsx_per_unit_mb_s_per_tib <= 0 || deployment.per_unit_mb_s_per_tib == config.fsx_per_unit_mb_s_per_tib)) {
-            return &deployment;
-        }
-    }
-    return nullptr;
+    return fsx_deployment_for(storage, config.fsx_deployment, config.fsx_storage_type, config.fsx_per_unit_mb_s_per_tib);
 }
 
 // The smallest capacity the deployment allows that holds `dataset_gb` (GiB steps, then increments).
@@ -186,6 +252,10 @@ StorageSupply storage_supply(const Workload& workload, const Config& config, con
         return supply;
     }
     if (config.storage == "fsx-lustre") {
+        if (config.fsx_storage_type == "INTELLIGENT_TIERING") {
+            supply.mb_s = std::min(k_fsx_tiering_min_mb_s, count * nic); // stated among the profile's assumptions
+            return supply;
+        }
         const FsxDeployment* deployment = fsx_deployment(storage, config);
         if (deployment != nullptr) {
             const double capacity = config.fsx_capacity_gib > 0 ? config.fsx_capacity_gib : fsx_capacity_for(*deployment, workload.dataset_gb);
@@ -201,6 +271,32 @@ StorageSupply storage_supply(const Workload& workload, const Config& config, con
 }
 
 } // namespace model_detail
+
+const FsxDeployment* fsx_deployment_for(const StorageFacts& storage, const std::string& deployment_type, const std::string& storage_type, double per_unit)
+{
+    // The storage type when not said: SSD, or HDD where only HDD offers the per-unit tier.
+    auto find = [&](const std::string& wanted) -> const FsxDeployment* {
+        for (const char* type : {"SSD", "HDD"}) {
+            for (const auto& deployment : storage.fsx) {
+                if (deployment.deployment_type == wanted && deployment.storage_type == (storage_type.empty() ? type : storage_type) &&
+                    (per_unit <= 0 || deployment.per_unit_mb_s_per_tib == per_unit)) {
+                    return &deployment;
+                }
+            }
+        }
+        return nullptr;
+    };
+    if (!deployment_type.empty()) {
+        return find(deployment_type);
+    }
+    // Not said: SCRATCH_2 where it offers the tier, else the deployment that does.
+    for (const char* wanted : {"SCRATCH_2", "PERSISTENT_2", "PERSISTENT_1", "SCRATCH_1"}) {
+        if (const FsxDeployment* found = find(wanted)) {
+            return found;
+        }
+    }
+    return nullptr;
+}
 
 double fsx_throughput_mb_s(double capacity_gib, double mb_s_per_tib)
 {

@@ -180,6 +180,24 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
     }
 }
 
+// What today's storage is taken to be where the job does not say (storage.cpp reads it so).
+void storage_assumptions(const Job& job, std::vector<std::string>& assumptions)
+{
+    const std::string location = job.dataset.location.value_or("s3");
+    const StorageToday& today = job.storage;
+    if (location == "ebs") {
+        const std::string type = today.ebs.volume_type.value_or("gp2");
+        if (!today.ebs.volume_type) {
+            assumptions.push_back("storage.ebs.volume_type not given: gp2 assumed (SageMaker's ML storage volume), sized to hold the dataset");
+        }
+        if (!today.ebs.iops && (type == "gp3" || type == "io1" || type == "io2")) {
+            assumptions.push_back(fmt::format("storage.ebs.iops not given: 3,000 IOPS assumed for the {} volume", type));
+        }
+    } else if (location == "fsx-lustre" && today.fsx.storage_type == std::optional<std::string>("INTELLIGENT_TIERING")) {
+        assumptions.push_back("FSx for Lustre Intelligent-Tiering: its smallest throughput capacity, 4,000 MB/s, assumed");
+    }
+}
+
 } // namespace
 
 Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions)
@@ -253,6 +271,7 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     }
     w.loader_workers = static_cast<int>(job.training.loader_workers.value_or(0));
     family_inputs(job, w, assumptions);
+    storage_assumptions(job, assumptions);
     w.runs = static_cast<double>(job.training.runs.value_or(1));
     w.sharded_by_key = job.dataset.distribution == std::optional<std::string>("sharded-by-s3-key");
     return w;
@@ -263,6 +282,23 @@ Platform price_platform(const Job& job)
     return platform_named(job.training.platform.value_or("sagemaker")).value_or(Platform::SageMaker);
 }
 
+void apply_storage_today(const Job& job, Config& config)
+{
+    const StorageToday& today = job.storage;
+    if (config.storage == "efs") { // elastic when not said
+        config.efs_throughput_mode = today.efs.throughput_mode.value_or("");
+        config.efs_provisioned_mib_s = today.efs.provisioned_mib_s.value_or(0);
+    } else if (config.storage == "fsx-lustre") { // SCRATCH_2 SSD sized to the dataset when not said
+        config.fsx_deployment = today.fsx.deployment_type.value_or(""); // inferred from the tier (fsx_deployment_for)
+        config.fsx_storage_type = today.fsx.storage_type.value_or("");
+        config.fsx_per_unit_mb_s_per_tib = today.fsx.per_unit_mb_s_per_tib.value_or(0);
+        config.fsx_capacity_gib = static_cast<double>(today.fsx.capacity_gib.value_or(0));
+    } else if (config.storage == "ebs") { // SageMaker's gp2 when not said
+        config.ebs_volume_type = today.ebs.volume_type.value_or("");
+        config.ebs_iops = static_cast<double>(today.ebs.iops.value_or(0));
+    }
+}
+
 Config current_config(const Job& job, const InstanceSpec* instance)
 {
     Config config;
@@ -271,10 +307,7 @@ Config current_config(const Job& job, const InstanceSpec* instance)
     const std::string location = job.dataset.location.value_or("s3");
     config.storage = location == "on-premises" ? "s3" : location;
     config.input_mode = config.storage == "s3" ? job.dataset.input_mode.value_or("file") : "mount";
-    if (config.storage == "efs") { // today's EFS as configured (storage.efs); elastic when not said
-        config.efs_throughput_mode = job.storage.efs.throughput_mode.value_or("");
-        config.efs_provisioned_mib_s = job.storage.efs.provisioned_mib_s.value_or(0);
-    }
+    apply_storage_today(job, config);
     const std::string distribution = job.training.distribution.value_or("none");
     if (distribution == "sharded") {
         config.parallelism.mode = "sharded";

@@ -32,12 +32,7 @@ StorageChoice today_storage(const Walk& walk, Config& config)
     StorageChoice storage;
     storage.service = config.storage;
     storage.input_mode = config.input_mode;
-    const FsxToday& fsx = walk.job.storage.fsx;
-    if (config.storage == "fsx-lustre") {
-        config.fsx_deployment = fsx.deployment_type.value_or("SCRATCH_2");
-        config.fsx_per_unit_mb_s_per_tib = fsx.per_unit_mb_s_per_tib.value_or(0);
-        config.fsx_capacity_gib = static_cast<double>(fsx.capacity_gib.value_or(0));
-    }
+    (void)walk; // today's file system is on the configuration already (apply_storage_today)
     return storage;
 }
 

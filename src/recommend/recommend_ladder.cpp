@@ -125,13 +125,16 @@ void add_fix_step(Walk& walk)
     const Option& fixed = *walk.today_fixed;
     std::vector<std::string> changes = walk.fixes;
     if (fixed.storage.efs_to_elastic) {
-        changes.push_back(fmt::format("switch EFS from {} to Elastic throughput", walk.job.storage.efs.throughput_mode.value_or("bursting")));
+        changes.push_back(fixed.storage.new_file_system
+                              ? std::string("copy the data to a new General Purpose EFS with Elastic throughput")
+                              : fmt::format("switch EFS from {} to Elastic throughput", walk.job.storage.efs.throughput_mode.value_or("bursting")));
     }
     if (changes.empty() && !fixed.storage.fsx && fixed.prep.count == 0 && !fixed.meets) {
         return; // nothing to fix and today's setup misses: the plan's "today" line says how it runs
     }
     if (fixed.storage.fsx) {
-        changes.push_back(fmt::format("{} FSx for Lustre ({} GiB)", fixed.storage.resizes_today ? "resize" : "move the data to",
+        changes.push_back(fmt::format("{} FSx for Lustre ({} GiB)",
+            fixed.storage.resizes_today ? "resize" : fixed.storage.new_file_system ? "move the data to a new" : "move the data to",
             grouped(fixed.storage.fsx->capacity_gib)));
     }
     if (fixed.prep.count > 0) {

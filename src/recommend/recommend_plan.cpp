@@ -146,6 +146,17 @@ void fill_storage(const Walk& walk, const Option& option, Plan& plan)
     if (!option.storage.why.empty()) {
         s.notes.push_back(option.storage.why);
     }
+    if (s.service == "efs" && walk.location == "efs") {
+        // Encryption at rest is CreateFileSystem's Encrypted; UpdateFileSystem cannot set it.
+        const std::optional<bool>& encrypted = walk.job.storage.efs.encrypted;
+        if (option.storage.new_file_system) {
+            s.notes.push_back("create the new file system with Encrypted set to true (encryption at rest is fixed at creation)");
+        } else if (encrypted) {
+            s.notes.push_back(*encrypted ? "today's EFS is encrypted at rest"
+                                         : "today's EFS is not encrypted at rest and cannot be changed in place: encrypting it means a new "
+                                           "file system with Encrypted set and a copy of the data (MLS-SEC-013)");
+        }
+    }
     if (s.input_mode == "file") {
         s.notes.push_back(fmt::format("EBS volume {} GB per instance: the dataset{} plus checkpoints and the model, +10 %", grouped(*s.volume_gb),
             s.distribution == "sharded-by-s3-key" ? " share" : ""));

@@ -57,26 +57,30 @@ std::vector<Way> in_place(const Walk& walk, const Workload& w, const Option& opt
         return ways;
     }
     add(walk.location, walk.location == "efs" || walk.location == "fsx-lustre" ? "mount" : "file");
+    apply_storage_today(walk.job, ways.back().config); // today's storage as configured
     if (walk.location == "efs") {
-        // Today's EFS as configured; a Bursting or Provisioned one may also switch to Elastic
-        // throughput in place (UpdateFileSystem ThroughputMode), billed per GB read.
+        // A Bursting or Provisioned EFS may also switch to Elastic throughput in place
+        // (UpdateFileSystem ThroughputMode), billed per GB read.
         const EfsToday& today = walk.job.storage.efs;
-        ways.back().config.efs_throughput_mode = today.throughput_mode.value_or("");
-        ways.back().config.efs_provisioned_mib_s = today.provisioned_mib_s.value_or(0);
         if (today.throughput_mode && *today.throughput_mode != "elastic") {
             add("efs", "mount");
             ways.back().config.efs_throughput_mode = "elastic";
             ways.back().storage.efs_to_elastic = true;
+            // Elastic needs General Purpose performance mode, which UpdateFileSystem cannot set
+            // (it carries only ThroughputMode and ProvisionedThroughputInMibps): from Max I/O,
+            // Elastic is a new file system.
+            ways.back().storage.new_file_system = ways.back().storage.moves_data = today.performance_mode == std::optional<std::string>("max-io");
             ways.back().storage.concepts.push_back("storage-throughput-match");
         }
     }
-    if (walk.location == "fsx-lustre") {
-        const FsxToday& today = walk.job.storage.fsx;
-        ways.back().config.fsx_deployment = today.deployment_type.value_or("SCRATCH_2");
-        ways.back().config.fsx_per_unit_mb_s_per_tib = today.per_unit_mb_s_per_tib.value_or(0);
-        ways.back().config.fsx_capacity_gib = static_cast<double>(today.capacity_gib.value_or(0));
-    }
     return ways;
+}
+
+// Today's FSx for Lustre file system as the job describes it (none when it is Intelligent-Tiering).
+const FsxDeployment* today_fsx(const Walk& walk)
+{
+    const FsxToday& today = walk.job.storage.fsx;
+    return fsx_deployment_for(walk.catalogue.storage_facts, today.deployment_type.value_or(""), today.storage_type.value_or(""), today.per_unit_mb_s_per_tib.value_or(0));
 }
 
 // FSx for Lustre sized to what the GPUs consume: SCRATCH_2 for a single run, PERSISTENT_2 for
@@ -96,8 +100,15 @@ std::optional<Way> fsx_lift(const Walk& walk, const Workload& w, const Option& o
     way.storage.service = "fsx-lustre";
     way.storage.input_mode = "mount";
     way.storage.fsx = size;
-    way.storage.moves_data = walk.location != "fsx-lustre";
-    way.storage.resizes_today = walk.location == "fsx-lustre";
+    // Today's file system grows in place within its deployment type on SSD; a scratch one cannot
+    // become persistent (re:Post, fsx-for-lustre-scratch-file-system) and HDD's throughput tier
+    // cannot be raised (UpdateFileSystemLustreConfiguration PerUnitStorageThroughput: SSD only),
+    // so those need a new file system.
+    const FsxDeployment* today_row = today_fsx(walk);
+    const bool in_place = walk.location == "fsx-lustre" && today_row != nullptr && size.deployment_type == today_row->deployment_type && today_row->storage_type == "SSD";
+    way.storage.resizes_today = in_place;
+    way.storage.new_file_system = walk.location == "fsx-lustre" && !in_place;
+    way.storage.moves_data = !in_place;
     way.config.storage = "fsx-lustre";
     way.config.input_mode = "mount";
     way.config.fsx_deployment = size.deployment_type;
@@ -187,11 +198,32 @@ bool worth_it(const Walk& walk, const Option& stay, const Option& lift, bool rep
     return speed_matters && lift.hours < stay.hours * (1.0 - k_move_min_saving);
 }
 
+// Where a new FSx for Lustre file system gets today's data: its S3 data repository, else a copy.
+std::string fsx_source(const Walk& walk)
+{
+    const auto& path = walk.job.storage.fsx.import_path;
+    return path ? fmt::format("loaded from {}, today's data repository", *path) : "the data copied from today's file system (it has no S3 data repository)";
+}
+
 std::string in_place_why(const Walk& walk, const Workload& w, const Option& option)
 {
+    if (option.storage.efs_to_elastic && option.storage.new_file_system) {
+        return fmt::format("a new General Purpose EFS with Elastic throughput, the data copied: Elastic needs General Purpose performance mode "
+                           "and today's Max I/O cannot be changed (reads billed per GB)");
+    }
     if (option.storage.efs_to_elastic) {
         return fmt::format("the data stays on EFS, switched from {} to Elastic throughput (reads billed per GB)",
             walk.job.storage.efs.throughput_mode.value_or("bursting"));
+    }
+    if (option.storage.service == "fsx-lustre") {
+        const FsxToday& today = walk.job.storage.fsx;
+        const FsxDeployment* row = today_fsx(walk);
+        std::string why = row != nullptr ? fmt::format("the data stays on FSx for Lustre {} {}", row->deployment_type, row->storage_type)
+                                         : fmt::format("the data stays on FSx for Lustre {}", today.storage_type.value_or(""));
+        if (today.import_path) {
+            why += fmt::format(", linked to {}: files load from S3 on first access unless preloaded (hsm_restore)", *today.import_path);
+        }
+        return why;
     }
     if (option.storage.service != "s3") {
         return fmt::format("the data stays on {}", option.storage.service);
@@ -261,8 +293,14 @@ void choose_storage(const Walk& walk, const Workload& w, Option& option)
             if (worth_it(walk, *best, lifted, repeated)) {
                 lifted.storage.why = fmt::format("FSx for Lustre {} {} GiB delivers {} MB/s for the {} MB/s the GPUs consume{}{}",
                     way->storage.fsx->deployment_type, grouped(way->storage.fsx->capacity_gib), grouped(way->storage.fsx->throughput_mb_s),
-                    grouped(best->e.required_input_mb_s), lifted.storage.resizes_today ? " (today's file system, resized)" : "",
-                    walk.runs > 1 && lifted.storage.moves_data ? fmt::format("; loaded from S3 once for {:.0f} runs", walk.runs) : "");
+                    grouped(best->e.required_input_mb_s),
+                    lifted.storage.resizes_today    ? " (today's file system, resized)"
+                    : lifted.storage.new_file_system ? fmt::format(" (a new file system: today's {} cannot become it in place; {})",
+                                                          walk.job.storage.fsx.storage_type == std::optional<std::string>("HDD") ? "HDD storage" : "deployment type", fsx_source(walk))
+                                                    : "",
+                    walk.runs > 1 && lifted.storage.moves_data
+                        ? fmt::format("; loaded {}once for {:.0f} runs", lifted.storage.new_file_system && !walk.job.storage.fsx.import_path ? "" : "from S3 ", walk.runs)
+                        : "");
                 best = lifted;
             } else if (lifted.usable() && lifted.hours < best->hours * (1.0 - k_move_min_saving)) {
                 best->storage.why += fmt::format("; FSx for Lustre ({} GiB) would save {} per run, but the data stays: {}",

@@ -25,6 +25,7 @@ struct StorageChoice {
     bool moves_data = false;           ///< the data is copied out of where it lives today
     bool resizes_today = false;        ///< today's file system grown or raised to a higher tier
     bool efs_to_elastic = false;       ///< today's Bursting/Provisioned EFS switched to Elastic throughput
+    bool new_file_system = false;      ///< today's file system cannot become the planned one in place: a new one, the data copied
     std::optional<double> cost_usd;    ///< the storage for all runs (unknown when a price is missing)
     std::string why;
     std::vector<std::string> concepts;

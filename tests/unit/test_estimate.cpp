@@ -268,6 +268,39 @@ TEST_CASE("SageMaker's EBS volume is gp2: 128 MiB/s up to 170 GiB, 250 MiB/s abo
     CHECK(estimate(w, config, catalogue).storage_mb_s == Approx(250 * 1.048576).epsilon(0.001));
 }
 
+TEST_CASE("today's EBS volume type and IOPS set what the volume delivers (EC2 user guide)", "[estimate]")
+{
+    const Catalogue& catalogue = builtin_catalogue();
+    const auto mb_s = [&](const std::string& type, double iops, double volume_gb, int epochs) {
+        Config config;
+        config.instance = catalogue.find_instance("p3.16xlarge"); // EBS cap 1,750 MB/s
+        config.storage = "ebs";
+        config.ebs_volume_type = type;
+        config.ebs_iops = iops;
+        config.ebs_volume_gb = volume_gb;
+        return estimate(imagenet_resnet50(epochs), config, catalogue).storage_mb_s / 1.048576; // MiB/s
+    };
+    const double tib = 1024 * 1.073741824; // GB in a TiB
+    // gp3 without provisioned throughput: its 125 MiB/s baseline, whatever the IOPS.
+    CHECK(mb_s("gp3", 16000, 500, 1) == Approx(125).epsilon(0.001));
+    // io1: 256 KiB per I/O up to 500 MiB/s (to 32,000 IOPS), then 16 KiB per IOPS up to 1,000.
+    CHECK(mb_s("io1", 1000, 500, 1) == Approx(250).epsilon(0.001));
+    CHECK(mb_s("io1", 3000, 500, 1) == Approx(500).epsilon(0.001));
+    CHECK(mb_s("io1", 48000, 500, 1) == Approx(750).epsilon(0.001));
+    // io2 Block Express: 0.256 MiB/s per IOPS, here within the instance's 1,750 MB/s.
+    CHECK(mb_s("io2", 3000, 500, 1) == Approx(768).epsilon(0.001));
+    CHECK(mb_s("io2", 16000, 500, 1) == Approx(1750 / 1.048576).epsilon(0.001));
+    // st1, 2 TiB: one pass of the 150 GB dataset rides the burst (250 MiB/s per TiB, capped at
+    // 500); 90 passes outrun the bucket (one volume's worth) and settle near the 80 MiB/s baseline.
+    CHECK(mb_s("st1", 0, 2 * tib, 1) == Approx(500).epsilon(0.001));
+    const double st1_many = mb_s("st1", 0, 2 * tib, 90);
+    CHECK(st1_many > 80);
+    CHECK(st1_many < 100);
+    // sc1, 1 TiB: 80 MiB/s burst, 12 baseline.
+    CHECK(mb_s("sc1", 0, tib, 1) == Approx(80).epsilon(0.001));
+    CHECK(mb_s("sc1", 0, tib, 90) < 15);
+}
+
 TEST_CASE("an instance store that the instance lacks is not silently replaced by EBS", "[estimate]")
 {
     const Catalogue& catalogue = builtin_catalogue();

@@ -229,6 +229,10 @@ const Expected k_plans[] = {
     {"efs-bursting.json",                 "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "efs",         "mount",    "none",   "none",            1},
     // Today's 1,200 GiB SCRATCH_2 starves 2 x p4d: resized in place, nothing does it for 10 % less.
     {"fsx-today.json",                    "multi-node",     "ml.p4d.24xlarge",    2,  "data",     "fsx-lustre",  "mount",    "none",   "none",            1},
+    // Today's PERSISTENT_1 HDD (72 MB/s) cannot raise its tier in place: a new SSD file system.
+    {"fsx-hdd-today.json",                "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "fsx-lustre",  "mount",    "none",   "none",            1},
+    // efs-bursting on Max I/O: Elastic needs General Purpose, so a new file system.
+    {"efs-max-io.json",                   "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "efs",         "mount",    "none",   "none",            1},
     {"builtin-xgboost-csv.json",          "cpu",            "ml.m5.2xlarge",      1,  "none",     "s3",          "file",     "athena", "none",           -1},
     {"builtin-linear-learner-large.json", "cpu",            "ml.m5.4xlarge",      1,  "none",     "s3",          "pipe",     "glue",   "none",           -1},
     // One g5.xlarge meets (108 h, $152), but one p4d.24xlarge meets for less (4.5 h, $113 at the
@@ -370,4 +374,35 @@ TEST_CASE("today's EFS is read as configured: a Bursting file system is switched
     REQUIRE_FALSE(report.ladder.empty());
     CHECK(report.ladder.front().change.find("switch EFS from bursting to Elastic throughput") != std::string::npos);
     CHECK(report.plan.storage.cost_usd.has_value()); // Elastic reads are priced, once: the dataset fits the page cache
+}
+
+TEST_CASE("today's FSx for Lustre HDD cannot raise its tier in place: a new SSD file system, loaded from its S3 link", "[recommend][storage]")
+{
+    const Report report = report_of_file("fsx-hdd-today.json");
+    REQUIRE(report.current_hours);
+    CHECK(*report.current_hours == Approx(1000.0 * 10 * 1000 / 72 / 3600).epsilon(0.02)); // 6,000 GiB x 12 MB/s/TiB = 72 MB/s
+    CHECK(report.plan.storage.moves_data == std::optional<bool>(true));
+    CHECK(report.plan.storage.fsx_deployment_type.rfind("PERSISTENT_2", 0) == 0);
+    const auto noted = [&](const std::string& phrase) {
+        return std::any_of(report.plan.storage.notes.begin(), report.plan.storage.notes.end(),
+            [&](const std::string& n) { return n.find(phrase) != std::string::npos; });
+    };
+    CHECK(noted("a new file system: today's HDD storage cannot become it in place"));
+    CHECK(noted("loaded from s3://training-data/imagenet"));
+    REQUIRE_FALSE(report.ladder.empty());
+    CHECK(report.ladder.front().change.find("move the data to a new FSx for Lustre") != std::string::npos);
+}
+
+TEST_CASE("today's Max I/O EFS cannot switch to Elastic in place: a new General Purpose file system, created encrypted", "[recommend][storage]")
+{
+    const Report report = report_of_file("efs-max-io.json");
+    CHECK(report.plan.storage.service == "efs");
+    CHECK(report.plan.storage.moves_data == std::optional<bool>(true));
+    REQUIRE_FALSE(report.ladder.empty());
+    CHECK(report.ladder.front().change.find("copy the data to a new General Purpose EFS with Elastic throughput") != std::string::npos);
+    CHECK(std::any_of(report.plan.storage.notes.begin(), report.plan.storage.notes.end(),
+        [](const std::string& n) { return n.find("Encrypted set to true") != std::string::npos; }));
+    // The same file system in General Purpose mode switches in place.
+    const Report general = report_of_file("efs-bursting.json");
+    CHECK(general.plan.storage.moves_data == std::optional<bool>(false));
 }

@@ -125,8 +125,7 @@ int main(int argc, char** argv)
         const double mean = std::accumulate(t.begin(), t.end(), 0.0) / static_cast<double>(t.size());
         const double median = t[t.size() / 2];
         const double p90 = t[std::min(t.size() - 1, t.size() * 9 / 10)];
-        std::printf("runs=%zu mean_ms=%.2f median_ms=%.2f p90_ms=%.2f min_ms=%.2f cmd=%s\n", t.size(), mean, median, p90, t.front(),
-            commands[c].c_str());
+        std::printf("runs=%zu mean_ms=%.2f median_ms=%.2f p90_ms=%.2f min_ms=%.2f cmd=%s\n", t.size(), mean, median, p90, t.front(), commands[c].c_str());
     }
     return 0;
 }

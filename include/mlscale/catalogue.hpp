@@ -31,7 +31,10 @@ struct Field {
     FieldSource source = FieldSource::Json;
     const char* key = nullptr;
 
-    [[nodiscard]] const char* json_key() const { return key != nullptr ? key : name; }
+    [[nodiscard]] const char* json_key() const
+    {
+        return key != nullptr ? key : name;
+    }
 };
 
 // Every catalogue struct lists its fields once, in `fields(visit)`, as (Field, member pointer)
@@ -43,15 +46,14 @@ struct GpuSpec {
     std::string name;
     std::string vendor;
     std::string generation;
-    double memory_gb = 0;   ///< decimal GB (10^9 bytes): memory_gib x 1.073741824
-    double memory_gib = 0;  ///< as the vendor or EC2 states it (binary GiB)
+    double memory_gb = 0;  ///< decimal GB (10^9 bytes): memory_gib x 1.073741824
+    double memory_gib = 0; ///< as the vendor or EC2 states it (binary GiB)
     double mem_bandwidth_gb_s = 0;
     std::map<std::string, double> peak_tflops; ///< dense peak by precision (fp32, tf32, fp16, bf16, fp8)
     double nvlink_gb_s = 0;
 
     bool operator==(const GpuSpec&) const = default;
-    template <typename Visit>
-    static void fields(Visit&& visit)
+    template <typename Visit> static void fields(Visit&& visit)
     {
         visit(Field{"name"}, &GpuSpec::name);
         visit(Field{"vendor"}, &GpuSpec::vendor);
@@ -83,8 +85,7 @@ struct Price {
     std::string how;      ///< for a derived price: the formula and its inputs
 
     bool operator==(const Price&) const = default;
-    template <typename Visit>
-    static void fields(Visit&& visit)
+    template <typename Visit> static void fields(Visit&& visit)
     {
         visit(Field{"usd_per_hour"}, &Price::usd_per_hour);
         visit(Field{"derived"}, &Price::derived);
@@ -97,7 +98,7 @@ struct Price {
 struct InstanceSpec {
     std::string name; ///< without the "ml." prefix
     std::string family;
-    std::string gpu;  ///< key into the GPU list; empty for CPU instances
+    std::string gpu;                   ///< key into the GPU list; empty for CPU instances
     const GpuSpec* gpu_spec = nullptr; ///< set by the loader from `gpu` (not a field)
     int gpu_count = 0;
     double gpu_memory_gb = 0; ///< decimal GB per accelerator (EC2's MiB x 1.048576 / 1000)
@@ -110,23 +111,23 @@ struct InstanceSpec {
     std::string nvlink;
     double local_nvme_gb = 0;
     double ebs_mb_s = 0;
-    std::optional<double> price_usd_per_hour; ///< EC2 On-Demand in the catalogue's region; none when not sold on demand
-    std::optional<double> sagemaker_price_usd_per_hour; ///< SageMaker training, on the catalogue's one basis (see Price)
-    bool sagemaker_price_estimated = false;  ///< the SageMaker price is derived (from estimates)
-    std::optional<bool> sagemaker_training;  ///< in SageMaker's TrainingInstanceType list (unknown when null)
-    std::optional<bool> sagemaker_hyperpod;  ///< in SageMaker's ClusterInstanceType list (HyperPod)
-    bool inference_only = false;             ///< an inference part (Inferentia): never a training choice
-    bool on_demand = true;                   ///< sold On-Demand; false for Capacity Blocks / training plans only
-    std::optional<bool> ec2_offered;         ///< returned by EC2 DescribeInstanceTypes today (p3: no, since 2026-06)
-    std::optional<bool> smddp;               ///< SageMaker's data parallelism library (SMDDP) runs on it
-    std::optional<bool> smp;                 ///< SageMaker's model parallelism library (smdistributed.modelparallel) runs on it
-    double network_efficiency = 0;           ///< NCCL inter-node bandwidth / NIC bandwidth, from nccl-tests (or the catalogue default)
-    double network_latency_ms = 0;           ///< one inter-node collective between 2 nodes (nccl-tests alpha-beta fit, or the default)
-    double network_hop_us = 0;               ///< each further node a collective crosses
+    std::optional<double> price_usd_per_hour;                ///< EC2 On-Demand in the catalogue's region; none when not sold on demand
+    std::optional<double> sagemaker_price_usd_per_hour;      ///< SageMaker training, on the catalogue's one basis (see Price)
+    bool sagemaker_price_estimated = false;                  ///< the SageMaker price is derived (from estimates)
+    std::optional<bool> sagemaker_training;                  ///< in SageMaker's TrainingInstanceType list (unknown when null)
+    std::optional<bool> sagemaker_hyperpod;                  ///< in SageMaker's ClusterInstanceType list (HyperPod)
+    bool inference_only = false;                             ///< an inference part (Inferentia): never a training choice
+    bool on_demand = true;                                   ///< sold On-Demand; false for Capacity Blocks / training plans only
+    std::optional<bool> ec2_offered;                         ///< returned by EC2 DescribeInstanceTypes today (p3: no, since 2026-06)
+    std::optional<bool> smddp;                               ///< SageMaker's data parallelism library (SMDDP) runs on it
+    std::optional<bool> smp;                                 ///< SageMaker's model parallelism library (smdistributed.modelparallel) runs on it
+    double network_efficiency = 0;                           ///< NCCL inter-node bandwidth / NIC bandwidth, from nccl-tests (or the catalogue default)
+    double network_latency_ms = 0;                           ///< one inter-node collective between 2 nodes (nccl-tests alpha-beta fit, or the default)
+    double network_hop_us = 0;                               ///< each further node a collective crosses
     std::optional<double> capacity_block_price_usd_per_hour; ///< EC2 Capacity Blocks effective rate (region and date in the file)
-    std::optional<Price> ec2_price;          ///< price_usd_per_hour with its source and date
-    std::optional<Price> sagemaker_training_price; ///< sagemaker_price_usd_per_hour with its source and date
-    std::optional<Price> hyperpod_price;     ///< HyperPod's own rate where sourced, else the SageMaker basis (derived)
+    std::optional<Price> ec2_price;                          ///< price_usd_per_hour with its source and date
+    std::optional<Price> sagemaker_training_price;           ///< sagemaker_price_usd_per_hour with its source and date
+    std::optional<Price> hyperpod_price;                     ///< HyperPod's own rate where sourced, else the SageMaker basis (derived)
 
     bool operator==(const InstanceSpec&) const = default; ///< gpu_spec compared as a pointer
 
@@ -140,8 +141,7 @@ struct InstanceSpec {
     /// user's catalogue without SageMaker prices. `estimated` is set when the price is derived.
     [[nodiscard]] std::optional<double> sagemaker_price(double markup, bool* estimated = nullptr) const;
 
-    template <typename Visit>
-    static void fields(Visit&& visit)
+    template <typename Visit> static void fields(Visit&& visit)
     {
         using F = FieldSource;
         visit(Field{"name"}, &InstanceSpec::name);
@@ -195,8 +195,7 @@ struct ModelSpec {
     std::optional<double> activations_millions; ///< CNNs: tensor elements autograd keeps per sample for the backward pass
 
     bool operator==(const ModelSpec&) const = default;
-    template <typename Visit>
-    static void fields(Visit&& visit)
+    template <typename Visit> static void fields(Visit&& visit)
     {
         visit(Field{"name"}, &ModelSpec::name);
         visit(Field{"family"}, &ModelSpec::family);
@@ -217,9 +216,9 @@ struct ModelSpec {
 
 /// One FSx for Lustre deployment type (and throughput tier) from profiles/storage.json.
 struct FsxDeployment {
-    std::string deployment_type; ///< SCRATCH_1|SCRATCH_2|PERSISTENT_1|PERSISTENT_2
-    std::string storage_type;    ///< SSD|HDD
-    double per_unit_mb_s_per_tib = 0; ///< PerUnitStorageThroughput (file key per_unit_storage_throughput_mb_s_per_tib)
+    std::string deployment_type;           ///< SCRATCH_1|SCRATCH_2|PERSISTENT_1|PERSISTENT_2
+    std::string storage_type;              ///< SSD|HDD
+    double per_unit_mb_s_per_tib = 0;      ///< PerUnitStorageThroughput (file key per_unit_storage_throughput_mb_s_per_tib)
     double disk_baseline_mb_s_per_tib = 0; ///< 0 when not tabulated (then per_unit applies)
     double min_capacity_gib = 0;
     std::vector<double> capacity_steps_gib;
@@ -227,8 +226,7 @@ struct FsxDeployment {
     std::optional<double> price_usd_per_gb_month; ///< storage and its throughput tier, the catalogue's region; none when not sourced
 
     bool operator==(const FsxDeployment&) const = default;
-    template <typename Visit>
-    static void fields(Visit&& visit)
+    template <typename Visit> static void fields(Visit&& visit)
     {
         visit(Field{"deployment_type"}, &FsxDeployment::deployment_type);
         visit(Field{"storage_type"}, &FsxDeployment::storage_type);
@@ -246,21 +244,20 @@ struct FsxDeployment {
 /// deployment type and throughput tier (FsxDeployment::price_usd_per_gb_month).
 struct StoragePrices {
     std::optional<double> s3_standard_usd_per_gb_month;
-    std::optional<double> s3_get_usd_per_1000;        ///< GET, SELECT and other reads
-    std::optional<double> s3_put_usd_per_1000;        ///< PUT, COPY, POST, LIST
+    std::optional<double> s3_get_usd_per_1000; ///< GET, SELECT and other reads
+    std::optional<double> s3_put_usd_per_1000; ///< PUT, COPY, POST, LIST
     std::optional<double> efs_standard_usd_per_gb_month;
     std::optional<double> efs_elastic_read_usd_per_gb;  ///< Elastic throughput, per GB read
     std::optional<double> efs_elastic_write_usd_per_gb; ///< Elastic throughput, per GB written
     std::optional<double> efs_provisioned_usd_per_mb_s_month;
     std::optional<double> ebs_gp2_usd_per_gb_month;
     std::optional<double> ebs_gp3_usd_per_gb_month;
-    std::optional<double> ebs_gp3_usd_per_iops_month;   ///< above the 3,000 included
-    std::optional<double> ebs_gp3_usd_per_mb_s_month;   ///< above the 125 MiB/s included
-    std::string as_of; ///< the newest price's date (storage.json "prices_as_of"); each price's own date is in its source
+    std::optional<double> ebs_gp3_usd_per_iops_month; ///< above the 3,000 included
+    std::optional<double> ebs_gp3_usd_per_mb_s_month; ///< above the 125 MiB/s included
+    std::string as_of;                                ///< the newest price's date (storage.json "prices_as_of"); each price's own date is in its source
 
     bool operator==(const StoragePrices&) const = default;
-    template <typename Visit>
-    static void fields(Visit&& visit)
+    template <typename Visit> static void fields(Visit&& visit)
     {
         visit(Field{"s3_standard_usd_per_gb_month", FieldSource::Json, "s3/standard_usd_per_gb_month"}, &StoragePrices::s3_standard_usd_per_gb_month);
         visit(Field{"s3_get_usd_per_1000", FieldSource::Json, "s3/get_usd_per_1000"}, &StoragePrices::s3_get_usd_per_1000);
@@ -268,7 +265,8 @@ struct StoragePrices {
         visit(Field{"efs_standard_usd_per_gb_month", FieldSource::Json, "efs/standard_usd_per_gb_month"}, &StoragePrices::efs_standard_usd_per_gb_month);
         visit(Field{"efs_elastic_read_usd_per_gb", FieldSource::Json, "efs/elastic_read_usd_per_gb"}, &StoragePrices::efs_elastic_read_usd_per_gb);
         visit(Field{"efs_elastic_write_usd_per_gb", FieldSource::Json, "efs/elastic_write_usd_per_gb"}, &StoragePrices::efs_elastic_write_usd_per_gb);
-        visit(Field{"efs_provisioned_usd_per_mb_s_month", FieldSource::Json, "efs/provisioned_usd_per_mb_s_month"}, &StoragePrices::efs_provisioned_usd_per_mb_s_month);
+        visit(Field{"efs_provisioned_usd_per_mb_s_month", FieldSource::Json, "efs/provisioned_usd_per_mb_s_month"},
+            &StoragePrices::efs_provisioned_usd_per_mb_s_month);
         visit(Field{"ebs_gp2_usd_per_gb_month", FieldSource::Json, "ebs-gp2/usd_per_gb_month"}, &StoragePrices::ebs_gp2_usd_per_gb_month);
         visit(Field{"ebs_gp3_usd_per_gb_month", FieldSource::Json, "ebs-gp3/usd_per_gb_month"}, &StoragePrices::ebs_gp3_usd_per_gb_month);
         visit(Field{"ebs_gp3_usd_per_iops_month", FieldSource::Json, "ebs-gp3/usd_per_iops_month"}, &StoragePrices::ebs_gp3_usd_per_iops_month);
@@ -281,16 +279,16 @@ struct StoragePrices {
 /// does no JSON lookups. Each scalar's place in the file is its field's key: the storage entry's
 /// name, then object keys. The defaults stand only for a user's storage.json without them.
 struct StorageFacts {
-    double s3_connection_mb_s = 0;          ///< per connection (low end of 85-90)
+    double s3_connection_mb_s = 0; ///< per connection (low end of 85-90)
     double s3_connections_to_fill_10gbps = 0;
     double s3_get_per_prefix_per_s = 0;
     double s3_single_instance_max_gbps = 0;
-    double s3_first_byte_ms = 0;            ///< low end of 100-200 ms
-    double file_mode_mb_s = 0;              ///< SageMaker's File-mode example: 50 GB in ~5 min
+    double s3_first_byte_ms = 0; ///< low end of 100-200 ms
+    double file_mode_mb_s = 0;   ///< SageMaker's File-mode example: 50 GB in ~5 min
     double efs_elastic_client_mib_s = 0;
-    double efs_elastic_fs_read_gib_s = 0;   ///< low end of the Region range
+    double efs_elastic_fs_read_gib_s = 0;           ///< low end of the Region range
     double efs_bursting_baseline_mib_s_per_tib = 0; ///< Bursting's sustained rate per TiB stored
-    double efs_bursting_min_mib_s = 0;      ///< Bursting without credits, at the least
+    double efs_bursting_min_mib_s = 0;              ///< Bursting without credits, at the least
     double efs_bursting_client_mib_s = 0;
     double efs_provisioned_client_mib_s = 0;
     double efs_provisioned_fs_read_gib_s = 0; ///< low end of the Region range
@@ -305,8 +303,7 @@ struct StorageFacts {
     StoragePrices prices;
 
     bool operator==(const StorageFacts&) const = default;
-    template <typename Visit>
-    static void fields(Visit&& visit)
+    template <typename Visit> static void fields(Visit&& visit)
     {
         using F = FieldSource;
         visit(Field{"s3_connection_mb_s", F::Json, "s3/per_connection_mb_s_low"}, &StorageFacts::s3_connection_mb_s);
@@ -321,8 +318,7 @@ struct StorageFacts {
             &StorageFacts::efs_bursting_baseline_mib_s_per_tib);
         visit(Field{"efs_bursting_min_mib_s", F::Json, "efs/throughput_modes/bursting/min_mib_s_without_credits"}, &StorageFacts::efs_bursting_min_mib_s);
         visit(Field{"efs_bursting_client_mib_s", F::Json, "efs/throughput_modes/bursting/per_client_mib_s"}, &StorageFacts::efs_bursting_client_mib_s);
-        visit(Field{"efs_provisioned_client_mib_s", F::Json, "efs/throughput_modes/provisioned/per_client_mib_s"},
-            &StorageFacts::efs_provisioned_client_mib_s);
+        visit(Field{"efs_provisioned_client_mib_s", F::Json, "efs/throughput_modes/provisioned/per_client_mib_s"}, &StorageFacts::efs_provisioned_client_mib_s);
         visit(Field{"efs_provisioned_fs_read_gib_s", F::Json, "efs/throughput_modes/provisioned/fs_read_gib_s_low"},
             &StorageFacts::efs_provisioned_fs_read_gib_s);
         visit(Field{"gp3_baseline_mib_s", F::Json, "ebs-gp3/baseline_mib_s"}, &StorageFacts::gp3_baseline_mib_s);
@@ -342,14 +338,13 @@ struct Catalogue {
     std::vector<GpuSpec> gpus;
     std::vector<InstanceSpec> instances;
     std::vector<ModelSpec> models;
-    StorageFacts storage_facts;      ///< the figures of storage.json the estimator reads
-    double sagemaker_markup = 1.25;  ///< from profiles/instances.json: median ml./EC2 price ratio
-    std::string region = "us-east-1"; ///< the region every price is for (profiles/instances.json "region")
-    std::optional<Price> eks_cluster_price; ///< EKS control plane, per cluster-hour (standard support)
+    StorageFacts storage_facts;               ///< the figures of storage.json the estimator reads
+    double sagemaker_markup = 1.25;           ///< from profiles/instances.json: median ml./EC2 price ratio
+    std::string region = "us-east-1";         ///< the region every price is for (profiles/instances.json "region")
+    std::optional<Price> eks_cluster_price;   ///< EKS control plane, per cluster-hour (standard support)
     std::map<std::string, std::string> as_of; ///< kind -> the file's "as_of" date (what reports cite)
 
-    template <typename Visit>
-    static void fields(Visit&& visit)
+    template <typename Visit> static void fields(Visit&& visit)
     {
         using F = FieldSource;
         visit(Field{"gpus", F::Derived}, &Catalogue::gpus);
@@ -388,8 +383,7 @@ enum class EmbeddedSourceCheck { Check, Trust };
 
 /// Loads the catalogue from `directory` (profiles/*.json), or from the embedded copy when empty.
 /// Problems (bad JSON, a GPU that does not exist, a figure without source) are diagnostics.
-std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostics& diagnostics,
-    EmbeddedSourceCheck embedded = EmbeddedSourceCheck::Check);
+std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostics& diagnostics, EmbeddedSourceCheck embedded = EmbeddedSourceCheck::Check);
 
 /// Makes `directory` the catalogue for this process (its files replace the embedded ones of the
 /// same kind). Call before the first builtin_catalogue(); returns false with diagnostics when the

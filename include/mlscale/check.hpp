@@ -31,51 +31,53 @@ struct CheckOptions {
     /// Absolute directory paths are reported relative to (the git top level or --root); empty:
     /// paths are only normalised lexically (tests, library use).
     std::string root;
-    std::string stdin_name;                      ///< --stdin-filename: the name standard input is reported under
-    std::optional<std::string> environment;      ///< --environment: wins over the resources' tags
-    std::optional<std::string> default_environment; ///< the config's "environment": the resources' tags win over it
-    RuleEvaluator evaluate;                     ///< the rule stage; no findings when empty
-    const Catalogue* catalogue = nullptr;       ///< defaults to the embedded catalogue
-    std::set<std::string> locked;               ///< rules whose suppressions are refused (config `locked`)
-    std::string today;                          ///< ISO date for suppression expiry; empty = never expires
-    unsigned jobs = 0;                          ///< worker threads; 0 = one per core
+    std::string stdin_name;                                            ///< --stdin-filename: the name standard input is reported under
+    std::optional<std::string> environment;                            ///< --environment: wins over the resources' tags
+    std::optional<std::string> default_environment;                    ///< the config's "environment": the resources' tags win over it
+    RuleEvaluator evaluate;                                            ///< the rule stage; no findings when empty
+    const Catalogue* catalogue = nullptr;                              ///< defaults to the embedded catalogue
+    std::set<std::string> locked;                                      ///< rules whose suppressions are refused (config `locked`)
+    std::string today;                                                 ///< ISO date for suppression expiry; empty = never expires
+    unsigned jobs = 0;                                                 ///< worker threads; 0 = one per core
     std::function<void(std::size_t done, std::size_t total)> progress; ///< called on the calling thread, ~5 times a second
 };
 
 /// One input as the user named it (or as a directory walk found it).
 struct CheckInput {
-    std::string path;   ///< "-" is standard input
+    std::string path;          ///< "-" is standard input
     bool explicit_path = true; ///< named by the user; found by a directory walk or glob otherwise
 };
 
 /// A file (or directory) that was not checked, and why: excluded, not a proposal, a template,
 /// or text that does not parse and shows no sign of being a proposal.
 struct SkippedFile {
-    std::string file;   ///< as named or found (text output)
+    std::string file; ///< as named or found (text output)
     std::string reason;
-    std::string path;   ///< normalised like CheckedFile::path (the other outputs)
+    std::string path; ///< normalised like CheckedFile::path (the other outputs)
 };
-
 
 /// The outcome for one file.
 struct CheckedFile {
-    std::string file;               ///< as named or found (text output, diagnostics)
-    std::string path;               ///< normalised: relative to the root, '/'-separated (identity, SARIF, baselines)
+    std::string file; ///< as named or found (text output, diagnostics)
+    std::string path; ///< normalised: relative to the root, '/'-separated (identity, SARIF, baselines)
     std::optional<ProposalFormat> format;
     std::vector<ProposalUnit> units;
-    std::vector<Finding> findings;  ///< sorted by line, column, rule
+    std::vector<Finding> findings; ///< sorted by line, column, rule
     Diagnostics diagnostics;
     std::vector<UninterpretedResource> uninterpreted; ///< resources not mapped, and why
-    std::optional<std::string> skipped; ///< not a proposal (and why): counted, not reported
+    std::optional<std::string> skipped;               ///< not a proposal (and why): counted, not reported
     bool internal_error = false;
 
-    [[nodiscard]] bool bad() const { return diagnostics.has_errors() || internal_error; }
+    [[nodiscard]] bool bad() const
+    {
+        return diagnostics.has_errors() || internal_error;
+    }
 };
 
 struct CheckResult {
-    std::vector<CheckedFile> files; ///< in input order (paths sorted within each directory); skipped files are not here
+    std::vector<CheckedFile> files;   ///< in input order (paths sorted within each directory); skipped files are not here
     std::vector<SkippedFile> skipped; ///< excluded and non-proposal files, in input order
-    bool baseline_applied = false;   ///< a baseline was given: SARIF marks every result new or unchanged
+    bool baseline_applied = false;    ///< a baseline was given: SARIF marks every result new or unchanged
 
     /// Resources not interpreted, by kind (sorted by kind).
     [[nodiscard]] std::map<std::string, std::size_t> uninterpreted_by_kind() const;
@@ -93,15 +95,14 @@ std::string normalise_check_path(const std::string& path, const std::string& roo
 /// True when `path` (as found, and as normalised) matches one of the --exclude / config
 /// "exclude" globs: a pattern without '/' matches any path segment (`charts`, `*.tpl.yaml`), one
 /// with '/' the whole path relative to the root (`**` crosses directories), or a directory prefix.
-bool excluded_by(const std::string& path, const std::string& normalised, const std::vector<std::string>& patterns,
-    std::string* pattern = nullptr);
+bool excluded_by(const std::string& path, const std::string& normalised, const std::vector<std::string>& patterns, std::string* pattern = nullptr);
 
 /// Expands paths: "-" (stdin), files, directories (recursive, sorted; .json .yaml .yml .tf
 /// .template files; hidden files and directories and node_modules left out), and globs (`*`, `?`, `[…]`,
 /// `**` across directories). Paths that match nothing are errors in `diagnostics`. Files and
 /// directories matching `exclude` are left out and listed in `excluded` (when given).
-std::vector<CheckInput> expand_check_paths(const std::vector<std::string>& paths, Diagnostics& diagnostics,
-    const std::vector<std::string>& exclude = {}, const std::string& root = {}, std::vector<SkippedFile>* excluded = nullptr);
+std::vector<CheckInput> expand_check_paths(const std::vector<std::string>& paths, Diagnostics& diagnostics, const std::vector<std::string>& exclude = {},
+    const std::string& root = {}, std::vector<SkippedFile>* excluded = nullptr);
 
 /// Checks one source: read, map, evaluate, locate, suppress.
 CheckedFile check_source(const SourceFile& source, bool explicit_path, const CheckOptions& options);
@@ -111,8 +112,7 @@ CheckResult check_inputs(const std::vector<CheckInput>& inputs, const CheckOptio
 
 /// The fingerprint of a finding: normalised file path + rule + resource + property path, so it
 /// survives line shifts and tells the same resource name in two files apart.
-std::string finding_fingerprint(const std::string& path, const std::string& rule, const std::string& resource,
-    const std::string& property_path);
+std::string finding_fingerprint(const std::string& path, const std::string& rule, const std::string& resource, const std::string& property_path);
 
 /// A baseline: the fingerprints of accepted findings, per file (paths relative to the root).
 struct Baseline {
@@ -164,10 +164,10 @@ struct CheckRenderOptions {
     std::string fail_on = "high";
     std::string rule_docs_url = "https://mlscale.dev/docs/rules/"; ///< + CODE.md = helpUri
     bool color = false;
-    bool verbose = false;       ///< list skipped files with their reasons
-    std::string root;           ///< absolute root: SARIF's %SRCROOT% (originalUriBaseIds)
+    bool verbose = false;                  ///< list skipped files with their reasons
+    std::string root;                      ///< absolute root: SARIF's %SRCROOT% (originalUriBaseIds)
     std::size_t max_sarif_results = 25000; ///< GitHub's limit per run; the most severe are kept
-    Diagnostics* warnings = nullptr; ///< where a renderer says what it had to leave out
+    Diagnostics* warnings = nullptr;       ///< where a renderer says what it had to leave out
 };
 
 /// Rules referenced by the result's findings, by code.

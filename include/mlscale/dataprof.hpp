@@ -51,8 +51,8 @@ struct SizeStats {
 /// [k_bucket_bounds[i-1], k_bucket_bounds[i]) with decimal units (1 KB = 1000 B); the last bucket
 /// is open-ended.
 inline constexpr std::size_t k_histogram_buckets = 12;
-inline constexpr std::array<std::uint64_t, k_histogram_buckets> k_bucket_lower_bytes{0, 1, 1'000, 10'000, 100'000,
-    1'000'000, 10'000'000, 100'000'000, 1'000'000'000, 10'000'000'000, 100'000'000'000, 1'000'000'000'000};
+inline constexpr std::array<std::uint64_t, k_histogram_buckets> k_bucket_lower_bytes{
+    0, 1, 1'000, 10'000, 100'000, 1'000'000, 10'000'000, 100'000'000, 1'000'000'000, 10'000'000'000, 100'000'000'000, 1'000'000'000'000};
 
 /// AWS's guidance: files under 50 MB are "small" for SageMaker input (thresholds.md STOR-002).
 inline constexpr std::uint64_t k_small_file_bytes = 50'000'000;
@@ -103,11 +103,11 @@ struct LargestObject {
 struct DatasetSummary {
     SizeStats total;
     std::array<SizeStats, k_histogram_buckets> histogram{};
-    SizeStats small;                    ///< objects under k_small_file_bytes
+    SizeStats small;                      ///< objects under k_small_file_bytes
     std::optional<LargestObject> largest; ///< ties go to the smallest key
-    std::uint64_t over_single_put = 0;  ///< objects over k_s3_single_put_bytes (need multipart)
-    std::uint64_t over_max_object = 0;  ///< objects over k_s3_max_object_bytes (cannot be in S3)
-    std::vector<ExtensionStats> formats; ///< by bytes, then objects, descending; then by name
+    std::uint64_t over_single_put = 0;    ///< objects over k_s3_single_put_bytes (need multipart)
+    std::uint64_t over_max_object = 0;    ///< objects over k_s3_max_object_bytes (cannot be in S3)
+    std::vector<ExtensionStats> formats;  ///< by bytes, then objects, descending; then by name
     std::size_t prefix_depth = 0;
     std::uint64_t distinct_prefixes = 0;
     std::vector<PrefixStats> top_prefixes; ///< by bytes descending, then by name
@@ -120,18 +120,18 @@ struct DatasetSummary {
 
 /// What the reader met besides objects: counts of skipped entries and notes on the source.
 struct SourceInfo {
-    std::string kind;                    ///< directory|s3-ls|s3-inventory|athena-result
+    std::string kind; ///< directory|s3-ls|s3-inventory|athena-result
     std::vector<std::string> inputs;
     std::uint64_t lines = 0;             ///< lines read (listings, CSV)
     std::uint64_t directory_markers = 0; ///< zero-byte keys ending in '/' (console folders)
     std::uint64_t prefix_lines = 0;      ///< "PRE name/" lines of a listing without --recursive
     std::uint64_t delete_markers = 0;
     std::uint64_t noncurrent_versions = 0;
-    std::uint64_t symlinks = 0;          ///< never followed
-    std::uint64_t special_files = 0;     ///< fifos, sockets, devices
-    std::uint64_t unreadable = 0;        ///< entries that could not be read (reported as warnings)
+    std::uint64_t symlinks = 0;      ///< never followed
+    std::uint64_t special_files = 0; ///< fifos, sockets, devices
+    std::uint64_t unreadable = 0;    ///< entries that could not be read (reported as warnings)
     std::uint64_t malformed_lines = 0;
-    bool approximate_sizes = false;      ///< a --human-readable listing: sizes were rounded
+    bool approximate_sizes = false;                    ///< a --human-readable listing: sizes were rounded
     std::optional<std::uint64_t> listed_total_objects; ///< from a --summarize footer
 };
 
@@ -149,7 +149,10 @@ public:
 private:
     struct StringHash {
         using is_transparent = void;
-        std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+        std::size_t operator()(std::string_view text) const noexcept
+        {
+            return std::hash<std::string_view>{}(text);
+        }
     };
     using StatsMap = std::unordered_map<std::string, SizeStats, StringHash, std::equal_to<>>;
 
@@ -209,8 +212,8 @@ struct ReadOutcome {
 /// Profiles an `aws s3 ls --recursive` listing read from `reader`, named `name` in diagnostics.
 ReadOutcome read_s3_listing(ByteReader& reader, const std::string& name, const DataprofLimits& limits, Diagnostics& diagnostics);
 /// Profiles S3 Inventory CSV rows (no header) in `schema`'s column order; gzip is detected.
-ReadOutcome read_inventory_csv(ByteReader& reader, const std::string& name, const InventorySchema& schema,
-    const DataprofLimits& limits, Diagnostics& diagnostics);
+ReadOutcome read_inventory_csv(
+    ByteReader& reader, const std::string& name, const InventorySchema& schema, const DataprofLimits& limits, Diagnostics& diagnostics);
 /// Reads the CSV result of the query `athena_profile_sql` prints.
 ReadOutcome read_athena_result(ByteReader& reader, const std::string& name, const DataprofLimits& limits, Diagnostics& diagnostics);
 
@@ -221,8 +224,7 @@ struct WalkOptions {
     /// O_DIRECTORY|O_NOFOLLOW. Tests replace it to make an entry unreadable.
     std::function<int(int parent_fd, const char* name)> open_directory;
 };
-ReadOutcome walk_directory(const std::string& root, const DataprofLimits& limits, Diagnostics& diagnostics,
-    const WalkOptions& options = {});
+ReadOutcome walk_directory(const std::string& root, const DataprofLimits& limits, Diagnostics& diagnostics, const WalkOptions& options = {});
 
 /// What to profile and how.
 struct ProfileRequest {
@@ -239,9 +241,9 @@ std::optional<ReadOutcome> profile_dataset(const ProfileRequest& request, Diagno
 
 /// Options of the Athena query.
 struct AthenaQueryOptions {
-    std::string table;               ///< the S3 Inventory table, e.g. "inventory_db.my_bucket"
-    bool url_encoded_keys = false;   ///< CSV inventories store keys URL-encoded: decode them in SQL
-    bool latest_snapshot = true;     ///< filter the newest `dt` partition (AWS's documented table)
+    std::string table;             ///< the S3 Inventory table, e.g. "inventory_db.my_bucket"
+    bool url_encoded_keys = false; ///< CSV inventories store keys URL-encoded: decode them in SQL
+    bool latest_snapshot = true;   ///< filter the newest `dt` partition (AWS's documented table)
     DataprofLimits limits;
 };
 /// The Athena (Trino) query that computes the same summary over an S3 Inventory table; its CSV

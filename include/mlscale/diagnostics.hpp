@@ -39,13 +39,22 @@ Diagnostic file_diagnostic(std::string file, std::string message, std::string he
 /// An ordered list of diagnostics that stages append to; never printed by the library.
 class Diagnostics {
 public:
-    void add(Diagnostic diagnostic) { m_items.push_back(std::move(diagnostic)); }
+    void add(Diagnostic diagnostic)
+    {
+        m_items.push_back(std::move(diagnostic));
+    }
     /// add(file_diagnostic(...)).
     void add_file_error(std::string file, std::string message, std::string help = {});
     [[nodiscard]] bool has_errors() const;
     [[nodiscard]] std::size_t error_count() const;
-    [[nodiscard]] const std::vector<Diagnostic>& items() const { return m_items; }
-    [[nodiscard]] bool empty() const { return m_items.empty(); }
+    [[nodiscard]] const std::vector<Diagnostic>& items() const
+    {
+        return m_items;
+    }
+    [[nodiscard]] bool empty() const
+    {
+        return m_items.empty();
+    }
 
 private:
     std::vector<Diagnostic> m_items;

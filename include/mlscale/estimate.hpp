@@ -18,37 +18,37 @@ namespace mlscale {
 /// What the job asks of the hardware, derived once from the job and the resolved model so the
 /// estimator itself does no lookups. FLOPs count a multiply-add as 2.
 struct Workload {
-    std::string family;                ///< cnn|transformer|rnn|gbdt|linear|kmeans|other
+    std::string family; ///< cnn|transformer|rnn|gbdt|linear|kmeans|other
     bool deep = true;
-    double params = 0;                 ///< parameter count (0 when unknown)
-    double linear_flops_per_sample = 0;    ///< forward FLOPs of the weight matmuls per sample (2N per token for transformers)
-    double attention_flops_per_sample = 0; ///< forward FLOPs of the attention scores per sample (4·l·h·s per token)
+    double params = 0;                         ///< parameter count (0 when unknown)
+    double linear_flops_per_sample = 0;        ///< forward FLOPs of the weight matmuls per sample (2N per token for transformers)
+    double attention_flops_per_sample = 0;     ///< forward FLOPs of the attention scores per sample (4·l·h·s per token)
     double activation_elements_per_sample = 0; ///< CNN/ViT: tensors autograd keeps for the backward pass, elements per sample (0: unknown)
-    std::int64_t seq_len = 0;          ///< tokens per sample (0: not a sequence model)
-    std::int64_t layers = 0;           ///< 0 when unknown
+    std::int64_t seq_len = 0;                  ///< tokens per sample (0: not a sequence model)
+    std::int64_t layers = 0;                   ///< 0 when unknown
     std::int64_t hidden = 0;
     std::int64_t heads = 0;
-    std::int64_t vocab = 0;            ///< output vocabulary (logits memory); 0 when unknown
-    std::string precision = "mixed";   ///< fp32|tf32|fp16|bf16|fp8|mixed
+    std::int64_t vocab = 0;          ///< output vocabulary (logits memory); 0 when unknown
+    std::string precision = "mixed"; ///< fp32|tf32|fp16|bf16|fp8|mixed
     std::string optimizer = "adam";
-    bool recompute = false;            ///< full activation checkpointing
-    bool flash_attention = true;       ///< attention scores are not stored (FlashAttention / PyTorch SDPA)
-    double global_batch = 0;           ///< samples per optimizer step; 0 = per_gpu_batch × GPUs
-    double per_gpu_batch = 0;          ///< used when global_batch is 0
-    double samples_per_run = 0;        ///< samples processed in one run (epochs × samples, or tokens / seq_len)
+    bool recompute = false;      ///< full activation checkpointing
+    bool flash_attention = true; ///< attention scores are not stored (FlashAttention / PyTorch SDPA)
+    double global_batch = 0;     ///< samples per optimizer step; 0 = per_gpu_batch × GPUs
+    double per_gpu_batch = 0;    ///< used when global_batch is 0
+    double samples_per_run = 0;  ///< samples processed in one run (epochs × samples, or tokens / seq_len)
     double samples_per_epoch = 0;
-    double mb_per_sample = 0;          ///< bytes read from storage per sample, in MB
+    double mb_per_sample = 0; ///< bytes read from storage per sample, in MB
     double dataset_gb = 0;
     double num_files = 0;
-    double cpu_ms_per_sample = 0;      ///< decode + augment on one core; 0 when not modelled
-    int loader_workers = 0;            ///< per GPU (training.loader_workers); 0: every vCPU but one per GPU
+    double cpu_ms_per_sample = 0; ///< decode + augment on one core; 0 when not modelled
+    int loader_workers = 0;       ///< per GPU (training.loader_workers); 0: every vCPU but one per GPU
     double runs = 1;
-    bool sharded_by_key = false;       ///< ShardedByS3Key: each instance downloads its share
+    bool sharded_by_key = false; ///< ShardedByS3Key: each instance downloads its share
     // Gradient boosting (family gbdt): rows are samples_per_epoch.
-    std::string gbdt_library;          ///< xgboost|lightgbm
-    double gbdt_features = 0;          ///< features per row (for one-hot data: the columns before encoding)
-    double gbdt_trees = 0;             ///< boosting rounds
-    double gbdt_depth = 0;             ///< levels per tree (depth-wise) or log2(leaves) (leaf-wise)
+    std::string gbdt_library; ///< xgboost|lightgbm
+    double gbdt_features = 0; ///< features per row (for one-hot data: the columns before encoding)
+    double gbdt_trees = 0;    ///< boosting rounds
+    double gbdt_depth = 0;    ///< levels per tree (depth-wise) or log2(leaves) (leaf-wise)
     // Parameter-efficient fine-tuning (model.peft): a frozen base and trainable adapters.
     bool frozen_base = false;
     double trainable_params = 0;       ///< PEFT: the adapters (with frozen_base); otherwise every parameter trains
@@ -57,7 +57,10 @@ struct Workload {
     /// Forward plus backward over the weight matmuls, in forward passes: 3 (the backward computes the
     /// activations' and the weights' gradients, 2 forward passes' worth), 2 when the weights are frozen
     /// (PEFT: no weight gradients; the adapters' are negligible). formulas.md §1.1; the PEFT factor is derived.
-    [[nodiscard]] double linear_train_factor() const { return frozen_base ? 2.0 : 3.0; }
+    [[nodiscard]] double linear_train_factor() const
+    {
+        return frozen_base ? 2.0 : 3.0;
+    }
     [[nodiscard]] double train_flops_per_sample() const
     {
         return linear_train_factor() * linear_flops_per_sample + 3.0 * attention_flops_per_sample;
@@ -77,9 +80,9 @@ struct Parallelism {
 struct Config {
     const InstanceSpec* instance = nullptr;
     int count = 1;
-    int gpus_per_instance = 0;            ///< GPUs used per instance; 0 = all of them
-    std::string storage = "s3";           ///< s3|efs|fsx-lustre|ebs|instance-store
-    std::string input_mode = "file";      ///< file|fastfile|pipe (s3); mount otherwise
+    int gpus_per_instance = 0;       ///< GPUs used per instance; 0 = all of them
+    std::string storage = "s3";      ///< s3|efs|fsx-lustre|ebs|instance-store
+    std::string input_mode = "file"; ///< file|fastfile|pipe (s3); mount otherwise
     std::string fsx_deployment = "SCRATCH_2";
     std::string fsx_storage_type;         ///< SSD|HDD|INTELLIGENT_TIERING; empty = SSD (or what the per-unit tier implies)
     double fsx_per_unit_mb_s_per_tib = 0; ///< PERSISTENT_* throughput tier; 0 = the deployment's first
@@ -88,12 +91,12 @@ struct Config {
     double efs_provisioned_mib_s = 0;     ///< provisioned mode: ProvisionedThroughputInMibps
     Parallelism parallelism;
     bool spot = false;
-    double internode_gbps = 0;            ///< override of the instance's network (calibration on non-AWS fabrics); 0 = the instance's
+    double internode_gbps = 0;                 ///< override of the instance's network (calibration on non-AWS fabrics); 0 = the instance's
     std::optional<double> internode_latency_s; ///< override of a collective's fixed cost between 2 nodes (and per further hop); none = the instance's
-    double ebs_volume_gb = 0;             ///< SageMaker ML storage volume per instance (VolumeSizeInGB); 0 = sized to hold the dataset
-    std::string ebs_volume_type;          ///< gp2|gp3|io1|io2|st1|sc1 (storage.ebs); empty = gp2, SageMaker's ML storage volume
-    double ebs_iops = 0;                  ///< provisioned IOPS (io1, io2, gp3); 0 = 3,000 assumed
-    int s3_prefixes = 1;                  ///< S3 prefixes the objects are spread over (5,500 GET/s each)
+    double ebs_volume_gb = 0;                  ///< SageMaker ML storage volume per instance (VolumeSizeInGB); 0 = sized to hold the dataset
+    std::string ebs_volume_type;               ///< gp2|gp3|io1|io2|st1|sc1 (storage.ebs); empty = gp2, SageMaker's ML storage volume
+    double ebs_iops = 0;                       ///< provisioned IOPS (io1, io2, gp3); 0 = 3,000 assumed
+    int s3_prefixes = 1;                       ///< S3 prefixes the objects are spread over (5,500 GET/s each)
 };
 
 /// The calibrated constants of the model (docs/model.md "Calibration"); the defaults are the fitted values.
@@ -102,17 +105,17 @@ struct ModelConstants {
     double tensor_efficiency_volta = 0.6958;    ///< V100
     double tensor_efficiency_hopper = 0.5542;   ///< H100/H200
     double tensor_efficiency_trainium = 0.3687; ///< Trainium (NeuronCore-v2)
-    double simt_efficiency = 1;            ///< achievable fraction of the fp32 CUDA-core peak (no tensor cores)
-    double attention_efficiency = 0.8997;        ///< scales FlashAttention's sourced fraction of the peak per generation (docs/model.md §2)
+    double simt_efficiency = 1;                 ///< achievable fraction of the fp32 CUDA-core peak (no tensor cores)
+    double attention_efficiency = 0.8997;       ///< scales FlashAttention's sourced fraction of the peak per generation (docs/model.md §2)
     double fp8_efficiency = 0.725;              ///< FP8 linear layers' efficiency relative to the 16-bit one (casts, scaling)
-    double cnn_traffic = 15.28;                ///< CNN: HBM bytes moved per stored activation byte in one training pass (forward + backward)
+    double cnn_traffic = 15.28;                 ///< CNN: HBM bytes moved per stored activation byte in one training pass (forward + backward)
     double transformer_traffic = 3.792;         ///< HBM traffic per token per layer, in units of 34·h activation bytes
     // Gradient boosting, histogram method (docs/model.md §10): row × feature × level updates per second.
-    double gbdt_xgboost_core_rate = 5.61e+08;    ///< XGBoost hist on one physical core
-    double gbdt_lightgbm_core_rate = 5.61e+08;   ///< LightGBM on one physical core
-    double gbdt_cpu_tree_s = 0.00375;               ///< fixed seconds per tree on CPUs (thread synchronisation)
+    double gbdt_xgboost_core_rate = 5.61e+08;  ///< XGBoost hist on one physical core
+    double gbdt_lightgbm_core_rate = 5.61e+08; ///< LightGBM on one physical core
+    double gbdt_cpu_tree_s = 0.00375;          ///< fixed seconds per tree on CPUs (thread synchronisation)
     double gbdt_gpu_rate = 2e+10;              ///< XGBoost gpu_hist on one GPU
-    double gbdt_gpu_tree_s = 0.01125;            ///< fixed seconds per tree on a GPU (kernel launches, host synchronisation)
+    double gbdt_gpu_tree_s = 0.01125;          ///< fixed seconds per tree on a GPU (kernel launches, host synchronisation)
 
     /// The tensor-core efficiency for a GPU generation ("volta", "ampere", "hopper", "trainium", ...).
     [[nodiscard]] double tensor_efficiency_for(const std::string& generation) const;
@@ -120,8 +123,8 @@ struct ModelConstants {
 
 struct EstimateOptions {
     ModelConstants constants;
-    double efficiency_scale = 1.0; ///< multiplies the compute efficiency (set from observed telemetry)
-    double observed_samples_per_sec = 0; ///< when > 0 the end-to-end rate is this measurement (telemetry wins)
+    double efficiency_scale = 1.0;           ///< multiplies the compute efficiency (set from observed telemetry)
+    double observed_samples_per_sec = 0;     ///< when > 0 the end-to-end rate is this measurement (telemetry wins)
     Platform platform = Platform::SageMaker; ///< which price basis the cost is on (training.platform)
 };
 
@@ -136,7 +139,7 @@ struct Estimate {
     int gpus = 0;
     bool throughput_known = false;
     double samples_per_sec = 0;
-    double tokens_per_sec = 0;         ///< 0 for models without seq_len
+    double tokens_per_sec = 0; ///< 0 for models without seq_len
     double tflops_per_gpu = 0;
     double mfu = 0;
     double step_time_ms = 0;
@@ -149,9 +152,9 @@ struct Estimate {
     double hours = 0;
     bool cost_known = false;
     double cost_usd = 0;
-    double spot_cost_usd_min = 0;      ///< with the largest managed-spot saving AWS states (90 %): a lower bound
+    double spot_cost_usd_min = 0; ///< with the largest managed-spot saving AWS states (90 %): a lower bound
     double gpu_hours = 0;
-    bool price_estimated = false;      ///< the SageMaker price was derived from EC2 × mark-up
+    bool price_estimated = false; ///< the SageMaker price was derived from EC2 × mark-up
 
     // Intermediate rates and figures (docs/model.md names each).
     double compute_samples_per_sec = 0; ///< GPUs never starved, no communication
@@ -160,24 +163,24 @@ struct Estimate {
     bool input_known = false;
     double cpu_samples_per_sec = 0;
     bool cpu_known = false;
-    double storage_mb_s = 0;            ///< what the storage delivers to the cluster
-    double required_input_mb_s = 0;     ///< what the GPUs consume at full speed
+    double storage_mb_s = 0;        ///< what the storage delivers to the cluster
+    double required_input_mb_s = 0; ///< what the GPUs consume at full speed
     double download_minutes = 0;
     double lazy_load_minutes = 0;
-    double peak_tflops = 0;             ///< dense peak per GPU at the job's precision
-    double efficiency = 0;              ///< compute efficiency used (tensor or SIMT, × efficiency_scale)
-    double comm_ms_per_step = 0;        ///< collective time per step before overlap
+    double peak_tflops = 0;      ///< dense peak per GPU at the job's precision
+    double efficiency = 0;       ///< compute efficiency used (tensor or SIMT, × efficiency_scale)
+    double comm_ms_per_step = 0; ///< collective time per step before overlap
     double exposed_comm_ms_per_step = 0;
     double pipeline_bubble = 0;
     double comm_latency_ms_per_step = 0; ///< the collectives' fixed costs within comm_ms_per_step
-    double state_gb = 0;                ///< weights + gradients + optimizer per GPU
-    double activation_gb = 0;           ///< activations per GPU at micro_batch
+    double state_gb = 0;                 ///< weights + gradients + optimizer per GPU
+    double activation_gb = 0;            ///< activations per GPU at micro_batch
     int micro_batch = 0;
     int data_parallel = 0;
-    bool storage_available = true;      ///< false: this configuration cannot read from the storage asked for
-    std::string storage_note;           ///< why not
-    bool page_cache = false;            ///< the dataset stays in the page cache: epochs after the first read from memory
-    bool tf32 = false;                  ///< fp32 convolutions run as TF32 (PyTorch's cuDNN default on Ampere and later)
+    bool storage_available = true; ///< false: this configuration cannot read from the storage asked for
+    std::string storage_note;      ///< why not
+    bool page_cache = false;       ///< the dataset stays in the page cache: epochs after the first read from memory
+    bool tf32 = false;             ///< fp32 convolutions run as TF32 (PyTorch's cuDNN default on Ampere and later)
 };
 
 /// Derives the workload from a job and its resolved model; every default taken for a missing
@@ -209,13 +212,11 @@ double calibrate_to_observed(const Workload& workload, const Config& config, con
 /// plus the adapters' full training state.
 double training_state_gb_per_gpu(const Workload& workload, int zero_stage, int data_parallel, int model_parallel);
 
-
-double model_state_gb_per_gpu(double params, const std::string& precision, const std::string& optimizer, int zero_stage,
-    int data_parallel, int model_parallel);
+double model_state_gb_per_gpu(double params, const std::string& precision, const std::string& optimizer, int zero_stage, int data_parallel, int model_parallel);
 
 /// Transformer activations per GPU in GB (Korthikanti et al. 2022, formulas.md §3.2).
-double transformer_activation_gb(std::int64_t seq_len, double micro_batch, std::int64_t hidden, std::int64_t heads, std::int64_t layers,
-    int tensor, int pipeline, bool recompute, bool flash_attention = false);
+double transformer_activation_gb(std::int64_t seq_len, double micro_batch, std::int64_t hidden, std::int64_t heads, std::int64_t layers, int tensor,
+    int pipeline, bool recompute, bool flash_attention = false);
 
 /// Seconds of one inter-node all-reduce of `bytes` (per rank) across `nodes` instances of
 /// `instance` (docs/model.md §3); `override_gbps` replaces the instance's network when > 0.

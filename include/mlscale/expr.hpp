@@ -46,12 +46,12 @@ std::string_view type_name(Type type) noexcept;
 /// Every limit the compiler enforces, in one place. Exceeding one is a compile error with a
 /// clear message, never a crash or a stack overflow.
 struct Limits {
-    std::size_t max_expression_bytes = 4096;     ///< longest expression (or template placeholder) text, in bytes
-    std::size_t max_nesting_depth = 64;          ///< deepest nesting of parentheses, brackets, calls and operators
-    std::size_t max_errors = 20;                 ///< most errors reported by one compile; further ones are dropped
-    std::size_t max_list_elements = 1000;        ///< most elements in one list literal `[...]`
-    std::size_t max_template_placeholders = 64;  ///< most `{expression}` placeholders in one template
-    std::size_t max_template_bytes = 16384;      ///< longest template text, in bytes
+    std::size_t max_expression_bytes = 4096;    ///< longest expression (or template placeholder) text, in bytes
+    std::size_t max_nesting_depth = 64;         ///< deepest nesting of parentheses, brackets, calls and operators
+    std::size_t max_errors = 20;                ///< most errors reported by one compile; further ones are dropped
+    std::size_t max_list_elements = 1000;       ///< most elements in one list literal `[...]`
+    std::size_t max_template_placeholders = 64; ///< most `{expression}` placeholders in one template
+    std::size_t max_template_bytes = 16384;     ///< longest template text, in bytes
 };
 
 /// Tells the checker which fact paths exist and their types. Every path in an expression is
@@ -72,8 +72,7 @@ public:
 class MapSchema final : public Schema {
 public:
     MapSchema() = default;
-    explicit MapSchema(std::map<std::string, Type, std::less<>> paths,
-                       std::map<std::string, Type, std::less<>> prefixes = {});
+    explicit MapSchema(std::map<std::string, Type, std::less<>> paths, std::map<std::string, Type, std::less<>> prefixes = {});
     /// Adds (or replaces) an exact path.
     MapSchema& add(std::string path, Type type);
     /// Adds an open prefix; a missing trailing '.' is added ("param" and "param." are the same).
@@ -95,30 +94,66 @@ public:
 
     /// Unknown.
     Value() noexcept = default;
-    static Value unknown() noexcept { return Value(); }
+    static Value unknown() noexcept
+    {
+        return Value();
+    }
     /// A number; NaN or infinity becomes unknown. -0 becomes 0.
     static Value number(double v) noexcept;
     static Value string(std::string v);
     static Value boolean(bool v) noexcept;
     static Value list(List v);
 
-    bool is_unknown() const noexcept { return m_value.index() == 0; }
-    bool is_number() const noexcept { return m_value.index() == 1; }
-    bool is_bool() const noexcept { return m_value.index() == 2; }
-    bool is_string() const noexcept { return m_value.index() == 3; }
-    bool is_list() const noexcept { return m_value.index() == 4; }
+    bool is_unknown() const noexcept
+    {
+        return m_value.index() == 0;
+    }
+    bool is_number() const noexcept
+    {
+        return m_value.index() == 1;
+    }
+    bool is_bool() const noexcept
+    {
+        return m_value.index() == 2;
+    }
+    bool is_string() const noexcept
+    {
+        return m_value.index() == 3;
+    }
+    bool is_list() const noexcept
+    {
+        return m_value.index() == 4;
+    }
     /// True only for the known bool `true`; false for `false` and for unknown.
-    bool is_true() const noexcept { return is_bool() && std::get<bool>(m_value); }
+    bool is_true() const noexcept
+    {
+        return is_bool() && std::get<bool>(m_value);
+    }
     /// True only for the known bool `false`.
-    bool is_false() const noexcept { return is_bool() && !std::get<bool>(m_value); }
+    bool is_false() const noexcept
+    {
+        return is_bool() && !std::get<bool>(m_value);
+    }
     /// The value's type; Type::Any for unknown.
     Type type() const noexcept;
 
     /// Accessors: precondition is the matching is_*() (otherwise std::bad_variant_access).
-    double as_number() const { return std::get<double>(m_value); }
-    bool as_bool() const { return std::get<bool>(m_value); }
-    const std::string& as_string() const { return std::get<std::string>(m_value); }
-    const List& as_list() const { return std::get<List>(m_value); }
+    double as_number() const
+    {
+        return std::get<double>(m_value);
+    }
+    bool as_bool() const
+    {
+        return std::get<bool>(m_value);
+    }
+    const std::string& as_string() const
+    {
+        return std::get<std::string>(m_value);
+    }
+    const List& as_list() const
+    {
+        return std::get<List>(m_value);
+    }
 
     /// The text a template shows: `unknown`, format_number() for numbers, strings as they
     /// are (no quotes), `true`/`false`, lists as `[a, b]`.
@@ -152,7 +187,7 @@ public:
 
 private:
     friend struct detail::Access;
-    explicit Expression(std::shared_ptr<const detail::Program> program) : m_program(std::move(program)) {}
+    explicit Expression(std::shared_ptr<const detail::Program> program) : m_program(std::move(program)) { }
     std::shared_ptr<const detail::Program> m_program;
 };
 
@@ -196,7 +231,7 @@ public:
 
 private:
     friend struct detail::Access;
-    explicit Template(std::shared_ptr<const detail::TemplateProgram> program) : m_program(std::move(program)) {}
+    explicit Template(std::shared_ptr<const detail::TemplateProgram> program) : m_program(std::move(program)) { }
     std::shared_ptr<const detail::TemplateProgram> m_program;
 };
 
@@ -218,12 +253,12 @@ std::vector<std::string> referenced_paths(const Template& t);
 
 /// One entry of the built-in function registry.
 struct FunctionInfo {
-    std::string name;                       ///< e.g. "len"
-    std::string signature;                  ///< e.g. "len(string | list) -> number"
-    std::string doc;                        ///< one line
-    std::string example;                    ///< e.g. "len([1, 2]) == 2"
+    std::string name;      ///< e.g. "len"
+    std::string signature; ///< e.g. "len(string | list) -> number"
+    std::string doc;       ///< one line
+    std::string example;   ///< e.g. "len([1, 2]) == 2"
     std::size_t min_args = 0;
-    std::optional<std::size_t> max_args;    ///< nullopt: variadic
+    std::optional<std::size_t> max_args; ///< nullopt: variadic
     Type result = Type::Any;
 };
 

@@ -59,12 +59,12 @@ struct Model {
     std::optional<std::string> optimizer;
     std::optional<std::int64_t> batch_size;
     std::optional<bool> activation_checkpointing;
-    std::optional<std::string> peft;                    ///< lora|qlora: adapters on a frozen base
+    std::optional<std::string> peft; ///< lora|qlora: adapters on a frozen base
     std::optional<std::int64_t> lora_rank;
-    std::optional<double> trainable_params_millions;    ///< PEFT: the adapters
-    std::optional<std::int64_t> num_features; ///< gradient boosting: features per row
-    std::optional<std::int64_t> num_trees;    ///< gradient boosting: boosting rounds
-    std::optional<std::int64_t> max_depth;    ///< gradient boosting: tree depth
+    std::optional<double> trainable_params_millions; ///< PEFT: the adapters
+    std::optional<std::int64_t> num_features;        ///< gradient boosting: features per row
+    std::optional<std::int64_t> num_trees;           ///< gradient boosting: boosting rounds
+    std::optional<std::int64_t> max_depth;           ///< gradient boosting: tree depth
 };
 
 struct Training {

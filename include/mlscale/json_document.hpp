@@ -57,8 +57,7 @@ public:
     /// The span of the member key at `pointer` (falls back to `locate`).
     [[nodiscard]] std::optional<TextSpan> locate_key(const std::string& pointer) const;
     /// A diagnostic for `pointer`, carrying file, line, column and the source line.
-    [[nodiscard]] Diagnostic diagnostic_at(const std::string& pointer, std::string message,
-        std::string help = {}, bool at_key = false) const;
+    [[nodiscard]] Diagnostic diagnostic_at(const std::string& pointer, std::string message, std::string help = {}, bool at_key = false) const;
 };
 
 /// Parses `source` as one JSON document. Syntax errors stop the parse (one error); duplicate keys

@@ -10,9 +10,9 @@
 namespace mlscale {
 
 struct StoragePlan {
-    std::string service;       ///< s3|efs|fsx-lustre|ebs|instance-store
-    std::string input_mode;    ///< file|fastfile|pipe|mount
-    std::string distribution;  ///< fully-replicated|sharded-by-s3-key
+    std::string service;      ///< s3|efs|fsx-lustre|ebs|instance-store
+    std::string input_mode;   ///< file|fastfile|pipe|mount
+    std::string distribution; ///< fully-replicated|sharded-by-s3-key
     std::optional<double> fsx_capacity_gib;
     std::string fsx_deployment_type;
     std::optional<double> volume_gb;
@@ -27,18 +27,18 @@ struct ComputePlan {
     std::string instance_type; ///< with the SageMaker "ml." prefix
     int instance_count = 0;
     int gpus = 0;
-    std::string rung;          ///< cpu|single-gpu|bigger-gpu|multi-gpu-node|multi-node
-    std::string parallelism;   ///< none|data|sharded|model|pipeline
-    std::string distribution;  ///< SageMaker distribution setting, e.g. "torch_distributed"
+    std::string rung;                         ///< cpu|single-gpu|bigger-gpu|multi-gpu-node|multi-node
+    std::string parallelism;                  ///< none|data|sharded|model|pipeline
+    std::string distribution;                 ///< SageMaker distribution setting, e.g. "torch_distributed"
     std::optional<double> estimated_hours;    ///< one run, start-up included
     std::optional<double> estimated_cost_usd; ///< one run: hours x instances x price (and a preparation cluster)
     std::optional<double> total_cost_usd;     ///< every run (training.runs) plus the storage: what budget_usd is compared with
     std::optional<double> gpu_util_pct;
-    std::optional<bool> meets_target;         ///< hours within target_hours and total cost within budget_usd (null without either)
+    std::optional<bool> meets_target; ///< hours within target_hours and total cost within budget_usd (null without either)
     bool efa = false;
     bool placement_group = false;
-    std::string bottleneck;    ///< what limits the planned configuration (gpu|io|cpu|network|memory)
-    std::optional<bool> changes_gpu; ///< the plan's GPU differs from today's (unknown without a current setup)
+    std::string bottleneck;                    ///< what limits the planned configuration (gpu|io|cpu|network|memory)
+    std::optional<bool> changes_gpu;           ///< the plan's GPU differs from today's (unknown without a current setup)
     std::optional<double> spot_overhead_hours; ///< assumed managed-spot interruption overhead (docs/recommender.md §7); null when spot is not advised
     std::vector<std::string> notes;
 };
@@ -49,7 +49,7 @@ struct EtlPlan {
 };
 
 struct DeploymentPlan {
-    std::string mode = "none";    ///< realtime|serverless|async|batch-transform|edge|none
+    std::string mode = "none"; ///< realtime|serverless|async|batch-transform|edge|none
     std::optional<int> instance_count;
     std::vector<std::string> notes;
 };
@@ -76,7 +76,7 @@ struct Candidate {
 };
 
 struct LadderStep {
-    std::string rung;          ///< fix-data-pipeline|cpu|single-gpu|bigger-gpu|multi-gpu-node|multi-node
+    std::string rung; ///< fix-data-pipeline|cpu|single-gpu|bigger-gpu|multi-gpu-node|multi-node
     std::string change;
     std::string instance_type;
     int instance_count = 0;
@@ -87,8 +87,8 @@ struct LadderStep {
     std::string why;
     bool chosen = false;
     std::optional<double> gpu_util_pct;
-    std::string bottleneck;             ///< what limits this step's configuration
-    std::vector<std::string> concepts;  ///< practice concept keys applied (../shared/spec/practices.md)
+    std::string bottleneck;            ///< what limits this step's configuration
+    std::vector<std::string> concepts; ///< practice concept keys applied (../shared/spec/practices.md)
 };
 
 } // namespace mlscale

@@ -17,13 +17,13 @@ namespace mlscale {
 
 /// The model as the advisor understands it: the job's fields, completed from the catalogue.
 struct ResolvedModel {
-    std::string family;          ///< cnn|transformer|rnn|gbdt|linear|kmeans|other
+    std::string family; ///< cnn|transformer|rnn|gbdt|linear|kmeans|other
     std::optional<double> params_millions;
     std::optional<double> forward_gflops; ///< per sample (per sequence for transformers)
     std::optional<std::int64_t> seq_len;
-    std::string precision;       ///< fp32|tf32|fp16|bf16|fp8|mixed
+    std::string precision; ///< fp32|tf32|fp16|bf16|fp8|mixed
     std::string optimizer;
-    bool deep = true;            ///< a deep network (never trained on CPUs)
+    bool deep = true; ///< a deep network (never trained on CPUs)
 };
 
 /// Bytes per parameter of training state (weights + gradients + optimizer) for a precision and
@@ -32,16 +32,16 @@ double state_bytes_per_param(const std::string& precision, const std::string& op
 
 struct Profile {
     ResolvedModel model;
-    std::string bottleneck = "none";          ///< gpu|io|cpu|network|memory|none
-    std::string bottleneck_basis;             ///< "observed" (telemetry) or "estimated"
+    std::string bottleneck = "none"; ///< gpu|io|cpu|network|memory|none
+    std::string bottleneck_basis;    ///< "observed" (telemetry) or "estimated"
     std::optional<double> gpu_util_pct;
-    std::optional<double> model_state_gb;     ///< weights + gradients + optimizer states
-    std::optional<double> gpu_memory_gb;      ///< memory of one GPU of the current instance
+    std::optional<double> model_state_gb; ///< weights + gradients + optimizer states
+    std::optional<double> gpu_memory_gb;  ///< memory of one GPU of the current instance
     std::optional<bool> fits_single_gpu;
     std::optional<double> required_input_mb_s;
     std::optional<double> mean_file_mb;
     std::optional<std::int64_t> num_samples;
-    std::vector<std::string> assumptions;     ///< every default assumed for a missing value
+    std::vector<std::string> assumptions;              ///< every default assumed for a missing value
     nlohmann::json derived = nlohmann::json::object(); ///< further figures (estimate of the current setup), for rules
 };
 

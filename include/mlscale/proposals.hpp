@@ -100,7 +100,7 @@ struct ProposalUnit {
 /// read), counted by kind in every output of check.
 struct UninterpretedResource {
     std::string resource;
-    std::string kind;   ///< e.g. AWS::SageMaker::Endpoint, Custom::CreateNotebook, ACK FeatureGroup
+    std::string kind; ///< e.g. AWS::SageMaker::Endpoint, Custom::CreateNotebook, ACK FeatureGroup
     std::string reason;
 };
 
@@ -131,8 +131,8 @@ inline constexpr const char* k_empty_proposal_message = "file is empty, expected
 /// resource. Malformed content and invalid enum values are errors in `diagnostics` with
 /// file:line:column; returns nothing when the file cannot be read at all.
 /// `failure` (when given) says why nothing was read.
-std::optional<ProposalFile> read_proposal(const SourceFile& source, std::optional<ProposalFormat> forced, Diagnostics& diagnostics,
-    ReadFailure* failure = nullptr);
+std::optional<ProposalFile> read_proposal(
+    const SourceFile& source, std::optional<ProposalFormat> forced, Diagnostics& diagnostics, ReadFailure* failure = nullptr);
 
 /// Whether text that does not parse still shows signs of being a proposal (CloudFormation,
 /// SageMaker, Terraform AWS ML resources, a plan): then its syntax error is reported; otherwise a

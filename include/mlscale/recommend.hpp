@@ -37,10 +37,10 @@ Recommendation recommend(const Job& job, const Profile& profile, const Catalogue
 
 /// An FSx for Lustre file system sized for a job.
 struct FsxSize {
-    std::string deployment_type;       ///< SCRATCH_2|PERSISTENT_2 ...
-    double per_unit_mb_s_per_tib = 0;  ///< the PerUnitStorageThroughput tier (SCRATCH_2: its 200 baseline)
+    std::string deployment_type;      ///< SCRATCH_2|PERSISTENT_2 ...
+    double per_unit_mb_s_per_tib = 0; ///< the PerUnitStorageThroughput tier (SCRATCH_2: its 200 baseline)
     double capacity_gib = 0;
-    double throughput_mb_s = 0;        ///< capacity × the per-TiB disk baseline
+    double throughput_mb_s = 0; ///< capacity × the per-TiB disk baseline
 };
 
 /// The smallest capacity the deployment type allows that is at least `needed_gib`
@@ -73,11 +73,11 @@ DeploymentPlan choose_deployment(const Job& job, const Profile& profile, const C
 
 /// The ETL service for the preparation the plan needs, with its steps.
 struct EtlInputs {
-    bool resize = false;       ///< offline resize of images
-    bool shard = false;        ///< pack small files into uniform shards
+    bool resize = false; ///< offline resize of images
+    bool shard = false;  ///< pack small files into uniform shards
     double shard_mb = 0;
     double shards = 0;
-    bool recordio = false;     ///< convert to RecordIO-protobuf (built-in algorithm, Pipe mode)
+    bool recordio = false; ///< convert to RecordIO-protobuf (built-in algorithm, Pipe mode)
     bool csv_target_first = false;
 };
 EtlPlan choose_etl(const Job& job, const Profile& profile, const EtlInputs& inputs);

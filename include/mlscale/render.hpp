@@ -31,16 +31,14 @@ std::string render_markdown_index(const std::vector<Report>& reports);
 
 /// One output format of a command: its name for --format, one line of help, and its renderer.
 /// Commands take their --format choices and their renderer from such a table.
-template <typename Input, typename Options>
-struct Format {
+template <typename Input, typename Options> struct Format {
     const char* name;
     const char* summary;
     std::string (*render)(const Input&, const Options&);
 };
 
 /// The names of a format table, in order (for --format's choices and help).
-template <typename Input, typename Options>
-std::vector<std::string> format_names(const std::vector<Format<Input, Options>>& table)
+template <typename Input, typename Options> std::vector<std::string> format_names(const std::vector<Format<Input, Options>>& table)
 {
     std::vector<std::string> names;
     for (const auto& format : table) {
@@ -50,8 +48,7 @@ std::vector<std::string> format_names(const std::vector<Format<Input, Options>>&
 }
 
 /// The entry called `name`, or null.
-template <typename Input, typename Options>
-const Format<Input, Options>* find_format(const std::vector<Format<Input, Options>>& table, const std::string& name)
+template <typename Input, typename Options> const Format<Input, Options>* find_format(const std::vector<Format<Input, Options>>& table, const std::string& name)
 {
     for (const auto& format : table) {
         if (name == format.name) {

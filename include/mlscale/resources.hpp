@@ -9,7 +9,7 @@
 namespace mlscale {
 
 struct EmbeddedFile {
-    std::string_view path;    ///< relative to the source tree, e.g. "rules/storage/MLS-STOR-004.json"
+    std::string_view path; ///< relative to the source tree, e.g. "rules/storage/MLS-STOR-004.json"
     std::string_view content;
 };
 

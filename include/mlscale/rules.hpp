@@ -27,7 +27,7 @@ std::string_view outcome_name(Outcome outcome);
 
 struct RuleParam {
     std::string name;
-    nlohmann::json default_value; ///< a number, string, bool or array
+    nlohmann::json default_value;      ///< a number, string, bool or array
     expr::Type type = expr::Type::Any; ///< from the default's JSON type; --set must match it
     std::string unit;
     std::string doc;
@@ -40,7 +40,7 @@ struct RuleReference {
 };
 
 struct RuleSource {
-    std::string seed;    ///< "000".."004"
+    std::string seed; ///< "000".."004"
     std::string section;
     std::string quote;
     std::vector<RuleReference> newer;
@@ -74,14 +74,14 @@ struct Rule {
     std::optional<expr::Expression> condition; ///< always set on a loaded rule
     std::optional<expr::Template> message;     ///< always set on a loaded rule
     std::optional<expr::Template> recommendation;
-    std::string location;                      ///< JSON pointer into the job
-    std::vector<std::string> evidence;         ///< dotted paths; default: the condition's paths
-    std::vector<RuleParam> params;             ///< sorted by name
+    std::string location;              ///< JSON pointer into the job
+    std::vector<std::string> evidence; ///< dotted paths; default: the condition's paths
+    std::vector<RuleParam> params;     ///< sorted by name
     RuleDoc doc;
     RuleSource source;
     std::vector<RuleCase> cases; ///< a rule file's; an embedded rule's stay in the bundle (run_cases reads them)
-    std::string file;      ///< where it came from: "rules/storage/MLS-STOR-004.json" or the user's path
-    bool builtin = false;  ///< embedded in the binary (not from --rules)
+    std::string file;            ///< where it came from: "rules/storage/MLS-STOR-004.json" or the user's path
+    bool builtin = false;        ///< embedded in the binary (not from --rules)
     /// default_params(), built once when the rule is loaded (null on a rule assembled by hand),
     /// so that evaluating a rule on many units does not rebuild it each time.
     nlohmann::json param_object;
@@ -96,10 +96,16 @@ struct Rule {
 /// The rules in force, sorted by code; codes and slugs are unique.
 class RuleSet {
 public:
-    [[nodiscard]] const std::vector<Rule>& rules() const { return m_rules; }
+    [[nodiscard]] const std::vector<Rule>& rules() const
+    {
+        return m_rules;
+    }
     [[nodiscard]] const Rule* find(std::string_view code) const;
     [[nodiscard]] std::vector<std::string> codes() const;
-    [[nodiscard]] bool empty() const { return m_rules.empty(); }
+    [[nodiscard]] bool empty() const
+    {
+        return m_rules.empty();
+    }
     /// Adds `rule`, or replaces the rule with the same code (how --rules overrides).
     void add_or_replace(Rule rule);
     /// The same for many rules at once (one sort, not one shifting insert per rule).
@@ -159,8 +165,7 @@ std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnos
 /// Transitional, until src/cli stops passing it: how much to read used to depend on the command.
 /// It is ignored; every load reads everything (an embedded rule's cases when they are run).
 enum class RuleDetail { Full, Evaluation };
-inline std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnostics& diagnostics, bool include_builtin,
-    RuleDetail /*ignored*/)
+inline std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnostics& diagnostics, bool include_builtin, RuleDetail /*ignored*/)
 {
     return load_rules(paths, diagnostics, include_builtin);
 }
@@ -172,13 +177,13 @@ const RuleSet& builtin_rules();
 /// The user's control over the rules, resolved and checked against a RuleSet
 /// (see resolve_rule_options and docs/configuration.md).
 struct RuleOptions {
-    std::vector<std::string> select;  ///< codes or code prefixes ("MLS-STOR"); empty: all
-    std::vector<std::string> ignore;  ///< codes or code prefixes
+    std::vector<std::string> select;                                     ///< codes or code prefixes ("MLS-STOR"); empty: all
+    std::vector<std::string> ignore;                                     ///< codes or code prefixes
     std::map<std::string, std::map<std::string, nlohmann::json>> params; ///< code -> param -> value
-    std::map<std::string, std::string> severity; ///< code -> severity
-    std::vector<std::string> locked;  ///< codes that may not be suppressed or ignored
-    std::string lock_source;          ///< the config file that locks them, for messages
-    std::string today;                ///< ISO date (YYYY-MM-DD) suppressions expire against; empty: never
+    std::map<std::string, std::string> severity;                         ///< code -> severity
+    std::vector<std::string> locked;                                     ///< codes that may not be suppressed or ignored
+    std::string lock_source;                                             ///< the config file that locks them, for messages
+    std::string today;                                                   ///< ISO date (YYYY-MM-DD) suppressions expire against; empty: never
 };
 
 /// `.mlscale.json`: the project's defaults (docs/configuration.md).
@@ -207,8 +212,7 @@ struct RuleOverrides {
 /// Merges the config (may be null) and the command line into RuleOptions, checking every code,
 /// parameter and value against `rules` (did-you-mean on unknown codes and parameters). The command
 /// line wins over the config. Errors go to `diagnostics`.
-RuleOptions resolve_rule_options(const RuleSet& rules, const ProjectConfig* config, const RuleOverrides& overrides,
-    Diagnostics& diagnostics);
+RuleOptions resolve_rule_options(const RuleSet& rules, const ProjectConfig* config, const RuleOverrides& overrides, Diagnostics& diagnostics);
 
 /// Where a command's rules come from: extra rule directories, the command line's overrides, and
 /// the project config (empty: .mlscale.json in the current directory, else beside the input).
@@ -264,8 +268,8 @@ struct EvaluationOutputs {
 /// Runs every selected rule over `facts` (the job's fields, profile.*, plan.*), builds findings
 /// with evidence, location and fingerprint, and applies the job's suppressions: an unknown code or
 /// a locked rule is an error; an expired one is a warning and does not apply.
-RuleEvaluation evaluate_rules(const RuleSet& rules, nlohmann::json facts, const Job& job,
-    const RuleOptions& options, Diagnostics& diagnostics, EvaluationOutputs outputs = {});
+RuleEvaluation evaluate_rules(
+    const RuleSet& rules, nlohmann::json facts, const Job& job, const RuleOptions& options, Diagnostics& diagnostics, EvaluationOutputs outputs = {});
 
 /// Runs a rule's own cases (`mlscale rules test`): a rule file's, or for an embedded rule the
 /// cases the bundle keeps (read and checked here; throws std::runtime_error if they do not load).
@@ -273,9 +277,12 @@ struct CaseResult {
     std::string name;
     Outcome expected = Outcome::Pass;
     Outcome actual = Outcome::Pass;
-    std::string detail; ///< the condition and the values it saw, for failures
+    std::string detail;  ///< the condition and the values it saw, for failures
     std::string message; ///< the rendered message when the case FAILs
-    [[nodiscard]] bool passed() const { return expected == actual; }
+    [[nodiscard]] bool passed() const
+    {
+        return expected == actual;
+    }
 };
 
 std::vector<CaseResult> run_cases(const Rule& rule);

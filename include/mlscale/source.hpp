@@ -21,8 +21,7 @@ inline constexpr std::size_t k_max_input_bytes = 16U * 1024U * 1024U;
 
 /// Reads `path` ("-" reads standard input). A missing file, a directory, an unreadable file or
 /// one over `max_bytes` adds an error naming the file and returns nothing.
-std::optional<SourceFile> read_source(const std::string& path, Diagnostics& diagnostics,
-    std::size_t max_bytes = k_max_input_bytes);
+std::optional<SourceFile> read_source(const std::string& path, Diagnostics& diagnostics, std::size_t max_bytes = k_max_input_bytes);
 
 /// Writes `content` to `path` atomically: a temporary file beside it, flushed, then renamed over
 /// the target. On failure the target is untouched, the temporary is removed, and the returned

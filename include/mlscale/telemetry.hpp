@@ -31,14 +31,14 @@ Percentiles percentiles(std::vector<double> values);
 
 /// One metric as measured: an `observed` field, where it came from, and its statistics.
 struct MetricSummary {
-    std::string field;          ///< gpu_util_pct|gpu_mem_used_gb|cpu_util_pct|io_wait_pct
+    std::string field; ///< gpu_util_pct|gpu_mem_used_gb|cpu_util_pct|io_wait_pct
     std::string file;
-    std::string tool;           ///< nvidia-smi|vmstat
-    std::size_t series = 1;     ///< GPUs (nvidia-smi) or 1
-    std::size_t samples = 0;    ///< per series after the warm-up (the smallest series)
+    std::string tool;        ///< nvidia-smi|vmstat
+    std::size_t series = 1;  ///< GPUs (nvidia-smi) or 1
+    std::size_t samples = 0; ///< per series after the warm-up (the smallest series)
     std::size_t warmup = 0;
     std::optional<Percentiles> stats; ///< nothing: insufficient data
-    std::string statistic;      ///< which percentile fills `observed`: "p50" (typical) or "p95" (peak)
+    std::string statistic;            ///< which percentile fills `observed`: "p50" (typical) or "p95" (peak)
 
     /// The value `observed` gets (the chosen percentile); only with stats.
     [[nodiscard]] double value() const;
@@ -46,15 +46,12 @@ struct MetricSummary {
 
 /// Reads an nvidia-smi CSV capture (header required; any column order; with or without units;
 /// several GPUs told apart by index, uuid or pci.bus_id; [N/A] is missing).
-std::vector<MetricSummary> read_nvidia_smi(ByteReader& reader, const std::string& name, const TelemetryOptions& options,
-    Diagnostics& diagnostics);
+std::vector<MetricSummary> read_nvidia_smi(ByteReader& reader, const std::string& name, const TelemetryOptions& options, Diagnostics& diagnostics);
 /// Reads a `vmstat -n 1` capture (the first row, averages since boot, is dropped).
-std::vector<MetricSummary> read_vmstat(ByteReader& reader, const std::string& name, const TelemetryOptions& options,
-    Diagnostics& diagnostics);
+std::vector<MetricSummary> read_vmstat(ByteReader& reader, const std::string& name, const TelemetryOptions& options, Diagnostics& diagnostics);
 /// Reads each file (nvidia-smi or vmstat, told apart by the first line); "insufficient data"
 /// is a warning naming the metric and file.
-std::vector<MetricSummary> read_telemetry(const std::vector<std::string>& paths, const TelemetryOptions& options,
-    Diagnostics& diagnostics);
+std::vector<MetricSummary> read_telemetry(const std::vector<std::string>& paths, const TelemetryOptions& options, Diagnostics& diagnostics);
 
 /// Puts the metrics with enough data into `observed` (telemetry wins over typed values) and
 /// records in observed.sources, for every observed field involved, whether telemetry or the job

@@ -32,7 +32,10 @@ bool color_allowed(const std::string& mode, int fd)
 
 // Thrown when --profiles names a broken catalogue; its diagnostics are already printed.
 struct BadCatalogue : std::exception {
-    [[nodiscard]] const char* what() const noexcept override { return "bad catalogue"; }
+    [[nodiscard]] const char* what() const noexcept override
+    {
+        return "bad catalogue";
+    }
 };
 
 // One of `allowed`, else an error with "did you mean".
@@ -225,9 +228,10 @@ int run(int argc, const char* const* argv)
         }
         examples += fmt::format("  {}\n", command.example);
     }
-    app.footer(examples + "  mlscale advise job.json --format json -o advice.json\n\n"
-                          "Run 'mlscale COMMAND --help' for a command's options.\n"
-                          "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad input or usage, 3 internal error.");
+    app.footer(examples +
+        "  mlscale advise job.json --format json -o advice.json\n\n"
+        "Run 'mlscale COMMAND --help' for a command's options.\n"
+        "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 bad input or usage, 3 internal error.");
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) { // --help, --version

@@ -77,7 +77,10 @@ Option output_option(std::string& target, const std::string& help = "Write to FI
 struct FailOn {
     std::string value;
     bool given = false;
-    [[nodiscard]] std::optional<std::string> typed() const { return given ? std::optional<std::string>(value) : std::nullopt; }
+    [[nodiscard]] std::optional<std::string> typed() const
+    {
+        return given ? std::optional<std::string>(value) : std::nullopt;
+    }
 };
 Option fail_on_option(FailOn& target, const std::string& command_default);
 /// --rules DIR (always), and with `control` --select, --ignore, --set and --config.

@@ -52,9 +52,7 @@ RuleEvaluator make_evaluator(const std::shared_ptr<RulesInForce>& rules)
         job.suppress.clear();
         job.document.value = unit.job;
         Diagnostics ignored; // unit-level problems were already reported by the reader
-        return evaluate_rules(rules->rules, std::move(facts), job, rule_options, ignored,
-            EvaluationOutputs{.results = false, .parameters = false})
-            .findings;
+        return evaluate_rules(rules->rules, std::move(facts), job, rule_options, ignored, EvaluationOutputs{.results = false, .parameters = false}).findings;
     };
 }
 
@@ -127,8 +125,8 @@ struct Progress {
 };
 
 /// Renders the result in the chosen format (or the mapped units) and writes it.
-bool write_report(const CheckCommandOptions& options, const std::string& fail_on, const CheckResult& result, const CheckOptions& check,
-    const Context& context, Diagnostics& warnings)
+bool write_report(const CheckCommandOptions& options, const std::string& fail_on, const CheckResult& result, const CheckOptions& check, const Context& context,
+    Diagnostics& warnings)
 {
     CheckRenderOptions render;
     render.fail_on = fail_on;
@@ -259,24 +257,32 @@ Command check_command(const Context& context)
                     "directory)",
             .target = &options->root,
             .type_name = "DIR"},
-        {.names = "--stdin-filename", .help = "The path standard input (-) is reported under, e.g. infra/stack.yaml",
-            .target = &options->stdin_filename, .type_name = "PATH"},
-        {.names = "--baseline", .help = "Mark findings already in this baseline FILE: they never fail the check", .target = &options->baseline,
+        {.names = "--stdin-filename",
+            .help = "The path standard input (-) is reported under, e.g. infra/stack.yaml",
+            .target = &options->stdin_filename,
+            .type_name = "PATH"},
+        {.names = "--baseline",
+            .help = "Mark findings already in this baseline FILE: they never fail the check",
+            .target = &options->baseline,
             .type_name = "FILE"},
-        {.names = "--write-baseline", .help = "Write every unsuppressed finding to FILE as the new baseline", .target = &options->write_baseline,
+        {.names = "--write-baseline",
+            .help = "Write every unsuppressed finding to FILE as the new baseline",
+            .target = &options->write_baseline,
             .type_name = "FILE"},
     };
     for (auto& option : rule_options(options->rules, true)) {
         command.options.push_back(std::move(option));
     }
-    command.options.push_back({.names = "--rule-docs-url", .help = "Base URL of the rule pages, for SARIF helpUri (CODE.md is appended)",
-        .target = &options->rule_docs_url, .type_name = "URL"});
+    command.options.push_back({.names = "--rule-docs-url",
+        .help = "Base URL of the rule pages, for SARIF helpUri (CODE.md is appended)",
+        .target = &options->rule_docs_url,
+        .type_name = "URL"});
     command.options.push_back({.names = "-j,--jobs", .help = "Worker threads (default: one per core)", .target = &options->jobs});
     command.options.push_back({.names = "--show-units",
         .help = "Print what each proposal was mapped to (job fields and their source lines) as JSON",
         .target = &options->show_units});
-    command.options.push_back({.names = "--today", .help = "Date for suppression expiry, YYYY-MM-DD (default: today, UTC)",
-        .target = &options->today, .hidden = true});
+    command.options.push_back(
+        {.names = "--today", .help = "Date for suppression expiry, YYYY-MM-DD (default: today, UTC)", .target = &options->today, .hidden = true});
     command.run = [options, &context] { return run_check(*options, context); };
     return command;
 }

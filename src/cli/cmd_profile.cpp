@@ -125,8 +125,8 @@ ExitCode run_profile(const ProfileCommandOptions& options, const Context& contex
         }
         if (!context.quiet && target != "-") {
             const Dataset d = outcome->summary.dataset();
-            std::cerr << fmt::format("mlscale: wrote {}: dataset.size_gb {}, num_files {}, format {}, modality {}\n", target,
-                *d.size_gb, *d.num_files, d.format.value_or("(unchanged)"), d.modality.value_or("(unchanged)"));
+            std::cerr << fmt::format("mlscale: wrote {}: dataset.size_gb {}, num_files {}, format {}, modality {}\n", target, *d.size_gb, *d.num_files,
+                d.format.value_or("(unchanged)"), d.modality.value_or("(unchanged)"));
         }
         return ExitCode::Clean;
     }
@@ -154,22 +154,33 @@ Command profile_command(const Context& context)
             .target = &options->sources},
         format_option(options->format, {"text", "json"}, "Output format: text or json"),
         output_option(options->output, "Write to FILE atomically instead of stdout (with --merge: the job, instead of updating JOB in place)"),
-        {.names = "--merge", .help = "Write the profile into JOB's dataset section (atomically; in place unless -o)", .target = &options->merge,
+        {.names = "--merge",
+            .help = "Write the profile into JOB's dataset section (atomically; in place unless -o)",
+            .target = &options->merge,
             .type_name = "JOB"},
-        {.names = "--source", .help = "What SOURCE is: auto, directory, s3-ls, s3-inventory, athena-result", .target = &options->source_kind,
-            .choices = kinds},
-        {.names = "--manifest", .help = "The inventory's manifest.json: its fileSchema gives the CSV's columns", .target = &options->manifest,
+        {.names = "--source", .help = "What SOURCE is: auto, directory, s3-ls, s3-inventory, athena-result", .target = &options->source_kind, .choices = kinds},
+        {.names = "--manifest",
+            .help = "The inventory's manifest.json: its fileSchema gives the CSV's columns",
+            .target = &options->manifest,
             .type_name = "FILE"},
-        {.names = "--emit-athena-sql", .help = "Print the Athena query that computes this profile over the S3 Inventory table TABLE",
-            .target = &options->athena_table, .type_name = "TABLE"},
-        {.names = "--athena-url-encoded-keys", .help = "The table reads a CSV inventory, whose keys are URL-encoded: decode them in the query",
+        {.names = "--emit-athena-sql",
+            .help = "Print the Athena query that computes this profile over the S3 Inventory table TABLE",
+            .target = &options->athena_table,
+            .type_name = "TABLE"},
+        {.names = "--athena-url-encoded-keys",
+            .help = "The table reads a CSV inventory, whose keys are URL-encoded: decode them in the query",
             .target = &options->athena_url_encoded_keys},
-        {.names = "--athena-all-snapshots", .help = "Do not filter the newest dt partition (for a table over one snapshot without dt)",
+        {.names = "--athena-all-snapshots",
+            .help = "Do not filter the newest dt partition (for a table over one snapshot without dt)",
             .target = &options->athena_all_snapshots},
-        {.names = "--prefix-depth", .help = "Key components in a prefix (default 2)", .target = &options->prefix_depth,
+        {.names = "--prefix-depth",
+            .help = "Key components in a prefix (default 2)",
+            .target = &options->prefix_depth,
             .range = std::pair<long long, long long>{0, 64}},
         {.names = "--top", .help = "Prefixes to show (default 10)", .target = &options->top, .range = std::pair<long long, long long>{0, 1000}},
-        {.names = "--threads", .help = "Worker threads (default: the number of cores, at least 2)", .target = &options->threads,
+        {.names = "--threads",
+            .help = "Worker threads (default: the number of cores, at least 2)",
+            .target = &options->threads,
             .range = std::pair<long long, long long>{1, 256}},
     };
     command.run = [options, &context] {

@@ -68,8 +68,8 @@ std::string summary_of(const std::string& kind, const nlohmann::json& entry)
         return fmt::format("{}, {} GB, {} GB/s, {} TFLOPS bf16 dense", get("generation"), get("memory_gb"), get("mem_bandwidth_gb_s"), bf16);
     }
     if (kind == "models") {
-        return fmt::format("{}, {} M parameters, {} GFLOP forward per {}", get("family"), get("params_millions"), get("forward_gflops"),
-            get("forward_gflops_per"));
+        return fmt::format(
+            "{}, {} M parameters, {} GFLOP forward per {}", get("family"), get("params_millions"), get("forward_gflops"), get("forward_gflops_per"));
     }
     return get("kind");
 }
@@ -168,9 +168,9 @@ ExitCode run_show(const ShowOptions& options, const Context&)
             if (std::string(kind.name) == "instances" && !entry.contains("sagemaker_price_usd_per_hour")) {
                 if (const InstanceSpec* instance = catalogue.find_instance(name)) {
                     if (const auto price = instance->sagemaker_price(catalogue.sagemaker_markup)) {
-                        fields.push_back(ordered{{"field", "sagemaker_price_usd_per_hour"}, {"value", std::round(*price * 10000.0) / 10000.0},
-                            {"source", "derived"},
-                            {"estimate", fmt::format("EC2 price x sagemaker_markup {} (median ml./EC2 ratio; an estimate)", catalogue.sagemaker_markup)}});
+                        fields.push_back(
+                            ordered{{"field", "sagemaker_price_usd_per_hour"}, {"value", std::round(*price * 10000.0) / 10000.0}, {"source", "derived"},
+                                {"estimate", fmt::format("EC2 price x sagemaker_markup {} (median ml./EC2 ratio; an estimate)", catalogue.sagemaker_markup)}});
                     }
                 }
             }
@@ -200,8 +200,8 @@ ExitCode run_show(const ShowOptions& options, const Context&)
             std::string text = fmt::format("{} ({}, profiles/{}.json as of {})\n", name, kind.name, kind.name, file.value("as_of", ""));
             for (const auto& row : fields) {
                 const std::string source = row["source"].is_string() ? row["source"].get<std::string>() : "no source";
-                text += fmt::format("  {:<34} {:<24} [{}]{}\n", row["field"].get<std::string>(), value_text(nlohmann::json::parse(row["value"].dump())),
-                    source, row["estimate"].is_string() ? " (estimate)" : "");
+                text += fmt::format("  {:<34} {:<24} [{}]{}\n", row["field"].get<std::string>(), value_text(nlohmann::json::parse(row["value"].dump())), source,
+                    row["estimate"].is_string() ? " (estimate)" : "");
             }
             text += "\nSources\n";
             for (const auto& key : cited) {
@@ -230,7 +230,9 @@ Command profiles_command(const Context& context)
     auto show_options = std::make_shared<ShowOptions>();
     Command list{.name = "list", .summary = "List the catalogue's entries", .example = "mlscale profiles list --kind gpus"};
     list.options = {
-        {.names = "--kind", .help = "Only this kind: instances, gpus, models, storage", .target = &list_options->kind,
+        {.names = "--kind",
+            .help = "Only this kind: instances, gpus, models, storage",
+            .target = &list_options->kind,
             .choices = {"instances", "gpus", "models", "storage"}},
         format_option(list_options->format, {"text", "json"}, "Output format: text or json"),
     };

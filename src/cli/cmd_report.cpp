@@ -24,8 +24,7 @@ struct ReportCommandOptions {
 
 // Every job through the driver. A job that fails adds its errors (each naming its file) and the
 // others are still advised, so every problem is reported in one run; nothing is written then.
-std::vector<Report> advise_all(const ReportCommandOptions& options, const RulesInForce& rules, const Context& context,
-    Diagnostics& diagnostics)
+std::vector<Report> advise_all(const ReportCommandOptions& options, const RulesInForce& rules, const Context& context, Diagnostics& diagnostics)
 {
     std::vector<Report> reports;
     for (const auto& path : options.jobs) {

@@ -15,8 +15,7 @@ namespace {
 
 using nlohmann::ordered_json;
 
-const std::vector<std::string> k_category_names{"data", "storage", "etl", "compute", "distributed", "cost", "deployment",
-    "security", "ops"};
+const std::vector<std::string> k_category_names{"data", "storage", "etl", "compute", "distributed", "cost", "deployment", "security", "ops"};
 
 std::string value_text(const nlohmann::json& value)
 {
@@ -88,8 +87,8 @@ std::string code_span(const std::string& text)
 std::string rule_markdown(const Rule& rule, const nlohmann::json& params)
 {
     std::string out = fmt::format("# {}: {}\n\n", rule.code, prose(rule.title));
-    out += fmt::format("{} · category **{}** · severity **{}** · {} · concept {}\n\n", code_span(rule.slug), rule.category,
-        rule.severity, rule.status, code_span(rule.concept_key));
+    out += fmt::format("{} · category **{}** · severity **{}** · {} · concept {}\n\n", code_span(rule.slug), rule.category, rule.severity, rule.status,
+        code_span(rule.concept_key));
     out += fmt::format("## What it checks\n\n{}\n\n", prose(rule.doc.what));
     out += fmt::format("## Why it matters\n\n{}\n\n", prose(rule.doc.why));
     out += fmt::format("## Example\n\n{}\n\n", prose(rule.doc.example));
@@ -107,18 +106,16 @@ std::string rule_markdown(const Rule& rule, const nlohmann::json& params)
     } else {
         out += "| name | value | meaning | source |\n| --- | --- | --- | --- |\n";
         for (const auto& param : rule.params) {
-            out += fmt::format("| {} | {} | {} | {} |\n", code_span(param.name), cell(with_unit(params.at(param.name), param.unit)),
-                cell(prose(param.doc)), cell(prose(param.source)));
+            out += fmt::format("| {} | {} | {} | {} |\n", code_span(param.name), cell(with_unit(params.at(param.name), param.unit)), cell(prose(param.doc)),
+                cell(prose(param.source)));
         }
-        out += fmt::format("\nChange one with `--set {}.{}=VALUE` or in `.mlscale.json` (docs/configuration.md).\n\n", rule.code,
-            rule.params.front().name);
+        out += fmt::format("\nChange one with `--set {}.{}=VALUE` or in `.mlscale.json` (docs/configuration.md).\n\n", rule.code, rule.params.front().name);
     }
     out += "## References\n\n";
     out += fmt::format("- Seed {}, section \"{}\"", rule.source.seed, rule.source.section);
     out += rule.source.quote.empty() ? "\n" : fmt::format(": \"{}\"\n", prose(rule.source.quote));
     for (const auto& reference : rule.source.newer) {
-        out += reference.url.empty() ? fmt::format("- {}\n", prose(reference.fact))
-                                     : fmt::format("- {}: <{}>\n", prose(reference.fact), reference.url);
+        out += reference.url.empty() ? fmt::format("- {}\n", prose(reference.fact)) : fmt::format("- {}: <{}>\n", prose(reference.fact), reference.url);
     }
     return out;
 }
@@ -131,8 +128,8 @@ std::string index_markdown(const RuleSet& rules)
     out += fmt::format("{} rules.\n\n", rules.rules().size());
     out += "| code | severity | category | title | concept |\n| --- | --- | --- | --- | --- |\n";
     for (const auto& rule : rules.rules()) {
-        out += fmt::format("| [{}]({}.md) | {} | {} | {} | {} |\n", rule.code, rule.code, rule.severity, rule.category, cell(prose(rule.title)),
-            code_span(rule.concept_key));
+        out += fmt::format(
+            "| [{}]({}.md) | {} | {} | {} | {} |\n", rule.code, rule.code, rule.severity, rule.category, cell(prose(rule.title)), code_span(rule.concept_key));
     }
     out += "\n## Concepts\n\nEvery practice of the seed documents (`../shared/spec/practices.md`) and the rules that carry it.\n\n";
     out += "| concept | section | rules |\n| --- | --- | --- |\n";
@@ -143,8 +140,8 @@ std::string index_markdown(const RuleSet& rules)
                 codes.push_back(fmt::format("[{}]({}.md)", rule.code, rule.code));
             }
         }
-        out += fmt::format("| {} | {} | {} |\n", code_span(item.key), cell(item.section),
-            codes.empty() ? std::string("none yet") : fmt::format("{}", fmt::join(codes, ", ")));
+        out += fmt::format(
+            "| {} | {} | {} |\n", code_span(item.key), cell(item.section), codes.empty() ? std::string("none yet") : fmt::format("{}", fmt::join(codes, ", ")));
     }
     return out;
 }
@@ -154,21 +151,20 @@ std::string index_markdown(const RuleSet& rules)
 std::string rule_text(const Rule& rule, const nlohmann::json& params)
 {
     std::string out = fmt::format("{}  {}\n{}\n\n", rule.code, rule.slug, rule.title);
-    out += fmt::format("  severity  {}\n  category  {}\n  status    {}\n  concept   {}\n  source    {}\n  file      {}{}\n\n", rule.severity,
-        rule.category, rule.status, rule.concept_key, rule.source_label(), rule.file, rule.builtin ? " (built in)" : "");
+    out += fmt::format("  severity  {}\n  category  {}\n  status    {}\n  concept   {}\n  source    {}\n  file      {}{}\n\n", rule.severity, rule.category,
+        rule.status, rule.concept_key, rule.source_label(), rule.file, rule.builtin ? " (built in)" : "");
     if (rule.applies_when) {
         out += fmt::format("Applies when\n  {}\n", rule.applies_when->source());
     }
     out += fmt::format("Fires when\n  {}\nPoints at\n  {}\n\n", rule.condition->source(), rule.location);
-    out += fmt::format("What it checks\n  {}\n\nWhy it matters\n  {}\n\nExample\n  {}\n\nRecommended instead\n  {}\n\n", rule.doc.what,
-        rule.doc.why, rule.doc.example, rule.doc.instead);
+    out += fmt::format("What it checks\n  {}\n\nWhy it matters\n  {}\n\nExample\n  {}\n\nRecommended instead\n  {}\n\n", rule.doc.what, rule.doc.why,
+        rule.doc.example, rule.doc.instead);
     if (!rule.params.empty()) {
         out += "Parameters (value in force, default)\n";
         for (const auto& param : rule.params) {
             const auto& current = params.at(param.name);
             out += fmt::format("  {} = {}{}\n      {}\n      source: {}\n", param.name, with_unit(current, param.unit),
-                current == param.default_value ? " (default)" : fmt::format(" (default {})", value_text(param.default_value)), param.doc,
-                param.source);
+                current == param.default_value ? " (default)" : fmt::format(" (default {})", value_text(param.default_value)), param.doc, param.source);
         }
         out += "\n";
     }
@@ -246,8 +242,8 @@ ExitCode run_explain(const ExplainOptions& options, const Context& context)
     auto rules = load_rules_in_force(options.rules, "", diagnostics);
     if (rules && rules->rules.find(options.code) == nullptr) {
         const auto match = closest_match(options.code, rules->rules.codes());
-        diagnostics.add_file_error("mlscale", fmt::format("unknown rule {}", options.code),
-            match ? fmt::format("did you mean {}?", *match) : "mlscale rules list shows the codes");
+        diagnostics.add_file_error(
+            "mlscale", fmt::format("unknown rule {}", options.code), match ? fmt::format("did you mean {}?", *match) : "mlscale rules list shows the codes");
     }
     print_diagnostics(diagnostics, context);
     if (!rules || diagnostics.has_errors()) {
@@ -288,8 +284,8 @@ ExitCode run_test(const TestOptions& options, const Context& context)
                 continue;
             }
             ++failed;
-            out += fmt::format("FAIL {} '{}': expected {}, got {} ({})\n", rule.code, result.name, outcome_name(result.expected),
-                outcome_name(result.actual), result.detail);
+            out += fmt::format(
+                "FAIL {} '{}': expected {}, got {} ({})\n", rule.code, result.name, outcome_name(result.expected), outcome_name(result.actual), result.detail);
         }
     }
     out += fmt::format("{} rule{}, {} case{}: {} passed, {} failed\n", rules->rules().size(), rules->rules().size() == 1 ? "" : "s", cases,
@@ -334,8 +330,10 @@ Command rules_command(const Context& context)
     Command list_command{.name = "list", .summary = "List the rules (code, severity, category, title)", .example = "mlscale rules list --format json"};
     list_command.options = {
         format_option(list->format, {"text", "json"}, "Output format: text or json"),
-        {.names = "--category", .help = "Only this category (data, storage, etl, compute, distributed, cost, deployment, security, ops)",
-            .target = &list->category, .choices = k_category_names},
+        {.names = "--category",
+            .help = "Only this category (data, storage, etl, compute, distributed, cost, deployment, security, ops)",
+            .target = &list->category,
+            .choices = k_category_names},
     };
     for (auto& option : rule_options(list->rules, false)) {
         list_command.options.push_back(std::move(option));
@@ -356,9 +354,8 @@ Command rules_command(const Context& context)
     explain_command.run = [explain, &context] { return run_explain(*explain, context); };
 
     auto test = std::make_shared<TestOptions>();
-    Command test_command{.name = "test",
-        .summary = "Run the rules' own cases; exit 1 when a case fails",
-        .example = "mlscale rules test rules/storage/MLS-STOR-001.json"};
+    Command test_command{
+        .name = "test", .summary = "Run the rules' own cases; exit 1 when a case fails", .example = "mlscale rules test rules/storage/MLS-STOR-001.json"};
     test_command.options = {{.names = "files", .help = "Rule files or directories (default: the built-in rules)", .target = &test->files}};
     test_command.run = [test, &context] { return run_test(*test, context); };
 
@@ -367,8 +364,11 @@ Command rules_command(const Context& context)
         .summary = "Write docs/rules/ from the built-in rules (scripts/gen-rule-docs)",
         .example = "mlscale rules docs --output-dir docs/rules",
         .hidden = true}; // a maintainer's tool
-    docs_command.options = {{.names = "--output-dir", .help = "Directory to write README.md and one page per rule into",
-        .target = &docs->output_dir, .required = true, .type_name = "DIR"}};
+    docs_command.options = {{.names = "--output-dir",
+        .help = "Directory to write README.md and one page per rule into",
+        .target = &docs->output_dir,
+        .required = true,
+        .type_name = "DIR"}};
     docs_command.run = [docs, &context] { return run_docs(*docs, context); };
 
     return Command{.name = "rules",

@@ -9,9 +9,8 @@ namespace mlscale::cli {
 Command validate_command(const Context& context)
 {
     auto files = std::make_shared<std::vector<std::string>>();
-    Command command{.name = "validate",
-        .summary = "Check job files against the schema; print nothing but errors",
-        .example = "mlscale validate examples/*.json"};
+    Command command{
+        .name = "validate", .summary = "Check job files against the schema; print nothing but errors", .example = "mlscale validate examples/*.json"};
     command.options = {{.names = "files", .help = "Job files; - reads stdin", .target = files.get(), .required = true}};
     command.run = [files, &context] {
         Diagnostics diagnostics;

@@ -27,7 +27,8 @@ Option fail_on_option(FailOn& target, const std::string& command_default)
     severities.insert(severities.end(), std::begin(k_severities), std::end(k_severities));
     return Option{.names = "--fail-on",
         .help = "Exit 1 when an unsuppressed finding is at or above this severity (none|info|low|medium|high|critical; default: the "
-                "config's fail_on, else " + command_default + ")",
+                "config's fail_on, else " +
+            command_default + ")",
         .target = &target.value,
         .choices = severities,
         .type_name = "SEVERITY",

@@ -20,13 +20,10 @@ namespace mlscale {
 
 namespace {
 
-template <typename T>
-struct is_optional : std::false_type {};
-template <typename T>
-struct is_optional<std::optional<T>> : std::true_type {};
+template <typename T> struct is_optional : std::false_type { };
+template <typename T> struct is_optional<std::optional<T>> : std::true_type { };
 
-template <typename T>
-const T* find_by_name(const std::vector<T>& items, const std::string& name)
+template <typename T> const T* find_by_name(const std::vector<T>& items, const std::string& name)
 {
     for (const auto& item : items) {
         if (item.name == name) {
@@ -66,8 +63,7 @@ struct FieldType {
     FieldKind kind;
 };
 
-template <typename T>
-constexpr FieldKind kind_of()
+template <typename T> constexpr FieldKind kind_of()
 {
     if constexpr (is_optional<T>::value) {
         return kind_of<typename T::value_type>();
@@ -84,8 +80,7 @@ constexpr FieldKind kind_of()
     }
 }
 
-template <typename Spec>
-std::vector<FieldType> json_field_types(std::initializer_list<FieldType> extra)
+template <typename Spec> std::vector<FieldType> json_field_types(std::initializer_list<FieldType> extra)
 {
     std::vector<FieldType> types(extra);
     Spec::fields([&](const Field& field, auto member) {
@@ -113,11 +108,16 @@ const std::vector<FieldType>& field_types(const std::string& list)
 bool has_kind(const nlohmann::json& value, FieldKind kind)
 {
     switch (kind) {
-    case FieldKind::String: return value.is_string();
-    case FieldKind::Number: return value.is_number();
-    case FieldKind::Boolean: return value.is_boolean();
-    case FieldKind::Object: return value.is_object();
-    case FieldKind::Pair: return value.is_array() && value.size() == 2 && value[0].is_number() && value[1].is_number();
+    case FieldKind::String:
+        return value.is_string();
+    case FieldKind::Number:
+        return value.is_number();
+    case FieldKind::Boolean:
+        return value.is_boolean();
+    case FieldKind::Object:
+        return value.is_object();
+    case FieldKind::Pair:
+        return value.is_array() && value.size() == 2 && value[0].is_number() && value[1].is_number();
     }
     return false;
 }
@@ -125,11 +125,16 @@ bool has_kind(const nlohmann::json& value, FieldKind kind)
 const char* kind_wanted(FieldKind kind)
 {
     switch (kind) {
-    case FieldKind::String: return "a string";
-    case FieldKind::Number: return "a number";
-    case FieldKind::Boolean: return "true or false";
-    case FieldKind::Object: return "an object";
-    case FieldKind::Pair: return "[width, height]";
+    case FieldKind::String:
+        return "a string";
+    case FieldKind::Number:
+        return "a number";
+    case FieldKind::Boolean:
+        return "true or false";
+    case FieldKind::Object:
+        return "an object";
+    case FieldKind::Pair:
+        return "[width, height]";
     }
     return "another type";
 }
@@ -187,8 +192,8 @@ void check_sources(const JsonDocument& document, const std::string& list, Diagno
         }
         const auto source = entry.find("source");
         if (source == entry.end()) {
-            diagnostics.add(document.diagnostic_at(pointer, fmt::format("entry \"{}\" has no \"source\"", string_or(entry, "name")),
-                "every figure in profiles/ carries its source"));
+            diagnostics.add(document.diagnostic_at(
+                pointer, fmt::format("entry \"{}\" has no \"source\"", string_or(entry, "name")), "every figure in profiles/ carries its source"));
             continue;
         }
         auto known = [&](const nlohmann::json& key) { return key.is_string() && sources.contains(key.get<std::string>()); };
@@ -204,18 +209,16 @@ void check_sources(const JsonDocument& document, const std::string& list, Diagno
         }
         for (const auto& [field, key] : source->items()) {
             if (!known(key)) {
-                diagnostics.add(document.diagnostic_at(pointer + "/source/" + escape_pointer_token(field),
-                    fmt::format("unknown source key {}", key.dump())));
+                diagnostics.add(document.diagnostic_at(pointer + "/source/" + escape_pointer_token(field), fmt::format("unknown source key {}", key.dump())));
             }
         }
         if (source->contains("*")) {
             continue;
         }
         for (const auto& [field, value] : entry.items()) {
-            if ((value.is_number() || value.is_boolean() || value.is_object()) && field != "source" && field != "estimates" &&
-                !source->contains(field)) {
-                diagnostics.add(document.diagnostic_at(pointer + "/" + escape_pointer_token(field),
-                    fmt::format("figure \"{}\" of \"{}\" has no source", field, string_or(entry, "name"))));
+            if ((value.is_number() || value.is_boolean() || value.is_object()) && field != "source" && field != "estimates" && !source->contains(field)) {
+                diagnostics.add(document.diagnostic_at(
+                    pointer + "/" + escape_pointer_token(field), fmt::format("figure \"{}\" of \"{}\" has no source", field, string_or(entry, "name"))));
             }
         }
     }
@@ -314,8 +317,7 @@ void resolve_extends(JsonDocument& document, const std::string& list, Diagnostic
     }
 }
 
-std::optional<JsonDocument> read_profile(const std::string& directory, const std::string& kind, Diagnostics& diagnostics,
-    bool* embedded = nullptr)
+std::optional<JsonDocument> read_profile(const std::string& directory, const std::string& kind, Diagnostics& diagnostics, bool* embedded = nullptr)
 {
     const std::string relative = "profiles/" + kind + ".json";
     std::optional<SourceFile> source;
@@ -422,12 +424,8 @@ void read_value(const nlohmann::json& v, std::map<std::string, double>& out)
 }
 // The types only derived fields have (structs and their collections) are never read by name;
 // the generic field walk still names them.
-template <typename T>
-void read_value(const nlohmann::json& /*v*/, T& /*out*/)
-{
-}
-template <typename T>
-void read_value(const nlohmann::json& v, std::optional<T>& out)
+template <typename T> void read_value(const nlohmann::json& /*v*/, T& /*out*/) { }
+template <typename T> void read_value(const nlohmann::json& v, std::optional<T>& out)
 {
     if (v.is_null()) {
         out.reset();
@@ -437,11 +435,16 @@ void read_value(const nlohmann::json& v, std::optional<T>& out)
     read_value(v, value);
     const bool matches = [&] {
         switch (kind_of<T>()) {
-        case FieldKind::String: return v.is_string();
-        case FieldKind::Number: return v.is_number();
-        case FieldKind::Boolean: return v.is_boolean();
-        case FieldKind::Pair: return v.is_array();
-        case FieldKind::Object: return v.is_object();
+        case FieldKind::String:
+            return v.is_string();
+        case FieldKind::Number:
+            return v.is_number();
+        case FieldKind::Boolean:
+            return v.is_boolean();
+        case FieldKind::Pair:
+            return v.is_array();
+        case FieldKind::Object:
+            return v.is_object();
         }
         return false;
     }();
@@ -451,8 +454,7 @@ void read_value(const nlohmann::json& v, std::optional<T>& out)
 }
 
 // Every field of `spec` that its list marks as read from the file, from `entry`'s key.
-template <typename Spec>
-void read_fields(const nlohmann::json& entry, Spec& spec)
+template <typename Spec> void read_fields(const nlohmann::json& entry, Spec& spec)
 {
     Spec::fields([&](const Field& field, auto member) {
         if (field.source != FieldSource::Json) {
@@ -493,8 +495,7 @@ const nlohmann::json& storage_value(const nlohmann::json& root, std::string_view
     return *at;
 }
 
-template <typename Spec>
-void read_storage_fields(const nlohmann::json& root, Spec& spec)
+template <typename Spec> void read_storage_fields(const nlohmann::json& root, Spec& spec)
 {
     Spec::fields([&](const Field& field, auto member) {
         if (field.source == FieldSource::Json) {
@@ -585,7 +586,7 @@ std::optional<Price> hyperpod_price_of(const nlohmann::json& entry, const Instan
     Price price = *instance.sagemaker_training_price;
     price.derived = true;
     price.how = "no HyperPod rate was found in the stored sources: the SageMaker training basis is assumed" +
-                (price.how.empty() ? std::string() : " (" + price.how + ")");
+        (price.how.empty() ? std::string() : " (" + price.how + ")");
     return price;
 }
 
@@ -604,8 +605,8 @@ void check_price_dates(const JsonDocument& document, Diagnostics& diagnostics)
             const auto price = price_of(entries[i], field, root);
             if (price && !price->derived && !dates.contains(price->source)) {
                 diagnostics.add(document.diagnostic_at(fmt::format("/instances/{}/{}", i, field),
-                    fmt::format("price \"{}\" of \"{}\" has source \"{}\", which \"source_dates\" does not date", field,
-                        string_or(entries[i], "name"), price->source),
+                    fmt::format(
+                        "price \"{}\" of \"{}\" has source \"{}\", which \"source_dates\" does not date", field, string_or(entries[i], "name"), price->source),
                     "every price says when it was true: add the source's date to \"source_dates\""));
             }
         }
@@ -686,9 +687,12 @@ std::optional<Platform> platform_named(std::string_view job_platform)
 const char* platform_label(Platform platform)
 {
     switch (platform) {
-    case Platform::SageMaker: return "SageMaker training";
-    case Platform::Ec2: return "EC2";
-    case Platform::HyperPod: return "SageMaker HyperPod";
+    case Platform::SageMaker:
+        return "SageMaker training";
+    case Platform::Ec2:
+        return "EC2";
+    case Platform::HyperPod:
+        return "SageMaker HyperPod";
     }
     return "EC2";
 }
@@ -696,9 +700,12 @@ const char* platform_label(Platform platform)
 std::optional<Price> InstanceSpec::price(Platform platform) const
 {
     switch (platform) {
-    case Platform::SageMaker: return sagemaker_training_price;
-    case Platform::Ec2: return ec2_price;
-    case Platform::HyperPod: return hyperpod_price;
+    case Platform::SageMaker:
+        return sagemaker_training_price;
+    case Platform::Ec2:
+        return ec2_price;
+    case Platform::HyperPod:
+        return hyperpod_price;
     }
     return std::nullopt;
 }

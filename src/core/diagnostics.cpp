@@ -28,8 +28,7 @@ bool Diagnostics::has_errors() const
 
 std::size_t Diagnostics::error_count() const
 {
-    return static_cast<std::size_t>(std::count_if(
-        m_items.begin(), m_items.end(), [](const Diagnostic& d) { return d.level == Level::Error; }));
+    return static_cast<std::size_t>(std::count_if(m_items.begin(), m_items.end(), [](const Diagnostic& d) { return d.level == Level::Error; }));
 }
 
 std::string line_of(std::string_view text, std::uint32_t line)

@@ -356,8 +356,8 @@ std::optional<Job> load_job(const SourceFile& source, Diagnostics& diagnostics)
         return std::nullopt;
     }
     if (!document->value.is_object()) {
-        diagnostics.add(document->diagnostic_at("", fmt::format("expected a job object, got {}", describe_json(document->value)),
-            "a job file is one JSON object with at least a \"name\""));
+        diagnostics.add(document->diagnostic_at(
+            "", fmt::format("expected a job object, got {}", describe_json(document->value)), "a job file is one JSON object with at least a \"name\""));
         return std::nullopt;
     }
     const std::size_t before = diagnostics.error_count();

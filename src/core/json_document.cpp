@@ -117,8 +117,7 @@ class Parser {
 public:
     Parser(const SourceFile& source, JsonDocument& document, Diagnostics& diagnostics, const JsonLimits& limits)
         : m_text(source.text), m_source(source), m_document(document), m_diagnostics(diagnostics), m_limits(limits)
-    {
-    }
+    { }
 
     bool run()
     {
@@ -158,7 +157,10 @@ private:
     bool m_failed = false;
     bool m_had_errors = false;
 
-    Location here() const { return Location{m_line, m_column, static_cast<std::uint32_t>(m_pos)}; }
+    Location here() const
+    {
+        return Location{m_line, m_column, static_cast<std::uint32_t>(m_pos)};
+    }
 
     void advance()
     {
@@ -228,8 +230,7 @@ private:
         const char c = m_text[m_pos];
         if (c == '{' || c == '[') {
             if (depth >= m_limits.max_depth) {
-                fail(m_pos, fmt::format("nesting deeper than {} levels", m_limits.max_depth),
-                    "flatten the document; no valid input nests this deep");
+                fail(m_pos, fmt::format("nesting deeper than {} levels", m_limits.max_depth), "flatten the document; no valid input nests this deep");
                 return {};
             }
             value = c == '{' ? parse_object(pointer, depth + 1) : parse_array(pointer, depth + 1);
@@ -244,13 +245,16 @@ private:
             value = parse_number();
         } else if (m_text.compare(m_pos, 4, "true") == 0) {
             value = true;
-            for (int i = 0; i < 4; ++i) advance();
+            for (int i = 0; i < 4; ++i)
+                advance();
         } else if (m_text.compare(m_pos, 5, "false") == 0) {
             value = false;
-            for (int i = 0; i < 5; ++i) advance();
+            for (int i = 0; i < 5; ++i)
+                advance();
         } else if (m_text.compare(m_pos, 4, "null") == 0) {
             value = nullptr;
-            for (int i = 0; i < 4; ++i) advance();
+            for (int i = 0; i < 4; ++i)
+                advance();
         } else if (m_text.compare(m_pos, 3, "NaN") == 0 || m_text.compare(m_pos, 8, "Infinity") == 0) {
             fail(m_pos, "NaN and Infinity are not valid JSON numbers", "use a finite number, or null when unknown");
             return {};
@@ -258,8 +262,7 @@ private:
             fail(m_pos, "strings must use double quotes in JSON");
             return {};
         } else {
-            fail(m_pos, fmt::format("unexpected {}, expected a value (object, array, string, number, true, false or null)",
-                describe_here()));
+            fail(m_pos, fmt::format("unexpected {}, expected a value (object, array, string, number, true, false or null)", describe_here()));
             return {};
         }
         if (!m_failed && m_limits.record_positions) {
@@ -316,8 +319,7 @@ private:
             } else if (const auto previous = seen.find(key); previous != seen.end()) {
                 m_had_errors = true;
                 Diagnostic d = diagnostic_at_offset(m_source, key_begin.offset,
-                    fmt::format("duplicate key \"{}\" (first at line {}, column {})", key, previous->second.line,
-                        previous->second.column),
+                    fmt::format("duplicate key \"{}\" (first at line {}, column {})", key, previous->second.line, previous->second.column),
                     "remove one of them: JSON readers disagree on which one wins");
                 d.pointer = member;
                 d.span_columns = key_span.columns;
@@ -465,18 +467,34 @@ private:
         const char e = m_text[m_pos];
         advance();
         switch (e) {
-        case '"': out += '"'; return true;
-        case '\\': out += '\\'; return true;
-        case '/': out += '/'; return true;
-        case 'b': out += '\b'; return true;
-        case 'f': out += '\f'; return true;
-        case 'n': out += '\n'; return true;
-        case 'r': out += '\r'; return true;
-        case 't': out += '\t'; return true;
-        case 'u': return parse_unicode_escape(out, escape_at);
+        case '"':
+            out += '"';
+            return true;
+        case '\\':
+            out += '\\';
+            return true;
+        case '/':
+            out += '/';
+            return true;
+        case 'b':
+            out += '\b';
+            return true;
+        case 'f':
+            out += '\f';
+            return true;
+        case 'n':
+            out += '\n';
+            return true;
+        case 'r':
+            out += '\r';
+            return true;
+        case 't':
+            out += '\t';
+            return true;
+        case 'u':
+            return parse_unicode_escape(out, escape_at);
         default:
-            fail(escape_at, fmt::format("invalid escape '\\{}' in string", e),
-                "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
+            fail(escape_at, fmt::format("invalid escape '\\{}' in string", e), "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX");
             return false;
         }
     }

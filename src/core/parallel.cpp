@@ -100,7 +100,10 @@ public:
         m_wake.notify_one();
     }
 
-    [[nodiscard]] bool is_this_thread() const { return std::this_thread::get_id() == m_thread.get_id(); }
+    [[nodiscard]] bool is_this_thread() const
+    {
+        return std::this_thread::get_id() == m_thread.get_id();
+    }
 
 private:
     std::thread m_thread;

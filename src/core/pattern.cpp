@@ -15,10 +15,10 @@ constexpr int k_max_count = 256;            // the largest {n,m} bound accepted
 struct Node {
     enum class Kind { Byte, Sequence, Alternation, Repeat };
     Kind kind = Kind::Sequence;
-    std::bitset<256> bytes;                  // Byte
+    std::bitset<256> bytes;                   // Byte
     std::vector<std::unique_ptr<Node>> items; // Sequence, Alternation; Repeat: the one repeated
     int min = 0;
-    int max = 0;                             // Repeat: -1 for no upper bound
+    int max = 0; // Repeat: -1 for no upper bound
 };
 
 bool is_meta(char c)
@@ -46,17 +46,21 @@ std::bitset<256> range(unsigned char from, unsigned char to)
 std::optional<std::bitset<256>> class_escape(char c)
 {
     switch (c) {
-    case 'd': return range('0', '9');
-    case 'w': return range('a', 'z') | range('A', 'Z') | range('0', '9') | single('_');
-    case 's': return single(' ') | single('\t') | single('\n') | single('\r') | single('\f') | single('\v');
-    default: return std::nullopt;
+    case 'd':
+        return range('0', '9');
+    case 'w':
+        return range('a', 'z') | range('A', 'Z') | range('0', '9') | single('_');
+    case 's':
+        return single(' ') | single('\t') | single('\n') | single('\r') | single('\f') | single('\v');
+    default:
+        return std::nullopt;
     }
 }
 
 // Recursive descent over the pattern text; any construct outside the subset makes it fail.
 class Parser {
 public:
-    explicit Parser(std::string_view text) : m_text(text) {}
+    explicit Parser(std::string_view text) : m_text(text) { }
 
     std::unique_ptr<Node> alternation(int depth)
     {
@@ -77,8 +81,14 @@ public:
         }
     }
 
-    [[nodiscard]] bool at_end() const { return m_pos == m_text.size(); }
-    [[nodiscard]] char peek() const { return m_text[m_pos]; }
+    [[nodiscard]] bool at_end() const
+    {
+        return m_pos == m_text.size();
+    }
+    [[nodiscard]] char peek() const
+    {
+        return m_text[m_pos];
+    }
     bool eat(char c)
     {
         if (!at_end() && peek() == c) {
@@ -197,8 +207,10 @@ private:
             }
             return inner;
         }
-        case '[': return bracket();
-        case '.': return byte_node(~(single('\n') | single('\r')));
+        case '[':
+            return bracket();
+        case '.':
+            return byte_node(~(single('\n') | single('\r')));
         case '\\': {
             if (at_end()) {
                 return nullptr;
@@ -284,7 +296,7 @@ private:
 // as it is counted.
 class PatternCompiler {
 public:
-    explicit PatternCompiler(SimplePattern& pattern) : m_pattern(pattern) {}
+    explicit PatternCompiler(SimplePattern& pattern) : m_pattern(pattern) { }
 
     bool emit(const Node& node)
     {
@@ -365,12 +377,18 @@ public:
         return false;
     }
 
-    void finish() { add(Op::Match); }
+    void finish()
+    {
+        add(Op::Match);
+    }
 
 private:
     SimplePattern& m_pattern;
 
-    [[nodiscard]] std::uint32_t here() const { return static_cast<std::uint32_t>(m_pattern.m_program.size()); }
+    [[nodiscard]] std::uint32_t here() const
+    {
+        return static_cast<std::uint32_t>(m_pattern.m_program.size());
+    }
 
     std::size_t add(Op op, std::uint32_t x = 0)
     {
@@ -437,9 +455,15 @@ bool SimplePattern::search(std::string_view text) const
                 stack.push_back(instruction.y);
                 stack.push_back(instruction.x);
                 break;
-            case Op::Jump: stack.push_back(instruction.x); break;
-            case Op::Match: matched = true; break;
-            case Op::Byte: list.push_back(pc); break;
+            case Op::Jump:
+                stack.push_back(instruction.x);
+                break;
+            case Op::Match:
+                matched = true;
+                break;
+            case Op::Byte:
+                list.push_back(pc);
+                break;
             }
         }
     };

@@ -30,8 +30,8 @@ public:
     struct Instruction {
         enum class Op : std::uint8_t { Byte, Split, Jump, Match };
         Op op = Op::Match;
-        std::uint32_t x = 0;     ///< Byte: the class index; Split/Jump: the target
-        std::uint32_t y = 0;     ///< Split: the second target
+        std::uint32_t x = 0; ///< Byte: the class index; Split/Jump: the target
+        std::uint32_t y = 0; ///< Split: the second target
     };
 
 private:

@@ -22,11 +22,17 @@ namespace {
 // schema is compiled, like an unsupported keyword.
 class Pattern {
 public:
-    Pattern(const std::string& text, const std::string& where) : m_text(text), m_compiled(compile_pattern(text, where)) {}
+    Pattern(const std::string& text, const std::string& where) : m_text(text), m_compiled(compile_pattern(text, where)) { }
 
-    [[nodiscard]] bool search(const std::string& text) const { return m_compiled.search(text); }
+    [[nodiscard]] bool search(const std::string& text) const
+    {
+        return m_compiled.search(text);
+    }
 
-    [[nodiscard]] const std::string& text() const { return m_text; }
+    [[nodiscard]] const std::string& text() const
+    {
+        return m_text;
+    }
 
 private:
     static SimplePattern compile_pattern(const std::string& text, const std::string& where)
@@ -34,7 +40,8 @@ private:
         auto compiled = SimplePattern::compile(text);
         if (!compiled) {
             throw std::invalid_argument(fmt::format("schema at {}: pattern /{}/ uses regular expression syntax outside the supported subset "
-                                                    "(src/core/pattern.hpp)", where, text));
+                                                    "(src/core/pattern.hpp)",
+                where, text));
         }
         return std::move(*compiled);
     }
@@ -231,7 +238,7 @@ std::string number_text(double number)
 
 class Validator {
 public:
-    Validator(const JsonDocument& document, Diagnostics& diagnostics) : m_document(document), m_diagnostics(diagnostics) {}
+    Validator(const JsonDocument& document, Diagnostics& diagnostics) : m_document(document), m_diagnostics(diagnostics) { }
 
     void check(const Node& node, const nlohmann::json& value, const std::string& pointer)
     {
@@ -259,8 +266,7 @@ private:
     // Whether `value` has one of the node's types (any, when it names none).
     bool check_type(const Node& node, const nlohmann::json& value, const std::string& pointer)
     {
-        if (node.types.empty() ||
-            std::any_of(node.types.begin(), node.types.end(), [&](const std::string& type) { return has_type(value, type); })) {
+        if (node.types.empty() || std::any_of(node.types.begin(), node.types.end(), [&](const std::string& type) { return has_type(value, type); })) {
             return true;
         }
         std::vector<std::string> wanted;
@@ -275,8 +281,7 @@ private:
             help = "write the number without quotes";
         } else if (value.is_number_float() && node.types.count("integer") != 0) {
             const double number = value.get<double>();
-            help = std::floor(number) == number ? "a whole number here is at most 9223372036854775807 (2^63 - 1)"
-                                                : "counts are whole numbers";
+            help = std::floor(number) == number ? "a whole number here is at most 9223372036854775807 (2^63 - 1)" : "counts are whole numbers";
         } else if (value.is_number_unsigned() && node.types.count("integer") != 0) {
             help = "a whole number here is at most 9223372036854775807 (2^63 - 1)";
         }
@@ -344,8 +349,7 @@ private:
     {
         const std::size_t length = count_characters(text);
         if (node.min_length && length < *node.min_length) {
-            report(pointer, *node.min_length == 1 ? std::string("must not be empty")
-                                                  : fmt::format("must be at least {} characters long", *node.min_length));
+            report(pointer, *node.min_length == 1 ? std::string("must not be empty") : fmt::format("must be at least {} characters long", *node.min_length));
         }
         if (node.max_length && length > *node.max_length) {
             report(pointer, fmt::format("must be at most {} characters long, got {}", *node.max_length, length));
@@ -444,7 +448,7 @@ const Node* descend(const Node* node, const std::string& pointer)
 
 } // namespace
 
-JsonSchema::JsonSchema(const nlohmann::json& schema) : m_root(compile(schema, "#", schema)) {}
+JsonSchema::JsonSchema(const nlohmann::json& schema) : m_root(compile(schema, "#", schema)) { }
 JsonSchema::~JsonSchema() = default;
 JsonSchema::JsonSchema(JsonSchema&&) noexcept = default;
 JsonSchema& JsonSchema::operator=(JsonSchema&&) noexcept = default;

@@ -24,19 +24,17 @@ std::optional<SourceFile> read_source(const std::string& path, Diagnostics& diag
         while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
             source.text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
             if (source.text.size() > max_bytes) {
-                diagnostics.add_file_error(source.name,
-                    fmt::format("input is larger than the {} MiB limit", max_bytes / (1024 * 1024)));
+                diagnostics.add_file_error(source.name, fmt::format("input is larger than the {} MiB limit", max_bytes / (1024 * 1024)));
                 return std::nullopt;
             }
         }
         return source;
     }
 
-    struct stat info {};
+    struct stat info { };
     if (::stat(path.c_str(), &info) != 0) {
         const int error = errno;
-        diagnostics.add_file_error(path,
-            error == ENOENT ? std::string("no such file") : fmt::format("cannot read: {}", std::strerror(error)));
+        diagnostics.add_file_error(path, error == ENOENT ? std::string("no such file") : fmt::format("cannot read: {}", std::strerror(error)));
         return std::nullopt;
     }
     if (S_ISDIR(info.st_mode)) {
@@ -44,9 +42,8 @@ std::optional<SourceFile> read_source(const std::string& path, Diagnostics& diag
         return std::nullopt;
     }
     if (static_cast<std::size_t>(info.st_size) > max_bytes) {
-        diagnostics.add_file_error(path,
-            fmt::format("file is {} bytes, larger than the {} MiB limit", static_cast<long long>(info.st_size),
-                max_bytes / (1024 * 1024)));
+        diagnostics.add_file_error(
+            path, fmt::format("file is {} bytes, larger than the {} MiB limit", static_cast<long long>(info.st_size), max_bytes / (1024 * 1024)));
         return std::nullopt;
     }
     std::FILE* file = std::fopen(path.c_str(), "rb");
@@ -61,8 +58,7 @@ std::optional<SourceFile> read_source(const std::string& path, Diagnostics& diag
         source.text.append(buffer, got);
         if (source.text.size() > max_bytes) {
             std::fclose(file);
-            diagnostics.add_file_error(path,
-                fmt::format("input is larger than the {} MiB limit", max_bytes / (1024 * 1024)));
+            diagnostics.add_file_error(path, fmt::format("input is larger than the {} MiB limit", max_bytes / (1024 * 1024)));
             return std::nullopt;
         }
     }
@@ -81,7 +77,7 @@ std::string write_file_atomic(const std::string& path, const std::string& conten
     if (const auto slash = path.find_last_of('/'); slash != std::string::npos) {
         directory = slash == 0 ? "/" : path.substr(0, slash);
     }
-    struct stat info {};
+    struct stat info { };
     if (::stat(directory.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
         return fmt::format("{}: directory '{}' does not exist", path, directory);
     }

@@ -18,9 +18,7 @@ bool valid_identifier_part(std::string_view part)
     if (part.empty() || part.size() > 128 || (part.front() >= '0' && part.front() <= '9')) {
         return false;
     }
-    return std::all_of(part.begin(), part.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    });
+    return std::all_of(part.begin(), part.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 // A table name goes into SQL as it is, so only plain identifiers are accepted: db.table or
@@ -95,9 +93,9 @@ UNION ALL SELECT 'prefix_count', '{depth}', count(DISTINCT prefix), 0 FROM files
 UNION ALL SELECT * FROM (SELECT 'prefix', prefix, count(*), sum(size) FROM files GROUP BY prefix ORDER BY sum(size) DESC, prefix LIMIT {top})
 UNION ALL SELECT * FROM (SELECT 'largest', key, 1, size FROM files ORDER BY size DESC, key LIMIT 1)
 )",
-        fmt::arg("key", key), fmt::arg("table", table), fmt::arg("snapshot", snapshot), fmt::arg("depth", depth),
-        fmt::arg("buckets", bucket_case()), fmt::arg("small", k_small_file_bytes), fmt::arg("single_put", k_s3_single_put_bytes),
-        fmt::arg("max_object", k_s3_max_object_bytes), fmt::arg("top", options.limits.top_prefixes));
+        fmt::arg("key", key), fmt::arg("table", table), fmt::arg("snapshot", snapshot), fmt::arg("depth", depth), fmt::arg("buckets", bucket_case()),
+        fmt::arg("small", k_small_file_bytes), fmt::arg("single_put", k_s3_single_put_bytes), fmt::arg("max_object", k_s3_max_object_bytes),
+        fmt::arg("top", options.limits.top_prefixes));
 }
 
 namespace {
@@ -106,7 +104,7 @@ using dataprof::ChunkState;
 
 class AthenaResultParser final : public dataprof::LineParser {
 public:
-    explicit AthenaResultParser(const DataprofLimits& limits) : m_limits(limits) {}
+    explicit AthenaResultParser(const DataprofLimits& limits) : m_limits(limits) { }
 
     void parse(std::string_view line, ChunkState& state) override
     {
@@ -150,8 +148,7 @@ public:
             (i == 2 ? stats.objects : stats.bytes) = value;
         }
         if (!apply(kind, name, stats)) {
-            state.error(m_limits, line, starts[0], std::max<std::size_t>(1, fields[0].size()),
-                fmt::format("unknown row kind \"{}\"", kind), k_help);
+            state.error(m_limits, line, starts[0], std::max<std::size_t>(1, fields[0].size()), fmt::format("unknown row kind \"{}\"", kind), k_help);
         }
     }
 

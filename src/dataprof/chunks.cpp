@@ -11,8 +11,8 @@ namespace {
 
 constexpr std::size_t k_max_shown_line = 300; ///< bytes of a bad line kept for the caret display
 
-LineProblem make_problem(Level level, std::uint64_t line_number, std::string_view line, std::size_t column,
-    std::size_t span, std::string message, std::string help)
+LineProblem make_problem(
+    Level level, std::uint64_t line_number, std::string_view line, std::size_t column, std::size_t span, std::string message, std::string help)
 {
     LineProblem problem;
     problem.level = level;
@@ -27,8 +27,7 @@ LineProblem make_problem(Level level, std::uint64_t line_number, std::string_vie
 
 } // namespace
 
-void ChunkState::error(const DataprofLimits& limits, std::string_view line, std::size_t column, std::size_t span,
-    std::string message, std::string help)
+void ChunkState::error(const DataprofLimits& limits, std::string_view line, std::size_t column, std::size_t span, std::string message, std::string help)
 {
     ++errors;
     ++info.malformed_lines;
@@ -66,8 +65,8 @@ void scan_lines(ByteReader& reader, LineParser& parser, ChunkState& state, const
     }
 }
 
-void stitch_chunks(std::vector<ChunkState>& chunks, const std::string& name, const DataprofLimits& limits,
-    DatasetAccumulator& into, SourceInfo& info, Diagnostics& diagnostics)
+void stitch_chunks(std::vector<ChunkState>& chunks, const std::string& name, const DataprofLimits& limits, DatasetAccumulator& into, SourceInfo& info,
+    Diagnostics& diagnostics)
 {
     std::vector<LineProblem> problems;
     std::optional<LineProblem> once;

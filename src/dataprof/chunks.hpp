@@ -14,18 +14,17 @@ namespace mlscale::dataprof {
 
 /// What one chunk found.
 struct ChunkState {
-    explicit ChunkState(const DataprofLimits& limits) : accumulator(limits) {}
+    explicit ChunkState(const DataprofLimits& limits) : accumulator(limits) { }
     DatasetAccumulator accumulator;
     SourceInfo info;
-    std::uint64_t lines = 0;  ///< lines read so far: the current line's number within the chunk
+    std::uint64_t lines = 0; ///< lines read so far: the current line's number within the chunk
     std::uint64_t errors = 0;
     std::vector<LineProblem> problems; ///< the chunk's first errors
     std::optional<LineProblem> once;   ///< a warning worth saying once per input (the first)
     std::string scratch;               ///< reused buffer (decoded keys)
 
     /// Records an error on the current line (kept when under the reporting limit).
-    void error(const DataprofLimits& limits, std::string_view line, std::size_t column, std::size_t span,
-        std::string message, std::string help = {});
+    void error(const DataprofLimits& limits, std::string_view line, std::size_t column, std::size_t span, std::string message, std::string help = {});
     /// Records a warning to say once per input (the first one wins).
     void warn_once(std::string_view line, std::string message, std::string help = {});
 };
@@ -43,7 +42,7 @@ void scan_lines(ByteReader& reader, LineParser& parser, ChunkState& state, const
 
 /// Stitches chunks (in file order) into `into` and `info`, turning problems into diagnostics for
 /// `name`: errors up to the limit, a note for the rest, and the once-warning.
-void stitch_chunks(std::vector<ChunkState>& chunks, const std::string& name, const DataprofLimits& limits,
-    DatasetAccumulator& into, SourceInfo& info, Diagnostics& diagnostics);
+void stitch_chunks(std::vector<ChunkState>& chunks, const std::string& name, const DataprofLimits& limits, DatasetAccumulator& into, SourceInfo& info,
+    Diagnostics& diagnostics);
 
 } // namespace mlscale::dataprof

@@ -16,7 +16,7 @@ namespace {
 
 class FdReader final : public ByteReader {
 public:
-    FdReader(int fd, bool owned) : m_fd(fd), m_owned(owned) {}
+    FdReader(int fd, bool owned) : m_fd(fd), m_owned(owned) { }
     FdReader(const FdReader&) = delete;
     FdReader& operator=(const FdReader&) = delete;
     ~FdReader() override
@@ -38,7 +38,10 @@ public:
             }
         }
     }
-    [[nodiscard]] std::string error() const override { return m_error; }
+    [[nodiscard]] std::string error() const override
+    {
+        return m_error;
+    }
 
 private:
     int m_fd;
@@ -48,7 +51,7 @@ private:
 
 class RangeReader final : public ByteReader {
 public:
-    RangeReader(int fd, std::uint64_t begin, std::uint64_t end) : m_fd(fd), m_position(begin), m_end(end) {}
+    RangeReader(int fd, std::uint64_t begin, std::uint64_t end) : m_fd(fd), m_position(begin), m_end(end) { }
     std::size_t read(char* buffer, std::size_t size) override
     {
         const auto left = static_cast<std::size_t>(std::min<std::uint64_t>(size, m_end - m_position));
@@ -67,7 +70,10 @@ public:
             }
         }
     }
-    [[nodiscard]] std::string error() const override { return m_error; }
+    [[nodiscard]] std::string error() const override
+    {
+        return m_error;
+    }
 
 private:
     int m_fd;
@@ -80,7 +86,7 @@ private:
 
 class StringReader final : public ByteReader {
 public:
-    explicit StringReader(std::string text) : m_text(std::move(text)) {}
+    explicit StringReader(std::string text) : m_text(std::move(text)) { }
     std::size_t read(char* buffer, std::size_t size) override
     {
         const std::size_t n = std::min(size, m_text.size() - m_position);
@@ -88,7 +94,10 @@ public:
         m_position += n;
         return n;
     }
-    [[nodiscard]] std::string error() const override { return {}; }
+    [[nodiscard]] std::string error() const override
+    {
+        return {};
+    }
 
 private:
     std::string m_text;
@@ -109,7 +118,10 @@ public:
     }
     GzipReader(const GzipReader&) = delete;
     GzipReader& operator=(const GzipReader&) = delete;
-    ~GzipReader() override { inflateEnd(&m_stream); }
+    ~GzipReader() override
+    {
+        inflateEnd(&m_stream);
+    }
 
     std::size_t read(char* buffer, std::size_t size) override
     {
@@ -159,7 +171,10 @@ public:
         }
         return size - m_stream.avail_out;
     }
-    [[nodiscard]] std::string error() const override { return m_error; }
+    [[nodiscard]] std::string error() const override
+    {
+        return m_error;
+    }
 
 private:
     ByteReader& m_inner;
@@ -218,11 +233,8 @@ bool is_gzip(std::string_view bytes)
 }
 
 LineReader::LineReader(ByteReader& reader, std::size_t max_line_bytes)
-    : m_reader(reader)
-    , m_max_line(max_line_bytes)
-    , m_buffer(std::max<std::size_t>(2 * max_line_bytes, 1U << 20))
-{
-}
+    : m_reader(reader), m_max_line(max_line_bytes), m_buffer(std::max<std::size_t>(2 * max_line_bytes, 1U << 20))
+{ }
 
 bool LineReader::fill()
 {

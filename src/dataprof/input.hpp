@@ -22,11 +22,14 @@ std::unique_ptr<ByteReader> gzip_reader(ByteReader& inner);
 /// Wraps a reader so that its first bytes can be looked at before they are read.
 class PeekReader final : public ByteReader {
 public:
-    explicit PeekReader(ByteReader& inner) : m_inner(inner) {}
+    explicit PeekReader(ByteReader& inner) : m_inner(inner) { }
     /// Up to `size` first bytes (fewer at the end of the input).
     std::string_view peek(std::size_t size);
     std::size_t read(char* buffer, std::size_t size) override;
-    [[nodiscard]] std::string error() const override { return m_inner.error(); }
+    [[nodiscard]] std::string error() const override
+    {
+        return m_inner.error();
+    }
 
 private:
     ByteReader& m_inner;
@@ -45,7 +48,10 @@ public:
     /// limit comes back cut to the limit with `too_long` set; the rest of it is skipped.
     bool next(std::string_view& line, bool& too_long);
     /// Byte offset (from the reader's start) of the line next() returned last.
-    [[nodiscard]] std::uint64_t line_offset() const { return m_line_offset; }
+    [[nodiscard]] std::uint64_t line_offset() const
+    {
+        return m_line_offset;
+    }
 
 private:
     bool fill();
@@ -65,10 +71,10 @@ private:
 /// chunk; chunks are stitched together afterwards).
 struct LineProblem {
     Level level = Level::Error;
-    std::uint64_t line = 0;   ///< 1-based within the chunk, then within the file
+    std::uint64_t line = 0;      ///< 1-based within the chunk, then within the file
     std::size_t column_byte = 0; ///< 0-based byte in the line
     std::size_t span = 1;
-    std::string text;         ///< the line (cut to a few hundred bytes)
+    std::string text; ///< the line (cut to a few hundred bytes)
     std::string message;
     std::string help;
 };

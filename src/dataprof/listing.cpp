@@ -68,8 +68,8 @@ std::size_t timestamp_mismatch(std::string_view line)
 {
     if (line.size() >= k_timestamp_chars) {
         // Bitwise on unsigned values (not && on bools) so the check compiles without branches.
-        const unsigned separators = static_cast<unsigned>(line[4] == '-') & static_cast<unsigned>(line[7] == '-') &
-            static_cast<unsigned>(line[10] == ' ') & static_cast<unsigned>(line[13] == ':') & static_cast<unsigned>(line[16] == ':');
+        const unsigned separators = static_cast<unsigned>(line[4] == '-') & static_cast<unsigned>(line[7] == '-') & static_cast<unsigned>(line[10] == ' ') &
+            static_cast<unsigned>(line[13] == ':') & static_cast<unsigned>(line[16] == ':');
         unsigned digits = 1;
         for (const std::size_t at : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
             digits &= static_cast<unsigned>(digit_at(line, at));
@@ -147,8 +147,7 @@ void parse_other_line(std::string_view line, std::size_t mismatch, const Datapro
 // A --human-readable size after the digits at `size_at` ("1.5 MiB", "12 Bytes"): rounded, so the
 // totals are approximate. Sets `size`, moves `at` past the unit; false (with an error) on a
 // malformed one. Leaves a plain size alone.
-bool read_human_size(std::string_view line, std::size_t size_at, std::size_t& at, std::uint64_t& size, const DataprofLimits& limits,
-    ChunkState& state)
+bool read_human_size(std::string_view line, std::size_t size_at, std::size_t& at, std::uint64_t& size, const DataprofLimits& limits, ChunkState& state)
 {
     if (at < line.size() && line[at] == '.') {
         double value = 0;
@@ -165,8 +164,7 @@ bool read_human_size(std::string_view line, std::size_t size_at, std::size_t& at
         size = static_cast<std::uint64_t>(std::llround(value * static_cast<double>(*multiplier)));
         at = space;
         state.info.approximate_sizes = true;
-    } else if (at + 1 < line.size() && line[at + 1] == 'B'
-        && (starts_with(line.substr(at), " Bytes ") || starts_with(line.substr(at), " Byte "))) {
+    } else if (at + 1 < line.size() && line[at + 1] == 'B' && (starts_with(line.substr(at), " Bytes ") || starts_with(line.substr(at), " Byte "))) {
         at = line.find(' ', at + 1);
         state.info.approximate_sizes = true;
     }
@@ -227,8 +225,7 @@ void ListingParser::parse(std::string_view line, ChunkState& state)
     }
     if (const auto bad = invalid_utf8_offset(key)) {
         // S3 keys are UTF-8; other bytes mean the listing was re-encoded on its way here.
-        state.error(m_limits, line, at + 1 + *bad, 1,
-            fmt::format("invalid UTF-8 byte 0x{:02X} in the key", static_cast<unsigned char>(key[*bad])),
+        state.error(m_limits, line, at + 1 + *bad, 1, fmt::format("invalid UTF-8 byte 0x{:02X} in the key", static_cast<unsigned char>(key[*bad])),
             "S3 keys are UTF-8 and `aws s3 ls` prints them so: save its output without converting the encoding");
         return;
     }
@@ -253,8 +250,7 @@ InventoryParser::InventoryParser(const InventorySchema& schema, const DataprofLi
             m_is_delete_marker = i;
         }
     }
-    m_needed = std::max({m_key, m_size, m_is_latest == k_none ? 0 : m_is_latest,
-                   m_is_delete_marker == k_none ? 0 : m_is_delete_marker}) + 1;
+    m_needed = std::max({m_key, m_size, m_is_latest == k_none ? 0 : m_is_latest, m_is_delete_marker == k_none ? 0 : m_is_delete_marker}) + 1;
     m_column_count = schema.columns.size();
 }
 
@@ -320,15 +316,12 @@ void InventoryParser::parse(std::string_view line, ChunkState& state)
         return;
     }
     if (count < m_needed) {
-        state.error(m_limits, line, line.size(), 1,
-            fmt::format("expected {} columns ({} in the schema), found {}", m_needed, m_column_count, count),
+        state.error(m_limits, line, line.size(), 1, fmt::format("expected {} columns ({} in the schema), found {}", m_needed, m_column_count, count),
             "give the inventory's manifest.json with --manifest so the columns are known");
         return;
     }
     std::string unquoted;
-    const auto flag = [&](std::size_t column) {
-        return column != k_none && unquote(fields[column], unquoted) == "true";
-    };
+    const auto flag = [&](std::size_t column) { return column != k_none && unquote(fields[column], unquoted) == "true"; };
     if (m_is_delete_marker != k_none && flag(m_is_delete_marker)) {
         ++state.info.delete_markers;
         return;

@@ -17,7 +17,7 @@ namespace mlscale::dataprof {
 /// --summarize footer and, with a warning, "PRE" lines of a listing without --recursive.
 class ListingParser final : public LineParser {
 public:
-    explicit ListingParser(const DataprofLimits& limits) : m_limits(limits) {}
+    explicit ListingParser(const DataprofLimits& limits) : m_limits(limits) { }
     void parse(std::string_view line, ChunkState& state) override;
 
 private:

@@ -105,8 +105,8 @@ std::unique_ptr<LineParser> make_parser(SourceKind kind, const InventorySchema& 
 }
 
 /// Reads one stream (stdin, gzip, a small file) in one chunk.
-void read_stream(ByteReader& reader, const std::string& name, SourceKind kind, const InventorySchema& schema,
-    const DataprofLimits& limits, DatasetAccumulator& into, SourceInfo& info, Diagnostics& diagnostics)
+void read_stream(ByteReader& reader, const std::string& name, SourceKind kind, const InventorySchema& schema, const DataprofLimits& limits,
+    DatasetAccumulator& into, SourceInfo& info, Diagnostics& diagnostics)
 {
     std::vector<ChunkState> chunks;
     chunks.emplace_back(limits);
@@ -116,8 +116,8 @@ void read_stream(ByteReader& reader, const std::string& name, SourceKind kind, c
 }
 
 /// Reads a plain file with one thread per byte range; ranges are cut just after a newline.
-void read_file_parallel(int fd, std::uint64_t size, const std::string& name, SourceKind kind, const InventorySchema& schema,
-    const DataprofLimits& limits, unsigned threads, DatasetAccumulator& into, SourceInfo& info, Diagnostics& diagnostics)
+void read_file_parallel(int fd, std::uint64_t size, const std::string& name, SourceKind kind, const InventorySchema& schema, const DataprofLimits& limits,
+    unsigned threads, DatasetAccumulator& into, SourceInfo& info, Diagnostics& diagnostics)
 {
     std::vector<std::uint64_t> cuts{0};
     for (unsigned i = 1; i < threads; ++i) {
@@ -181,7 +181,7 @@ std::optional<OpenInput> open_input(const std::string& path, Diagnostics& diagno
         return std::nullopt;
     }
     input.owned = true;
-    struct stat info {};
+    struct stat info { };
     if (::fstat(input.fd, &info) == 0 && S_ISREG(info.st_mode)) {
         input.regular = true;
         input.size = static_cast<std::uint64_t>(info.st_size);
@@ -191,7 +191,7 @@ std::optional<OpenInput> open_input(const std::string& path, Diagnostics& diagno
 
 bool is_directory(const std::string& path)
 {
-    struct stat info {};
+    struct stat info { };
     return path != "-" && ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
 }
 
@@ -247,9 +247,9 @@ std::optional<InventorySchema> read_inventory_manifest(const std::string& path, 
         return std::nullopt;
     }
     if (value.contains("fileFormat") && value["fileFormat"].is_string() && value["fileFormat"].get<std::string>() != "CSV") {
-        diagnostics.add(document->diagnostic_at("/fileFormat",
-            fmt::format("a {} inventory: mlscale reads CSV inventories", value["fileFormat"].get<std::string>()),
-            "query ORC and Parquet inventories with Athena: mlscale profile --emit-athena-sql TABLE"));
+        diagnostics.add(
+            document->diagnostic_at("/fileFormat", fmt::format("a {} inventory: mlscale reads CSV inventories", value["fileFormat"].get<std::string>()),
+                "query ORC and Parquet inventories with Athena: mlscale profile --emit-athena-sql TABLE"));
         return std::nullopt;
     }
     auto schema = InventorySchema::from_file_schema(value["fileSchema"].get<std::string>());
@@ -271,8 +271,8 @@ ReadOutcome read_s3_listing(ByteReader& reader, const std::string& name, const D
     return outcome;
 }
 
-ReadOutcome read_inventory_csv(ByteReader& reader, const std::string& name, const InventorySchema& schema,
-    const DataprofLimits& limits, Diagnostics& diagnostics)
+ReadOutcome read_inventory_csv(
+    ByteReader& reader, const std::string& name, const InventorySchema& schema, const DataprofLimits& limits, Diagnostics& diagnostics)
 {
     ReadOutcome outcome;
     outcome.source.kind = "s3-inventory";
@@ -299,17 +299,25 @@ struct TextStream {
     std::unique_ptr<ByteReader> inflated;
     std::unique_ptr<dataprof::PeekReader> inflated_peek;
 
-    explicit TextStream(const OpenInput& opened)
-        : raw(dataprof::fd_reader(opened.fd, opened.owned)), peek(std::make_unique<dataprof::PeekReader>(*raw))
+    explicit TextStream(const OpenInput& opened) : raw(dataprof::fd_reader(opened.fd, opened.owned)), peek(std::make_unique<dataprof::PeekReader>(*raw))
     {
         if (dataprof::is_gzip(peek->peek(2))) {
             inflated = dataprof::gzip_reader(*peek);
             inflated_peek = std::make_unique<dataprof::PeekReader>(*inflated);
         }
     }
-    [[nodiscard]] bool gzip() const { return inflated != nullptr; }
-    dataprof::PeekReader& text() { return gzip() ? *inflated_peek : *peek; }
-    [[nodiscard]] std::string error() const { return gzip() ? inflated->error() : raw->error(); }
+    [[nodiscard]] bool gzip() const
+    {
+        return inflated != nullptr;
+    }
+    dataprof::PeekReader& text()
+    {
+        return gzip() ? *inflated_peek : *peek;
+    }
+    [[nodiscard]] std::string error() const
+    {
+        return gzip() ? inflated->error() : raw->error();
+    }
 };
 
 // What the input is (the requested kind, else detected from its first bytes); nothing, with an
@@ -322,15 +330,15 @@ std::optional<SourceKind> input_kind(TextStream& stream, const std::string& name
         if (const std::string error = stream.error(); !error.empty()) {
             file_error(diagnostics, name, fmt::format("cannot read: {}", error));
         } else {
-            diagnostics.add(diagnostic_at_offset(SourceFile{name, ""}, 0,
-                "file is empty, expected an `aws s3 ls` listing, an S3 Inventory CSV or an Athena result",
-                "check that the listing ran (`aws s3 ls s3://BUCKET/PREFIX --recursive` prints nothing for an empty prefix)"));
+            diagnostics.add(
+                diagnostic_at_offset(SourceFile{name, ""}, 0, "file is empty, expected an `aws s3 ls` listing, an S3 Inventory CSV or an Athena result",
+                    "check that the listing ran (`aws s3 ls s3://BUCKET/PREFIX --recursive` prints nothing for an empty prefix)"));
         }
         return std::nullopt;
     }
     if (head.substr(0, 3) == "\xEF\xBB\xBF") {
-        diagnostics.add(diagnostic_at_offset(SourceFile{name, std::string(head.substr(0, head.find('\n')))}, 0,
-            "file starts with a UTF-8 byte-order mark", "save the file as UTF-8 without a BOM (aws s3 ls and S3 Inventory never write one)"));
+        diagnostics.add(diagnostic_at_offset(SourceFile{name, std::string(head.substr(0, head.find('\n')))}, 0, "file starts with a UTF-8 byte-order mark",
+            "save the file as UTF-8 without a BOM (aws s3 ls and S3 Inventory never write one)"));
         return std::nullopt;
     }
     if (requested != SourceKind::Auto) {
@@ -347,8 +355,7 @@ std::optional<SourceKind> input_kind(TextStream& stream, const std::string& name
 }
 
 // Warnings about the totals of a listing: rounded sizes, or fewer lines than its footer counts.
-void warn_about_totals(const ReadOutcome& outcome, const std::vector<std::string>& inputs, DatasetAccumulator& accumulator,
-    Diagnostics& diagnostics)
+void warn_about_totals(const ReadOutcome& outcome, const std::vector<std::string>& inputs, DatasetAccumulator& accumulator, Diagnostics& diagnostics)
 {
     const std::string file = inputs.front() == "-" ? "<stdin>" : inputs.front();
     if (outcome.source.approximate_sizes) {

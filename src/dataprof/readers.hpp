@@ -9,8 +9,8 @@
 namespace mlscale::dataprof {
 
 /// Walks the tree at `root` into `into` and `info`; false when the root itself cannot be read.
-bool walk_into(const std::string& root, const DataprofLimits& limits, const WalkOptions& options, DatasetAccumulator& into,
-    SourceInfo& info, Diagnostics& diagnostics);
+bool walk_into(
+    const std::string& root, const DataprofLimits& limits, const WalkOptions& options, DatasetAccumulator& into, SourceInfo& info, Diagnostics& diagnostics);
 
 /// The number of worker threads `limits` asks for (at least 2 unless set to 1).
 unsigned worker_threads(const DataprofLimits& limits);

@@ -20,9 +20,8 @@ double percent(std::uint64_t part, std::uint64_t whole)
 
 const char* bucket_label(std::size_t bucket)
 {
-    static constexpr std::array<const char*, k_histogram_buckets> k_labels{"0 B", "1 B - 1 KB", "1 KB - 10 KB",
-        "10 KB - 100 KB", "100 KB - 1 MB", "1 MB - 10 MB", "10 MB - 100 MB", "100 MB - 1 GB", "1 GB - 10 GB", "10 GB - 100 GB",
-        "100 GB - 1 TB", ">= 1 TB"};
+    static constexpr std::array<const char*, k_histogram_buckets> k_labels{"0 B", "1 B - 1 KB", "1 KB - 10 KB", "10 KB - 100 KB", "100 KB - 1 MB",
+        "1 MB - 10 MB", "10 MB - 100 MB", "100 MB - 1 GB", "1 GB - 10 GB", "10 GB - 100 GB", "100 GB - 1 TB", ">= 1 TB"};
     return k_labels[bucket];
 }
 
@@ -145,15 +144,15 @@ std::string render_dataset_text(const ReadOutcome& outcome)
     const Dataset dataset = s.dataset();
     std::string out = fmt::format("Dataset profile of {} ({})\n\n", fmt::join(info.inputs, ", "), info.kind);
     out += fmt::format("  {:<18}{}\n", "objects", with_commas(s.total.objects));
-    out += fmt::format("  {:<18}{} ({} bytes{})\n", "size", format_bytes(s.total.bytes), with_commas(s.total.bytes),
-        info.approximate_sizes ? ", approximate" : "");
+    out += fmt::format(
+        "  {:<18}{} ({} bytes{})\n", "size", format_bytes(s.total.bytes), with_commas(s.total.bytes), info.approximate_sizes ? ", approximate" : "");
     if (dataset.format) {
         out += fmt::format("  {:<18}{}{}\n", "format", *dataset.format, dataset.modality ? fmt::format(" ({})", *dataset.modality) : "");
     }
     if (s.total.objects > 0) {
         out += fmt::format("  {:<18}{}\n", "mean object", format_bytes(s.total.bytes / s.total.objects));
-        out += fmt::format("  {:<18}{:.1f} % of objects, {:.1f} % of bytes under {}{}\n", "small files",
-            percent(s.small.objects, s.total.objects), percent(s.small.bytes, s.total.bytes), format_bytes(k_small_file_bytes),
+        out += fmt::format("  {:<18}{:.1f} % of objects, {:.1f} % of bytes under {}{}\n", "small files", percent(s.small.objects, s.total.objects),
+            percent(s.small.bytes, s.total.bytes), format_bytes(k_small_file_bytes),
             s.small.objects * 2 > s.total.objects ? " (AWS: pack into ~150 MB shards)" : "");
     }
     if (s.largest) {
@@ -166,8 +165,8 @@ std::string render_dataset_text(const ReadOutcome& outcome)
         out += fmt::format("  {:<18}{} {}{}\n", "largest object", format_bytes(s.largest->bytes), s.largest->key, limit);
     }
     if (s.over_single_put > 0) {
-        out += fmt::format("  {:<18}{} objects over 5 GiB need multipart upload; {} over the 5 TiB object limit\n", "S3 limits",
-            with_commas(s.over_single_put), with_commas(s.over_max_object));
+        out += fmt::format("  {:<18}{} objects over 5 GiB need multipart upload; {} over the 5 TiB object limit\n", "S3 limits", with_commas(s.over_single_put),
+            with_commas(s.over_max_object));
     }
 
     out += "\nSizes\n";
@@ -175,15 +174,13 @@ std::string render_dataset_text(const ReadOutcome& outcome)
         if (s.histogram[i].objects == 0) {
             continue;
         }
-        out += fmt::format("  {:<22}{:>12} objects {:>10}\n", bucket_label(i), with_commas(s.histogram[i].objects),
-            format_bytes(s.histogram[i].bytes));
+        out += fmt::format("  {:<22}{:>12} objects {:>10}\n", bucket_label(i), with_commas(s.histogram[i].objects), format_bytes(s.histogram[i].bytes));
     }
     if (!s.formats.empty()) {
         out += "\nFormats by extension\n";
         for (const auto& extension : s.formats) {
             out += fmt::format("  {:<12}{:<12}{:>12} objects {:>10} {:>6.1f} %\n", extension.extension.empty() ? "(none)" : extension.extension,
-                extension.format, with_commas(extension.stats.objects), format_bytes(extension.stats.bytes),
-                percent(extension.stats.bytes, s.total.bytes));
+                extension.format, with_commas(extension.stats.objects), format_bytes(extension.stats.bytes), percent(extension.stats.bytes, s.total.bytes));
         }
     }
     if (!s.top_prefixes.empty()) {

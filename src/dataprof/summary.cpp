@@ -71,18 +71,52 @@ struct FormatRow {
 
 // Extension -> the job schema's `dataset.format` enum (docs/job.schema.json).
 constexpr std::array k_formats{
-    FormatRow{"jpg", "jpeg"}, FormatRow{"jpeg", "jpeg"}, FormatRow{"jpe", "jpeg"}, FormatRow{"png", "png"},
-    FormatRow{"tif", "tiff"}, FormatRow{"tiff", "tiff"}, FormatRow{"bmp", "bmp"}, FormatRow{"gif", "image"},
-    FormatRow{"webp", "image"}, FormatRow{"heic", "image"}, FormatRow{"ppm", "image"}, FormatRow{"csv", "csv"},
-    FormatRow{"tsv", "tsv"}, FormatRow{"parquet", "parquet"}, FormatRow{"orc", "orc"}, FormatRow{"avro", "avro"},
-    FormatRow{"json", "json"}, FormatRow{"jsonl", "jsonl"}, FormatRow{"ndjson", "jsonl"}, FormatRow{"rec", "recordio"},
-    FormatRow{"recordio", "recordio"}, FormatRow{"tfrecord", "tfrecord"}, FormatRow{"tfrecords", "tfrecord"},
-    FormatRow{"tar", "webdataset"}, FormatRow{"mds", "mds"}, FormatRow{"arrow", "arrow"}, FormatRow{"feather", "arrow"},
-    FormatRow{"h5", "hdf5"}, FormatRow{"hdf5", "hdf5"}, FormatRow{"npy", "npy"}, FormatRow{"npz", "npy"},
-    FormatRow{"libsvm", "libsvm"}, FormatRow{"svm", "libsvm"}, FormatRow{"txt", "text"}, FormatRow{"text", "text"},
-    FormatRow{"wav", "wav"}, FormatRow{"flac", "flac"}, FormatRow{"mp3", "mp3"}, FormatRow{"ogg", "audio"},
-    FormatRow{"m4a", "audio"}, FormatRow{"opus", "audio"}, FormatRow{"mp4", "mp4"}, FormatRow{"avi", "video"},
-    FormatRow{"mkv", "video"}, FormatRow{"mov", "video"}, FormatRow{"webm", "video"},
+    FormatRow{"jpg", "jpeg"},
+    FormatRow{"jpeg", "jpeg"},
+    FormatRow{"jpe", "jpeg"},
+    FormatRow{"png", "png"},
+    FormatRow{"tif", "tiff"},
+    FormatRow{"tiff", "tiff"},
+    FormatRow{"bmp", "bmp"},
+    FormatRow{"gif", "image"},
+    FormatRow{"webp", "image"},
+    FormatRow{"heic", "image"},
+    FormatRow{"ppm", "image"},
+    FormatRow{"csv", "csv"},
+    FormatRow{"tsv", "tsv"},
+    FormatRow{"parquet", "parquet"},
+    FormatRow{"orc", "orc"},
+    FormatRow{"avro", "avro"},
+    FormatRow{"json", "json"},
+    FormatRow{"jsonl", "jsonl"},
+    FormatRow{"ndjson", "jsonl"},
+    FormatRow{"rec", "recordio"},
+    FormatRow{"recordio", "recordio"},
+    FormatRow{"tfrecord", "tfrecord"},
+    FormatRow{"tfrecords", "tfrecord"},
+    FormatRow{"tar", "webdataset"},
+    FormatRow{"mds", "mds"},
+    FormatRow{"arrow", "arrow"},
+    FormatRow{"feather", "arrow"},
+    FormatRow{"h5", "hdf5"},
+    FormatRow{"hdf5", "hdf5"},
+    FormatRow{"npy", "npy"},
+    FormatRow{"npz", "npy"},
+    FormatRow{"libsvm", "libsvm"},
+    FormatRow{"svm", "libsvm"},
+    FormatRow{"txt", "text"},
+    FormatRow{"text", "text"},
+    FormatRow{"wav", "wav"},
+    FormatRow{"flac", "flac"},
+    FormatRow{"mp3", "mp3"},
+    FormatRow{"ogg", "audio"},
+    FormatRow{"m4a", "audio"},
+    FormatRow{"opus", "audio"},
+    FormatRow{"mp4", "mp4"},
+    FormatRow{"avi", "video"},
+    FormatRow{"mkv", "video"},
+    FormatRow{"mov", "video"},
+    FormatRow{"webm", "video"},
 };
 
 struct ModalityRow {
@@ -91,12 +125,27 @@ struct ModalityRow {
 };
 
 constexpr std::array k_modalities{
-    ModalityRow{"jpeg", "image"}, ModalityRow{"png", "image"}, ModalityRow{"tiff", "image"}, ModalityRow{"bmp", "image"},
-    ModalityRow{"image", "image"}, ModalityRow{"csv", "tabular"}, ModalityRow{"tsv", "tabular"},
-    ModalityRow{"parquet", "tabular"}, ModalityRow{"orc", "tabular"}, ModalityRow{"avro", "tabular"},
-    ModalityRow{"arrow", "tabular"}, ModalityRow{"libsvm", "tabular"}, ModalityRow{"json", "text"},
-    ModalityRow{"jsonl", "text"}, ModalityRow{"text", "text"}, ModalityRow{"wav", "audio"}, ModalityRow{"flac", "audio"},
-    ModalityRow{"mp3", "audio"}, ModalityRow{"audio", "audio"}, ModalityRow{"mp4", "video"}, ModalityRow{"video", "video"},
+    ModalityRow{"jpeg", "image"},
+    ModalityRow{"png", "image"},
+    ModalityRow{"tiff", "image"},
+    ModalityRow{"bmp", "image"},
+    ModalityRow{"image", "image"},
+    ModalityRow{"csv", "tabular"},
+    ModalityRow{"tsv", "tabular"},
+    ModalityRow{"parquet", "tabular"},
+    ModalityRow{"orc", "tabular"},
+    ModalityRow{"avro", "tabular"},
+    ModalityRow{"arrow", "tabular"},
+    ModalityRow{"libsvm", "tabular"},
+    ModalityRow{"json", "text"},
+    ModalityRow{"jsonl", "text"},
+    ModalityRow{"text", "text"},
+    ModalityRow{"wav", "audio"},
+    ModalityRow{"flac", "audio"},
+    ModalityRow{"mp3", "audio"},
+    ModalityRow{"audio", "audio"},
+    ModalityRow{"mp4", "video"},
+    ModalityRow{"video", "video"},
 };
 
 const std::string k_other_extension = "(other)";
@@ -126,8 +175,7 @@ std::size_t object_extension(std::string_view key, char* out)
     }
     if (last.size() <= 3 && is_compression_suffix(last)) {
         const auto inner_dot = base.rfind('.', last_dot - 1);
-        if (inner_dot != std::string_view::npos && inner_dot > 0
-            && valid_extension(base.substr(inner_dot + 1, last_dot - inner_dot - 1))) {
+        if (inner_dot != std::string_view::npos && inner_dot > 0 && valid_extension(base.substr(inner_dot + 1, last_dot - inner_dot - 1))) {
             return copy_lower(base.substr(inner_dot + 1), out);
         }
     }
@@ -204,11 +252,7 @@ Dataset DatasetSummary::dataset() const
     return dataset;
 }
 
-DatasetAccumulator::DatasetAccumulator(const DataprofLimits& limits)
-    : m_limits(limits)
-    , m_depth(limits.prefix_depth)
-{
-}
+DatasetAccumulator::DatasetAccumulator(const DataprofLimits& limits) : m_limits(limits), m_depth(limits.prefix_depth) { }
 
 void DatasetAccumulator::add(std::string_view key, std::uint64_t size)
 {
@@ -362,13 +406,12 @@ DatasetSummary DatasetAccumulator::finish() const
         prefixes.push_back(PrefixStats{prefix, stats});
     }
     const std::size_t shown = std::min(prefixes.size(), m_limits.top_prefixes);
-    std::partial_sort(prefixes.begin(), prefixes.begin() + static_cast<std::ptrdiff_t>(shown), prefixes.end(),
-        [](const PrefixStats& a, const PrefixStats& b) {
-            if (a.stats.bytes != b.stats.bytes) {
-                return a.stats.bytes > b.stats.bytes;
-            }
-            return a.prefix < b.prefix;
-        });
+    std::partial_sort(prefixes.begin(), prefixes.begin() + static_cast<std::ptrdiff_t>(shown), prefixes.end(), [](const PrefixStats& a, const PrefixStats& b) {
+        if (a.stats.bytes != b.stats.bytes) {
+            return a.stats.bytes > b.stats.bytes;
+        }
+        return a.prefix < b.prefix;
+    });
     prefixes.resize(shown);
     summary.top_prefixes = std::move(prefixes);
     if (summary.total.objects == 0) {

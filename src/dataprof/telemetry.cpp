@@ -52,8 +52,8 @@ std::string_view trim(std::string_view text)
     return text;
 }
 
-void add_problem(Diagnostics& diagnostics, const std::string& name, std::uint64_t line_number, std::string_view line,
-    std::size_t column, std::string message, std::string help = {})
+void add_problem(Diagnostics& diagnostics, const std::string& name, std::uint64_t line_number, std::string_view line, std::size_t column, std::string message,
+    std::string help = {})
 {
     LineProblem problem;
     problem.line = line_number;
@@ -84,8 +84,8 @@ ValueStatus parse_value(std::string_view text, double& value)
 }
 
 /// The metric of `series` (one vector per GPU), after dropping each series' warm-up.
-MetricSummary summarise(std::string field, const std::string& name, std::string tool, std::string statistic,
-    const std::vector<Series>& series, const TelemetryOptions& options)
+MetricSummary summarise(
+    std::string field, const std::string& name, std::string tool, std::string statistic, const std::vector<Series>& series, const TelemetryOptions& options)
 {
     MetricSummary metric;
     metric.field = std::move(field);
@@ -153,7 +153,7 @@ std::unique_ptr<ByteReader> open_file(const std::string& path, Diagnostics& diag
         return nullptr;
     }
     // open() succeeds on a directory; reading it would fail later with a less useful message.
-    struct stat info {};
+    struct stat info { };
     if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
         ::close(fd);
         Diagnostic d;
@@ -230,7 +230,7 @@ namespace {
 // sample per GPU. Problems in rows are counted; the first 20 are reported.
 class SmiReader {
 public:
-    SmiReader(const std::string& name, Diagnostics& diagnostics) : m_name(name), m_diagnostics(diagnostics) {}
+    SmiReader(const std::string& name, Diagnostics& diagnostics) : m_name(name), m_diagnostics(diagnostics) { }
 
     /// Reads the header; false (with an error) when it names a column twice or neither metric.
     bool read_header(std::string_view line, std::uint64_t number)
@@ -276,7 +276,10 @@ public:
         return true;
     }
 
-    [[nodiscard]] bool has_header() const { return !m_header.empty(); }
+    [[nodiscard]] bool has_header() const
+    {
+        return !m_header.empty();
+    }
 
     /// Adds the row's samples to its GPU's series.
     void read_row(std::string_view line, std::uint64_t number)
@@ -366,8 +369,7 @@ private:
 
 } // namespace
 
-std::vector<MetricSummary> read_nvidia_smi(ByteReader& reader, const std::string& name, const TelemetryOptions& options,
-    Diagnostics& diagnostics)
+std::vector<MetricSummary> read_nvidia_smi(ByteReader& reader, const std::string& name, const TelemetryOptions& options, Diagnostics& diagnostics)
 {
     dataprof::LineReader lines(reader, k_max_line);
     std::string_view line;
@@ -390,8 +392,7 @@ std::vector<MetricSummary> read_nvidia_smi(ByteReader& reader, const std::string
     return smi.summaries(options);
 }
 
-std::vector<MetricSummary> read_vmstat(ByteReader& reader, const std::string& name, const TelemetryOptions& options,
-    Diagnostics& diagnostics)
+std::vector<MetricSummary> read_vmstat(ByteReader& reader, const std::string& name, const TelemetryOptions& options, Diagnostics& diagnostics)
 {
     dataprof::LineReader lines(reader, k_max_line);
     std::string_view line;
@@ -440,8 +441,8 @@ std::vector<MetricSummary> read_vmstat(ByteReader& reader, const std::string& na
         double user = 0;
         double system = 0;
         double wait = 0;
-        if (parse_value(tokens[us], user) != ValueStatus::Ok || parse_value(tokens[sy], system) != ValueStatus::Ok
-            || parse_value(tokens[wa], wait) != ValueStatus::Ok) {
+        if (parse_value(tokens[us], user) != ValueStatus::Ok || parse_value(tokens[sy], system) != ValueStatus::Ok ||
+            parse_value(tokens[wa], wait) != ValueStatus::Ok) {
             if (++errors <= 20) {
                 add_problem(diagnostics, name, number, line, 0, "expected numbers in the us, sy and wa columns");
             }
@@ -453,7 +454,11 @@ std::vector<MetricSummary> read_vmstat(ByteReader& reader, const std::string& na
             }
             if (++errors <= 20) {
                 add_problem(diagnostics, name, number, line, static_cast<std::size_t>(tokens[column].data() - line.data()),
-                    fmt::format("{} is {}, outside 0 to 100 %", column == us ? "us" : column == sy ? "sy" : "wa", value),
+                    fmt::format("{} is {}, outside 0 to 100 %",
+                        column == us       ? "us"
+                            : column == sy ? "sy"
+                                           : "wa",
+                        value),
                     "vmstat's cpu columns are percentages: check that the header names the columns in their order");
             }
             return true;
@@ -472,12 +477,10 @@ std::vector<MetricSummary> read_vmstat(ByteReader& reader, const std::string& na
         add_problem(diagnostics, name, 0, {}, 0, "no vmstat header found", "capture with `vmstat -n 1` and keep its two header lines");
         return {};
     }
-    return {summarise("cpu_util_pct", name, "vmstat", "p50", cpu, options),
-        summarise("io_wait_pct", name, "vmstat", "p50", io_wait, options)};
+    return {summarise("cpu_util_pct", name, "vmstat", "p50", cpu, options), summarise("io_wait_pct", name, "vmstat", "p50", io_wait, options)};
 }
 
-std::vector<MetricSummary> read_telemetry(const std::vector<std::string>& paths, const TelemetryOptions& options,
-    Diagnostics& diagnostics)
+std::vector<MetricSummary> read_telemetry(const std::vector<std::string>& paths, const TelemetryOptions& options, Diagnostics& diagnostics)
 {
     std::vector<MetricSummary> metrics;
     for (const auto& path : paths) {
@@ -561,8 +564,8 @@ void apply_telemetry(const std::vector<MetricSummary>& metrics, Observed& observ
             observed.sources.push_back(fmt::format("observed_source: {} = {} from the job{}", field, format_number(**slot),
                 insufficient != nullptr ? fmt::format(" (telemetry in {} had insufficient data)", insufficient->file) : std::string()));
         } else if (insufficient != nullptr) {
-            observed.sources.push_back(fmt::format("observed_source: {} unknown: insufficient data in {} ({} samples after the warm-up)",
-                field, insufficient->file, insufficient->samples));
+            observed.sources.push_back(fmt::format(
+                "observed_source: {} unknown: insufficient data in {} ({} samples after the warm-up)", field, insufficient->file, insufficient->samples));
         }
     }
 }

@@ -26,7 +26,7 @@ struct WalkProblem {
 };
 
 struct Worker {
-    explicit Worker(const DataprofLimits& limits) : accumulator(limits) {}
+    explicit Worker(const DataprofLimits& limits) : accumulator(limits) { }
     DatasetAccumulator accumulator;
     SourceInfo info;
     std::vector<WalkProblem> problems;
@@ -40,9 +40,7 @@ int default_open_directory(int parent_fd, const char* name)
 class TreeWalk {
 public:
     TreeWalk(int root_fd, const DataprofLimits& limits, const WalkOptions& options)
-        : m_root_fd(root_fd)
-        , m_limits(limits)
-        , m_open(options.open_directory ? options.open_directory : default_open_directory)
+        : m_root_fd(root_fd), m_limits(limits), m_open(options.open_directory ? options.open_directory : default_open_directory)
     {
         m_stack.emplace_back(); // the root, as the empty relative path
     }
@@ -119,7 +117,7 @@ private:
             }
             key += name;
             unsigned char type = entry->d_type;
-            struct stat info {};
+            struct stat info { };
             bool have_info = false;
             if (type == DT_UNKNOWN || type == DT_REG) {
                 if (::fstatat(directory_fd, name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -166,8 +164,8 @@ unsigned worker_threads(const DataprofLimits& limits)
     return std::clamp(std::thread::hardware_concurrency(), 2U, 16U);
 }
 
-bool walk_into(const std::string& root, const DataprofLimits& limits, const WalkOptions& options, DatasetAccumulator& into,
-    SourceInfo& info, Diagnostics& diagnostics)
+bool walk_into(
+    const std::string& root, const DataprofLimits& limits, const WalkOptions& options, DatasetAccumulator& into, SourceInfo& info, Diagnostics& diagnostics)
 {
     const int root_fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (root_fd < 0) {

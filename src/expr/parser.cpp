@@ -14,24 +14,26 @@ namespace {
 /// Binding power, lowest to highest. Comparisons are non-associative.
 enum class Prec : std::uint8_t {
     None,
-    Or,          // or
-    And,         // and
-    Not,         // not (prefix)
-    Comparison,  // == != < <= > >= in, not in
-    Term,        // + -
-    Factor,      // * / %
-    Unary,       // - (prefix)
-    Primary,     // literals, paths, calls, ( ), [ ]
+    Or,         // or
+    And,        // and
+    Not,        // not (prefix)
+    Comparison, // == != < <= > >= in, not in
+    Term,       // + -
+    Factor,     // * / %
+    Unary,      // - (prefix)
+    Primary,    // literals, paths, calls, ( ), [ ]
 };
 
-Prec next_higher(Prec p) noexcept { return static_cast<Prec>(static_cast<std::uint8_t>(p) + 1); }
+Prec next_higher(Prec p) noexcept
+{
+    return static_cast<Prec>(static_cast<std::uint8_t>(p) + 1);
+}
 
 class Parser {
 public:
     Parser(std::string_view text, const Limits& limits, Program& program, std::vector<Error>& errors)
         : m_text(text), m_limits(limits), m_program(program), m_errors(errors), m_lexer(text, errors)
-    {
-    }
+    { }
 
     /// Returns false when parsing stopped early (a limit was hit).
     bool run()
@@ -47,15 +49,16 @@ public:
                 std::string help;
                 if (m_current.kind == Tok::Path) {
                     std::string lower(slice(m_current.span));
-                    for (auto& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-                    if (is_keyword(lower)) help = fmt::format("did you mean '{}'? keywords are lower-case", lower);
+                    for (auto& c : lower)
+                        c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+                    if (is_keyword(lower))
+                        help = fmt::format("did you mean '{}'? keywords are lower-case", lower);
                 }
-                error_at(m_current.span,
-                         fmt::format("expected an operator or end of expression, found {}", describe(m_current)),
-                         std::move(help));
+                error_at(m_current.span, fmt::format("expected an operator or end of expression, found {}", describe(m_current)), std::move(help));
             }
             // Drain the rest so that every lexical error is reported.
-            while (!m_fatal && m_current.kind != Tok::Eof) advance();
+            while (!m_fatal && m_current.kind != Tok::Eof)
+                advance();
         }
         return !m_fatal;
     }
@@ -73,9 +76,8 @@ private:
     static constexpr std::array<Rule, k_tok_count> make_rules()
     {
         std::array<Rule, k_tok_count> r{};
-        auto set = [&r](Tok t, PrefixFn prefix, InfixFn infix, Prec p) {
-            r[static_cast<std::size_t>(t)] = Rule{prefix, infix, p};
-        };
+        auto set = [&r](Tok t, PrefixFn prefix, InfixFn infix, Prec p) { r[static_cast<std::size_t>(t)] = Rule{prefix, infix, p}; };
+        // clang-format off
         //  token           prefix              infix                 precedence
         set(Tok::Number,    &Parser::number,    nullptr,              Prec::None);
         set(Tok::String,    &Parser::string,    nullptr,              Prec::None);
@@ -99,6 +101,7 @@ private:
         set(Tok::Star,      nullptr,            &Parser::binary,      Prec::Factor);
         set(Tok::Slash,     nullptr,            &Parser::binary,      Prec::Factor);
         set(Tok::Percent,   nullptr,            &Parser::binary,      Prec::Factor);
+        // clang-format on
         return r;
     }
 
@@ -116,37 +119,47 @@ private:
         ++m_consumed;
         while (true) {
             m_current = m_lexer.next();
-            if (m_current.kind != Tok::Error) break;
-            m_panic = true;  // the lexer reported it; suppress the cascade
+            if (m_current.kind != Tok::Error)
+                break;
+            m_panic = true; // the lexer reported it; suppress the cascade
         }
     }
 
-    std::string_view slice(Span s) const noexcept { return m_text.substr(s.begin, s.end - s.begin); }
+    std::string_view slice(Span s) const noexcept
+    {
+        return m_text.substr(s.begin, s.end - s.begin);
+    }
 
     std::string describe(const Token& t) const
     {
-        if (t.kind == Tok::Eof) return "end of expression";
+        if (t.kind == Tok::Eof)
+            return "end of expression";
         std::string_view s = slice(t.span);
-        if (t.kind == Tok::String) {  // already quoted: "b" or 'b'
-            if (s.size() > 24) return fmt::format("{}...{}", s.substr(0, 20), s.front());
+        if (t.kind == Tok::String) { // already quoted: "b" or 'b'
+            if (s.size() > 24)
+                return fmt::format("{}...{}", s.substr(0, 20), s.front());
             return std::string(s);
         }
-        if (s.size() > 24) return fmt::format("'{}...'", s.substr(0, 21));
+        if (s.size() > 24)
+            return fmt::format("'{}...'", s.substr(0, 21));
         return fmt::format("'{}'", s);
     }
 
     void error_at(Span span, std::string message, std::string help = {})
     {
-        if (m_panic || m_fatal) return;
+        if (m_panic || m_fatal)
+            return;
         m_panic = true;
         m_errors.push_back(Error{std::move(message), span, std::move(help)});
-        if (m_errors.size() >= m_limits.max_errors) m_fatal = true;
+        if (m_errors.size() >= m_limits.max_errors)
+            m_fatal = true;
     }
 
     /// A limit was exceeded: report once and stop parsing.
     void fatal_at(Span span, std::string message)
     {
-        if (!m_fatal) m_errors.push_back(Error{std::move(message), span, {}});
+        if (!m_fatal)
+            m_errors.push_back(Error{std::move(message), span, {}});
         m_fatal = true;
         m_panic = true;
     }
@@ -165,8 +178,7 @@ private:
         } else if (m_current.kind == Tok::Eof) {
             error_at(m_current.span, fmt::format("expected an expression after {}", describe(m_previous)));
         } else {
-            error_at(m_current.span, fmt::format("expected an expression after {}, found {}", describe(m_previous),
-                                                describe(m_current)));
+            error_at(m_current.span, fmt::format("expected an expression after {}, found {}", describe(m_previous), describe(m_current)));
         }
     }
 
@@ -180,8 +192,10 @@ private:
                 m_panic = false;
                 return;
             }
-            if (k == Tok::LParen || k == Tok::LBracket) ++depth;
-            if ((k == Tok::RParen || k == Tok::RBracket) && depth > 0) --depth;
+            if (k == Tok::LParen || k == Tok::LBracket)
+                ++depth;
+            if ((k == Tok::RParen || k == Tok::RBracket) && depth > 0)
+                --depth;
             advance();
         }
     }
@@ -194,7 +208,10 @@ private:
         return static_cast<std::uint32_t>(m_program.nodes.size() - 1);
     }
 
-    const Node& node(std::uint32_t id) const { return m_program.nodes[id]; }
+    const Node& node(std::uint32_t id) const
+    {
+        return m_program.nodes[id];
+    }
 
     std::uint32_t error_node(Span span)
     {
@@ -208,7 +225,8 @@ private:
     std::uint16_t height_above(std::size_t child_height, Span op_span)
     {
         const std::size_t h = child_height + 1;
-        if (h > m_limits.max_nesting_depth) too_deep(op_span);
+        if (h > m_limits.max_nesting_depth)
+            too_deep(op_span);
         return static_cast<std::uint16_t>(std::min<std::size_t>(h, 0xFFFF));
     }
 
@@ -241,23 +259,32 @@ private:
         n.a = left;
         n.b = right;
         n.op_span = op_span;
-        n.span = Span{std::min(node(left).span.begin, op_span.begin),
-                      std::max({node(right).span.end, op_span.end, node(left).span.end})};
+        n.span = Span{std::min(node(left).span.begin, op_span.begin), std::max({node(right).span.end, op_span.end, node(left).span.end})};
         n.height = height_above(std::max(node(left).height, node(right).height), op_span);
         return add(n);
     }
 
     // ------------------------------------------------------------ Pratt core
 
-    std::uint32_t expression() { return parse_precedence(Prec::Or); }
+    std::uint32_t expression()
+    {
+        return parse_precedence(Prec::Or);
+    }
 
     std::uint32_t parse_precedence(Prec precedence)
     {
-        if (m_fatal) return error_node(m_current.span);
+        if (m_fatal)
+            return error_node(m_current.span);
         struct Guard {
             std::size_t& d;
-            explicit Guard(std::size_t& depth) : d(depth) { ++d; }
-            ~Guard() { --d; }
+            explicit Guard(std::size_t& depth) : d(depth)
+            {
+                ++d;
+            }
+            ~Guard()
+            {
+                --d;
+            }
         } guard(m_depth);
         if (m_depth - 1 > m_limits.max_nesting_depth) {
             too_deep(m_current.span);
@@ -285,11 +312,20 @@ private:
 
     // ------------------------------------------------------------ prefix handlers
 
-    std::uint32_t number() { return constant(Op::Num, Value::number(m_previous.number), m_previous.span); }
+    std::uint32_t number()
+    {
+        return constant(Op::Num, Value::number(m_previous.number), m_previous.span);
+    }
 
-    std::uint32_t string() { return constant(Op::Str, Value::string(std::move(m_previous.text)), m_previous.span); }
+    std::uint32_t string()
+    {
+        return constant(Op::Str, Value::string(std::move(m_previous.text)), m_previous.span);
+    }
 
-    std::uint32_t boolean() { return constant(Op::Bool, Value::boolean(m_previous.kind == Tok::True), m_previous.span); }
+    std::uint32_t boolean()
+    {
+        return constant(Op::Bool, Value::boolean(m_previous.kind == Tok::True), m_previous.span);
+    }
 
     std::uint32_t grouping()
     {
@@ -308,22 +344,25 @@ private:
     /// one element, skips to the next ',' so that later elements are still checked.
     void elements(Tok closer, std::vector<std::uint32_t>& out, bool is_list)
     {
-        if (m_current.kind == closer) return;
+        if (m_current.kind == closer)
+            return;
         while (!m_fatal) {
             if (is_list && out.size() >= m_limits.max_list_elements) {
-                fatal_at(m_current.span, fmt::format("list has too many elements (the limit is {})",
-                                                    m_limits.max_list_elements));
+                fatal_at(m_current.span, fmt::format("list has too many elements (the limit is {})", m_limits.max_list_elements));
                 return;
             }
             out.push_back(expression());
-            if (m_fatal) return;
+            if (m_fatal)
+                return;
             if (m_current.kind != Tok::Comma && m_current.kind != closer && m_current.kind != Tok::Eof) {
-                error_at(m_current.span, fmt::format("expected ',' or '{}' after {}, found {}",
-                                                    closer == Tok::RBracket ? ']' : ')',
-                                                    is_list ? "list element" : "argument", describe(m_current)));
+                error_at(m_current.span,
+                    fmt::format("expected ',' or '{}' after {}, found {}", closer == Tok::RBracket ? ']' : ')', is_list ? "list element" : "argument",
+                        describe(m_current)));
             }
-            if (m_panic) synchronize(closer);
-            if (m_current.kind != Tok::Comma) return;
+            if (m_panic)
+                synchronize(closer);
+            if (m_current.kind != Tok::Comma)
+                return;
             advance();
         }
     }
@@ -348,7 +387,8 @@ private:
         std::vector<std::uint32_t> items;
         elements(closer, items, op == Op::List);
         const Span close_span = m_current.span;
-        if (!m_fatal) close(closer);
+        if (!m_fatal)
+            close(closer);
 
         Node n;
         n.op = op;
@@ -358,12 +398,16 @@ private:
         n.op_span = op == Op::List ? open : name;
         n.span = Span{n.op_span.begin, std::max(close_span.end, open.end)};
         std::size_t h = 0;
-        for (auto id : items) h = std::max<std::size_t>(h, node(id).height);
+        for (auto id : items)
+            h = std::max<std::size_t>(h, node(id).height);
         n.height = items.empty() ? 0 : height_above(h, n.op_span);
         return add(n);
     }
 
-    std::uint32_t list() { return sequence(Op::List, m_previous.span, m_previous.span); }
+    std::uint32_t list()
+    {
+        return sequence(Op::List, m_previous.span, m_previous.span);
+    }
 
     std::uint32_t path()
     {
@@ -375,7 +419,8 @@ private:
         }
         const std::string_view dotted = slice(name);
         std::uint32_t index = 0;
-        while (index < m_program.paths.size() && m_program.paths[index].dotted != dotted) ++index;
+        while (index < m_program.paths.size() && m_program.paths[index].dotted != dotted)
+            ++index;
         if (index == m_program.paths.size()) {
             PathRef ref;
             ref.dotted = std::string(dotted);
@@ -383,7 +428,8 @@ private:
             while (true) {
                 const std::size_t dot = dotted.find('.', start);
                 ref.segments.emplace_back(dotted.substr(start, dot == std::string_view::npos ? dot : dot - start));
-                if (dot == std::string_view::npos) break;
+                if (dot == std::string_view::npos)
+                    break;
                 start = dot + 1;
             }
             m_program.paths.push_back(std::move(ref));
@@ -409,22 +455,38 @@ private:
     static Op binary_op(Tok t) noexcept
     {
         switch (t) {
-        case Tok::Or: return Op::Or;
-        case Tok::And: return Op::And;
-        case Tok::Plus: return Op::Add;
-        case Tok::Minus: return Op::Sub;
-        case Tok::Star: return Op::Mul;
-        case Tok::Slash: return Op::Div;
-        case Tok::Percent: return Op::Mod;
-        case Tok::EqEq: return Op::Eq;
-        case Tok::BangEq: return Op::Ne;
-        case Tok::Less: return Op::Lt;
-        case Tok::LessEq: return Op::Le;
-        case Tok::Greater: return Op::Gt;
-        case Tok::GreaterEq: return Op::Ge;
-        case Tok::In: return Op::In;
-        case Tok::Not: return Op::NotIn;
-        default: return Op::Error;
+        case Tok::Or:
+            return Op::Or;
+        case Tok::And:
+            return Op::And;
+        case Tok::Plus:
+            return Op::Add;
+        case Tok::Minus:
+            return Op::Sub;
+        case Tok::Star:
+            return Op::Mul;
+        case Tok::Slash:
+            return Op::Div;
+        case Tok::Percent:
+            return Op::Mod;
+        case Tok::EqEq:
+            return Op::Eq;
+        case Tok::BangEq:
+            return Op::Ne;
+        case Tok::Less:
+            return Op::Lt;
+        case Tok::LessEq:
+            return Op::Le;
+        case Tok::Greater:
+            return Op::Gt;
+        case Tok::GreaterEq:
+            return Op::Ge;
+        case Tok::In:
+            return Op::In;
+        case Tok::Not:
+            return Op::NotIn;
+        default:
+            return Op::Error;
         }
     }
 
@@ -452,7 +514,8 @@ private:
         const std::uint32_t result = binary_node(binary_op(kind), op_span, left, right);
 
         // Comparisons do not associate: `a < b < c` is an error, not `(a < b) < c`.
-        if (m_fatal || rule(m_current.kind).precedence != Prec::Comparison) return result;
+        if (m_fatal || rule(m_current.kind).precedence != Prec::Comparison)
+            return result;
         const std::string first = kind == Tok::Not ? "not in" : std::string(slice(op_span));
         const std::string second = m_current.kind == Tok::Not ? "not in" : std::string(slice(m_current.span));
         error_at(m_current.span, fmt::format("'{}' cannot be chained; use 'a {} b and b {} c'", second, first, second));
@@ -463,7 +526,8 @@ private:
             const Span chained = m_current.span;
             const bool was_not = m_current.kind == Tok::Not;
             advance();
-            if (was_not && m_current.kind == Tok::In) advance();
+            if (was_not && m_current.kind == Tok::In)
+                advance();
             const std::uint32_t operand = parse_precedence(Prec::Term);
             chain = binary_node(Op::Error, chained, chain, operand);
             m_program.nodes[chain].fn = k_error_with_operands;

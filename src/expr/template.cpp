@@ -11,8 +11,8 @@ namespace mlscale::expr {
 namespace detail {
 
 struct TemplatePart {
-    std::string literal;                // text before the placeholder (or the trailing text)
-    std::optional<Expression> expr;     // the placeholder, when there is one
+    std::string literal;            // text before the placeholder (or the trailing text)
+    std::optional<Expression> expr; // the placeholder, when there is one
 };
 
 struct TemplateProgram {
@@ -37,11 +37,14 @@ std::size_t find_close(std::string_view text, std::size_t open)
     std::size_t i = open + 1;
     while (i < text.size()) {
         const char c = text[i];
-        if (c == '}') return i;
+        if (c == '}')
+            return i;
         if (c == '"' || c == '\'') {
             ++i;
-            while (i < text.size() && text[i] != c) i += text[i] == '\\' ? 2u : 1u;
-            if (i >= text.size()) return std::string_view::npos;
+            while (i < text.size() && text[i] != c)
+                i += text[i] == '\\' ? 2u : 1u;
+            if (i >= text.size())
+                return std::string_view::npos;
         }
         ++i;
     }
@@ -51,20 +54,19 @@ std::size_t find_close(std::string_view text, std::size_t open)
 } // namespace
 } // namespace detail
 
-std::string_view Template::source() const noexcept { return m_program->source; }
+std::string_view Template::source() const noexcept
+{
+    return m_program->source;
+}
 
 TemplateResult compile_template(std::string_view text, const Schema& schema, const Limits& limits)
 {
     TemplateResult result;
-    const std::size_t max_bytes =
-        std::min<std::size_t>(limits.max_template_bytes, std::numeric_limits<std::uint32_t>::max() - 1);
+    const std::size_t max_bytes = std::min<std::size_t>(limits.max_template_bytes, std::numeric_limits<std::uint32_t>::max() - 1);
     if (text.size() > max_bytes) {
-        const auto end =
-            static_cast<std::uint32_t>(std::min<std::size_t>(text.size(), std::numeric_limits<std::uint32_t>::max()));
-        result.errors.push_back(Error{
-            fmt::format("template is too long ({} bytes; the limit is {})", text.size(), limits.max_template_bytes),
-            Span{0, end},
-            {}});
+        const auto end = static_cast<std::uint32_t>(std::min<std::size_t>(text.size(), std::numeric_limits<std::uint32_t>::max()));
+        result.errors.push_back(
+            Error{fmt::format("template is too long ({} bytes; the limit is {})", text.size(), limits.max_template_bytes), Span{0, end}, {}});
         return result;
     }
 
@@ -73,9 +75,7 @@ TemplateResult compile_template(std::string_view text, const Schema& schema, con
     std::vector<Error> errors;
     std::string literal;
     std::size_t placeholders = 0;
-    auto span = [](std::size_t b, std::size_t e) {
-        return Span{static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e)};
-    };
+    auto span = [](std::size_t b, std::size_t e) { return Span{static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e)}; };
 
     std::size_t i = 0;
     while (i < text.size()) {
@@ -105,15 +105,12 @@ TemplateResult compile_template(std::string_view text, const Schema& schema, con
 
         const std::size_t close = detail::find_close(text, i);
         if (close == std::string_view::npos) {
-            errors.push_back(Error{"unterminated placeholder; expected '}'", span(i, i + 1),
-                                   "write '{{' for a literal '{'"});
+            errors.push_back(Error{"unterminated placeholder; expected '}'", span(i, i + 1), "write '{{' for a literal '{'"});
             break;
         }
         if (++placeholders > limits.max_template_placeholders) {
-            errors.push_back(Error{fmt::format("template has too many placeholders (the limit is {})",
-                                               limits.max_template_placeholders),
-                                   span(i, close + 1),
-                                   {}});
+            errors.push_back(
+                Error{fmt::format("template has too many placeholders (the limit is {})", limits.max_template_placeholders), span(i, close + 1), {}});
             break;
         }
         const std::string_view inner = text.substr(i + 1, close - i - 1);
@@ -139,13 +136,14 @@ TemplateResult compile_template(std::string_view text, const Schema& schema, con
     }
 
     if (!errors.empty()) {
-        std::stable_sort(errors.begin(), errors.end(),
-                         [](const Error& a, const Error& b) { return a.span.begin < b.span.begin; });
-        if (errors.size() > limits.max_errors) errors.resize(limits.max_errors);
+        std::stable_sort(errors.begin(), errors.end(), [](const Error& a, const Error& b) { return a.span.begin < b.span.begin; });
+        if (errors.size() > limits.max_errors)
+            errors.resize(limits.max_errors);
         result.errors = std::move(errors);
         return result;
     }
-    if (!literal.empty() || program->parts.empty()) program->parts.push_back(detail::TemplatePart{std::move(literal), {}});
+    if (!literal.empty() || program->parts.empty())
+        program->parts.push_back(detail::TemplatePart{std::move(literal), {}});
     result.tmpl = detail::Access::make(std::shared_ptr<const detail::TemplateProgram>(std::move(program)));
     return result;
 }
@@ -155,7 +153,8 @@ std::string render(const Template& t, const nlohmann::json& facts)
     std::string out;
     for (const auto& part : detail::Access::program(t).parts) {
         out += part.literal;
-        if (part.expr) out += evaluate(*part.expr, facts).to_display();
+        if (part.expr)
+            out += evaluate(*part.expr, facts).to_display();
     }
     return out;
 }
@@ -164,9 +163,11 @@ std::vector<std::string> referenced_paths(const Template& t)
 {
     std::vector<std::string> out;
     for (const auto& part : detail::Access::program(t).parts) {
-        if (!part.expr) continue;
+        if (!part.expr)
+            continue;
         for (auto& path : referenced_paths(*part.expr)) {
-            if (std::find(out.begin(), out.end(), path) == out.end()) out.push_back(std::move(path));
+            if (std::find(out.begin(), out.end(), path) == out.end())
+                out.push_back(std::move(path));
         }
     }
     return out;
@@ -179,7 +180,8 @@ std::string format_diagnostic(std::string_view source, const Error& error)
     std::size_t line_start = 0;
     if (begin > 0) {
         const std::size_t newline = source.rfind('\n', begin - 1);
-        if (newline != std::string_view::npos) line_start = newline + 1;
+        if (newline != std::string_view::npos)
+            line_start = newline + 1;
     }
     const std::size_t line_end = std::min(source.find('\n', begin), source.size());
     const std::string_view line = source.substr(line_start, line_end - line_start);
@@ -188,16 +190,17 @@ std::string format_diagnostic(std::string_view source, const Error& error)
     std::string pad;
     for (std::size_t k = line_start; k < begin; ++k) {
         const auto c = static_cast<unsigned char>(source[k]);
-        if ((c & 0xC0) == 0x80) continue;
+        if ((c & 0xC0) == 0x80)
+            continue;
         pad += c == '\t' ? '\t' : ' ';
     }
     std::size_t width = 0;
     for (std::size_t k = begin; k < std::min(end, line_end); ++k) {
         width += (static_cast<unsigned char>(source[k]) & 0xC0) != 0x80;
     }
-    std::string out = fmt::format("error: {}\n  {}\n  {}^{}\n", error.message, line, pad,
-                                  std::string(width > 1 ? width - 1 : 0, '~'));
-    if (!error.help.empty()) out += fmt::format("  help: {}\n", error.help);
+    std::string out = fmt::format("error: {}\n  {}\n  {}^{}\n", error.message, line, pad, std::string(width > 1 ? width - 1 : 0, '~'));
+    if (!error.help.empty())
+        out += fmt::format("  help: {}\n", error.help);
     return out;
 }
 

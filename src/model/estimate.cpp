@@ -180,8 +180,7 @@ Layout layout_of(const Workload& workload, const Config& config, const InstanceS
 
 double cnn_activation_elements(const Workload& workload)
 {
-    return workload.activation_elements_per_sample > 0 ? workload.activation_elements_per_sample
-                                                       : workload.linear_flops_per_sample * k_cnn_elements_per_flop;
+    return workload.activation_elements_per_sample > 0 ? workload.activation_elements_per_sample : workload.linear_flops_per_sample * k_cnn_elements_per_flop;
 }
 
 // Activations per GPU in GB at micro-batch `b` (§5): Korthikanti for transformers, plus the
@@ -190,8 +189,8 @@ double cnn_activation_elements(const Workload& workload)
 double activation_gb(const Workload& workload, const Layout& l, double b)
 {
     if (workload.family == "transformer" && workload.hidden > 0 && workload.layers > 0 && workload.seq_len > 0) {
-        double gb = transformer_activation_gb(workload.seq_len, b, workload.hidden, workload.heads, workload.layers, l.tensor, l.pipeline,
-            workload.recompute, workload.flash_attention);
+        double gb = transformer_activation_gb(
+            workload.seq_len, b, workload.hidden, workload.heads, workload.layers, l.tensor, l.pipeline, workload.recompute, workload.flash_attention);
         if (l.pipeline == 1 && workload.vocab > 0) {
             gb += 4.0 * static_cast<double>(workload.seq_len) * b * static_cast<double>(workload.vocab) / l.tensor / 1e9;
         }
@@ -247,9 +246,10 @@ double sample_seconds(const Workload& workload, const GpuSpec& gpu, const Estima
     // Transformer Engine's FP8 covers the linear layers; attention stays at the 16-bit peak.
     const double attention_peak = precision == "fp8" ? peak_tflops(gpu, "bf16") : e.peak_tflops;
     const double hardware = workload.recompute ? k_recompute_factor : 1.0;
-    const double flop_s = hardware * (workload.linear_train_factor() * workload.linear_flops_per_sample / (linear_efficiency * e.peak_tflops * 1e12) +
-                                         3.0 * workload.attention_flops_per_sample /
-                                             (flash_attention_fraction(gpu) * k.attention_efficiency * options.efficiency_scale * attention_peak * 1e12));
+    const double flop_s = hardware *
+        (workload.linear_train_factor() * workload.linear_flops_per_sample / (linear_efficiency * e.peak_tflops * 1e12) +
+            3.0 * workload.attention_flops_per_sample /
+                (flash_attention_fraction(gpu) * k.attention_efficiency * options.efficiency_scale * attention_peak * 1e12));
     const double bandwidth = gpu.mem_bandwidth_gb_s * 1e9;
     const double act_bytes = activation_bytes(precision);
     double memory_s = 0;
@@ -486,12 +486,18 @@ double ModelConstants::tensor_efficiency_for(const std::string& generation) cons
 const char* bottleneck_name(Bottleneck bottleneck)
 {
     switch (bottleneck) {
-    case Bottleneck::Gpu: return "gpu";
-    case Bottleneck::Io: return "io";
-    case Bottleneck::Cpu: return "cpu";
-    case Bottleneck::Network: return "network";
-    case Bottleneck::Memory: return "memory";
-    case Bottleneck::None: break;
+    case Bottleneck::Gpu:
+        return "gpu";
+    case Bottleneck::Io:
+        return "io";
+    case Bottleneck::Cpu:
+        return "cpu";
+    case Bottleneck::Network:
+        return "network";
+    case Bottleneck::Memory:
+        return "memory";
+    case Bottleneck::None:
+        break;
     }
     return "none";
 }
@@ -530,14 +536,12 @@ double training_state_gb_per_gpu(const Workload& workload, int zero_stage, int d
     if (!workload.frozen_base) {
         return model_state_gb_per_gpu(workload.params, workload.precision, workload.optimizer, zero_stage, data_parallel, model_parallel);
     }
-    const double frozen = std::max(0.0, workload.params - workload.trainable_params) * workload.frozen_bytes_per_param /
-                          std::max(1, model_parallel) / (zero_stage >= 3 ? std::max(1, data_parallel) : 1);
-    return frozen / 1e9 +
-           model_state_gb_per_gpu(workload.trainable_params, workload.precision, workload.optimizer, zero_stage, data_parallel, model_parallel);
+    const double frozen = std::max(0.0, workload.params - workload.trainable_params) * workload.frozen_bytes_per_param / std::max(1, model_parallel) /
+        (zero_stage >= 3 ? std::max(1, data_parallel) : 1);
+    return frozen / 1e9 + model_state_gb_per_gpu(workload.trainable_params, workload.precision, workload.optimizer, zero_stage, data_parallel, model_parallel);
 }
 
-double model_state_gb_per_gpu(double params, const std::string& precision, const std::string& optimizer, int zero_stage,
-    int data_parallel, int model_parallel)
+double model_state_gb_per_gpu(double params, const std::string& precision, const std::string& optimizer, int zero_stage, int data_parallel, int model_parallel)
 {
     // ZeRO accounting (formulas.md §3.1): 16-bit weights 2Ψ, gradients 2Ψ, optimizer KΨ
     // (fp32 master weights + moments); fp32 training keeps 4-byte weights and gradients. With
@@ -551,16 +555,24 @@ double model_state_gb_per_gpu(double params, const std::string& precision, const
     const double psi = params / std::max(1, model_parallel);
     double bytes = 0;
     switch (std::clamp(zero_stage, 0, 3)) {
-    case 0: bytes = (weight_bytes + grad_bytes + optimizer_bytes) * psi; break;
-    case 1: bytes = (weight_bytes + grad_bytes) * psi + optimizer_bytes * psi / shard; break;
-    case 2: bytes = weight_bytes * psi + (grad_bytes + optimizer_bytes) * psi / shard; break;
-    default: bytes = (weight_bytes + grad_bytes + optimizer_bytes) * psi / shard; break;
+    case 0:
+        bytes = (weight_bytes + grad_bytes + optimizer_bytes) * psi;
+        break;
+    case 1:
+        bytes = (weight_bytes + grad_bytes) * psi + optimizer_bytes * psi / shard;
+        break;
+    case 2:
+        bytes = weight_bytes * psi + (grad_bytes + optimizer_bytes) * psi / shard;
+        break;
+    default:
+        bytes = (weight_bytes + grad_bytes + optimizer_bytes) * psi / shard;
+        break;
     }
     return bytes / 1e9;
 }
 
-double transformer_activation_gb(std::int64_t seq_len, double micro_batch, std::int64_t hidden, std::int64_t heads, std::int64_t layers,
-    int tensor, int pipeline, bool recompute, bool flash_attention)
+double transformer_activation_gb(std::int64_t seq_len, double micro_batch, std::int64_t hidden, std::int64_t heads, std::int64_t layers, int tensor,
+    int pipeline, bool recompute, bool flash_attention)
 {
     // Korthikanti et al. 2022 (formulas.md §3.2), 16-bit activations, per layer:
     // no recompute, tensor + sequence parallel: s·b·h·(34 + 5·a·s/h)/t; full recompute: 2·s·b·h

@@ -47,8 +47,8 @@ void check_inference_only(const Job& job, const InstanceSpec* current, const Cat
     }
     const auto& families = job.constraints.instance_families;
     for (std::size_t i = 0; i < families.size(); ++i) {
-        const auto member = std::find_if(catalogue.instances.begin(), catalogue.instances.end(),
-            [&](const InstanceSpec& instance) { return instance.family == families[i]; });
+        const auto member =
+            std::find_if(catalogue.instances.begin(), catalogue.instances.end(), [&](const InstanceSpec& instance) { return instance.family == families[i]; });
         if (member == catalogue.instances.end() && !catalogue.instances.empty()) {
             // An unknown family would leave the plan nothing to choose from, silently.
             std::vector<std::string> known;
@@ -58,10 +58,10 @@ void check_inference_only(const Job& job, const InstanceSpec* current, const Cat
                 }
             }
             const auto match = closest_match(families[i], known);
-            diagnostics.add(job.document.diagnostic_at(fmt::format("/constraints/instance_families/{}", i),
-                fmt::format("unknown instance family \"{}\"", families[i]),
-                match ? fmt::format("did you mean \"{}\"? (`mlscale profiles list` shows the catalogue)", *match)
-                      : fmt::format("the catalogue's families: {}", fmt::join(known, ", "))));
+            diagnostics.add(
+                job.document.diagnostic_at(fmt::format("/constraints/instance_families/{}", i), fmt::format("unknown instance family \"{}\"", families[i]),
+                    match ? fmt::format("did you mean \"{}\"? (`mlscale profiles list` shows the catalogue)", *match)
+                          : fmt::format("the catalogue's families: {}", fmt::join(known, ", "))));
         } else if (member != catalogue.instances.end() && is_inference_only(*member)) {
             diagnostics.add(job.document.diagnostic_at(fmt::format("/constraints/instance_families/{}", i),
                 fmt::format("\"{}\" is an inference-only instance family: the plan cannot train on it", families[i]),
@@ -88,14 +88,13 @@ void check_precision(const Job& job, const InstanceSpec* current, const Catalogu
         }
     }
     diagnostics.add(job.document.diagnostic_at("/model/precision",
-        fmt::format("model.precision \"{}\" is not supported by the {} GPUs of ml.{} (current.instance_type)", precision,
-            current->gpu_spec->name, current->name),
+        fmt::format(
+            "model.precision \"{}\" is not supported by the {} GPUs of ml.{} (current.instance_type)", precision, current->gpu_spec->name, current->name),
         fmt::format("use {} on this GPU, or an instance whose GPU has {}: {}", precision == "fp8" ? "bf16 or fp16" : "fp16 (mixed)", precision,
             fmt::join(with, ", "))));
 }
 
-void check_observed_rate(const Job& job, const ResolvedModel& model, const InstanceSpec* current, const Catalogue& catalogue,
-    Diagnostics& diagnostics)
+void check_observed_rate(const Job& job, const ResolvedModel& model, const InstanceSpec* current, const Catalogue& catalogue, Diagnostics& diagnostics)
 {
     const auto observed = job.current.observed.samples_per_sec;
     if (!observed || current == nullptr) {
@@ -125,9 +124,8 @@ void check_observed_memory(const Job& job, const InstanceSpec* current, Diagnost
     if (!used || current == nullptr || current->gpu_count <= 0 || current->gpu_memory_gb <= 0 || *used <= current->gpu_memory_gb) {
         return;
     }
-    const bool from_telemetry = std::any_of(job.current.observed.sources.begin(), job.current.observed.sources.end(), [](const std::string& s) {
-        return s.rfind("observed_source: gpu_mem_used_gb", 0) == 0 && s.find("from telemetry") != std::string::npos;
-    });
+    const bool from_telemetry = std::any_of(job.current.observed.sources.begin(), job.current.observed.sources.end(),
+        [](const std::string& s) { return s.rfind("observed_source: gpu_mem_used_gb", 0) == 0 && s.find("from telemetry") != std::string::npos; });
     Diagnostic diagnostic = job.document.diagnostic_at("/current/observed/gpu_mem_used_gb",
         fmt::format("observed {} GB in use per GPU, but a GPU of ml.{} has {} GB", grouped(*used), current->name, grouped(current->gpu_memory_gb)),
         from_telemetry ? std::string("the value comes from --telemetry: was it captured on another instance type than current.instance_type?")
@@ -145,14 +143,17 @@ void check_storage_today(const Job& job, const Catalogue& catalogue, Diagnostics
     // "Elastic throughput mode is available only for file systems that are configured with the
     // General Purpose performance mode" (AWS re:Post, efs-choosing-correct-throughput-mode).
     if (today.efs.performance_mode == std::optional<std::string>("max-io") && today.efs.throughput_mode == std::optional<std::string>("elastic")) {
-        diagnostics.add(job.document.diagnostic_at("/storage/efs/performance_mode", "EFS Elastic throughput needs General Purpose performance mode, not Max I/O",
-            "set performance_mode to \"general-purpose\", or throughput_mode to what the file system really uses (bursting or provisioned)"));
+        diagnostics.add(
+            job.document.diagnostic_at("/storage/efs/performance_mode", "EFS Elastic throughput needs General Purpose performance mode, not Max I/O",
+                "set performance_mode to \"general-purpose\", or throughput_mode to what the file system really uses (bursting or provisioned)"));
     }
     // FSx for Lustre: the deployment, storage type and throughput tier must be one AWS offers
     // (profiles/storage.json fsx-lustre deployment_types; Intelligent-Tiering has no per-TiB tier).
     const FsxToday& fsx = today.fsx;
-    if ((fsx.storage_type || fsx.per_unit_mb_s_per_tib) && fsx.storage_type != std::optional<std::string>("INTELLIGENT_TIERING") && !catalogue.storage_facts.fsx.empty() &&
-        fsx_deployment_for(catalogue.storage_facts, fsx.deployment_type.value_or(""), fsx.storage_type.value_or(""), fsx.per_unit_mb_s_per_tib.value_or(0)) == nullptr) {
+    if ((fsx.storage_type || fsx.per_unit_mb_s_per_tib) && fsx.storage_type != std::optional<std::string>("INTELLIGENT_TIERING") &&
+        !catalogue.storage_facts.fsx.empty() &&
+        fsx_deployment_for(catalogue.storage_facts, fsx.deployment_type.value_or(""), fsx.storage_type.value_or(""), fsx.per_unit_mb_s_per_tib.value_or(0)) ==
+            nullptr) {
         std::vector<std::string> offered; // "PERSISTENT_1 HDD 12/40", in the catalogue's order
         std::string last;
         for (const auto& row : catalogue.storage_facts.fsx) {
@@ -183,7 +184,8 @@ void check_storage_today(const Job& job, const Catalogue& catalogue, Diagnostics
                 type == "gp2" ? "gp2's IOPS follow its size (3 per GiB); drop iops, or set volume_type to gp3, io1 or io2"
                               : "st1 and sc1 are rated in MiB/s per TiB; drop iops"));
         } else if (iops < low || iops > high) {
-            diagnostics.add(job.document.diagnostic_at("/storage/ebs/iops", fmt::format("{} volumes take {} to {} IOPS, not {}", type, grouped(low), grouped(high), grouped(iops)),
+            diagnostics.add(job.document.diagnostic_at("/storage/ebs/iops",
+                fmt::format("{} volumes take {} to {} IOPS, not {}", type, grouped(low), grouped(high), grouped(iops)),
                 "the range CreateVolume accepts for the volume type"));
         }
     }
@@ -191,8 +193,7 @@ void check_storage_today(const Job& job, const Catalogue& catalogue, Diagnostics
 
 } // namespace
 
-double physical_peak_samples_per_sec(const Job& job, const ResolvedModel& model, const InstanceSpec& instance, std::int64_t count,
-    const Catalogue& catalogue)
+double physical_peak_samples_per_sec(const Job& job, const ResolvedModel& model, const InstanceSpec& instance, std::int64_t count, const Catalogue& catalogue)
 {
     if (instance.gpu_spec == nullptr || instance.gpu_count <= 0 || count <= 0) {
         return 0;
@@ -210,8 +211,7 @@ double physical_peak_samples_per_sec(const Job& job, const ResolvedModel& model,
     return static_cast<double>(count) * instance.gpu_count * peak_tflops * 1e12 / flops_per_sample;
 }
 
-void check_plausibility(const Job& job, const ResolvedModel& model, const InstanceSpec* current, const Catalogue& catalogue,
-    Diagnostics& diagnostics)
+void check_plausibility(const Job& job, const ResolvedModel& model, const InstanceSpec* current, const Catalogue& catalogue, Diagnostics& diagnostics)
 {
     check_inference_only(job, current, catalogue, diagnostics);
     check_precision(job, current, catalogue, diagnostics);

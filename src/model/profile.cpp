@@ -38,8 +38,7 @@ bool is_deep_family(const std::string& family)
     return family == "cnn" || family == "transformer" || family == "rnn";
 }
 
-ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu_instance, Profile& profile,
-    Diagnostics& diagnostics)
+ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu_instance, Profile& profile, Diagnostics& diagnostics)
 {
     ResolvedModel model;
     const ModelSpec* spec = nullptr;
@@ -47,8 +46,7 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
         spec = catalogue.find_model(*job.model.name);
         if (spec == nullptr && !catalogue.models.empty()) {
             const auto match = closest_match(*job.model.name, catalogue.model_names());
-            diagnostics.add(job.document.diagnostic_at("/model/name",
-                fmt::format("unknown model \"{}\"", *job.model.name),
+            diagnostics.add(job.document.diagnostic_at("/model/name", fmt::format("unknown model \"{}\"", *job.model.name),
                 match ? fmt::format("did you mean \"{}\"? (`mlscale profiles list` shows the catalogue)", *match)
                       : std::string("give params_millions and forward_gflops instead, or see `mlscale profiles list`")));
         }
@@ -65,8 +63,7 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
     model.forward_gflops = job.model.forward_gflops;
     if (!model.forward_gflops && spec != nullptr && spec->forward_gflops) {
         // The catalogue gives language models per token; the profile counts per sample (sequence).
-        model.forward_gflops = spec->forward_per_token ? *spec->forward_gflops * static_cast<double>(model.seq_len.value_or(1))
-                                                       : *spec->forward_gflops;
+        model.forward_gflops = spec->forward_per_token ? *spec->forward_gflops * static_cast<double>(model.seq_len.value_or(1)) : *spec->forward_gflops;
     }
     if (model.family.empty()) {
         if (job.model.builtin_algorithm == std::optional<std::string>("xgboost") || job.model.framework == std::optional<std::string>("xgboost") ||
@@ -83,8 +80,7 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
     if (!model.forward_gflops && model.family == "transformer" && model.params_millions) {
         const double per_token = 2.0 * *model.params_millions * 1e6 / 1e9;
         model.forward_gflops = per_token * static_cast<double>(model.seq_len.value_or(1));
-        profile.assumptions.push_back(fmt::format(
-            "model.forward_gflops derived as 2 x parameters per token ({:.3g} GFLOP per token)", per_token));
+        profile.assumptions.push_back(fmt::format("model.forward_gflops derived as 2 x parameters per token ({:.3g} GFLOP per token)", per_token));
     }
     model.deep = is_deep_family(model.family);
     if (job.model.precision) {
@@ -241,8 +237,8 @@ void estimate_current(const Job& job, const Catalogue& catalogue, const Instance
     if (profile.model_state_gb && instance.gpu_count > 0) {
         double activations = 0;
         if (workload.family == "transformer" && workload.hidden > 0 && workload.layers > 0 && workload.seq_len > 0) {
-            activations = transformer_activation_gb(workload.seq_len, 1, workload.hidden, workload.heads, workload.layers, 1, 1,
-                workload.recompute, workload.flash_attention);
+            activations = transformer_activation_gb(
+                workload.seq_len, 1, workload.hidden, workload.heads, workload.layers, 1, 1, workload.recompute, workload.flash_attention);
         }
         profile.fits_single_gpu = *profile.model_state_gb + activations <= 0.9 * instance.gpu_memory_gb;
     }
@@ -256,8 +252,8 @@ void estimate_current(const Job& job, const Catalogue& catalogue, const Instance
         }
     }
     if (job.dataset.source_resolution && input && (*input)[0] > 0 && (*input)[1] > 0) {
-        derived["pixel_ratio"] = static_cast<double>((*job.dataset.source_resolution)[0] * (*job.dataset.source_resolution)[1]) /
-                                 static_cast<double>((*input)[0] * (*input)[1]);
+        derived["pixel_ratio"] =
+            static_cast<double>((*job.dataset.source_resolution)[0] * (*job.dataset.source_resolution)[1]) / static_cast<double>((*input)[0] * (*input)[1]);
     }
 }
 
@@ -271,8 +267,7 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
         instance = catalogue.find_instance(*job.current.instance_type);
         if (instance == nullptr && !catalogue.instances.empty()) {
             const auto match = closest_match(*job.current.instance_type, catalogue.instance_names());
-            diagnostics.add(job.document.diagnostic_at("/current/instance_type",
-                fmt::format("unknown instance type \"{}\"", *job.current.instance_type),
+            diagnostics.add(job.document.diagnostic_at("/current/instance_type", fmt::format("unknown instance type \"{}\"", *job.current.instance_type),
                 match ? fmt::format("did you mean \"ml.{}\"? (`mlscale profiles list` shows the catalogue)", *match)
                       : std::string("see `mlscale profiles list` for the instance types mlscale knows")));
         }

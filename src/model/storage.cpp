@@ -12,7 +12,7 @@ namespace mlscale {
 
 namespace {
 
-constexpr double k_mib = 1.048576;       // MB per MiB
+constexpr double k_mib = 1.048576; // MB per MiB
 constexpr double k_gib_in_gb = 1.073741824;
 // SageMaker's ML storage volume on instances without instance store is gp2 ("Amazon SageMaker
 // supports only the General Purpose SSD (gp2) ML storage volume type", ResourceConfig
@@ -179,8 +179,7 @@ namespace model_detail {
 int loader_workers(const Workload& workload, const InstanceSpec& instance, int gpus_per_instance)
 {
     const int gpus = std::max(1, gpus_per_instance);
-    return workload.loader_workers > 0 ? std::min(workload.loader_workers * gpus, std::max(1, instance.vcpus))
-                                       : std::max(1, instance.vcpus - gpus);
+    return workload.loader_workers > 0 ? std::min(workload.loader_workers * gpus, std::max(1, instance.vcpus)) : std::max(1, instance.vcpus - gpus);
 }
 
 double s3_stream_mb_s(const InstanceSpec& instance, const Workload& workload, const StorageFacts& storage, bool per_file_requests)

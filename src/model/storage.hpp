@@ -9,9 +9,9 @@
 namespace mlscale::model_detail {
 
 struct StorageSupply {
-    double mb_s = 0;        ///< what the storage delivers to the whole cluster
-    bool available = true;  ///< false: the configuration cannot read from this storage (e.g. no instance store)
-    std::string note;       ///< why it is unavailable, or what was assumed
+    double mb_s = 0;       ///< what the storage delivers to the whole cluster
+    bool available = true; ///< false: the configuration cannot read from this storage (e.g. no instance store)
+    std::string note;      ///< why it is unavailable, or what was assumed
 };
 
 StorageSupply storage_supply(const Workload& workload, const Config& config, const StorageFacts& storage);

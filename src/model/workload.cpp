@@ -90,8 +90,8 @@ struct PeftShape {
     double frozen_bytes_per_param = 0;
 };
 
-PeftShape peft_shape(const Job& job, const std::string& precision, double params, std::int64_t layers, std::int64_t hidden,
-    std::vector<std::string>* assumptions)
+PeftShape peft_shape(
+    const Job& job, const std::string& precision, double params, std::int64_t layers, std::int64_t hidden, std::vector<std::string>* assumptions)
 {
     PeftShape out;
     const auto note = [&](std::string text) {
@@ -139,7 +139,6 @@ PeftShape peft_shape(const Job& job, const std::string& precision, double params
     return out;
 }
 
-
 // PEFT's frozen base and adapters, and the FLOPs (§1): transformers 2N per token (N active for a
 // mixture of experts) plus the attention scores 4·l·h·s per token (llm-foundry's MFU accounting);
 // other models their forward FLOPs per sample.
@@ -151,8 +150,8 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
     w.frozen_bytes_per_param = peft.frozen_bytes_per_param;
     // Mixture-of-experts: each token passes through the shared layers and its top-k experts only
     // (FLOPs), while every expert is held (memory: params).
-    const auto active_millions = job.model.active_params_millions ? job.model.active_params_millions
-                                                                  : (spec != nullptr ? spec->active_params_millions : std::nullopt);
+    const auto active_millions =
+        job.model.active_params_millions ? job.model.active_params_millions : (spec != nullptr ? spec->active_params_millions : std::nullopt);
     const double flop_params = active_millions ? std::min(*active_millions * 1e6, w.params) : w.params;
     if (active_millions && w.params > 0) {
         assumptions.push_back(fmt::format("mixture of experts: the FLOPs follow the {:.0f} M active parameters, the memory all {:.0f} M; the experts' "
@@ -239,8 +238,8 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
         w.global_batch = static_cast<double>(*job.model.batch_size);
     } else if (w.family == "transformer" && w.seq_len > 0) {
         w.global_batch = std::max(1.0, std::round(k_default_batch_tokens / static_cast<double>(w.seq_len)));
-        assumptions.push_back(fmt::format("model.batch_size not given: {} sequences per step assumed (about 4.2M tokens, as MPT-70B's recipe)",
-            format_number(w.global_batch)));
+        assumptions.push_back(
+            fmt::format("model.batch_size not given: {} sequences per step assumed (about 4.2M tokens, as MPT-70B's recipe)", format_number(w.global_batch)));
     } else if (w.deep) {
         w.per_gpu_batch = k_default_per_gpu_batch;
         assumptions.push_back("model.batch_size not given: 256 samples per GPU assumed (NVIDIA's ResNet-50 recipe)");
@@ -288,7 +287,7 @@ void apply_storage_today(const Job& job, Config& config)
     if (config.storage == "efs") { // elastic when not said
         config.efs_throughput_mode = today.efs.throughput_mode.value_or("");
         config.efs_provisioned_mib_s = today.efs.provisioned_mib_s.value_or(0);
-    } else if (config.storage == "fsx-lustre") { // SCRATCH_2 SSD sized to the dataset when not said
+    } else if (config.storage == "fsx-lustre") {                        // SCRATCH_2 SSD sized to the dataset when not said
         config.fsx_deployment = today.fsx.deployment_type.value_or(""); // inferred from the tier (fsx_deployment_for)
         config.fsx_storage_type = today.fsx.storage_type.value_or("");
         config.fsx_per_unit_mb_s_per_tib = today.fsx.per_unit_mb_s_per_tib.value_or(0);

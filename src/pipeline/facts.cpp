@@ -5,8 +5,7 @@ namespace mlscale {
 
 namespace {
 
-template <typename T>
-void put(nlohmann::json& object, const char* key, const std::optional<T>& value)
+template <typename T> void put(nlohmann::json& object, const char* key, const std::optional<T>& value)
 {
     if (value) {
         object[key] = *value;
@@ -23,8 +22,7 @@ void put(nlohmann::json& object, const char* key, const std::string& value)
 void normalize_instance_types(nlohmann::json& facts)
 {
     for (const char* section : {"current", "notebook", "deployment"}) {
-        if (facts.contains(section) && facts[section].is_object() && facts[section].contains("instance_type") &&
-            facts[section]["instance_type"].is_string()) {
+        if (facts.contains(section) && facts[section].is_object() && facts[section].contains("instance_type") && facts[section]["instance_type"].is_string()) {
             facts[section]["instance_type"] = normalize_instance_type(facts[section]["instance_type"].get<std::string>());
         }
     }

@@ -74,8 +74,8 @@ std::optional<Report> advise(const Job& job, const AdviseOptions& options, Diagn
     // (multi-node without EFA, say) are rules like any other; they run after a failed profile too,
     // so a bad suppression is reported with the other errors.
     const RuleSet& rules = options.rules != nullptr ? *options.rules : builtin_rules();
-    RuleEvaluation evaluation = evaluate_rules(rules, build_facts(job, report.profile, &report.plan), job, options.rule_options, diagnostics,
-        EvaluationOutputs{.results = false, .parameters = true});
+    RuleEvaluation evaluation = evaluate_rules(
+        rules, build_facts(job, report.profile, &report.plan), job, options.rule_options, diagnostics, EvaluationOutputs{.results = false, .parameters = true});
     report.findings = std::move(evaluation.findings);
     report.rule_parameters = std::move(evaluation.parameters);
 

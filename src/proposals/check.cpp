@@ -56,8 +56,8 @@ struct Walk {
 void walk(const fs::path& start, std::vector<std::string>& out, const std::function<bool(const std::string&)>& keep, const Walk& rules)
 {
     std::error_code error;
-    for (auto it = fs::recursive_directory_iterator(start, fs::directory_options::skip_permission_denied, error);
-         it != fs::recursive_directory_iterator(); it.increment(error)) {
+    for (auto it = fs::recursive_directory_iterator(start, fs::directory_options::skip_permission_denied, error); it != fs::recursive_directory_iterator();
+         it.increment(error)) {
         if (error) {
             break;
         }
@@ -148,9 +148,8 @@ std::optional<std::string> under(const std::string& path, const std::string& roo
 /// No "." or ".." segment, no doubled or trailing '/': nothing lexical normalisation would change.
 bool clean_path(std::string_view p)
 {
-    return !p.empty() && p.find("//") == std::string_view::npos && p.find("/./") == std::string_view::npos &&
-           p.find("/../") == std::string_view::npos && p.rfind("./", 0) != 0 && p.rfind("../", 0) != 0 && p != "." && p != ".." &&
-           !p.ends_with("/.") && !p.ends_with("/..") && !p.ends_with("/");
+    return !p.empty() && p.find("//") == std::string_view::npos && p.find("/./") == std::string_view::npos && p.find("/../") == std::string_view::npos &&
+        p.rfind("./", 0) != 0 && p.rfind("../", 0) != 0 && p != "." && p != ".." && !p.ends_with("/.") && !p.ends_with("/..") && !p.ends_with("/");
 }
 
 } // namespace
@@ -205,8 +204,8 @@ bool excluded_by(const std::string& path, const std::string& normalised, const s
                 const fs::path segments(candidate);
                 for (auto it = segments.begin(); it != segments.end() && !match; ++it) {
                     const bool last = std::next(it) == segments.end();
-                    match = (!directory || !last || (!candidate.empty() && candidate.back() == '/')) &&
-                            fnmatch(p.c_str(), it->string().c_str(), 0) == 0 && !it->string().empty();
+                    match = (!directory || !last || (!candidate.empty() && candidate.back() == '/')) && fnmatch(p.c_str(), it->string().c_str(), 0) == 0 &&
+                        !it->string().empty();
                 }
             }
         } else {
@@ -251,10 +250,13 @@ std::vector<CheckInput> expand_check_paths(const std::vector<std::string>& paths
             const bool any_depth = path.find("**") != std::string::npos;
             std::vector<std::string> found;
             if (fs::is_directory(base, error)) {
-                walk(base, found, [&](const std::string& candidate) {
-                    const std::string relative = slash == std::string::npos && candidate.rfind("./", 0) == 0 ? candidate.substr(2) : candidate;
-                    return fnmatch(path.c_str(), relative.c_str(), any_depth ? 0 : FNM_PATHNAME) == 0;
-                }, rules);
+                walk(
+                    base, found,
+                    [&](const std::string& candidate) {
+                        const std::string relative = slash == std::string::npos && candidate.rfind("./", 0) == 0 ? candidate.substr(2) : candidate;
+                        return fnmatch(path.c_str(), relative.c_str(), any_depth ? 0 : FNM_PATHNAME) == 0;
+                    },
+                    rules);
             }
             std::sort(found.begin(), found.end());
             if (found.empty()) {
@@ -266,7 +268,8 @@ std::vector<CheckInput> expand_check_paths(const std::vector<std::string>& paths
         } else if (fs::is_directory(path, error)) {
             std::vector<std::string> found;
             if (!rules.leave_out(path.back() == '/' ? path : path + "/")) {
-                walk(path, found, [](const std::string& candidate) { return proposal_extension(candidate); }, rules);
+                walk(
+                    path, found, [](const std::string& candidate) { return proposal_extension(candidate); }, rules);
             }
             std::sort(found.begin(), found.end());
             for (auto& file : found) {
@@ -326,8 +329,8 @@ void relocate_profile_diagnostics(const Diagnostics& from, const ProposalUnit& u
     }
 }
 
-void apply_suppressions(const ProposalUnit& unit, std::vector<Finding>& findings, const CheckOptions& options, const SourceFile& source,
-    Diagnostics& diagnostics)
+void apply_suppressions(
+    const ProposalUnit& unit, std::vector<Finding>& findings, const CheckOptions& options, const SourceFile& source, Diagnostics& diagnostics)
 {
     for (const auto& s : unit.suppressions) {
         Diagnostic d;
@@ -434,11 +437,12 @@ void quote_assumptions(Finding& finding, const ProposalUnit& unit)
 /// Why a file that yields no proposal is skipped rather than reported, or nothing when it is an
 /// error: any file that is no proposal format; from a walk, an empty one; one that does not
 /// parse and shows no sign of a proposal (a Helm template, JSON with comments).
-std::optional<std::string> skip_reason(const SourceFile& source, ReadFailure failure, const Diagnostics& diagnostics, bool explicit_path,
-    const CheckOptions& options)
+std::optional<std::string> skip_reason(
+    const SourceFile& source, ReadFailure failure, const Diagnostics& diagnostics, bool explicit_path, const CheckOptions& options)
 {
     switch (failure) {
-    case ReadFailure::UnknownFormat: return std::string("not a proposal: no format fits (--input-format forces one)");
+    case ReadFailure::UnknownFormat:
+        return std::string("not a proposal: no format fits (--input-format forces one)");
     case ReadFailure::Empty:
         return explicit_path ? std::nullopt : std::optional<std::string>("empty");
     case ReadFailure::Syntax: {
@@ -447,11 +451,14 @@ std::optional<std::string> skip_reason(const SourceFile& source, ReadFailure fai
             return std::nullopt;
         }
         const Diagnostic* first = diagnostics.items().empty() ? nullptr : &diagnostics.items().front();
-        return fmt::format("does not parse ({}), and {}", first == nullptr ? std::string("syntax error")
-            : fmt::format("{}:{}: {}", first->location ? first->location->line : 0, first->location ? first->location->column : 0, first->message),
+        return fmt::format("does not parse ({}), and {}",
+            first == nullptr
+                ? std::string("syntax error")
+                : fmt::format("{}:{}: {}", first->location ? first->location->line : 0, first->location ? first->location->column : 0, first->message),
             why);
     }
-    default: return std::nullopt;
+    default:
+        return std::nullopt;
     }
 }
 
@@ -528,7 +535,7 @@ CheckedFile check_source(const SourceFile& source, bool explicit_path, const Che
     checked.units = std::move(proposal->units);
     std::stable_sort(checked.findings.begin(), checked.findings.end(), [](const Finding& a, const Finding& b) {
         return std::tie(a.location.line, a.location.column, a.rule, a.location.resource) <
-               std::tie(b.location.line, b.location.column, b.rule, b.location.resource);
+            std::tie(b.location.line, b.location.column, b.rule, b.location.resource);
     });
     return checked;
 }
@@ -621,8 +628,7 @@ std::string write_baseline(const CheckResult& result)
     for (const auto& file : result.files) {
         for (const auto& finding : file.findings) {
             if (!finding.suppressed) {
-                entries.push_back({{"file", file.path}, {"rule", finding.rule}, {"resource", finding.location.resource},
-                    {"fingerprint", finding.fingerprint}});
+                entries.push_back({{"file", file.path}, {"rule", finding.rule}, {"resource", finding.location.resource}, {"fingerprint", finding.fingerprint}});
             }
         }
     }
@@ -637,16 +643,16 @@ std::optional<Baseline> read_baseline(const SourceFile& source, Diagnostics& dia
         return std::nullopt;
     }
     const auto& value = document->value;
-    const int version = value.is_object() && value.contains("mlscale_baseline") && value["mlscale_baseline"].is_number_integer()
-                            ? value["mlscale_baseline"].get<int>()
-                            : 0;
+    const int version =
+        value.is_object() && value.contains("mlscale_baseline") && value["mlscale_baseline"].is_number_integer() ? value["mlscale_baseline"].get<int>() : 0;
     if ((version != 1 && version != 2) || !value.contains("findings") || !value["findings"].is_array()) {
         diagnostics.add(document->diagnostic_at("", "not an mlscale baseline", "write one with `mlscale check --write-baseline FILE`"));
         return std::nullopt;
     }
     if (version == 1) {
-        Diagnostic d = document->diagnostic_at("/mlscale_baseline", "baseline format 1 (before fingerprints included the file): "
-                                                                    "its findings are matched by file, rule and resource",
+        Diagnostic d = document->diagnostic_at("/mlscale_baseline",
+            "baseline format 1 (before fingerprints included the file): "
+            "its findings are matched by file, rule and resource",
             "write it again with `mlscale check --write-baseline FILE`");
         d.level = Level::Warning;
         diagnostics.add(std::move(d));
@@ -681,7 +687,7 @@ std::size_t apply_baseline(CheckResult& result, const Baseline& baseline)
     for (auto& file : result.files) {
         for (auto& finding : file.findings) {
             finding.baselined = baseline.entries.count({file.path, finding.fingerprint}) != 0 ||
-                                baseline.legacy.count({file.path, finding.rule + "\n" + finding.location.resource}) != 0;
+                baseline.legacy.count({file.path, finding.rule + "\n" + finding.location.resource}) != 0;
             matched += finding.baselined ? 1 : 0;
         }
     }
@@ -737,8 +743,8 @@ std::string check_summary_line(const CheckResult& result)
         for (const auto& [kind, count] : kinds) {
             parts.push_back(fmt::format("{} {}", count, kind));
         }
-        line += fmt::format(" ({} not interpreted: {})", std::accumulate(kinds.begin(), kinds.end(), std::size_t{0},
-                                                              [](std::size_t n, const auto& entry) { return n + entry.second; }),
+        line += fmt::format(" ({} not interpreted: {})",
+            std::accumulate(kinds.begin(), kinds.end(), std::size_t{0}, [](std::size_t n, const auto& entry) { return n + entry.second; }),
             fmt::join(parts, ", "));
     }
     return line;
@@ -770,8 +776,8 @@ std::string render_check_units(const CheckResult& result)
                 suppressions.push_back({{"rule", s.rule}, {"reason", s.reason}, {"line", s.where.location.line}});
             }
             nlohmann::json entry{{"resource", unit.resource}, {"type", unit.resource_type},
-                {"at", fmt::format("{}:{}", unit.resource_ref.location.line, unit.resource_ref.location.column)}, {"job", unit.job},
-                {"sources", sources}, {"suppressions", suppressions}};
+                {"at", fmt::format("{}:{}", unit.resource_ref.location.line, unit.resource_ref.location.column)}, {"job", unit.job}, {"sources", sources},
+                {"suppressions", suppressions}};
             if (!unit.assumptions.empty()) {
                 entry["assumptions"] = unit.assumptions;
             }

@@ -19,7 +19,7 @@ struct HclError {
 
 class HclParser {
 public:
-    HclParser(const SourceFile& source, JsonDocument& document) : m_text(source.text), m_document(document) {}
+    HclParser(const SourceFile& source, JsonDocument& document) : m_text(source.text), m_document(document) { }
 
     void parse_file()
     {
@@ -29,8 +29,14 @@ public:
 
 private:
     // --- characters and trivia ---
-    [[nodiscard]] bool at_end() const { return m_pos >= m_text.size(); }
-    [[nodiscard]] char peek(std::size_t ahead = 0) const { return m_pos + ahead < m_text.size() ? m_text[m_pos + ahead] : '\0'; }
+    [[nodiscard]] bool at_end() const
+    {
+        return m_pos >= m_text.size();
+    }
+    [[nodiscard]] char peek(std::size_t ahead = 0) const
+    {
+        return m_pos + ahead < m_text.size() ? m_text[m_pos + ahead] : '\0';
+    }
 
     /// Skips spaces, tabs, comments and (when `newlines`) line ends.
     void skip_trivia(bool newlines)
@@ -55,8 +61,14 @@ private:
         }
     }
 
-    static bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; }
-    static bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-'; }
+    static bool ident_start(char c)
+    {
+        return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_';
+    }
+    static bool ident_char(char c)
+    {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
+    }
 
     std::string identifier()
     {
@@ -285,8 +297,7 @@ private:
             }
             return unknown_value(trimmed(begin, m_pos));
         }
-        throw HclError{m_pos, c == '\0' ? std::string("expected a value, found the end of the file")
-                                        : fmt::format("expected a value, found \"{}\"", c)};
+        throw HclError{m_pos, c == '\0' ? std::string("expected a value, found the end of the file") : fmt::format("expected a value, found \"{}\"", c)};
     }
 
     void skip_balanced()
@@ -326,8 +337,9 @@ private:
             ++m_pos;
         }
         bool fractional = false;
-        while (!at_end() && (std::isdigit(static_cast<unsigned char>(peek())) != 0 || peek() == '.' || peek() == 'e' || peek() == 'E' ||
-                                ((peek() == '+' || peek() == '-') && (m_text[m_pos - 1] == 'e' || m_text[m_pos - 1] == 'E')))) {
+        while (!at_end() &&
+            (std::isdigit(static_cast<unsigned char>(peek())) != 0 || peek() == '.' || peek() == 'e' || peek() == 'E' ||
+                ((peek() == '+' || peek() == '-') && (m_text[m_pos - 1] == 'e' || m_text[m_pos - 1] == 'E')))) {
             if (peek() == '.') {
                 if (std::isdigit(static_cast<unsigned char>(peek(1))) == 0) {
                     break;
@@ -392,12 +404,24 @@ private:
                 const char e = peek(1);
                 m_pos += 2;
                 switch (e) {
-                case 'n': out += '\n'; break;
-                case 't': out += '\t'; break;
-                case 'r': out += '\r'; break;
-                case '"': out += '"'; break;
-                case '\\': out += '\\'; break;
-                default: out += e; break; // \uNNNN kept verbatim-ish: rare in resource attributes
+                case 'n':
+                    out += '\n';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
+                case 'r':
+                    out += '\r';
+                    break;
+                case '"':
+                    out += '"';
+                    break;
+                case '\\':
+                    out += '\\';
+                    break;
+                default:
+                    out += e;
+                    break; // \uNNNN kept verbatim-ish: rare in resource attributes
                 }
                 continue;
             }
@@ -436,8 +460,9 @@ private:
             const std::string line = m_text.substr(cursor, next == std::string::npos ? std::string::npos : next - cursor);
             const auto first = line.find_first_not_of(" \t");
             const std::string stripped = first == std::string::npos ? std::string() : line.substr(first);
-            if (stripped == marker || (stripped.size() > marker.size() && stripped.compare(0, marker.size(), marker) == 0 &&
-                                          stripped.find_first_not_of(" \t\r", marker.size()) == std::string::npos)) {
+            if (stripped == marker ||
+                (stripped.size() > marker.size() && stripped.compare(0, marker.size(), marker) == 0 &&
+                    stripped.find_first_not_of(" \t\r", marker.size()) == std::string::npos)) {
                 m_pos = next == std::string::npos ? m_text.size() : next;
                 break;
             }

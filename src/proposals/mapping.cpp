@@ -37,8 +37,7 @@ const EnumSpec k_imds{{{"1", true}, {"2", false}}};
 const EnumSpec k_capture_mode = same({"Input", "Output", "InputAndOutput"});
 const EnumSpec k_scaling_status = same({"ENABLED", "DISABLED"});
 const EnumSpec k_routing = same({"LEAST_OUTSTANDING_REQUESTS", "RANDOM"});
-const EnumSpec k_accelerator =
-    same({"ml.eia1.medium", "ml.eia1.large", "ml.eia1.xlarge", "ml.eia2.medium", "ml.eia2.large", "ml.eia2.xlarge"});
+const EnumSpec k_accelerator = same({"ml.eia1.medium", "ml.eia1.large", "ml.eia1.xlarge", "ml.eia2.medium", "ml.eia2.large", "ml.eia2.xlarge"});
 const EnumSpec k_container_mode = same({"SingleModel", "MultiModel"});
 const EnumSpec k_repository_access = same({"Platform", "Vpc"});
 const EnumSpec k_batch_strategy = same({"MultiRecord", "SingleRecord"});
@@ -57,30 +56,26 @@ const EnumSpec k_efs_backup = same({"DISABLED", "ENABLED"});
 const EnumSpec k_batch_type = same({"container", "multinode"});
 
 /// Content types of SageMaker channels -> dataset.format.
-const std::vector<std::pair<std::string, std::string>> k_content_formats{
-    {"text/csv", "csv"}, {"csv", "csv"}, {"application/x-recordio-protobuf", "recordio-protobuf"},
-    {"application/x-recordio", "recordio"}, {"application/x-image", "image"}, {"image/jpeg", "jpeg"}, {"image/png", "png"},
-    {"application/x-parquet", "parquet"}, {"application/jsonlines", "jsonl"}, {"application/json", "json"},
-    {"text/libsvm", "libsvm"}, {"libsvm", "libsvm"}, {"text/x-libsvm", "libsvm"}};
+const std::vector<std::pair<std::string, std::string>> k_content_formats{{"text/csv", "csv"}, {"csv", "csv"},
+    {"application/x-recordio-protobuf", "recordio-protobuf"}, {"application/x-recordio", "recordio"}, {"application/x-image", "image"}, {"image/jpeg", "jpeg"},
+    {"image/png", "png"}, {"application/x-parquet", "parquet"}, {"application/jsonlines", "jsonl"}, {"application/json", "json"}, {"text/libsvm", "libsvm"},
+    {"libsvm", "libsvm"}, {"text/x-libsvm", "libsvm"}};
 
 /// Built-in algorithm images by ECR repository name.
-const std::vector<std::pair<std::string, std::string>> k_builtin_images{
-    {"xgboost", "xgboost"}, {"sagemaker-xgboost", "xgboost"}, {"linear-learner", "linear-learner"}, {"kmeans", "kmeans"},
-    {"knn", "knn"}, {"factorization-machines", "factorization-machines"}, {"object-detection", "object-detection"},
-    {"image-classification", "image-classification"}, {"semantic-segmentation", "semantic-segmentation"},
-    {"blazingtext", "blazingtext"}, {"seq2seq", "seq2seq"}, {"ntm", "ntm"}, {"lda", "lda"}, {"pca", "pca"},
-    {"randomcutforest", "randomcutforest"}, {"ipinsights", "ipinsights"}, {"object2vec", "object2vec"},
-    {"forecasting-deepar", "deepar"}};
+const std::vector<std::pair<std::string, std::string>> k_builtin_images{{"xgboost", "xgboost"}, {"sagemaker-xgboost", "xgboost"},
+    {"linear-learner", "linear-learner"}, {"kmeans", "kmeans"}, {"knn", "knn"}, {"factorization-machines", "factorization-machines"},
+    {"object-detection", "object-detection"}, {"image-classification", "image-classification"}, {"semantic-segmentation", "semantic-segmentation"},
+    {"blazingtext", "blazingtext"}, {"seq2seq", "seq2seq"}, {"ntm", "ntm"}, {"lda", "lda"}, {"pca", "pca"}, {"randomcutforest", "randomcutforest"},
+    {"ipinsights", "ipinsights"}, {"object2vec", "object2vec"}, {"forecasting-deepar", "deepar"}};
 
 /// Framework images (AWS Deep Learning Containers) by repository name prefix.
-const std::vector<std::pair<std::string, std::string>> k_framework_images{
-    {"huggingface-", "huggingface"}, {"pytorch-", "pytorch"}, {"tensorflow-", "tensorflow"}, {"mxnet-", "mxnet"},
-    {"sagemaker-scikit-learn", "sklearn"}, {"sagemaker-xgboost", "xgboost"}, {"sagemaker-chainer", "chainer"}};
+const std::vector<std::pair<std::string, std::string>> k_framework_images{{"huggingface-", "huggingface"}, {"pytorch-", "pytorch"},
+    {"tensorflow-", "tensorflow"}, {"mxnet-", "mxnet"}, {"sagemaker-scikit-learn", "sklearn"}, {"sagemaker-xgboost", "xgboost"},
+    {"sagemaker-chainer", "chainer"}};
 
 /// HyperParameters keys the SageMaker Python SDK writes for `distribution=` (formats.md §6.3).
-const std::vector<std::pair<std::string, std::string>> k_distribution_keys{
-    {"sagemaker_distributed_dataparallel_enabled", "data-parallel"}, {"sagemaker_torch_distributed_enabled", "data-parallel"},
-    {"sagemaker_pytorch_ddp_enabled", "data-parallel"}, {"sagemaker_mpi_enabled", "data-parallel"},
+const std::vector<std::pair<std::string, std::string>> k_distribution_keys{{"sagemaker_distributed_dataparallel_enabled", "data-parallel"},
+    {"sagemaker_torch_distributed_enabled", "data-parallel"}, {"sagemaker_pytorch_ddp_enabled", "data-parallel"}, {"sagemaker_mpi_enabled", "data-parallel"},
     {"sagemaker_parameter_server_enabled", "data-parallel"}, {"sagemaker_multi_worker_mirrored_strategy_enabled", "data-parallel"},
     {"sagemaker_pytorch_xla_multi_worker_enabled", "data-parallel"}, {"mp_parameters", "model-parallel"}};
 
@@ -411,7 +406,7 @@ void map_endpoint_config(UnitBuilder& b)
     if (async.exists()) {
         b.put("/deployment/mode", "async", async);
     } else if (!b.unit().job["deployment"].contains("mode") && variants.known() && variants.value.is_array() && !variants.value.empty() &&
-               !v.get("ProductionVariants/0/ServerlessConfig").exists()) {
+        !v.get("ProductionVariants/0/ServerlessConfig").exists()) {
         // Instances, not serverless: a real-time endpoint, whatever the (perhaps deploy-time) type.
         const Found type = v.get("ProductionVariants/0/InstanceType");
         b.put("/deployment/mode", "realtime", type.present() ? type : variants);
@@ -431,8 +426,7 @@ void map_model(UnitBuilder& b)
 {
     image(b, "/deployment/image", "PrimaryContainer/Image|Containers/0/Image|Container/0/Image");
     b.enumeration("", "PrimaryContainer/Mode|Containers/0/Mode|Container/0/Mode", k_container_mode);
-    b.enumeration("", "PrimaryContainer/ImageConfig/RepositoryAccessMode|Container/0/ImageConfig/RepositoryAccessMode",
-        k_repository_access);
+    b.enumeration("", "PrimaryContainer/ImageConfig/RepositoryAccessMode|Container/0/ImageConfig/RepositoryAccessMode", k_repository_access);
     b.boolean("/security/network_isolation", "EnableNetworkIsolation", false);
     b.presence("/security/vpc", "VpcConfig");
 }
@@ -514,8 +508,10 @@ void map_batch_job_definition(UnitBuilder& b, Diagnostics& diagnostics)
     }
     if (nodes.present()) {
         b.integer("/current/instance_count", "NodeProperties/NumNodes");
-        b.instance_type("/current/instance_type", "NodeProperties/NodeRangeProperties/0/Container/InstanceType|"
-                                                   "NodeProperties/NodeRangeProperties/0/InstanceTypes/0", false);
+        b.instance_type("/current/instance_type",
+            "NodeProperties/NodeRangeProperties/0/Container/InstanceType|"
+            "NodeProperties/NodeRangeProperties/0/InstanceTypes/0",
+            false);
         b.string("/training/image", "NodeProperties/NodeRangeProperties/0/Container/Image");
     } else if (type.known() && type.value == "container") {
         b.put("/current/instance_count", 1, type);

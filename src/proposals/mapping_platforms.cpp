@@ -73,8 +73,7 @@ void map_cluster_group(UnitBuilder& b, const ResourceView& cluster)
     b.put_default("/training/platform", "hyperpod");
     b.instance_type("/current/instance_type", "InstanceType");
     b.integer("/current/instance_count", "InstanceCount");
-    b.number("/current/volume_gb",
-        "InstanceStorageConfigs/0/EbsVolumeConfig/VolumeSizeInGB|InstanceStorageConfigs/1/EbsVolumeConfig/VolumeSizeInGB");
+    b.number("/current/volume_gb", "InstanceStorageConfigs/0/EbsVolumeConfig/VolumeSizeInGB|InstanceStorageConfigs/1/EbsVolumeConfig/VolumeSizeInGB");
     // Restricted instance groups describe the FSx for Lustre file system SageMaker creates for them.
     b.integer("/storage/fsx/capacity_gib", "EnvironmentConfig/FSxLustreConfig/SizeInGiB");
     b.number("/storage/fsx/per_unit_throughput_mb_s_per_tib", "EnvironmentConfig/FSxLustreConfig/PerUnitStorageThroughput");

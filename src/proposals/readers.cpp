@@ -99,8 +99,7 @@ bool is_json_text(const SourceFile& source)
     return first != std::string::npos && (source.text[first] == '{' || source.text[first] == '[');
 }
 
-const char* const k_job_sections[] = {"dataset", "model", "training", "current", "deployment", "security", "notebook", "storage", "etl",
-    "ops", "constraints"};
+const char* const k_job_sections[] = {"dataset", "model", "training", "current", "deployment", "security", "notebook", "storage", "etl", "ops", "constraints"};
 
 /// A Kubernetes resource of a SageMaker controller: ACK (sagemaker.services.k8s.aws) or the
 /// legacy SageMaker Operators for Kubernetes (sagemaker.aws.amazon.com).
@@ -119,9 +118,9 @@ bool is_sagemaker_api(const json& value)
 {
     const auto has = [&](const char* key) { return value.contains(key); };
     for (const char* key : {"AlgorithmSpecification", "TrainingJobStatus", "TrainingJobName", "ProductionVariants", "TransformResources",
-             "NotebookInstanceName", "PrimaryContainer", "Containers", "EndpointConfigName", "TransformJobName",
-             "HyperParameterTuningJobConfig", "DataQualityAppSpecification", "ModelQualityAppSpecification", "ModelBiasAppSpecification",
-             "ModelExplainabilityAppSpecification", "MonitoringScheduleConfig", "DefaultUserSettings", "AppNetworkAccessType"}) {
+             "NotebookInstanceName", "PrimaryContainer", "Containers", "EndpointConfigName", "TransformJobName", "HyperParameterTuningJobConfig",
+             "DataQualityAppSpecification", "ModelQualityAppSpecification", "ModelBiasAppSpecification", "ModelExplainabilityAppSpecification",
+             "MonitoringScheduleConfig", "DefaultUserSettings", "AppNetworkAccessType"}) {
         if (has(key)) {
             return true;
         }
@@ -157,8 +156,7 @@ std::optional<ProposalFormat> classify(const json& value)
         return ProposalFormat::Kubernetes;
     }
     if (value.contains("Arguments") && value["Arguments"].is_object() &&
-        (value["Arguments"].contains("instance_type") || value["Arguments"].contains("channels") ||
-            value["Arguments"].contains("training_input_mode"))) {
+        (value["Arguments"].contains("instance_type") || value["Arguments"].contains("channels") || value["Arguments"].contains("training_input_mode"))) {
         return ProposalFormat::Kubeflow;
     }
     if (is_sagemaker_api(value)) {
@@ -180,10 +178,10 @@ void mark_placeholders(json& value)
 {
     if (value.is_string()) {
         const std::string& text = value.get_ref<const std::string&>();
-        const bool shell = text.size() > 1 && text[0] == '$' && text[1] != '.' &&
-                           text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_{}", 1) == std::string::npos;
+        const bool shell =
+            text.size() > 1 && text[0] == '$' && text[1] != '.' && text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_{}", 1) == std::string::npos;
         const bool braces = (text.find("((") != std::string::npos && text.find("))") != std::string::npos) ||
-                            (text.find("{{") != std::string::npos && text.find("}}") != std::string::npos);
+            (text.find("{{") != std::string::npos && text.find("}}") != std::string::npos);
         const bool angles = text.find("<<") != std::string::npos && text.find(">>") != std::string::npos;
         // ${name}: a Step Functions DefinitionSubstitution, a CDK or shell template variable.
         const auto dollar = text.find("${");
@@ -237,13 +235,13 @@ bool readable_text(const SourceFile& source, bool hcl, Diagnostics& diagnostics)
         return false;
     }
     if (const auto bad = invalid_utf8_offset(source.text)) {
-        diagnostics.add(diagnostic_at_offset(source, *bad,
-            fmt::format("invalid UTF-8 byte 0x{:02X}", static_cast<unsigned char>(source.text[*bad])), "save the file as UTF-8"));
+        diagnostics.add(diagnostic_at_offset(
+            source, *bad, fmt::format("invalid UTF-8 byte 0x{:02X}", static_cast<unsigned char>(source.text[*bad])), "save the file as UTF-8"));
         return false;
     }
     if (!hcl && source.text.find_first_not_of(" \t\r\n") == std::string::npos) {
-        diagnostics.add(diagnostic_at_offset(source, 0, k_empty_proposal_message,
-            "give a SageMaker API request, a CloudFormation template or a Terraform plan (`terraform show -json`)"));
+        diagnostics.add(diagnostic_at_offset(
+            source, 0, k_empty_proposal_message, "give a SageMaker API request, a CloudFormation template or a Terraform plan (`terraform show -json`)"));
         return false;
     }
     if (hcl && source.text.rfind("\xEF\xBB\xBF", 0) == 0) {
@@ -257,21 +255,37 @@ class Reader {
 public:
     Reader(const SourceFile& source, JsonDocument& document, ProposalFile& file, Diagnostics& diagnostics)
         : m_source(source), m_document(document), m_file(file), m_diagnostics(diagnostics)
-    {
-    }
+    { }
 
     void read(ProposalFormat format)
     {
         switch (format) {
-        case ProposalFormat::Job: break; // read by load_job, before
-        case ProposalFormat::SageMakerApi: read_api(m_document, "", stem()); break;
-        case ProposalFormat::CloudFormation: read_cloudformation(); break;
-        case ProposalFormat::TerraformPlan: read_terraform_plan(); break;
-        case ProposalFormat::Terraform: read_terraform(); break;
-        case ProposalFormat::SageMakerPipeline: read_pipeline(m_document, "", stem()); break;
-        case ProposalFormat::StepFunctions: read_states(m_document, "", stem()); break;
-        case ProposalFormat::Kubernetes: read_kubernetes(); break;
-        case ProposalFormat::Kubeflow: read_kubeflow(); break;
+        case ProposalFormat::Job:
+            break; // read by load_job, before
+        case ProposalFormat::SageMakerApi:
+            read_api(m_document, "", stem());
+            break;
+        case ProposalFormat::CloudFormation:
+            read_cloudformation();
+            break;
+        case ProposalFormat::TerraformPlan:
+            read_terraform_plan();
+            break;
+        case ProposalFormat::Terraform:
+            read_terraform();
+            break;
+        case ProposalFormat::SageMakerPipeline:
+            read_pipeline(m_document, "", stem());
+            break;
+        case ProposalFormat::StepFunctions:
+            read_states(m_document, "", stem());
+            break;
+        case ProposalFormat::Kubernetes:
+            read_kubernetes();
+            break;
+        case ProposalFormat::Kubeflow:
+            read_kubeflow();
+            break;
         }
     }
 
@@ -286,9 +300,8 @@ private:
 
     /// Maps one resource: `properties` is the pointer of its properties, `at` of the resource.
     /// Parameters default to the template's (CloudFormation `Ref`s to parameters with a Default).
-    ProposalUnit& add_unit(const JsonDocument& document, const std::string& properties, const std::string& at, std::string resource,
-        std::string type, const std::function<void(UnitBuilder&)>& map, const PipelineParameters* parameters = nullptr,
-        std::string_view name_path = {})
+    ProposalUnit& add_unit(const JsonDocument& document, const std::string& properties, const std::string& at, std::string resource, std::string type,
+        const std::function<void(UnitBuilder&)>& map, const PipelineParameters* parameters = nullptr, std::string_view name_path = {})
     {
         ProposalUnit unit;
         unit.resource = std::move(resource);
@@ -310,8 +323,7 @@ private:
         map(builder);
         // Tags are spelled one of these ways in every format (the folded search is slower).
         const json& properties_value = view.value();
-        if (properties_value.is_object() &&
-            (properties_value.contains("Tags") || properties_value.contains("tags") || properties_value.contains("tags_all"))) {
+        if (properties_value.is_object() && (properties_value.contains("Tags") || properties_value.contains("tags") || properties_value.contains("tags_all"))) {
             unit.environment = environment_tag(view, "Tags|tags_all");
         }
         m_file.units.push_back(std::move(unit));
@@ -371,13 +383,12 @@ private:
         const auto has = [&](const char* key) { return view.get(key).present(); };
         const auto monitoring = [&] {
             return has("DataQualityAppSpecification") || has("ModelQualityAppSpecification") || has("ModelBiasAppSpecification") ||
-                   has("ModelExplainabilityAppSpecification") || has("MonitoringScheduleConfig");
+                has("ModelExplainabilityAppSpecification") || has("MonitoringScheduleConfig");
         };
         if (has("TrainingJobStatus") || has("TrainingJobArn") || has("SecondaryStatusTransitions")) {
             add_unit(document, pointer, pointer, resource, "DescribeTrainingJob", proposals::map_describe_training_job, nullptr, "TrainingJobName");
         } else if (has("HyperParameterTuningJobConfig")) {
-            add_unit(document, pointer, pointer, resource, "CreateHyperParameterTuningJob", proposals::map_tuning_job, nullptr,
-                "HyperParameterTuningJobName");
+            add_unit(document, pointer, pointer, resource, "CreateHyperParameterTuningJob", proposals::map_tuning_job, nullptr, "HyperParameterTuningJobName");
         } else if (has("AlgorithmSpecification") || has("ResourceConfig") || has("InputDataConfig")) {
             add_unit(document, pointer, pointer, resource, "CreateTrainingJob", proposals::map_training_job, nullptr, "TrainingJobName");
         } else if (has("ProductionVariants")) {
@@ -414,9 +425,10 @@ private:
             for (std::size_t i = 0; i < groups.value.size(); ++i) {
                 const std::string group = fmt::format("{}/{}", groups.pointer, i);
                 const Found name = ResourceView(document, group).get("InstanceGroupName");
-                const std::string label = fmt::format("{}/{}", resource, name.known() && name.value.is_string() ? name.value.get<std::string>() : std::to_string(i));
-                ProposalUnit& unit = add_unit(document, group, group, label, type + " instance group",
-                    [&cluster](UnitBuilder& b) { proposals::map_cluster_group(b, cluster); });
+                const std::string label =
+                    fmt::format("{}/{}", resource, name.known() && name.value.is_string() ? name.value.get<std::string>() : std::to_string(i));
+                ProposalUnit& unit =
+                    add_unit(document, group, group, label, type + " instance group", [&cluster](UnitBuilder& b) { proposals::map_cluster_group(b, cluster); });
                 if (!unit.environment) {
                     unit.environment = environment_tag(cluster, "Tags|tags_all");
                 }
@@ -512,19 +524,19 @@ private:
             if (fs_type.known() && fs_type.value == "LUSTRE") {
                 add_unit(m_document, properties, at, id, kind, proposals::map_fsx_lustre);
             } else if (fs_type.known() && fs_type.value.is_string() && fs_type.value.get<std::string>() != "WINDOWS" &&
-                       fs_type.value.get<std::string>() != "ONTAP" && fs_type.value.get<std::string>() != "OPENZFS") {
+                fs_type.value.get<std::string>() != "ONTAP" && fs_type.value.get<std::string>() != "OPENZFS") {
                 m_diagnostics.add(m_document.diagnostic_at(fs_type.pointer,
-                    fmt::format("\"{}\" is not a valid FileSystemType: expected one of WINDOWS, LUSTRE, ONTAP, OPENZFS",
-                        fs_type.value.get<std::string>())));
+                    fmt::format("\"{}\" is not a valid FileSystemType: expected one of WINDOWS, LUSTRE, ONTAP, OPENZFS", fs_type.value.get<std::string>())));
             } else {
-                not_interpreted(id, kind, fs_type.known() ? fmt::format("FileSystemType {}: only LUSTRE is read", fs_type.value.dump())
-                                                          : "FileSystemType is set at deploy time");
+                not_interpreted(id, kind,
+                    fs_type.known() ? fmt::format("FileSystemType {}: only LUSTRE is read", fs_type.value.dump()) : "FileSystemType is set at deploy time");
             }
             return true;
         }
         if (kind == "AWS::Batch::JobDefinition") {
-            add_unit(m_document, properties, at, id, kind, [this](UnitBuilder& b) { proposals::map_batch_job_definition(b, m_diagnostics); },
-                nullptr, "JobDefinitionName");
+            add_unit(
+                m_document, properties, at, id, kind, [this](UnitBuilder& b) { proposals::map_batch_job_definition(b, m_diagnostics); }, nullptr,
+                "JobDefinitionName");
             return true;
         }
         if (kind == "AWS::SageMaker::Pipeline") {
@@ -585,8 +597,8 @@ private:
                 target = ref->get<std::string>();
             } else if (const json* attr = proposals::find_member(raw, "Fn::GetAtt"); attr != nullptr) {
                 target = attr->is_array() && !attr->empty() && (*attr)[0].is_string() ? (*attr)[0].get<std::string>()
-                         : attr->is_string() ? attr->get<std::string>().substr(0, attr->get<std::string>().find('.'))
-                                             : std::string();
+                    : attr->is_string()                                               ? attr->get<std::string>().substr(0, attr->get<std::string>().find('.'))
+                                                                                      : std::string();
             } else if (is_unknown_value(raw)) {
                 // Terraform: aws_sagemaker_endpoint_configuration.NAME.name
                 const std::string text = raw.begin().value().get<std::string>();
@@ -689,8 +701,8 @@ private:
                 text = (*sub)[0];
                 text_pointer = pointer + "/Fn::Sub/0";
             } else {
-                not_interpreted(resource, pipeline ? "AWS::SageMaker::Pipeline" : "state machine",
-                    "the definition is built at deploy time (Fn::Join and the like)");
+                not_interpreted(
+                    resource, pipeline ? "AWS::SageMaker::Pipeline" : "state machine", "the definition is built at deploy time (Fn::Join and the like)");
                 return true;
             }
         }
@@ -773,8 +785,7 @@ private:
         read_steps(document, view.get("Steps").pointer, resource, m_parameters.back().get(), 0);
     }
 
-    void read_steps(const JsonDocument& document, const std::string& pointer, const std::string& resource,
-        const PipelineParameters* parameters, int depth)
+    void read_steps(const JsonDocument& document, const std::string& pointer, const std::string& resource, const PipelineParameters* parameters, int depth)
     {
         const ResourceView view(document, pointer, parameters);
         if (!view.value().is_array() || depth > 16) {
@@ -788,11 +799,9 @@ private:
             const std::string label =
                 fmt::format("{}/{}", resource, name.known() && name.value.is_string() ? name.value.get<std::string>() : std::to_string(i));
             if (type.known() && type.value == "Training") {
-                add_unit(document, s.get("Arguments").pointer, step, label, "SageMaker Pipeline Training step", proposals::map_training_job,
-                    parameters);
+                add_unit(document, s.get("Arguments").pointer, step, label, "SageMaker Pipeline Training step", proposals::map_training_job, parameters);
             } else if (type.known() && type.value == "Transform") {
-                add_unit(document, s.get("Arguments").pointer, step, label, "SageMaker Pipeline Transform step",
-                    proposals::map_transform_job, parameters);
+                add_unit(document, s.get("Arguments").pointer, step, label, "SageMaker Pipeline Transform step", proposals::map_transform_job, parameters);
             } else if (type.known() && type.value == "Condition") {
                 read_steps(document, s.get("Arguments/IfSteps").pointer, resource, parameters, depth + 1);
                 read_steps(document, s.get("Arguments/ElseSteps").pointer, resource, parameters, depth + 1);
@@ -816,11 +825,11 @@ private:
             if (task.known() && task.value.is_string()) {
                 const std::string arn = task.value.get<std::string>();
                 if (arn.find("sagemaker:createTrainingJob") != std::string::npos) {
-                    add_unit(document, at + "/Parameters", at, label, "Step Functions createTrainingJob task", proposals::map_training_job,
-                        nullptr, "TrainingJobName");
+                    add_unit(document, at + "/Parameters", at, label, "Step Functions createTrainingJob task", proposals::map_training_job, nullptr,
+                        "TrainingJobName");
                 } else if (arn.find("sagemaker:createTransformJob") != std::string::npos) {
-                    add_unit(document, at + "/Parameters", at, label, "Step Functions createTransformJob task",
-                        proposals::map_transform_job, nullptr, "TransformJobName");
+                    add_unit(document, at + "/Parameters", at, label, "Step Functions createTransformJob task", proposals::map_transform_job, nullptr,
+                        "TransformJobName");
                 }
             }
             const Found branches = state.get("Branches");
@@ -839,8 +848,8 @@ private:
     }
 
     // --- Terraform ---
-    bool map_terraform_resource(const JsonDocument& document, const std::string& type, const std::string& address,
-        const std::string& values, const std::string& at)
+    bool map_terraform_resource(
+        const JsonDocument& document, const std::string& type, const std::string& address, const std::string& values, const std::string& at)
     {
         const std::size_t before = m_file.units.size();
         if (type == "aws_sagemaker_notebook_instance") {
@@ -856,8 +865,8 @@ private:
         } else if (type == "aws_efs_file_system") {
             add_unit(document, values, at, address, type, proposals::map_efs, nullptr, "creation_token");
         } else if (type == "aws_batch_job_definition") {
-            add_unit(document, values, at, address, type,
-                [this](UnitBuilder& b) { proposals::map_batch_job_definition(b, m_diagnostics); }, nullptr, "name");
+            add_unit(
+                document, values, at, address, type, [this](UnitBuilder& b) { proposals::map_batch_job_definition(b, m_diagnostics); }, nullptr, "name");
         } else if (type == "aws_sagemaker_domain") {
             add_unit(document, values, at, address, type, proposals::map_domain, nullptr, "domain_name");
         } else if (type == "aws_sagemaker_data_quality_job_definition") {
@@ -954,16 +963,16 @@ private:
             const std::string text = m_source.text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
             const auto hash = text.find_first_of("#/");
             const auto at = text.find(marker);
-            if (hash != std::string::npos && at != std::string::npos && hash < at &&
-                (text[hash] == '#' || text.compare(hash, 2, "//") == 0) && text.compare(at, marker.size() + 1, marker + ":") != 0) {
+            if (hash != std::string::npos && at != std::string::npos && hash < at && (text[hash] == '#' || text.compare(hash, 2, "//") == 0) &&
+                text.compare(at, marker.size() + 1, marker + ":") != 0) {
                 std::string rest = text.substr(at + marker.size());
                 const auto rule_begin = rest.find_first_not_of(" \t");
                 const auto rule_end = rest.find_first_of(" \t", rule_begin);
                 InlineSuppression s;
                 s.rule = rule_begin == std::string::npos ? "" : rest.substr(rule_begin, rule_end - rule_begin);
                 if (rule_end != std::string::npos) {
-                    s.reason = rest.substr(rest.find_first_not_of(" \t", rule_end) == std::string::npos ? rest.size()
-                                                                                                           : rest.find_first_not_of(" \t", rule_end));
+                    s.reason =
+                        rest.substr(rest.find_first_not_of(" \t", rule_end) == std::string::npos ? rest.size() : rest.find_first_not_of(" \t", rule_end));
                 }
                 while (!s.reason.empty() && (s.reason.back() == '\r' || s.reason.back() == ' ')) {
                     s.reason.pop_back();
@@ -1114,7 +1123,7 @@ private:
         } else if (kind_name == "TransformJob" || kind_name == "BatchTransformJob") {
             add_unit(m_document, spec, pointer, label, type, proposals::map_transform_job, nullptr, "transformJobName");
         } else if (kind_name == "DataQualityJobDefinition" || kind_name == "ModelQualityJobDefinition" || kind_name == "ModelBiasJobDefinition" ||
-                   kind_name == "ModelExplainabilityJobDefinition") {
+            kind_name == "ModelExplainabilityJobDefinition") {
             add_unit(m_document, spec, pointer, label, type, proposals::map_monitoring_job, nullptr, "jobDefinitionName");
         } else if (kind_name == "Domain") {
             add_unit(m_document, spec, pointer, label, type, proposals::map_domain, nullptr, "domainName");
@@ -1140,8 +1149,9 @@ private:
         for (std::size_t i = 0; i < models.value.size(); ++i) {
             const std::string at = fmt::format("{}/{}", models.pointer, i);
             const Found name = ResourceView(m_document, at).get("name");
-            add_unit(m_document, at, at, fmt::format("{}/{}", label, name.known() && name.value.is_string() ? name.value.get<std::string>() : std::to_string(i)),
-                type + " model", proposals::map_model, nullptr, "name");
+            add_unit(m_document, at, at,
+                fmt::format("{}/{}", label, name.known() && name.value.is_string() ? name.value.get<std::string>() : std::to_string(i)), type + " model",
+                proposals::map_model, nullptr, "name");
         }
     }
 
@@ -1160,8 +1170,8 @@ private:
     std::vector<std::unique_ptr<JsonDocument>> m_embedded;
     std::vector<std::unique_ptr<PipelineParameters>> m_parameters;
     std::vector<std::string> m_terraform_endpoints; ///< aws_sagemaker_endpoint blocks: their tags reach the configuration
-    PipelineParameters m_template;            ///< CloudFormation parameters' defaults (and Terraform's, unused)
-    const PipelineParameters* m_outer = nullptr; ///< what add_unit resolves with by default
+    PipelineParameters m_template;                  ///< CloudFormation parameters' defaults (and Terraform's, unused)
+    const PipelineParameters* m_outer = nullptr;    ///< what add_unit resolves with by default
 };
 
 /// A job file as one unit: every field is located where it is written.
@@ -1198,8 +1208,7 @@ std::optional<ProposalFormat> detect_proposal_format(const SourceFile& source)
     return document ? classify(document->value) : std::nullopt;
 }
 
-std::optional<ProposalFile> read_proposal(const SourceFile& source, std::optional<ProposalFormat> forced, Diagnostics& diagnostics,
-    ReadFailure* failure)
+std::optional<ProposalFile> read_proposal(const SourceFile& source, std::optional<ProposalFormat> forced, Diagnostics& diagnostics, ReadFailure* failure)
 {
     ReadFailure ignored = ReadFailure::None;
     ReadFailure& why = failure != nullptr ? *failure : ignored;
@@ -1231,8 +1240,7 @@ std::optional<ProposalFile> read_proposal(const SourceFile& source, std::optiona
         for (const auto& info : proposal_formats()) {
             names.emplace_back(info.name);
         }
-        Diagnostic d = document->diagnostic_at("", k_unknown_format_message,
-            fmt::format("supported: {}; --input-format forces one", fmt::join(names, ", ")));
+        Diagnostic d = document->diagnostic_at("", k_unknown_format_message, fmt::format("supported: {}; --input-format forces one", fmt::join(names, ", ")));
         diagnostics.add(std::move(d));
         why = ReadFailure::UnknownFormat;
         return std::nullopt;
@@ -1294,9 +1302,9 @@ bool looks_like_proposal(const SourceFile& source, std::string* why)
     }
     // Words only proposals use: CloudFormation, the SageMaker API and its controllers, the
     // Terraform types and plan keys mlscale reads. Case matters ("Resources", not "resources:").
-    static const char* const k_markers[] = {"AWSTemplateFormatVersion", "Resources", "AWS::SageMaker", "AWS::FSx", "AWS::EFS",
-        "AWS::Batch", "AWS::StepFunctions", "AWS::Serverless", "sagemaker", "SageMaker", "TrainingJobName", "AlgorithmSpecification",
-        "ProductionVariants", "NotebookInstance", "planned_values", "resource_changes", "aws_fsx_", "aws_efs_", "aws_batch_"};
+    static const char* const k_markers[] = {"AWSTemplateFormatVersion", "Resources", "AWS::SageMaker", "AWS::FSx", "AWS::EFS", "AWS::Batch",
+        "AWS::StepFunctions", "AWS::Serverless", "sagemaker", "SageMaker", "TrainingJobName", "AlgorithmSpecification", "ProductionVariants",
+        "NotebookInstance", "planned_values", "resource_changes", "aws_fsx_", "aws_efs_", "aws_batch_"};
     for (const char* marker : k_markers) {
         if (text.find(marker) != std::string::npos) {
             if (why != nullptr) {

@@ -517,8 +517,7 @@ Found UnitBuilder::presence(const std::string& job_pointer, std::string_view pat
     return found;
 }
 
-Found UnitBuilder::enumeration(const std::string& job_pointer, std::string_view path, const EnumSpec& spec,
-    std::optional<nlohmann::json> absent_default)
+Found UnitBuilder::enumeration(const std::string& job_pointer, std::string_view path, const EnumSpec& spec, std::optional<nlohmann::json> absent_default)
 {
     Found found = m_view.get(path);
     if (found.known()) {
@@ -561,8 +560,8 @@ Found UnitBuilder::instance_type(const std::string& job_pointer, std::string_vie
     const std::string type = found.value.get<std::string>();
     const std::string bare = type.rfind("ml.", 0) == 0 ? type.substr(3) : type;
     const auto dot = bare.find('.');
-    const bool shaped = dot != std::string::npos && dot > 0 && dot + 1 < bare.size() &&
-                        bare.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.") == std::string::npos;
+    const bool shaped =
+        dot != std::string::npos && dot > 0 && dot + 1 < bare.size() && bare.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.") == std::string::npos;
     if (!shaped || (require_ml_prefix && type.rfind("ml.", 0) != 0)) {
         error(found, fmt::format("\"{}\" is not a SageMaker instance type", type),
             shaped ? fmt::format("SageMaker instance types start with \"ml.\": did you mean \"ml.{}\"?", type) : std::string());

@@ -22,15 +22,21 @@ namespace mlscale::proposals {
 struct Found {
     enum class State { Absent, Unknown, Known };
     State state = State::Absent;
-    nlohmann::json value;  ///< the known value (intrinsics that are transparent already removed)
-    std::string pointer;   ///< source JSON pointer of the property (or of the deepest ancestor found)
+    nlohmann::json value;        ///< the known value (intrinsics that are transparent already removed)
+    std::string pointer;         ///< source JSON pointer of the property (or of the deepest ancestor found)
     bool unknown_parent = false; ///< Unknown because an enclosing object is unknown, not the property itself
     /// Known only by assumption: "the default of parameter X" (CloudFormation, pipeline) or "the
     /// default of variable x" (Terraform). Empty when the value is written in place.
     std::string assumed;
 
-    [[nodiscard]] bool known() const { return state == State::Known; }
-    [[nodiscard]] bool present() const { return state != State::Absent; }
+    [[nodiscard]] bool known() const
+    {
+        return state == State::Known;
+    }
+    [[nodiscard]] bool present() const
+    {
+        return state != State::Absent;
+    }
     /// Present and not an empty list or object (Terraform writes absent blocks as []).
     [[nodiscard]] bool exists() const
     {
@@ -58,10 +64,22 @@ public:
     /// The property at `path` ("ResourceConfig/InstanceType"; alternatives separated by '|').
     [[nodiscard]] Found get(std::string_view path) const;
     /// The raw JSON of the resource's properties.
-    [[nodiscard]] const nlohmann::json& value() const { return *m_value; }
-    [[nodiscard]] const std::string& pointer() const { return m_pointer; }
-    [[nodiscard]] const JsonDocument& document() const { return m_document; }
-    [[nodiscard]] const PipelineParameters* parameters() const { return m_parameters; }
+    [[nodiscard]] const nlohmann::json& value() const
+    {
+        return *m_value;
+    }
+    [[nodiscard]] const std::string& pointer() const
+    {
+        return m_pointer;
+    }
+    [[nodiscard]] const JsonDocument& document() const
+    {
+        return m_document;
+    }
+    [[nodiscard]] const PipelineParameters* parameters() const
+    {
+        return m_parameters;
+    }
     /// A view on a sub-object (e.g. one channel).
     [[nodiscard]] ResourceView at(const std::string& relative_pointer) const;
 
@@ -100,10 +118,7 @@ struct EnumSpec {
 /// Writes job fields into a unit, remembering their source; reports invalid values.
 class UnitBuilder {
 public:
-    UnitBuilder(const ResourceView& view, ProposalUnit& unit, Diagnostics& diagnostics)
-        : m_view(view), m_unit(unit), m_diagnostics(diagnostics)
-    {
-    }
+    UnitBuilder(const ResourceView& view, ProposalUnit& unit, Diagnostics& diagnostics) : m_view(view), m_unit(unit), m_diagnostics(diagnostics) { }
 
     /// Sets `job_pointer` to `value`, located at `from` (or at the resource when absent).
     void put(const std::string& job_pointer, nlohmann::json value, const Found& from);
@@ -118,8 +133,7 @@ public:
     /// Presence of a property (a set KMS key, a VPC config): known true even when its value is unknown.
     Found presence(const std::string& job_pointer, std::string_view path, bool absent_means_false = true);
     /// An enumerated property: invalid values are errors at the value; `job_pointer` may be empty (check only).
-    Found enumeration(const std::string& job_pointer, std::string_view path, const EnumSpec& spec,
-        std::optional<nlohmann::json> absent_default = std::nullopt);
+    Found enumeration(const std::string& job_pointer, std::string_view path, const EnumSpec& spec, std::optional<nlohmann::json> absent_default = std::nullopt);
     /// A SageMaker instance type ("ml." + family + size); the job field keeps it as written.
     Found instance_type(const std::string& job_pointer, std::string_view path, bool require_ml_prefix = true);
 
@@ -127,10 +141,22 @@ public:
     void warning(const Found& at, std::string message, std::string help = {});
 
     /// A builder for a part of the resource (one channel, one variant), writing into the same unit.
-    [[nodiscard]] UnitBuilder part(const ResourceView& view) const { return UnitBuilder(view, m_unit, m_diagnostics); }
-    [[nodiscard]] Diagnostics& diagnostics() const { return m_diagnostics; }
-    [[nodiscard]] const ResourceView& view() const { return m_view; }
-    [[nodiscard]] ProposalUnit& unit() { return m_unit; }
+    [[nodiscard]] UnitBuilder part(const ResourceView& view) const
+    {
+        return UnitBuilder(view, m_unit, m_diagnostics);
+    }
+    [[nodiscard]] Diagnostics& diagnostics() const
+    {
+        return m_diagnostics;
+    }
+    [[nodiscard]] const ResourceView& view() const
+    {
+        return m_view;
+    }
+    [[nodiscard]] ProposalUnit& unit()
+    {
+        return m_unit;
+    }
 
 private:
     const ResourceView& m_view;

@@ -39,8 +39,7 @@ constexpr std::size_t k_max_events_per_byte = 8;
 
 Location location_of_mark(const YAML::Mark& mark)
 {
-    return Location{static_cast<std::uint32_t>(mark.line + 1), static_cast<std::uint32_t>(mark.column + 1),
-        static_cast<std::uint32_t>(mark.pos)};
+    return Location{static_cast<std::uint32_t>(mark.line + 1), static_cast<std::uint32_t>(mark.column + 1), static_cast<std::uint32_t>(mark.pos)};
 }
 
 /// Thrown by the builder to stop yaml-cpp's parser; becomes the file's one diagnostic.
@@ -59,13 +58,13 @@ struct SpanRecord {
 
 /// What an anchor refers to, kept to be copied where an alias names it.
 struct Anchored {
-    bool complete = false;                  ///< false while its collection is still open
+    bool complete = false; ///< false while its collection is still open
     nlohmann::json value;
-    std::vector<SpanRecord> spans;          ///< pointers relative to the anchored node
-    std::size_t values = 1;                 ///< how many values a copy adds
-    std::size_t height = 0;                 ///< levels of nesting below it
-    std::optional<std::string> scalar;      ///< the text, when it is a scalar (used as a key)
-    TextSpan span;                          ///< where it is (a key's span when an alias is a key)
+    std::vector<SpanRecord> spans;     ///< pointers relative to the anchored node
+    std::size_t values = 1;            ///< how many values a copy adds
+    std::size_t height = 0;            ///< levels of nesting below it
+    std::optional<std::string> scalar; ///< the text, when it is a scalar (used as a key)
+    TextSpan span;                     ///< where it is (a key's span when an alias is a key)
 };
 
 /// Span columns of a scalar: its characters, and the quotes of a quoted ("!"-tagged) one.
@@ -89,8 +88,7 @@ nlohmann::json scalar_value(const std::string& tag, const std::string& text)
     if (text == "false" || text == "False" || text == "FALSE") {
         return false;
     }
-    const bool numeric = text.find_first_not_of("0123456789+-.eE") == std::string::npos &&
-                         text.find_first_of("0123456789") != std::string::npos;
+    const bool numeric = text.find_first_not_of("0123456789+-.eE") == std::string::npos && text.find_first_of("0123456789") != std::string::npos;
     if (numeric) {
         try {
             std::size_t used = 0;
@@ -126,8 +124,7 @@ nlohmann::json apply_tag(const std::string& tag, nlohmann::json plain)
     if (name == "GetAtt" && plain.is_string()) {
         const std::string text = plain.get<std::string>();
         const auto dot = text.find('.');
-        plain = dot == std::string::npos ? nlohmann::json::array({text})
-                                         : nlohmann::json::array({text.substr(0, dot), text.substr(dot + 1)});
+        plain = dot == std::string::npos ? nlohmann::json::array({text}) : nlohmann::json::array({text.substr(0, dot), text.substr(dot + 1)});
     }
     return nlohmann::json{{"Fn::" + name, std::move(plain)}};
 }
@@ -138,15 +135,22 @@ nlohmann::json apply_tag(const std::string& tag, nlohmann::json plain)
 class LocatedJsonBuilder final : public YAML::EventHandler {
 public:
     LocatedJsonBuilder(const SourceFile& source, Diagnostics& diagnostics)
-        : m_source(source), m_diagnostics(diagnostics),
-          m_max_events(k_max_events_per_byte * (source.text.size() + 64))
-    {
-    }
+        : m_source(source), m_diagnostics(diagnostics), m_max_events(k_max_events_per_byte * (source.text.size() + 64))
+    { }
 
-    std::vector<nlohmann::json>& documents() { return m_documents; }
-    std::vector<SpanRecord>& spans() { return m_spans; }
+    std::vector<nlohmann::json>& documents()
+    {
+        return m_documents;
+    }
+    std::vector<SpanRecord>& spans()
+    {
+        return m_spans;
+    }
     /// Where each document's records begin in spans().
-    const std::vector<std::size_t>& document_span_starts() const { return m_document_span_starts; }
+    const std::vector<std::size_t>& document_span_starts() const
+    {
+        return m_document_span_starts;
+    }
 
     void OnDocumentStart(const YAML::Mark& mark) override
     {
@@ -162,7 +166,7 @@ public:
         m_document_span_starts.push_back(m_spans.size());
     }
 
-    void OnDocumentEnd() override {}
+    void OnDocumentEnd() override { }
 
     void OnAnchor(const YAML::Mark& mark, const std::string& name) override
     {
@@ -176,8 +180,7 @@ public:
         scalar_node(mark, anchor, "", "", nullptr);
     }
 
-    void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-        const std::string& value) override
+    void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override
     {
         count_event(mark);
         scalar_node(mark, anchor, tag, value, apply_tag(tag, scalar_value(tag, value)));
@@ -212,23 +215,27 @@ public:
         place_value(target.value);
     }
 
-    void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-        YAML::EmitterStyle::value /*style*/) override
+    void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, YAML::EmitterStyle::value /*style*/) override
     {
         count_event(mark);
         open(mark, tag, anchor, nlohmann::json::array());
     }
 
-    void OnSequenceEnd() override { close(); }
+    void OnSequenceEnd() override
+    {
+        close();
+    }
 
-    void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-        YAML::EmitterStyle::value /*style*/) override
+    void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, YAML::EmitterStyle::value /*style*/) override
     {
         count_event(mark);
         open(mark, tag, anchor, nlohmann::json::object());
     }
 
-    void OnMapEnd() override { close(); }
+    void OnMapEnd() override
+    {
+        close();
+    }
 
 private:
     /// An open sequence or mapping.
@@ -238,14 +245,14 @@ private:
         std::string tag;
         YAML::anchor_t anchor = YAML::NullAnchor;
         TextSpan span;
-        bool is_key = false;       ///< this collection is a mapping key (read as "?")
+        bool is_key = false;        ///< this collection is a mapping key (read as "?")
         std::size_t first_span = 0; ///< its records in m_spans start here
         std::size_t values_before = 0;
-        std::size_t height = 0;    ///< levels of nesting below it, so far
+        std::size_t height = 0; ///< levels of nesting below it, so far
         // mappings: the member whose value comes next
         bool has_key = false;
         std::string key;
-        bool drop_value = false;   ///< the key was a duplicate
+        bool drop_value = false; ///< the key was a duplicate
     };
 
     /// Where the next node goes.
@@ -298,8 +305,7 @@ private:
             return Slot{"", 0};
         }
         const Frame& top = m_frames.back();
-        const std::string token =
-            top.value.is_array() ? std::to_string(top.value.size()) : escape_pointer_token(top.key);
+        const std::string token = top.value.is_array() ? std::to_string(top.value.size()) : escape_pointer_token(top.key);
         return Slot{top.pointer + "/" + token, m_frames.size()};
     }
 
@@ -320,13 +326,12 @@ private:
     void check_depth(const YAML::Mark& mark, std::size_t depth) const
     {
         if (depth > k_max_yaml_depth) {
-            throw YamlStop{location_of_mark(mark), fmt::format("nesting deeper than {} levels", k_max_yaml_depth),
-                "flatten the document; no valid input nests this deep"};
+            throw YamlStop{
+                location_of_mark(mark), fmt::format("nesting deeper than {} levels", k_max_yaml_depth), "flatten the document; no valid input nests this deep"};
         }
     }
 
-    void scalar_node(const YAML::Mark& mark, YAML::anchor_t anchor, const std::string& tag, const std::string& text,
-        nlohmann::json value)
+    void scalar_node(const YAML::Mark& mark, YAML::anchor_t anchor, const std::string& tag, const std::string& text, nlohmann::json value)
     {
         name_anchor(anchor);
         const TextSpan span{location_of_mark(mark), scalar_columns(tag, text)};
@@ -496,8 +501,7 @@ std::optional<JsonDocument> parse_yaml(const SourceFile& source, Diagnostics& di
     YAML::Parser parser(stream);
     LocatedJsonBuilder builder(source, content);
     try {
-        while (parser.HandleNextDocument(builder)) {
-        }
+        while (parser.HandleNextDocument(builder)) { }
     } catch (const YAML::Exception& e) {
         diagnostics.add(stop_diagnostic(source, location_of_mark(e.mark), fmt::format("invalid YAML: {}", e.msg), ""));
         return std::nullopt;

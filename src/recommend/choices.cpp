@@ -159,14 +159,14 @@ std::string split_text(const Trial& trial, int gpus)
         return fmt::format("sharded over {} GPUs ({}) it is {:.1f} GB per GPU", gpus,
             p.zero_stage == 3 ? "ZeRO-3/FSDP full sharding" : fmt::format("ZeRO-{}", p.zero_stage), trial.e.memory_per_gpu_gb);
     }
-    return fmt::format("tensor parallel {} x pipeline {} with the optimizer sharded (ZeRO-1) it is {:.1f} GB per GPU", p.tensor, p.pipeline,
-        trial.e.memory_per_gpu_gb);
+    return fmt::format(
+        "tensor parallel {} x pipeline {} with the optimizer sharded (ZeRO-1) it is {:.1f} GB per GPU", p.tensor, p.pipeline, trial.e.memory_per_gpu_gb);
 }
 
 } // namespace
 
-ParallelismChoice choose_parallelism(const Workload& workload, const InstanceSpec& instance, int count, const std::string& framework,
-    const Catalogue& catalogue, const EstimateOptions& options)
+ParallelismChoice choose_parallelism(
+    const Workload& workload, const InstanceSpec& instance, int count, const std::string& framework, const Catalogue& catalogue, const EstimateOptions& options)
 {
     ParallelismChoice choice;
     const int gpus = instance.gpu_count * count;
@@ -210,8 +210,8 @@ ParallelismChoice choose_parallelism(const Workload& workload, const InstanceSpe
     choice.fits = false;
     choice.mode = gpus > 1 ? "sharded" : "none";
     choice.distribution = "none";
-    choice.why = fmt::format("the training state ({:.0f} GB) does not fit {} x {:.0f} GB GPUs in any split (ZeRO-1/2/3, tensor x pipeline)",
-        data.e.state_gb, gpus, instance.gpu_memory_gb);
+    choice.why = fmt::format("the training state ({:.0f} GB) does not fit {} x {:.0f} GB GPUs in any split (ZeRO-1/2/3, tensor x pipeline)", data.e.state_gb,
+        gpus, instance.gpu_memory_gb);
     return choice;
 }
 
@@ -219,8 +219,8 @@ DeploymentPlan choose_deployment(const Job& job, const Profile& profile, const C
 {
     DeploymentPlan plan;
     const Deployment& d = job.deployment;
-    const bool described = d.mode || d.traffic || d.requests_per_sec || d.p99_latency_ms || d.payload_mb || d.processing_seconds ||
-                           d.instance_count || d.edge_devices;
+    const bool described =
+        d.mode || d.traffic || d.requests_per_sec || d.p99_latency_ms || d.payload_mb || d.processing_seconds || d.instance_count || d.edge_devices;
     if (!described) {
         return plan;
     }
@@ -254,8 +254,8 @@ DeploymentPlan choose_deployment(const Job& job, const Profile& profile, const C
     } else if (payload > max_request_mb || seconds > max_response_s) {
         const bool async_ok = payload <= async_payload_gb * 1000.0 && seconds <= async_seconds;
         plan.mode = async_ok ? "async" : "batch-transform";
-        why = fmt::format("payload {} MB / processing {} s exceed real-time's {:.1f} MB / {:.0f} s{}", payload, seconds, max_request_mb,
-            max_response_s, async_ok ? "" : fmt::format(" and asynchronous inference's {:.0f} GB / {:.0f} s", async_payload_gb, async_seconds));
+        why = fmt::format("payload {} MB / processing {} s exceed real-time's {:.1f} MB / {:.0f} s{}", payload, seconds, max_request_mb, max_response_s,
+            async_ok ? "" : fmt::format(" and asynchronous inference's {:.0f} GB / {:.0f} s", async_payload_gb, async_seconds));
     } else if (d.traffic == std::optional<std::string>("intermittent")) {
         if (serverless_fits) {
             plan.mode = "serverless";
@@ -279,14 +279,14 @@ DeploymentPlan choose_deployment(const Job& job, const Profile& profile, const C
         plan.notes.push_back(fmt::format("at least {} instances spread across Availability Zones (endpoint-multi-instance)", *plan.instance_count));
         plan.notes.push_back("target-tracking auto scaling on invocations per instance (realtime-autoscaling)");
         if (payload > max_request_mb || seconds > max_response_s) {
-            plan.notes.push_back(fmt::format("the payload or processing time exceeds real-time limits ({:.1f} MB, {:.0f} s): use asynchronous inference",
-                max_request_mb, max_response_s));
+            plan.notes.push_back(fmt::format(
+                "the payload or processing time exceeds real-time limits ({:.1f} MB, {:.0f} s): use asynchronous inference", max_request_mb, max_response_s));
         }
     } else if (plan.mode == "serverless") {
-        const double memory = memory_known ? std::clamp(std::ceil(memory_mb / serverless_step) * serverless_step, serverless_step, serverless_mb)
-                                        : serverless_mb;
-        plan.notes.push_back(fmt::format("MemorySizeInMB {:.0f}, MaxConcurrency {:.0f} (limits {:.0f} MB, {:.0f}); CPU only; cold starts add latency",
-            memory, std::clamp(std::ceil(concurrency * 2.0), 1.0, serverless_concurrency), serverless_mb, serverless_concurrency));
+        const double memory =
+            memory_known ? std::clamp(std::ceil(memory_mb / serverless_step) * serverless_step, serverless_step, serverless_mb) : serverless_mb;
+        plan.notes.push_back(fmt::format("MemorySizeInMB {:.0f}, MaxConcurrency {:.0f} (limits {:.0f} MB, {:.0f}); CPU only; cold starts add latency", memory,
+            std::clamp(std::ceil(concurrency * 2.0), 1.0, serverless_concurrency), serverless_mb, serverless_concurrency));
     } else if (plan.mode == "async") {
         plan.notes.push_back(fmt::format("payloads up to {:.0f} GB through S3, processing up to {:.0f} s (InvocationTimeoutSeconds); scales to zero when idle",
             async_payload_gb, async_seconds));
@@ -310,8 +310,9 @@ EtlPlan choose_etl(const Job& job, const Profile& profile, const EtlInputs& inpu
     if (inputs.resize) {
         const auto& source = *job.dataset.source_resolution;
         const auto input = job.model.input_resolution;
-        plan.steps.push_back(input ? fmt::format("resize the images offline from {}x{} to {}x{} (offline-resize)", source[0], source[1], (*input)[0], (*input)[1])
-                                   : fmt::format("resize the images offline from {}x{} to the model's input resolution (offline-resize)", source[0], source[1]));
+        plan.steps.push_back(input
+                ? fmt::format("resize the images offline from {}x{} to {}x{} (offline-resize)", source[0], source[1], (*input)[0], (*input)[1])
+                : fmt::format("resize the images offline from {}x{} to the model's input resolution (offline-resize)", source[0], source[1]));
     }
     if (inputs.csv_target_first) {
         plan.steps.push_back("write CSV with the target in the first column and no header row (csv-target-first)");
@@ -320,8 +321,8 @@ EtlPlan choose_etl(const Job& job, const Profile& profile, const EtlInputs& inpu
         plan.steps.push_back("convert to RecordIO-protobuf and train in Pipe mode (recordio-builtin, pipe-mode-recordio)");
     }
     if (inputs.shard) {
-        plan.steps.push_back(fmt::format("pack the files into about {:.0f} uniform shards of ~{:.0f} MB in one parallel run (uniform-partitions)",
-            inputs.shards, inputs.shard_mb));
+        plan.steps.push_back(fmt::format(
+            "pack the files into about {:.0f} uniform shards of ~{:.0f} MB in one parallel run (uniform-partitions)", inputs.shards, inputs.shard_mb));
     }
     if (plan.steps.empty()) {
         return plan;
@@ -343,12 +344,12 @@ EtlPlan choose_etl(const Job& job, const Profile& profile, const EtlInputs& inpu
 const std::vector<std::string>& recommender_concepts()
 {
     static const std::vector<std::string> concepts = {"data-bottleneck-first", "more-loader-workers", "io-vs-compute-bound", "offline-resize",
-        "uniform-partitions", "data-prep-cluster", "storage-throughput-match", "fsx-repeated-runs", "data-movement-cost", "fastfile-mode",
-        "file-mode-startup", "file-mode-volume", "pipe-mode-recordio", "recordio-builtin", "csv-target-first", "s3-sharding",
-        "no-cpu-deep-learning", "scale-up-first", "single-node-multi-gpu", "multi-node-network", "recheck-after-upgrade",
-        "model-fits-data-parallel", "model-parallel-pipeline", "distribution-config", "rightsizing", "spot-training", "spot-checkpoint",
-        "deployment-mode-select", "realtime-autoscaling", "endpoint-multi-instance", "ab-variants", "neo-compile", "edge-deploy",
-        "batch-transform", "etl-tabular-athena", "etl-glue-spark", "etl-emr-massive", "gpu-image-prep-batch", "shuffle-partitioned"};
+        "uniform-partitions", "data-prep-cluster", "storage-throughput-match", "fsx-repeated-runs", "data-movement-cost", "fastfile-mode", "file-mode-startup",
+        "file-mode-volume", "pipe-mode-recordio", "recordio-builtin", "csv-target-first", "s3-sharding", "no-cpu-deep-learning", "scale-up-first",
+        "single-node-multi-gpu", "multi-node-network", "recheck-after-upgrade", "model-fits-data-parallel", "model-parallel-pipeline", "distribution-config",
+        "rightsizing", "spot-training", "spot-checkpoint", "deployment-mode-select", "realtime-autoscaling", "endpoint-multi-instance", "ab-variants",
+        "neo-compile", "edge-deploy", "batch-transform", "etl-tabular-athena", "etl-glue-spark", "etl-emr-massive", "gpu-image-prep-batch",
+        "shuffle-partitioned"};
     return concepts;
 }
 

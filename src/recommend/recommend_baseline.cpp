@@ -151,10 +151,9 @@ void fix_data_pipeline(Walk& walk)
         const int headroom = at != nullptr ? (at->vcpus - at->gpu_count) / at->gpu_count : 0;
         if (at == nullptr || *job.training.loader_workers < headroom) {
             w.loader_workers = 0; // every vCPU but one per GPU
-            walk.fixes.push_back(at != nullptr ? fmt::format("raise the loader workers from {} to {} per GPU (the vCPUs left after one per GPU)",
-                                                     *job.training.loader_workers, headroom)
-                                               : fmt::format("give the loader every vCPU but one per GPU (today {} workers per GPU)",
-                                                     *job.training.loader_workers));
+            walk.fixes.push_back(at != nullptr
+                    ? fmt::format("raise the loader workers from {} to {} per GPU (the vCPUs left after one per GPU)", *job.training.loader_workers, headroom)
+                    : fmt::format("give the loader every vCPU but one per GPU (today {} workers per GPU)", *job.training.loader_workers));
             walk.fix_concepts.push_back("more-loader-workers");
         }
     }
@@ -177,8 +176,8 @@ void fix_data_pipeline(Walk& walk)
         const double mean_mb = w.dataset_gb * 1000.0 / w.num_files;
         const double shards = std::ceil(w.dataset_gb * 1000.0 / container_mb);
         if (mean_mb < small_mb && shards < w.num_files) {
-            walk.fixes.push_back(fmt::format("pack {} files of {} KB into {} uniform shards of ~{:.0f} MB", grouped(w.num_files),
-                grouped(mean_mb * 1000.0), grouped(shards), container_mb));
+            walk.fixes.push_back(fmt::format(
+                "pack {} files of {} KB into {} uniform shards of ~{:.0f} MB", grouped(w.num_files), grouped(mean_mb * 1000.0), grouped(shards), container_mb));
             walk.fix_concepts.push_back("uniform-partitions");
             walk.etl.shard = true;
             walk.etl.shard_mb = container_mb;

@@ -126,15 +126,17 @@ void add_fix_step(Walk& walk)
     std::vector<std::string> changes = walk.fixes;
     if (fixed.storage.efs_to_elastic) {
         changes.push_back(fixed.storage.new_file_system
-                              ? std::string("copy the data to a new General Purpose EFS with Elastic throughput")
-                              : fmt::format("switch EFS from {} to Elastic throughput", walk.job.storage.efs.throughput_mode.value_or("bursting")));
+                ? std::string("copy the data to a new General Purpose EFS with Elastic throughput")
+                : fmt::format("switch EFS from {} to Elastic throughput", walk.job.storage.efs.throughput_mode.value_or("bursting")));
     }
     if (changes.empty() && !fixed.storage.fsx && fixed.prep.count == 0 && !fixed.meets) {
         return; // nothing to fix and today's setup misses: the plan's "today" line says how it runs
     }
     if (fixed.storage.fsx) {
         changes.push_back(fmt::format("{} FSx for Lustre ({} GiB)",
-            fixed.storage.resizes_today ? "resize" : fixed.storage.new_file_system ? "move the data to a new" : "move the data to",
+            fixed.storage.resizes_today         ? "resize"
+                : fixed.storage.new_file_system ? "move the data to a new"
+                                                : "move the data to",
             grouped(fixed.storage.fsx->capacity_gib)));
     }
     if (fixed.prep.count > 0) {
@@ -191,8 +193,8 @@ void rightsize(Walk& walk)
         auto concepts = concepts_for(walk, *here);
         concepts.push_back("rightsizing");
         walk.out.ladder.push_back(step_from(walk, *here, change_for(walk, *here),
-            why_for(walk, *here) + fmt::format("; {} cheaper than today's ml.{} x {}", usd(today.cost_or_max() - here->cost_or_max()),
-                                       today.instance->name, today.count),
+            why_for(walk, *here) +
+                fmt::format("; {} cheaper than today's ml.{} x {}", usd(today.cost_or_max() - here->cost_or_max()), today.instance->name, today.count),
             concepts));
         if (best == nullptr || here->cost_or_max() < best->cost_or_max() * (1.0 - k_rightsize_min_saving)) {
             best = here; // a higher rung only when clearly cheaper: near ties stay on the lower rung
@@ -209,8 +211,8 @@ void rightsize(Walk& walk)
     }
     const std::string none_cheaper = fmt::format("; nothing meets the target for {:.0f} % less (rightsizing)", k_rightsize_min_saving * 100);
     if (walk.out.ladder.empty() || walk.out.ladder.back().rung != rung_name(Rung::FixPipeline)) {
-        walk.out.ladder.push_back(step_from(walk, today, fmt::format("keep ml.{} x {}", today.instance->name, today.count),
-            why_for(walk, today) + none_cheaper, {"rightsizing"}));
+        walk.out.ladder.push_back(
+            step_from(walk, today, fmt::format("keep ml.{} x {}", today.instance->name, today.count), why_for(walk, today) + none_cheaper, {"rightsizing"}));
     } else {
         walk.out.ladder.back().why += none_cheaper;
     }
@@ -235,8 +237,8 @@ void no_option_step(Walk& walk, Rung rung)
     LadderStep step;
     step.rung = rung_name(rung);
     step.change = rung == Rung::BiggerGpu && walk.baseline_gpu != nullptr
-                      ? fmt::format("no single GPU faster than {} in the allowed instance families", gpu_name(*walk.baseline_gpu))
-                      : fmt::format("no {} configuration in the allowed instance families and limits", rung_name(rung));
+        ? fmt::format("no single GPU faster than {} in the allowed instance families", gpu_name(*walk.baseline_gpu))
+        : fmt::format("no {} configuration in the allowed instance families and limits", rung_name(rung));
     if (walk.job.training.target_hours || walk.budget) {
         step.meets_target = false;
     }
@@ -265,11 +267,12 @@ void take_cheaper_higher_rung(Walk& walk, Rung met_rung, const Option& met)
     if (cheaper == nullptr) {
         return;
     }
-    walk.out.ladder.back().why += fmt::format("; meets, but {} x ml.{} on the {} rung meets for less", cheaper->count, cheaper->instance->name,
-        rung_name(cheaper->rung));
+    walk.out.ladder.back().why +=
+        fmt::format("; meets, but {} x ml.{} on the {} rung meets for less", cheaper->count, cheaper->instance->name, rung_name(cheaper->rung));
     walk.out.ladder.push_back(step_from(walk, *cheaper, change_for(walk, *cheaper),
-        why_for(walk, *cheaper) + fmt::format("; {} less than the {} rung's {} x ml.{}", usd(met.cost_or_max() - cheaper->cost_or_max()),
-                                       rung_name(met.rung), met.count, met.instance->name),
+        why_for(walk, *cheaper) +
+            fmt::format(
+                "; {} less than the {} rung's {} x ml.{}", usd(met.cost_or_max() - cheaper->cost_or_max()), rung_name(met.rung), met.count, met.instance->name),
         concepts_for(walk, *cheaper)));
     choose(walk, cheaper);
 }
@@ -330,8 +333,9 @@ void cheapest_overall(Walk& walk)
         }
         if (rung == pick->rung) {
             walk.out.ladder.push_back(step_from(walk, *pick, change_for(walk, *pick),
-                why_for(walk, *pick) + fmt::format("; no target_hours: the least cost ({} or within {:.0f} % of it), fastest of those",
-                                           usd(*cheapest->total_cost), k_cost_tie * 100),
+                why_for(walk, *pick) +
+                    fmt::format(
+                        "; no target_hours: the least cost ({} or within {:.0f} % of it), fastest of those", usd(*cheapest->total_cost), k_cost_tie * 100),
                 concepts_for(walk, *pick)));
             choose(walk, pick);
             return;
@@ -344,8 +348,8 @@ void cheapest_overall(Walk& walk)
             }
         }
         if (best != nullptr) {
-            walk.out.ladder.push_back(step_from(walk, *best, change_for(walk, *best),
-                why_for(walk, *best) + "; not chosen: the next rung is no dearer and faster", concepts_for(walk, *best)));
+            walk.out.ladder.push_back(step_from(
+                walk, *best, change_for(walk, *best), why_for(walk, *best) + "; not chosen: the next rung is no dearer and faster", concepts_for(walk, *best)));
         }
     }
 }
@@ -365,9 +369,8 @@ std::string binding_constraint(const Walk& walk)
         }
     }
     if (cheapest_in_time != nullptr && walk.budget) {
-        return fmt::format("budget_usd binds: the cheapest configuration that meets the {} target, {} x ml.{}, costs {} (budget {})",
-            hours_text(*walk.target), cheapest_in_time->count, cheapest_in_time->instance->name, usd(cheapest_in_time->cost_or_max()),
-            usd(*walk.budget));
+        return fmt::format("budget_usd binds: the cheapest configuration that meets the {} target, {} x ml.{}, costs {} (budget {})", hours_text(*walk.target),
+            cheapest_in_time->count, cheapest_in_time->instance->name, usd(cheapest_in_time->cost_or_max()), usd(*walk.budget));
     }
     if (fastest == nullptr) {
         return "memory binds: the model does not fit the allowed GPUs in any split";
@@ -397,8 +400,8 @@ std::string binding_constraint(const Walk& walk)
     if (!walk.target) {
         return fmt::format("budget_usd binds: nothing runs within {}", usd(*walk.budget));
     }
-    return fmt::format("target_hours binds: the fastest allowed configuration, {} x ml.{}, takes {}", fastest->count, fastest->instance->name,
-        hours_text(fastest->hours));
+    return fmt::format(
+        "target_hours binds: the fastest allowed configuration, {} x ml.{}, takes {}", fastest->count, fastest->instance->name, hours_text(fastest->hours));
 }
 
 // The ladder's first step keeps today's setup (inserted when add_fix_step left it out).

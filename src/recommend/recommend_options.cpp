@@ -25,9 +25,12 @@ constexpr double k_bigger_gpu = 1.1;
 bool offered_on(Platform platform, const InstanceSpec& instance)
 {
     switch (platform) {
-    case Platform::SageMaker: return instance.sagemaker_training != std::optional<bool>(false);
-    case Platform::HyperPod: return instance.sagemaker_hyperpod != std::optional<bool>(false);
-    case Platform::Ec2: return instance.ec2_offered != std::optional<bool>(false);
+    case Platform::SageMaker:
+        return instance.sagemaker_training != std::optional<bool>(false);
+    case Platform::HyperPod:
+        return instance.sagemaker_hyperpod != std::optional<bool>(false);
+    case Platform::Ec2:
+        return instance.ec2_offered != std::optional<bool>(false);
     }
     return true;
 }
@@ -76,8 +79,7 @@ const InstanceSpec* prep_instance_type(const Catalogue& catalogue)
 {
     const InstanceSpec* best = nullptr;
     for (const auto& instance : catalogue.instances) {
-        if (instance.gpu_count == 0 && instance.family.rfind('c', 0) == 0 && instance.price_usd_per_hour &&
-            (best == nullptr || instance.vcpus > best->vcpus)) {
+        if (instance.gpu_count == 0 && instance.family.rfind('c', 0) == 0 && instance.price_usd_per_hour && (best == nullptr || instance.vcpus > best->vcpus)) {
             best = &instance;
         }
     }
@@ -155,12 +157,18 @@ void find_baseline_gpu(Walk& walk)
 const char* rung_name(Rung rung)
 {
     switch (rung) {
-    case Rung::FixPipeline: return "fix-data-pipeline";
-    case Rung::Cpu: return "cpu";
-    case Rung::SingleGpu: return "single-gpu";
-    case Rung::BiggerGpu: return "bigger-gpu";
-    case Rung::MultiGpuNode: return "multi-gpu-node";
-    case Rung::MultiNode: return "multi-node";
+    case Rung::FixPipeline:
+        return "fix-data-pipeline";
+    case Rung::Cpu:
+        return "cpu";
+    case Rung::SingleGpu:
+        return "single-gpu";
+    case Rung::BiggerGpu:
+        return "bigger-gpu";
+    case Rung::MultiGpuNode:
+        return "multi-gpu-node";
+    case Rung::MultiNode:
+        return "multi-node";
     }
     return "single-gpu";
 }
@@ -181,8 +189,8 @@ StorageRates storage_rates(const Catalogue& catalogue)
             continue;
         }
         const bool tiered = deployment.deployment_type.rfind("PERSISTENT", 0) == 0;
-        const std::string key = tiered ? deployment.deployment_type + ":" + std::to_string(static_cast<int>(deployment.per_unit_mb_s_per_tib))
-                                       : deployment.deployment_type;
+        const std::string key =
+            tiered ? deployment.deployment_type + ":" + std::to_string(static_cast<int>(deployment.per_unit_mb_s_per_tib)) : deployment.deployment_type;
         rates.fsx_gb_month[key] = *deployment.price_usd_per_gb_month;
     }
     return rates;
@@ -191,8 +199,8 @@ StorageRates storage_rates(const Catalogue& catalogue)
 std::optional<double> StorageRates::fsx_rate(const std::string& deployment_type, double per_unit_mb_s_per_tib) const
 {
     const std::string key = per_unit_mb_s_per_tib > 0 && deployment_type.rfind("PERSISTENT", 0) == 0
-                                ? deployment_type + ":" + std::to_string(static_cast<int>(per_unit_mb_s_per_tib))
-                                : deployment_type;
+        ? deployment_type + ":" + std::to_string(static_cast<int>(per_unit_mb_s_per_tib))
+        : deployment_type;
     const auto it = fsx_gb_month.find(key);
     return it != fsx_gb_month.end() ? std::optional<double>(it->second) : std::nullopt;
 }

@@ -137,8 +137,8 @@ void fill_storage(const Walk& walk, const Option& option, Plan& plan)
     // One copy of the training state per instance: data parallel replicas hold the same one,
     // sharded and model parallel GPUs each hold a part of it.
     const bool replicated = option.parallelism.mode == "data" || option.parallelism.mode == "none";
-    const double artifacts = !option.e.memory_known ? walk.profile.model_state_gb.value_or(0)
-                             : option.e.state_gb * (replicated ? 1 : option.instance->gpu_count);
+    const double artifacts =
+        !option.e.memory_known ? walk.profile.model_state_gb.value_or(0) : option.e.state_gb * (replicated ? 1 : option.instance->gpu_count);
     const double share = s.input_mode == "file" ? walk.fixed.dataset_gb / (s.distribution == "sharded-by-s3-key" ? option.count : 1) : 0.0;
     s.volume_gb = std::max(1.0, std::ceil((share + artifacts) * (1.0 + k_volume_margin)));
     s.dataset_gb = walk.fixed.dataset_gb;
@@ -162,8 +162,9 @@ void fill_storage(const Walk& walk, const Option& option, Plan& plan)
             s.distribution == "sharded-by-s3-key" ? " share" : ""));
     }
     if (!s.cost_usd) {
-        s.notes.push_back(s.service == "s3" ? "S3 requests not priced (profiles/storage.json has no sourced per-request rate); the dataset's own S3 storage is the same in every plan"
-                                            : fmt::format("{} not priced: profiles/storage.json has no sourced price for it", s.service));
+        s.notes.push_back(s.service == "s3"
+                ? "S3 requests not priced (profiles/storage.json has no sourced per-request rate); the dataset's own S3 storage is the same in every plan"
+                : fmt::format("{} not priced: profiles/storage.json has no sourced price for it", s.service));
     }
 }
 
@@ -175,9 +176,8 @@ std::vector<Candidate> frontier(const Walk& walk)
             sorted.push_back(&option);
         }
     }
-    std::sort(sorted.begin(), sorted.end(), [](const Option* a, const Option* b) {
-        return a->hours != b->hours ? a->hours < b->hours : a->cost_or_max() < b->cost_or_max();
-    });
+    std::sort(sorted.begin(), sorted.end(),
+        [](const Option* a, const Option* b) { return a->hours != b->hours ? a->hours < b->hours : a->cost_or_max() < b->cost_or_max(); });
     std::vector<const Option*> front;
     for (const Option* option : sorted) {
         if (front.empty() || *option->total_cost < *front.back()->total_cost - 1e-9) {
@@ -194,9 +194,10 @@ std::vector<Candidate> frontier(const Walk& walk)
     const Option* chosen = walk.chosen;
     auto same = [](const Option* a, const Option* b) {
         return a != nullptr && b != nullptr && a->instance == b->instance && a->count == b->count && a->storage.service == b->storage.service &&
-               a->prep.count == b->prep.count;
+            a->prep.count == b->prep.count;
     };
-    if (chosen != nullptr && chosen->usable() && chosen->total_cost && std::none_of(front.begin(), front.end(), [&](const Option* o) { return same(o, chosen); })) {
+    if (chosen != nullptr && chosen->usable() && chosen->total_cost &&
+        std::none_of(front.begin(), front.end(), [&](const Option* o) { return same(o, chosen); })) {
         front.push_back(chosen);
         std::sort(front.begin(), front.end(), [](const Option* a, const Option* b) { return a->hours < b->hours; });
     }
@@ -228,9 +229,10 @@ void fill_plan(Walk& walk)
         fill_storage(walk, *walk.chosen, out.plan);
         auto& notes = out.plan.compute.notes;
         if (walk.target_implicit) {
-            notes.insert(notes.begin(), fmt::format("no target_hours given: today's {} is the time to keep; the plan is the cheapest configuration "
-                                                    "that is no slower",
-                                            hours_text(*walk.target)));
+            notes.insert(notes.begin(),
+                fmt::format("no target_hours given: today's {} is the time to keep; the plan is the cheapest configuration "
+                            "that is no slower",
+                    hours_text(*walk.target)));
         } else if (!walk.target && !walk.budget) {
             notes.insert(notes.begin(), "no target_hours given: the configuration that costs least (the fastest within 10 % of that cost)");
         }
@@ -239,9 +241,8 @@ void fill_plan(Walk& walk)
         }
         if (walk.today && walk.today->known) {
             notes.push_back(fmt::format("today: {} and {} per run on ml.{} x {}; plan: {} and {}{}", hours_text(walk.today->hours),
-                walk.today->run_cost ? usd(*walk.today->run_cost) : "an unknown cost", walk.current->name, walk.current_count,
-                hours_text(walk.chosen->hours), walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost",
-                walk.rightsized ? " (rightsizing)" : ""));
+                walk.today->run_cost ? usd(*walk.today->run_cost) : "an unknown cost", walk.current->name, walk.current_count, hours_text(walk.chosen->hours),
+                walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost", walk.rightsized ? " (rightsizing)" : ""));
             if (walk.today->e.memory_known && !walk.today->e.fits) {
                 notes.push_back(fmt::format("today's setup does not fit by the memory model ({} GB of training state per GPU on ml.{}), yet it is "
                                             "measured running: check the model size and precision in the job; the plan is sized so that it fits",

@@ -80,7 +80,8 @@ std::vector<Way> in_place(const Walk& walk, const Workload& w, const Option& opt
 const FsxDeployment* today_fsx(const Walk& walk)
 {
     const FsxToday& today = walk.job.storage.fsx;
-    return fsx_deployment_for(walk.catalogue.storage_facts, today.deployment_type.value_or(""), today.storage_type.value_or(""), today.per_unit_mb_s_per_tib.value_or(0));
+    return fsx_deployment_for(
+        walk.catalogue.storage_facts, today.deployment_type.value_or(""), today.storage_type.value_or(""), today.per_unit_mb_s_per_tib.value_or(0));
 }
 
 // FSx for Lustre sized to what the GPUs consume: SCRATCH_2 for a single run, PERSISTENT_2 for
@@ -105,7 +106,8 @@ std::optional<Way> fsx_lift(const Walk& walk, const Workload& w, const Option& o
     // cannot be raised (UpdateFileSystemLustreConfiguration PerUnitStorageThroughput: SSD only),
     // so those need a new file system.
     const FsxDeployment* today_row = today_fsx(walk);
-    const bool in_place = walk.location == "fsx-lustre" && today_row != nullptr && size.deployment_type == today_row->deployment_type && today_row->storage_type == "SSD";
+    const bool in_place =
+        walk.location == "fsx-lustre" && today_row != nullptr && size.deployment_type == today_row->deployment_type && today_row->storage_type == "SSD";
     way.storage.resizes_today = in_place;
     way.storage.new_file_system = walk.location == "fsx-lustre" && !in_place;
     way.storage.moves_data = !in_place;
@@ -212,8 +214,8 @@ std::string in_place_why(const Walk& walk, const Workload& w, const Option& opti
                            "and today's Max I/O cannot be changed (reads billed per GB)");
     }
     if (option.storage.efs_to_elastic) {
-        return fmt::format("the data stays on EFS, switched from {} to Elastic throughput (reads billed per GB)",
-            walk.job.storage.efs.throughput_mode.value_or("bursting"));
+        return fmt::format(
+            "the data stays on EFS, switched from {} to Elastic throughput (reads billed per GB)", walk.job.storage.efs.throughput_mode.value_or("bursting"));
     }
     if (option.storage.service == "fsx-lustre") {
         const FsxToday& today = walk.job.storage.fsx;
@@ -259,7 +261,7 @@ void spread_prefixes(const Walk& walk, const Workload& w, Option& best)
     Option spread = with_way(walk, w, best, way);
     if (spread.usable() && spread.hours < best.hours * (1.0 - k_move_min_saving)) {
         spread.storage.why = in_place_why(walk, w, spread) +
-                             fmt::format("; spread the objects over {} key prefixes (S3 serves {} GET/s per prefix)", prefixes, grouped(get_limit));
+            fmt::format("; spread the objects over {} key prefixes (S3 serves {} GET/s per prefix)", prefixes, grouped(get_limit));
         spread.storage.concepts.push_back("s3-sharding");
         best = spread;
     }
@@ -272,8 +274,10 @@ void choose_storage(const Walk& walk, const Workload& w, Option& option)
     std::optional<Option> best;
     for (const auto& way : in_place(walk, w, option)) {
         Option candidate = with_way(walk, w, option, way);
-        if (!best || (candidate.usable() && (!best->usable() || candidate.cost_or_max() < best->cost_or_max() ||
-                                                (candidate.cost_or_max() == best->cost_or_max() && candidate.hours < best->hours)))) {
+        if (!best ||
+            (candidate.usable() &&
+                (!best->usable() || candidate.cost_or_max() < best->cost_or_max() ||
+                    (candidate.cost_or_max() == best->cost_or_max() && candidate.hours < best->hours)))) {
             best = candidate;
         }
     }
@@ -291,21 +295,23 @@ void choose_storage(const Walk& walk, const Workload& w, Option& option)
         if (const auto way = fsx_lift(walk, w, option, best->e.required_input_mb_s)) {
             Option lifted = with_way(walk, w, option, *way);
             if (worth_it(walk, *best, lifted, repeated)) {
-                lifted.storage.why = fmt::format("FSx for Lustre {} {} GiB delivers {} MB/s for the {} MB/s the GPUs consume{}{}",
-                    way->storage.fsx->deployment_type, grouped(way->storage.fsx->capacity_gib), grouped(way->storage.fsx->throughput_mb_s),
-                    grouped(best->e.required_input_mb_s),
-                    lifted.storage.resizes_today    ? " (today's file system, resized)"
-                    : lifted.storage.new_file_system ? fmt::format(" (a new file system: today's {} cannot become it in place; {})",
-                                                          walk.job.storage.fsx.storage_type == std::optional<std::string>("HDD") ? "HDD storage" : "deployment type", fsx_source(walk))
-                                                    : "",
-                    walk.runs > 1 && lifted.storage.moves_data
-                        ? fmt::format("; loaded {}once for {:.0f} runs", lifted.storage.new_file_system && !walk.job.storage.fsx.import_path ? "" : "from S3 ", walk.runs)
-                        : "");
+                lifted.storage.why =
+                    fmt::format("FSx for Lustre {} {} GiB delivers {} MB/s for the {} MB/s the GPUs consume{}{}", way->storage.fsx->deployment_type,
+                        grouped(way->storage.fsx->capacity_gib), grouped(way->storage.fsx->throughput_mb_s), grouped(best->e.required_input_mb_s),
+                        lifted.storage.resizes_today ? " (today's file system, resized)"
+                            : lifted.storage.new_file_system
+                            ? fmt::format(" (a new file system: today's {} cannot become it in place; {})",
+                                  walk.job.storage.fsx.storage_type == std::optional<std::string>("HDD") ? "HDD storage" : "deployment type", fsx_source(walk))
+                            : "",
+                        walk.runs > 1 && lifted.storage.moves_data
+                            ? fmt::format("; loaded {}once for {:.0f} runs",
+                                  lifted.storage.new_file_system && !walk.job.storage.fsx.import_path ? "" : "from S3 ", walk.runs)
+                            : "");
                 best = lifted;
             } else if (lifted.usable() && lifted.hours < best->hours * (1.0 - k_move_min_saving)) {
-                best->storage.why += fmt::format("; FSx for Lustre ({} GiB) would save {} per run, but the data stays: {}",
-                    grouped(way->storage.fsx->capacity_gib), hours_text(best->hours - lifted.hours),
-                    walk.target && best->in_time ? "the deadline does not need it" : "it costs more than it saves");
+                best->storage.why +=
+                    fmt::format("; FSx for Lustre ({} GiB) would save {} per run, but the data stays: {}", grouped(way->storage.fsx->capacity_gib),
+                        hours_text(best->hours - lifted.hours), walk.target && best->in_time ? "the deadline does not need it" : "it costs more than it saves");
                 best->storage.concepts.push_back("data-movement-cost");
             }
         }

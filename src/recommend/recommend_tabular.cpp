@@ -90,8 +90,8 @@ std::optional<Pick> by_memory(const Walk& walk, double need_gib)
     if (pick.instance == nullptr) {
         return std::nullopt;
     }
-    pick.why = fmt::format("the smallest general-purpose instance{} whose memory ({} GiB) holds the {} GB of training data{}",
-        pick.count > 1 ? "s" : "", grouped(pick.instance->memory_gib * pick.count), grouped(walk.base.dataset_gb),
+    pick.why = fmt::format("the smallest general-purpose instance{} whose memory ({} GiB) holds the {} GB of training data{}", pick.count > 1 ? "s" : "",
+        grouped(pick.instance->memory_gib * pick.count), grouped(walk.base.dataset_gb),
         pick.count > 1 ? ", the data sharded across them (distributed training over ShardedByS3Key)" : "");
     return pick;
 }
@@ -108,8 +108,7 @@ std::optional<Pick> smallest(const Walk& walk)
     if (pick.instance == nullptr) {
         return std::nullopt;
     }
-    pick.why = fmt::format("the smallest general-purpose instance: the {} streams mini-batches; start small and measure (rightsizing)",
-        algorithm_name(walk));
+    pick.why = fmt::format("the smallest general-purpose instance: the {} streams mini-batches; start small and measure (rightsizing)", algorithm_name(walk));
     return pick;
 }
 
@@ -136,9 +135,9 @@ void fill_tabular_storage(const Walk& walk, int count, Plan& plan)
     const bool sharded = s.distribution == "sharded-by-s3-key";
     s.dataset_gb = walk.base.dataset_gb;
     s.volume_gb = std::ceil((s.input_mode == "file" ? walk.base.dataset_gb / (sharded ? count : 1) : 1.0) * 1.1);
-    s.notes.push_back(s.input_mode == "file" ? fmt::format("File mode: {} GB is within the 50-100 GB File mode suits; EBS volume {} GB",
-                                                   grouped(walk.base.dataset_gb), grouped(*s.volume_gb))
-                                             : fmt::format("{} streams the {} GB from S3 without a download", s.input_mode, grouped(walk.base.dataset_gb)));
+    s.notes.push_back(s.input_mode == "file"
+            ? fmt::format("File mode: {} GB is within the 50-100 GB File mode suits; EBS volume {} GB", grouped(walk.base.dataset_gb), grouped(*s.volume_gb))
+            : fmt::format("{} streams the {} GB from S3 without a download", s.input_mode, grouped(walk.base.dataset_gb)));
 }
 
 void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
@@ -147,7 +146,9 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
     c.instance_type = "ml." + pick.instance->name;
     c.instance_count = pick.count;
     c.gpus = pick.instance->gpu_count * pick.count;
-    c.rung = pick.count > 1 && pick.instance->gpu_count > 0 ? "multi-node" : pick.instance->gpu_count > 0 ? (c.gpus > 1 ? "multi-gpu-node" : "single-gpu") : "cpu";
+    c.rung = pick.count > 1 && pick.instance->gpu_count > 0 ? "multi-node"
+        : pick.instance->gpu_count > 0                      ? (c.gpus > 1 ? "multi-gpu-node" : "single-gpu")
+                                                            : "cpu";
     c.efa = pick.count > 1 && pick.instance->efa;
     c.placement_group = pick.count > 1;
     c.parallelism = pick.count > 1 || c.gpus > 1 ? "data" : "none";

@@ -102,21 +102,19 @@ std::string change_for(const Walk& walk, const Option& option)
     switch (option.rung) {
     case Rung::SingleGpu:
         text = walk.current != nullptr && walk.current->gpu_count == 0
-                   ? fmt::format("move from CPUs (ml.{}) to one {} GPU (ml.{})", walk.current->name, gpu_name(i), i.name)
-                   : fmt::format("one {} GPU (ml.{})", gpu_name(i), i.name);
+            ? fmt::format("move from CPUs (ml.{}) to one {} GPU (ml.{})", walk.current->name, gpu_name(i), i.name)
+            : fmt::format("one {} GPU (ml.{})", gpu_name(i), i.name);
         break;
     case Rung::BiggerGpu:
         text = fmt::format("a more powerful single GPU: {} (ml.{}){}", gpu_name(i), i.name,
             walk.baseline_gpu != nullptr ? fmt::format(" instead of {}", gpu_name(*walk.baseline_gpu)) : "");
         break;
     case Rung::MultiGpuNode:
-        text = fmt::format("{} {} GPUs in one node over {} (ml.{}), {} parallel", i.gpu_count, gpu_name(i), link_name(i), i.name,
-            option.parallelism.mode);
+        text = fmt::format("{} {} GPUs in one node over {} (ml.{}), {} parallel", i.gpu_count, gpu_name(i), link_name(i), i.name, option.parallelism.mode);
         break;
     default:
-        text = fmt::format("{} x ml.{} ({} {} GPUs) over {} in one placement group, {} parallel with {}", option.count, i.name,
-            option.count * i.gpu_count, gpu_name(i), i.efa ? "EFA" : "the instance network", option.parallelism.mode,
-            option.parallelism.distribution);
+        text = fmt::format("{} x ml.{} ({} {} GPUs) over {} in one placement group, {} parallel with {}", option.count, i.name, option.count * i.gpu_count,
+            gpu_name(i), i.efa ? "EFA" : "the instance network", option.parallelism.mode, option.parallelism.distribution);
         break;
     }
     if (option.storage.fsx) {

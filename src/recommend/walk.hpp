@@ -18,24 +18,24 @@ const char* rung_name(Rung rung);
 
 /// Where one configuration reads its data, and what that costs (docs/recommender.md §4).
 struct StorageChoice {
-    std::string service = "s3";        ///< s3|efs|fsx-lustre|ebs|instance-store
-    std::string input_mode = "file";   ///< file|fastfile|pipe|mount
-    std::optional<FsxSize> fsx;        ///< the FSx for Lustre file system, as sized (or today's, resized)
+    std::string service = "s3";      ///< s3|efs|fsx-lustre|ebs|instance-store
+    std::string input_mode = "file"; ///< file|fastfile|pipe|mount
+    std::optional<FsxSize> fsx;      ///< the FSx for Lustre file system, as sized (or today's, resized)
     std::optional<double> efs_provisioned_mb_s;
-    bool moves_data = false;           ///< the data is copied out of where it lives today
-    bool resizes_today = false;        ///< today's file system grown or raised to a higher tier
-    bool efs_to_elastic = false;       ///< today's Bursting/Provisioned EFS switched to Elastic throughput
-    bool new_file_system = false;      ///< today's file system cannot become the planned one in place: a new one, the data copied
-    std::optional<double> cost_usd;    ///< the storage for all runs (unknown when a price is missing)
+    bool moves_data = false;        ///< the data is copied out of where it lives today
+    bool resizes_today = false;     ///< today's file system grown or raised to a higher tier
+    bool efs_to_elastic = false;    ///< today's Bursting/Provisioned EFS switched to Elastic throughput
+    bool new_file_system = false;   ///< today's file system cannot become the planned one in place: a new one, the data copied
+    std::optional<double> cost_usd; ///< the storage for all runs (unknown when a price is missing)
     std::string why;
     std::vector<std::string> concepts;
 };
 
 /// Storage prices the plan is charged with (profiles/storage.json), each unknown when not sourced.
 struct StorageRates {
-    std::optional<double> s3_get_per_1000;          ///< S3 Standard GET requests, USD per 1,000
-    std::optional<double> efs_elastic_read_per_gb;  ///< EFS Elastic throughput reads, USD per GB
-    std::map<std::string, double> fsx_gb_month;     ///< "SCRATCH_2", "PERSISTENT_2:125" ... -> USD per GB-month
+    std::optional<double> s3_get_per_1000;         ///< S3 Standard GET requests, USD per 1,000
+    std::optional<double> efs_elastic_read_per_gb; ///< EFS Elastic throughput reads, USD per GB
+    std::map<std::string, double> fsx_gb_month;    ///< "SCRATCH_2", "PERSISTENT_2:125" ... -> USD per GB-month
     [[nodiscard]] std::optional<double> fsx_rate(const std::string& deployment_type, double per_unit_mb_s_per_tib) const;
 };
 
@@ -65,38 +65,44 @@ struct Option {
     /// Within one SageMaker training job's 28-day MaxRuntimeInSeconds. Longer runs still run, as
     /// several jobs that checkpoint and resume: the plan says so; the option stays usable.
     bool runnable = true;
-    bool in_time = false;             ///< hours <= the target (explicit, or today's time when there is none)
+    bool in_time = false; ///< hours <= the target (explicit, or today's time when there is none)
     bool within_budget = true;
-    bool meets = false;               ///< in_time and within_budget (and known and fits)
+    bool meets = false; ///< in_time and within_budget (and known and fits)
 
-    [[nodiscard]] double cost_or_max() const { return total_cost.value_or(1e300); }
-    [[nodiscard]] bool usable() const { return known && fits; }
+    [[nodiscard]] double cost_or_max() const
+    {
+        return total_cost.value_or(1e300);
+    }
+    [[nodiscard]] bool usable() const
+    {
+        return known && fits;
+    }
 };
 
 /// What the walk knows about the job and what it has found so far.
 struct Walk {
-    Walk(const Job& j, const Profile& p, const Catalogue& c) : job(j), profile(p), catalogue(c) {}
+    Walk(const Job& j, const Profile& p, const Catalogue& c) : job(j), profile(p), catalogue(c) { }
     const Job& job;
     const Profile& profile;
     const Catalogue& catalogue;
 
     // ---- baseline ----
-    Workload base;                    ///< the job as it runs today
-    Workload fixed;                   ///< after the data-pipeline fixes
-    EstimateOptions options;          ///< with the efficiency calibrated to telemetry
-    std::optional<double> target;     ///< target_hours, or today's hours when the job asks "am I over-provisioned?"
-    bool target_implicit = false;     ///< the target is today's time, not the job's
-    std::optional<double> budget;     ///< budget_usd, for all runs
+    Workload base;                ///< the job as it runs today
+    Workload fixed;               ///< after the data-pipeline fixes
+    EstimateOptions options;      ///< with the efficiency calibrated to telemetry
+    std::optional<double> target; ///< target_hours, or today's hours when the job asks "am I over-provisioned?"
+    bool target_implicit = false; ///< the target is today's time, not the job's
+    std::optional<double> budget; ///< budget_usd, for all runs
     double runs = 1;
     std::string framework;
-    std::string location;             ///< where the data lives (on-premises: copied to S3 first)
+    std::string location; ///< where the data lives (on-premises: copied to S3 first)
     bool builtin = false;
-    bool tokens = false;              ///< rates in tokens/s
+    bool tokens = false; ///< rates in tokens/s
     const InstanceSpec* current = nullptr;
     int current_count = 1;
-    std::optional<Option> today;      ///< today's setup as it runs (its parallelism, its storage)
-    std::optional<Option> today_fixed;///< today's setup with the data pipeline fixed
-    double baseline_gpu_rate = 0;     ///< samples/s of the baseline GPU (bigger-gpu means > 1.1 x this)
+    std::optional<Option> today;       ///< today's setup as it runs (its parallelism, its storage)
+    std::optional<Option> today_fixed; ///< today's setup with the data pipeline fixed
+    double baseline_gpu_rate = 0;      ///< samples/s of the baseline GPU (bigger-gpu means > 1.1 x this)
     const InstanceSpec* baseline_gpu = nullptr;
 
     // ---- the data-pipeline fixes ----
@@ -163,7 +169,6 @@ std::vector<std::string> concepts_for(const Walk& walk, const Option& option);
 /// max_instances or max_gpus, or GPUs across instances without EFA); empty when it may.
 std::string why_today_cannot_stay(const Walk& walk);
 std::optional<bool> explicit_meets(const Walk& walk, const Option& option);
-LadderStep step_from(const Walk& walk, const Option& option, const std::string& change, const std::string& why,
-    std::vector<std::string> concepts);
+LadderStep step_from(const Walk& walk, const Option& option, const std::string& change, const std::string& why, std::vector<std::string> concepts);
 
 } // namespace mlscale::walk

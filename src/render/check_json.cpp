@@ -55,12 +55,18 @@ ordered to_ordered(const nlohmann::json& value)
         return out;
     }
     switch (value.type()) {
-    case nlohmann::json::value_t::string: return value.get_ref<const std::string&>();
-    case nlohmann::json::value_t::boolean: return value.get<bool>();
-    case nlohmann::json::value_t::number_integer: return value.get<std::int64_t>();
-    case nlohmann::json::value_t::number_unsigned: return value.get<std::uint64_t>();
-    case nlohmann::json::value_t::number_float: return value.get<double>();
-    default: return nullptr;
+    case nlohmann::json::value_t::string:
+        return value.get_ref<const std::string&>();
+    case nlohmann::json::value_t::boolean:
+        return value.get<bool>();
+    case nlohmann::json::value_t::number_integer:
+        return value.get<std::int64_t>();
+    case nlohmann::json::value_t::number_unsigned:
+        return value.get<std::uint64_t>();
+    case nlohmann::json::value_t::number_float:
+        return value.get<double>();
+    default:
+        return nullptr;
     }
 }
 
@@ -68,10 +74,8 @@ ordered to_ordered(const nlohmann::json& value)
 /// check adds: the job field judged, the resource, and whether a baseline accepted it.
 ordered finding_json(const Finding& f)
 {
-    ordered location{{"file", f.location.file}, {"pointer", f.location.pointer},
-        {"line", f.location.line == 0 ? ordered(nullptr) : ordered(f.location.line)},
-        {"column", f.location.column == 0 ? ordered(nullptr) : ordered(f.location.column)}, {"resource", f.location.resource},
-        {"field", f.location.field}};
+    ordered location{{"file", f.location.file}, {"pointer", f.location.pointer}, {"line", f.location.line == 0 ? ordered(nullptr) : ordered(f.location.line)},
+        {"column", f.location.column == 0 ? ordered(nullptr) : ordered(f.location.column)}, {"resource", f.location.resource}, {"field", f.location.field}};
     if (f.location.field_absent) {
         location["field_absent"] = true;
         location["located_at"] = f.location.located_at;
@@ -109,8 +113,7 @@ ordered file_json(const CheckedFile& file)
     ordered diagnostics = ordered::array();
     for (const auto& d : file.diagnostics.items()) {
         diagnostics.push_back({{"level", d.level == Level::Error ? "error" : (d.level == Level::Warning ? "warning" : "note")},
-            {"line", d.location ? d.location->line : 0}, {"column", d.location ? d.location->column : 0}, {"message", d.message},
-            {"help", d.help}});
+            {"line", d.location ? d.location->line : 0}, {"column", d.location ? d.location->column : 0}, {"message", d.message}, {"help", d.help}});
     }
     ordered entry = ordered::object();
     entry["file"] = file.path;

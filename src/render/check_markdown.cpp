@@ -52,15 +52,14 @@ std::string render_check_markdown(const CheckResult& result, const CheckRenderOp
         const bool blocking = blocking_finding(f, options.fail_on);
         if (blocking || shown < k_max_rows) {
             ++shown;
-            rows += fmt::format("| {}{} | `{}:{}` | {} | `{}` | {} |\n", f.severity, blocking ? " (blocking)" : "", cell(ranked.file->path),
-                f.location.line, f.rule, cell(f.location.resource), cell(f.message.empty() ? f.title : f.message));
+            rows += fmt::format("| {}{} | `{}:{}` | {} | `{}` | {} |\n", f.severity, blocking ? " (blocking)" : "", cell(ranked.file->path), f.location.line,
+                f.rule, cell(f.location.resource), cell(f.message.empty() ? f.title : f.message));
         }
     }
     const std::size_t failing = failing_findings(result, options.fail_on);
     std::string out = fmt::format("# mlscale check: {}\n\n",
         bad > 0 ? fmt::format("{} unreadable file{}", bad, bad == 1 ? "" : "s")
-                : (failing > 0 ? fmt::format("{} finding{} at or above {}", failing, failing == 1 ? "" : "s", options.fail_on)
-                               : std::string("passed")));
+                : (failing > 0 ? fmt::format("{} finding{} at or above {}", failing, failing == 1 ? "" : "s", options.fail_on) : std::string("passed")));
     out += check_summary_line(result) + "; findings:";
     for (auto it = std::rbegin(k_severities); it != std::rend(k_severities); ++it) {
         out += fmt::format(" {} {},", counts[*it], *it);

@@ -13,9 +13,7 @@ std::string render_check_text(const CheckResult& result, const CheckRenderOption
     std::size_t suppressed = 0;
     std::size_t baselined = 0;
     std::size_t bad = 0;
-    const auto paint = [&](const char* code, const std::string& text) {
-        return options.color ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : text;
-    };
+    const auto paint = [&](const char* code, const std::string& text) { return options.color ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : text; };
     for (const auto& file : result.files) {
         bad += file.bad() ? 1 : 0;
         for (const auto& f : file.findings) {
@@ -27,8 +25,8 @@ std::string render_check_text(const CheckResult& result, const CheckRenderOption
             ++findings;
             const int rank = severity_rank(f.severity);
             const char* colour = rank >= severity_rank("high") ? "1;31" : (rank == severity_rank("medium") ? "1;33" : "1;36");
-            out += fmt::format("{}:{}:{}: {} {} [{}] {}\n", file.file, f.location.line, f.location.column, paint(colour, f.severity),
-                paint("1", f.rule), f.location.resource, f.message.empty() ? f.title : f.message);
+            out += fmt::format("{}:{}:{}: {} {} [{}] {}\n", file.file, f.location.line, f.location.column, paint(colour, f.severity), paint("1", f.rule),
+                f.location.resource, f.message.empty() ? f.title : f.message);
             if (!f.recommendation.empty()) {
                 out += fmt::format("    = recommendation: {}\n", f.recommendation);
             }
@@ -44,9 +42,9 @@ std::string render_check_text(const CheckResult& result, const CheckRenderOption
             }
         }
     }
-    out += fmt::format("{}, {} finding{} ({} at or above {}), {} suppressed{}{}\n", check_summary_line(result), findings,
-        findings == 1 ? "" : "s", failing_findings(result, options.fail_on), options.fail_on, suppressed,
-        result.baseline_applied ? fmt::format(", {} in the baseline", baselined) : "", bad > 0 ? fmt::format(", {} unreadable", bad) : "");
+    out += fmt::format("{}, {} finding{} ({} at or above {}), {} suppressed{}{}\n", check_summary_line(result), findings, findings == 1 ? "" : "s",
+        failing_findings(result, options.fail_on), options.fail_on, suppressed, result.baseline_applied ? fmt::format(", {} in the baseline", baselined) : "",
+        bad > 0 ? fmt::format(", {} unreadable", bad) : "");
     return out;
 }
 

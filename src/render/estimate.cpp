@@ -82,12 +82,12 @@ std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const
     line("step time", text_number(e.throughput_known, e.step_time_ms, " ms"));
     line("GPU utilisation", text_number(e.peak_tflops > 0 && e.throughput_known, e.gpu_util_pct, " %"));
     line("bottleneck", bottleneck_name(e.bottleneck));
-    line("limits (samples/s)", fmt::format("compute {}, with communication {}, input {}, CPU {}",
-                                   text_number(e.compute_samples_per_sec > 0, e.compute_samples_per_sec, ""),
-                                   text_number(e.network_samples_per_sec > 0, e.network_samples_per_sec, ""),
-                                   text_number(e.input_known, e.input_samples_per_sec, ""), text_number(e.cpu_known, e.cpu_samples_per_sec, "")));
-    line("memory per GPU", e.memory_known ? fmt::format("{} GB ({})", text_number(true, e.memory_per_gpu_gb, ""), e.fits ? "fits" : "does not fit")
-                                          : std::string("unknown"));
+    line("limits (samples/s)",
+        fmt::format("compute {}, with communication {}, input {}, CPU {}", text_number(e.compute_samples_per_sec > 0, e.compute_samples_per_sec, ""),
+            text_number(e.network_samples_per_sec > 0, e.network_samples_per_sec, ""), text_number(e.input_known, e.input_samples_per_sec, ""),
+            text_number(e.cpu_known, e.cpu_samples_per_sec, "")));
+    line("memory per GPU",
+        e.memory_known ? fmt::format("{} GB ({})", text_number(true, e.memory_per_gpu_gb, ""), e.fits ? "fits" : "does not fit") : std::string("unknown"));
     if (!e.storage_available) {
         line("storage", e.storage_note);
     } else if (e.page_cache) {
@@ -95,8 +95,8 @@ std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const
     }
     line("start-up", text_number(true, e.startup_minutes, " min"));
     line("time", text_number(e.throughput_known && workload.samples_per_run > 0, e.hours, " h"));
-    line("cost", e.cost_known ? fmt::format("{} USD{}", text_number(true, e.cost_usd, ""), e.price_estimated ? " (price estimated)" : "")
-                              : std::string("unknown"));
+    line("cost",
+        e.cost_known ? fmt::format("{} USD{}", text_number(true, e.cost_usd, ""), e.price_estimated ? " (price estimated)" : "") : std::string("unknown"));
     return out;
 }
 

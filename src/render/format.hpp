@@ -16,8 +16,7 @@ std::string money(double value);
 /// A duration in hours as "9.5 h", or days past 72 h: "12.3 days (295 h)".
 std::string hours(double value);
 
-template <typename T>
-std::string maybe(const std::optional<T>& value, const std::string& unit = "")
+template <typename T> std::string maybe(const std::optional<T>& value, const std::string& unit = "")
 {
     if (!value) {
         return "unknown";

@@ -15,10 +15,17 @@ std::string escape_data(const std::string& text)
     std::string out;
     for (const char c : text) {
         switch (c) {
-        case '%': out += "%25"; break;
-        case '\r': out += "%0D"; break;
-        case '\n': out += "%0A"; break;
-        default: out += c;
+        case '%':
+            out += "%25";
+            break;
+        case '\r':
+            out += "%0D";
+            break;
+        case '\n':
+            out += "%0A";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -30,9 +37,14 @@ std::string escape_property(const std::string& text)
     std::string out;
     for (const char c : escape_data(text)) {
         switch (c) {
-        case ':': out += "%3A"; break;
-        case ',': out += "%2C"; break;
-        default: out += c;
+        case ':':
+            out += "%3A";
+            break;
+        case ',':
+            out += "%2C";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -66,8 +78,8 @@ std::string render_check_github(const CheckResult& result, const CheckRenderOpti
                 continue;
             }
             out += fmt::format("::{} {},title={}::{}\n", d.level == Level::Error ? "error" : "warning",
-                position(file.path, d.location ? d.location->line : 0, d.location ? d.location->column : 0),
-                escape_property("mlscale: bad input"), escape_data(d.message + (d.help.empty() ? "" : "\n" + d.help)));
+                position(file.path, d.location ? d.location->line : 0, d.location ? d.location->column : 0), escape_property("mlscale: bad input"),
+                escape_data(d.message + (d.help.empty() ? "" : "\n" + d.help)));
         }
     }
     for (const auto& ranked : ranked_findings(result, options.fail_on)) {

@@ -24,8 +24,7 @@ double round_for_output(double value)
 
 namespace {
 
-template <typename T>
-ordered optional_value(const std::optional<T>& value)
+template <typename T> ordered optional_value(const std::optional<T>& value)
 {
     if (!value) {
         return nullptr;
@@ -230,9 +229,8 @@ std::string render_json(const Report& report)
         candidates.push_back(item);
     }
     out["candidates"] = candidates;
-    out["current"] = ordered{{"instance_type", text_or_null(report.current_instance_type)},
-        {"instance_count", report.current_instance_count}, {"estimated_hours", optional_value(report.current_hours)},
-        {"estimated_cost_usd", optional_value(report.current_cost_usd)}};
+    out["current"] = ordered{{"instance_type", text_or_null(report.current_instance_type)}, {"instance_count", report.current_instance_count},
+        {"estimated_hours", optional_value(report.current_hours)}, {"estimated_cost_usd", optional_value(report.current_cost_usd)}};
     ordered findings = ordered::array();
     for (const auto& finding : report.findings) {
         findings.push_back(finding_json(finding));

@@ -18,14 +18,30 @@ std::string xml(const std::string& text)
     out.reserve(text.size());
     for (const char c : text) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        case '\n': out += "&#10;"; break;
-        case '\r': out += "&#13;"; break;
-        case '\t': out += "&#9;"; break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&apos;";
+            break;
+        case '\n':
+            out += "&#10;";
+            break;
+        case '\r':
+            out += "&#13;";
+            break;
+        case '\t':
+            out += "&#9;";
+            break;
         default:
             if (static_cast<unsigned char>(c) >= 0x20 || (c & 0x80) != 0) {
                 out += c;
@@ -81,16 +97,16 @@ std::string render_check_junit(const CheckResult& result, const CheckRenderOptio
         for (const auto& [key, findings] : cases) {
             ++tests;
             const Finding& first = *findings.front();
-            body += fmt::format("    <testcase classname=\"{}\" name=\"{} {}\" file=\"{}\" line=\"{}\">\n", xml(file.path), xml(key.first),
-                xml(key.second), xml(file.path), first.location.line);
+            body += fmt::format("    <testcase classname=\"{}\" name=\"{} {}\" file=\"{}\" line=\"{}\">\n", xml(file.path), xml(key.first), xml(key.second),
+                xml(file.path), first.location.line);
             bool all_suppressed = true;
             bool all_baselined = true;
             std::string detail;
             for (const Finding* f : findings) {
                 all_suppressed = all_suppressed && f->suppressed;
                 all_baselined = all_baselined && (f->baselined || f->suppressed);
-                detail += fmt::format("{}:{}:{}: {} {} [{}] {}\n", file.path, f->location.line, f->location.column, f->severity, f->rule,
-                    f->location.resource, f->message);
+                detail += fmt::format(
+                    "{}:{}:{}: {} {} [{}] {}\n", file.path, f->location.line, f->location.column, f->severity, f->rule, f->location.resource, f->message);
                 if (!f->recommendation.empty()) {
                     detail += "  recommendation: " + f->recommendation + "\n";
                 }
@@ -103,8 +119,8 @@ std::string render_check_junit(const CheckResult& result, const CheckRenderOptio
                 body += "      <skipped message=\"in the baseline\"/>\n";
             } else if (threshold >= 0 && severity_rank(first.severity) >= threshold) {
                 ++failures;
-                body += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n", xml(first.rule),
-                    xml(first.severity + ": " + first.message), xml(detail));
+                body += fmt::format(
+                    "      <failure type=\"{}\" message=\"{}\">{}</failure>\n", xml(first.rule), xml(first.severity + ": " + first.message), xml(detail));
             } else {
                 body += fmt::format("      <system-out>{}</system-out>\n", xml(detail));
             }
@@ -119,23 +135,25 @@ std::string render_check_junit(const CheckResult& result, const CheckRenderOptio
                     detail += format_diagnostic(d);
                 }
             }
-            body += fmt::format("    <testcase classname=\"{}\" name=\"read {}\" file=\"{}\">\n      <error type=\"bad-input\" message=\"{}\">{}</error>\n    </testcase>\n",
+            body += fmt::format(
+                "    <testcase classname=\"{}\" name=\"read {}\" file=\"{}\">\n      <error type=\"bad-input\" message=\"{}\">{}</error>\n    </testcase>\n",
                 xml(file.path), xml(file.path), xml(file.path), xml("the proposal cannot be checked"), xml(detail));
         } else if (cases.empty()) {
             for (const auto& unit : file.units) {
                 ++tests;
-                body += fmt::format("    <testcase classname=\"{}\" name=\"{} no findings\" file=\"{}\" line=\"{}\"/>\n", xml(file.path),
-                    xml(unit.resource), xml(file.path), unit.resource_ref.location.line);
+                body += fmt::format("    <testcase classname=\"{}\" name=\"{} no findings\" file=\"{}\" line=\"{}\"/>\n", xml(file.path), xml(unit.resource),
+                    xml(file.path), unit.resource_ref.location.line);
             }
         }
-        suites += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n{}  </testsuite>\n",
-            xml(file.path), tests, failures, errors, skipped, body);
+        suites += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n{}  </testsuite>\n", xml(file.path), tests,
+            failures, errors, skipped, body);
         total_tests += tests;
         total_failures += failures;
         total_errors += errors;
     }
     suites += summary_suite(result, options);
-    return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mlscale check\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}</testsuites>\n",
+    return fmt::format(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mlscale check\" tests=\"{}\" failures=\"{}\" errors=\"{}\">\n{}</testsuites>\n",
         total_tests + (options.verbose ? result.skipped.size() : 0), total_failures, total_errors, suites);
 }
 

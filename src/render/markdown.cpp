@@ -85,19 +85,18 @@ std::string verdict(const Report& report)
     std::string today;
     if (report.current_hours) {
         today = fmt::format(" Today: {} and {} on {} × {}.", hours(*report.current_hours),
-            report.current_cost_usd ? money(*report.current_cost_usd) : std::string("an unknown cost"),
-            report.current_instance_count, report.current_instance_type);
+            report.current_cost_usd ? money(*report.current_cost_usd) : std::string("an unknown cost"), report.current_instance_count,
+            report.current_instance_type);
     }
     const auto target = report.job_inputs.contains("training") ? report.job_inputs["training"].value("target_hours", nlohmann::json()) : nlohmann::json();
     if (!c.meets_target) {
         return fmt::format("No target given: the cheapest configuration that keeps the GPUs busy is {}.{}", time_cost, today);
     }
     if (*c.meets_target) {
-        return fmt::format("Meets the target{}: {}.{}", target.is_number() ? fmt::format(" of {} h", number(target.get<double>())) : "",
-            time_cost, today);
+        return fmt::format("Meets the target{}: {}.{}", target.is_number() ? fmt::format(" of {} h", number(target.get<double>())) : "", time_cost, today);
     }
-    return fmt::format("Does not meet the target{}; best effort: {}.{}",
-        target.is_number() ? fmt::format(" of {} h", number(target.get<double>())) : "", time_cost, today);
+    return fmt::format(
+        "Does not meet the target{}; best effort: {}.{}", target.is_number() ? fmt::format(" of {} h", number(target.get<double>())) : "", time_cost, today);
 }
 
 std::vector<std::string> top_actions(const Report& report)
@@ -114,8 +113,7 @@ std::vector<std::string> top_actions(const Report& report)
             // A job already on the chosen configuration keeps it; "move to" what it runs on contradicts the plan.
             const bool today = step.instance_type == report.current_instance_type && step.instance_count == report.current_instance_count;
             actions.push_back(fmt::format("{} {} × {} ({}): {} and {} per run.", today ? "Keep" : "Move to", step.instance_count, step.instance_type,
-                step.change,
-                step.estimated_hours ? hours(*step.estimated_hours) : std::string("unknown time"),
+                step.change, step.estimated_hours ? hours(*step.estimated_hours) : std::string("unknown time"),
                 step.estimated_cost_usd ? money(*step.estimated_cost_usd) : std::string("an unknown cost")));
         }
     }
@@ -146,8 +144,8 @@ std::string summary_section(const Report& report, int level)
         out += "\n";
     }
     const auto counts = report.summary();
-    out += fmt::format("Findings: {} critical, {} high, {} medium, {} low, {} info.\n\n", counts.at("critical"), counts.at("high"),
-        counts.at("medium"), counts.at("low"), counts.at("info"));
+    out += fmt::format("Findings: {} critical, {} high, {} medium, {} low, {} info.\n\n", counts.at("critical"), counts.at("high"), counts.at("medium"),
+        counts.at("low"), counts.at("info"));
     return out;
 }
 
@@ -198,8 +196,7 @@ std::string profile_section(const Report& report, int level)
     const auto& p = report.profile;
     std::string out = heading(level, "Profile");
     out += fmt::format("What limits the job today: **{}**{}.\n\n", p.bottleneck,
-        p.bottleneck_basis == "observed" ? " (from measured utilisation)"
-                                         : (p.bottleneck_basis.empty() ? "" : " (from the performance model)"));
+        p.bottleneck_basis == "observed" ? " (from measured utilisation)" : (p.bottleneck_basis.empty() ? "" : " (from the performance model)"));
     out += "| quantity | value |\n| --- | --- |\n";
     out += fmt::format("| GPU utilisation | {} |\n", maybe(p.gpu_util_pct, " %"));
     out += fmt::format("| input the GPUs consume at full speed | {} |\n", maybe(p.required_input_mb_s, " MB/s"));
@@ -213,8 +210,8 @@ std::string profile_section(const Report& report, int level)
     out += fmt::format("| what storage and network supply | {} |\n", derived_number("estimate", "storage_mb_s", " MB/s"));
     out += fmt::format("| samples/s the GPUs could process | {} |\n", derived_number("estimate", "compute_samples_per_sec", ""));
     out += fmt::format("| samples/s the CPUs can prepare | {} |\n", derived_number("estimate", "cpu_samples_per_sec", ""));
-    out += fmt::format("| model | {}, {} M parameters, {} precision, {} optimizer |\n", p.model.family, maybe(p.model.params_millions),
-        p.model.precision, p.model.optimizer);
+    out += fmt::format(
+        "| model | {}, {} M parameters, {} precision, {} optimizer |\n", p.model.family, maybe(p.model.params_millions), p.model.precision, p.model.optimizer);
     out += fmt::format("| training state (weights, gradients, optimizer) | {} |\n", maybe(p.model_state_gb, " GB"));
     out += fmt::format("| memory of one GPU | {} |\n", maybe(p.gpu_memory_gb, " GB"));
     out += fmt::format("| fits one GPU (90 % usable) | {} |\n\n", maybe(p.fits_single_gpu));
@@ -268,8 +265,7 @@ std::string plan_section(const Report& report, int level)
     out += fmt::format("| estimated time per run | {} |\n", plan.compute.estimated_hours ? hours(*plan.compute.estimated_hours) : "unknown");
     out += fmt::format("| estimated cost per run | {} |\n", plan.compute.estimated_cost_usd ? money(*plan.compute.estimated_cost_usd) : "unknown");
     if (plan.compute.total_cost_usd && plan.compute.estimated_cost_usd && *plan.compute.total_cost_usd > *plan.compute.estimated_cost_usd * 1.0001) {
-        out += fmt::format("| cost of all runs, storage {} | {} |\n", plan.storage.cost_usd ? "included" : "not priced",
-            money(*plan.compute.total_cost_usd));
+        out += fmt::format("| cost of all runs, storage {} | {} |\n", plan.storage.cost_usd ? "included" : "not priced", money(*plan.compute.total_cost_usd));
     }
     if (plan.storage.cost_usd) {
         out += fmt::format("| storage, all runs | {} |\n", money(*plan.storage.cost_usd));
@@ -317,8 +313,8 @@ std::string plan_section(const Report& report, int level)
     if (plan.deployment.mode == "none") {
         out += "The job does not describe how the model will serve predictions.\n\n";
     } else {
-        out += fmt::format("Mode: **{}**{}.\n\n", plan.deployment.mode,
-            plan.deployment.instance_count ? fmt::format(", {} instances", *plan.deployment.instance_count) : "");
+        out += fmt::format(
+            "Mode: **{}**{}.\n\n", plan.deployment.mode, plan.deployment.instance_count ? fmt::format(", {} instances", *plan.deployment.instance_count) : "");
         for (const auto& note : plan.deployment.notes) {
             out += "- " + note + "\n";
         }
@@ -337,8 +333,8 @@ std::string candidates_section(const Report& report, int level)
     out += "| instances | GPUs | storage | parallelism | hours per run | cost per run | meets target |\n";
     out += "| --- | --- | --- | --- | --- | --- | --- |\n";
     for (const auto& c : report.candidates) {
-        out += fmt::format("| {} × {}{} | {} | {} | {} | {} | {} | {} |\n", c.instance_count, c.instance_type, c.chosen ? " (chosen)" : "",
-            c.gpus, cell(c.storage), cell(c.parallelism), c.estimated_hours ? number(*c.estimated_hours) : "—",
+        out += fmt::format("| {} × {}{} | {} | {} | {} | {} | {} | {} |\n", c.instance_count, c.instance_type, c.chosen ? " (chosen)" : "", c.gpus,
+            cell(c.storage), cell(c.parallelism), c.estimated_hours ? number(*c.estimated_hours) : "—",
             c.estimated_cost_usd ? money(*c.estimated_cost_usd) : "—", c.meets_target ? (*c.meets_target ? "yes" : "no") : "—");
     }
     out += "\n```mermaid\nxychart-beta\n  title \"Hours per run by candidate\"\n  x-axis [";
@@ -489,11 +485,10 @@ std::string render_markdown_index(const std::vector<Report>& reports)
     for (const auto& report : reports) {
         const auto counts = report.summary();
         std::string anchor = "scaling-review-" + report.job_name;
-        std::transform(anchor.begin(), anchor.end(), anchor.begin(), [](unsigned char c) {
-            return std::isalnum(c) != 0 || c == '-' || c == '_' ? static_cast<char>(std::tolower(c)) : '-';
-        });
-        out += fmt::format("| [{}](#{}) | {} | {}/{}/{} |\n", cell(report.job_name), anchor, cell(verdict(report)), counts.at("critical"),
-            counts.at("high"), counts.at("medium"));
+        std::transform(anchor.begin(), anchor.end(), anchor.begin(),
+            [](unsigned char c) { return std::isalnum(c) != 0 || c == '-' || c == '_' ? static_cast<char>(std::tolower(c)) : '-'; });
+        out += fmt::format("| [{}](#{}) | {} | {}/{}/{} |\n", cell(report.job_name), anchor, cell(verdict(report)), counts.at("critical"), counts.at("high"),
+            counts.at("medium"));
     }
     out += "\n";
     for (const auto& report : reports) {

@@ -28,11 +28,16 @@ const char* sarif_level(const std::string& severity)
 const char* security_severity(const std::string& severity)
 {
     switch (severity_rank(severity)) {
-    case 4: return "9.5";
-    case 3: return "8.0";
-    case 2: return "5.5";
-    case 1: return "3.0";
-    default: return "1.0";
+    case 4:
+        return "9.5";
+    case 3:
+        return "8.0";
+    case 2:
+        return "5.5";
+    case 1:
+        return "3.0";
+    default:
+        return "1.0";
     }
 }
 
@@ -95,8 +100,7 @@ ordered rule_entry(const RuleInfo& rule, const CheckRenderOptions& options)
         {"fullDescription", {{"text", title + (rule.source.empty() ? "" : " (" + rule.source + ")")}}},
         {"help", {{"text", rule.recommendation.empty() ? title : rule.recommendation}, {"markdown", markdown}}}, {"helpUri", help_uri},
         {"defaultConfiguration", {{"level", sarif_level(rule.severity)}}},
-        {"properties", {{"category", rule.category}, {"severity", rule.severity}, {"security-severity", security_severity(rule.severity)},
-                           {"tags", tags}}}};
+        {"properties", {{"category", rule.category}, {"severity", rule.severity}, {"security-severity", security_severity(rule.severity)}, {"tags", tags}}}};
 }
 
 ordered result_entry(const RankedFinding& ranked, std::size_t rule_index, bool have_root, bool baseline_applied)
@@ -104,8 +108,9 @@ ordered result_entry(const RankedFinding& ranked, std::size_t rule_index, bool h
     const Finding& f = *ranked.finding;
     ordered r{{"ruleId", f.rule}, {"ruleIndex", rule_index}, {"level", sarif_level(f.severity)},
         {"message", {{"text", f.message.empty() ? f.title : f.message}}},
-        {"locations", ordered::array({{{"physicalLocation", physical(ranked.file->path, have_root, f.location.line, f.location.column)},
-                          {"logicalLocations", ordered::array({{{"name", f.location.resource}, {"kind", "resource"}}})}}})},
+        {"locations",
+            ordered::array({{{"physicalLocation", physical(ranked.file->path, have_root, f.location.line, f.location.column)},
+                {"logicalLocations", ordered::array({{{"name", f.location.resource}, {"kind", "resource"}}})}}})},
         {"partialFingerprints", {{"mlscaleFingerprint/v2", f.fingerprint}}}};
     if (baseline_applied) {
         // Baselined results stay, marked, so that code scanning keeps their alerts open.
@@ -147,8 +152,8 @@ std::string render_check_sarif(const CheckResult& result, const CheckRenderOptio
         results.push_back(result_entry(ranked[i], index[ranked[i].finding->rule], have_root, result.baseline_applied));
     }
     if (ranked.size() > options.max_sarif_results) {
-        const std::string text = fmt::format("{} results, more than GitHub accepts in one run ({}): the {} least severe were left out",
-            ranked.size(), options.max_sarif_results, ranked.size() - options.max_sarif_results);
+        const std::string text = fmt::format("{} results, more than GitHub accepts in one run ({}): the {} least severe were left out", ranked.size(),
+            options.max_sarif_results, ranked.size() - options.max_sarif_results);
         notifications.push_back(notification("warning", text));
         if (options.warnings != nullptr) {
             Diagnostic d;
@@ -181,16 +186,18 @@ std::string render_check_sarif(const CheckResult& result, const CheckRenderOptio
     for (const auto& file : result.files) {
         resources += file.units.size();
     }
-    ordered run{{"tool", {{"driver", {{"name", "mlscale"}, {"version", std::string(k_version)}, {"semanticVersion", std::string(k_version)},
-                                          {"informationUri", "https://mlscale.dev/"}, {"rules", rule_list}}}}}};
+    ordered run{{"tool",
+        {{"driver",
+            {{"name", "mlscale"}, {"version", std::string(k_version)}, {"semanticVersion", std::string(k_version)}, {"informationUri", "https://mlscale.dev/"},
+                {"rules", rule_list}}}}}};
     if (have_root) {
         run["originalUriBaseIds"] = {{k_root_base, {{"uri", "file://" + escape_uri(options.root.back() == '/' ? options.root : options.root + "/")}}}};
     }
     run["invocations"] = ordered::array({{{"executionSuccessful", successful}, {"toolExecutionNotifications", notifications}}});
     run["columnKind"] = "unicodeCodePoints";
     run["results"] = results;
-    run["properties"] = {{"summary", check_summary_line(result)}, {"filesChecked", result.files.size()},
-        {"filesSkipped", result.skipped.size()}, {"resources", resources}, {"notInterpreted", not_interpreted}};
+    run["properties"] = {{"summary", check_summary_line(result)}, {"filesChecked", result.files.size()}, {"filesSkipped", result.skipped.size()},
+        {"resources", resources}, {"notInterpreted", not_interpreted}};
     const ordered log{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", ordered::array({run})}};
     // File names are bytes, not necessarily UTF-8: replace what JSON cannot hold instead of throwing.
     return log.dump(2, ' ', false, ordered::error_handler_t::replace) + "\n";

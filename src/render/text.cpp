@@ -14,8 +14,14 @@ namespace {
 
 struct Style {
     bool color;
-    [[nodiscard]] std::string bold(const std::string& text) const { return color ? "\033[1m" + text + "\033[0m" : text; }
-    [[nodiscard]] std::string dim(const std::string& text) const { return color ? "\033[2m" + text + "\033[0m" : text; }
+    [[nodiscard]] std::string bold(const std::string& text) const
+    {
+        return color ? "\033[1m" + text + "\033[0m" : text;
+    }
+    [[nodiscard]] std::string dim(const std::string& text) const
+    {
+        return color ? "\033[2m" + text + "\033[0m" : text;
+    }
     [[nodiscard]] std::string severity(const std::string& severity) const
     {
         std::string label = fmt::format("{:<8}", severity);
@@ -57,8 +63,8 @@ std::string plan_section(const Report& report, const Style& style)
                 report.current_instance_type);
         }
         if (c.total_cost_usd && c.estimated_cost_usd && *c.total_cost_usd > *c.estimated_cost_usd * 1.0001) {
-            out += fmt::format("  all runs              ${} (every run, storage {})\n", number(*c.total_cost_usd),
-                report.plan.storage.cost_usd ? "included" : "not priced");
+            out += fmt::format(
+                "  all runs              ${} (every run, storage {})\n", number(*c.total_cost_usd), report.plan.storage.cost_usd ? "included" : "not priced");
         }
         const auto& s = report.plan.storage;
         if (!s.service.empty()) {
@@ -100,7 +106,9 @@ std::string ladder_section(const Report& report, const Style& style)
 {
     std::string out;
     if (!report.ladder.empty()) {
-        out += style.bold("Ladder (fix the data pipeline, scale up, then out; stop at the first rung that meets the target, or a higher one that meets for less)") + "\n";
+        out += style.bold(
+                   "Ladder (fix the data pipeline, scale up, then out; stop at the first rung that meets the target, or a higher one that meets for less)") +
+            "\n";
         out += fmt::format("    {:<18} {:<24} {:>10} {:>12}  {}\n", "rung", "instances", "hours", "cost", "verdict");
         for (const auto& step : report.ladder) {
             const std::string instances = step.instance_type.empty() ? "-" : fmt::format("{} x {}", step.instance_count, step.instance_type);
@@ -142,10 +150,11 @@ std::string findings_section(const Report& report, const Style& style)
         if (!f.evidence.empty()) {
             std::vector<std::string> seen;
             for (const auto& [path, value] : f.evidence.items()) {
-                seen.push_back(fmt::format("{} = {}", path, value.is_null()     ? std::string("unknown")
-                    : value.is_string() ? value.get<std::string>()
-                    : value.is_number() ? number(value.get<double>())
-                                        : value.dump()));
+                seen.push_back(fmt::format("{} = {}", path,
+                    value.is_null()         ? std::string("unknown")
+                        : value.is_string() ? value.get<std::string>()
+                        : value.is_number() ? number(value.get<double>())
+                                            : value.dump()));
             }
             out += style.dim(fmt::format("           evidence: {}", fmt::join(seen, ", "))) + "\n";
         }
@@ -168,11 +177,10 @@ std::string render_text(const Report& report, const TextOptions& options)
 
     const auto& p = report.profile;
     out += style.bold("Profile") + "\n";
-    out += fmt::format("  bottleneck            {}{}\n", p.bottleneck,
-        p.bottleneck_basis.empty() ? "" : fmt::format(" ({})", p.bottleneck_basis));
+    out += fmt::format("  bottleneck            {}{}\n", p.bottleneck, p.bottleneck_basis.empty() ? "" : fmt::format(" ({})", p.bottleneck_basis));
     out += fmt::format("  GPU utilisation       {}\n", maybe(p.gpu_util_pct, " %"));
-    out += fmt::format("  model                 {}, {} M parameters, {} precision, {} optimizer\n", p.model.family,
-        maybe(p.model.params_millions), p.model.precision, p.model.optimizer);
+    out += fmt::format("  model                 {}, {} M parameters, {} precision, {} optimizer\n", p.model.family, maybe(p.model.params_millions),
+        p.model.precision, p.model.optimizer);
     out += fmt::format("  training state        {} (weights, gradients, optimizer)\n", maybe(p.model_state_gb, " GB"));
     if (p.gpu_memory_gb) {
         out += fmt::format("  fits one GPU          {} ({} GB per GPU, 90 % usable)\n", maybe(p.fits_single_gpu), number(*p.gpu_memory_gb));
@@ -198,9 +206,8 @@ std::string render_text(const Report& report, const TextOptions& options)
     for (const auto& f : report.findings) {
         suppressed += f.suppressed ? 1 : 0;
     }
-    out += fmt::format("{} critical, {} high, {} medium, {} low, {} info{}\n", counts.at("critical"), counts.at("high"),
-        counts.at("medium"), counts.at("low"), counts.at("info"),
-        suppressed > 0 ? fmt::format(" ({} suppressed)", suppressed) : "");
+    out += fmt::format("{} critical, {} high, {} medium, {} low, {} info{}\n", counts.at("critical"), counts.at("high"), counts.at("medium"), counts.at("low"),
+        counts.at("info"), suppressed > 0 ? fmt::format(" ({} suppressed)", suppressed) : "");
     return out;
 }
 

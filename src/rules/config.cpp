@@ -37,15 +37,11 @@ bool selector_matches(const std::string& selector, const std::string& code)
     return selector == code || code.rfind(prefix, 0) == 0;
 }
 
-
 // Checks names against the rules; reports where the name was written: a pointer in the config
 // file, or the command-line option.
 class Checker {
 public:
-    Checker(const RuleSet& rules, const ProjectConfig* config, Diagnostics& diagnostics)
-        : m_rules(rules), m_config(config), m_diagnostics(diagnostics)
-    {
-    }
+    Checker(const RuleSet& rules, const ProjectConfig* config, Diagnostics& diagnostics) : m_rules(rules), m_config(config), m_diagnostics(diagnostics) { }
 
     // `where` is a config pointer when `option` is empty, else the option's name.
     void error(const std::string& where, const std::string& option, std::string message, std::string help = {}, bool at_key = false)
@@ -100,9 +96,9 @@ public:
             }
             const auto match = closest_match(name, names);
             error(where, option, fmt::format("{} has no parameter \"{}\"", rule.code, name),
-                match ? fmt::format("did you mean \"{}\"?", *match)
-                      : names.empty() ? std::string("this rule has no parameters")
-                                      : fmt::format("its parameters: {}", fmt::join(names, ", ")),
+                match               ? fmt::format("did you mean \"{}\"?", *match)
+                    : names.empty() ? std::string("this rule has no parameters")
+                                    : fmt::format("its parameters: {}", fmt::join(names, ", ")),
                 true);
             return false;
         }
@@ -166,8 +162,7 @@ std::optional<ProjectConfig> load_config(const SourceFile& source, Diagnostics& 
     return config;
 }
 
-RuleOptions resolve_rule_options(const RuleSet& rules, const ProjectConfig* config, const RuleOverrides& overrides,
-    Diagnostics& diagnostics)
+RuleOptions resolve_rule_options(const RuleSet& rules, const ProjectConfig* config, const RuleOverrides& overrides, Diagnostics& diagnostics)
 {
     Checker check(rules, config, diagnostics);
     RuleOptions options;

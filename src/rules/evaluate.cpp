@@ -117,9 +117,7 @@ const json& params_in_force(const Rule& rule, const RuleOptions& options, json& 
 // One rule over `facts` with `params` as its param fact; `explain` fills `why` for a SKIP.
 RuleResult evaluate_with(const Rule& rule, const json& facts, const json* params, bool explain)
 {
-    const auto value_of = [&](const expr::Expression& e) {
-        return params != nullptr ? expr::evaluate(e, facts, *params) : expr::evaluate(e, facts);
-    };
+    const auto value_of = [&](const expr::Expression& e) { return params != nullptr ? expr::evaluate(e, facts, *params) : expr::evaluate(e, facts); };
     RuleResult result;
     result.rule = &rule;
     if (rule.applies_when) {
@@ -201,8 +199,7 @@ Finding make_finding(const Rule& rule, const json& facts, const Job& job, const 
 
 // The job's suppressions: each must name a rule that exists and is not locked; an expired one
 // no longer applies, and says so, so a finding never disappears silently.
-void apply_suppressions(const RuleSet& rules, const Job& job, const RuleOptions& options, std::vector<Finding>& findings,
-    Diagnostics& diagnostics)
+void apply_suppressions(const RuleSet& rules, const Job& job, const RuleOptions& options, std::vector<Finding>& findings, Diagnostics& diagnostics)
 {
     for (const auto& suppression : job.suppress) {
         if (rules.find(suppression.rule) == nullptr) {
@@ -220,8 +217,8 @@ void apply_suppressions(const RuleSet& rules, const Job& job, const RuleOptions&
         }
         if (suppression.expires) {
             if (!is_date(*suppression.expires)) {
-                diagnostics.add(job.document.diagnostic_at(suppression.pointer + "/expires",
-                    fmt::format("\"{}\" is not a date", *suppression.expires), "write YYYY-MM-DD"));
+                diagnostics.add(job.document.diagnostic_at(
+                    suppression.pointer + "/expires", fmt::format("\"{}\" is not a date", *suppression.expires), "write YYYY-MM-DD"));
                 continue;
             }
             if (!options.today.empty() && *suppression.expires < options.today) {
@@ -279,8 +276,7 @@ RuleResult evaluate_rule(const Rule& rule, const json& facts)
     return evaluate_with(rule, facts, nullptr, true);
 }
 
-RuleEvaluation evaluate_rules(const RuleSet& rules, json facts, const Job& job, const RuleOptions& options,
-    Diagnostics& diagnostics, EvaluationOutputs outputs)
+RuleEvaluation evaluate_rules(const RuleSet& rules, json facts, const Job& job, const RuleOptions& options, Diagnostics& diagnostics, EvaluationOutputs outputs)
 {
     RuleEvaluation out;
     if (outputs.results) {

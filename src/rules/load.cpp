@@ -33,31 +33,18 @@ struct FieldSpec {
     std::vector<std::string_view> allowed; ///< for enumerations; empty: any
 };
 
-const std::vector<std::string_view> k_categories{"data", "storage", "etl", "compute", "distributed", "cost", "deployment",
-    "security", "ops"};
+const std::vector<std::string_view> k_categories{"data", "storage", "etl", "compute", "distributed", "cost", "deployment", "security", "ops"};
 const std::vector<std::string_view> k_rule_severities{"info", "low", "medium", "high", "critical"};
 const std::vector<std::string_view> k_statuses{"stable", "preview", "deprecated"};
 const std::vector<std::string_view> k_seeds{"000", "001", "002", "003", "004"};
 const std::vector<std::string_view> k_outcomes{"FAIL", "PASS", "SKIP"};
 
 const std::vector<FieldSpec> k_rule_fields{
-    {"$schema", Kind::String, false, {}},
-    {"code", Kind::String, true, {}},
-    {"slug", Kind::String, true, {}},
-    {"concept", Kind::String, true, {}},
-    {"category", Kind::String, true, k_categories},
-    {"severity", Kind::String, true, k_rule_severities},
-    {"status", Kind::String, true, k_statuses},
-    {"title", Kind::String, true, {}},
-    {"applies_when", Kind::String, false, {}},
-    {"condition", Kind::String, true, {}},
-    {"message", Kind::String, true, {}},
-    {"recommendation", Kind::String, true, {}},
-    {"location", Kind::String, true, {}},
-    {"evidence", Kind::Array, false, {}},
-    {"params", Kind::Object, false, {}},
-    {"doc", Kind::Object, true, {}},
-    {"source", Kind::Object, true, {}},
+    {"$schema", Kind::String, false, {}}, {"code", Kind::String, true, {}}, {"slug", Kind::String, true, {}}, {"concept", Kind::String, true, {}},
+    {"category", Kind::String, true, k_categories}, {"severity", Kind::String, true, k_rule_severities}, {"status", Kind::String, true, k_statuses},
+    {"title", Kind::String, true, {}}, {"applies_when", Kind::String, false, {}}, {"condition", Kind::String, true, {}}, {"message", Kind::String, true, {}},
+    {"recommendation", Kind::String, true, {}}, {"location", Kind::String, true, {}}, {"evidence", Kind::Array, false, {}}, {"params", Kind::Object, false, {}},
+    {"doc", Kind::Object, true, {}}, {"source", Kind::Object, true, {}},
     {"cases", Kind::Array, false, {}}, // required in a rule file: read_cases says when it is missing
 };
 
@@ -179,7 +166,6 @@ bool is_identifier(std::string_view text)
     return std::all_of(text.begin(), text.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
-
 // The byte offset in the file of byte `decoded` of the JSON string whose opening quote is at
 // `quote`: escape sequences (\n, \", \u00e9, surrogate pairs) take more bytes in the file than in
 // the decoded string, so carets under expression errors must walk them.
@@ -297,7 +283,7 @@ const std::set<std::string, std::less<>>& job_pointers()
 
 class RuleReader {
 public:
-    RuleReader(const JsonDocument& document, Diagnostics& diagnostics) : m_document(document), m_diagnostics(diagnostics) {}
+    RuleReader(const JsonDocument& document, Diagnostics& diagnostics) : m_document(document), m_diagnostics(diagnostics) { }
 
     /// The rule: every field but its cases, with every check. Nothing when the document is not
     /// an object; otherwise a rule that is usable only if ok().
@@ -356,7 +342,10 @@ public:
         return cases;
     }
 
-    [[nodiscard]] bool ok() const { return m_ok; }
+    [[nodiscard]] bool ok() const
+    {
+        return m_ok;
+    }
 
 private:
     const JsonDocument& m_document;
@@ -449,7 +438,8 @@ private:
             error("/code", fmt::format("\"{}\" is not a rule code", rule.code), "codes look like MLS-STOR-004: MLS-, upper-case letters, -, three digits");
         }
         if (!rule.slug.empty() && !is_kebab(rule.slug)) {
-            error("/slug", fmt::format("\"{}\" is not a kebab-case slug", rule.slug), "use lower-case words joined by single dashes, e.g. file-mode-slow-startup");
+            error("/slug", fmt::format("\"{}\" is not a kebab-case slug", rule.slug),
+                "use lower-case words joined by single dashes, e.g. file-mode-slow-startup");
         }
         if (!rule.concept_key.empty() && !is_concept(rule.concept_key)) {
             const auto match = closest_match(rule.concept_key, concept_keys());
@@ -471,7 +461,8 @@ private:
                 continue;
             }
             if (!spec.is_object()) {
-                error(at, fmt::format("expected an object, got {}", describe_json(spec)), "a parameter is {\"default\": …, \"unit\": …, \"doc\": …, \"source\": …}");
+                error(at, fmt::format("expected an object, got {}", describe_json(spec)),
+                    "a parameter is {\"default\": …, \"unit\": …, \"doc\": …, \"source\": …}");
                 continue;
             }
             check_fields(spec, at, k_param_fields);
@@ -638,9 +629,7 @@ private:
             return;
         }
         std::set<std::string> used;
-        const auto collect = [&](const std::vector<std::string>& paths) {
-            used.insert(paths.begin(), paths.end());
-        };
+        const auto collect = [&](const std::vector<std::string>& paths) { used.insert(paths.begin(), paths.end()); };
         if (rule.applies_when) {
             collect(expr::referenced_paths(*rule.applies_when));
         }
@@ -659,8 +648,7 @@ private:
         for (const auto& param : rule.params) {
             if (used.count("param." + param.name) == 0) {
                 error(member("/params", param.name), fmt::format("parameter \"{}\" is not used", param.name),
-                    fmt::format("read it as param.{} in the condition (a parameter nothing reads would make --set do nothing)", param.name),
-                    true);
+                    fmt::format("read it as param.{} in the condition (a parameter nothing reads would make --set do nothing)", param.name), true);
             }
         }
     }
@@ -710,8 +698,7 @@ private:
     }
 
     // Case `index` of the list; nothing when it is not an object.
-    std::optional<RuleCase> read_case(const json& item, std::size_t index, const Rule& rule, const expr::Schema& schema,
-        std::set<std::string>& names)
+    std::optional<RuleCase> read_case(const json& item, std::size_t index, const Rule& rule, const expr::Schema& schema, std::set<std::string>& names)
     {
         const std::string at = "/cases/" + std::to_string(index);
         if (!item.is_object()) {
@@ -744,9 +731,7 @@ private:
             error("/cases", "a rule needs test cases", "add a FAIL and a PASS case (and a SKIP case when it has applies_when)");
             return;
         }
-        const auto count = [&](Outcome outcome) {
-            return std::count_if(cases.begin(), cases.end(), [&](const RuleCase& c) { return c.expect == outcome; });
-        };
+        const auto count = [&](Outcome outcome) { return std::count_if(cases.begin(), cases.end(), [&](const RuleCase& c) { return c.expect == outcome; }); };
         std::vector<std::string> missing;
         if (count(Outcome::Fail) == 0) {
             missing.emplace_back("a FAIL case (facts on which the rule fires)");
@@ -806,8 +791,7 @@ std::optional<Rule> read_rule_file(const SourceFile& file, Diagnostics& diagnost
 // Reads every file into its own slot, on this thread and one other taking the next file in
 // turn: the files are independent, and on two cores this halves the longest part of `advise`
 // (docs/performance.md). A helper that starts late just reads fewer files; nothing is pinned.
-void read_files(const std::vector<SourceFile>& files, bool builtin, std::vector<std::optional<Rule>>& rules,
-    std::vector<Diagnostics>& problems)
+void read_files(const std::vector<SourceFile>& files, bool builtin, std::vector<std::optional<Rule>>& rules, std::vector<Diagnostics>& problems)
 {
     std::atomic<std::size_t> next{0};
     const auto work = [&] {

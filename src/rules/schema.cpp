@@ -117,7 +117,6 @@ const expr::MapSchema& fact_schema()
     return schema;
 }
 
-
 const std::vector<Concept>& concepts()
 {
     static const std::vector<Concept> list = [] {

@@ -56,8 +56,7 @@ std::vector<fs::path> rule_files(const fs::path& root)
     std::vector<fs::path> files;
     for (const auto& entry : fs::recursive_directory_iterator(root)) {
         const fs::path relative = fs::relative(entry.path(), root);
-        if (entry.is_regular_file() && entry.path().extension() == ".json" && relative.has_parent_path() &&
-            relative.filename().string().front() != '.') {
+        if (entry.is_regular_file() && entry.path().extension() == ".json" && relative.has_parent_path() && relative.filename().string().front() != '.') {
             files.push_back(entry.path());
         }
     }

@@ -41,11 +41,21 @@ std::string literal(std::string_view text)
     std::string out = "\"";
     for (const char c : text) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '?': out += "\\?"; break; // never a trigraph
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '?':
+            out += "\\?";
+            break; // never a trigraph
         default:
             if (static_cast<unsigned char>(c) < 0x20) {
                 out += fmt::format("\\{:03o}", static_cast<unsigned char>(c));
@@ -98,8 +108,7 @@ std::string expr(const std::array<std::int64_t, 2>& value)
     return fmt::format("std::array<std::int64_t, 2>{{{}, {}}}", value[0], value[1]);
 }
 
-template <typename T>
-constexpr const char* type_name()
+template <typename T> constexpr const char* type_name()
 {
     using namespace mlscale;
     if constexpr (std::is_same_v<T, double>) {
@@ -134,25 +143,22 @@ constexpr const char* type_name()
     }
 }
 
-template <typename T>
-std::string expr(const std::optional<T>& value);
-template <typename T>
-std::string expr(const std::vector<T>& values);
-template <typename K, typename V>
-std::string expr(const std::map<K, V>& values);
+template <typename T> std::string expr(const std::optional<T>& value);
+template <typename T> std::string expr(const std::vector<T>& values);
+template <typename K, typename V> std::string expr(const std::map<K, V>& values);
 template <typename Spec>
-concept HasFields = requires { Spec::fields([](const mlscale::Field&, auto) {}); };
-template <HasFields Spec>
-std::string expr(const Spec& spec);
+concept HasFields = requires
+{
+    Spec::fields([](const mlscale::Field&, auto) {});
+};
+template <HasFields Spec> std::string expr(const Spec& spec);
 
-template <typename T>
-std::string expr(const std::optional<T>& value)
+template <typename T> std::string expr(const std::optional<T>& value)
 {
     return value ? fmt::format("std::make_optional<{}>({})", type_name<T>(), expr(*value)) : "std::nullopt";
 }
 
-template <typename T>
-std::string expr(const std::vector<T>& values)
+template <typename T> std::string expr(const std::vector<T>& values)
 {
     std::string out = fmt::format("std::vector<{}>{{", type_name<T>());
     for (const auto& value : values) {
@@ -161,8 +167,7 @@ std::string expr(const std::vector<T>& values)
     return out + "}";
 }
 
-template <typename K, typename V>
-std::string expr(const std::map<K, V>& values)
+template <typename K, typename V> std::string expr(const std::map<K, V>& values)
 {
     std::string out = fmt::format("std::map<{}, {}>{{", type_name<K>(), type_name<V>());
     for (const auto& [key, value] : values) {
@@ -176,8 +181,7 @@ std::string expr(const std::map<K, V>& values)
 // (Each nesting level names its variable apart: x0, x1, ... so no lambda shadows another.)
 int g_struct_depth = 0;
 
-template <HasFields Spec>
-std::string expr(const Spec& spec)
+template <HasFields Spec> std::string expr(const Spec& spec)
 {
     const std::string x = fmt::format("x{}", g_struct_depth++);
     std::string out = fmt::format("[] {{ {} {}; ", type_name<Spec>(), x);
@@ -193,9 +197,7 @@ std::string emit(const Catalogue& catalogue)
                       "namespace mlscale {\n\n"
                       "Catalogue compiled_catalogue()\n{\n"
                       "    Catalogue c;\n";
-    Catalogue::fields([&](const mlscale::Field& field, auto member) {
-        out += fmt::format("    c.{} = {};\n", field.name, expr(catalogue.*member));
-    });
+    Catalogue::fields([&](const mlscale::Field& field, auto member) { out += fmt::format("    c.{} = {};\n", field.name, expr(catalogue.*member)); });
     out += "    for (auto& instance : c.instances) {\n"
            "        if (!instance.gpu.empty()) {\n"
            "            instance.gpu_spec = c.find_gpu(instance.gpu);\n"
@@ -208,11 +210,16 @@ std::string emit(const Catalogue& catalogue)
 std::string type_literal(mlscale::expr::Type type)
 {
     switch (type) {
-    case mlscale::expr::Type::Number: return "expr::Type::Number";
-    case mlscale::expr::Type::String: return "expr::Type::String";
-    case mlscale::expr::Type::Bool: return "expr::Type::Bool";
-    case mlscale::expr::Type::List: return "expr::Type::List";
-    case mlscale::expr::Type::Any: return "expr::Type::Any";
+    case mlscale::expr::Type::Number:
+        return "expr::Type::Number";
+    case mlscale::expr::Type::String:
+        return "expr::Type::String";
+    case mlscale::expr::Type::Bool:
+        return "expr::Type::Bool";
+    case mlscale::expr::Type::List:
+        return "expr::Type::List";
+    case mlscale::expr::Type::Any:
+        return "expr::Type::Any";
     }
     return "expr::Type::Any";
 }
@@ -228,7 +235,6 @@ std::string emit_fact_schema(const mlscale::expr::MapSchema& schema)
     out += "    });\n}\n\n} // namespace mlscale\n";
     return out;
 }
-
 
 // Writes `text` to `path` only when it differs from what is there, so an unchanged catalogue
 // leaves the generated file's time alone and nothing that includes it is compiled again. The new

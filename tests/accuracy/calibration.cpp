@@ -171,10 +171,9 @@ std::string why_unmapped(const std::map<std::string, std::string>& row)
 // The publication a calibration.csv row comes from (the unit left out together).
 std::string source_of(const std::string& id)
 {
-    static const std::vector<std::pair<const char*, const char*>> prefixes = {{"rn50-pt-", "DLE ResNet-50"},
-        {"rn50-tf-", "DLE ResNet-50 TF"}, {"bert-pt-", "DLE BERT PyTorch"}, {"bert-tf2-", "DLE BERT TF2"},
-        {"megatron21-", "Megatron-LM 2021"}, {"mcore-", "Megatron-Core"}, {"korthikanti-", "Korthikanti 2022"}, {"mtnlg-", "MT-NLG"},
-        {"llama-", "LLaMA"}, {"mpt-", "llm-foundry"}, {"torchtitan-", "torchtitan on p5"}};
+    static const std::vector<std::pair<const char*, const char*>> prefixes = {{"rn50-pt-", "DLE ResNet-50"}, {"rn50-tf-", "DLE ResNet-50 TF"},
+        {"bert-pt-", "DLE BERT PyTorch"}, {"bert-tf2-", "DLE BERT TF2"}, {"megatron21-", "Megatron-LM 2021"}, {"mcore-", "Megatron-Core"},
+        {"korthikanti-", "Korthikanti 2022"}, {"mtnlg-", "MT-NLG"}, {"llama-", "LLaMA"}, {"mpt-", "llm-foundry"}, {"torchtitan-", "torchtitan on p5"}};
     for (const auto& [prefix, source] : prefixes) {
         if (id.rfind(prefix, 0) == 0) {
             return source;
@@ -288,9 +287,8 @@ std::string mapping_text(const Case& c, const InstanceSpec& instance, bool micro
 // quote (mosaicml/llm-foundry scripts/train/benchmarking/README.md, MicroBatchSize column).
 int foundry_micro_batch(const std::string& id)
 {
-    static const std::map<std::string, int> micro = {{"mpt-h100-70b-512", 8}, {"mpt-h100-70b-64", 8}, {"mpt-h100-30b-8", 3},
-        {"mpt-h100-7b-8", 6}, {"mpt-h100-7b-512", 6}, {"mpt-h100-3b-8-fp8", 10}, {"mpt-a100-80-125m-8", 40}, {"mpt-a100-80-13b-8", 2},
-        {"mpt-a100-40-350m-8", 16}};
+    static const std::map<std::string, int> micro = {{"mpt-h100-70b-512", 8}, {"mpt-h100-70b-64", 8}, {"mpt-h100-30b-8", 3}, {"mpt-h100-7b-8", 6},
+        {"mpt-h100-7b-512", 6}, {"mpt-h100-3b-8-fp8", 10}, {"mpt-a100-80-125m-8", 40}, {"mpt-a100-80-13b-8", 2}, {"mpt-a100-40-350m-8", 16}};
     const auto it = micro.find(id);
     return it != micro.end() ? it->second : 0;
 }
@@ -300,8 +298,8 @@ int foundry_micro_batch(const std::string& id)
 // n_heads, vocab_size 50368).
 void foundry_shape(const std::string& id, Workload& w, std::vector<std::string>& notes)
 {
-    static const std::vector<std::tuple<const char*, int, int, int>> shapes = {{"-70b-", 80, 8192, 64}, {"-30b-", 48, 7168, 56},
-        {"-13b-", 40, 5120, 40}, {"-7b-", 32, 4096, 32}, {"-3b-", 32, 2560, 20}, {"-350m-", 24, 1024, 16}, {"-125m-", 12, 768, 12}};
+    static const std::vector<std::tuple<const char*, int, int, int>> shapes = {{"-70b-", 80, 8192, 64}, {"-30b-", 48, 7168, 56}, {"-13b-", 40, 5120, 40},
+        {"-7b-", 32, 4096, 32}, {"-3b-", 32, 2560, 20}, {"-350m-", 24, 1024, 16}, {"-125m-", 12, 768, 12}};
     if (id.rfind("mpt-", 0) != 0) {
         return;
     }
@@ -389,9 +387,9 @@ void calibration_workload(const std::map<std::string, std::string>& row, const C
     w.family = "transformer";
     w.optimizer = "adam";
     w.seq_len = match_int(row.at("workload"), R"(seq (\d+))", 2048);
-    const ModelSpec* spec = contains(model, "BERT")        ? catalogue.find_model("bert-large")
-                            : contains(model, "Llama-3-8B") ? catalogue.find_model("llama-3-8b")
-                                                             : nullptr;
+    const ModelSpec* spec = contains(model, "BERT") ? catalogue.find_model("bert-large")
+        : contains(model, "Llama-3-8B")             ? catalogue.find_model("llama-3-8b")
+                                                    : nullptr;
     foundry_shape(id, w, notes);
     set_shape(w, spec, notes);
     if (spec != nullptr && contains(model, "Llama-3")) {
@@ -458,7 +456,7 @@ bool map_calibration_row(const std::map<std::string, std::string>& row, const Ca
         par.micro_batch = foundry_micro_batch(id);
         micro_published = par.micro_batch > 0;
         if (contains(id, "llama-65b")) {
-            par.tensor = 8; // LLaMA: model and sequence parallelism besides sharding (Touvron et al. 2023)
+            par.tensor = 8;      // LLaMA: model and sequence parallelism besides sharding (Touvron et al. 2023)
             w.recompute = false; // its checkpointing is selective (keeps the linear layers' outputs)
             notes.push_back("LLaMA's selective checkpointing: no recompute of the matmuls");
         }
@@ -715,8 +713,8 @@ ModelConstants fit(const std::vector<const Case*>& all, const Catalogue& catalog
     return k;
 }
 
-std::vector<RowResult> run(const Cases& cases, const Catalogue& catalogue, const ModelConstants& in_force, bool with_loso,
-    std::map<std::string, ModelConstants>* folds)
+std::vector<RowResult> run(
+    const Cases& cases, const Catalogue& catalogue, const ModelConstants& in_force, bool with_loso, std::map<std::string, ModelConstants>* folds)
 {
     std::vector<RowResult> results;
     EstimateOptions options;
@@ -791,8 +789,8 @@ std::vector<Parameter> model_parameters()
     auto generation_rows = [](const char* generation) {
         return [generation](const Case& c) {
             const GpuSpec* gpu = c.config.instance->gpu_spec;
-        return c.collective_bytes == 0 && gpu != nullptr && gpu->generation == generation &&
-               (c.workload.precision != "fp32" || (c.workload.family == "cnn" && peak_or_zero(*gpu, "tf32") > 0));
+            return c.collective_bytes == 0 && gpu != nullptr && gpu->generation == generation &&
+                (c.workload.precision != "fp32" || (c.workload.family == "cnn" && peak_or_zero(*gpu, "tf32") > 0));
         };
     };
     auto ampere_rows = [](const Case& c) {
@@ -868,8 +866,7 @@ std::string cell_table(const std::vector<RowResult>& results)
                 abs.push_back(std::fabs(r.loso_error));
             }
         }
-        return bias.empty() ? std::string("–")
-                            : fmt::format("{:+.0f} / {:.0f} ({})", 100.0 * median(bias), 100.0 * median(abs), bias.size());
+        return bias.empty() ? std::string("–") : fmt::format("{:+.0f} / {:.0f} ({})", 100.0 * median(bias), 100.0 * median(abs), bias.size());
     };
     for (const auto& g : generations) {
         out += "| " + g + " |";
@@ -921,15 +918,16 @@ std::string folds_text(const std::map<std::string, ModelConstants>& folds)
 
 } // namespace
 
-std::string accuracy_markdown(const std::vector<RowResult>& results, const ModelConstants& constants, const std::map<std::string, ModelConstants>& folds,
-    const std::string& gbdt_section)
+std::string accuracy_markdown(
+    const std::vector<RowResult>& results, const ModelConstants& constants, const std::map<std::string, ModelConstants>& folds, const std::string& gbdt_section)
 {
     const Summary s = summarize(results);
     std::ostringstream out;
     out << "# Accuracy of the estimator\n\n"
         << "Generated by `scripts/accuracy` from `../shared/facts/calibration.csv` and `tests/accuracy/published.csv`; do not\n"
         << "edit by hand (a test fails when this file is stale). The model and its calibration are described in docs/model.md.\n\n";
-    out << fmt::format("**{} rows mapped to AWS ({} more estimated but outside the summary), {} not mapped. Leave-one-source-out: median |error| {:.1f} %, worst {:.1f} % ({}).**\n"
+    out << fmt::format("**{} rows mapped to AWS ({} more estimated but outside the summary), {} not mapped. Leave-one-source-out: median |error| {:.1f} %, "
+                       "worst {:.1f} % ({}).**\n"
                        "With the constants fitted on every row: median {:.1f} %, worst {:.1f} % ({}). Targets (issue 17): leave-one-source-out\n"
                        "median ≤ 15 %, worst ≤ 40 %, no cell's median bias beyond ±10 %.\n\n",
         s.mapped, s.out_of_scope, s.unmapped, 100.0 * s.loso_median_abs_error, 100.0 * s.loso_worst_abs_error, s.loso_worst_id, 100.0 * s.median_abs_error,
@@ -939,7 +937,8 @@ std::string accuracy_markdown(const std::vector<RowResult>& results, const Model
         << "source and the left-out rows are predicted. Cells give median bias / median |error| in % (rows).\n\n"
         << cell_table(results) << "\n";
     out << "## Constants in force\n\nFitted on every mapped row (docs/model.md §8 says what each means and how it is fitted):\n\n"
-        << constants_text(constants) << "\n" << folds_text(folds) << "\n";
+        << constants_text(constants) << "\n"
+        << folds_text(folds) << "\n";
     out << "## Mapping\n\n"
         << "- GPU to instance: A100 80GB (and Selene / DGX A100 rows) → p4de.24xlarge, A100 40GB → p4d.24xlarge, H100 → p5.48xlarge,\n"
         << "  V100 16GB → p3.2xlarge (1 GPU) or p3.16xlarge, V100 32GB (DGX-1 and DGX-2) → p3dn.24xlarge, Trainium → trn1.32xlarge.\n"
@@ -966,8 +965,8 @@ std::string accuracy_markdown(const std::vector<RowResult>& results, const Model
         << "|---|---|---|---|---:|---:|---:|---:|---|---|\n";
     for (const auto& r : results) {
         if (r.mapped && r.out_of_scope.empty()) {
-            out << fmt::format("| {} | {} | {}, {} | {} | {:.4g} | {:.4g} | {:+.1f} % | {:+.1f} % | {} | {} |\n", r.id, r.source, r.generation,
-                r.workload_cell, r.metric, r.published, r.estimated, 100.0 * r.error, 100.0 * r.loso_error, r.mapping, r.note);
+            out << fmt::format("| {} | {} | {}, {} | {} | {:.4g} | {:.4g} | {:+.1f} % | {:+.1f} % | {} | {} |\n", r.id, r.source, r.generation, r.workload_cell,
+                r.metric, r.published, r.estimated, 100.0 * r.error, 100.0 * r.loso_error, r.mapping, r.note);
         }
     }
     out << "\n## Rows estimated but outside the summary\n\nMapped and estimated like the others, shown with their error, and left out of the\n"
@@ -975,8 +974,8 @@ std::string accuracy_markdown(const std::vector<RowResult>& results, const Model
         << "| id | metric | published | estimated | error | LOSO error | AWS configuration | why outside |\n|---|---|---:|---:|---:|---:|---|---|\n";
     for (const auto& r : results) {
         if (r.mapped && !r.out_of_scope.empty()) {
-            out << fmt::format("| {} | {} | {:.4g} | {:.4g} | {:+.1f} % | {:+.1f} % | {} | {} |\n", r.id, r.metric, r.published, r.estimated,
-                100.0 * r.error, 100.0 * r.loso_error, r.mapping, r.out_of_scope);
+            out << fmt::format("| {} | {} | {:.4g} | {:.4g} | {:+.1f} % | {:+.1f} % | {} | {} |\n", r.id, r.metric, r.published, r.estimated, 100.0 * r.error,
+                100.0 * r.loso_error, r.mapping, r.out_of_scope);
         }
     }
     out << "\n## Rows that do not map\n\n| id | metric | published | why |\n|---|---|---:|---|\n";

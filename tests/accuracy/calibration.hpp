@@ -17,18 +17,18 @@ namespace mlscale::accuracy {
 /// One published measurement mapped to a workload and a configuration.
 struct Case {
     std::string id;
-    std::string source;         ///< the publication the row comes from: the unit left out in leave-one-source-out
-    std::string file;           ///< calibration.csv or published.csv
-    std::string generation;     ///< V100 | A100 | H100/H200 | L4/L40S/A10G | Trainium
-    std::string workload_cell;  ///< CNN | BERT | LLM one node | LLM multi-node | long context | FP8 | collective
+    std::string source;        ///< the publication the row comes from: the unit left out in leave-one-source-out
+    std::string file;          ///< calibration.csv or published.csv
+    std::string generation;    ///< V100 | A100 | H100/H200 | L4/L40S/A10G | Trainium
+    std::string workload_cell; ///< CNN | BERT | LLM one node | LLM multi-node | long context | FP8 | collective
     std::string metric;
     double published = 0;
     Workload workload;
     Config config;
     double collective_bytes = 0; ///< all-reduce rows: message size
-    std::string mapping;        ///< e.g. "4 x p4de.24xlarge, TP8 PP12, recompute"
-    std::string note;           ///< what the mapping assumes
-    std::string out_of_scope;   ///< why the row is estimated but kept out of the summary (empty: in scope)
+    std::string mapping;         ///< e.g. "4 x p4de.24xlarge, TP8 PP12, recompute"
+    std::string note;            ///< what the mapping assumes
+    std::string out_of_scope;    ///< why the row is estimated but kept out of the summary (empty: in scope)
 };
 
 struct RowResult {
@@ -38,14 +38,14 @@ struct RowResult {
     std::string workload_cell;
     std::string metric;
     double published = 0;
-    double estimated = 0;    ///< with the constants in force (fitted on every row)
-    double error = 0;        ///< estimated / published − 1
+    double estimated = 0;      ///< with the constants in force (fitted on every row)
+    double error = 0;          ///< estimated / published − 1
     double loso_estimated = 0; ///< with constants fitted without this row's source
     double loso_error = 0;
     bool mapped = false;
     std::string out_of_scope; ///< estimated, shown, but outside the summary and the cells, with the reason
     std::string mapping;
-    std::string note;        ///< why a row does not map, or what the mapping assumes
+    std::string note; ///< why a row does not map, or what the mapping assumes
 };
 
 struct Cases {
@@ -67,7 +67,7 @@ struct Parameter {
     double high = 0;
     double prior = 0; ///< the value when no row of the fit informs it (docs/model.md §8)
     std::function<bool(const Case&)> informs;
-    std::string fallback; ///< another parameter whose fitted value stands in when no row informs this one
+    std::string fallback;                       ///< another parameter whose fitted value stands in when no row informs this one
     std::vector<double ModelConstants::*> tied; ///< constants that always take this one's value
 };
 

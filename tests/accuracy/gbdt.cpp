@@ -187,13 +187,14 @@ std::string gbdt_markdown(const std::vector<GbdtCase>& cases)
         errors.push_back(std::fabs(estimated / c.published_s - 1.0));
         loso.push_back(std::fabs(held / c.published_s - 1.0));
         rows += fmt::format("| {} | {} | {} {} | {:g} x {:g} x {:g} trees x {:g} levels | {:.4g} | {:.4g} | {:+.1f} % | {:+.1f} % |\n", c.id, c.source,
-            c.device, c.device == "gpu" ? c.instance : fmt::format("{:g} cores", c.physical_cores), c.workload.samples_per_epoch,
-            c.workload.gbdt_features, c.workload.gbdt_trees, c.workload.gbdt_depth, c.published_s, estimated, 100.0 * (estimated / c.published_s - 1.0),
+            c.device, c.device == "gpu" ? c.instance : fmt::format("{:g} cores", c.physical_cores), c.workload.samples_per_epoch, c.workload.gbdt_features,
+            c.workload.gbdt_trees, c.workload.gbdt_depth, c.published_s, estimated, 100.0 * (estimated / c.published_s - 1.0),
             100.0 * (held / c.published_s - 1.0));
     }
     std::string out = "## Gradient boosting\n\n";
-    out += fmt::format("Training time of XGBoost (hist, gpu_hist) and LightGBM against `tests/accuracy/gbdt.csv` (docs/model.md §10).\n"
-                       "**{} rows. Leave-one-source-out median |error| {:.1f} %, worst {:.1f} %; with the constants in force median {:.1f} %, worst {:.1f} %.**\n\n",
+    out += fmt::format(
+        "Training time of XGBoost (hist, gpu_hist) and LightGBM against `tests/accuracy/gbdt.csv` (docs/model.md §10).\n"
+        "**{} rows. Leave-one-source-out median |error| {:.1f} %, worst {:.1f} %; with the constants in force median {:.1f} %, worst {:.1f} %.**\n\n",
         cases.size(), 100.0 * median(loso), 100.0 * *std::max_element(loso.begin(), loso.end()), 100.0 * median(errors),
         100.0 * *std::max_element(errors.begin(), errors.end()));
     out += "| constant | value |\n|---|---:|\n";
@@ -201,7 +202,8 @@ std::string gbdt_markdown(const std::vector<GbdtCase>& cases)
         out += fmt::format("| `{}` | {:.4g} |\n", p.name, in_force.*(p.member));
     }
     out += "\n| id | source | hardware | rows x features x trees x levels | published s | estimated s | error | LOSO error |\n"
-           "|---|---|---|---|---:|---:|---:|---:|\n" + rows;
+           "|---|---|---|---|---:|---:|---:|---:|\n" +
+        rows;
     return out;
 }
 

@@ -12,7 +12,7 @@ namespace mlscale::accuracy {
 struct GbdtCase {
     std::string id;
     std::string source;
-    std::string device;       ///< cpu|gpu
+    std::string device; ///< cpu|gpu
     std::string instance;
     double physical_cores = 0;
     Workload workload;

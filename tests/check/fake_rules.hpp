@@ -39,8 +39,8 @@ inline std::vector<Finding> fake_rules(const nlohmann::json& facts, const Propos
             "Spot training without checkpoints restarts from zero after an interruption"));
     }
     if (get("/storage/fsx/deployment_type") == "SCRATCH_1") {
-        out.push_back(fake_finding("MLS-TEST-003", "fsx-scratch-1", "low", "/storage/fsx/deployment_type",
-            "SCRATCH_1 is the oldest FSx for Lustre deployment type"));
+        out.push_back(
+            fake_finding("MLS-TEST-003", "fsx-scratch-1", "low", "/storage/fsx/deployment_type", "SCRATCH_1 is the oldest FSx for Lustre deployment type"));
     }
     return out;
 }

@@ -47,8 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const PipelineRun run = run_pipeline(job_text(job), options);
     for (const auto& violation : check_invariants(run)) {
         if (known().count(violation.invariant) == 0) {
-            std::fprintf(stderr, "fuzz_pipeline: invariant %s fails: %s\njob:\n%s", violation.invariant.c_str(), violation.detail.c_str(),
-                job_text(job).c_str());
+            std::fprintf(
+                stderr, "fuzz_pipeline: invariant %s fails: %s\njob:\n%s", violation.invariant.c_str(), violation.detail.c_str(), job_text(job).c_str());
             std::abort();
         }
     }

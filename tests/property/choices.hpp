@@ -20,10 +20,12 @@ public:
     virtual std::uint64_t below(std::uint64_t bound) = 0;
 
     /// True with about `percent` % probability; false when the source answers 0.
-    bool chance(unsigned percent) { return below(100) >= 100 - percent; }
+    bool chance(unsigned percent)
+    {
+        return below(100) >= 100 - percent;
+    }
     /// One of `items` (not empty).
-    template <typename T>
-    const T& pick(const std::vector<T>& items)
+    template <typename T> const T& pick(const std::vector<T>& items)
     {
         return items[static_cast<std::size_t>(below(items.size()))];
     }
@@ -45,9 +47,12 @@ private:
 /// Reads answers from bytes: as many little-endian bytes as `bound` needs, modulo `bound`.
 class ByteChoices final : public ChoiceSource {
 public:
-    ByteChoices(const std::uint8_t* data, std::size_t size) : m_data(data), m_size(size) {}
+    ByteChoices(const std::uint8_t* data, std::size_t size) : m_data(data), m_size(size) { }
     std::uint64_t below(std::uint64_t bound) override;
-    [[nodiscard]] std::size_t consumed() const { return m_at; }
+    [[nodiscard]] std::size_t consumed() const
+    {
+        return m_at;
+    }
 
 private:
     const std::uint8_t* m_data;
@@ -58,9 +63,12 @@ private:
 /// Passes `inner`'s answers through and writes each as the bytes ByteChoices reads it from.
 class RecordingChoices final : public ChoiceSource {
 public:
-    explicit RecordingChoices(ChoiceSource& inner) : m_inner(inner) {}
+    explicit RecordingChoices(ChoiceSource& inner) : m_inner(inner) { }
     std::uint64_t below(std::uint64_t bound) override;
-    [[nodiscard]] const std::string& bytes() const { return m_bytes; }
+    [[nodiscard]] const std::string& bytes() const
+    {
+        return m_bytes;
+    }
 
 private:
     ChoiceSource& m_inner;

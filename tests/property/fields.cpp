@@ -127,9 +127,9 @@ std::vector<json> base_jobs(int generated)
     std::vector<json> out;
     // The examples, and pinned plans whose data lives on today's FSx, EFS and EBS (their storage.*
     // fields matter only there).
-    for (const char* name : {"examples/imagenet-resnet50.json", "examples/llm-pretraining.json", "examples/tabular-xgboost.json",
-             "tests/data/plans/fsx-today.json", "tests/data/plans/fsx-hdd-today.json", "tests/data/plans/efs-bursting.json",
-             "tests/data/plans/ebs-io1-today.json"}) {
+    for (const char* name :
+        {"examples/imagenet-resnet50.json", "examples/llm-pretraining.json", "examples/tabular-xgboost.json", "tests/data/plans/fsx-today.json",
+            "tests/data/plans/fsx-hdd-today.json", "tests/data/plans/efs-bursting.json", "tests/data/plans/ebs-io1-today.json"}) {
         std::ifstream in(std::string(MLSCALE_PROPERTY_SOURCE_DIR "/") + name);
         out.push_back(json::parse(std::string(std::istreambuf_iterator<char>(in), {})));
     }
@@ -186,8 +186,7 @@ FieldResult vary(const LeafField& leaf, const std::vector<json>& bases, bool pen
         const json base = without(base_job, leaf.pointer);
         const Projection reference = project(base);
         const json reference_output = reference.everything == "refused" ? json::object() : json::parse(reference.everything);
-        const std::string firing =
-            reference_output.value("findings", json::array()).empty() ? "" : reference_output["findings"][0]["rule"].get<std::string>();
+        const std::string firing = reference_output.value("findings", json::array()).empty() ? "" : reference_output["findings"][0]["rule"].get<std::string>();
         // A required field cannot be absent (the base without it is refused): its first value is the reference then.
         const bool absent_usable = reference.everything != "refused";
         std::optional<Projection> first;
@@ -233,11 +232,14 @@ int run_fields(const FieldOptions& options)
         const bool rule = by_rules.count(name) != 0;
         const bool is_pending = waiting.count(name) != 0;
         const FieldResult result = vary(leaf, bases, is_pending);
-        const char* verdict = result.changes_output ? "read (changes the advice)" : rule ? "read (by a rule's condition)" : info.count(name) != 0 ? "informational" : "UNREAD";
+        const char* verdict = result.changes_output ? "read (changes the advice)"
+            : rule                                  ? "read (by a rule's condition)"
+            : info.count(name) != 0                 ? "informational"
+                                                    : "UNREAD";
         if (is_pending && result.changes_plan) {
             ++problems;
-            std::cout << fmt::format("{:<48} PENDING BUT READ: varying it changes the plan now ({}); remove it from {}\n", name, result.example,
-                options.pending);
+            std::cout << fmt::format(
+                "{:<48} PENDING BUT READ: varying it changes the plan now ({}); remove it from {}\n", name, result.example, options.pending);
         } else if (is_pending) {
             std::cout << fmt::format("{:<48} pending:{} [{}]\n", name, waiting.at(name), verdict);
         } else if (std::string(verdict) == "UNREAD") {
@@ -262,8 +264,8 @@ int run_fields(const FieldOptions& options)
         }
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::cout << fmt::format("{} fields, {} base jobs, {:.1f} s; {}\n", seen.size(), bases.size(), seconds,
-        problems == 0 ? "OK" : fmt::format("{} problem(s)", problems));
+    std::cout << fmt::format(
+        "{} fields, {} base jobs, {:.1f} s; {}\n", seen.size(), bases.size(), seconds, problems == 0 ? "OK" : fmt::format("{} problem(s)", problems));
     return problems == 0 ? 0 : 1;
 }
 

@@ -12,7 +12,7 @@ namespace mlscale::property {
 struct FieldOptions {
     std::string pending;
     std::string job_doc;
-    int bases = 8;   ///< generated base jobs per field, besides the examples
+    int bases = 8;    ///< generated base jobs per field, besides the examples
     std::string only; ///< one field (JSON pointer), for investigating
 };
 

@@ -48,8 +48,8 @@ const std::map<std::string, std::vector<json>>& free_strings()
     static const std::map<std::string, std::vector<json>> pools{
         {"image",
             {"763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.1-gpu-py310",
-                "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1",
-                "123456789012.dkr.ecr.us-east-1.amazonaws.com/custom:latest", "my-image", ""}},
+                "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", "123456789012.dkr.ecr.us-east-1.amazonaws.com/custom:latest",
+                "my-image", ""}},
         {"checkpoint_s3_uri", {"s3://bucket/checkpoints/", "s3://b/c", ""}},
         {"import_path", {"s3://bucket/data/", "s3://b", ""}},
         {"builtin_algorithm", {"xgboost", "linear-learner", "image-classification", "kmeans", "blazingtext", "object-detection", "something-else"}},
@@ -105,7 +105,7 @@ bool number_is_legal(const json& node, double v)
     const auto maximum = bound("maximum");
     const auto exclusive_maximum = bound("exclusiveMaximum");
     return (!minimum || v >= *minimum) && (!exclusive_minimum || v > *exclusive_minimum) && (!maximum || v <= *maximum) &&
-           (!exclusive_maximum || v < *exclusive_maximum);
+        (!exclusive_maximum || v < *exclusive_maximum);
 }
 
 std::vector<json> boundary_numbers(const json& node)
@@ -243,8 +243,8 @@ json JobGenerator::string_value(const json& node, const std::string& pointer, Ch
 {
     if (node.contains("pattern")) {
         // A pattern the generator cannot satisfy is a gap to fill here, not a value to guess.
-        throw std::logic_error(fmt::format("generator: no values for {} (pattern {}): add a hint in JobGenerator's constructor",
-            pointer, node["pattern"].get<std::string>()));
+        throw std::logic_error(
+            fmt::format("generator: no values for {} (pattern {}): add a hint in JobGenerator's constructor", pointer, node["pattern"].get<std::string>()));
     }
     const auto& pools = free_strings();
     const auto it = pools.find(last_token(pointer));
@@ -378,8 +378,7 @@ std::string JobGenerator::satisfy_loader_rules(json& job)
         }
     }
     if (has_object(job, "security") && has_object(job, "notebook") && job["security"].value("notebook_direct_internet", json()).is_boolean() &&
-        job["notebook"].value("direct_internet", json()).is_boolean() &&
-        job["security"]["notebook_direct_internet"] != job["notebook"]["direct_internet"]) {
+        job["notebook"].value("direct_internet", json()).is_boolean() && job["security"]["notebook_direct_internet"] != job["notebook"]["direct_internet"]) {
         job["security"]["notebook_direct_internet"] = job["notebook"]["direct_internet"];
         changed += "security.notebook_direct_internet set to notebook.direct_internet; ";
     }

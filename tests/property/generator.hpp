@@ -20,16 +20,16 @@ namespace mlscale::property {
 
 /// One leaf field of the schema: a value that is not an object (arrays are leaves).
 struct LeafField {
-    std::string pointer;       ///< e.g. /dataset/size_gb; array items of objects as /suppress/*/rule
+    std::string pointer; ///< e.g. /dataset/size_gb; array items of objects as /suppress/*/rule
     const nlohmann::json* schema = nullptr;
 };
 
 /// What a seeded run drew, to show that the generator covers the schema (the ctest asserts it).
 struct Coverage {
-    std::set<std::string> fields;                  ///< leaf pointers generated with a non-null value
+    std::set<std::string> fields;                             ///< leaf pointers generated with a non-null value
     std::map<std::string, std::set<std::string>> enum_values; ///< pointer -> enum values drawn (dumped JSON)
-    std::set<std::string> current_instances;       ///< catalogue instances drawn as today's setup
-    std::map<std::string, int> scenarios;          ///< overlay -> jobs
+    std::set<std::string> current_instances;                  ///< catalogue instances drawn as today's setup
+    std::map<std::string, int> scenarios;                     ///< overlay -> jobs
 };
 
 class JobGenerator {
@@ -41,7 +41,10 @@ public:
     [[nodiscard]] nlohmann::json generate(ChoiceSource& choices, Coverage* coverage = nullptr) const;
 
     /// Every leaf field of the schema, in schema order.
-    [[nodiscard]] const std::vector<LeafField>& leaves() const { return m_leaves; }
+    [[nodiscard]] const std::vector<LeafField>& leaves() const
+    {
+        return m_leaves;
+    }
 
     /// The legal values of one leaf the differential field test tries: every enum value, the
     /// bounds, a typical value, true/false, catalogue names; never "absent" (the caller adds it).

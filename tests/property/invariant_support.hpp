@@ -14,11 +14,11 @@ namespace mlscale::property {
 
 class Checker {
 public:
-    Checker(const PipelineRun& run, std::vector<Violation>& out, std::vector<std::string>* applicable)
-        : m_run(run), m_out(out), m_applicable(applicable)
+    Checker(const PipelineRun& run, std::vector<Violation>& out, std::vector<std::string>* applicable) : m_run(run), m_out(out), m_applicable(applicable) { }
+    [[nodiscard]] const PipelineRun& run() const
     {
+        return m_run;
     }
-    [[nodiscard]] const PipelineRun& run() const { return m_run; }
     /// `name` had something to check on this run.
     void applies(const char* name)
     {
@@ -26,7 +26,10 @@ public:
             m_applicable->push_back(name);
         }
     }
-    void fail(const char* name, std::string detail) { m_out.push_back(Violation{name, std::move(detail)}); }
+    void fail(const char* name, std::string detail)
+    {
+        m_out.push_back(Violation{name, std::move(detail)});
+    }
 
 private:
     const PipelineRun& m_run;

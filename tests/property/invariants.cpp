@@ -76,8 +76,8 @@ namespace {
 bool physical_key(const std::string& path)
 {
     const std::string key = path.substr(path.rfind('.') == std::string::npos ? 0 : path.rfind('.') + 1);
-    static const char* const k_suffixes[] = {"_hours", "_usd", "_gb", "_gib", "_mb_s", "_pct", "_minutes", "_ms", "_mb", "_count",
-        "_per_sec", "_gbps", "_tflops", "_seconds"};
+    static const char* const k_suffixes[] = {
+        "_hours", "_usd", "_gb", "_gib", "_mb_s", "_pct", "_minutes", "_ms", "_mb", "_count", "_per_sec", "_gbps", "_tflops", "_seconds"};
     for (const char* suffix : k_suffixes) {
         const std::string s(suffix);
         if (key.size() >= s.size() && key.compare(key.size() - s.size(), s.size(), s) == 0) {
@@ -129,8 +129,8 @@ void check_report_numbers(Checker& c, const Report& r)
              {"plan.storage.throughput_mb_s", s.throughput_mb_s}, {"plan.compute.estimated_hours", p.estimated_hours},
              {"plan.compute.estimated_cost_usd", p.estimated_cost_usd}, {"plan.compute.gpu_util_pct", p.gpu_util_pct},
              {"plan.compute.total_cost_usd", p.total_cost_usd}, {"plan.storage.cost_usd", s.cost_usd},
-             {"plan.compute.spot_overhead_hours", p.spot_overhead_hours},
-             {"current.estimated_hours", r.current_hours}, {"current.estimated_cost_usd", r.current_cost_usd}}) {
+             {"plan.compute.spot_overhead_hours", p.spot_overhead_hours}, {"current.estimated_hours", r.current_hours},
+             {"current.estimated_cost_usd", r.current_cost_usd}}) {
         finite(c, name, value);
     }
     for (std::size_t i = 0; i < r.ladder.size(); ++i) {
@@ -153,8 +153,7 @@ void check_estimate_numbers(Checker& c, const Estimate& e)
         {"tflops_per_gpu", e.tflops_per_gpu}, {"mfu", e.mfu}, {"step_time_ms", e.step_time_ms}, {"gpu_util_pct", e.gpu_util_pct},
         {"memory_per_gpu_gb", e.memory_per_gpu_gb}, {"startup_minutes", e.startup_minutes}, {"hours", e.hours}, {"cost_usd", e.cost_usd},
         {"spot_cost_usd_min", e.spot_cost_usd_min}, {"gpu_hours", e.gpu_hours}, {"storage_mb_s", e.storage_mb_s},
-        {"required_input_mb_s", e.required_input_mb_s}, {"download_minutes", e.download_minutes}, {"state_gb", e.state_gb},
-        {"activation_gb", e.activation_gb}};
+        {"required_input_mb_s", e.required_input_mb_s}, {"download_minutes", e.download_minutes}, {"state_gb", e.state_gb}, {"activation_gb", e.activation_gb}};
     for (const auto& [name, value] : values) {
         if (!std::isfinite(value)) {
             c.fail("numbers-finite", fmt::format("estimate of the plan: {} is {}", name, value));
@@ -254,8 +253,7 @@ void check_wording(Checker& c)
     const std::string today = fmt::format("Move to {} \u00d7 {} ", r.current_instance_count, r.current_instance_type);
     for (const auto* text : {&run.markdown, &run.text, &run.review}) {
         if (text->find(today) != std::string::npos) {
-            c.fail("no-move-to-todays-setup", fmt::format("\"{}\" while today's setup is {} x {}", today, r.current_instance_count,
-                r.current_instance_type));
+            c.fail("no-move-to-todays-setup", fmt::format("\"{}\" while today's setup is {} x {}", today, r.current_instance_count, r.current_instance_type));
             return;
         }
     }
@@ -279,9 +277,8 @@ std::vector<Violation> check_invariants(const PipelineRun& run, std::vector<std:
 {
     std::vector<Violation> out;
     Checker c(run, out, applicable);
-    for (void (*check)(Checker&) : {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_meets_target,
-             check_constraints, check_memory, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_wording,
-             check_proposals}) {
+    for (void (*check)(Checker&) : {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_meets_target, check_constraints,
+             check_memory, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_wording, check_proposals}) {
         check(c);
     }
     return out;

@@ -30,8 +30,8 @@ struct RunOptions {
     std::string known;       ///< known-failures.txt to hold the run to
     std::string write_known; ///< rewrite the list and its reproducers from this run
     bool coverage = true;
-    bool list = false;       ///< print every violation
-    PipelineOptions stages;  ///< what each job goes through (all of it by default)
+    bool list = false;      ///< print every violation
+    PipelineOptions stages; ///< what each job goes through (all of it by default)
 };
 
 struct Tally {
@@ -166,8 +166,7 @@ int hold_to_known(const RunResult& result, const std::map<std::string, KnownFail
         const bool in_repro = fails_invariant(read_json_file((directory / entry.reproducer).string()), name, &detail);
         if (!in_run && !in_repro) {
             ++problems;
-            std::cout << fmt::format("FIXED {}: it fails neither in the seeded run nor on {}; remove its line from {}\n", name, entry.reproducer,
-                list_path);
+            std::cout << fmt::format("FIXED {}: it fails neither in the seeded run nor on {}; remove its line from {}\n", name, entry.reproducer, list_path);
         } else if (!in_repro) {
             ++problems;
             std::cout << fmt::format("STALE REPRODUCER {}: {} passes now but {} generated jobs still fail; shrink a new one "

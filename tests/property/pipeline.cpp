@@ -82,8 +82,8 @@ CheckRun check_plan(const Job& job, const Report& report)
         unit_job.suppress.clear();
         unit_job.document.value = unit.job;
         Diagnostics ignored;
-        return evaluate_rules(builtin_rules(), std::move(facts), unit_job, harness_rule_options(), ignored,
-            EvaluationOutputs{.results = false, .parameters = false})
+        return evaluate_rules(
+            builtin_rules(), std::move(facts), unit_job, harness_rule_options(), ignored, EvaluationOutputs{.results = false, .parameters = false})
             .findings;
     };
     CheckResult result;
@@ -91,8 +91,7 @@ CheckRun check_plan(const Job& job, const Report& report)
     result.files.push_back(check_source(SourceFile{"template.json", out.cloudformation_text}, true, options));
     const CheckRenderOptions render;
     out.rendered = {render_check_text(result, render), render_check_json(result, render), render_check_sarif(result, render),
-        render_check_junit(result, render), render_check_github(result, render), render_check_markdown(result, render),
-        render_check_units(result)};
+        render_check_junit(result, render), render_check_github(result, render), render_check_markdown(result, render), render_check_units(result)};
     out.files = std::move(result.files);
     out.ran = true;
     return out;

@@ -18,10 +18,10 @@
 namespace mlscale::property {
 
 struct PipelineOptions {
-    bool renderers = true;      ///< text and Markdown, the review and the index (JSON always)
-    bool determinism = true;    ///< advise a second time and compare the bytes
-    bool estimate = true;       ///< estimate the plan's configuration
-    bool check = true;          ///< check the proposals made from the plan
+    bool renderers = true;   ///< text and Markdown, the review and the index (JSON always)
+    bool determinism = true; ///< advise a second time and compare the bytes
+    bool estimate = true;    ///< estimate the plan's configuration
+    bool check = true;       ///< check the proposals made from the plan
 };
 
 struct EstimateRun {
@@ -43,15 +43,15 @@ struct CheckRun {
 struct PipelineRun {
     std::string job_text;
     bool loaded = false;
-    std::string load_errors;  ///< the loader's diagnostics, formatted, when it refused the job
-    int exit_code = 0;        ///< what `mlscale advise` exits with (0, 2; 3 for an internal error)
+    std::string load_errors;        ///< the loader's diagnostics, formatted, when it refused the job
+    int exit_code = 0;              ///< what `mlscale advise` exits with (0, 2; 3 for an internal error)
     int exit_code_fail_on_high = 0; ///< the same with --fail-on high (0, 1, 2; 3)
-    std::string internal_error; ///< an exception the pipeline threw
+    std::string internal_error;     ///< an exception the pipeline threw
     std::optional<Job> job;
     std::optional<Report> report;
     Diagnostics diagnostics;
     std::string json;
-    std::string json_again;   ///< a second advise of the same job
+    std::string json_again; ///< a second advise of the same job
     std::string text;
     std::string markdown;
     std::string review;       ///< `mlscale report JOB`

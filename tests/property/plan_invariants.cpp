@@ -18,8 +18,7 @@ const InstanceSpec* prep_instance()
 {
     const InstanceSpec* best = nullptr;
     for (const auto& instance : builtin_catalogue().instances) {
-        if (instance.gpu_count == 0 && instance.family.rfind('c', 0) == 0 && instance.price_usd_per_hour &&
-            (best == nullptr || instance.vcpus > best->vcpus)) {
+        if (instance.gpu_count == 0 && instance.family.rfind('c', 0) == 0 && instance.price_usd_per_hour && (best == nullptr || instance.vcpus > best->vcpus)) {
             best = &instance;
         }
     }
@@ -27,8 +26,7 @@ const InstanceSpec* prep_instance()
 }
 
 // hours x instances x price, or that plus a whole number of preparation instances at EC2 price.
-void check_cost(Checker& c, const std::string& what, const std::string& type, int count, const std::optional<double>& hours,
-    const std::optional<double>& cost)
+void check_cost(Checker& c, const std::string& what, const std::string& type, int count, const std::optional<double>& hours, const std::optional<double>& cost)
 {
     const Platform platform = c.run().job ? price_platform(*c.run().job) : Platform::SageMaker;
     const auto price = training_price(type, platform);
@@ -47,8 +45,8 @@ void check_cost(Checker& c, const std::string& what, const std::string& type, in
             return;
         }
     }
-    c.fail("cost-is-hours-x-instances-x-price", fmt::format("{}: {} x {} at ${:.4g}/h for {} h is ${:.2f}, the output says ${:.2f}", what, count,
-        type, *price, *hours, compute, *cost));
+    c.fail("cost-is-hours-x-instances-x-price",
+        fmt::format("{}: {} x {} at ${:.4g}/h for {} h is ${:.2f}, the output says ${:.2f}", what, count, type, *price, *hours, compute, *cost));
 }
 
 bool mentions(const std::vector<std::string>& texts, const std::string& phrase)
@@ -92,8 +90,8 @@ std::optional<bool> fits_memory(const PipelineRun& run, const std::string& type,
 }
 
 // `total`: every run, storage included (what the budget is compared with); without it, cost x runs.
-void check_verdict(Checker& c, const std::string& what, const std::optional<bool>& meets, const std::optional<double>& hours,
-    const std::optional<double>& cost, const std::optional<double>& total, bool said_no_fit)
+void check_verdict(Checker& c, const std::string& what, const std::optional<bool>& meets, const std::optional<double>& hours, const std::optional<double>& cost,
+    const std::optional<double>& total, bool said_no_fit)
 {
     const Job& job = *c.run().job;
     const auto target = job.training.target_hours;
@@ -122,8 +120,8 @@ void check_verdict(Checker& c, const std::string& what, const std::optional<bool
     }
     const bool budget_fits = !budget || total.value_or(*cost * runs) <= *budget * (1 + 1e-9);
     const bool expected = time_fits && budget_fits;
-    const std::string numbers = fmt::format("{} h against target_hours {}, ${:.2f} x {} runs against budget_usd {}", text_of(hours), text_of(target),
-        cost.value_or(0), runs, text_of(budget));
+    const std::string numbers = fmt::format(
+        "{} h against target_hours {}, ${:.2f} x {} runs against budget_usd {}", text_of(hours), text_of(target), cost.value_or(0), runs, text_of(budget));
     if (!meets) {
         c.fail("meets-target-iff-time-and-budget-fit", fmt::format("{}: meets_target is null with {}", what, numbers));
     } else if (*meets && !expected) {
@@ -142,17 +140,15 @@ void check_costs(Checker& c)
         return;
     }
     const Report& r = *run.report;
-    check_cost(c, "plan", r.plan.compute.instance_type, r.plan.compute.instance_count, r.plan.compute.estimated_hours,
-        r.plan.compute.estimated_cost_usd);
+    check_cost(c, "plan", r.plan.compute.instance_type, r.plan.compute.instance_count, r.plan.compute.estimated_hours, r.plan.compute.estimated_cost_usd);
     for (std::size_t i = 0; i < r.ladder.size(); ++i) {
         const auto& step = r.ladder[i];
-        check_cost(c, fmt::format("ladder[{}] {}", i, step.rung), step.instance_type, step.instance_count, step.estimated_hours,
-            step.estimated_cost_usd);
+        check_cost(c, fmt::format("ladder[{}] {}", i, step.rung), step.instance_type, step.instance_count, step.estimated_hours, step.estimated_cost_usd);
     }
     for (std::size_t i = 0; i < r.candidates.size(); ++i) {
         const auto& candidate = r.candidates[i];
-        check_cost(c, fmt::format("candidates[{}]", i), candidate.instance_type, candidate.instance_count, candidate.estimated_hours,
-            candidate.estimated_cost_usd);
+        check_cost(
+            c, fmt::format("candidates[{}]", i), candidate.instance_type, candidate.instance_count, candidate.estimated_hours, candidate.estimated_cost_usd);
     }
     check_cost(c, "today", r.current_instance_type, r.current_instance_count, r.current_hours, r.current_cost_usd);
 }
@@ -172,12 +168,14 @@ void check_meets_target(Checker& c)
     for (std::size_t i = 0; i < r.ladder.size(); ++i) {
         const auto& step = r.ladder[i];
         const bool no_fit = step.why.find("does not fit") != std::string::npos;
-        check_verdict(c, fmt::format("ladder[{}] {}", i, step.rung), step.meets_target, step.estimated_hours, step.estimated_cost_usd, step.total_cost_usd, no_fit);
+        check_verdict(
+            c, fmt::format("ladder[{}] {}", i, step.rung), step.meets_target, step.estimated_hours, step.estimated_cost_usd, step.total_cost_usd, no_fit);
     }
     for (std::size_t i = 0; i < r.candidates.size(); ++i) {
         const auto& candidate = r.candidates[i];
         const bool no_fit = fits_memory(run, candidate.instance_type, candidate.instance_count) == std::optional<bool>(false);
-        check_verdict(c, fmt::format("candidates[{}]", i), candidate.meets_target, candidate.estimated_hours, candidate.estimated_cost_usd, candidate.total_cost_usd, no_fit);
+        check_verdict(c, fmt::format("candidates[{}]", i), candidate.meets_target, candidate.estimated_hours, candidate.estimated_cost_usd,
+            candidate.total_cost_usd, no_fit);
     }
 }
 
@@ -206,8 +204,9 @@ void check_constraints(Checker& c)
         c.fail("plan-respects-constraints", fmt::format("{} GPUs, max_gpus {}", compute.gpus, *constraints.max_gpus));
     }
     if (compute.gpus != compute.instance_count * instance->gpu_count) {
-        c.fail("plan-respects-constraints", fmt::format("plan.compute.gpus is {} for {} x {} ({} GPUs each)", compute.gpus, compute.instance_count,
-            compute.instance_type, instance->gpu_count));
+        c.fail("plan-respects-constraints",
+            fmt::format(
+                "plan.compute.gpus is {} for {} x {} ({} GPUs each)", compute.gpus, compute.instance_count, compute.instance_type, instance->gpu_count));
     }
 }
 
@@ -223,8 +222,9 @@ void check_memory(Checker& c)
     }
     c.applies("plan-fits-memory");
     if (!*fits && !mentions(plan_texts(*run.report), "does not fit")) {
-        c.fail("plan-fits-memory", fmt::format("{} x {} does not hold the training state and the plan does not say so",
-            run.report->plan.compute.instance_count, run.report->plan.compute.instance_type));
+        c.fail("plan-fits-memory",
+            fmt::format("{} x {} does not hold the training state and the plan does not say so", run.report->plan.compute.instance_count,
+                run.report->plan.compute.instance_type));
     }
 }
 
@@ -253,9 +253,10 @@ void check_not_dominated(Checker& c)
     if (mentions(r.profile.assumptions, "the plan does not keep it")) {
         return; // today breaks the constraints or runs multi-node without EFA: the plan may not keep it, and says so
     }
-    c.fail("plan-not-slower-and-dearer-than-today", fmt::format("plan {} x {}: {:.4g} h, ${:.2f}; today {} x {}: {:.4g} h, ${:.2f}{}",
-        compute.instance_count, compute.instance_type, *compute.estimated_hours, *compute.estimated_cost_usd, r.current_instance_count,
-        r.current_instance_type, *r.current_hours, *r.current_cost_usd, today_cannot_run ? " (today does not fit, and the plan does not say so)" : ""));
+    c.fail("plan-not-slower-and-dearer-than-today",
+        fmt::format("plan {} x {}: {:.4g} h, ${:.2f}; today {} x {}: {:.4g} h, ${:.2f}{}", compute.instance_count, compute.instance_type,
+            *compute.estimated_hours, *compute.estimated_cost_usd, r.current_instance_count, r.current_instance_type, *r.current_hours, *r.current_cost_usd,
+            today_cannot_run ? " (today does not fit, and the plan does not say so)" : ""));
 }
 
 void check_ladder(Checker& c)
@@ -282,16 +283,18 @@ void check_ladder(Checker& c)
     if (chosen.size() != 1) {
         c.fail("ladder-chosen-is-plan", fmt::format("{} ladder steps are chosen (of {})", chosen.size(), r.ladder.size()));
     } else if (chosen[0]->instance_type != compute.instance_type || chosen[0]->instance_count != compute.instance_count ||
-               text_of(chosen[0]->estimated_hours) != text_of(compute.estimated_hours) ||
-               text_of(chosen[0]->estimated_cost_usd) != text_of(compute.estimated_cost_usd)) {
-        c.fail("ladder-chosen-is-plan", fmt::format("the chosen rung {} is {} x {} ({} h, ${}), the plan {} x {} ({} h, ${})", chosen[0]->rung,
-            chosen[0]->instance_count, chosen[0]->instance_type, text_of(chosen[0]->estimated_hours), text_of(chosen[0]->estimated_cost_usd),
-            compute.instance_count, compute.instance_type, text_of(compute.estimated_hours), text_of(compute.estimated_cost_usd)));
+        text_of(chosen[0]->estimated_hours) != text_of(compute.estimated_hours) ||
+        text_of(chosen[0]->estimated_cost_usd) != text_of(compute.estimated_cost_usd)) {
+        c.fail("ladder-chosen-is-plan",
+            fmt::format("the chosen rung {} is {} x {} ({} h, ${}), the plan {} x {} ({} h, ${})", chosen[0]->rung, chosen[0]->instance_count,
+                chosen[0]->instance_type, text_of(chosen[0]->estimated_hours), text_of(chosen[0]->estimated_cost_usd), compute.instance_count,
+                compute.instance_type, text_of(compute.estimated_hours), text_of(compute.estimated_cost_usd)));
     }
     for (const auto& candidate : r.candidates) {
         if (candidate.chosen && (candidate.instance_type != compute.instance_type || candidate.instance_count != compute.instance_count)) {
-            c.fail("ladder-chosen-is-plan", fmt::format("the frontier's chosen candidate is {} x {}, the plan {} x {}", candidate.instance_count,
-                candidate.instance_type, compute.instance_count, compute.instance_type));
+            c.fail("ladder-chosen-is-plan",
+                fmt::format("the frontier's chosen candidate is {} x {}, the plan {} x {}", candidate.instance_count, candidate.instance_type,
+                    compute.instance_count, compute.instance_type));
         }
     }
 }
@@ -342,8 +345,9 @@ void check_plan_can_run(Checker& c)
     }
     const std::string& precision = run.report->profile.model.precision;
     if (instance->gpu_spec != nullptr && (precision == "fp8" || precision == "bf16") && instance->gpu_spec->peak_tflops.count(precision) == 0) {
-        c.fail("plan-can-run-job", fmt::format("the job trains in {}, which the plan's {} GPU ({}) does not have", precision,
-            run.report->plan.compute.instance_type, instance->gpu_spec->name));
+        c.fail("plan-can-run-job",
+            fmt::format("the job trains in {}, which the plan's {} GPU ({}) does not have", precision, run.report->plan.compute.instance_type,
+                instance->gpu_spec->name));
     }
 }
 
@@ -375,8 +379,8 @@ void check_proposals(Checker& c)
         for (const auto& finding : file.findings) {
             if (!finding.suppressed && severity_rank(finding.severity) >= severity_rank("medium") &&
                 std::find(chosen.begin(), chosen.end(), finding.location.pointer) != chosen.end()) {
-                c.fail("check-passes-plan", fmt::format("{}: {} ({}) at {}: {}", file.file, finding.rule, finding.severity, finding.location.pointer,
-                    finding.message));
+                c.fail("check-passes-plan",
+                    fmt::format("{}: {} ({}) at {}: {}", file.file, finding.rule, finding.severity, finding.location.pointer, finding.message));
             }
         }
     }

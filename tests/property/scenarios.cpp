@@ -66,8 +66,7 @@ void workload_overlay(json& job, int kind, ChoiceSource& choices, const Catalogu
         dataset["size_gb"] = rounded_log_uniform(choices, 0.01, 5000);
         training["epochs"] = 1;
     } else if (kind == 4) { // a transformer described by its size
-        model = json{{"params_millions", rounded_log_uniform(choices, 10, 200000)},
-            {"seq_len", std::int64_t{1} << (7 + choices.below(8))}};
+        model = json{{"params_millions", rounded_log_uniform(choices, 10, 200000)}, {"seq_len", std::int64_t{1} << (7 + choices.below(8))}};
         training["tokens_billions"] = rounded_log_uniform(choices, 0.01, 3000);
         training.erase("epochs");
     }
@@ -86,8 +85,7 @@ const InstanceSpec* multi_gpu_instance(const Catalogue& catalogue, ChoiceSource&
 
 const InstanceSpec* instance_named(const Catalogue& catalogue, const json& job)
 {
-    if (!job.contains("current") || !job["current"].is_object() || !job["current"].contains("instance_type") ||
-        !job["current"]["instance_type"].is_string()) {
+    if (!job.contains("current") || !job["current"].is_object() || !job["current"].contains("instance_type") || !job["current"]["instance_type"].is_string()) {
         return nullptr;
     }
     return catalogue.find_instance(job["current"]["instance_type"].get<std::string>());
@@ -167,8 +165,8 @@ void JobGenerator::cohere(json& job, ChoiceSource& choices) const
         job["current"]["instance_type"] = "ml.g5.xlarge";
         instance = m_catalogue.find_instance("g5.xlarge");
     }
-    if (instance != nullptr && instance->gpu_spec != nullptr && job.contains("model") && job["model"].is_object() &&
-        job["model"].contains("precision") && job["model"]["precision"].is_string()) {
+    if (instance != nullptr && instance->gpu_spec != nullptr && job.contains("model") && job["model"].is_object() && job["model"].contains("precision") &&
+        job["model"]["precision"].is_string()) {
         const std::string precision = job["model"]["precision"].get<std::string>();
         if ((precision == "fp8" || precision == "bf16") && instance->gpu_spec->peak_tflops.count(precision) == 0 && !choices.chance(10)) {
             job["model"]["precision"] = "mixed";

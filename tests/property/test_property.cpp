@@ -267,8 +267,7 @@ TEST_CASE("each invariant on the plan catches what it names")
 TEST_CASE("the physical peak bounds what today's GPUs can train")
 {
     Diagnostics diagnostics;
-    const auto job = load_job(SourceFile{"peak.json", R"({"name": "x", "model": {"name": "llama-2-13b"}, "training": {"tokens_billions": 1}})"},
-        diagnostics);
+    const auto job = load_job(SourceFile{"peak.json", R"({"name": "x", "model": {"name": "llama-2-13b"}, "training": {"tokens_billions": 1}})"}, diagnostics);
     REQUIRE(job);
     const Profile profile = profile_job(*job, builtin_catalogue(), diagnostics);
     const InstanceSpec* p4d = builtin_catalogue().find_instance("p4d.24xlarge");

@@ -43,11 +43,13 @@ ordered data_source(const Plan& plan)
 {
     const std::string& service = plan.storage.service;
     if (service == "efs" || service == "fsx-lustre") {
-        return ordered{{"FileSystemDataSource", {{"FileSystemId", "fs-0123456789abcdef0"}, {"FileSystemType", service == "efs" ? "EFS" : "FSxLustre"},
-                                                     {"DirectoryPath", "/fsx/train"}, {"FileSystemAccessMode", "ro"}}}};
+        return ordered{{"FileSystemDataSource",
+            {{"FileSystemId", "fs-0123456789abcdef0"}, {"FileSystemType", service == "efs" ? "EFS" : "FSxLustre"}, {"DirectoryPath", "/fsx/train"},
+                {"FileSystemAccessMode", "ro"}}}};
     }
-    return ordered{{"S3DataSource", {{"S3DataType", "S3Prefix"}, {"S3Uri", "s3://bucket/train/"},
-                                         {"S3DataDistributionType", plan.storage.distribution == "sharded-by-s3-key" ? "ShardedByS3Key" : "FullyReplicated"}}}};
+    return ordered{{"S3DataSource",
+        {{"S3DataType", "S3Prefix"}, {"S3Uri", "s3://bucket/train/"},
+            {"S3DataDistributionType", plan.storage.distribution == "sharded-by-s3-key" ? "ShardedByS3Key" : "FullyReplicated"}}}};
 }
 
 ordered hyperparameters(const Plan& plan)
@@ -148,9 +150,9 @@ ordered fsx_resource(const Plan& plan)
         lustre["PerUnitStorageThroughput"] = open != std::string::npos ? std::stoi(written.substr(open + 1)) : 250;
     }
     return ordered{{"Type", "AWS::FSx::FileSystem"},
-        {"Properties", {{"FileSystemType", "LUSTRE"}, {"StorageType", "SSD"},
-                           {"StorageCapacity", static_cast<std::int64_t>(plan.storage.fsx_capacity_gib.value_or(1200))},
-                           {"SubnetIds", {"subnet-0123456789abcdef0"}}, {"LustreConfiguration", lustre}}}};
+        {"Properties",
+            {{"FileSystemType", "LUSTRE"}, {"StorageType", "SSD"}, {"StorageCapacity", static_cast<std::int64_t>(plan.storage.fsx_capacity_gib.value_or(1200))},
+                {"SubnetIds", {"subnet-0123456789abcdef0"}}, {"LustreConfiguration", lustre}}}};
 }
 
 ordered notebook_resource(const Job& job)
@@ -161,7 +163,9 @@ ordered notebook_resource(const Job& job)
         const std::string type = notebook["instance_type"].get<std::string>();
         properties["InstanceType"] = type.rfind("ml.", 0) == 0 ? type : "ml." + type;
     }
-    const auto flag = [&](const char* key) { return notebook.value(key, nlohmann::json()).is_boolean() ? std::optional<bool>(notebook[key].get<bool>()) : std::nullopt; };
+    const auto flag = [&](const char* key) {
+        return notebook.value(key, nlohmann::json()).is_boolean() ? std::optional<bool>(notebook[key].get<bool>()) : std::nullopt;
+    };
     if (flag("in_vpc").value_or(false)) {
         properties["SubnetId"] = "subnet-0123456789abcdef0";
         properties["SecurityGroupIds"] = {"sg-0123456789abcdef0"};
@@ -206,8 +210,9 @@ ordered cloudformation_template(const Job& job, const Plan& plan)
     const ordered definition{{"Version", "2020-12-01"}, {"Steps", ordered::array({ordered{{"Name", "Train"}, {"Type", "Training"}, {"Arguments", training}}})}};
     ordered resources;
     resources["TrainingPipeline"] = {{"Type", "AWS::SageMaker::Pipeline"},
-        {"Properties", {{"PipelineName", api_name(job.name)}, {"RoleArn", "arn:aws:iam::123456789012:role/sagemaker"},
-                           {"PipelineDefinition", {{"PipelineDefinitionBody", definition.dump()}}}}}};
+        {"Properties",
+            {{"PipelineName", api_name(job.name)}, {"RoleArn", "arn:aws:iam::123456789012:role/sagemaker"},
+                {"PipelineDefinition", {{"PipelineDefinitionBody", definition.dump()}}}}}};
     if (plan.storage.service == "fsx-lustre") {
         resources["TrainingData"] = fsx_resource(plan);
     }
@@ -222,9 +227,8 @@ ordered cloudformation_template(const Job& job, const Plan& plan)
 
 const std::vector<std::string>& plan_chosen_pointers()
 {
-    static const std::vector<std::string> pointers{"/current/instance_type", "/current/instance_count", "/current/volume_gb",
-        "/dataset/input_mode", "/dataset/distribution", "/dataset/location", "/training/distribution", "/storage/fsx/deployment_type",
-        "/storage/fsx/capacity_gib"};
+    static const std::vector<std::string> pointers{"/current/instance_type", "/current/instance_count", "/current/volume_gb", "/dataset/input_mode",
+        "/dataset/distribution", "/dataset/location", "/training/distribution", "/storage/fsx/deployment_type", "/storage/fsx/capacity_gib"};
     return pointers;
 }
 

@@ -14,12 +14,10 @@ namespace {
 
 // The number of members of an aggregate, found by brace-initialising it from ever more values.
 struct AnyValue {
-    template <typename T>
-    operator T() const; // NOLINT: only named in unevaluated braces
+    template <typename T> operator T() const; // NOLINT: only named in unevaluated braces
 };
 
-template <typename T, typename... Values>
-constexpr std::size_t member_count()
+template <typename T, typename... Values> constexpr std::size_t member_count()
 {
     if constexpr (requires { T{Values{}..., AnyValue{}}; }) {
         return member_count<T, Values..., AnyValue>();
@@ -28,8 +26,7 @@ constexpr std::size_t member_count()
     }
 }
 
-template <typename Spec>
-std::size_t listed_fields()
+template <typename Spec> std::size_t listed_fields()
 {
     std::size_t count = 0;
     Spec::fields([&](const Field&, auto) { ++count; });
@@ -194,14 +191,14 @@ TEST_CASE("no instance is cheaper than a weaker one of its own GPU generation on
     auto bf16 = [](const GpuSpec& g) { return g.peak_tflops.count("bf16") != 0 ? g.peak_tflops.at("bf16") : 0.0; };
     auto at_least = [&](const InstanceSpec& a, const InstanceSpec& b) {
         return a.gpu_count >= b.gpu_count && a.gpu_memory_gb >= b.gpu_memory_gb && bf16(*a.gpu_spec) >= bf16(*b.gpu_spec) &&
-               a.gpu_spec->mem_bandwidth_gb_s >= b.gpu_spec->mem_bandwidth_gb_s && a.vcpus >= b.vcpus && a.memory_gib >= b.memory_gib &&
-               a.network_gbps >= b.network_gbps;
+            a.gpu_spec->mem_bandwidth_gb_s >= b.gpu_spec->mem_bandwidth_gb_s && a.vcpus >= b.vcpus && a.memory_gib >= b.memory_gib &&
+            a.network_gbps >= b.network_gbps;
     };
     for (const Platform platform : {Platform::SageMaker, Platform::Ec2, Platform::HyperPod}) {
         for (const auto& a : catalogue.instances) {
             for (const auto& b : catalogue.instances) {
-                if (&a == &b || a.gpu_spec == nullptr || b.gpu_spec == nullptr || a.gpu_spec->generation != b.gpu_spec->generation ||
-                    !at_least(a, b) || at_least(b, a) || !a.price(platform) || !b.price(platform)) {
+                if (&a == &b || a.gpu_spec == nullptr || b.gpu_spec == nullptr || a.gpu_spec->generation != b.gpu_spec->generation || !at_least(a, b) ||
+                    at_least(b, a) || !a.price(platform) || !b.price(platform)) {
                     continue;
                 }
                 INFO(a.name << " vs " << b.name << " on " << platform_label(platform));
@@ -210,7 +207,7 @@ TEST_CASE("no instance is cheaper than a weaker one of its own GPU generation on
         }
     }
     for (const Platform platform : {Platform::SageMaker, Platform::Ec2}) {
-        CHECK(price_on("p5en.48xlarge", platform) > price_on("p5.48xlarge", platform));  // H200 above H100
+        CHECK(price_on("p5en.48xlarge", platform) > price_on("p5.48xlarge", platform)); // H200 above H100
         CHECK(price_on("p5e.48xlarge", platform) > price_on("p5.48xlarge", platform));
         CHECK(price_on("p4de.24xlarge", platform) > price_on("p4d.24xlarge", platform)); // A100-80GB above A100-40GB
         CHECK(price_on("p6-b200.48xlarge", platform) > price_on("p5en.48xlarge", platform));

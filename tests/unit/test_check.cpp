@@ -57,9 +57,10 @@ TEST_CASE("findings point at the property, or at the resource when it is absent"
 
 TEST_CASE("in-place suppressions need a reason and honour the locked list", "[check]")
 {
-    SourceFile yaml{"s.yaml", "Resources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Metadata:\n      mlscale:\n"
-                              "        suppress:\n          - rule: MLS-TEST-001\n            reason: lab account, reviewed\n"
-                              "    Properties:\n      InstanceType: ml.t3.medium\n"};
+    SourceFile yaml{"s.yaml",
+        "Resources:\n  Nb:\n    Type: AWS::SageMaker::NotebookInstance\n    Metadata:\n      mlscale:\n"
+        "        suppress:\n          - rule: MLS-TEST-001\n            reason: lab account, reviewed\n"
+        "    Properties:\n      InstanceType: ml.t3.medium\n"};
     auto result = check({yaml});
     REQUIRE(result.files[0].findings.size() == 1);
     CHECK(result.files[0].findings[0].suppressed);
@@ -73,8 +74,9 @@ TEST_CASE("in-place suppressions need a reason and honour the locked list", "[ch
     CHECK(result.files[0].diagnostics.items().at(0).level == Level::Error); // as in advise: a locked rule cannot be suppressed
     CHECK(result.files[0].bad());
 
-    SourceFile no_reason{"n.tf", "# mlscale:suppress MLS-TEST-001\nresource \"aws_sagemaker_notebook_instance\" \"x\" {\n"
-                                 "  instance_type = \"ml.t3.medium\"\n}\n"};
+    SourceFile no_reason{"n.tf",
+        "# mlscale:suppress MLS-TEST-001\nresource \"aws_sagemaker_notebook_instance\" \"x\" {\n"
+        "  instance_type = \"ml.t3.medium\"\n}\n"};
     result = check({no_reason});
     CHECK(result.files[0].bad());
     CHECK(result.files[0].diagnostics.items().at(0).message == "the suppression of MLS-TEST-001 needs a reason");
@@ -180,7 +182,10 @@ struct TempTree {
         root = std::filesystem::temp_directory_path() / ("mlscale-check-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
         std::filesystem::create_directories(root / ".git");
     }
-    ~TempTree() { std::filesystem::remove_all(root); }
+    ~TempTree()
+    {
+        std::filesystem::remove_all(root);
+    }
     static int& counter()
     {
         static int n = 0;
@@ -227,10 +232,8 @@ TEST_CASE("paths are normalised against the root however they are typed", "[chec
     CHECK(normalise_check_path("./a/./b/../c.tf", "") == "a/c.tf");
     // The same finding in the same file has one fingerprint, and a resource of the same name in
     // another file another.
-    CHECK(finding_fingerprint("infra/a.yaml", "MLS-X-001", "Nb", "/Resources/Nb") ==
-          finding_fingerprint("infra/a.yaml", "MLS-X-001", "Nb", "/Resources/Nb"));
-    CHECK(finding_fingerprint("infra/a.yaml", "MLS-X-001", "Nb", "/Resources/Nb") !=
-          finding_fingerprint("infra/b.yaml", "MLS-X-001", "Nb", "/Resources/Nb"));
+    CHECK(finding_fingerprint("infra/a.yaml", "MLS-X-001", "Nb", "/Resources/Nb") == finding_fingerprint("infra/a.yaml", "MLS-X-001", "Nb", "/Resources/Nb"));
+    CHECK(finding_fingerprint("infra/a.yaml", "MLS-X-001", "Nb", "/Resources/Nb") != finding_fingerprint("infra/b.yaml", "MLS-X-001", "Nb", "/Resources/Nb"));
 }
 
 TEST_CASE("excludes: a name matches any segment, a pattern with / the path from the root", "[check]")
@@ -265,8 +268,9 @@ TEST_CASE("files that are not proposals are skipped with a reason; broken propos
     // JSON with comments, a Helm template, JSON of another kind: skipped, named or found.
     const SourceFile tsconfig{"tsconfig.json", "{\n  // compiler options\n  \"compilerOptions\": {}\n}\n"};
     // (`{{ .Values.type }}` happens to parse as YAML: a flow map in a flow map.)
-    const SourceFile helm{"templates/endpoint.yaml", "apiVersion: sagemaker.services.k8s.aws/v1alpha1\nkind: EndpointConfig\n"
-                                                     "spec:\n  instanceType: {{ .Values.type }}\n"};
+    const SourceFile helm{"templates/endpoint.yaml",
+        "apiVersion: sagemaker.services.k8s.aws/v1alpha1\nkind: EndpointConfig\n"
+        "spec:\n  instanceType: {{ .Values.type }}\n"};
     const SourceFile package{"package.json", "{\"name\": \"app\", \"dependencies\": {}}\n"};
     for (const bool named : {true, false}) {
         REQUIRE(skipped(tsconfig, named));
@@ -328,7 +332,7 @@ TEST_CASE("production: --environment wins over tags, tags over the config; assum
     REQUIRE(checked.findings.size() == 1);
     CHECK(checked.findings[0].rule == "MLS-TEST-010");
     CHECK(checked.findings[0].message ==
-          "The endpoint runs 1 instance (InitialInstanceCount = 1, the Default of parameter EndpointInstanceCount; production per tag Environment=prod)");
+        "The endpoint runs 1 instance (InitialInstanceCount = 1, the Default of parameter EndpointInstanceCount; production per tag Environment=prod)");
     CHECK(checked.findings[0].location.field == "/deployment/instance_count");
     CHECK(checked.findings[0].location.pointer == "/Resources/Config/Properties/ProductionVariants/0/InitialInstanceCount");
 
@@ -360,7 +364,7 @@ TEST_CASE("renderers: SARIF under %SRCROOT%, baseline states, GitHub's result li
     auto& run = sarif["runs"][0];
     CHECK(run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///repo/");
     CHECK(run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"] ==
-          nlohmann::json({{"uri", "infra/cfn-notebook.yaml"}, {"uriBaseId", "%SRCROOT%"}}));
+        nlohmann::json({{"uri", "infra/cfn-notebook.yaml"}, {"uriBaseId", "%SRCROOT%"}}));
     CHECK(run["results"][0]["baselineState"] == "new");
     CHECK(run["results"][1]["baselineState"] == "unchanged"); // kept, so the alert stays open
     CHECK(run["results"][1]["locations"][0]["physicalLocation"]["artifactLocation"] == nlohmann::json({{"uri", "file:///outside/ctj.json"}}));

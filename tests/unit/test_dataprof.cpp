@@ -253,8 +253,7 @@ TEST_CASE("a local tree, its listing, its inventory and its Athena result give o
         std::size_t size;
     };
     const std::vector<Entry> entries{{"train/cats/0001.jpg", 1500}, {"train/cats/0002.JPG", 2500}, {"train/dogs/with space.jpg", 0},
-        {"train/shards/shard-000.tar", 70'000}, {"val/labels.csv", 999}, {"val/labels.csv.gz", 400}, {"README", 12},
-        {"deep/a/b/c/d.npy", 123'456}};
+        {"train/shards/shard-000.tar", 70'000}, {"val/labels.csv", 999}, {"val/labels.csv.gz", 400}, {"README", 12}, {"deep/a/b/c/d.npy", 123'456}};
     std::string listing_text;
     std::string inventory_text;
     for (const auto& entry : entries) {
@@ -265,7 +264,7 @@ TEST_CASE("a local tree, its listing, its inventory and its Athena result give o
         inventory_text += "\"bucket\",\"" + url_encode(entry.key) + "\",\"" + std::to_string(entry.size) + "\",\"2023-10-26T10:21:18.000Z\"\n";
     }
     listing_text = listing_line("train/", 0) + listing_text; // a console folder marker, skipped
-    fs::create_symlink("../train", root / "val" / "loop");    // never followed
+    fs::create_symlink("../train", root / "val" / "loop");   // never followed
 
     Diagnostics diagnostics;
     DataprofLimits limits;

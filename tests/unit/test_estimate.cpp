@@ -80,7 +80,7 @@ TEST_CASE("Megatron Eq. 4: GPT-3 175B on 300B tokens, 1024 A100s at 140 TFLOP/s 
 {
     const Catalogue& catalogue = builtin_catalogue();
     Workload w = transformer(175e9, 2048);
-    w.recompute = true;         // Eq. 4 is 8·T·P/(n·X): the recompute forward included
+    w.recompute = true; // Eq. 4 is 8·T·P/(n·X): the recompute forward included
     w.global_batch = 1536;
     w.samples_per_run = 300e9 / 2048;
     Config config;
@@ -409,8 +409,8 @@ TEST_CASE("observed samples/s wins: the current-setup estimate agrees with it", 
     CHECK(profile.gpu_util_pct == 8.0); // observed, not estimated
     CHECK(profile.bottleneck == "cpu"); // Debugger: GPU < 10 % while CPU > 90 %
     CHECK(profile.bottleneck_basis == "observed");
-    CHECK(profile.derived["total_hours"].get<double>() == Approx(90 * 1281167 / 300.0 / 3600 +
-                                                                  profile.derived["estimate"]["startup_minutes"].get<double>() / 60));
+    CHECK(profile.derived["total_hours"].get<double>() ==
+        Approx(90 * 1281167 / 300.0 / 3600 + profile.derived["estimate"]["startup_minutes"].get<double>() / 60));
 }
 
 TEST_CASE("observed utilisation calibrates the GPUs: rate / utilisation is what they could do", "[estimate][profile]")
@@ -443,7 +443,6 @@ TEST_CASE("without telemetry the bottleneck is estimated", "[estimate][profile]"
     CHECK(profile.derived["estimate"].contains("mfu"));
 }
 
-
 namespace {
 
 Workload workload_of(const std::string& text, std::vector<std::string>& assumptions)
@@ -463,7 +462,8 @@ TEST_CASE("QLoRA holds the frozen base in 4 bits and trains only the adapters: L
     // needs more than 780 GB. Here: 70B x (4 + 0.127) bits = 36.1 GB of base, plus LoRA r = 16 on
     // every linear layer (18 x 16 x 8192 x 80 = 188.7 M adapters) at 16 bytes each = 3.0 GB.
     std::vector<std::string> assumptions;
-    const Workload qlora = workload_of(R"({"name": "q", "model": {"name": "llama-2-70b", "peft": "qlora", "precision": "bf16", "activation_checkpointing": true}})", assumptions);
+    const Workload qlora =
+        workload_of(R"({"name": "q", "model": {"name": "llama-2-70b", "peft": "qlora", "precision": "bf16", "activation_checkpointing": true}})", assumptions);
     CHECK(qlora.frozen_base);
     CHECK(qlora.trainable_params == Approx(18.0 * 16 * 8192 * 80));
     CHECK(qlora.frozen_bytes_per_param == Approx(4.127 / 8));
@@ -493,8 +493,7 @@ TEST_CASE("LoRA keeps the base in 16 bits, and a rank or a trainable count alone
     CHECK(lora.frozen_base);
     CHECK(lora.frozen_bytes_per_param == 2.0);
     CHECK(lora.trainable_params == Approx(40e6));
-    CHECK(std::any_of(assumptions.begin(), assumptions.end(),
-        [](const std::string& a) { return a.find("LoRA assumed") != std::string::npos; }));
+    CHECK(std::any_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("LoRA assumed") != std::string::npos; }));
     CHECK(training_state_gb_per_gpu(lora, 0, 1, 1) == Approx(((7e9 - 40e6) * 2 + 40e6 * 16) / 1e9));
     // FSDP shards the frozen base too; ZeRO-1/2 leave it whole on every GPU.
     CHECK(training_state_gb_per_gpu(lora, 3, 8, 1) == Approx(((7e9 - 40e6) * 2 + 40e6 * 16) / 8 / 1e9));
@@ -509,20 +508,17 @@ TEST_CASE("a mixture of experts computes with its active parameters and holds th
     CHECK(moe.params == Approx(46.7e9));
     CHECK(moe.linear_flops_per_sample == Approx(2.0 * 12.9e9 * 4096));
     CHECK(training_state_gb_per_gpu(moe, 0, 1, 1) == Approx(46.7e9 * 16 / 1e9));
-    CHECK(std::any_of(assumptions.begin(), assumptions.end(),
-        [](const std::string& a) { return a.find("all-to-all") != std::string::npos; }));
+    CHECK(std::any_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("all-to-all") != std::string::npos; }));
     // Given in the job, active parameters override the dense count.
     const Workload custom = workload_of(
-        R"({"name": "c", "model": {"family": "transformer", "params_millions": 100000, "active_params_millions": 20000, "seq_len": 2048}})",
-        assumptions);
+        R"({"name": "c", "model": {"family": "transformer", "params_millions": 100000, "active_params_millions": 20000, "seq_len": 2048}})", assumptions);
     CHECK(custom.linear_flops_per_sample == Approx(2.0 * 20e9 * 2048));
 }
 
 TEST_CASE("a part larger than the whole model is refused with its position", "[job][peft]")
 {
     Diagnostics diagnostics;
-    const auto job = load_job(SourceFile{"job.json", R"({"name": "x", "model": {"params_millions": 1000, "trainable_params_millions": 2000}})"},
-        diagnostics);
+    const auto job = load_job(SourceFile{"job.json", R"({"name": "x", "model": {"params_millions": 1000, "trainable_params_millions": 2000}})"}, diagnostics);
     CHECK_FALSE(job);
     REQUIRE(diagnostics.has_errors());
     CHECK(format_diagnostic(diagnostics.items().front()).find("job.json:1:") != std::string::npos);

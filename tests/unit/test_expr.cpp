@@ -13,8 +13,7 @@ using namespace mlscale::expr;
 using nlohmann::json;
 
 namespace Catch {
-template <>
-struct StringMaker<Value> {
+template <> struct StringMaker<Value> {
     static std::string convert(const Value& v)
     {
         return std::string(type_name(v.type())) + " " + (v.is_string() ? "\"" + v.as_string() + "\"" : v.to_display());
@@ -24,11 +23,23 @@ struct StringMaker<Value> {
 
 namespace {
 
-Value N(double v) { return Value::number(v); }
-Value S(std::string v) { return Value::string(std::move(v)); }
-Value B(bool v) { return Value::boolean(v); }
+Value N(double v)
+{
+    return Value::number(v);
+}
+Value S(std::string v)
+{
+    return Value::string(std::move(v));
+}
+Value B(bool v)
+{
+    return Value::boolean(v);
+}
 const Value U;
-Value L(Value::List v) { return Value::list(std::move(v)); }
+Value L(Value::List v)
+{
+    return Value::list(std::move(v));
+}
 
 const MapSchema& schema()
 {
@@ -82,7 +93,7 @@ std::string sexpr(const std::string& text)
 struct ErrorCase {
     std::string text;
     std::string message;
-    std::uint32_t begin;  // caret column (0-based byte)
+    std::uint32_t begin; // caret column (0-based byte)
     std::uint32_t end;
     std::string help = {};
 };
@@ -102,7 +113,8 @@ std::string repeat(std::string_view s, std::size_t n)
 {
     std::string out;
     out.reserve(s.size() * n);
-    for (std::size_t i = 0; i < n; ++i) out += s;
+    for (std::size_t i = 0; i < n; ++i)
+        out += s;
     return out;
 }
 
@@ -133,8 +145,7 @@ TEST_CASE("precedence table: grouping follows the documented precedence", "[expr
         {"param.a % 2 == 0", "(== (% param.a 2) 0)"},
         {"param.x in [1, 2] or param.y not in [\"a\"]", "(or (in param.x [1 2]) (not in param.y [\"a\"]))"},
         {"(param.a or param.b) and param.c", "(and (or param.a param.b) param.c)"},
-        {"param.a == param.b and param.c != param.d or param.e",
-         "(or (and (== param.a param.b) (!= param.c param.d)) param.e)"},
+        {"param.a == param.b and param.c != param.d or param.e", "(or (and (== param.a param.b) (!= param.c param.d)) param.e)"},
         {"len(param.s) + 1 >= 2", "(>= (+ (len param.s) 1) 2)"},
         {"-param.a.b", "(- param.a.b)"},
         {"[]", "[]"},
@@ -359,10 +370,14 @@ TEST_CASE("three-valued logic: Kleene truth tables", "[expr][eval][kleene]")
         Value or_;
     };
     const std::vector<Row> table = {
-        {"true", "true", B(true), B(true)},      {"true", "false", B(false), B(true)},
-        {"true", "param.u", U, B(true)},         {"false", "true", B(false), B(true)},
-        {"false", "false", B(false), B(false)},  {"false", "param.u", B(false), U},
-        {"param.u", "true", U, B(true)},         {"param.u", "false", B(false), U},
+        {"true", "true", B(true), B(true)},
+        {"true", "false", B(false), B(true)},
+        {"true", "param.u", U, B(true)},
+        {"false", "true", B(false), B(true)},
+        {"false", "false", B(false), B(false)},
+        {"false", "param.u", B(false), U},
+        {"param.u", "true", U, B(true)},
+        {"param.u", "false", B(false), U},
         {"param.u", "param.u", U, U},
     };
     for (const auto& row : table) {
@@ -370,9 +385,7 @@ TEST_CASE("three-valued logic: Kleene truth tables", "[expr][eval][kleene]")
         CHECK(eval(std::string(row.a) + " and " + row.b) == row.and_);
         CHECK(eval(std::string(row.a) + " or " + row.b) == row.or_);
         // The same through facts rather than literals.
-        auto fact = [](const char* s) {
-            return std::string(s) == "true" ? std::string("param.t") : std::string(s) == "false" ? "param.f" : s;
-        };
+        auto fact = [](const char* s) { return std::string(s) == "true" ? std::string("param.t") : std::string(s) == "false" ? "param.f" : s; };
         CHECK(eval(fact(row.a) + " and " + fact(row.b)) == row.and_);
         CHECK(eval(fact(row.a) + " or " + fact(row.b)) == row.or_);
     }
@@ -393,8 +406,7 @@ TEST_CASE("type errors are reported at compile time", "[expr][check]")
         {"\"a\" * 2", "'*' expects a number, got string", 0, 3},
         {"2 * \"a\"", "'*' expects a number, got string", 4, 7},
         {"dataset.size_gb and true", "'and' expects a bool, got number", 0, 15, "compare it, e.g. `dataset.size_gb > 0`"},
-        {"true or dataset.format", "'or' expects a bool, got string", 8, 22,
-         "compare it, e.g. `dataset.format == \"...\"`"},
+        {"true or dataset.format", "'or' expects a bool, got string", 8, 22, "compare it, e.g. `dataset.format == \"...\"`"},
         {"dataset.shards and true", "'and' expects a bool, got list", 0, 14, "use any(...), all(...) or len(...)"},
         {"not 1", "'not' expects a bool, got number", 4, 5, "compare it, e.g. `1 > 0`"},
         {"-\"a\"", "'-' expects a number, got string", 1, 4},
@@ -434,31 +446,28 @@ TEST_CASE("type errors are reported at compile time", "[expr][check]")
         {"round(1, -16)", "'round' expects a whole number of digits from -15 to 15", 9, 12},
         {"coalesce(dataset.files, 1) + \"a\"", "'+' needs two numbers or two strings, got number and string", 27, 28},
     };
-    for (const auto& c : cases) check_error(compile(c.text, schema()).errors, c);
+    for (const auto& c : cases)
+        check_error(compile(c.text, schema()).errors, c);
 }
 
 TEST_CASE("unknown paths and functions get suggestions", "[expr][check]")
 {
     const std::vector<ErrorCase> cases = {
         {"dataset.size_gbb > 100", "unknown path 'dataset.size_gbb'", 0, 16, "did you mean `dataset.size_gb`?"},
-        {"1 < current.observed.gpu_utl_pct", "unknown path 'current.observed.gpu_utl_pct'", 4, 32,
-         "did you mean `current.observed.gpu_util_pct`?"},
+        {"1 < current.observed.gpu_utl_pct", "unknown path 'current.observed.gpu_utl_pct'", 4, 32, "did you mean `current.observed.gpu_util_pct`?"},
         {"parm.threshold > 1", "unknown path 'parm.threshold'", 0, 14, "did you mean `param.threshold`?"},
-        {"dataset > 1", "unknown path 'dataset'", 0, 7,
-         "`dataset` is a group of facts, not a value; use a field such as `dataset.compressed`"},
+        {"dataset > 1", "unknown path 'dataset'", 0, 7, "`dataset` is a group of facts, not a value; use a field such as `dataset.compressed`"},
         {"len > 1", "unknown path 'len'", 0, 3, "`len` is a function; call it as `len(...)`"},
         {"True", "unknown path 'True'", 0, 4, "did you mean `true`? keywords are lower-case"},
         {"zzz", "unknown path 'zzz'", 0, 3},
-        {"param", "unknown path 'param'", 0, 5,
-         "`param` is a group of facts, not a value; use a field such as `param.<name>`"},
+        {"param", "unknown path 'param'", 0, 5, "`param` is a group of facts, not a value; use a field such as `param.<name>`"},
         {"lenn(dataset.format)", "unknown function 'lenn'", 0, 4, "did you mean `len`?"},
         {"startwith(dataset.format, \"p\")", "unknown function 'startwith'", 0, 9, "did you mean `startswith`?"},
-        {"frobnicate(1)", "unknown function 'frobnicate'", 0, 10,
-         "see the function list in docs/expression-language.md"},
-        {"dataset.len(1)", "unknown function 'dataset.len'", 0, 11,
-         "see the function list in docs/expression-language.md"},
+        {"frobnicate(1)", "unknown function 'frobnicate'", 0, 10, "see the function list in docs/expression-language.md"},
+        {"dataset.len(1)", "unknown function 'dataset.len'", 0, 11, "see the function list in docs/expression-language.md"},
     };
-    for (const auto& c : cases) check_error(compile(c.text, schema()).errors, c);
+    for (const auto& c : cases)
+        check_error(compile(c.text, schema()).errors, c);
 }
 
 TEST_CASE("syntax errors point at the offending token", "[expr][parse]")
@@ -500,8 +509,7 @@ TEST_CASE("syntax errors point at the offending token", "[expr][parse]")
         {"len(1,)", "expected an expression after ',', found ')'", 6, 7},
         {"1 2", "expected an operator or end of expression, found '2'", 2, 3},
         {"1)", "unmatched ')'", 1, 2},
-        {"1 AND 2", "expected an operator or end of expression, found 'AND'", 2, 5,
-         "did you mean 'and'? keywords are lower-case"},
+        {"1 AND 2", "expected an operator or end of expression, found 'AND'", 2, 5, "did you mean 'and'? keywords are lower-case"},
         {"12abc", "invalid number '12abc'", 0, 5},
         {"1.", "invalid number '1.'", 0, 2},
         {"1e999", "number '1e999' is out of range", 0, 5},
@@ -512,7 +520,8 @@ TEST_CASE("syntax errors point at the offending token", "[expr][parse]")
         {"1 + not true", "'not' cannot be used here without parentheses", 4, 7, "write '(not ...)'"},
         {"true.x", "'true' is a keyword and cannot start a path", 0, 4},
     };
-    for (const auto& c : cases) check_error(compile(c.text, schema()).errors, c);
+    for (const auto& c : cases)
+        check_error(compile(c.text, schema()).errors, c);
 }
 
 TEST_CASE("several errors are collected, in source order, up to the limit", "[expr][parse]")
@@ -552,7 +561,8 @@ TEST_CASE("several errors are collected, in source order, up to the limit", "[ex
     }
     {
         std::string text = "[";
-        for (int i = 0; i < 30; ++i) text += (i ? ", x" : "x") + std::to_string(i);
+        for (int i = 0; i < 30; ++i)
+            text += (i ? ", x" : "x") + std::to_string(i);
         text += "]";
         const auto errors = compile(text, schema()).errors;
         CHECK(errors.size() == 20);
@@ -572,12 +582,10 @@ TEST_CASE("several errors are collected, in source order, up to the limit", "[ex
 TEST_CASE("conditions must be bool", "[expr][check]")
 {
     check_error(compile_condition("dataset.size_gb", schema()).errors,
-                {"dataset.size_gb", "a condition must be a bool expression, got number", 0, 15,
-                 "compare it, e.g. `dataset.size_gb > 0`"});
-    check_error(compile_condition("(dataset.format)", schema()).errors,
-                {"(dataset.format)", "a condition must be a bool expression, got string", 1, 15});
+        {"dataset.size_gb", "a condition must be a bool expression, got number", 0, 15, "compare it, e.g. `dataset.size_gb > 0`"});
+    check_error(compile_condition("(dataset.format)", schema()).errors, {"(dataset.format)", "a condition must be a bool expression, got string", 1, 15});
     CHECK(compile_condition("dataset.size_gb > 1", schema()).expression.has_value());
-    CHECK(compile_condition("param.flag", schema()).expression.has_value());  // any: checked at run time
+    CHECK(compile_condition("param.flag", schema()).expression.has_value()); // any: checked at run time
     CHECK(compile_condition("coalesce(param.flag, false)", schema()).expression.has_value());
     const auto r = compile("dataset.size_gb > 1", schema());
     REQUIRE(r.expression);
@@ -604,8 +612,7 @@ TEST_CASE("limits give errors, never crashes", "[expr][limits]")
     {
         const std::string text = repeat("(", 10'000) + "1" + repeat(")", 10'000);
         // Within the default length limit this is too long ...
-        CHECK(compile(text, schema()).errors.at(0).message ==
-              "expression is too long (20001 bytes; the limit is 4096)");
+        CHECK(compile(text, schema()).errors.at(0).message == "expression is too long (20001 bytes; the limit is 4096)");
         // ... and with the length limit lifted, too deep.
         Limits big;
         big.max_expression_bytes = 1'000'000;
@@ -618,7 +625,7 @@ TEST_CASE("limits give errors, never crashes", "[expr][limits]")
     {
         CHECK(eval(repeat("(", 64) + "1" + repeat(")", 64)) == N(1));
         check_error(compile(repeat("(", 65) + "1" + repeat(")", 65), schema()).errors,
-                    {"65 parens", "expression is nested too deeply (the limit is 64 levels)", 65, 66});
+            {"65 parens", "expression is nested too deeply (the limit is 64 levels)", 65, 66});
         CHECK(eval(repeat("-", 64) + "1") == N(1));
         CHECK_FALSE(compile(repeat("-", 65) + "1", schema()).errors.empty());
         CHECK(eval(repeat("not ", 64) + "true") == B(true));
@@ -629,17 +636,14 @@ TEST_CASE("limits give errors, never crashes", "[expr][limits]")
         CHECK_FALSE(compile(repeat("abs(", 65) + "1" + repeat(")", 65), schema()).errors.empty());
         // A left-leaning chain nests too: 64 operators are fine, 65 are not.
         CHECK(eval("1" + repeat("+1", 64)) == N(65));
-        check_error(compile("1" + repeat("+1", 65), schema()).errors,
-                    {"65 pluses", "expression is nested too deeply (the limit is 64 levels)", 129, 130});
+        check_error(compile("1" + repeat("+1", 65), schema()).errors, {"65 pluses", "expression is nested too deeply (the limit is 64 levels)", 129, 130});
     }
     SECTION("deep nesting of every kind with the length limit lifted")
     {
         Limits big;
         big.max_expression_bytes = 10'000'000;
-        for (const std::string& text :
-             {repeat("-", 100'000) + "1", repeat("not ", 100'000) + "true", repeat("[", 100'000) + repeat("]", 100'000),
-              repeat("len(", 100'000) + repeat(")", 100'000), "1" + repeat(" or 1", 100'000),
-              repeat("(", 100'000), repeat("[1,", 100'000)}) {
+        for (const std::string& text : {repeat("-", 100'000) + "1", repeat("not ", 100'000) + "true", repeat("[", 100'000) + repeat("]", 100'000),
+                 repeat("len(", 100'000) + repeat(")", 100'000), "1" + repeat(" or 1", 100'000), repeat("(", 100'000), repeat("[1,", 100'000)}) {
             const auto errors = compile(text, schema(), big).errors;
             REQUIRE_FALSE(errors.empty());
             CHECK(errors[0].message == "expression is nested too deeply (the limit is 64 levels)");
@@ -723,13 +727,12 @@ TEST_CASE("template errors carry spans into the whole template", "[expr][templat
         {"a } b", "unmatched '}' in template", 2, 3, "write '}}' for a literal '}'"},
         {"x {} y", "empty placeholder", 2, 4, "write '{{}}' for literal braces"},
         {"x {  } y", "empty placeholder", 2, 6, "write '{{}}' for literal braces"},
-        {"{dataset.size_gb|pct}", "unexpected character '|'", 16, 17,
-         "templates have no format specs; values are formatted automatically"},
-        {"{dataset.size_gb:.1f}", "unexpected character ':'", 16, 17,
-         "templates have no format specs; values are formatted automatically"},
+        {"{dataset.size_gb|pct}", "unexpected character '|'", 16, 17, "templates have no format specs; values are formatted automatically"},
+        {"{dataset.size_gb:.1f}", "unexpected character ':'", 16, 17, "templates have no format specs; values are formatted automatically"},
         {"{\"a\" * 2}", "'*' expects a number, got string", 1, 4},
     };
-    for (const auto& c : cases) check_error(compile_template(c.text, schema()).errors, c);
+    for (const auto& c : cases)
+        check_error(compile_template(c.text, schema()).errors, c);
 
     {
         const auto errors = compile_template("{zz1} and {1 +} and }", schema()).errors;
@@ -819,8 +822,7 @@ TEST_CASE("values", "[expr][value]")
     CHECK_FALSE(Value().is_false());
     CHECK(Value::boolean(false).is_false());
     CHECK(L({N(1), S("a"), U, L({B(true)})}).to_display() == "[1, a, unknown, [true]]");
-    CHECK(value_from_json(json::parse(R"([1, 2.5, "s", true, null, {"a": 1}, [3]])")) ==
-          L({N(1), N(2.5), S("s"), B(true), U, U, L({N(3)})}));
+    CHECK(value_from_json(json::parse(R"([1, 2.5, "s", true, null, {"a": 1}, [3]])")) == L({N(1), N(2.5), S("s"), B(true), U, U, L({N(3)})}));
     CHECK(value_from_json(json(18446744073709551615ULL)) == N(18446744073709551615.0));
 }
 
@@ -834,8 +836,8 @@ TEST_CASE("every registered function is documented and its example holds", "[exp
         CHECK(f.signature.rfind(f.name + "(", 0) == 0);
         CHECK(eval(f.example).is_true());
     }
-    CHECK(names == std::vector<std::string>{"exists", "len", "min", "max", "any", "all", "startswith", "endswith",
-                                            "contains", "lower", "coalesce", "abs", "round"});
+    CHECK(names ==
+        std::vector<std::string>{"exists", "len", "min", "max", "any", "all", "startswith", "endswith", "contains", "lower", "coalesce", "abs", "round"});
 }
 
 TEST_CASE("schemas", "[expr][schema]")
@@ -856,37 +858,38 @@ TEST_CASE("diagnostics show the line and a caret", "[expr][diagnostic]")
     const auto errors = compile(text, schema()).errors;
     REQUIRE(errors.size() == 1);
     CHECK(format_diagnostic(text, errors[0]) ==
-          "error: unknown path 'dataset.size_gbb'\n"
-          "  dataset.size_gbb > 100\n"
-          "  ^~~~~~~~~~~~~~~~\n"
-          "  help: did you mean `dataset.size_gb`?\n");
+        "error: unknown path 'dataset.size_gbb'\n"
+        "  dataset.size_gbb > 100\n"
+        "  ^~~~~~~~~~~~~~~~\n"
+        "  help: did you mean `dataset.size_gb`?\n");
     const std::string multi = "line one\nSize {dataset.size_gbb}";
     const auto terrors = compile_template(multi, schema()).errors;
     REQUIRE(terrors.size() == 1);
     CHECK(format_diagnostic(multi, terrors[0]) ==
-          "error: unknown path 'dataset.size_gbb'\n"
-          "  Size {dataset.size_gbb}\n"
-          "        ^~~~~~~~~~~~~~~~\n"
-          "  help: did you mean `dataset.size_gb`?\n");
-    CHECK(format_diagnostic("1 +", compile("1 +", schema()).errors.at(0)) ==
-          "error: expected an expression after '+'\n  1 +\n     ^\n");
+        "error: unknown path 'dataset.size_gbb'\n"
+        "  Size {dataset.size_gbb}\n"
+        "        ^~~~~~~~~~~~~~~~\n"
+        "  help: did you mean `dataset.size_gb`?\n");
+    CHECK(format_diagnostic("1 +", compile("1 +", schema()).errors.at(0)) == "error: expected an expression after '+'\n  1 +\n     ^\n");
 }
 
 // ---------------------------------------------------------------- concurrency
 
 TEST_CASE("compiled expressions are shared and thread-safe to evaluate", "[expr][threads]")
 {
-    const auto r = compile("dataset.size_gb > 100 and \"s3\" in plan.storage.tiers and len(dataset.format) == 7",
-                           schema());
+    const auto r = compile("dataset.size_gb > 100 and \"s3\" in plan.storage.tiers and len(dataset.format) == 7", schema());
     REQUIRE(r.expression);
-    const Expression copy = *r.expression;  // cheap: shares the compiled program
+    const Expression copy = *r.expression; // cheap: shares the compiled program
     std::vector<std::thread> threads;
     std::vector<int> ok(4, 0);
     for (std::size_t t = 0; t < 4; ++t) {
         threads.emplace_back([&, t] {
-            for (int i = 0; i < 2000; ++i) ok[t] += evaluate(copy, facts()).is_true() ? 1 : 0;
+            for (int i = 0; i < 2000; ++i)
+                ok[t] += evaluate(copy, facts()).is_true() ? 1 : 0;
         });
     }
-    for (auto& th : threads) th.join();
-    for (int n : ok) CHECK(n == 2000);
+    for (auto& th : threads)
+        th.join();
+    for (int n : ok)
+        CHECK(n == 2000);
 }

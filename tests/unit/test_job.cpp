@@ -66,18 +66,17 @@ TEST_CASE("null means not given", "[job]")
 TEST_CASE("every violation in a job is reported, each with its pointer", "[job]")
 {
     CHECK(errors_of(R"({"name": "j", "dataset": {"size_gb": -1, "num_files": 2.5, "input_mode": "File", "size_gbb": 1}})") ==
-          std::vector<std::string>{
-              "/dataset/size_gb: must be at least 0, got -1",
-              "/dataset/num_files: expected a whole number, got number 2.5 [counts are whole numbers]",
-              "/dataset/input_mode: expected one of \"file\", \"fastfile\", \"pipe\", got string \"File\" [did you mean \"file\"? values are case-sensitive]",
-              "/dataset/size_gbb: unknown field \"size_gbb\" [did you mean \"size_gb\"? (fields starting with \"x-\" are free for notes)]",
-          });
+        std::vector<std::string>{
+            "/dataset/size_gb: must be at least 0, got -1",
+            "/dataset/num_files: expected a whole number, got number 2.5 [counts are whole numbers]",
+            "/dataset/input_mode: expected one of \"file\", \"fastfile\", \"pipe\", got string \"File\" [did you mean \"file\"? values are case-sensitive]",
+            "/dataset/size_gbb: unknown field \"size_gbb\" [did you mean \"size_gb\"? (fields starting with \"x-\" are free for notes)]",
+        });
     CHECK(errors_of(R"({"dataset": {}})") == std::vector<std::string>{"/: missing required field \"name\""});
     CHECK(errors_of(R"({"name": "j", "current": {"observed": {"cpu_util_pct": 101}}})") ==
-          std::vector<std::string>{"/current/observed/cpu_util_pct: must be at most 100, got 101"});
+        std::vector<std::string>{"/current/observed/cpu_util_pct: must be at most 100, got 101"});
     CHECK(errors_of(R"({"name": "j", "current": {"instance_type": "p3"}})").size() == 1);
-    CHECK(errors_of(R"({"name": "j", "suppress": [{"rule": "MLS-SEC-003"}]})") ==
-          std::vector<std::string>{"/suppress/0: missing required field \"reason\""});
+    CHECK(errors_of(R"({"name": "j", "suppress": [{"rule": "MLS-SEC-003"}]})") == std::vector<std::string>{"/suppress/0: missing required field \"reason\""});
     CHECK(errors_of(R"({"name": "j", "dataset": {"modality": "imgae"}})").front().find("did you mean \"image\"?") != std::string::npos);
     CHECK(errors_of(R"([1])") == std::vector<std::string>{"/: expected a job object, got an array [a job file is one JSON object with at least a \"name\"]"});
 }

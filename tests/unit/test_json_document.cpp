@@ -99,7 +99,11 @@ TEST_CASE("nesting is limited without recursing past the limit", "[json]")
 {
     Diagnostics diagnostics;
     const std::string deep(100000, '[');
-    auto document = parse(deep, diagnostics, [] { JsonLimits limits; limits.max_depth = 64; return limits; }());
+    auto document = parse(deep, diagnostics, [] {
+        JsonLimits limits;
+        limits.max_depth = 64;
+        return limits;
+    }());
     CHECK_FALSE(document);
     REQUIRE(diagnostics.items().size() == 1);
     CHECK(diagnostics.items()[0].message == "nesting deeper than 64 levels");
@@ -113,10 +117,10 @@ TEST_CASE("a diagnostic renders the source line and a caret under the value", "[
     REQUIRE(document);
     const auto d = document->diagnostic_at("/size_gb", "expected a number, got string \"big\"", "write the number without quotes");
     CHECK(format_diagnostic(d) ==
-          "t.json:2:14: /size_gb: expected a number, got string \"big\"\n"
-          " 2 |   \"size_gb\": \"big\"\n"
-          "   |              ^~~~~\n"
-          "  = help: write the number without quotes\n");
+        "t.json:2:14: /size_gb: expected a number, got string \"big\"\n"
+        " 2 |   \"size_gb\": \"big\"\n"
+        "   |              ^~~~~\n"
+        "  = help: write the number without quotes\n");
 }
 
 TEST_CASE("CRLF line endings do not shift columns or leak into the shown line", "[diagnostics]")

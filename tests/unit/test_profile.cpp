@@ -24,10 +24,10 @@ Profile profile_of(const std::string& text)
 
 TEST_CASE("bytes of training state per parameter follow the ZeRO accounting", "[profile]")
 {
-    CHECK(state_bytes_per_param("mixed", "adam") == 16.0);    // 2 + 2 + 12 (fp32 master, m, v)
+    CHECK(state_bytes_per_param("mixed", "adam") == 16.0); // 2 + 2 + 12 (fp32 master, m, v)
     CHECK(state_bytes_per_param("bf16", "adamw") == 16.0);
-    CHECK(state_bytes_per_param("fp32", "adam") == 16.0);     // 4 + 4 + 8
-    CHECK(state_bytes_per_param("fp32", "sgd") == 8.0);       // 4 + 4
+    CHECK(state_bytes_per_param("fp32", "adam") == 16.0);      // 4 + 4 + 8
+    CHECK(state_bytes_per_param("fp32", "sgd") == 8.0);        // 4 + 4
     CHECK(state_bytes_per_param("mixed", "momentum") == 12.0); // 2 + 2 + 4 master + 4 momentum
     CHECK(state_bytes_per_param("fp16", "adafactor") == 8.0);
 }
@@ -47,15 +47,12 @@ TEST_CASE("a small model fits one GPU and missing values are stated as assumptio
         "current": {"instance_type": "p3.2xlarge"}})");
     CHECK(*profile.model_state_gb == Approx(25.6e6 * 16 / 1e9));
     CHECK(profile.fits_single_gpu == true);
-    CHECK(std::find(profile.assumptions.begin(), profile.assumptions.end(), "model.precision not given: assumed \"mixed\"") !=
-          profile.assumptions.end());
+    CHECK(std::find(profile.assumptions.begin(), profile.assumptions.end(), "model.precision not given: assumed \"mixed\"") != profile.assumptions.end());
 }
 
 TEST_CASE("telemetry classifies the bottleneck with Debugger's thresholds", "[profile]")
 {
-    const auto bottleneck = [](const std::string& observed) {
-        return profile_of(R"({"name": "t", "current": {"observed": )" + observed + "}}").bottleneck;
-    };
+    const auto bottleneck = [](const std::string& observed) { return profile_of(R"({"name": "t", "current": {"observed": )" + observed + "}}").bottleneck; };
     CHECK(bottleneck(R"({"gpu_util_pct": 8, "cpu_util_pct": 97, "io_wait_pct": 1})") == "cpu");
     CHECK(bottleneck(R"({"gpu_util_pct": 8, "cpu_util_pct": 30, "io_wait_pct": 60})") == "io");
     CHECK(bottleneck(R"({"gpu_util_pct": 95, "cpu_util_pct": 40})") == "gpu");

@@ -74,10 +74,9 @@ void require_valid_jobs(const Read& r)
 
 TEST_CASE("formats are detected from content", "[proposals]")
 {
-    const std::vector<std::pair<std::string, ProposalFormat>> cases{
-        {"ctj-spot-no-checkpoint.json", ProposalFormat::SageMakerApi}, {"cfn-notebook.yaml", ProposalFormat::CloudFormation},
-        {"cfn-efs-endpoint.json", ProposalFormat::CloudFormation}, {"main.tf", ProposalFormat::Terraform},
-        {"plan.json", ProposalFormat::TerraformPlan}, {"stepfunctions.json", ProposalFormat::StepFunctions}};
+    const std::vector<std::pair<std::string, ProposalFormat>> cases{{"ctj-spot-no-checkpoint.json", ProposalFormat::SageMakerApi},
+        {"cfn-notebook.yaml", ProposalFormat::CloudFormation}, {"cfn-efs-endpoint.json", ProposalFormat::CloudFormation},
+        {"main.tf", ProposalFormat::Terraform}, {"plan.json", ProposalFormat::TerraformPlan}, {"stepfunctions.json", ProposalFormat::StepFunctions}};
     for (const auto& [name, format] : cases) {
         INFO(name);
         CHECK(detect_proposal_format(fixture(name)) == format);
@@ -224,8 +223,8 @@ TEST_CASE("Terraform plans: known-after-apply is unknown, null is unset, child m
     REQUIRE(r.diagnostics.empty());
     const auto& nb = unit(r, "module.nb.aws_sagemaker_notebook_instance.this");
     CHECK(field(nb, "/name") == "nb");
-    CHECK(field(nb, "/notebook/in_vpc") == false);  // "subnet_id": null
-    CHECK(field(nb, "/notebook/kms") == true);      // after_unknown: set by reference
+    CHECK(field(nb, "/notebook/in_vpc") == false); // "subnet_id": null
+    CHECK(field(nb, "/notebook/kms") == true);     // after_unknown: set by reference
     CHECK(field(nb, "/notebook/direct_internet") == true);
     CHECK(at(nb, "/notebook/direct_internet") == "29:99");
     const auto& ec = unit(r, "aws_sagemaker_endpoint_configuration.ec");
@@ -346,9 +345,10 @@ TEST_CASE("CloudFormation parameters with a Default are judged by it, and say so
     require_valid_jobs(r);
 
     // Without a Default (or an SSM-typed parameter), the value stays unknown.
-    SourceFile ssm{"s.yaml", "Parameters:\n  Count: {Type: Number}\n  Type: {Type: 'AWS::SSM::Parameter::Value<String>', Default: /ml/type}\n"
-                             "Resources:\n  C:\n    Type: AWS::SageMaker::EndpointConfig\n    Properties:\n      ProductionVariants:\n"
-                             "        - {InstanceType: !Ref Type, InitialInstanceCount: !Ref Count}\n"};
+    SourceFile ssm{"s.yaml",
+        "Parameters:\n  Count: {Type: Number}\n  Type: {Type: 'AWS::SSM::Parameter::Value<String>', Default: /ml/type}\n"
+        "Resources:\n  C:\n    Type: AWS::SageMaker::EndpointConfig\n    Properties:\n      ProductionVariants:\n"
+        "        - {InstanceType: !Ref Type, InitialInstanceCount: !Ref Count}\n"};
     Diagnostics d;
     const auto file = read_proposal(ssm, std::nullopt, d);
     REQUIRE(file);

@@ -127,24 +127,22 @@ TEST_CASE("the deployment option follows traffic, payload, processing time and d
 {
     const Profile profile;
     const auto mode = [&](const std::string& deployment, const std::string& security = "{}") {
-        return choose_deployment(job_of(R"({"name": "d", "deployment": )" + deployment + R"(, "security": )" + security + "}"), profile,
-            builtin_catalogue())
+        return choose_deployment(job_of(R"({"name": "d", "deployment": )" + deployment + R"(, "security": )" + security + "}"), profile, builtin_catalogue())
             .mode;
     };
     CHECK(mode(R"({"traffic": "steady", "requests_per_sec": 50, "p99_latency_ms": 100, "payload_mb": 0.2})") == "realtime");
     CHECK(mode(R"({"traffic": "intermittent", "requests_per_sec": 0.1, "payload_mb": 0.1, "processing_seconds": 0.2})") == "serverless");
     // Serverless endpoints support neither VPC configuration nor network isolation (2023 list): async instead.
     CHECK(mode(R"({"traffic": "intermittent", "requests_per_sec": 0.1, "payload_mb": 0.1})", R"({"vpc": true})") == "async");
-    CHECK(mode(R"({"traffic": "steady", "payload_mb": 50, "processing_seconds": 10})") == "async");     // > 6 MB
-    CHECK(mode(R"({"traffic": "steady", "payload_mb": 1, "processing_seconds": 300})") == "async");     // > 60 s
+    CHECK(mode(R"({"traffic": "steady", "payload_mb": 50, "processing_seconds": 10})") == "async");              // > 6 MB
+    CHECK(mode(R"({"traffic": "steady", "payload_mb": 1, "processing_seconds": 300})") == "async");              // > 60 s
     CHECK(mode(R"({"traffic": "steady", "payload_mb": 2000, "processing_seconds": 300})") == "batch-transform"); // > 1 GB
     CHECK(mode(R"({"traffic": "offline"})") == "batch-transform");
     CHECK(mode(R"({"traffic": "steady", "edge_devices": 5000})") == "edge");
     CHECK(mode(R"({"mode": "serverless"})") == "serverless"); // the job's choice stands (rules judge it)
     CHECK(choose_deployment(job_of(R"({"name": "n"})"), profile, builtin_catalogue()).mode == "none");
 
-    const auto realtime = choose_deployment(job_of(R"({"name": "d", "deployment": {"traffic": "steady", "instance_count": 1}})"), profile,
-        builtin_catalogue());
+    const auto realtime = choose_deployment(job_of(R"({"name": "d", "deployment": {"traffic": "steady", "instance_count": 1}})"), profile, builtin_catalogue());
     REQUIRE(realtime.instance_count);
     CHECK(*realtime.instance_count == 2); // at least two, across AZs
 }
@@ -178,13 +176,12 @@ TEST_CASE("the ETL service follows the data and the preparation it needs", "[rec
 TEST_CASE("every concept the recommender names is in the practice catalogue", "[recommend]")
 {
     // ../shared/spec/practices.md keys (the subset the recommender applies).
-    const std::vector<std::string> known = {"data-bottleneck-first", "more-loader-workers", "io-vs-compute-bound", "offline-resize",
-        "uniform-partitions", "data-prep-cluster", "storage-throughput-match", "fsx-repeated-runs", "data-movement-cost", "fastfile-mode",
-        "file-mode-startup", "file-mode-volume", "pipe-mode-recordio", "recordio-builtin", "csv-target-first", "s3-sharding",
-        "no-cpu-deep-learning", "scale-up-first", "single-node-multi-gpu", "multi-node-network", "recheck-after-upgrade",
-        "model-fits-data-parallel", "model-parallel-pipeline", "distribution-config", "rightsizing", "spot-training", "spot-checkpoint",
-        "deployment-mode-select", "realtime-autoscaling", "endpoint-multi-instance", "ab-variants", "neo-compile", "edge-deploy",
-        "batch-transform", "etl-tabular-athena", "etl-glue-spark", "etl-emr-massive", "gpu-image-prep-batch", "shuffle-partitioned",
+    const std::vector<std::string> known = {"data-bottleneck-first", "more-loader-workers", "io-vs-compute-bound", "offline-resize", "uniform-partitions",
+        "data-prep-cluster", "storage-throughput-match", "fsx-repeated-runs", "data-movement-cost", "fastfile-mode", "file-mode-startup", "file-mode-volume",
+        "pipe-mode-recordio", "recordio-builtin", "csv-target-first", "s3-sharding", "no-cpu-deep-learning", "scale-up-first", "single-node-multi-gpu",
+        "multi-node-network", "recheck-after-upgrade", "model-fits-data-parallel", "model-parallel-pipeline", "distribution-config", "rightsizing",
+        "spot-training", "spot-checkpoint", "deployment-mode-select", "realtime-autoscaling", "endpoint-multi-instance", "ab-variants", "neo-compile",
+        "edge-deploy", "batch-transform", "etl-tabular-athena", "etl-glue-spark", "etl-emr-massive", "gpu-image-prep-batch", "shuffle-partitioned",
         "hybrid-private-link"};
     for (const auto& concept_key : recommender_concepts()) {
         CHECK(has(known, concept_key));
@@ -208,6 +205,7 @@ struct Expected {
     int meets; // 1 yes, 0 no, -1 not judged (no target)
 };
 
+// clang-format off
 const Expected k_plans[] = {
     // file                                rung              instance              n   parallelism storage        mode        etl       deployment       meets
     {"cpu-bound-loader.json",             "single-gpu",     "ml.p3.2xlarge",      1,  "none",     "s3",          "fastfile", "glue",   "none",            1},
@@ -249,6 +247,7 @@ const Expected k_plans[] = {
     {"deploy-batch.json",                 "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "batch-transform", 1},
     {"deploy-edge.json",                  "single-gpu",     "ml.g5.xlarge",       1,  "none",     "s3",          "fastfile", "none",   "edge",            1},
 };
+// clang-format on
 
 } // namespace
 
@@ -320,7 +319,7 @@ TEST_CASE("without a target the plan is the cheapest configuration, the fastest 
     CHECK(*report.plan.compute.gpu_util_pct >= 70);
     REQUIRE_FALSE(report.plan.compute.notes.empty());
     CHECK(report.plan.compute.notes.front().find("no target_hours given: the configuration that costs least (the fastest within 10 % of that cost)") !=
-          std::string::npos);
+        std::string::npos);
     for (const auto& candidate : report.candidates) {
         if (candidate.estimated_cost_usd) {
             // No candidate costs less than the plan by more than the 10 % it may spend on speed.
@@ -357,8 +356,8 @@ TEST_CASE("QLoRA plans a smaller state and a cheaper run than the full fine-tune
     REQUIRE(full.plan.compute.estimated_cost_usd);
     CHECK(*qlora.plan.compute.estimated_cost_usd < *full.plan.compute.estimated_cost_usd);
     const auto said = [](const Report& r, const std::string& phrase) {
-        return std::any_of(r.profile.assumptions.begin(), r.profile.assumptions.end(),
-            [&](const std::string& a) { return a.find(phrase) != std::string::npos; });
+        return std::any_of(
+            r.profile.assumptions.begin(), r.profile.assumptions.end(), [&](const std::string& a) { return a.find(phrase) != std::string::npos; });
     };
     CHECK(said(qlora, "LoRA rank 64"));
     CHECK(said(qlora, "4-bit NF4"));
@@ -384,8 +383,8 @@ TEST_CASE("today's FSx for Lustre HDD cannot raise its tier in place: a new SSD 
     CHECK(report.plan.storage.moves_data == std::optional<bool>(true));
     CHECK(report.plan.storage.fsx_deployment_type.rfind("PERSISTENT_2", 0) == 0);
     const auto noted = [&](const std::string& phrase) {
-        return std::any_of(report.plan.storage.notes.begin(), report.plan.storage.notes.end(),
-            [&](const std::string& n) { return n.find(phrase) != std::string::npos; });
+        return std::any_of(
+            report.plan.storage.notes.begin(), report.plan.storage.notes.end(), [&](const std::string& n) { return n.find(phrase) != std::string::npos; });
     };
     CHECK(noted("a new file system: today's HDD storage cannot become it in place"));
     CHECK(noted("loaded from s3://training-data/imagenet"));

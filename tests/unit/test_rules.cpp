@@ -43,8 +43,8 @@ std::vector<std::string> errors_of(const std::string& text)
     const auto rule = load(text, diagnostics);
     std::vector<std::string> out;
     for (const auto& d : diagnostics.items()) {
-        out.push_back(fmt::format("{}:{} {}: {}{}", d.location ? d.location->line : 0, d.location ? d.location->column : 0, d.pointer,
-            d.message, d.help.empty() ? "" : " [" + d.help + "]"));
+        out.push_back(fmt::format("{}:{} {}: {}{}", d.location ? d.location->line : 0, d.location ? d.location->column : 0, d.pointer, d.message,
+            d.help.empty() ? "" : " [" + d.help + "]"));
     }
     CHECK(rule.has_value() == out.empty());
     return out;
@@ -147,8 +147,8 @@ TEST_CASE("broken rule files are load errors with did-you-mean", "[rules]")
         rule["sevrity"] = "low";
         rule.erase("title");
         const auto errors = errors_of(rule.dump(2));
-        CHECK(errors == std::vector<std::string>{"56:3 /sevrity: unknown field \"sevrity\" [did you mean \"severity\"?]",
-                            "1:1 /: missing required field \"title\""});
+        CHECK(errors ==
+            std::vector<std::string>{"56:3 /sevrity: unknown field \"sevrity\" [did you mean \"severity\"?]", "1:1 /: missing required field \"title\""});
     }
     SECTION("bad code, slug and location")
     {
@@ -297,19 +297,20 @@ TEST_CASE("select, ignore, set and severity overrides", "[rules]")
     CHECK(raised.parameters["MLS-TEST-001"]["max_gb"] == 1000);
 
     Diagnostics diagnostics;
-    resolve_rule_options(rules, nullptr, RuleOverrides{{"MLS-TEST-003"}, {"MLS-TSET-001"}, {"MLS-TEST-001.max_gb=big", "MLS-TEST-001.max=1", "nonsense"}},
-        diagnostics);
+    resolve_rule_options(
+        rules, nullptr, RuleOverrides{{"MLS-TEST-003"}, {"MLS-TSET-001"}, {"MLS-TEST-001.max_gb=big", "MLS-TEST-001.max=1", "nonsense"}}, diagnostics);
     std::vector<std::string> messages;
     for (const auto& d : diagnostics.items()) {
         messages.push_back(d.message + (d.help.empty() ? "" : " [" + d.help + "]"));
     }
-    CHECK(messages == std::vector<std::string>{
-                          "--select MLS-TEST-003: no rule matches MLS-TEST-003 [did you mean MLS-TEST-001?]",
-                          "--ignore MLS-TSET-001: no rule matches MLS-TSET-001 [did you mean MLS-TEST-001?]",
-                          "--set MLS-TEST-001.max_gb=big: parameter MLS-TEST-001.max_gb is a number, got string \"big\"",
-                          "--set MLS-TEST-001.max=1: MLS-TEST-001 has no parameter \"max\" [its parameters: max_gb]",
-                          "--set nonsense: expected CODE.param=value [e.g. --set MLS-STOR-001.max_startup_minutes=30]",
-                      });
+    CHECK(messages ==
+        std::vector<std::string>{
+            "--select MLS-TEST-003: no rule matches MLS-TEST-003 [did you mean MLS-TEST-001?]",
+            "--ignore MLS-TSET-001: no rule matches MLS-TSET-001 [did you mean MLS-TEST-001?]",
+            "--set MLS-TEST-001.max_gb=big: parameter MLS-TEST-001.max_gb is a number, got string \"big\"",
+            "--set MLS-TEST-001.max=1: MLS-TEST-001 has no parameter \"max\" [its parameters: max_gb]",
+            "--set nonsense: expected CODE.param=value [e.g. --set MLS-STOR-001.max_startup_minutes=30]",
+        });
 }
 
 TEST_CASE("the project config sets severities, params, fail-on and locks", "[rules]")
@@ -452,7 +453,7 @@ TEST_CASE("a rule file without cases is an error; so is an empty list", "[rules]
     CHECK(errors_of(rule.dump(2)) == std::vector<std::string>{"1:1 /: missing required field \"cases\""});
     rule["cases"] = json::array();
     CHECK(errors_of(rule.dump(2)) ==
-          std::vector<std::string>{"52:12 /cases: a rule needs test cases [add a FAIL and a PASS case (and a SKIP case when it has applies_when)]"});
+        std::vector<std::string>{"52:12 /cases: a rule needs test cases [add a FAIL and a PASS case (and a SKIP case when it has applies_when)]"});
 }
 
 TEST_CASE("directories override built-in rules by code; a code twice in one directory is an error", "[rules]")

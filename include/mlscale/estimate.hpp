@@ -73,6 +73,7 @@ struct Parallelism {
     int zero_stage = 0;        ///< 0-3; sharded implies 3 (FSDP FULL_SHARD) unless set; with model parallelism 1 = Megatron's distributed optimizer
     int tensor = 1;            ///< tensor-parallel degree (within a node)
     int pipeline = 1;          ///< pipeline stages
+    int context = 1;           ///< context (sequence) parallel degree: each sequence split over this many GPUs (Megatron context_parallel_size)
     int micro_batch = 0;       ///< samples per micro-batch per GPU; 0 = choose (largest that fits)
 };
 

@@ -78,6 +78,7 @@ struct Training {
     std::optional<double> max_runtime_hours;
     std::optional<double> max_wait_hours;
     std::optional<std::string> distribution;
+    std::optional<std::int64_t> context_parallel; ///< each sequence split over this many GPUs today
     std::optional<std::string> image;
     std::optional<std::int64_t> loader_workers;
     std::optional<std::string> platform; ///< sagemaker|aws-batch|eks|ec2|hyperpod|on-premises

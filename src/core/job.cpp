@@ -181,6 +181,7 @@ void read_training(const nlohmann::json& t, Training& training)
     get(t, "max_runtime_hours", training.max_runtime_hours);
     get(t, "max_wait_hours", training.max_wait_hours);
     get(t, "distribution", training.distribution);
+    get(t, "context_parallel", training.context_parallel);
     get(t, "image", training.image);
     get(t, "loader_workers", training.loader_workers);
     get(t, "platform", training.platform);

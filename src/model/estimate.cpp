@@ -151,8 +151,10 @@ struct Layout {
     int per_node = 0;
     int tensor = 1;
     int pipeline = 1;
-    int model_parallel = 1;
-    int data_parallel = 1;
+    int model_parallel = 1; ///< tensor x pipeline: GPUs that split the weights
+    int context = 1;        ///< GPUs that split each sequence (context parallel)
+    int data_parallel = 1;  ///< groups that take their own samples: GPUs / (model_parallel x context)
+    int replicas = 1;       ///< copies of each weight: data_parallel x context, the group ZeRO shards over and gradients are reduced over
     int zero_stage = 0;
     double global_batch = 0;
     double per_gpu_batch = 0;
@@ -169,7 +171,9 @@ Layout layout_of(const Workload& workload, const Config& config, const InstanceS
     l.tensor = std::clamp(par.tensor, 1, std::max(1, l.per_node));
     l.pipeline = std::max(1, par.pipeline);
     l.model_parallel = l.tensor * l.pipeline;
-    l.data_parallel = std::max(1, e.gpus / l.model_parallel);
+    l.context = std::clamp(par.context, 1, std::max(1, e.gpus / l.model_parallel));
+    l.data_parallel = std::max(1, e.gpus / (l.model_parallel * l.context));
+    l.replicas = l.data_parallel * l.context;
     l.zero_stage = par.mode == "sharded" && par.zero_stage == 0 ? 3 : par.zero_stage;
     e.data_parallel = l.data_parallel;
     const double requested = workload.global_batch > 0 ? workload.global_batch : workload.per_gpu_batch * e.gpus;
@@ -189,10 +193,12 @@ double cnn_activation_elements(const Workload& workload)
 double activation_gb(const Workload& workload, const Layout& l, double b)
 {
     if (workload.family == "transformer" && workload.hidden > 0 && workload.layers > 0 && workload.seq_len > 0) {
+        // Context parallelism keeps s/cp tokens of each sequence per GPU.
+        const std::int64_t tokens = std::max<std::int64_t>(1, workload.seq_len / l.context);
         double gb = transformer_activation_gb(
-            workload.seq_len, b, workload.hidden, workload.heads, workload.layers, l.tensor, l.pipeline, workload.recompute, workload.flash_attention);
+            tokens, b, workload.hidden, workload.heads, workload.layers, l.tensor, l.pipeline, workload.recompute, workload.flash_attention);
         if (l.pipeline == 1 && workload.vocab > 0) {
-            gb += 4.0 * static_cast<double>(workload.seq_len) * b * static_cast<double>(workload.vocab) / l.tensor / 1e9;
+            gb += 4.0 * static_cast<double>(tokens) * b * static_cast<double>(workload.vocab) / l.tensor / 1e9;
         }
         return gb;
     }
@@ -211,7 +217,7 @@ void estimate_memory(const Workload& workload, const Config& config, const Layou
         return;
     }
     const Parallelism& par = config.parallelism;
-    e.state_gb = training_state_gb_per_gpu(workload, l.zero_stage, l.data_parallel, l.model_parallel);
+    e.state_gb = training_state_gb_per_gpu(workload, l.zero_stage, l.replicas, l.model_parallel);
     const double usable = k_usable_memory * instance.gpu_memory_gb;
     double micro = par.micro_batch > 0 ? par.micro_batch : std::max(1.0, l.pipeline > 1 ? 1.0 : std::floor(l.per_gpu_batch));
     while (par.micro_batch <= 0 && micro > 1 && e.state_gb + activation_gb(workload, l, micro) > usable) {
@@ -222,6 +228,16 @@ void estimate_memory(const Workload& workload, const Config& config, const Layou
     e.memory_per_gpu_gb = e.state_gb + e.activation_gb;
     e.memory_known = true;
     e.fits = e.memory_per_gpu_gb <= usable;
+}
+
+// §2 Seconds of one sample's attention-score FLOPs (forward and backward) on one GPU, at
+// FlashAttention's fraction of the 16-bit peak.
+double attention_seconds(const Workload& workload, const GpuSpec& gpu, const EstimateOptions& options)
+{
+    const double peak = peak_tflops(gpu, workload.precision == "fp8" ? "bf16" : workload.precision);
+    const double hardware = workload.recompute ? k_recompute_factor : 1.0;
+    const double rate = flash_attention_fraction(gpu) * options.constants.attention_efficiency * options.efficiency_scale * peak * 1e12;
+    return rate > 0 ? hardware * 3.0 * workload.attention_flops_per_sample / rate : 0.0;
 }
 
 // §2 Seconds of one sample's training on one GPU: FLOPs at the achievable fraction of the peak
@@ -269,7 +285,7 @@ double data_parallel_seconds(const Workload& workload, const Config& config, con
     const InstanceSpec& instance = *config.instance;
     const int shards_per_node = std::min(l.per_node, l.model_parallel);
     const int replicas_in_node = std::max(1, l.per_node / shards_per_node);
-    const int node_replicas = std::max(1, l.data_parallel / replicas_in_node);
+    const int node_replicas = std::max(1, l.replicas / replicas_in_node);
     double seconds = 0;
     if (replicas_in_node > 1) {
         seconds += ring_allreduce_bytes(shard_bytes, replicas_in_node) / intra_node_bytes_per_s(instance);
@@ -294,7 +310,7 @@ double sharded_seconds(const Workload& workload, const Config& config, const Lay
 {
     const InstanceSpec& instance = *config.instance;
     const int nodes = std::max(1, config.count);
-    const double fraction = static_cast<double>(l.data_parallel - 1) / l.data_parallel;
+    const double fraction = static_cast<double>(l.replicas - 1) / l.replicas;
     const double volume = k_zero3_collectives_per_layer * fraction * shard_bytes;
     double link_s = volume / intra_node_bytes_per_s(instance);
     double latency = 0;
@@ -306,6 +322,30 @@ double sharded_seconds(const Workload& workload, const Config& config, const Lay
     }
     e.comm_latency_ms_per_step = latency * micro_batches * 1000.0;
     return (link_s + latency) * micro_batches;
+}
+
+// §3 Context parallelism (Megatron-LM's context_parallel_size, ring attention): each GPU keeps
+// s/cp tokens and, per layer, receives the other cp − 1 chunks of keys and values in the forward
+// pass, again in the backward pass while sending their gradients back (3 exchanges; 4 with
+// recomputation). Keys and values at full width (grouped-query attention would move less: an upper
+// bound). The exchange runs beside the blockwise attention, so only what exceeds the attention's
+// own time is exposed. Over NVLink when tensor x context fits a node, else through the GPU's share
+// of the instance network.
+double context_parallel_seconds(const Workload& workload, const Config& config, const Layout& l, const EstimateOptions& options)
+{
+    const InstanceSpec& instance = *config.instance;
+    if (workload.hidden <= 0 || workload.layers <= 0 || workload.seq_len <= 0 || instance.gpu_spec == nullptr) {
+        return 0;
+    }
+    const double chunk_bytes =
+        2.0 * static_cast<double>(workload.seq_len) / l.context * static_cast<double>(workload.hidden) * activation_bytes(workload.precision) / l.tensor;
+    const double exchanges = workload.recompute ? 4.0 : 3.0;
+    const double bytes = exchanges * static_cast<double>(workload.layers) / l.pipeline * (l.context - 1) * chunk_bytes;
+    const bool in_node = l.tensor * l.context <= l.per_node;
+    const double link = in_node ? intra_node_bytes_per_s(instance)
+                                : network_path(instance, config.internode_gbps, config.internode_latency_s).bytes_per_s / std::max(1, l.per_node);
+    const double attention_s = attention_seconds(workload, *instance.gpu_spec, options) / (l.model_parallel * l.context);
+    return std::max(0.0, bytes / link - attention_s);
 }
 
 // §2-§3 The GPU path: compute per group, tensor-parallel all-reduces, the pipeline bubble, and
@@ -324,6 +364,9 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
         const double bytes = ring_allreduce_bytes(tokens * static_cast<double>(workload.hidden) * act_bytes, l.tensor);
         group_s += hardware * 4.0 * static_cast<double>(workload.layers) / l.pipeline * bytes / intra_node_bytes_per_s(instance);
     }
+    if (l.context > 1) {
+        group_s = group_s / l.context + context_parallel_seconds(workload, config, l, options);
+    }
     e.compute_samples_per_sec = l.data_parallel / group_s;
     const double micro = std::max(1, e.micro_batch > 0 ? e.micro_batch : 1);
     const double micro_batches = std::max(1.0, l.per_gpu_batch / micro);
@@ -334,7 +377,7 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
     const double step_compute_s = l.global_batch / e.compute_samples_per_sec * (1.0 + e.pipeline_bubble);
     double comm_s = 0;
     double window = k_backward_share * step_compute_s;
-    if (l.data_parallel > 1 && workload.params > 0) {
+    if (l.replicas > 1 && workload.params > 0) {
         const double shard_bytes = workload.params / l.model_parallel * (act_bytes == 4.0 ? 4.0 : 2.0);
         if (l.zero_stage == 3) {
             comm_s = sharded_seconds(workload, config, l, shard_bytes, micro_batches, e);

@@ -191,6 +191,22 @@ void check_storage_today(const Job& job, const Catalogue& catalogue, Diagnostics
     }
 }
 
+// Each sequence can be split over at most the GPUs today's setup has.
+void check_context_parallel(const Job& job, const InstanceSpec* current, Diagnostics& diagnostics)
+{
+    const auto& degree = job.training.context_parallel;
+    if (!degree || current == nullptr || current->gpu_count <= 0) {
+        return;
+    }
+    const std::int64_t count = job.current.instance_count.value_or(1);
+    const std::int64_t gpus = current->gpu_count * count;
+    if (*degree > gpus) {
+        diagnostics.add(job.document.diagnostic_at("/training/context_parallel",
+            fmt::format("context_parallel {} splits each sequence over more GPUs than today's {} x ml.{} have ({})", *degree, count, current->name, gpus),
+            "the degree is the GPUs one sequence is split over (Megatron-LM context_parallel_size), at most the GPUs of the job"));
+    }
+}
+
 } // namespace
 
 double physical_peak_samples_per_sec(const Job& job, const ResolvedModel& model, const InstanceSpec& instance, std::int64_t count, const Catalogue& catalogue)
@@ -213,6 +229,7 @@ double physical_peak_samples_per_sec(const Job& job, const ResolvedModel& model,
 
 void check_plausibility(const Job& job, const ResolvedModel& model, const InstanceSpec* current, const Catalogue& catalogue, Diagnostics& diagnostics)
 {
+    check_context_parallel(job, current, diagnostics);
     check_inference_only(job, current, catalogue, diagnostics);
     check_precision(job, current, catalogue, diagnostics);
     check_observed_rate(job, model, current, catalogue, diagnostics);

@@ -318,6 +318,7 @@ Config current_config(const Job& job, const InstanceSpec* instance)
         config.parallelism.mode = "model";
         config.parallelism.pipeline = std::max(1, config.count);
     }
+    config.parallelism.context = static_cast<int>(std::clamp<std::int64_t>(job.training.context_parallel.value_or(1), 1, 65536));
     config.spot = job.training.spot.value_or(false);
     return config;
 }

@@ -152,15 +152,48 @@ std::vector<Parallelism> model_splits(const InstanceSpec& instance, int count)
     return out;
 }
 
+// From this sequence length context parallelism is weighed against the other splits even when they
+// fit (a stated default: the sequence lengths that Llama 3's long-context stage and Megatron-LM's
+// context-parallel examples start from are 16k and above); below it, only when nothing else fits.
+constexpr std::int64_t k_long_context_tokens = 16384;
+
+// Long sequences whose activations fit no split: each sequence split over 2, 4, 8 ... GPUs
+// (context parallelism), with the states sharded (ZeRO-1 or ZeRO-3/FSDP) or tensor parallel
+// inside the node. Megatron-LM and torchtitan combine it with both.
+std::vector<Parallelism> context_splits(const InstanceSpec& instance, int count)
+{
+    std::vector<Parallelism> out;
+    const int gpus = instance.gpu_count * std::max(1, count);
+    for (int context = 2; context <= gpus; context *= 2) {
+        for (const int stage : {1, 3}) {
+            Parallelism p;
+            p.mode = "sharded";
+            p.zero_stage = stage;
+            p.context = context;
+            out.push_back(p);
+        }
+        if (instance.gpu_count > 1 && instance.gpu_count * context <= gpus) {
+            Parallelism p;
+            p.mode = "model";
+            p.tensor = instance.gpu_count;
+            p.zero_stage = 1;
+            p.context = context;
+            out.push_back(p);
+        }
+    }
+    return out;
+}
+
 std::string split_text(const Trial& trial, int gpus)
 {
     const Parallelism& p = trial.parallelism;
+    const std::string context = p.context > 1 ? fmt::format(", each sequence split over {} GPUs (context parallel)", p.context) : "";
     if (p.mode == "sharded") {
-        return fmt::format("sharded over {} GPUs ({}) it is {:.1f} GB per GPU", gpus,
-            p.zero_stage == 3 ? "ZeRO-3/FSDP full sharding" : fmt::format("ZeRO-{}", p.zero_stage), trial.e.memory_per_gpu_gb);
+        return fmt::format("sharded over {} GPUs ({}{}) it is {:.1f} GB per GPU", gpus,
+            p.zero_stage == 3 ? "ZeRO-3/FSDP full sharding" : fmt::format("ZeRO-{}", p.zero_stage), context, trial.e.memory_per_gpu_gb);
     }
-    return fmt::format(
-        "tensor parallel {} x pipeline {} with the optimizer sharded (ZeRO-1) it is {:.1f} GB per GPU", p.tensor, p.pipeline, trial.e.memory_per_gpu_gb);
+    return fmt::format("tensor parallel {} x pipeline {} with the optimizer sharded (ZeRO-1){} it is {:.1f} GB per GPU", p.tensor, p.pipeline, context,
+        trial.e.memory_per_gpu_gb);
 }
 
 } // namespace
@@ -200,18 +233,27 @@ ParallelismChoice choose_parallelism(
             trials.push_back(trial(split));
         }
     }
+    if (gpus > 1 && workload.seq_len > 0 && (workload.seq_len >= k_long_context_tokens || !fastest_fit(trials))) {
+        for (const auto& split : context_splits(instance, count)) {
+            trials.push_back(trial(split));
+        }
+    }
     if (const auto best = fastest_fit(trials)) {
         choice.parallelism = best->parallelism;
         choice.mode = best->parallelism.mode;
         choice.distribution = distribution_for(choice.mode, instance, count, framework);
-        choice.why = fmt::format("the training state ({:.0f} GB) does not fit one GPU; {}", data.e.state_gb, split_text(*best, gpus));
+        choice.why = data.e.activation_gb > data.e.state_gb && workload.seq_len > 0
+            ? fmt::format("the activations of {}-token sequences ({:.0f} GB per GPU at micro-batch {}) and the training state ({:.0f} GB) do not "
+                          "fit one GPU; {}",
+                  workload.seq_len, data.e.activation_gb, data.e.micro_batch, data.e.state_gb, split_text(*best, gpus))
+            : fmt::format("the training state ({:.0f} GB) does not fit one GPU; {}", data.e.state_gb, split_text(*best, gpus));
         return choice;
     }
     choice.fits = false;
     choice.mode = gpus > 1 ? "sharded" : "none";
     choice.distribution = "none";
-    choice.why = fmt::format("the training state ({:.0f} GB) does not fit {} x {:.0f} GB GPUs in any split (ZeRO-1/2/3, tensor x pipeline)", data.e.state_gb,
-        gpus, instance.gpu_memory_gb);
+    choice.why = fmt::format("the training state ({:.0f} GB) does not fit {} x {:.0f} GB GPUs in any split (ZeRO-1/2/3, tensor x pipeline{})", data.e.state_gb,
+        gpus, instance.gpu_memory_gb, gpus > 1 && workload.seq_len > 0 ? ", context parallel" : "");
     return choice;
 }
 

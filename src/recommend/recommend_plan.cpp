@@ -80,6 +80,9 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
     c.gpus = i.gpu_count * option.count;
     c.rung = rung_name(option.rung == Rung::FixPipeline && walk.today ? walk.today->rung : option.rung);
     c.parallelism = option.parallelism.mode.empty() ? "none" : option.parallelism.mode;
+    if (option.config.parallelism.context > 1) {
+        c.context_parallel = option.config.parallelism.context;
+    }
     c.distribution = distribution_setting(option);
     if (option.usable()) {
         c.estimated_hours = option.hours;
@@ -244,9 +247,12 @@ void fill_plan(Walk& walk)
                 walk.today->run_cost ? usd(*walk.today->run_cost) : "an unknown cost", walk.current->name, walk.current_count, hours_text(walk.chosen->hours),
                 walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost", walk.rightsized ? " (rightsizing)" : ""));
             if (walk.today->e.memory_known && !walk.today->e.fits) {
-                notes.push_back(fmt::format("today's setup does not fit by the memory model ({} GB of training state per GPU on ml.{}), yet it is "
-                                            "measured running: check the model size and precision in the job; the plan is sized so that it fits",
-                    grouped(walk.today->e.state_gb), walk.current->name));
+                const Estimate& e = walk.today->e;
+                notes.push_back(fmt::format("today's setup does not fit by the memory model ({} GB per GPU: {} GB of training state and {} GB of "
+                                            "activations, on ml.{}'s {} GB GPUs), yet the job describes it as running: check the model size, "
+                                            "precision, sequence length and parallelism in the job (training.distribution, training.context_parallel); "
+                                            "the plan is sized so that it fits",
+                    grouped(e.memory_per_gpu_gb), grouped(e.state_gb), grouped(e.activation_gb), walk.current->name, grouped(walk.current->gpu_memory_gb)));
             }
         }
     }

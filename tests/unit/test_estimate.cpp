@@ -524,3 +524,54 @@ TEST_CASE("a part larger than the whole model is refused with its position", "[j
     CHECK(format_diagnostic(diagnostics.items().front()).find("job.json:1:") != std::string::npos);
     CHECK(format_diagnostic(diagnostics.items().front()).find("more than the whole model") != std::string::npos);
 }
+
+TEST_CASE("context parallelism splits each sequence: activations divided, states sharded over every copy, the key/value exchange hidden "
+          "behind attention",
+    "[estimate][long-context]")
+{
+    std::vector<std::string> assumptions;
+    const Workload w = workload_of(
+        R"({"name": "lc", "model": {"name": "llama-3-8b", "seq_len": 131072, "precision": "bf16", "batch_size": 32, "activation_checkpointing": true},
+            "training": {"tokens_billions": 10}})",
+        assumptions);
+    const Catalogue& catalogue = builtin_catalogue();
+    Config config;
+    config.instance = catalogue.find_instance("p5.48xlarge");
+    config.count = 4;
+    config.parallelism.mode = "sharded";
+    config.parallelism.zero_stage = 3;
+    const Estimate whole = estimate(w, config, catalogue);
+    config.parallelism.context = 2;
+    const Estimate halves = estimate(w, config, catalogue);
+    config.parallelism.context = 8;
+    const Estimate eighths = estimate(w, config, catalogue);
+    // One 131,072-token sequence does not fit an H100 even at micro-batch 1; split over 2 it does.
+    CHECK_FALSE(whole.fits);
+    CHECK(halves.fits);
+    // Per sequence of a micro-batch (a shorter share lets the micro-batch grow).
+    const auto per_sequence = [](const Estimate& e) { return e.activation_gb / std::max(1, e.micro_batch); };
+    CHECK(per_sequence(halves) == Approx(per_sequence(whole) / 2).epsilon(0.01));
+    CHECK(per_sequence(eighths) == Approx(per_sequence(whole) / 8).epsilon(0.01));
+    // FSDP shards over data x context: every one of the 32 GPUs holds 1/32 of the state either way.
+    CHECK(halves.state_gb == Approx(whole.state_gb));
+    // Fewer groups take samples (32 / 2), each at twice the speed: the same compute rate, less only
+    // what the exchange cannot hide; within the node it hides behind 128k-token attention.
+    CHECK(halves.data_parallel == whole.data_parallel / 2);
+    CHECK(halves.compute_samples_per_sec == Approx(whole.compute_samples_per_sec).epsilon(0.01));
+    // Across nodes (context 16 > 8 GPUs per node) it goes through the GPU's share of the network.
+    config.parallelism.context = 16;
+    const Estimate across = estimate(w, config, catalogue);
+    CHECK(across.compute_samples_per_sec <= eighths.compute_samples_per_sec);
+}
+
+TEST_CASE("today's context-parallel degree is read from the job", "[estimate][long-context]")
+{
+    Diagnostics diagnostics;
+    auto job = load_job(SourceFile{"job.json", R"({"name": "lc", "model": {"name": "llama-3-8b", "seq_len": 131072},
+        "training": {"distribution": "sharded", "context_parallel": 4}, "current": {"instance_type": "ml.p5.48xlarge", "instance_count": 2}})"},
+        diagnostics);
+    REQUIRE(job);
+    const Config config = current_config(*job, builtin_catalogue().find_instance("p5.48xlarge"));
+    CHECK(config.parallelism.context == 4);
+    CHECK(config.parallelism.zero_stage == 3);
+}

@@ -227,6 +227,8 @@ const Expected k_plans[] = {
     {"efs-bursting.json",                 "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "efs",         "mount",    "none",   "none",            1},
     // Today's 1,200 GiB SCRATCH_2 starves 2 x p4d: resized in place, nothing does it for 10 % less.
     {"fsx-today.json",                    "multi-node",     "ml.p4d.24xlarge",    2,  "data",     "fsx-lustre",  "mount",    "none",   "none",            1},
+    // 262,144-token sequences on H100s: each sequence split over 4 GPUs (context parallel).
+    {"long-context-256k.json",            "multi-node",     "ml.p5.48xlarge",     4,  "sharded",  "s3",          "fastfile", "none",   "none",            1},
     // Today's PERSISTENT_1 HDD (72 MB/s) cannot raise its tier in place: a new SSD file system.
     {"fsx-hdd-today.json",                "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "fsx-lustre",  "mount",    "none",   "none",            1},
     // efs-bursting on Max I/O: Elastic needs General Purpose, so a new file system.
@@ -404,4 +406,22 @@ TEST_CASE("today's Max I/O EFS cannot switch to Elastic in place: a new General 
     // The same file system in General Purpose mode switches in place.
     const Report general = report_of_file("efs-bursting.json");
     CHECK(general.plan.storage.moves_data == std::optional<bool>(false));
+}
+
+TEST_CASE("long sequences are split over GPUs only where whole sequences do not fit", "[recommend][long-context]")
+{
+    const Report long_context = report_of_file("long-context-256k.json");
+    REQUIRE(long_context.plan.compute.context_parallel);
+    CHECK(*long_context.plan.compute.context_parallel >= 2);
+    CHECK(std::any_of(long_context.plan.compute.notes.begin(), long_context.plan.compute.notes.end(),
+        [](const std::string& n) { return n.find("context parallel") != std::string::npos && n.find("262144-token sequences") != std::string::npos; }));
+    // The same job at 8k tokens keeps whole sequences.
+    Diagnostics diagnostics;
+    auto job = load_job_file(std::string(MLSCALE_SOURCE_DIR) + "/tests/data/plans/long-context-256k.json", diagnostics);
+    REQUIRE(job);
+    job->model.seq_len = 8192;
+    job->model.batch_size = 512;
+    const auto short_context = advise(*job, AdviseOptions{}, diagnostics);
+    REQUIRE(short_context);
+    CHECK_FALSE(short_context->plan.compute.context_parallel);
 }

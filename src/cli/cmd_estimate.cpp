@@ -21,6 +21,7 @@ struct EstimateCommandOptions {
     std::string parallelism;
     int tensor = 1;
     int pipeline = 1;
+    int context = 1;
     std::string format = "text";
     std::string output;
 };
@@ -69,6 +70,7 @@ ExitCode run_estimate(const EstimateCommandOptions& options, const Context& cont
     }
     config.parallelism.tensor = std::max(config.parallelism.tensor, options.tensor);
     config.parallelism.pipeline = std::max(config.parallelism.pipeline, options.pipeline);
+    config.parallelism.context = std::max(config.parallelism.context, options.context);
     for (const auto& assumption : assumptions) {
         spdlog::info("assumed: {}", assumption);
     }
@@ -125,6 +127,10 @@ Command estimate_command(const Context& context)
             .target = &options->tensor,
             .range = std::pair<long long, long long>{1, 1024}},
         {.names = "--pipeline", .help = "Pipeline-parallel stages", .target = &options->pipeline, .range = std::pair<long long, long long>{1, 1024}},
+        {.names = "--context-parallel",
+            .help = "Context-parallel degree: each sequence split over this many GPUs (long context; default training.context_parallel, else 1)",
+            .target = &options->context,
+            .range = std::pair<long long, long long>{1, 65536}},
         format_option(options->format, {"text", "json"}, "Output format: text or json"),
         output_option(options->output),
     };

@@ -379,6 +379,56 @@ struct Evaluator {
         return Tri::Unknown;
     }
 
+    // + on two numbers or two strings; - * / % on numbers (division by zero: unknown).
+    Value arithmetic(const Node& n) const
+    {
+        const Value l = eval(n.a);
+        const Value r = eval(n.b);
+        if (n.op == Op::Add && l.is_string() && r.is_string())
+            return Value::string(l.as_string() + r.as_string());
+        if (!l.is_number() || !r.is_number())
+            return Value();
+        const double x = l.as_number();
+        const double y = r.as_number();
+        switch (n.op) {
+        case Op::Add:
+            return Value::number(x + y);
+        case Op::Sub:
+            return Value::number(x - y);
+        case Op::Mul:
+            return Value::number(x * y);
+        case Op::Div:
+            return y == 0 ? Value() : Value::number(x / y);
+        default:
+            return y == 0 ? Value() : Value::number(std::fmod(x, y));
+        }
+    }
+
+    // < <= > >= between two numbers or two strings; anything else is unknown.
+    Value ordering(const Node& n) const
+    {
+        const Value l = eval(n.a);
+        const Value r = eval(n.b);
+        int c = 0;
+        if (l.is_number() && r.is_number()) {
+            c = l.as_number() < r.as_number() ? -1 : (l.as_number() > r.as_number() ? 1 : 0);
+        } else if (l.is_string() && r.is_string()) {
+            c = l.as_string().compare(r.as_string());
+        } else {
+            return Value();
+        }
+        switch (n.op) {
+        case Op::Lt:
+            return Value::boolean(c < 0);
+        case Op::Le:
+            return Value::boolean(c <= 0);
+        case Op::Gt:
+            return Value::boolean(c > 0);
+        default:
+            return Value::boolean(c >= 0);
+        }
+    }
+
     Value eval(std::uint32_t id) const
     {
         const Node& n = p.nodes[id];
@@ -422,36 +472,12 @@ struct Evaluator {
                 return Value::boolean(true);
             return from_tri(l == Tri::False && r == Tri::False ? Tri::False : Tri::Unknown);
         }
-        case Op::Add: {
-            const Value l = eval(n.a);
-            const Value r = eval(n.b);
-            if (l.is_number() && r.is_number())
-                return Value::number(l.as_number() + r.as_number());
-            if (l.is_string() && r.is_string())
-                return Value::string(l.as_string() + r.as_string());
-            return Value();
-        }
+        case Op::Add:
         case Op::Sub:
         case Op::Mul:
         case Op::Div:
-        case Op::Mod: {
-            const Value l = eval(n.a);
-            const Value r = eval(n.b);
-            if (!l.is_number() || !r.is_number())
-                return Value();
-            const double x = l.as_number();
-            const double y = r.as_number();
-            switch (n.op) {
-            case Op::Sub:
-                return Value::number(x - y);
-            case Op::Mul:
-                return Value::number(x * y);
-            case Op::Div:
-                return y == 0 ? Value() : Value::number(x / y);
-            default:
-                return y == 0 ? Value() : Value::number(std::fmod(x, y));
-            }
-        }
+        case Op::Mod:
+            return arithmetic(n);
         case Op::Eq:
             return from_tri(equals(eval(n.a), eval(n.b)));
         case Op::Ne:
@@ -459,28 +485,8 @@ struct Evaluator {
         case Op::Lt:
         case Op::Le:
         case Op::Gt:
-        case Op::Ge: {
-            const Value l = eval(n.a);
-            const Value r = eval(n.b);
-            int c = 0;
-            if (l.is_number() && r.is_number()) {
-                c = l.as_number() < r.as_number() ? -1 : (l.as_number() > r.as_number() ? 1 : 0);
-            } else if (l.is_string() && r.is_string()) {
-                c = l.as_string().compare(r.as_string());
-            } else {
-                return Value();
-            }
-            switch (n.op) {
-            case Op::Lt:
-                return Value::boolean(c < 0);
-            case Op::Le:
-                return Value::boolean(c <= 0);
-            case Op::Gt:
-                return Value::boolean(c > 0);
-            default:
-                return Value::boolean(c >= 0);
-            }
-        }
+        case Op::Ge:
+            return ordering(n);
         case Op::In:
             return from_tri(member(eval(n.a), n.b));
         case Op::NotIn:

@@ -358,7 +358,7 @@ struct Catalogue {
     }
 
     /// kind ("gpus", "instances", "models", "storage") -> the file as written, each entry's
-    /// "extends" resolved (for `profiles show` and `version`). A catalogue compiled at build time
+    /// "extends" resolved (for `catalogue show` and `version`). A catalogue compiled at build time
     /// reads them on first use; safe to call from several threads.
     [[nodiscard]] const std::map<std::string, nlohmann::json>& files() const;
     /// Sets the files (load_catalogue does), or says how to read them when first asked for.
@@ -400,7 +400,7 @@ Catalogue compiled_catalogue();
 
 /// Makes builtin_catalogue() take the embedded catalogue from `factory` (compiled_catalogue)
 /// instead of parsing the embedded JSON: about 12 million instructions less at every start.
-/// Call before the first builtin_catalogue(); a --profiles directory still replaces it.
+/// Call before the first builtin_catalogue(); a --catalogue directory still replaces it.
 void use_compiled_catalogue(Catalogue (*factory)());
 
 /// The embedded profiles/*.json as Catalogue::files() holds them (parsed, "extends" resolved).

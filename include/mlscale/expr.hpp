@@ -83,7 +83,7 @@ public:
 
 private:
     std::map<std::string, Type, std::less<>> m_paths;
-    std::map<std::string, Type, std::less<>> prefixes_;
+    std::map<std::string, Type, std::less<>> m_prefixes;
 };
 
 /// A run-time value: unknown, number (finite double), string, bool, or list of values.

@@ -19,6 +19,20 @@ namespace mlscale::cli {
 
 namespace {
 
+// CLI11's help with one change: a hidden subcommand (an older name, a maintainer's tool) leaves
+// no empty line behind in the list of subcommands.
+class HelpFormatter : public CLI::Formatter {
+public:
+    std::string make_help(const CLI::App* app, std::string name, CLI::AppFormatMode mode) const override
+    {
+        std::string out = CLI::Formatter::make_help(app, std::move(name), mode);
+        for (std::size_t at = out.find("\n\n\n"); at != std::string::npos; at = out.find("\n\n\n")) {
+            out.erase(at, 1);
+        }
+        return out;
+    }
+};
+
 bool color_allowed(const std::string& mode, int fd)
 {
     if (mode == "never") {
@@ -30,7 +44,7 @@ bool color_allowed(const std::string& mode, int fd)
     return mode == "always" || ::isatty(fd) == 1;
 }
 
-// Thrown when --profiles names a broken catalogue; its diagnostics are already printed.
+// Thrown when --catalogue names a broken catalogue; its diagnostics are already printed.
 struct BadCatalogue : std::exception {
     [[nodiscard]] const char* what() const noexcept override
     {
@@ -126,7 +140,7 @@ std::vector<Command> command_table(const Context& context)
     table.push_back(check_command(context));
     table.push_back(report_command(context));
     table.push_back(estimate_command(context));
-    table.push_back(profiles_command(context));
+    table.push_back(catalogue_command(context));
     table.push_back(profile_command(context));
     table.push_back(validate_command(context));
     table.push_back(rules_command(context));
@@ -154,17 +168,19 @@ void bind_globals(CLI::App& app, Context& context)
     app.add_flag("-v,--verbose", context.verbose, "Log what each stage does, on stderr");
     // A catalogue of the user's own (extra instances, negotiated prices): loaded as soon as the
     // option is parsed, before any command runs, so every command uses it.
-    app.add_option_function<std::string>(
-           "--profiles",
-           [&context](const std::string& directory) {
-               Diagnostics diagnostics;
-               if (!use_catalogue_directory(directory, diagnostics)) {
-                   print_diagnostics(diagnostics, context);
-                   throw BadCatalogue();
-               }
-           },
-           "Use the profiles in DIR (instances.json, gpus.json, models.json, storage.json) instead of the built-in ones, file by file")
-        ->trigger_on_parse();
+    auto load = [&context](const std::string& directory) {
+        Diagnostics diagnostics;
+        if (!use_catalogue_directory(directory, diagnostics)) {
+            print_diagnostics(diagnostics, context);
+            throw BadCatalogue();
+        }
+    };
+    app.add_option_function<std::string>("--catalogue", load,
+           "Use the catalogue in DIR (instances.json, gpus.json, models.json, storage.json, laid out like profiles/) instead of the built-in one, file by file")
+        ->trigger_on_parse()
+        ->type_name("DIR");
+    // The option's older name, still accepted, not shown.
+    app.add_option_function<std::string>("--profiles", load, "")->trigger_on_parse()->group("");
     app.add_option("--color", context.color, "Colour: auto (only on a terminal, never with NO_COLOR), always, never")
         ->check(CLI::IsMember({"auto", "always", "never"}));
     // Logging follows --quiet/--verbose, which come before the command's own callback runs.
@@ -180,6 +196,9 @@ bool unknown_command(int argc, const char* const* argv, const std::vector<Comman
     std::vector<std::string> names;
     for (const auto& command : table) {
         names.push_back(command.name);
+        if (std::find(command.aliases.begin(), command.aliases.end(), argv[1]) != command.aliases.end()) {
+            return false;
+        }
     }
     if (std::find(names.begin(), names.end(), argv[1]) != names.end()) {
         return false;
@@ -216,6 +235,7 @@ int run(int argc, const char* const* argv)
                  "Describe a training job in a JSON file; mlscale finds the bottleneck, walks the\n"
                  "scale-up-before-scale-out ladder and checks the plan against best practices.",
         "mlscale"};
+    app.formatter(std::make_shared<HelpFormatter>());
     bind_globals(app, context);
     ExitCode exit_code = ExitCode::Clean;
     std::string examples = "\nExamples:\n";
@@ -225,6 +245,14 @@ int run(int argc, const char* const* argv)
     for (const auto& command : table) {
         if (!named || command.name == argv[1]) {
             bind_command(app, command, exit_code);
+        }
+        for (const auto& alias : command.aliases) { // an older name: the same command, not shown
+            if (!named || alias == argv[1]) {
+                Command old = command;
+                old.name = alias;
+                old.hidden = true;
+                bind_command(app, old, exit_code);
+            }
         }
         examples += fmt::format("  {}\n", command.example);
     }

@@ -53,6 +53,7 @@ struct Command {
     std::vector<Command> subcommands = {};
     std::function<ExitCode()> run = {}; ///< empty for a command that only groups subcommands
     bool hidden = false;
+    std::vector<std::string> aliases = {}; ///< older names that still work (not shown in --help)
 };
 
 // The commands (one file each); `context` outlives the returned command.
@@ -60,7 +61,7 @@ Command advise_command(const Context& context);
 Command check_command(const Context& context);
 Command report_command(const Context& context);
 Command estimate_command(const Context& context);
-Command profiles_command(const Context& context);
+Command catalogue_command(const Context& context);
 Command profile_command(const Context& context);
 Command validate_command(const Context& context);
 Command rules_command(const Context& context);

@@ -33,8 +33,8 @@ const InstanceSpec* find_instance_option(const std::string& name, const Catalogu
     if (instance == nullptr) {
         const auto match = closest_match(normalize_instance_type(name), catalogue.instance_names());
         diagnostics.add_file_error("--instance", fmt::format("unknown instance type \"{}\"", name),
-            match ? fmt::format("did you mean \"ml.{}\"? (`mlscale profiles list --kind instances` lists the catalogue)", *match)
-                  : std::string("`mlscale profiles list --kind instances` lists the instance types mlscale knows"));
+            match ? fmt::format("did you mean \"ml.{}\"? (`mlscale catalogue list --kind instances` lists the catalogue)", *match)
+                  : std::string("`mlscale catalogue list --kind instances` lists the instance types mlscale knows"));
     }
     return instance;
 }
@@ -105,7 +105,7 @@ Command estimate_command(const Context& context)
     command.options = {
         {.names = "job", .help = "Job file (JSON, see docs/job.schema.json); - reads stdin", .target = &options->job, .required = true},
         {.names = "--instance",
-            .help = "Instance type, with or without ml. (see `mlscale profiles list`)",
+            .help = "Instance type, with or without ml. (see `mlscale catalogue list`)",
             .target = &options->instance,
             .required = true,
             .type_name = "TYPE"},

@@ -893,7 +893,7 @@ bool use_catalogue_directory(const std::string& directory, Diagnostics& diagnost
         d.file = directory;
         d.message = error && error != std::errc::no_such_file_or_directory && error != std::errc::not_a_directory
             ? fmt::format("cannot read: {}", error.message())
-            : "is not a directory of profiles (instances.json, gpus.json, models.json, storage.json)";
+            : "is not a catalogue directory (instances.json, gpus.json, models.json, storage.json)";
         diagnostics.add(std::move(d));
         return false;
     }

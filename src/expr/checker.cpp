@@ -49,7 +49,7 @@ MapSchema& MapSchema::add_prefix(std::string prefix, Type type)
 {
     if (prefix.empty() || prefix.back() != '.')
         prefix += '.';
-    prefixes_[std::move(prefix)] = type;
+    m_prefixes[std::move(prefix)] = type;
     return *this;
 }
 
@@ -57,7 +57,7 @@ std::optional<Type> MapSchema::path_type(std::string_view path) const
 {
     if (const auto it = m_paths.find(path); it != m_paths.end())
         return it->second;
-    for (const auto& [prefix, type] : prefixes_) {
+    for (const auto& [prefix, type] : m_prefixes) {
         if (path.size() > prefix.size() && path.substr(0, prefix.size()) == prefix)
             return type;
     }
@@ -67,10 +67,10 @@ std::optional<Type> MapSchema::path_type(std::string_view path) const
 std::vector<std::string> MapSchema::known_paths() const
 {
     std::vector<std::string> out;
-    out.reserve(m_paths.size() + prefixes_.size());
+    out.reserve(m_paths.size() + m_prefixes.size());
     for (const auto& [path, type] : m_paths)
         out.push_back(path);
-    for (const auto& [prefix, type] : prefixes_)
+    for (const auto& [prefix, type] : m_prefixes)
         out.push_back(prefix);
     return out;
 }

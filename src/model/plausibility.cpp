@@ -43,7 +43,7 @@ void check_inference_only(const Job& job, const InstanceSpec* current, const Cat
         diagnostics.add(job.document.diagnostic_at("/current/instance_type",
             fmt::format("ml.{} is an inference-only instance ({}): it cannot run a training job", current->name,
                 current->gpu_spec != nullptr ? current->gpu_spec->name : current->family),
-            "train on a GPU or AWS Trainium instance (ml.trn1.*) and deploy to Inferentia; `mlscale profiles list` shows the catalogue"));
+            "train on a GPU or AWS Trainium instance (ml.trn1.*) and deploy to Inferentia; `mlscale catalogue list` shows the catalogue"));
     }
     const auto& families = job.constraints.instance_families;
     for (std::size_t i = 0; i < families.size(); ++i) {
@@ -60,7 +60,7 @@ void check_inference_only(const Job& job, const InstanceSpec* current, const Cat
             const auto match = closest_match(families[i], known);
             diagnostics.add(
                 job.document.diagnostic_at(fmt::format("/constraints/instance_families/{}", i), fmt::format("unknown instance family \"{}\"", families[i]),
-                    match ? fmt::format("did you mean \"{}\"? (`mlscale profiles list` shows the catalogue)", *match)
+                    match ? fmt::format("did you mean \"{}\"? (`mlscale catalogue list` shows the catalogue)", *match)
                           : fmt::format("the catalogue's families: {}", fmt::join(known, ", "))));
         } else if (member != catalogue.instances.end() && is_inference_only(*member)) {
             diagnostics.add(job.document.diagnostic_at(fmt::format("/constraints/instance_families/{}", i),

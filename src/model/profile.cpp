@@ -47,8 +47,8 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
         if (spec == nullptr && !catalogue.models.empty()) {
             const auto match = closest_match(*job.model.name, catalogue.model_names());
             diagnostics.add(job.document.diagnostic_at("/model/name", fmt::format("unknown model \"{}\"", *job.model.name),
-                match ? fmt::format("did you mean \"{}\"? (`mlscale profiles list` shows the catalogue)", *match)
-                      : std::string("give params_millions and forward_gflops instead, or see `mlscale profiles list`")));
+                match ? fmt::format("did you mean \"{}\"? (`mlscale catalogue list` shows the catalogue)", *match)
+                      : std::string("give params_millions and forward_gflops instead, or see `mlscale catalogue list`")));
         }
     }
     model.family = job.model.family.value_or(spec != nullptr ? spec->family : "");
@@ -268,8 +268,8 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
         if (instance == nullptr && !catalogue.instances.empty()) {
             const auto match = closest_match(*job.current.instance_type, catalogue.instance_names());
             diagnostics.add(job.document.diagnostic_at("/current/instance_type", fmt::format("unknown instance type \"{}\"", *job.current.instance_type),
-                match ? fmt::format("did you mean \"ml.{}\"? (`mlscale profiles list` shows the catalogue)", *match)
-                      : std::string("see `mlscale profiles list` for the instance types mlscale knows")));
+                match ? fmt::format("did you mean \"ml.{}\"? (`mlscale catalogue list` shows the catalogue)", *match)
+                      : std::string("see `mlscale catalogue list` for the instance types mlscale knows")));
         }
     }
     const bool gpu_instance = instance != nullptr && instance->gpu_count > 0;

@@ -5,7 +5,7 @@
 //
 //   mlscale_compile_tables PROFILES_DIR CATALOGUE.cpp FACT_SCHEMA.cpp
 //
-// The directory is loaded the way `--profiles` loads a user's: every field's type, every figure's
+// The directory is loaded the way `--catalogue` loads a user's: every field's type, every figure's
 // source, every "extends" and GPU name are checked, and any problem fails the build with the
 // usual file:line:column diagnostics. The fact schema is the one fact_schema() derives from the
 // embedded files of this build. CATALOGUE.cpp defines mlscale::compiled_catalogue() and

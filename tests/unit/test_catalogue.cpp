@@ -331,9 +331,9 @@ TEST_CASE("storage prices are read with the storage figures", "[catalogue][price
 
 TEST_CASE("a user's catalogue without dated sources keeps undated prices", "[catalogue]")
 {
-    // tests/cli/profiles-custom has a negotiated price sheet and no "source_dates".
+    // tests/cli/catalogue-custom has a negotiated price sheet and no "source_dates".
     Diagnostics diagnostics;
-    const auto custom = load_catalogue(std::string(MLSCALE_SOURCE_DIR) + "/tests/cli/profiles-custom", diagnostics);
+    const auto custom = load_catalogue(std::string(MLSCALE_SOURCE_DIR) + "/tests/cli/catalogue-custom", diagnostics);
     for (const auto& d : diagnostics.items()) {
         UNSCOPED_INFO(format_diagnostic(d));
     }

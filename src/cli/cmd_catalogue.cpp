@@ -1,4 +1,6 @@
-// `mlscale profiles list|show`: the catalogue (profiles/) and where each figure came from.
+// `mlscale catalogue list|show` (formerly `profiles`, still accepted): the catalogue, kept in
+// profiles/, and where each figure came from. "Profile" is kept for what the profiler derives
+// (a job's profile, `mlscale profile` for a dataset).
 #include <cmath>
 #include <iostream>
 #include <set>
@@ -99,10 +101,10 @@ ExitCode run_list(const ListOptions& options, const Context&)
     if (options.format == "json") {
         ordered out;
         out["schema_version"] = 1;
-        out["profiles"] = json;
+        out["catalogue"] = json;
         std::cout << out.dump(2) << "\n";
     } else {
-        std::cout << text << "Run 'mlscale profiles show NAME' for an entry's figures and their sources.\n";
+        std::cout << text << "Run 'mlscale catalogue show NAME' for an entry's figures and their sources.\n";
     }
     return ExitCode::Clean;
 }
@@ -214,21 +216,21 @@ ExitCode run_show(const ShowOptions& options, const Context&)
             return ExitCode::Clean;
         }
     }
-    std::cerr << fmt::format("mlscale: no profile named \"{}\"", options.name);
+    std::cerr << fmt::format("mlscale: nothing named \"{}\" in the catalogue", options.name);
     if (const auto match = closest_match(wanted, names)) {
         std::cerr << fmt::format(" (did you mean \"{}\"?)", *match);
     }
-    std::cerr << "\nRun 'mlscale profiles list' for the catalogue.\n";
+    std::cerr << "\nRun 'mlscale catalogue list' for the catalogue.\n";
     return ExitCode::BadInput;
 }
 
 } // namespace
 
-Command profiles_command(const Context& context)
+Command catalogue_command(const Context& context)
 {
     auto list_options = std::make_shared<ListOptions>();
     auto show_options = std::make_shared<ShowOptions>();
-    Command list{.name = "list", .summary = "List the catalogue's entries", .example = "mlscale profiles list --kind gpus"};
+    Command list{.name = "list", .summary = "List the catalogue's entries", .example = "mlscale catalogue list --kind gpus"};
     list.options = {
         {.names = "--kind",
             .help = "Only this kind: instances, gpus, models, storage",
@@ -239,16 +241,17 @@ Command profiles_command(const Context& context)
     list.run = [list_options, &context] { return run_list(*list_options, context); };
     Command show{.name = "show",
         .summary = "Show one entry: every figure, its source and whether it is an estimate",
-        .example = "mlscale profiles show ml.p4d.24xlarge"};
+        .example = "mlscale catalogue show ml.p4d.24xlarge"};
     show.options = {
         {.names = "name", .help = "Instance type, GPU, model or storage name", .target = &show_options->name, .required = true},
         format_option(show_options->format, {"text", "json"}, "Output format: text or json"),
     };
     show.run = [show_options, &context] { return run_show(*show_options, context); };
-    return Command{.name = "profiles",
+    return Command{.name = "catalogue",
         .summary = "List the catalogue (instances, GPUs, models, storage) or show one entry with its sources",
-        .example = "mlscale profiles show ml.p4d.24xlarge",
-        .subcommands = {list, show}};
+        .example = "mlscale catalogue show ml.p4d.24xlarge",
+        .subcommands = {list, show},
+        .aliases = {"profiles"}};
 }
 
 } // namespace mlscale::cli

@@ -348,6 +348,22 @@ double context_parallel_seconds(const Workload& workload, const Config& config, 
     return std::max(0.0, bytes / link - attention_s);
 }
 
+// §2 QLoRA (Dettmers et al. 2023, arXiv:2305.14314 §3): the frozen base is stored in NF4 and
+// dequantised to the 16-bit computation type for the forward and the backward pass, so every
+// micro-batch reads each quantised weight and writes its 16-bit copy twice (forward, and backward
+// for the input gradient; three times with recomputation). Seconds per micro-batch on one GPU of
+// the model-parallel group, at the HBM peak (a lower bound: no kernel reaches it). A frozen base
+// in 16 bits is used as stored: no term.
+double dequantise_seconds(const Workload& workload, const GpuSpec& gpu, const Layout& l)
+{
+    if (!workload.frozen_base || workload.frozen_bytes_per_param >= 2.0 || gpu.mem_bandwidth_gb_s <= 0 || workload.params <= 0) {
+        return 0.0;
+    }
+    const double passes = workload.recompute ? 3.0 : 2.0;
+    const double bytes = passes * (workload.params / l.model_parallel) * (workload.frozen_bytes_per_param + 2.0);
+    return bytes / (gpu.mem_bandwidth_gb_s * 1e9);
+}
+
 // §2-§3 The GPU path: compute per group, tensor-parallel all-reduces, the pipeline bubble, and
 // the data-parallel or sharded collectives with their overlap.
 void estimate_gpu_path(const Workload& workload, const Config& config, const Layout& l, const EstimateOptions& options, Estimate& e)
@@ -367,8 +383,9 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
     if (l.context > 1) {
         group_s = group_s / l.context + context_parallel_seconds(workload, config, l, options);
     }
-    e.compute_samples_per_sec = l.data_parallel / group_s;
     const double micro = std::max(1, e.micro_batch > 0 ? e.micro_batch : 1);
+    group_s += dequantise_seconds(workload, gpu, l) / micro;
+    e.compute_samples_per_sec = l.data_parallel / group_s;
     const double micro_batches = std::max(1.0, l.per_gpu_batch / micro);
     // Pipeline bubble (Narayanan et al. 2021): (p − 1)/m of the ideal time, m micro-batches per pipeline.
     if (l.pipeline > 1) {

@@ -134,7 +134,8 @@ PeftShape peft_shape(
     out.trainable_params = std::min(out.trainable_params, params);
     if (method == "qlora") {
         note("QLoRA: the frozen base is held in 4-bit NF4 (0.516 bytes per parameter with double quantisation) and dequantised for "
-             "each matmul; the dequantisation time is not modelled");
+             "the forward and backward passes: each micro-batch reads every quantised weight and writes its 16-bit copy twice (three "
+             "times with activation checkpointing), timed at the GPU's peak memory bandwidth (a lower bound)");
     }
     return out;
 }

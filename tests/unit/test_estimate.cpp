@@ -488,6 +488,28 @@ TEST_CASE("QLoRA holds the frozen base in 4 bits and trains only the adapters: L
     CHECK(e.fits);
 }
 
+TEST_CASE("QLoRA pays for dequantising its base: two reads and writes per micro-batch, three with recompute", "[estimate][peft]")
+{
+    // arXiv:2305.14314 §3: NF4 is dequantised to BF16 for the forward and the backward pass. The
+    // same workload with its base held in 16 bits differs only by that traffic at the HBM peak.
+    std::vector<std::string> assumptions;
+    const Workload qlora =
+        workload_of(R"({"name": "q", "model": {"name": "llama-2-70b", "peft": "qlora", "precision": "bf16", "activation_checkpointing": true}})", assumptions);
+    Workload sixteen = qlora;
+    sixteen.frozen_bytes_per_param = 2.0;
+    Config config;
+    config.instance = builtin_catalogue().find_instance("p5.4xlarge");
+    config.count = 1;
+    config.parallelism.mode = "none";
+    const Estimate q = estimate(qlora, config, builtin_catalogue());
+    const Estimate s = estimate(sixteen, config, builtin_catalogue());
+    REQUIRE(q.micro_batch > 0);
+    const double bandwidth = config.instance->gpu_spec->mem_bandwidth_gb_s * 1e9;
+    const double per_micro_batch = 3.0 * 70e9 * (4.127 / 8 + 2.0) / bandwidth; // recompute: 3 passes
+    CHECK(1.0 / q.compute_samples_per_sec - 1.0 / s.compute_samples_per_sec == Approx(per_micro_batch / q.micro_batch).epsilon(1e-6));
+    CHECK(std::any_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("peak memory bandwidth") != std::string::npos; }));
+}
+
 TEST_CASE("LoRA keeps the base in 16 bits, and a rank or a trainable count alone means LoRA", "[estimate][peft]")
 {
     std::vector<std::string> assumptions;

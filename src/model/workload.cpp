@@ -155,9 +155,10 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
         job.model.active_params_millions ? job.model.active_params_millions : (spec != nullptr ? spec->active_params_millions : std::nullopt);
     const double flop_params = active_millions ? std::min(*active_millions * 1e6, w.params) : w.params;
     if (active_millions && w.params > 0) {
-        assumptions.push_back(fmt::format("mixture of experts: the FLOPs follow the {:.0f} M active parameters, the memory all {:.0f} M; the experts' "
-                                          "all-to-all exchange (expert parallelism) is not modelled, so the time is optimistic where experts "
-                                          "are spread across GPUs",
+        assumptions.push_back(fmt::format("mixture of experts: the FLOPs follow the {:.0f} M active parameters, the memory all {:.0f} M; the experts are "
+                                          "held and sharded like any weight (data parallel, or FSDP/ZeRO-3, which gathers every expert for each "
+                                          "micro-batch: timed); expert parallelism (experts kept on their GPUs, tokens exchanged all-to-all) is "
+                                          "not planned",
             flop_params / 1e6, w.params / 1e6));
     }
 

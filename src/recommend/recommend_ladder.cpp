@@ -68,6 +68,19 @@ const Option* cheapest_meeting(const std::vector<const Option*>& options)
     return best;
 }
 
+// Whether a configuration of a higher rung replaces one of a lower rung: clearly cheaper (by
+// k_rightsize_min_saving), or a near tie in cost on as many instances and GPUs that finishes
+// sooner (the tie-break of cheapest_meeting: one H100 at the price of one A10G, 7x faster).
+bool replaces(const Option& higher, const Option& lower)
+{
+    if (higher.cost_or_max() < lower.cost_or_max() * (1.0 - k_rightsize_min_saving)) {
+        return true;
+    }
+    const auto gpus = [](const Option& o) { return o.count * std::max(1, o.instance->gpu_count); };
+    const bool tie = higher.cost_or_max() <= lower.cost_or_max() / (1.0 - k_rightsize_min_saving);
+    return tie && higher.count == lower.count && gpus(higher) == gpus(lower) && higher.hours < lower.hours;
+}
+
 // When nothing meets: the cheapest that meets the time (the budget binds), else the fastest within
 // the budget, else the fastest.
 const Option* best_effort_of(const Walk& walk, const std::vector<const Option*>& options)
@@ -196,8 +209,8 @@ void rightsize(Walk& walk)
             why_for(walk, *here) +
                 fmt::format("; {} cheaper than today's ml.{} x {}", usd(today.cost_or_max() - here->cost_or_max()), today.instance->name, today.count),
             concepts));
-        if (best == nullptr || here->cost_or_max() < best->cost_or_max() * (1.0 - k_rightsize_min_saving)) {
-            best = here; // a higher rung only when clearly cheaper: near ties stay on the lower rung
+        if (best == nullptr || replaces(*here, *best)) {
+            best = here; // a higher rung only when clearly cheaper, or as cheap on as many GPUs and faster
         }
     }
     if (best != nullptr) {
@@ -260,19 +273,22 @@ void take_cheaper_higher_rung(Walk& walk, Rung met_rung, const Option& met)
         }
         const Option* here = cheapest_meeting(in_rung(walk, rung));
         const Option* against = cheaper != nullptr ? cheaper : &met;
-        if (here != nullptr && here->cost_or_max() < against->cost_or_max() * (1.0 - k_rightsize_min_saving)) {
+        if (here != nullptr && replaces(*here, *against)) {
             cheaper = here;
         }
     }
     if (cheaper == nullptr) {
         return;
     }
-    walk.out.ladder.back().why +=
-        fmt::format("; meets, but {} x ml.{} on the {} rung meets for less", cheaper->count, cheaper->instance->name, rung_name(cheaper->rung));
+    const bool less = cheaper->cost_or_max() < met.cost_or_max();
+    walk.out.ladder.back().why += fmt::format("; meets, but {} x ml.{} on the {} rung meets {}", cheaper->count, cheaper->instance->name,
+        rung_name(cheaper->rung), less ? "for less" : "as cheaply and sooner");
+    const std::string against = fmt::format("the {} rung's {} x ml.{}", rung_name(met.rung), met.count, met.instance->name);
     walk.out.ladder.push_back(step_from(walk, *cheaper, change_for(walk, *cheaper),
         why_for(walk, *cheaper) +
-            fmt::format(
-                "; {} less than the {} rung's {} x ml.{}", usd(met.cost_or_max() - cheaper->cost_or_max()), rung_name(met.rung), met.count, met.instance->name),
+            (less ? fmt::format("; {} less than {}", usd(met.cost_or_max() - cheaper->cost_or_max()), against)
+                  : fmt::format("; within {:.0f} % of the cost of {} and done in {} instead of {}", k_rightsize_min_saving * 100, against,
+                        hours_text(cheaper->hours), hours_text(met.hours))),
         concepts_for(walk, *cheaper)));
     choose(walk, cheaper);
 }

@@ -233,6 +233,9 @@ const Expected k_plans[] = {
     {"fsx-hdd-today.json",                "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "fsx-lustre",  "mount",    "none",   "none",            1},
     // efs-bursting on Max I/O: Elastic needs General Purpose, so a new file system.
     {"efs-max-io.json",                   "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "efs",         "mount",    "none",   "none",            1},
+    // Rightsizing a p3.16xlarge held back by its io1 volume: one A10G (22.5 h, $22.64) and one H100
+    // (3.3 h, $22.52) meet for the same money on one GPU each: the near tie goes to the faster.
+    {"ebs-io1-today.json",                "bigger-gpu",     "ml.p5.4xlarge",      1,  "none",     "ebs",         "file",     "none",   "none",            1},
     {"builtin-xgboost-csv.json",          "cpu",            "ml.m5.2xlarge",      1,  "none",     "s3",          "file",     "athena", "none",           -1},
     {"builtin-linear-learner-large.json", "cpu",            "ml.m5.4xlarge",      1,  "none",     "s3",          "pipe",     "glue",   "none",           -1},
     // One g5.xlarge meets (108 h, $152), but one p4d.24xlarge meets for less (4.5 h, $113 at the
@@ -277,7 +280,9 @@ TEST_CASE("plans for the pinned jobs", "[recommend][plans]")
         const auto chosen = std::find_if(report.ladder.begin(), report.ladder.end(), [](const LadderStep& s) { return s.chosen; });
         REQUIRE(chosen != report.ladder.end());
         CHECK(chosen->instance_type == expected.instance_type);
-        if (expected.meets == 1) {
+        // Rightsizing lists every rung up to today's for comparison; a climb stops where it chose.
+        const bool rightsized = std::find(chosen->concepts.begin(), chosen->concepts.end(), "rightsizing") != chosen->concepts.end();
+        if (expected.meets == 1 && !rightsized) {
             CHECK(chosen + 1 == report.ladder.end());
         }
     }

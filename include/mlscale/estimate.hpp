@@ -97,6 +97,7 @@ struct Config {
     double ebs_volume_gb = 0;                  ///< SageMaker ML storage volume per instance (VolumeSizeInGB); 0 = sized to hold the dataset
     std::string ebs_volume_type;               ///< gp2|gp3|io1|io2|st1|sc1 (storage.ebs); empty = gp2, SageMaker's ML storage volume
     double ebs_iops = 0;                       ///< provisioned IOPS (io1, io2, gp3); 0 = 3,000 assumed
+    double ebs_throughput_mib_s = 0;           ///< gp3's provisioned throughput; 0 = its 125 MiB/s baseline
     int s3_prefixes = 1;                       ///< S3 prefixes the objects are spread over (5,500 GET/s each)
 };
 

@@ -151,6 +151,7 @@ struct EfsToday {
 struct EbsToday {
     std::optional<std::string> volume_type;
     std::optional<std::int64_t> iops;
+    std::optional<double> throughput_mib_s; ///< gp3's provisioned throughput
 };
 
 struct StorageToday {

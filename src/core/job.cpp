@@ -257,6 +257,7 @@ void read_storage(const nlohmann::json& s, StorageToday& storage)
     const auto& ebs = section(s, "ebs");
     get(ebs, "volume_type", storage.ebs.volume_type);
     get(ebs, "iops", storage.ebs.iops);
+    get(ebs, "throughput_mib_s", storage.ebs.throughput_mib_s);
 }
 
 void read_suppressions(const nlohmann::json& root, std::vector<Suppression>& out)

@@ -189,6 +189,19 @@ void check_storage_today(const Job& job, const Catalogue& catalogue, Diagnostics
                 "the range CreateVolume accepts for the volume type"));
         }
     }
+    // gp3 alone takes provisioned throughput, 125-2,000 MiB/s (botocore CreateVolume Throughput
+    // "Valid Range: 125 - 2000 MiB/s"; profiles/storage.json ebs-gp3).
+    if (today.ebs.throughput_mib_s) {
+        const std::string type = today.ebs.volume_type.value_or("gp2");
+        const double mib_s = *today.ebs.throughput_mib_s;
+        if (type != "gp3") {
+            diagnostics.add(job.document.diagnostic_at("/storage/ebs/throughput_mib_s", fmt::format("{} volumes take no provisioned throughput", type),
+                "only gp3 provisions throughput; drop throughput_mib_s, or set volume_type to gp3"));
+        } else if (mib_s < 125 || mib_s > 2000) {
+            diagnostics.add(job.document.diagnostic_at("/storage/ebs/throughput_mib_s",
+                fmt::format("gp3 volumes take 125 to 2,000 MiB/s of throughput, not {}", grouped(mib_s)), "the range CreateVolume accepts for gp3"));
+        }
+    }
 }
 
 // Each sequence can be split over at most the GPUs today's setup has.

@@ -39,6 +39,7 @@ constexpr double k_page_cache_share = 0.5;
 // gp3's throughput without provisioned throughput: 125 MiB/s (profiles/storage.json ebs-gp3
 // baseline_mib_s, botocore CreateVolume "Valid Range: 125 - 2000 MiB/s").
 constexpr double k_gp3_baseline_mib_s = 125;
+constexpr double k_gp3_mib_s_per_iops = 0.25;
 // FSx for Lustre Intelligent-Tiering provisions throughput apart from capacity: "4000 MBps or
 // multiples of 4000 MBps" (CreateFileSystemLustreConfiguration ThroughputCapacity, AWS SDK
 // documentation); the job format carries no throughput capacity, so the smallest is assumed.
@@ -78,8 +79,9 @@ constexpr double k_hdd_min_gib = 125;
 // Provisioned IOPS SSD (same guide, provisioned-iops.md): io1 (and io2 off Block Express) up to
 // 32,000 IOPS moves 256 KiB per I/O up to 500 MiB/s, above that 16 KiB per IOPS up to 1,000 MiB/s;
 // io2 Block Express 0.256 MiB/s per IOPS up to 4,000 MiB/s (every io2 volume on a Nitro instance
-// runs on Block Express: profiles/storage.json ebs-io2). gp3 delivers its 125 MiB/s baseline unless
-// throughput is provisioned, which the job format does not carry (profiles/storage.json ebs-gp3).
+// runs on Block Express: profiles/storage.json ebs-io2). gp3 delivers its 125 MiB/s baseline or the
+// throughput provisioned, up to 0.25 MiB/s per provisioned IOPS (profiles/storage.json ebs-gp3
+// mib_s_per_iops_max_2023: the 2023 ratio, kept because no source says it was lifted).
 constexpr double k_io1_small_cap_mib_s = 500;
 constexpr double k_io1_small_max_iops = 32000;
 constexpr double k_io1_large_kib_per_iops = 16;
@@ -131,7 +133,8 @@ double ebs_read_mb_s(const InstanceSpec& instance, const Workload& workload, con
     } else if (type == "io1" || type == "io2") {
         volume = provisioned_iops_mb_s(type, iops);
     } else if (type == "gp3") {
-        volume = std::min(k_gp3_baseline_mib_s, iops * k_io_kib / 1024.0) * k_mib;
+        const double provisioned = config.ebs_throughput_mib_s > 0 ? config.ebs_throughput_mib_s : k_gp3_baseline_mib_s;
+        volume = std::min(provisioned, iops * k_gp3_mib_s_per_iops) * k_mib;
     } else {
         volume = gp2_read_mb_s(volume_gb, share_gb);
     }

@@ -297,6 +297,7 @@ void apply_storage_today(const Job& job, Config& config)
     } else if (config.storage == "ebs") { // SageMaker's gp2 when not said
         config.ebs_volume_type = today.ebs.volume_type.value_or("");
         config.ebs_iops = static_cast<double>(today.ebs.iops.value_or(0));
+        config.ebs_throughput_mib_s = today.ebs.throughput_mib_s.value_or(0);
     }
 }
 

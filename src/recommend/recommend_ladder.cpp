@@ -142,6 +142,10 @@ void add_fix_step(Walk& walk)
                 ? std::string("copy the data to a new General Purpose EFS with Elastic throughput")
                 : fmt::format("switch EFS from {} to Elastic throughput", walk.job.storage.efs.throughput_mode.value_or("bursting")));
     }
+    if (fixed.storage.ebs_gp3_mib_s) {
+        changes.push_back(fmt::format(
+            "modify the EBS volume in place to gp3 with {} MiB/s and {} IOPS", grouped(*fixed.storage.ebs_gp3_mib_s), grouped(fixed.storage.ebs_gp3_iops)));
+    }
     if (changes.empty() && !fixed.storage.fsx && fixed.prep.count == 0 && !fixed.meets) {
         return; // nothing to fix and today's setup misses: the plan's "today" line says how it runs
     }

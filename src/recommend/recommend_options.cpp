@@ -301,7 +301,8 @@ void enumerate_options(Walk& walk)
         walk.out.assumptions.push_back(why + ": the plan does not keep it");
     } else if (walk.today) {
         Option fixed = evaluate_option(walk, walk.fixed, *walk.current, walk.current_count);
-        if (walk.fixes.empty() && !fixed.storage.fsx && !fixed.storage.efs_to_elastic && fixed.prep.count == 0 && walk.today->usable()) {
+        if (walk.fixes.empty() && !fixed.storage.fsx && !fixed.storage.efs_to_elastic && !fixed.storage.ebs_gp3_mib_s && fixed.prep.count == 0 &&
+            walk.today->usable()) {
             fixed = *walk.today; // nothing changes: today's setup as measured, not re-estimated
         }
         fixed.rung = Rung::FixPipeline;

@@ -22,10 +22,12 @@ struct StorageChoice {
     std::string input_mode = "file"; ///< file|fastfile|pipe|mount
     std::optional<FsxSize> fsx;      ///< the FSx for Lustre file system, as sized (or today's, resized)
     std::optional<double> efs_provisioned_mb_s;
-    bool moves_data = false;        ///< the data is copied out of where it lives today
-    bool resizes_today = false;     ///< today's file system grown or raised to a higher tier
-    bool efs_to_elastic = false;    ///< today's Bursting/Provisioned EFS switched to Elastic throughput
-    bool new_file_system = false;   ///< today's file system cannot become the planned one in place: a new one, the data copied
+    bool moves_data = false;             ///< the data is copied out of where it lives today
+    bool resizes_today = false;          ///< today's file system grown or raised to a higher tier
+    bool efs_to_elastic = false;         ///< today's Bursting/Provisioned EFS switched to Elastic throughput
+    bool new_file_system = false;        ///< today's file system cannot become the planned one in place: a new one, the data copied
+    std::optional<double> ebs_gp3_mib_s; ///< today's EBS volume modified in place to gp3 at this throughput (with ebs_gp3_iops)
+    double ebs_gp3_iops = 0;
     std::optional<double> cost_usd; ///< the storage for all runs (unknown when a price is missing)
     std::string why;
     std::vector<std::string> concepts;

@@ -273,8 +273,9 @@ TEST_CASE("SageMaker's EBS volume is gp2: 128 MiB/s up to 170 GiB, 250 MiB/s abo
 TEST_CASE("today's EBS volume type and IOPS set what the volume delivers (EC2 user guide)", "[estimate]")
 {
     const Catalogue& catalogue = builtin_catalogue();
-    const auto mb_s = [&](const std::string& type, double iops, double volume_gb, int epochs) {
+    const auto mb_s = [&](const std::string& type, double iops, double volume_gb, int epochs, double gp3_mib_s = 0) {
         Config config;
+        config.ebs_throughput_mib_s = gp3_mib_s;
         config.instance = catalogue.find_instance("p3.16xlarge"); // EBS cap 1,750 MB/s
         config.storage = "ebs";
         config.ebs_volume_type = type;
@@ -285,6 +286,10 @@ TEST_CASE("today's EBS volume type and IOPS set what the volume delivers (EC2 us
     const double tib = 1024 * 1.073741824; // GB in a TiB
     // gp3 without provisioned throughput: its 125 MiB/s baseline, whatever the IOPS.
     CHECK(mb_s("gp3", 16000, 500, 1) == Approx(125).epsilon(0.001));
+    // gp3 with throughput provisioned: what was provisioned, up to 0.25 MiB/s per provisioned IOPS.
+    CHECK(mb_s("gp3", 3000, 500, 1, 500) == Approx(500).epsilon(0.001));
+    CHECK(mb_s("gp3", 3000, 500, 1, 1000) == Approx(750).epsilon(0.001));
+    CHECK(mb_s("gp3", 4000, 500, 1, 1000) == Approx(1000).epsilon(0.001));
     // io1: 256 KiB per I/O up to 500 MiB/s (to 32,000 IOPS), then 16 KiB per IOPS up to 1,000.
     CHECK(mb_s("io1", 1000, 500, 1) == Approx(250).epsilon(0.001));
     CHECK(mb_s("io1", 3000, 500, 1) == Approx(500).epsilon(0.001));

@@ -236,6 +236,9 @@ const Expected k_plans[] = {
     // Rightsizing a p3.16xlarge held back by its io1 volume: one A10G (22.5 h, $22.64) and one H100
     // (3.3 h, $22.52) meet for the same money on one GPU each: the near tie goes to the faster.
     {"ebs-io1-today.json",                "bigger-gpu",     "ml.p5.4xlarge",      1,  "none",     "ebs",         "file",     "none",   "none",            1},
+    // 1 TB on a gp3 volume at its 125 MiB/s baseline starves 4 V100s: the fix raises gp3's throughput
+    // in place (Elastic Volumes); one H100 then meets for less than the fixed p3.8xlarge.
+    {"ebs-gp3-today.json",                "bigger-gpu",     "ml.p5.4xlarge",      1,  "none",     "ebs",         "file",     "none",   "none",            1},
     {"builtin-xgboost-csv.json",          "cpu",            "ml.m5.2xlarge",      1,  "none",     "s3",          "file",     "athena", "none",           -1},
     {"builtin-linear-learner-large.json", "cpu",            "ml.m5.4xlarge",      1,  "none",     "s3",          "pipe",     "glue",   "none",           -1},
     // One g5.xlarge meets (108 h, $152), but one p4d.24xlarge meets for less (4.5 h, $113 at the
@@ -369,6 +372,28 @@ TEST_CASE("QLoRA plans a smaller state and a cheaper run than the full fine-tune
     CHECK(said(qlora, "LoRA rank 64"));
     CHECK(said(qlora, "4-bit NF4"));
     CHECK(said(report_of_file("moe-mixtral.json"), "12900 M active parameters"));
+}
+
+TEST_CASE("today's EBS volume starving the GPUs is raised in place to gp3 with the throughput they consume", "[recommend][storage]")
+{
+    // ebs-gp3-today: 4 V100s need about 500 MB/s, gp3's baseline gives 131 MB/s.
+    const Report report = report_of_file("ebs-gp3-today.json");
+    REQUIRE(!report.ladder.empty());
+    const LadderStep& fix = report.ladder.front();
+    CHECK(fix.rung == "fix-data-pipeline");
+    CHECK(fix.change.find("modify the EBS volume in place to gp3 with 500 MiB/s and 3,000 IOPS") != std::string::npos);
+    REQUIRE(report.current_hours);
+    REQUIRE(fix.estimated_hours);
+    CHECK(*fix.estimated_hours < *report.current_hours / 3); // io-bound at 26 % before, GPU-bound after
+    // On SageMaker the ML storage volume has no type or throughput to set: no such change.
+    Diagnostics diagnostics;
+    auto job = load_job_file(std::string(MLSCALE_SOURCE_DIR) + "/tests/data/plans/ebs-gp3-today.json", diagnostics);
+    REQUIRE(job);
+    job->training.platform = "sagemaker";
+    const auto managed_report = advise(*job, AdviseOptions{}, diagnostics);
+    REQUIRE(managed_report);
+    const Report& managed = *managed_report;
+    CHECK(std::none_of(managed.ladder.begin(), managed.ladder.end(), [](const LadderStep& s) { return s.change.find("gp3") != std::string::npos; }));
 }
 
 TEST_CASE("today's EFS is read as configured: a Bursting file system is switched to Elastic in place", "[recommend][storage]")

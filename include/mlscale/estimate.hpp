@@ -193,6 +193,19 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
 /// SageMaker, the nearest cloud equivalent, and the profiler says so).
 Platform price_platform(const Job& job);
 
+/// gp3's limits, written once for the model, the plausibility checks and the recommender's lift:
+/// 125-2,000 MiB/s and 3,000-80,000 IOPS (botocore CreateVolume/ModifyVolume; profiles/storage.json
+/// ebs-gp3), and 0.25 MiB/s of throughput per provisioned IOPS (the 2023 ratio, EC2 UG
+/// ebs-volume-types.md: kept because no source says the 2025 maxima lifted it).
+struct Gp3Limits {
+    static constexpr double baseline_mib_s = 125;
+    static constexpr double max_mib_s = 2000;
+    static constexpr double baseline_iops = 3000;
+    static constexpr double max_iops = 80000;
+    static constexpr double mib_s_per_iops = 0.25;
+};
+inline constexpr double k_mb_per_mib = 1.048576;
+
 /// Today's storage as the job configures it (storage.efs, storage.fsx, storage.ebs), on a
 /// configuration that reads from that storage.
 void apply_storage_today(const Job& job, Config& config);

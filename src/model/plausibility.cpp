@@ -177,8 +177,8 @@ void check_storage_today(const Job& job, const Catalogue& catalogue, Diagnostics
     if (today.ebs.iops) {
         const std::string type = today.ebs.volume_type.value_or("gp2");
         const std::int64_t iops = *today.ebs.iops;
-        const std::int64_t low = type == "gp3" ? 3000 : 100;
-        const std::int64_t high = type == "gp3" ? 80000 : type == "io1" ? 64000 : 256000;
+        const auto low = static_cast<std::int64_t>(type == "gp3" ? Gp3Limits::baseline_iops : 100);
+        const auto high = static_cast<std::int64_t>(type == "gp3" ? Gp3Limits::max_iops : type == "io1" ? 64000 : 256000);
         if (type == "gp2" || type == "st1" || type == "sc1") {
             diagnostics.add(job.document.diagnostic_at("/storage/ebs/iops", fmt::format("{} volumes take no provisioned IOPS", type),
                 type == "gp2" ? "gp2's IOPS follow its size (3 per GiB); drop iops, or set volume_type to gp3, io1 or io2"
@@ -189,17 +189,18 @@ void check_storage_today(const Job& job, const Catalogue& catalogue, Diagnostics
                 "the range CreateVolume accepts for the volume type"));
         }
     }
-    // gp3 alone takes provisioned throughput, 125-2,000 MiB/s (botocore CreateVolume Throughput
-    // "Valid Range: 125 - 2000 MiB/s"; profiles/storage.json ebs-gp3).
+    // gp3 alone takes provisioned throughput, within Gp3Limits.
     if (today.ebs.throughput_mib_s) {
         const std::string type = today.ebs.volume_type.value_or("gp2");
         const double mib_s = *today.ebs.throughput_mib_s;
         if (type != "gp3") {
             diagnostics.add(job.document.diagnostic_at("/storage/ebs/throughput_mib_s", fmt::format("{} volumes take no provisioned throughput", type),
                 "only gp3 provisions throughput; drop throughput_mib_s, or set volume_type to gp3"));
-        } else if (mib_s < 125 || mib_s > 2000) {
+        } else if (mib_s < Gp3Limits::baseline_mib_s || mib_s > Gp3Limits::max_mib_s) {
             diagnostics.add(job.document.diagnostic_at("/storage/ebs/throughput_mib_s",
-                fmt::format("gp3 volumes take 125 to 2,000 MiB/s of throughput, not {}", grouped(mib_s)), "the range CreateVolume accepts for gp3"));
+                fmt::format(
+                    "gp3 volumes take {} to {} MiB/s of throughput, not {}", grouped(Gp3Limits::baseline_mib_s), grouped(Gp3Limits::max_mib_s), grouped(mib_s)),
+                "the range CreateVolume accepts for gp3"));
         }
     }
 }

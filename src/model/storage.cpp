@@ -12,7 +12,7 @@ namespace mlscale {
 
 namespace {
 
-constexpr double k_mib = 1.048576; // MB per MiB
+constexpr double k_mib = k_mb_per_mib;
 constexpr double k_gib_in_gb = 1.073741824;
 // SageMaker's ML storage volume on instances without instance store is gp2 ("Amazon SageMaker
 // supports only the General Purpose SSD (gp2) ML storage volume type", ResourceConfig
@@ -36,10 +36,6 @@ constexpr double k_default_volume_gb = 30;
 // Share of the instance's memory the page cache can keep: an assumption (stated in docs/model.md
 // §4), the rest being left to the training processes, pinned buffers and loader workers.
 constexpr double k_page_cache_share = 0.5;
-// gp3's throughput without provisioned throughput: 125 MiB/s (profiles/storage.json ebs-gp3
-// baseline_mib_s, botocore CreateVolume "Valid Range: 125 - 2000 MiB/s").
-constexpr double k_gp3_baseline_mib_s = 125;
-constexpr double k_gp3_mib_s_per_iops = 0.25;
 // FSx for Lustre Intelligent-Tiering provisions throughput apart from capacity: "4000 MBps or
 // multiples of 4000 MBps" (CreateFileSystemLustreConfiguration ThroughputCapacity, AWS SDK
 // documentation); the job format carries no throughput capacity, so the smallest is assumed.
@@ -133,8 +129,8 @@ double ebs_read_mb_s(const InstanceSpec& instance, const Workload& workload, con
     } else if (type == "io1" || type == "io2") {
         volume = provisioned_iops_mb_s(type, iops);
     } else if (type == "gp3") {
-        const double provisioned = config.ebs_throughput_mib_s > 0 ? config.ebs_throughput_mib_s : k_gp3_baseline_mib_s;
-        volume = std::min(provisioned, iops * k_gp3_mib_s_per_iops) * k_mib;
+        const double provisioned = config.ebs_throughput_mib_s > 0 ? config.ebs_throughput_mib_s : Gp3Limits::baseline_mib_s;
+        volume = std::min(provisioned, iops * Gp3Limits::mib_s_per_iops) * k_mib;
     } else {
         volume = gp2_read_mb_s(volume_gb, share_gb);
     }

@@ -27,15 +27,8 @@ constexpr double k_hours_per_month = 730; // AWS prices storage per month of 730
 constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
 
 // gp3 as an in-place lift of today's EBS volume (Elastic Volumes: ModifyVolume changes type, IOPS
-// and throughput without a copy): up to 2,000 MiB/s and 80,000 IOPS (botocore ModifyVolume,
-// profiles/storage.json ebs-gp3), with 0.25 MiB/s per provisioned IOPS (the 2023 ratio, kept:
-// no source says it was lifted), in steps of 25 MiB/s (a rounding of ours).
-constexpr double k_gp3_max_mib_s = 2000;
-constexpr double k_gp3_max_iops = 80000;
-constexpr double k_gp3_base_iops = 3000;
-constexpr double k_gp3_mib_s_per_iops = 0.25;
+// and throughput without a copy), within Gp3Limits, in steps of 25 MiB/s (a rounding of ours).
 constexpr double k_gp3_step_mib_s = 25;
-constexpr double k_mib_in_mb = 1.048576;
 
 // One way to read the data: the storage, and the estimator's configuration for it.
 struct Way {
@@ -219,10 +212,10 @@ std::optional<Way> ebs_lift(const Walk& walk, const Option& option, double requi
     if (walk.location != "ebs" || platform == "sagemaker" || required_mb_s <= 0) {
         return std::nullopt;
     }
-    const double mib_s = std::min(k_gp3_max_mib_s, std::ceil(required_mb_s / k_mib_in_mb / k_gp3_step_mib_s) * k_gp3_step_mib_s);
-    const double iops = std::min(k_gp3_max_iops, std::max(k_gp3_base_iops, std::ceil(mib_s / k_gp3_mib_s_per_iops)));
+    const double mib_s = std::min(Gp3Limits::max_mib_s, std::ceil(required_mb_s / k_mb_per_mib / k_gp3_step_mib_s) * k_gp3_step_mib_s);
+    const double iops = std::min(Gp3Limits::max_iops, std::max(Gp3Limits::baseline_iops, std::ceil(mib_s / Gp3Limits::mib_s_per_iops)));
     const EbsToday& today = walk.job.storage.ebs;
-    if (today.volume_type == std::optional<std::string>("gp3") && today.throughput_mib_s.value_or(125) >= mib_s) {
+    if (today.volume_type == std::optional<std::string>("gp3") && today.throughput_mib_s.value_or(Gp3Limits::baseline_mib_s) >= mib_s) {
         return std::nullopt; // already provisioned for it: the instance's EBS bandwidth binds
     }
     Way way{option.storage, option.config};

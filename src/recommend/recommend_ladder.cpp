@@ -40,6 +40,11 @@ std::vector<const Option*> in_rung(const Walk& walk, Rung rung)
     return out;
 }
 
+int gpus(const Option& o)
+{
+    return o.count * std::max(1, o.instance->gpu_count);
+}
+
 // The cheapest that meets; among those within k_rightsize_min_saving of it (an estimate's noise,
 // not a saving), the fewest instances, then the fewest GPUs, then the fastest. Linear scaling makes
 // 2 and 64 nodes cost the same: the plan takes 2, not 64 nodes for a 35-second run.
@@ -54,14 +59,13 @@ const Option* cheapest_meeting(const std::vector<const Option*>& options)
     if (cheapest == nullptr) {
         return nullptr;
     }
-    const auto gpus = [](const Option* o) { return o->count * std::max(1, o->instance->gpu_count); };
     const Option* best = cheapest;
     for (const Option* option : options) {
         if (!option->meets || option->cost_or_max() > cheapest->cost_or_max() / (1.0 - k_rightsize_min_saving)) {
             continue;
         }
-        if (option->count < best->count || (option->count == best->count && gpus(option) < gpus(best)) ||
-            (option->count == best->count && gpus(option) == gpus(best) && option->hours < best->hours)) {
+        if (option->count < best->count || (option->count == best->count && gpus(*option) < gpus(*best)) ||
+            (option->count == best->count && gpus(*option) == gpus(*best) && option->hours < best->hours)) {
             best = option;
         }
     }
@@ -76,7 +80,6 @@ bool replaces(const Option& higher, const Option& lower)
     if (higher.cost_or_max() < lower.cost_or_max() * (1.0 - k_rightsize_min_saving)) {
         return true;
     }
-    const auto gpus = [](const Option& o) { return o.count * std::max(1, o.instance->gpu_count); };
     const bool tie = higher.cost_or_max() <= lower.cost_or_max() / (1.0 - k_rightsize_min_saving);
     return tie && higher.count == lower.count && gpus(higher) == gpus(lower) && higher.hours < lower.hours;
 }

@@ -18,13 +18,14 @@ namespace mlscale {
 /// What the job asks of the hardware, derived once from the job and the resolved model so the
 /// estimator itself does no lookups. FLOPs count a multiply-add as 2.
 struct Workload {
-    std::string family; ///< cnn|transformer|rnn|gbdt|linear|kmeans|other
+    std::string family; ///< cnn|transformer|rnn|encoder-decoder|diffusion|recsys|gbdt|linear|kmeans|other
     bool deep = true;
     double params = 0;                         ///< parameter count (0 when unknown)
     double linear_flops_per_sample = 0;        ///< forward FLOPs of the weight matmuls per sample (2N per token for transformers)
     double attention_flops_per_sample = 0;     ///< forward FLOPs of the attention scores per sample (4·l·h·s per token)
     double activation_elements_per_sample = 0; ///< CNN/ViT: tensors autograd keeps for the backward pass, elements per sample (0: unknown)
-    std::int64_t seq_len = 0;                  ///< tokens per sample (0: not a sequence model)
+    std::int64_t seq_len = 0;                  ///< tokens per sample (0: not a sequence model); encoder-decoder: input + target
+    std::int64_t target_seq_len = 0;           ///< encoder-decoder: the decoder's share of seq_len
     std::int64_t layers = 0;                   ///< 0 when unknown
     std::int64_t hidden = 0;
     std::int64_t heads = 0;
@@ -53,6 +54,22 @@ struct Workload {
     bool frozen_base = false;
     double trainable_params = 0;       ///< PEFT: the adapters (with frozen_base); otherwise every parameter trains
     double frozen_bytes_per_param = 0; ///< PEFT: bytes of one frozen weight (16-bit 2, QLoRA's NF4 with double quantisation ~0.516)
+    // Diffusion (family diffusion): networks held frozen and run forward only (VAE encoder, text
+    // encoders), beside the trained denoiser that `params` and the FLOPs above describe.
+    double frozen_params = 0;                   ///< weights without gradients or optimizer state, replicated on every GPU
+    double frozen_forward_flops_per_sample = 0; ///< their forward FLOPs (0: latents precomputed)
+    // Recommendation (family recsys): embedding tables sharded over every GPU of the job (model
+    // parallel, as TorchRec and DLRM), the dense part (`params`) data parallel.
+    double embedding_rows = 0;
+    double embedding_dim = 0;
+    double lookups_per_sample = 0; ///< rows read per sample
+    double sparse_features = 0;    ///< pooled embeddings per sample, exchanged all-to-all
+
+    /// Families built of transformer blocks (activations, HBM traffic, tensor and context parallelism).
+    [[nodiscard]] bool transformer_blocks() const
+    {
+        return family == "transformer" || family == "encoder-decoder";
+    }
 
     /// Forward plus backward over the weight matmuls, in forward passes: 3 (the backward computes the
     /// activations' and the weights' gradients, 2 forward passes' worth), 2 when the weights are frozen
@@ -63,7 +80,7 @@ struct Workload {
     }
     [[nodiscard]] double train_flops_per_sample() const
     {
-        return linear_train_factor() * linear_flops_per_sample + 3.0 * attention_flops_per_sample;
+        return linear_train_factor() * linear_flops_per_sample + 3.0 * attention_flops_per_sample + frozen_forward_flops_per_sample;
     }
 };
 

@@ -17,7 +17,7 @@ namespace mlscale {
 
 /// The model as the advisor understands it: the job's fields, completed from the catalogue.
 struct ResolvedModel {
-    std::string family; ///< cnn|transformer|rnn|gbdt|linear|kmeans|other
+    std::string family; ///< cnn|transformer|rnn|encoder-decoder|diffusion|recsys|gbdt|linear|kmeans|other
     std::optional<double> params_millions;
     std::optional<double> forward_gflops; ///< per sample (per sequence for transformers)
     std::optional<std::int64_t> seq_len;

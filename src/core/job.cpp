@@ -167,6 +167,13 @@ void read_model(const nlohmann::json& m, Model& model)
     get(m, "num_features", model.num_features);
     get(m, "num_trees", model.num_trees);
     get(m, "max_depth", model.max_depth);
+    get(m, "target_seq_len", model.target_seq_len);
+    get(m, "frozen_params_millions", model.frozen_params_millions);
+    get(m, "frozen_forward_gflops", model.frozen_forward_gflops);
+    get(m, "embedding_rows_millions", model.embedding_rows_millions);
+    get(m, "embedding_dim", model.embedding_dim);
+    get(m, "lookups_per_sample", model.lookups_per_sample);
+    get(m, "sparse_features", model.sparse_features);
 }
 
 void read_training(const nlohmann::json& t, Training& training)

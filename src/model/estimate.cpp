@@ -40,6 +40,15 @@ constexpr double k_spot_max_saving = 0.9;
 // §2 CNN activations per FLOP when a model gives no activation count: ResNet-50's 20.92 M stored
 // elements per 8.2 GFLOP forward (docs/model.md §1, derived).
 constexpr double k_cnn_elements_per_flop = 20.92e6 / 8.2e9;
+// §5 Recommendation: embedding tables in fp32 (FBGEMM's table-batched embeddings default to FP32
+// weights) with row-wise Adagrad, one fp32 accumulator per row (pytorch/FBGEMM fbgemm_gpu/codegen/
+// genscript/optimizers.py, rowwise_adagrad: momentum1[idx] per row); the pooled embeddings are
+// exchanged in fp32.
+constexpr double k_embedding_value_bytes = 4.0;
+constexpr double k_embedding_state_bytes_per_row = 4.0;
+// §2 HBM traffic of one looked-up row per training step, in row reads: read in the forward pass,
+// read and written again by the backward pass with the fused optimizer update (derived).
+constexpr double k_embedding_row_passes = 3.0;
 // §10 Gradient boosting: the speed-up from n physical cores is n^0.646 (derived: GBM-perf's
 // multi-core table, 1 → 16 cores speeds XGBoost up 5-6.5x and LightGBM 4-7.5x at 1M-10M rows;
 // 16^0.646 = 6). Histogram building is bound by memory, not by the cores.
@@ -192,7 +201,7 @@ double cnn_activation_elements(const Workload& workload)
 // a CNN at the activation precision.
 double activation_gb(const Workload& workload, const Layout& l, double b)
 {
-    if (workload.family == "transformer" && workload.hidden > 0 && workload.layers > 0 && workload.seq_len > 0) {
+    if (workload.transformer_blocks() && workload.hidden > 0 && workload.layers > 0 && workload.seq_len > 0) {
         // Context parallelism keeps s/cp tokens of each sequence per GPU.
         const std::int64_t tokens = std::max<std::int64_t>(1, workload.seq_len / l.context);
         double gb = transformer_activation_gb(
@@ -213,7 +222,7 @@ double activation_gb(const Workload& workload, const Layout& l, double b)
 void estimate_memory(const Workload& workload, const Config& config, const Layout& l, Estimate& e)
 {
     const InstanceSpec& instance = *config.instance;
-    if (workload.params <= 0 || !workload.deep || l.per_node <= 0) {
+    if ((workload.params <= 0 && workload.embedding_rows <= 0) || !workload.deep || l.per_node <= 0) {
         return;
     }
     const Parallelism& par = config.parallelism;
@@ -262,18 +271,23 @@ double sample_seconds(const Workload& workload, const GpuSpec& gpu, const Estima
     // Transformer Engine's FP8 covers the linear layers; attention stays at the 16-bit peak.
     const double attention_peak = precision == "fp8" ? peak_tflops(gpu, "bf16") : e.peak_tflops;
     const double hardware = workload.recompute ? k_recompute_factor : 1.0;
+    // Diffusion's frozen encoders run forward once, outside the checkpointed denoiser.
     const double flop_s = hardware *
-        (workload.linear_train_factor() * workload.linear_flops_per_sample / (linear_efficiency * e.peak_tflops * 1e12) +
-            3.0 * workload.attention_flops_per_sample /
-                (flash_attention_fraction(gpu) * k.attention_efficiency * options.efficiency_scale * attention_peak * 1e12));
+            (workload.linear_train_factor() * workload.linear_flops_per_sample / (linear_efficiency * e.peak_tflops * 1e12) +
+                3.0 * workload.attention_flops_per_sample /
+                    (flash_attention_fraction(gpu) * k.attention_efficiency * options.efficiency_scale * attention_peak * 1e12)) +
+        workload.frozen_forward_flops_per_sample / (linear_efficiency * e.peak_tflops * 1e12);
     const double bandwidth = gpu.mem_bandwidth_gb_s * 1e9;
     const double act_bytes = activation_bytes(precision);
     double memory_s = 0;
     if (workload.family == "cnn") {
         memory_s = k.cnn_traffic * cnn_activation_elements(workload) * act_bytes / bandwidth;
-    } else if (workload.family == "transformer" && workload.hidden > 0 && workload.layers > 0) {
+    } else if (workload.transformer_blocks() && workload.hidden > 0 && workload.layers > 0) {
         const double tokens = static_cast<double>(std::max<std::int64_t>(workload.seq_len, 1));
         memory_s = k.transformer_traffic * 34.0 * static_cast<double>(workload.hidden * workload.layers) * act_bytes * tokens / bandwidth;
+    } else if (workload.embedding_rows > 0) {
+        // Embedding lookups are bound by HBM, not FLOPs: each row read, then read and written by the update.
+        memory_s = k_embedding_row_passes * workload.lookups_per_sample * workload.embedding_dim * k_embedding_value_bytes / bandwidth;
     }
     return flop_s + memory_s / std::max(options.efficiency_scale, 1e-9);
 }
@@ -364,6 +378,29 @@ double dequantise_seconds(const Workload& workload, const GpuSpec& gpu, const La
     return bytes / (gpu.mem_bandwidth_gb_s * 1e9);
 }
 
+// §3 Recommendation: the pooled embeddings of each sample go all-to-all from the GPUs holding the
+// tables to the GPU training the sample, and their gradients back (DLRM, Naumov et al. 2019,
+// arXiv:1906.00091 §4: tables model parallel, MLPs data parallel). Per step each GPU sends and
+// receives (n − 1)/n of its samples' embeddings twice; the share bound for other nodes goes through
+// the GPU's share of the instance network, the rest over NVLink/PCIe, the two at once. On the
+// critical path (the forward needs them; the backward's update waits for them): not overlapped.
+double embedding_exchange_seconds(const Workload& workload, const Config& config, const Layout& l)
+{
+    const InstanceSpec& instance = *config.instance;
+    const int gpus = l.per_node * std::max(1, config.count);
+    if (workload.embedding_rows <= 0 || workload.sparse_features <= 0 || gpus <= 1) {
+        return 0;
+    }
+    const double bytes = 2.0 * l.per_gpu_batch * workload.sparse_features * workload.embedding_dim * k_embedding_value_bytes;
+    const double in_node = bytes * (l.per_node - 1) / gpus / intra_node_bytes_per_s(instance);
+    double between = 0;
+    if (config.count > 1) {
+        const NetworkPath path = network_path(instance, config.internode_gbps, config.internode_latency_s);
+        between = bytes * (gpus - l.per_node) / gpus / (path.bytes_per_s / l.per_node) + 2.0 * path.latency_s;
+    }
+    return std::max(in_node, between);
+}
+
 // §2-§3 The GPU path: compute per group, tensor-parallel all-reduces, the pipeline bubble, and
 // the data-parallel or sharded collectives with their overlap.
 void estimate_gpu_path(const Workload& workload, const Config& config, const Layout& l, const EstimateOptions& options, Estimate& e)
@@ -403,8 +440,9 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
             comm_s = data_parallel_seconds(workload, config, l, shard_bytes, e);
         }
     }
-    e.comm_ms_per_step = comm_s * 1000.0;
-    e.exposed_comm_ms_per_step = std::max(0.0, comm_s - window) * 1000.0;
+    const double exchange_s = embedding_exchange_seconds(workload, config, l);
+    e.comm_ms_per_step = (comm_s + exchange_s) * 1000.0;
+    e.exposed_comm_ms_per_step = (std::max(0.0, comm_s - window) + exchange_s) * 1000.0;
     e.network_samples_per_sec = l.global_batch / (step_compute_s + e.exposed_comm_ms_per_step / 1000.0);
 }
 
@@ -593,12 +631,18 @@ double gbdt_train_seconds(const Workload& workload, double physical_cores, const
 
 double training_state_gb_per_gpu(const Workload& workload, int zero_stage, int data_parallel, int model_parallel)
 {
+    // Diffusion's frozen encoders: weights in the training precision on every GPU. Recommendation's
+    // embedding tables and their row-wise state: sharded over every GPU.
+    const double held = workload.frozen_params * activation_bytes(workload.precision) +
+        workload.embedding_rows * (workload.embedding_dim * k_embedding_value_bytes + k_embedding_state_bytes_per_row) /
+            (std::max(1, data_parallel) * std::max(1, model_parallel));
     if (!workload.frozen_base) {
-        return model_state_gb_per_gpu(workload.params, workload.precision, workload.optimizer, zero_stage, data_parallel, model_parallel);
+        return held / 1e9 + model_state_gb_per_gpu(workload.params, workload.precision, workload.optimizer, zero_stage, data_parallel, model_parallel);
     }
     const double frozen = std::max(0.0, workload.params - workload.trainable_params) * workload.frozen_bytes_per_param / std::max(1, model_parallel) /
         (zero_stage >= 3 ? std::max(1, data_parallel) : 1);
-    return frozen / 1e9 + model_state_gb_per_gpu(workload.trainable_params, workload.precision, workload.optimizer, zero_stage, data_parallel, model_parallel);
+    return (held + frozen) / 1e9 +
+        model_state_gb_per_gpu(workload.trainable_params, workload.precision, workload.optimizer, zero_stage, data_parallel, model_parallel);
 }
 
 double model_state_gb_per_gpu(double params, const std::string& precision, const std::string& optimizer, int zero_stage, int data_parallel, int model_parallel)

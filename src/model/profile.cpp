@@ -35,7 +35,7 @@ namespace {
 
 bool is_deep_family(const std::string& family)
 {
-    return family == "cnn" || family == "transformer" || family == "rnn";
+    return family == "cnn" || family == "transformer" || family == "rnn" || family == "encoder-decoder" || family == "diffusion" || family == "recsys";
 }
 
 ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu_instance, Profile& profile, Diagnostics& diagnostics)
@@ -81,6 +81,14 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
         const double per_token = 2.0 * *model.params_millions * 1e6 / 1e9;
         model.forward_gflops = per_token * static_cast<double>(model.seq_len.value_or(1));
         profile.assumptions.push_back(fmt::format("model.forward_gflops derived as 2 x parameters per token ({:.3g} GFLOP per token)", per_token));
+    } else if (!model.forward_gflops && model.family == "encoder-decoder" && model.params_millions) {
+        // Each input token passes the encoder, each target token the decoder: half the weights each
+        // (docs/model.md §1, derived from T5's blocks).
+        const double per_token = *model.params_millions * 1e6 / 1e9;
+        const std::int64_t input = model.seq_len.value_or(1);
+        model.forward_gflops = per_token * static_cast<double>(input + job.model.target_seq_len.value_or(input));
+        profile.assumptions.push_back(
+            fmt::format("model.forward_gflops derived as 2 x half the parameters per input or target token ({:.3g} GFLOP per token)", per_token));
     }
     model.deep = is_deep_family(model.family);
     if (job.model.precision) {
@@ -236,7 +244,7 @@ void estimate_current(const Job& job, const Catalogue& catalogue, const Instance
     // One GPU holds the whole model: states without sharding plus activations of one sample.
     if (profile.model_state_gb && instance.gpu_count > 0) {
         double activations = 0;
-        if (workload.family == "transformer" && workload.hidden > 0 && workload.layers > 0 && workload.seq_len > 0) {
+        if (workload.transformer_blocks() && workload.hidden > 0 && workload.layers > 0 && workload.seq_len > 0) {
             activations = transformer_activation_gb(
                 workload.seq_len, 1, workload.hidden, workload.heads, workload.layers, 1, 1, workload.recompute, workload.flash_attention);
         }

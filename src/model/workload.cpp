@@ -71,10 +71,55 @@ void gbdt_inputs(const Job& job, Workload& w, std::vector<std::string>& assumpti
     }
 }
 
+// Diffusion (docs/model.md §1): the denoiser trains (params, forward_gflops); the frozen encoders
+// are held in the training precision and run forward once per sample.
+void diffusion_inputs(const Job& job, Workload& w, std::vector<std::string>& assumptions)
+{
+    w.frozen_params = job.model.frozen_params_millions.value_or(0) * 1e6;
+    w.frozen_forward_flops_per_sample = job.model.frozen_forward_gflops.value_or(0) * 1e9;
+    if (!job.model.frozen_forward_gflops) {
+        assumptions.push_back("model.frozen_forward_gflops not given: the frozen encoders' forward pass is not timed (as when latents and text "
+                              "embeddings are precomputed)");
+    }
+    if (!job.model.frozen_params_millions) {
+        assumptions.push_back("model.frozen_params_millions not given: no frozen encoder weights counted in GPU memory");
+    }
+    assumptions.push_back("diffusion: the denoiser's activation memory is not modelled (the memory check covers weights, gradients and optimizer "
+                          "state); give the micro-batch that fits today as model.batch_size per GPU if it is known");
+}
+
+// Recommendation (docs/model.md §1, §5): embedding tables and their lookups; the dense part's
+// FLOPs are 2 per weight per sample (every MLP weight is one multiply-add per sample) unless given.
+void recsys_inputs(const Job& job, Workload& w, std::vector<std::string>& assumptions)
+{
+    w.embedding_rows = job.model.embedding_rows_millions.value_or(0) * 1e6;
+    w.embedding_dim = static_cast<double>(job.model.embedding_dim.value_or(0));
+    w.sparse_features = static_cast<double>(job.model.sparse_features.value_or(0));
+    w.lookups_per_sample = job.model.lookups_per_sample.value_or(w.sparse_features);
+    if (w.embedding_rows <= 0 || w.embedding_dim <= 0) {
+        assumptions.push_back("recsys: model.embedding_rows_millions or model.embedding_dim not given: the embedding tables are not counted");
+        w.embedding_rows = 0;
+    } else if (!job.model.lookups_per_sample && !job.model.sparse_features) {
+        assumptions.push_back("recsys: model.sparse_features and model.lookups_per_sample not given: embedding lookups and their all-to-all "
+                              "exchange are not timed");
+    } else if (!job.model.lookups_per_sample) {
+        assumptions.push_back("model.lookups_per_sample not given: one row per sparse feature assumed (pooling factor 1)");
+    }
+    if (!job.model.forward_gflops && w.params > 0) {
+        w.linear_flops_per_sample = 2.0 * w.params;
+        assumptions.push_back(fmt::format(
+            "recsys: the dense part's forward FLOPs taken as 2 per weight per sample ({} GFLOP; MLPs)", format_number(w.linear_flops_per_sample / 1e9)));
+    }
+}
+
 void family_inputs(const Job& job, Workload& w, std::vector<std::string>& assumptions)
 {
     if (w.family == "gbdt") {
         gbdt_inputs(job, w, assumptions);
+    } else if (w.family == "diffusion") {
+        diffusion_inputs(job, w, assumptions);
+    } else if (w.family == "recsys") {
+        recsys_inputs(job, w, assumptions);
     }
     if (w.precision == "fp32" && w.family == "cnn") {
         assumptions.push_back("precision fp32: convolutions run as TF32 on Ampere and later GPUs (PyTorch's torch.backends.cudnn.allow_tf32 "
@@ -162,20 +207,28 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
             flop_params / 1e6, w.params / 1e6));
     }
 
-    if (w.family == "transformer" && w.seq_len > 0 && !job.model.forward_gflops && w.params > 0) {
+    if (w.transformer_blocks() && w.seq_len > 0 && !job.model.forward_gflops && w.params > 0) {
         const double tokens = static_cast<double>(w.seq_len);
-        w.linear_flops_per_sample = 2.0 * flop_params * tokens;
+        // Encoder-decoder (§1, derived from T5's blocks): each input token passes the encoder's
+        // weights and the decoder's cross-attention keys and values, each target token the rest of
+        // the decoder: half the weights per token. Attention: encoder s_in², decoder s_out², cross
+        // s_in·s_out, per layer of each stack.
+        const double input = static_cast<double>(w.seq_len - w.target_seq_len);
+        const double target = tokens - input;
+        const bool two_stacks = w.family == "encoder-decoder";
+        w.linear_flops_per_sample = (two_stacks ? 1.0 : 2.0) * flop_params * tokens;
+        const double scores = two_stacks ? input * input + target * target + input * target : tokens * tokens;
         if (w.layers > 0 && w.hidden > 0) {
-            w.attention_flops_per_sample = 4.0 * static_cast<double>(w.layers * w.hidden) * tokens * tokens;
+            w.attention_flops_per_sample = 4.0 * static_cast<double>(w.layers * w.hidden) * scores;
         } else if (spec != nullptr && spec->attention_forward_gflops_per_token) {
-            w.attention_flops_per_sample = *spec->attention_forward_gflops_per_token * 1e9 * tokens;
+            w.attention_flops_per_sample = *spec->attention_forward_gflops_per_token * 1e9 * scores / tokens;
         } else {
             assumptions.push_back("model.layers and model.hidden not given: the attention term of the FLOPs (4 x layers x hidden x seq_len per "
                                   "token) is left out");
         }
     } else if (model.forward_gflops) {
         w.linear_flops_per_sample = *model.forward_gflops * 1e9;
-    } else if (w.deep) {
+    } else if (w.deep && !(w.family == "recsys" && w.params > 0)) {
         assumptions.push_back("model FLOPs unknown (give model.name, model.forward_gflops, or params_millions with seq_len): GPU throughput "
                               "not estimated");
     }
@@ -210,6 +263,15 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.optimizer = model.optimizer;
     w.params = model.params_millions.value_or(0) * 1e6;
     w.seq_len = model.seq_len.value_or(0);
+    if (w.family == "encoder-decoder" && w.seq_len > 0) {
+        // Tokens per sample through the blocks: the input through the encoder, the target through the decoder.
+        const std::int64_t target = job.model.target_seq_len.value_or(w.seq_len);
+        if (!job.model.target_seq_len) {
+            assumptions.push_back(fmt::format("model.target_seq_len not given: the decoder takes as many tokens as the encoder ({})", w.seq_len));
+        }
+        w.target_seq_len = target;
+        w.seq_len += target;
+    }
     const ModelSpec* spec = job.model.name ? catalogue.find_model(*job.model.name) : nullptr;
     auto shape = [&](const std::optional<std::int64_t>& given, const std::optional<std::int64_t>& from_spec) {
         return given ? *given : (spec != nullptr && from_spec ? *from_spec : 0);
@@ -238,7 +300,7 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     }
     if (job.model.batch_size) {
         w.global_batch = static_cast<double>(*job.model.batch_size);
-    } else if (w.family == "transformer" && w.seq_len > 0) {
+    } else if (w.transformer_blocks() && w.seq_len > 0) {
         w.global_batch = std::max(1.0, std::round(k_default_batch_tokens / static_cast<double>(w.seq_len)));
         assumptions.push_back(
             fmt::format("model.batch_size not given: {} sequences per step assumed (about 4.2M tokens, as MPT-70B's recipe)", format_number(w.global_batch)));
@@ -254,7 +316,7 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.num_files = job.dataset.num_files ? static_cast<double>(*job.dataset.num_files) : 0;
     if (job.dataset.size_gb && job.dataset.num_samples && *job.dataset.num_samples > 0) {
         w.mb_per_sample = *job.dataset.size_gb * 1000.0 / static_cast<double>(*job.dataset.num_samples);
-    } else if (w.family == "transformer" && w.seq_len > 0 && (job.dataset.modality == std::optional<std::string>("text") || job.training.tokens_billions)) {
+    } else if (w.transformer_blocks() && w.seq_len > 0 && (job.dataset.modality == std::optional<std::string>("text") || job.training.tokens_billions)) {
         w.mb_per_sample = static_cast<double>(w.seq_len) * k_bytes_per_token / 1e6;
         assumptions.push_back("bytes per sample assumed to be seq_len x 4 bytes (32-bit token ids)");
     } else if (job.dataset.size_gb && w.samples_per_epoch > 0) {

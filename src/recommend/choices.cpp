@@ -214,7 +214,12 @@ ParallelismChoice choose_parallelism(
     if (!data.e.memory_known || data.e.fits) {
         choice.mode = gpus <= 1 ? "none" : "data";
         choice.distribution = gpus <= 1 ? "none" : distribution_for("data", instance, count, framework);
-        if (data.e.memory_known) {
+        if (data.e.memory_known && workload.embedding_rows > 0 && gpus > 1) {
+            // Recommendation: the tables are sharded over the GPUs whatever the dense part's split (DLRM, docs/model.md §11).
+            choice.why = fmt::format("the embedding tables sharded over the {} GPUs (model parallel), the dense layers data parallel: {:.1f} of "
+                                     "{:.0f} GB per GPU",
+                gpus, data.e.memory_per_gpu_gb, instance.gpu_memory_gb);
+        } else if (data.e.memory_known) {
             choice.why = gpus <= 1 ? fmt::format("the training state ({:.1f} GB per GPU) fits one GPU", data.e.memory_per_gpu_gb)
                                    : fmt::format("the model fits one GPU ({:.1f} of {:.0f} GB): data parallel over {} GPUs", data.e.memory_per_gpu_gb,
                                          instance.gpu_memory_gb, gpus);

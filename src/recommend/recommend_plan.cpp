@@ -18,10 +18,12 @@ constexpr double k_volume_margin = 0.1;
 // 24 h of running, each losing half of a 30-minute checkpoint interval plus a restart.
 constexpr double k_spot_interruption_every_hours = 24;
 constexpr double k_checkpoint_interval_hours = 0.5;
-// Runs this large are worth reserving capacity for: 32 GPUs (four 8-GPU nodes) or 2,000 GPU-hours
-// in one run (a stated default; docs/recommender.md §7).
+// Runs this large are worth reserving capacity for: 32 GPUs (four 8-GPU nodes) for a day or more
+// (reservations are booked by the day), or 2,000 GPU-hours in one run (stated defaults;
+// docs/recommender.md "Capacity"). A 32-GPU run of minutes is not.
 constexpr int k_capacity_min_gpus = 32;
 constexpr double k_capacity_min_gpu_hours = 2000;
+constexpr double k_capacity_min_hours = 24;
 // Candidates shown on the frontier.
 constexpr std::size_t k_frontier_max = 8;
 
@@ -57,7 +59,8 @@ void spot_notes(const Walk& walk, const Option& option, ComputePlan& c)
 void capacity_notes(const Option& option, ComputePlan& c)
 {
     const int gpus = option.instance->gpu_count * option.count;
-    if (!option.usable() || (gpus < k_capacity_min_gpus && gpus * option.hours < k_capacity_min_gpu_hours)) {
+    const bool large = (gpus >= k_capacity_min_gpus && option.hours >= k_capacity_min_hours) || gpus * option.hours >= k_capacity_min_gpu_hours;
+    if (!option.usable() || !large) {
         return;
     }
     c.notes.push_back(fmt::format("capacity: {} GPUs for {} is worth reserving: SageMaker flexible training plans (capacity for training jobs "

@@ -634,3 +634,80 @@ TEST_CASE("context parallelism against torchtitan's published Llama 3.1 8B rows 
         CHECK(e.tokens_per_sec / 8 == Approx(row.tokens_per_gpu).epsilon(0.30));
     }
 }
+
+TEST_CASE("an encoder-decoder passes each token through half its weights: T5-Large", "[estimate][families]")
+{
+    // 770M parameters, 24 blocks per stack, h 1,024: 512 input and 128 target tokens per sample.
+    std::vector<std::string> assumptions;
+    const Workload t5 = workload_of(R"({"name": "t", "model": {"family": "encoder-decoder", "params_millions": 770, "layers": 24, "hidden": 1024,
+        "heads": 16, "seq_len": 512, "target_seq_len": 128}})",
+        assumptions);
+    CHECK(t5.transformer_blocks());
+    CHECK(t5.seq_len == 640);
+    CHECK(t5.target_seq_len == 128);
+    CHECK(t5.linear_flops_per_sample == Approx(770e6 * 640)); // 2 x N/2 per token, not 2 x N
+    CHECK(t5.attention_flops_per_sample == Approx(4.0 * 24 * 1024 * (512.0 * 512 + 128.0 * 128 + 512.0 * 128)));
+    // A decoder-only model of the same size and length costs twice the linear FLOPs.
+    const Workload decoder =
+        workload_of(R"({"name": "d", "model": {"family": "transformer", "params_millions": 770, "layers": 24, "hidden": 1024, "seq_len": 640}})", assumptions);
+    CHECK(decoder.linear_flops_per_sample == Approx(2.0 * t5.linear_flops_per_sample));
+    // Without a target length the decoder takes as many tokens as the encoder, stated.
+    assumptions.clear();
+    const Workload same = workload_of(R"({"name": "s", "model": {"family": "encoder-decoder", "params_millions": 770, "seq_len": 512}})", assumptions);
+    CHECK(same.seq_len == 1024);
+    CHECK(std::any_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("target_seq_len not given") != std::string::npos; }));
+}
+
+TEST_CASE("a diffusion model trains its denoiser and runs its frozen encoders forward once", "[estimate][families]")
+{
+    std::vector<std::string> assumptions;
+    const Workload sd = workload_of(R"({"name": "sd", "model": {"family": "diffusion", "params_millions": 860, "forward_gflops": 678,
+        "frozen_params_millions": 180, "frozen_forward_gflops": 300, "precision": "bf16", "optimizer": "adamw"}})",
+        assumptions);
+    CHECK(sd.deep);
+    CHECK(sd.train_flops_per_sample() == Approx(3 * 678e9 + 300e9)); // no backward through the frozen encoders
+    // The frozen weights in 16 bits on every GPU, beside the denoiser's 16 bytes per parameter; not sharded.
+    CHECK(training_state_gb_per_gpu(sd, 0, 1, 1) == Approx((180e6 * 2 + 860e6 * 16) / 1e9));
+    CHECK(training_state_gb_per_gpu(sd, 3, 8, 1) == Approx((180e6 * 2 + 860e6 * 16 / 8) / 1e9));
+    // Precomputed latents (no frozen FLOPs given) are stated.
+    assumptions.clear();
+    const Workload latents = workload_of(R"({"name": "l", "model": {"family": "diffusion", "params_millions": 860, "forward_gflops": 678}})", assumptions);
+    CHECK(latents.train_flops_per_sample() == Approx(3 * 678e9));
+    CHECK(std::any_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("precomputed") != std::string::npos; }));
+}
+
+TEST_CASE("a recommendation model shards its embedding tables over every GPU and exchanges them all-to-all", "[estimate][families]")
+{
+    std::vector<std::string> assumptions;
+    const Workload dlrm = workload_of(R"({"name": "r", "model": {"family": "recsys", "params_millions": 2.4, "embedding_rows_millions": 3000,
+        "embedding_dim": 128, "sparse_features": 26, "precision": "fp32", "optimizer": "adagrad", "batch_size": 65536},
+        "dataset": {"num_samples": 4000000000}})",
+        assumptions);
+    CHECK(dlrm.linear_flops_per_sample == Approx(2 * 2.4e6)); // the MLPs: one multiply-add per weight
+    CHECK(dlrm.lookups_per_sample == 26);                     // one row per feature when no pooling factor is given
+    // fp32 rows plus one fp32 accumulator per row (row-wise Adagrad), divided over the GPUs.
+    const double tables = 3e9 * (128 * 4 + 4) / 1e9;
+    const double dense_one = training_state_gb_per_gpu(dlrm, 0, 1, 1) - tables;
+    CHECK(dense_one == Approx(model_state_gb_per_gpu(2.4e6, "fp32", "adagrad", 0, 1, 1)));
+    CHECK(training_state_gb_per_gpu(dlrm, 0, 32, 1) == Approx(tables / 32 + dense_one));
+
+    const Catalogue& catalogue = builtin_catalogue();
+    Config config;
+    config.instance = catalogue.find_instance("p5.48xlarge");
+    REQUIRE(config.instance != nullptr);
+    config.parallelism.mode = "data";
+    config.count = 1;
+    const Estimate one = estimate(dlrm, config, catalogue);
+    CHECK_FALSE(one.fits); // 1,548 GB does not fit 8 x 80 GB
+    config.count = 3;
+    const Estimate three = estimate(dlrm, config, catalogue);
+    CHECK(three.fits);
+    // Per step each GPU sends 2 x 2,731 samples x 26 x 128 x 4 bytes, two thirds of it to other
+    // nodes through an eighth of the node's EFA (3,200 Gbit/s at p5's efficiency 0.61), plus one
+    // latency (0.23 ms) each way: not overlapped. The dense part's small all-reduce hides in the backward.
+    const double bytes = 2.0 * 65536.0 / 24 * 26 * 128 * 4;
+    const double exchange_ms = (bytes * 16 / 24 / (3200e9 / 8 * 0.61 / 8) + 2 * 0.23e-3) * 1000;
+    CHECK(three.exposed_comm_ms_per_step == Approx(exchange_ms).epsilon(0.01));
+    CHECK(three.comm_ms_per_step > three.exposed_comm_ms_per_step);
+    CHECK(three.bottleneck == Bottleneck::Network);
+}

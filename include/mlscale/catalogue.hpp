@@ -182,7 +182,9 @@ struct ModelSpec {
     std::string name;
     std::string family;
     double params_millions = 0;
-    std::optional<double> active_params_millions; ///< mixture-of-experts: parameters each token passes through
+    std::optional<double> active_params_millions;  ///< mixture-of-experts: parameters each token passes through
+    std::optional<std::int64_t> experts;           ///< mixture-of-experts: experts per MoE layer
+    std::optional<std::int64_t> experts_per_token; ///< mixture-of-experts: experts each token is routed to (top-k)
     std::optional<double> forward_gflops;
     std::optional<std::int64_t> seq_len;
     std::optional<std::int64_t> layers;
@@ -201,6 +203,8 @@ struct ModelSpec {
         visit(Field{"family"}, &ModelSpec::family);
         visit(Field{"params_millions"}, &ModelSpec::params_millions);
         visit(Field{"active_params_millions"}, &ModelSpec::active_params_millions);
+        visit(Field{"experts"}, &ModelSpec::experts);
+        visit(Field{"experts_per_token"}, &ModelSpec::experts_per_token);
         visit(Field{"forward_gflops"}, &ModelSpec::forward_gflops);
         visit(Field{"seq_len"}, &ModelSpec::seq_len);
         visit(Field{"layers"}, &ModelSpec::layers);

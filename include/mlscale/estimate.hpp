@@ -64,6 +64,10 @@ struct Workload {
     double embedding_dim = 0;
     double lookups_per_sample = 0; ///< rows read per sample
     double sparse_features = 0;    ///< pooled embeddings per sample, exchanged all-to-all
+    // Mixture of experts (model.experts): the experts of every MoE layer, which expert parallelism splits.
+    double experts = 0;           ///< per MoE layer (0: dense, or not said)
+    double experts_per_token = 0; ///< top-k
+    double expert_params = 0;     ///< every expert together: E·(N − N_active)/(E − k) (derived)
 
     /// Families built of transformer blocks (activations, HBM traffic, tensor and context parallelism).
     [[nodiscard]] bool transformer_blocks() const
@@ -91,6 +95,7 @@ struct Parallelism {
     int tensor = 1;            ///< tensor-parallel degree (within a node)
     int pipeline = 1;          ///< pipeline stages
     int context = 1;           ///< context (sequence) parallel degree: each sequence split over this many GPUs (Megatron context_parallel_size)
+    int expert = 1;            ///< expert-parallel degree: each MoE layer's experts split over this many GPUs (Megatron expert_model_parallel_size)
     int micro_batch = 0;       ///< samples per micro-batch per GPU; 0 = choose (largest that fits)
 };
 
@@ -241,8 +246,9 @@ double calibrate_to_observed(const Workload& workload, const Config& config, con
 /// Memory per GPU: model states under the ZeRO stage and parallelism, in GB (formulas.md §3.1).
 /// The training state per GPU of a workload: model_state_gb_per_gpu for full training; with PEFT the
 /// frozen base at frozen_bytes_per_param (sharded only by ZeRO-3/FSDP, split by model parallelism)
-/// plus the adapters' full training state.
-double training_state_gb_per_gpu(const Workload& workload, int zero_stage, int data_parallel, int model_parallel);
+/// plus the adapters' full training state. With expert parallelism the experts are split over
+/// `expert_parallel` GPUs and ZeRO shards what remains of them over data_parallel / expert_parallel.
+double training_state_gb_per_gpu(const Workload& workload, int zero_stage, int data_parallel, int model_parallel, int expert_parallel = 1);
 
 double model_state_gb_per_gpu(double params, const std::string& precision, const std::string& optimizer, int zero_stage, int data_parallel, int model_parallel);
 

@@ -48,7 +48,9 @@ struct Model {
     std::optional<std::string> builtin_algorithm;
     std::optional<std::string> framework;
     std::optional<double> params_millions;
-    std::optional<double> active_params_millions; ///< mixture-of-experts: parameters each token passes through
+    std::optional<double> active_params_millions;  ///< mixture-of-experts: parameters each token passes through
+    std::optional<std::int64_t> experts;           ///< mixture-of-experts: experts per MoE layer
+    std::optional<std::int64_t> experts_per_token; ///< mixture-of-experts: top-k
     std::optional<double> forward_gflops;
     std::optional<std::int64_t> seq_len;
     std::optional<std::int64_t> layers;
@@ -86,6 +88,7 @@ struct Training {
     std::optional<double> max_wait_hours;
     std::optional<std::string> distribution;
     std::optional<std::int64_t> context_parallel; ///< each sequence split over this many GPUs today
+    std::optional<std::int64_t> expert_parallel;  ///< mixture-of-experts: experts split over this many GPUs today
     std::optional<std::string> image;
     std::optional<std::int64_t> loader_workers;
     std::optional<std::string> platform; ///< sagemaker|aws-batch|eks|ec2|hyperpod|on-premises

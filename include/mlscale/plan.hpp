@@ -30,6 +30,7 @@ struct ComputePlan {
     std::string rung;                         ///< cpu|single-gpu|bigger-gpu|multi-gpu-node|multi-node
     std::string parallelism;                  ///< none|data|sharded|model|pipeline
     std::optional<int> context_parallel;      ///< each sequence split over this many GPUs (long context); none when not split
+    std::optional<int> expert_parallel;       ///< each MoE layer's experts split over this many GPUs; none when not split
     std::string distribution;                 ///< SageMaker distribution setting, e.g. "torch_distributed"
     std::optional<double> estimated_hours;    ///< one run, start-up included
     std::optional<double> estimated_cost_usd; ///< one run: hours x instances x price (and a preparation cluster)

@@ -22,6 +22,7 @@ struct EstimateCommandOptions {
     int tensor = 1;
     int pipeline = 1;
     int context = 1;
+    int expert = 1;
     std::string format = "text";
     std::string output;
 };
@@ -71,6 +72,7 @@ ExitCode run_estimate(const EstimateCommandOptions& options, const Context& cont
     config.parallelism.tensor = std::max(config.parallelism.tensor, options.tensor);
     config.parallelism.pipeline = std::max(config.parallelism.pipeline, options.pipeline);
     config.parallelism.context = std::max(config.parallelism.context, options.context);
+    config.parallelism.expert = std::max(config.parallelism.expert, options.expert);
     for (const auto& assumption : assumptions) {
         spdlog::info("assumed: {}", assumption);
     }
@@ -130,6 +132,11 @@ Command estimate_command(const Context& context)
         {.names = "--context-parallel",
             .help = "Context-parallel degree: each sequence split over this many GPUs (long context; default training.context_parallel, else 1)",
             .target = &options->context,
+            .range = std::pair<long long, long long>{1, 65536}},
+        {.names = "--expert-parallel",
+            .help = "Expert-parallel degree: each MoE layer's experts split over this many GPUs (needs model.experts and experts_per_token; default "
+                    "training.expert_parallel, else 1)",
+            .target = &options->expert,
             .range = std::pair<long long, long long>{1, 65536}},
         format_option(options->format, {"text", "json"}, "Output format: text or json"),
         output_option(options->output),

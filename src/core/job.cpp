@@ -151,6 +151,8 @@ void read_model(const nlohmann::json& m, Model& model)
     get(m, "framework", model.framework);
     get(m, "params_millions", model.params_millions);
     get(m, "active_params_millions", model.active_params_millions);
+    get(m, "experts", model.experts);
+    get(m, "experts_per_token", model.experts_per_token);
     get(m, "forward_gflops", model.forward_gflops);
     get(m, "seq_len", model.seq_len);
     get(m, "layers", model.layers);
@@ -189,6 +191,7 @@ void read_training(const nlohmann::json& t, Training& training)
     get(t, "max_wait_hours", training.max_wait_hours);
     get(t, "distribution", training.distribution);
     get(t, "context_parallel", training.context_parallel);
+    get(t, "expert_parallel", training.expert_parallel);
     get(t, "image", training.image);
     get(t, "loader_workers", training.loader_workers);
     get(t, "platform", training.platform);

@@ -162,6 +162,7 @@ struct Layout {
     int pipeline = 1;
     int model_parallel = 1; ///< tensor x pipeline: GPUs that split the weights
     int context = 1;        ///< GPUs that split each sequence (context parallel)
+    int expert = 1;         ///< GPUs that split each MoE layer's experts (expert parallel), within the replicas
     int data_parallel = 1;  ///< groups that take their own samples: GPUs / (model_parallel x context)
     int replicas = 1;       ///< copies of each weight: data_parallel x context, the group ZeRO shards over and gradients are reduced over
     int zero_stage = 0;
@@ -183,6 +184,7 @@ Layout layout_of(const Workload& workload, const Config& config, const InstanceS
     l.context = std::clamp(par.context, 1, std::max(1, e.gpus / l.model_parallel));
     l.data_parallel = std::max(1, e.gpus / (l.model_parallel * l.context));
     l.replicas = l.data_parallel * l.context;
+    l.expert = workload.expert_params > 0 ? std::clamp(par.expert, 1, l.replicas) : 1;
     l.zero_stage = par.mode == "sharded" && par.zero_stage == 0 ? 3 : par.zero_stage;
     e.data_parallel = l.data_parallel;
     const double requested = workload.global_batch > 0 ? workload.global_batch : workload.per_gpu_batch * e.gpus;
@@ -226,7 +228,7 @@ void estimate_memory(const Workload& workload, const Config& config, const Layou
         return;
     }
     const Parallelism& par = config.parallelism;
-    e.state_gb = training_state_gb_per_gpu(workload, l.zero_stage, l.replicas, l.model_parallel);
+    e.state_gb = training_state_gb_per_gpu(workload, l.zero_stage, l.replicas, l.model_parallel, l.expert);
     const double usable = k_usable_memory * instance.gpu_memory_gb;
     double micro = par.micro_batch > 0 ? par.micro_batch : std::max(1.0, l.pipeline > 1 ? 1.0 : std::floor(l.per_gpu_batch));
     while (par.micro_batch <= 0 && micro > 1 && e.state_gb + activation_gb(workload, l, micro) > usable) {
@@ -401,6 +403,28 @@ double embedding_exchange_seconds(const Workload& workload, const Config& config
     return std::max(in_node, between);
 }
 
+// §3 Expert parallelism (Megatron-LM's expert_model_parallel_size, GShard): each MoE layer sends
+// every token to its top-k experts and back, in the forward and again in the backward pass (4
+// all-to-alls per layer, 6 with recomputation), each moving tokens × k × hidden activations, of which
+// (ep − 1)/ep leave the GPU. Seconds per micro-batch on one GPU, over NVLink when the expert group
+// fits a node, else through the GPU's share of the instance network; at full load (no routing
+// imbalance, no capacity-factor padding) and not overlapped with compute (both stated).
+double expert_exchange_seconds(const Workload& workload, const Config& config, const Layout& l, double micro)
+{
+    const InstanceSpec& instance = *config.instance;
+    if (l.expert <= 1 || workload.hidden <= 0 || workload.layers <= 0 || workload.seq_len <= 0) {
+        return 0;
+    }
+    const double tokens = micro * static_cast<double>(workload.seq_len) / l.context / l.tensor;
+    const double bytes =
+        tokens * workload.experts_per_token * static_cast<double>(workload.hidden) * activation_bytes(workload.precision) * (l.expert - 1) / l.expert;
+    const double exchanges = (workload.recompute ? 6.0 : 4.0) * static_cast<double>(workload.layers) / l.pipeline;
+    const double link = l.expert <= l.per_node
+        ? intra_node_bytes_per_s(instance)
+        : network_path(instance, config.internode_gbps, config.internode_latency_s).bytes_per_s / std::max(1, l.per_node);
+    return exchanges * bytes / link;
+}
+
 // §2-§3 The GPU path: compute per group, tensor-parallel all-reduces, the pipeline bubble, and
 // the data-parallel or sharded collectives with their overlap.
 void estimate_gpu_path(const Workload& workload, const Config& config, const Layout& l, const EstimateOptions& options, Estimate& e)
@@ -421,7 +445,7 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
         group_s = group_s / l.context + context_parallel_seconds(workload, config, l, options);
     }
     const double micro = std::max(1, e.micro_batch > 0 ? e.micro_batch : 1);
-    group_s += dequantise_seconds(workload, gpu, l) / micro;
+    group_s += (dequantise_seconds(workload, gpu, l) + expert_exchange_seconds(workload, config, l, micro)) / micro;
     e.compute_samples_per_sec = l.data_parallel / group_s;
     const double micro_batches = std::max(1.0, l.per_gpu_batch / micro);
     // Pipeline bubble (Narayanan et al. 2021): (p − 1)/m of the ideal time, m micro-batches per pipeline.
@@ -432,7 +456,9 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
     double comm_s = 0;
     double window = k_backward_share * step_compute_s;
     if (l.replicas > 1 && workload.params > 0) {
-        const double shard_bytes = workload.params / l.model_parallel * (act_bytes == 4.0 ? 4.0 : 2.0);
+        // With expert parallelism each GPU holds (and synchronises) 1/ep of the experts.
+        const double held_params = workload.params - workload.expert_params + workload.expert_params / l.expert;
+        const double shard_bytes = held_params / l.model_parallel * (act_bytes == 4.0 ? 4.0 : 2.0);
         if (l.zero_stage == 3) {
             comm_s = sharded_seconds(workload, config, l, shard_bytes, micro_batches, e);
             window = step_compute_s; // prefetch during forward and backward
@@ -629,13 +655,20 @@ double gbdt_train_seconds(const Workload& workload, double physical_cores, const
     return workload.gbdt_trees * (k.gbdt_cpu_tree_s + work / rate);
 }
 
-double training_state_gb_per_gpu(const Workload& workload, int zero_stage, int data_parallel, int model_parallel)
+double training_state_gb_per_gpu(const Workload& workload, int zero_stage, int data_parallel, int model_parallel, int expert_parallel)
 {
     // Diffusion's frozen encoders: weights in the training precision on every GPU. Recommendation's
     // embedding tables and their row-wise state: sharded over every GPU.
     const double held = workload.frozen_params * activation_bytes(workload.precision) +
         workload.embedding_rows * (workload.embedding_dim * k_embedding_value_bytes + k_embedding_state_bytes_per_row) /
             (std::max(1, data_parallel) * std::max(1, model_parallel));
+    if (!workload.frozen_base && expert_parallel > 1 && workload.expert_params > 0) {
+        // Each GPU holds 1/ep of every layer's experts; ZeRO shards them over the other replicas of that share.
+        const double shared = std::max(0.0, workload.params - workload.expert_params);
+        return held / 1e9 + model_state_gb_per_gpu(shared, workload.precision, workload.optimizer, zero_stage, data_parallel, model_parallel) +
+            model_state_gb_per_gpu(workload.expert_params / expert_parallel, workload.precision, workload.optimizer, zero_stage,
+                std::max(1, data_parallel / expert_parallel), model_parallel);
+    }
     if (!workload.frozen_base) {
         return held / 1e9 + model_state_gb_per_gpu(workload.params, workload.precision, workload.optimizer, zero_stage, data_parallel, model_parallel);
     }

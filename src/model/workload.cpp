@@ -199,12 +199,26 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
     const auto active_millions =
         job.model.active_params_millions ? job.model.active_params_millions : (spec != nullptr ? spec->active_params_millions : std::nullopt);
     const double flop_params = active_millions ? std::min(*active_millions * 1e6, w.params) : w.params;
+    // The experts' share of the parameters, for expert parallelism: with E experts per layer, k per
+    // token, N = S + E·e and N_active = S + k·e, so the experts hold E·(N − N_active)/(E − k) (derived).
+    const auto from_spec = [&](const std::optional<std::int64_t>& given, std::optional<std::int64_t> ModelSpec::*field) {
+        return static_cast<double>(given ? *given : (spec != nullptr && spec->*field ? *(spec->*field) : 0));
+    };
+    w.experts = from_spec(job.model.experts, &ModelSpec::experts);
+    w.experts_per_token = from_spec(job.model.experts_per_token, &ModelSpec::experts_per_token);
+    if (active_millions && w.experts > w.experts_per_token && w.experts_per_token > 0 && w.params > flop_params) {
+        w.expert_params = std::min(w.params, w.experts * (w.params - flop_params) / (w.experts - w.experts_per_token));
+    }
     if (active_millions && w.params > 0) {
-        assumptions.push_back(fmt::format("mixture of experts: the FLOPs follow the {:.0f} M active parameters, the memory all {:.0f} M; the experts are "
-                                          "held and sharded like any weight (data parallel, or FSDP/ZeRO-3, which gathers every expert for each "
-                                          "micro-batch: timed); expert parallelism (experts kept on their GPUs, tokens exchanged all-to-all) is "
-                                          "not planned",
-            flop_params / 1e6, w.params / 1e6));
+        assumptions.push_back(
+            fmt::format("mixture of experts: the FLOPs follow the {:.0f} M active parameters, the memory all {:.0f} M; {}", flop_params / 1e6, w.params / 1e6,
+                w.expert_params > 0
+                    ? fmt::format("the {} experts per layer ({:.0f} M parameters together) may be split over GPUs (expert parallelism: tokens exchanged "
+                                  "all-to-all, timed at full load, no routing imbalance)",
+                          w.experts, w.expert_params / 1e6)
+                    : std::string("model.experts and model.experts_per_token not given: the experts are held and sharded like any weight (data "
+                                  "parallel, or FSDP/ZeRO-3, which gathers every expert for each micro-batch: timed); expert parallelism is not "
+                                  "planned")));
     }
 
     if (w.transformer_blocks() && w.seq_len > 0 && !job.model.forward_gflops && w.params > 0) {
@@ -384,6 +398,7 @@ Config current_config(const Job& job, const InstanceSpec* instance)
         config.parallelism.pipeline = std::max(1, config.count);
     }
     config.parallelism.context = static_cast<int>(std::clamp<std::int64_t>(job.training.context_parallel.value_or(1), 1, 65536));
+    config.parallelism.expert = static_cast<int>(std::clamp<std::int64_t>(job.training.expert_parallel.value_or(1), 1, 65536));
     config.spot = job.training.spot.value_or(false);
     return config;
 }

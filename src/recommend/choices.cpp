@@ -184,10 +184,33 @@ std::vector<Parallelism> context_splits(const InstanceSpec& instance, int count)
     return out;
 }
 
+// Mixture of experts: each layer's experts split over 2, 4, 8 ... GPUs of a node (expert
+// parallelism; the all-to-all stays on NVLink), the rest ZeRO-1 (Megatron's distributed optimizer)
+// or ZeRO-3/FSDP over the replicas. Only degrees that divide the experts.
+std::vector<Parallelism> expert_splits(const Workload& workload, const InstanceSpec& instance)
+{
+    std::vector<Parallelism> out;
+    const int experts = static_cast<int>(workload.experts);
+    for (int ep = 2; ep <= std::min(experts, instance.gpu_count); ep *= 2) {
+        if (experts % ep != 0) {
+            continue;
+        }
+        for (int stage : {1, 3}) {
+            Parallelism p;
+            p.mode = "sharded";
+            p.zero_stage = stage;
+            p.expert = ep;
+            out.push_back(p);
+        }
+    }
+    return out;
+}
+
 std::string split_text(const Trial& trial, int gpus)
 {
     const Parallelism& p = trial.parallelism;
-    const std::string context = p.context > 1 ? fmt::format(", each sequence split over {} GPUs (context parallel)", p.context) : "";
+    const std::string context = (p.context > 1 ? fmt::format(", each sequence split over {} GPUs (context parallel)", p.context) : std::string()) +
+        (p.expert > 1 ? fmt::format(", each layer's experts split over {} GPUs (expert parallel)", p.expert) : std::string());
     if (p.mode == "sharded") {
         return fmt::format("sharded over {} GPUs ({}{}) it is {:.1f} GB per GPU", gpus,
             p.zero_stage == 3 ? "ZeRO-3/FSDP full sharding" : fmt::format("ZeRO-{}", p.zero_stage), context, trial.e.memory_per_gpu_gb);
@@ -236,6 +259,11 @@ ParallelismChoice choose_parallelism(
         }
         for (const auto& split : model_splits(instance, count)) {
             trials.push_back(trial(split));
+        }
+        if (workload.expert_params > 0) {
+            for (const auto& split : expert_splits(workload, instance)) {
+                trials.push_back(trial(split));
+            }
         }
     }
     if (gpus > 1 && workload.seq_len > 0 && (workload.seq_len >= k_long_context_tokens || !fastest_fit(trials))) {

@@ -86,6 +86,9 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
     if (option.config.parallelism.context > 1) {
         c.context_parallel = option.config.parallelism.context;
     }
+    if (option.config.parallelism.expert > 1) {
+        c.expert_parallel = option.config.parallelism.expert;
+    }
     c.distribution = distribution_setting(option);
     if (option.usable()) {
         c.estimated_hours = option.hours;

@@ -120,6 +120,7 @@ ordered plan_json(const Plan& plan)
     compute["rung"] = text_or_null(c.rung);
     compute["parallelism"] = text_or_null(c.parallelism);
     compute["context_parallel"] = optional_value(c.context_parallel);
+    compute["expert_parallel"] = optional_value(c.expert_parallel);
     compute["estimated_hours"] = optional_value(c.estimated_hours);
     compute["estimated_cost_usd"] = optional_value(c.estimated_cost_usd);
     compute["total_cost_usd"] = optional_value(c.total_cost_usd);

@@ -49,8 +49,9 @@ std::string plan_section(const Report& report, const Style& style)
     if (!c.instance_type.empty()) {
         out += style.bold("Plan") + "\n";
         out += fmt::format("  compute               {} x {} ({} GPUs), rung {}\n", c.instance_count, c.instance_type, c.gpus, c.rung);
-        out += fmt::format("  parallelism           {}{}{}\n", c.parallelism.empty() ? "none" : c.parallelism,
+        out += fmt::format("  parallelism           {}{}{}{}\n", c.parallelism.empty() ? "none" : c.parallelism,
             c.context_parallel ? fmt::format(", context parallel {}", *c.context_parallel) : "",
+            c.expert_parallel ? fmt::format(", expert parallel {}", *c.expert_parallel) : "",
             c.distribution.empty() || c.distribution == "none" ? "" : fmt::format(" (SageMaker distribution: {})", c.distribution));
         out += fmt::format("  estimate              {} per run, {}, GPU utilisation {}{}\n", maybe(c.estimated_hours, " h"),
             c.estimated_cost_usd ? "$" + number(*c.estimated_cost_usd) : std::string("cost unknown"), maybe(c.gpu_util_pct, " %"),

@@ -711,3 +711,37 @@ TEST_CASE("a recommendation model shards its embedding tables over every GPU and
     CHECK(three.comm_ms_per_step > three.exposed_comm_ms_per_step);
     CHECK(three.bottleneck == Bottleneck::Network);
 }
+
+TEST_CASE("expert parallelism splits the experts and times their all-to-all: Mixtral 8x7B", "[estimate][moe]")
+{
+    std::vector<std::string> assumptions;
+    const Workload moe = workload_of(R"({"name": "m", "model": {"name": "mixtral-8x7b", "seq_len": 4096, "precision": "bf16"}})", assumptions);
+    // 8 experts, top-2 (Jiang et al. 2024): N = S + 8e, N_active = S + 2e -> the experts hold 8 x (46.7 - 12.9) / 6 = 45.07B.
+    CHECK(moe.expert_params == Approx(8.0 * (46.7e9 - 12.9e9) / 6.0));
+    const double shared = 46.7e9 - moe.expert_params;
+    // Expert parallel 8 with ZeRO-1 over 8 GPUs: each GPU keeps one expert per layer whole (16
+    // bytes per parameter: no other replica to shard its optimizer with) and the shared layers with
+    // their optimizer states sharded 8 ways.
+    CHECK(training_state_gb_per_gpu(moe, 1, 8, 1, 8) == Approx((model_state_gb_per_gpu(shared, "bf16", "adamw", 1, 8, 1) + moe.expert_params / 8 * 16 / 1e9)));
+    // Without expert parallelism the same call is the dense accounting.
+    CHECK(training_state_gb_per_gpu(moe, 1, 8, 1) == Approx(model_state_gb_per_gpu(46.7e9, "bf16", "adamw", 1, 8, 1)));
+
+    const Catalogue& catalogue = builtin_catalogue();
+    Config config;
+    config.instance = catalogue.find_instance("p5.48xlarge");
+    REQUIRE(config.instance != nullptr);
+    config.parallelism.mode = "sharded";
+    config.parallelism.zero_stage = 1;
+    config.parallelism.micro_batch = 1;
+    config.count = 2;
+    const Estimate without = estimate(moe, config, catalogue);
+    config.parallelism.expert = 8;
+    const Estimate with = estimate(moe, config, catalogue);
+    CHECK(with.state_gb < without.state_gb / 3); // 64 GB against 222 GB per GPU
+    // The all-to-all per micro-batch of one 4,096-token sequence: 4 per layer x 32 layers, each
+    // 4,096 x 2 x 4,096 x 2 bytes x 7/8 over NVLink (450 GB/s per direction x 0.65), added to the compute.
+    const double exchange_s = 4 * 32 * 4096.0 * 2 * 4096 * 2 * 7 / 8 / (900e9 / 2 * 0.65);
+    const double per_sample_without = 16.0 / without.compute_samples_per_sec;
+    const double per_sample_with = 16.0 / with.compute_samples_per_sec;
+    CHECK(per_sample_with - per_sample_without == Approx(exchange_s).epsilon(0.01));
+}

@@ -184,7 +184,7 @@ Layout layout_of(const Workload& workload, const Config& config, const InstanceS
     l.context = std::clamp(par.context, 1, std::max(1, e.gpus / l.model_parallel));
     l.data_parallel = std::max(1, e.gpus / (l.model_parallel * l.context));
     l.replicas = l.data_parallel * l.context;
-    l.expert = workload.expert_params > 0 ? std::clamp(par.expert, 1, l.replicas) : 1;
+    l.expert = workload.expert_params > 0 && !workload.frozen_base ? std::clamp(par.expert, 1, l.replicas) : 1; // not modelled with PEFT
     l.zero_stage = par.mode == "sharded" && par.zero_stage == 0 ? 3 : par.zero_stage;
     e.data_parallel = l.data_parallel;
     const double requested = workload.global_batch > 0 ? workload.global_batch : workload.per_gpu_batch * e.gpus;
@@ -458,12 +458,13 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
     if (l.replicas > 1 && workload.params > 0) {
         // With expert parallelism each GPU holds (and synchronises) 1/ep of the experts.
         const double held_params = workload.params - workload.expert_params + workload.expert_params / l.expert;
-        const double shard_bytes = held_params / l.model_parallel * (act_bytes == 4.0 ? 4.0 : 2.0);
-        if (l.zero_stage == 3) {
-            comm_s = sharded_seconds(workload, config, l, shard_bytes, micro_batches, e);
+        const double bytes_per_param = act_bytes == 4.0 ? 4.0 : 2.0;
+        if (l.zero_stage == 3) { // FSDP gathers every weight, frozen or not (an upper bound for PEFT: only the adapters' gradients are reduced)
+            comm_s = sharded_seconds(workload, config, l, held_params / l.model_parallel * bytes_per_param, micro_batches, e);
             window = step_compute_s; // prefetch during forward and backward
-        } else {
-            comm_s = data_parallel_seconds(workload, config, l, shard_bytes, e);
+        } else {                     // DDP all-reduces the gradients: with PEFT only the adapters have any
+            const double synced = workload.frozen_base ? workload.trainable_params : held_params;
+            comm_s = data_parallel_seconds(workload, config, l, synced / l.model_parallel * bytes_per_param, e);
         }
     }
     const double exchange_s = embedding_exchange_seconds(workload, config, l);

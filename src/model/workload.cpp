@@ -84,8 +84,8 @@ void diffusion_inputs(const Job& job, Workload& w, std::vector<std::string>& ass
     if (!job.model.frozen_params_millions) {
         assumptions.push_back("model.frozen_params_millions not given: no frozen encoder weights counted in GPU memory");
     }
-    assumptions.push_back("diffusion: the denoiser's activation memory is not modelled (the memory check covers weights, gradients and optimizer "
-                          "state); give the micro-batch that fits today as model.batch_size per GPU if it is known");
+    assumptions.push_back("diffusion: the denoiser's activation memory is not modelled: the memory check covers weights, gradients and optimizer "
+                          "state only, so a batch that fits here may not fit the GPU");
 }
 
 // Recommendation (docs/model.md §1, §5): embedding tables and their lookups; the dense part's

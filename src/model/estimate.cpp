@@ -193,6 +193,13 @@ Layout layout_of(const Workload& workload, const Config& config, const InstanceS
     return l;
 }
 
+// One GPU's share of its instance's inter-node path, bytes/s: the all-to-alls and the context-parallel
+// exchange leave each GPU at once, so the node's NIC is split among them.
+double gpu_network_bytes_per_s(const Config& config, const Layout& l)
+{
+    return network_path(*config.instance, config.internode_gbps, config.internode_latency_s).bytes_per_s / std::max(1, l.per_node);
+}
+
 double cnn_activation_elements(const Workload& workload)
 {
     return workload.activation_elements_per_sample > 0 ? workload.activation_elements_per_sample : workload.linear_flops_per_sample * k_cnn_elements_per_flop;
@@ -358,8 +365,7 @@ double context_parallel_seconds(const Workload& workload, const Config& config, 
     const double exchanges = workload.recompute ? 4.0 : 3.0;
     const double bytes = exchanges * static_cast<double>(workload.layers) / l.pipeline * (l.context - 1) * chunk_bytes;
     const bool in_node = l.tensor * l.context <= l.per_node;
-    const double link = in_node ? intra_node_bytes_per_s(instance)
-                                : network_path(instance, config.internode_gbps, config.internode_latency_s).bytes_per_s / std::max(1, l.per_node);
+    const double link = in_node ? intra_node_bytes_per_s(instance) : gpu_network_bytes_per_s(config, l);
     const double attention_s = attention_seconds(workload, *instance.gpu_spec, options) / (l.model_parallel * l.context);
     return std::max(0.0, bytes / link - attention_s);
 }
@@ -397,8 +403,8 @@ double embedding_exchange_seconds(const Workload& workload, const Config& config
     const double in_node = bytes * (l.per_node - 1) / gpus / intra_node_bytes_per_s(instance);
     double between = 0;
     if (config.count > 1) {
-        const NetworkPath path = network_path(instance, config.internode_gbps, config.internode_latency_s);
-        between = bytes * (gpus - l.per_node) / gpus / (path.bytes_per_s / l.per_node) + 2.0 * path.latency_s;
+        const double latency_s = network_path(instance, config.internode_gbps, config.internode_latency_s).latency_s;
+        between = bytes * (gpus - l.per_node) / gpus / gpu_network_bytes_per_s(config, l) + 2.0 * latency_s;
     }
     return std::max(in_node, between);
 }
@@ -419,9 +425,7 @@ double expert_exchange_seconds(const Workload& workload, const Config& config, c
     const double bytes =
         tokens * workload.experts_per_token * static_cast<double>(workload.hidden) * activation_bytes(workload.precision) * (l.expert - 1) / l.expert;
     const double exchanges = (workload.recompute ? 6.0 : 4.0) * static_cast<double>(workload.layers) / l.pipeline;
-    const double link = l.expert <= l.per_node
-        ? intra_node_bytes_per_s(instance)
-        : network_path(instance, config.internode_gbps, config.internode_latency_s).bytes_per_s / std::max(1, l.per_node);
+    const double link = l.expert <= l.per_node ? intra_node_bytes_per_s(instance) : gpu_network_bytes_per_s(config, l);
     return exchanges * bytes / link;
 }
 

@@ -201,11 +201,6 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
     const double flop_params = active_millions ? std::min(*active_millions * 1e6, w.params) : w.params;
     // The experts' share of the parameters, for expert parallelism: with E experts per layer, k per
     // token, N = S + E·e and N_active = S + k·e, so the experts hold E·(N − N_active)/(E − k) (derived).
-    const auto from_spec = [&](const std::optional<std::int64_t>& given, std::optional<std::int64_t> ModelSpec::*field) {
-        return static_cast<double>(given ? *given : (spec != nullptr && spec->*field ? *(spec->*field) : 0));
-    };
-    w.experts = from_spec(job.model.experts, &ModelSpec::experts);
-    w.experts_per_token = from_spec(job.model.experts_per_token, &ModelSpec::experts_per_token);
     if (active_millions && w.experts > w.experts_per_token && w.experts_per_token > 0 && w.params > flop_params) {
         w.expert_params = std::min(w.params, w.experts * (w.params - flop_params) / (w.experts - w.experts_per_token));
     }
@@ -293,6 +288,8 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.layers = shape(job.model.layers, spec != nullptr ? spec->layers : std::nullopt);
     w.hidden = shape(job.model.hidden, spec != nullptr ? spec->hidden : std::nullopt);
     w.heads = shape(job.model.heads, spec != nullptr ? spec->heads : std::nullopt);
+    w.experts = static_cast<double>(shape(job.model.experts, spec != nullptr ? spec->experts : std::nullopt));
+    w.experts_per_token = static_cast<double>(shape(job.model.experts_per_token, spec != nullptr ? spec->experts_per_token : std::nullopt));
     w.recompute = job.model.activation_checkpointing.value_or(false);
     catalogue_figures(job, spec, w);
     adapters_and_flops(job, spec, model, w, assumptions);

@@ -329,6 +329,14 @@ void check_contradictions(const JsonDocument& document, Diagnostics& diagnostics
                 "params_millions counts every parameter (every expert, the frozen base and the adapters); the part cannot exceed it"));
         }
     }
+    const auto* experts = member(model, "experts");
+    const auto* top_k = member(model, "experts_per_token");
+    if (experts != nullptr && top_k != nullptr && experts->is_number_integer() && top_k->is_number_integer() &&
+        top_k->get<std::int64_t>() > experts->get<std::int64_t>()) {
+        diagnostics.add(document.diagnostic_at("/model/experts_per_token",
+            fmt::format("model.experts_per_token ({}) is more than the experts per layer (model.experts {})", top_k->dump(), experts->dump()),
+            "experts_per_token is the top-k each token is routed to, at most the experts of a layer (Mixtral: 2 of 8)"));
+    }
     const auto* largest = member(dataset, "largest_file_gb");
     const auto* size = member(dataset, "size_gb");
     if (largest != nullptr && size != nullptr && largest->is_number() && size->is_number() && largest->get<double>() > size->get<double>()) {

@@ -377,6 +377,12 @@ std::string JobGenerator::satisfy_loader_rules(json& job)
             }
         }
     }
+    if (has_object(job, "model") && job["model"].value("experts", json()).is_number_integer() &&
+        job["model"].value("experts_per_token", json()).is_number_integer() &&
+        job["model"]["experts_per_token"].get<std::int64_t>() > job["model"]["experts"].get<std::int64_t>()) {
+        job["model"]["experts_per_token"] = job["model"]["experts"];
+        changed += "experts_per_token cut to experts; ";
+    }
     if (has_object(job, "security") && has_object(job, "notebook") && job["security"].value("notebook_direct_internet", json()).is_boolean() &&
         job["notebook"].value("direct_internet", json()).is_boolean() && job["security"]["notebook_direct_internet"] != job["notebook"]["direct_internet"]) {
         job["security"]["notebook_direct_internet"] = job["notebook"]["direct_internet"];

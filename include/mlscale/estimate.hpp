@@ -97,6 +97,11 @@ struct Parallelism {
     int context = 1;           ///< context (sequence) parallel degree: each sequence split over this many GPUs (Megatron context_parallel_size)
     int expert = 1;            ///< expert-parallel degree: each MoE layer's experts split over this many GPUs (Megatron expert_model_parallel_size)
     int micro_batch = 0;       ///< samples per micro-batch per GPU; 0 = choose (largest that fits)
+    /// Gradients all-reduced after the last micro-batch's backward, not during it (NVIDIA's BERT
+    /// code: PyTorch `--allreduce_post_accumulation`, TensorFlow 2 `hvd.allreduce` in `step()`):
+    /// with accumulation the all-reduce is exposed. false = DDP/DeepSpeed, overlapped with the
+    /// last micro-batch's backward.
+    bool sync_after_accumulation = false;
 };
 
 /// One configuration to estimate: instance type and count, storage and input mode, parallelism.
@@ -125,15 +130,15 @@ struct Config {
 
 /// The calibrated constants of the model (docs/model.md "Calibration"); the defaults are the fitted values.
 struct ModelConstants {
-    double tensor_efficiency = 0.6333;          ///< A100 (Ampere): achievable fraction of the dense tensor-core peak; generations without their own use it
+    double tensor_efficiency = 0.6396;          ///< A100 (Ampere): achievable fraction of the dense tensor-core peak; generations without their own use it
     double tensor_efficiency_volta = 0.6958;    ///< V100
-    double tensor_efficiency_hopper = 0.5542;   ///< H100/H200
-    double tensor_efficiency_trainium = 0.3687; ///< Trainium (NeuronCore-v2)
+    double tensor_efficiency_hopper = 0.5563;   ///< H100/H200
+    double tensor_efficiency_trainium = 0.3906; ///< Trainium (NeuronCore-v2)
     double simt_efficiency = 1;                 ///< achievable fraction of the fp32 CUDA-core peak (no tensor cores)
     double attention_efficiency = 0.8997;       ///< scales FlashAttention's sourced fraction of the peak per generation (docs/model.md §2)
-    double fp8_efficiency = 0.725;              ///< FP8 linear layers' efficiency relative to the 16-bit one (casts, scaling)
+    double fp8_efficiency = 0.7312;             ///< FP8 linear layers' efficiency relative to the 16-bit one (casts, scaling)
     double cnn_traffic = 15.28;                 ///< CNN: HBM bytes moved per stored activation byte in one training pass (forward + backward)
-    double transformer_traffic = 3.792;         ///< HBM traffic per token per layer, in units of 34·h activation bytes
+    double transformer_traffic = 3.917;         ///< HBM traffic per token per layer, in units of 34·h activation bytes
     // Gradient boosting, histogram method (docs/model.md §10): row × feature × level updates per second.
     double gbdt_xgboost_core_rate = 5.61e+08;  ///< XGBoost hist on one physical core
     double gbdt_lightgbm_core_rate = 5.61e+08; ///< LightGBM on one physical core

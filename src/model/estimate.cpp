@@ -458,7 +458,13 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
     }
     const double step_compute_s = l.global_batch / e.compute_samples_per_sec * (1.0 + e.pipeline_bubble);
     double comm_s = 0;
-    double window = k_backward_share * step_compute_s;
+    // Gradient sync overlaps the backward of the last micro-batch only (DDP's no_sync() and
+    // DeepSpeed defer it to the accumulation boundary), or none of it when the code all-reduces
+    // after accumulating.
+    double window = k_backward_share * step_compute_s / micro_batches;
+    if (config.parallelism.sync_after_accumulation && micro_batches > 1) {
+        window = 0;
+    }
     if (l.replicas > 1 && workload.params > 0) {
         // With expert parallelism each GPU holds (and synchronises) 1/ep of the experts.
         const double held_params = workload.params - workload.expert_params + workload.expert_params / l.expert;

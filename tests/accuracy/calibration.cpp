@@ -446,7 +446,16 @@ bool map_calibration_row(const std::map<std::string, std::string>& row, const Ca
         micro_published = true;
     } else if (contains(model, "BERT")) {
         par.micro_batch = match_int(text, R"(micro-batch (\d+))", 0);
+        if (par.micro_batch == 0 && contains(id, "bert-tf2")) {
+            // TensorFlow2/LanguageModeling/BERT/README.md, multi-node tables: batch size per GPU
+            // (mixed precision) 60 on DGX-2H, 312 on DGX A100, seq 128.
+            par.micro_batch = contains(row.at("gpu"), "V100") ? 60 : 312;
+        }
         micro_published = par.micro_batch > 0;
+        // NVIDIA's BERT code all-reduces the accumulated gradients after the last micro-batch:
+        // PyTorch run_pretraining.py --allreduce_post_accumulation (scripts/run_pretraining.sh),
+        // TensorFlow 2 official/modeling/model_training_utils.py step() (hvd.allreduce).
+        par.sync_after_accumulation = true;
     } else if (contains(id, "megatron21") || contains(id, "mtnlg") || contains(id, "korthikanti") || contains(id, "mcore")) {
         map_megatron(id, text, c, micro_published);
     } else {
@@ -953,6 +962,8 @@ std::string accuracy_markdown(
         << "  its distributed optimizer, ZeRO-1), ZeRO-3 / FSDP for the DeepSpeed, llm-foundry, LLaMA and torchtitan rows, ZeRO-2\n"
         << "  for llm-foundry's SHARD_GRAD_OP rows; recompute where the row says activation checkpointing. Micro-batch: the\n"
         << "  published one where the source gives it, else the model's choice (the largest that fits); each row says which.\n"
+        << "  NVIDIA's BERT code (DLE BERT PyTorch and TF2) all-reduces the accumulated gradients after the last micro-batch,\n"
+        << "  not during its backward, so those rows charge the all-reduce in full when they accumulate (docs/model.md §3).\n"
         << "- Trainium rows give tensor parallelism in NeuronCores; a Trainium chip has two, so TP=32 NeuronCores is 16 chips.\n"
         << "- Metrics: samples/s and tokens/s compare directly; `mfu` compares with the estimate's MFU (6N + attention FLOPs per token,\n"
         << "  llm-foundry's accounting; Megatron-Core counts slightly differently); `tflops_per_gpu` rows (Megatron, MT-NLG) are\n"

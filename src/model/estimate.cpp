@@ -422,11 +422,26 @@ double expert_exchange_seconds(const Workload& workload, const Config& config, c
         return 0;
     }
     const double tokens = micro * static_cast<double>(workload.seq_len) / l.context / l.tensor;
-    const double bytes =
-        tokens * workload.experts_per_token * static_cast<double>(workload.hidden) * activation_bytes(workload.precision) * (l.expert - 1) / l.expert;
+    // The busiest GPU receives capacity-factor times its share (routing imbalance, §3).
+    const double bytes = workload.expert_capacity_factor * tokens * workload.experts_per_token * static_cast<double>(workload.hidden) *
+        activation_bytes(workload.precision) * (l.expert - 1) / l.expert;
     const double exchanges = (workload.recompute ? 6.0 : 4.0) * static_cast<double>(workload.layers) / l.pipeline;
     const double link = l.expert <= l.per_node ? intra_node_bytes_per_s(instance) : gpu_network_bytes_per_s(config, l);
     return exchanges * bytes / link;
+}
+
+// §3 Routing imbalance under expert parallelism: the step waits for the GPU whose experts drew
+// the most tokens, (capacity factor − 1) more expert FLOPs than the average, per sample.
+double expert_imbalance_seconds(const Workload& workload, const Layout& l, const Estimate& e, const EstimateOptions& options)
+{
+    if (l.expert <= 1 || workload.experts <= 0 || workload.seq_len <= 0 || e.efficiency <= 0 || e.peak_tflops <= 0) {
+        return 0;
+    }
+    const double hardware = workload.recompute ? k_recompute_factor : 1.0;
+    const double fp8 = workload.precision == "fp8" ? options.constants.fp8_efficiency : 1.0;
+    const double expert_flops = 2.0 * workload.experts_per_token * workload.expert_params / workload.experts * static_cast<double>(workload.seq_len);
+    return hardware * workload.linear_train_factor() * expert_flops * (workload.expert_capacity_factor - 1.0) / (e.efficiency * fp8 * e.peak_tflops * 1e12) /
+        l.model_parallel;
 }
 
 // §2-§3 The GPU path: compute per group, tensor-parallel all-reduces, the pipeline bubble, and
@@ -437,6 +452,7 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
     const GpuSpec& gpu = *instance.gpu_spec;
     const double hardware = workload.recompute ? k_recompute_factor : 1.0;
     double group_s = sample_seconds(workload, gpu, options, e) / l.model_parallel;
+    group_s += expert_imbalance_seconds(workload, l, e, options);
     const double act_bytes = activation_bytes(workload.precision);
     // Tensor parallel: 4 all-reduces of the layer's activations per layer (2 forward, 2
     // backward; Megatron), over the intra-node link, not overlapped.

@@ -204,13 +204,19 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
     if (active_millions && w.experts > w.experts_per_token && w.experts_per_token > 0 && w.params > flop_params) {
         w.expert_params = std::min(w.params, w.experts * (w.params - flop_params) / (w.experts - w.experts_per_token));
     }
+    // Routing is never perfectly balanced: with expert parallelism the step waits for the GPU whose
+    // experts drew the most tokens. Switch Transformer trains at capacity factors 1.0-1.25 (Fedus et
+    // al. 2021 §2.1, §2.2); 1.25 is assumed (an estimate) unless training.expert_capacity_factor says.
+    w.expert_capacity_factor = job.training.expert_capacity_factor.value_or(1.25);
     if (active_millions && w.params > 0) {
         assumptions.push_back(
             fmt::format("mixture of experts: the FLOPs follow the {:.0f} M active parameters, the memory all {:.0f} M; {}", flop_params / 1e6, w.params / 1e6,
                 w.expert_params > 0
                     ? fmt::format("the {} experts per layer ({:.0f} M parameters together) may be split over GPUs (expert parallelism: tokens exchanged "
-                                  "all-to-all, timed at full load, no routing imbalance)",
-                          w.experts, w.expert_params / 1e6)
+                                  "all-to-all; the busiest GPU's experts get {:g}x the average tokens{})",
+                          w.experts, w.expert_params / 1e6, w.expert_capacity_factor,
+                          job.training.expert_capacity_factor ? ""
+                                                              : ", Switch Transformer's training capacity factor, assumed: set training.expert_capacity_factor")
                     : std::string("model.experts and model.experts_per_token not given: the experts are held and sharded like any weight (data "
                                   "parallel, or FSDP/ZeRO-3, which gathers every expert for each micro-batch: timed); expert parallelism is not "
                                   "planned")));

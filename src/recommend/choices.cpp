@@ -184,14 +184,15 @@ std::vector<Parallelism> context_splits(const InstanceSpec& instance, int count)
     return out;
 }
 
-// Mixture of experts: each layer's experts split over 2, 4, 8 ... GPUs of a node (expert
-// parallelism; the all-to-all stays on NVLink), the rest ZeRO-1 (Megatron's distributed optimizer)
-// or ZeRO-3/FSDP over the replicas. Only degrees that divide the experts.
-std::vector<Parallelism> expert_splits(const Workload& workload, const InstanceSpec& instance)
+// Mixture of experts: each layer's experts split over 2, 4, 8 ... GPUs (expert parallelism; the
+// all-to-all on NVLink within a node, through each GPU's share of the network beyond one: large
+// mixtures need more GPUs for their experts than a node has), the rest ZeRO-1 (Megatron's distributed optimizer) or ZeRO-3/FSDP over the
+// replicas. Only degrees that divide the experts.
+std::vector<Parallelism> expert_splits(const Workload& workload, const InstanceSpec& instance, int count)
 {
     std::vector<Parallelism> out;
     const int experts = static_cast<int>(workload.experts);
-    for (int ep = 2; ep <= std::min(experts, instance.gpu_count); ep *= 2) {
+    for (int ep = 2; ep <= std::min(experts, instance.gpu_count * count); ep *= 2) {
         if (experts % ep != 0) {
             continue;
         }
@@ -261,7 +262,7 @@ ParallelismChoice choose_parallelism(
             trials.push_back(trial(split));
         }
         if (workload.expert_params > 0) {
-            for (const auto& split : expert_splits(workload, instance)) {
+            for (const auto& split : expert_splits(workload, instance, count)) {
                 trials.push_back(trial(split));
             }
         }

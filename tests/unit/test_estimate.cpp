@@ -742,8 +742,43 @@ TEST_CASE("expert parallelism splits the experts and times their all-to-all: Mix
     // 4,096 x 2 x 4,096 x 2 bytes x 7/8 over NVLink (450 GB/s per direction x 0.65), added to the compute.
     const double exchange_s = 4 * 32 * 4096.0 * 2 * 4096 * 2 * 7 / 8 / (900e9 / 2 * 0.65);
     const double per_sample_without = 16.0 / without.compute_samples_per_sec;
+    // Perfectly balanced routing (capacity factor 1): the exchange is all expert parallelism adds.
+    Workload balanced = moe;
+    balanced.expert_capacity_factor = 1.0;
+    const Estimate even = estimate(balanced, config, catalogue);
+    CHECK(16.0 / even.compute_samples_per_sec - per_sample_without == Approx(exchange_s).epsilon(0.01));
+    // The default 1.25 (Switch Transformer's): the busiest GPU receives 1.25x the tokens and runs
+    // 0.25x more expert FLOPs (3 passes x 2 FLOPs x top-2 x one expert's parameters per token).
+    CHECK(moe.expert_capacity_factor == 1.25);
+    const double imbalance_s = 3 * 2 * 2 * moe.expert_params / 8 * 4096 * 0.25 / (with.efficiency * with.peak_tflops * 1e12);
     const double per_sample_with = 16.0 / with.compute_samples_per_sec;
-    CHECK(per_sample_with - per_sample_without == Approx(exchange_s).epsilon(0.01));
+    CHECK(per_sample_with - per_sample_without == Approx(1.25 * exchange_s + imbalance_s).epsilon(0.01));
+}
+
+TEST_CASE("experts split beyond a node exchange their tokens through the network", "[estimate][moe]")
+{
+    // 16 experts, top-2, split over the 16 GPUs of 2 x p5: 15/16 of each all-to-all leaves the GPU
+    // through its eighth of the instance's EFA, not over NVLink.
+    std::vector<std::string> assumptions;
+    Workload moe = workload_of(R"({"name": "m", "model": {"family": "transformer", "params_millions": 90000, "active_params_millions": 14000,
+        "experts": 16, "experts_per_token": 2, "layers": 32, "hidden": 4096, "heads": 32, "seq_len": 4096, "precision": "bf16"}})",
+        assumptions);
+    REQUIRE(moe.expert_params > 0);
+    moe.expert_capacity_factor = 1.0;
+    const Catalogue& catalogue = builtin_catalogue();
+    Config config;
+    config.instance = catalogue.find_instance("p5.48xlarge");
+    REQUIRE(config.instance != nullptr);
+    config.count = 2;
+    config.parallelism.mode = "sharded";
+    config.parallelism.zero_stage = 1;
+    config.parallelism.micro_batch = 1;
+    const Estimate without = estimate(moe, config, catalogue);
+    config.parallelism.expert = 16;
+    const Estimate with = estimate(moe, config, catalogue);
+    const double gpu_efa = config.instance->network_gbps * 1e9 / 8 * config.instance->network_efficiency / 8;
+    const double exchange_s = 4 * 32 * 4096.0 * 2 * 4096 * 2 * 15 / 16 / gpu_efa;
+    CHECK(16.0 / with.compute_samples_per_sec - 16.0 / without.compute_samples_per_sec == Approx(exchange_s).epsilon(0.01));
 }
 
 TEST_CASE("data-parallel PEFT all-reduces the adapters' gradients only", "[estimate][peft]")

@@ -33,6 +33,7 @@ struct Workload {
     std::string precision = "mixed"; ///< fp32|tf32|fp16|bf16|fp8|mixed
     std::string optimizer = "adam";
     bool recompute = false;      ///< full activation checkpointing
+    bool channels_last = false;  ///< CNN activations in NHWC (model.memory_format); NCHW otherwise, PyTorch's default
     bool flash_attention = true; ///< attention scores are not stored (FlashAttention / PyTorch SDPA)
     double global_batch = 0;     ///< samples per optimizer step; 0 = per_gpu_batch × GPUs
     double per_gpu_batch = 0;    ///< used when global_batch is 0
@@ -132,14 +133,15 @@ struct Config {
 /// The calibrated constants of the model (docs/model.md "Calibration"); the defaults are the fitted values.
 struct ModelConstants {
     double tensor_efficiency = 0.6396;          ///< A100 (Ampere): achievable fraction of the dense tensor-core peak; generations without their own use it
-    double tensor_efficiency_volta = 0.6958;    ///< V100
+    double tensor_efficiency_volta = 0.5896;    ///< V100
     double tensor_efficiency_hopper = 0.5563;   ///< H100/H200
     double tensor_efficiency_trainium = 0.3906; ///< Trainium (NeuronCore-v2)
     double simt_efficiency = 1;                 ///< achievable fraction of the fp32 CUDA-core peak (no tensor cores)
     double attention_efficiency = 0.8997;       ///< scales FlashAttention's sourced fraction of the peak per generation (docs/model.md §2)
     double fp8_efficiency = 0.7312;             ///< FP8 linear layers' efficiency relative to the 16-bit one (casts, scaling)
-    double cnn_traffic = 15.28;                 ///< CNN: HBM bytes moved per stored activation byte in one training pass (forward + backward)
-    double transformer_traffic = 3.917;         ///< HBM traffic per token per layer, in units of 34·h activation bytes
+    double cnn_traffic = 14.17;                 ///< CNN: HBM bytes moved per stored activation byte in one training pass (forward + backward)
+    double cnn_nchw_traffic = 6.722;            ///< CNN in NCHW on tensor cores: extra passes per stored activation byte for cuDNN's NHWC transposes
+    double transformer_traffic = 3.875;         ///< HBM traffic per token per layer, in units of 34·h activation bytes
     // Gradient boosting, histogram method (docs/model.md §10): row × feature × level updates per second.
     double gbdt_xgboost_core_rate = 5.61e+08;  ///< XGBoost hist on one physical core
     double gbdt_lightgbm_core_rate = 5.61e+08; ///< LightGBM on one physical core

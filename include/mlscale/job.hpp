@@ -61,7 +61,8 @@ struct Model {
     std::optional<std::string> optimizer;
     std::optional<std::int64_t> batch_size;
     std::optional<bool> activation_checkpointing;
-    std::optional<std::string> peft; ///< lora|qlora: adapters on a frozen base
+    std::optional<std::string> memory_format; ///< CNN: channels_last (NHWC) | channels_first (NCHW, PyTorch's default)
+    std::optional<std::string> peft;          ///< lora|qlora: adapters on a frozen base
     std::optional<std::int64_t> lora_rank;
     std::optional<double> trainable_params_millions; ///< PEFT: the adapters
     std::optional<std::int64_t> num_features;        ///< gradient boosting: features per row

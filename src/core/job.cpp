@@ -163,6 +163,7 @@ void read_model(const nlohmann::json& m, Model& model)
     get(m, "optimizer", model.optimizer);
     get(m, "batch_size", model.batch_size);
     get(m, "activation_checkpointing", model.activation_checkpointing);
+    get(m, "memory_format", model.memory_format);
     get(m, "peft", model.peft);
     get(m, "lora_rank", model.lora_rank);
     get(m, "trainable_params_millions", model.trainable_params_millions);

@@ -290,7 +290,10 @@ double sample_seconds(const Workload& workload, const GpuSpec& gpu, const Estima
     const double act_bytes = activation_bytes(precision);
     double memory_s = 0;
     if (workload.family == "cnn") {
-        memory_s = k.cnn_traffic * cnn_activation_elements(workload) * act_bytes / bandwidth;
+        // Tensor-core convolutions run in NHWC: cuDNN transposes NCHW tensors (PyTorch's default
+        // layout) to NHWC and back around each convolution, forward and backward (§2).
+        const double passes = k.cnn_traffic + (!simt && !workload.channels_last ? k.cnn_nchw_traffic : 0.0);
+        memory_s = passes * cnn_activation_elements(workload) * act_bytes / bandwidth;
     } else if (workload.transformer_blocks() && workload.hidden > 0 && workload.layers > 0) {
         const double tokens = static_cast<double>(std::max<std::int64_t>(workload.seq_len, 1));
         memory_s = k.transformer_traffic * 34.0 * static_cast<double>(workload.hidden * workload.layers) * act_bytes * tokens / bandwidth;

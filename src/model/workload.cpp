@@ -297,6 +297,11 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.experts = static_cast<double>(shape(job.model.experts, spec != nullptr ? spec->experts : std::nullopt));
     w.experts_per_token = static_cast<double>(shape(job.model.experts_per_token, spec != nullptr ? spec->experts_per_token : std::nullopt));
     w.recompute = job.model.activation_checkpointing.value_or(false);
+    w.channels_last = job.model.memory_format == std::optional<std::string>("channels_last");
+    if (w.family == "cnn" && !job.model.memory_format) {
+        assumptions.push_back("model.memory_format not given: PyTorch's default NCHW assumed, which tensor-core convolutions transpose to NHWC and back "
+                              "(set \"channels_last\" for torch.channels_last or TensorFlow)");
+    }
     catalogue_figures(job, spec, w);
     adapters_and_flops(job, spec, model, w, assumptions);
 

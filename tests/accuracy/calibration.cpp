@@ -600,6 +600,12 @@ Cases load_cases(const std::string& calibration_csv, const std::string& publishe
         std::string why;
         const bool mapped = published ? map_published_row(row, catalogue, c, why) : map_calibration_row(row, catalogue, c, why);
         if (mapped) {
+            if (c.workload.family == "cnn") {
+                // Layouts as published: NVIDIA's PyTorch ConvNets run AMP in channels_last and
+                // TF32/FP32 in PyTorch's NCHW (configs.yml: memory_format nhwc on the AMP entries
+                // only); TensorFlow's default layout is NHWC.
+                c.workload.channels_last = c.source == "DLE ResNet-50 TF" || c.workload.precision == "mixed";
+            }
             cases.mapped.push_back(std::move(c));
             return;
         }
@@ -794,6 +800,11 @@ std::vector<Parameter> model_parameters()
         return c.collective_bytes == 0 && c.workload.precision == "fp32" && !tf32_convolutions;
     };
     auto cnn_rows = [](const Case& c) { return c.workload.family == "cnn"; };
+    auto nchw_rows = [](const Case& c) {
+        const GpuSpec* gpu = c.config.instance->gpu_spec;
+        const bool tensor_cores = c.workload.precision != "fp32" || (gpu != nullptr && peak_or_zero(*gpu, "tf32") > 0);
+        return c.workload.family == "cnn" && !c.workload.channels_last && tensor_cores;
+    };
     auto transformer_rows = [](const Case& c) { return c.workload.family == "transformer"; };
     auto generation_rows = [](const char* generation) {
         return [generation](const Case& c) {
@@ -817,6 +828,7 @@ std::vector<Parameter> model_parameters()
         {"attention_efficiency", &ModelConstants::attention_efficiency, 0.2, 1.5, 1.0, attention_rows, "", {}},
         {"fp8_efficiency", &ModelConstants::fp8_efficiency, 0.3, 1.2, 1.0, fp8_rows, "", {}},
         {"cnn_traffic", &ModelConstants::cnn_traffic, 0.0, 40.0, 10.0, cnn_rows, "", {}},
+        {"cnn_nchw_traffic", &ModelConstants::cnn_nchw_traffic, 0.0, 16.0, 6.0, nchw_rows, "", {}},
         {"transformer_traffic", &ModelConstants::transformer_traffic, 0.0, 12.0, 4.0, transformer_rows, "", {}},
     };
 }
@@ -962,6 +974,8 @@ std::string accuracy_markdown(
         << "  its distributed optimizer, ZeRO-1), ZeRO-3 / FSDP for the DeepSpeed, llm-foundry, LLaMA and torchtitan rows, ZeRO-2\n"
         << "  for llm-foundry's SHARD_GRAD_OP rows; recompute where the row says activation checkpointing. Micro-batch: the\n"
         << "  published one where the source gives it, else the model's choice (the largest that fits); each row says which.\n"
+        << "  CNN layouts as published: NVIDIA's PyTorch ConvNets run AMP in channels_last and TF32/FP32 in NCHW (configs.yml),\n"
+        << "  TensorFlow in NHWC.\n"
         << "  NVIDIA's BERT code (DLE BERT PyTorch and TF2) all-reduces the accumulated gradients after the last micro-batch,\n"
         << "  not during its backward, so those rows charge the all-reduce in full when they accumulate (docs/model.md §3).\n"
         << "- Trainium rows give tensor parallelism in NeuronCores; a Trainium chip has two, so TP=32 NeuronCores is 16 chips.\n"

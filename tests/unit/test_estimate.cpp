@@ -781,6 +781,38 @@ TEST_CASE("experts split beyond a node exchange their tokens through the network
     CHECK(16.0 / with.compute_samples_per_sec - 16.0 / without.compute_samples_per_sec == Approx(exchange_s).epsilon(0.01));
 }
 
+TEST_CASE("tensor-core convolutions on NCHW tensors pay the transposes to NHWC", "[estimate][cnn]")
+{
+    std::vector<std::string> assumptions;
+    const Workload nchw = workload_of(R"({"name": "r", "model": {"name": "resnet50", "precision": "mixed"}})", assumptions);
+    CHECK_FALSE(nchw.channels_last);
+    CHECK(std::any_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("model.memory_format not given") == 0; }));
+    assumptions.clear();
+    const Workload nhwc = workload_of(R"({"name": "r", "model": {"name": "resnet50", "precision": "mixed", "memory_format": "channels_last"}})", assumptions);
+    CHECK(nhwc.channels_last);
+    const Catalogue& catalogue = builtin_catalogue();
+    Config config;
+    config.instance = catalogue.find_instance("p4d.24xlarge");
+    REQUIRE(config.instance != nullptr);
+    config.gpus_per_instance = 1;
+    config.storage = "instance-store";
+    config.parallelism.micro_batch = 256;
+    // One A100, AMP: NCHW moves cnn_nchw_traffic more passes over the stored activations (2 bytes each).
+    const ModelConstants k;
+    const double extra_s = k.cnn_nchw_traffic * nchw.activation_elements_per_sample * 2 / (config.instance->gpu_spec->mem_bandwidth_gb_s * 1e9);
+    const Estimate slow = estimate(nchw, config, catalogue);
+    const Estimate fast = estimate(nhwc, config, catalogue);
+    CHECK(1.0 / slow.compute_samples_per_sec - 1.0 / fast.compute_samples_per_sec == Approx(extra_s).epsilon(0.01));
+    // fp32 on V100's CUDA cores has no tensor cores to transpose for.
+    config.instance = catalogue.find_instance("p3.2xlarge");
+    REQUIRE(config.instance != nullptr);
+    Workload fp32 = nchw;
+    fp32.precision = "fp32";
+    Workload fp32_last = fp32;
+    fp32_last.channels_last = true;
+    CHECK(estimate(fp32, config, catalogue).compute_samples_per_sec == Approx(estimate(fp32_last, config, catalogue).compute_samples_per_sec));
+}
+
 TEST_CASE("data-parallel PEFT all-reduces the adapters' gradients only", "[estimate][peft]")
 {
     // LoRA on Llama 2 7B with 40M adapters on 2 x p4d, DDP: the frozen base has no gradients, so each

@@ -206,8 +206,9 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
     }
     // Routing is never perfectly balanced: with expert parallelism the step waits for the GPU whose
     // experts drew the most tokens. Switch Transformer trains at capacity factors 1.0-1.25 (Fedus et
-    // al. 2021 §2.1, §2.2); 1.25 is assumed (an estimate) unless training.expert_capacity_factor says.
-    w.expert_capacity_factor = job.training.expert_capacity_factor.value_or(1.25);
+    // al. 2021 §2.1, §2.2); Workload's default, 1.25, is assumed (an estimate) unless
+    // training.expert_capacity_factor says.
+    w.expert_capacity_factor = job.training.expert_capacity_factor.value_or(w.expert_capacity_factor);
     if (active_millions && w.params > 0) {
         assumptions.push_back(
             fmt::format("mixture of experts: the FLOPs follow the {:.0f} M active parameters, the memory all {:.0f} M; {}", flop_params / 1e6, w.params / 1e6,

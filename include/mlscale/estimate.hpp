@@ -15,6 +15,12 @@
 
 namespace mlscale {
 
+/// JPEG decode per vCPU inside a PyTorch DataLoader: 1,521-2,739 images/s on 16-vCPU VMs with the
+/// best of 0/2/4/8 workers, i.e. 95-171 per vCPU, 133 at the middle (ternaus/imread_benchmark,
+/// formulas.md §6.1). Decode only: augmentation is not included. (The single-thread decoder figure,
+/// 690/s, leaves out the loader's process overhead and is 4-7x too optimistic for a loader.)
+inline constexpr double k_jpeg_loader_images_per_vcpu_s = 133;
+
 /// What the job asks of the hardware, derived once from the job and the resolved model so the
 /// estimator itself does no lookups. FLOPs count a multiply-add as 2.
 struct Workload {
@@ -139,8 +145,8 @@ struct ModelConstants {
     double simt_efficiency = 1;                 ///< achievable fraction of the fp32 CUDA-core peak (no tensor cores)
     double attention_efficiency = 0.8997;       ///< scales FlashAttention's sourced fraction of the peak per generation (docs/model.md §2)
     double fp8_efficiency = 0.7312;             ///< FP8 linear layers' efficiency relative to the 16-bit one (casts, scaling)
-    double cnn_traffic = 14.17;                 ///< CNN: HBM bytes moved per stored activation byte in one training pass (forward + backward)
-    double cnn_nchw_traffic = 6.722;            ///< CNN in NCHW on tensor cores: extra passes per stored activation byte for cuDNN's NHWC transposes
+    double cnn_traffic = 13.06;                 ///< CNN: HBM bytes moved per stored activation byte in one training pass (forward + backward)
+    double cnn_nchw_traffic = 7.833;            ///< CNN in NCHW on tensor cores: extra passes per stored activation byte for cuDNN's NHWC transposes
     double transformer_traffic = 3.875;         ///< HBM traffic per token per layer, in units of 34·h activation bytes
     // Gradient boosting, histogram method (docs/model.md §10): row × feature × level updates per second.
     double gbdt_xgboost_core_rate = 5.61e+08;  ///< XGBoost hist on one physical core

@@ -19,11 +19,6 @@ constexpr double k_default_per_gpu_batch = 256;
 constexpr double k_default_batch_tokens = 2048.0 * 2048.0;
 // Bytes per stored token when the dataset does not say: 32-bit token ids.
 constexpr double k_bytes_per_token = 4;
-// JPEG decode per vCPU inside a PyTorch DataLoader: 1,521-2,739 images/s on 16-vCPU VMs with the
-// best of 0/2/4/8 workers, i.e. 95-171 per vCPU, 133 at the middle (ternaus/imread_benchmark,
-// formulas.md §6.1). Decode only: augmentation is not included. (The single-thread decoder figure,
-// 690/s, leaves out the loader's process overhead and is 4-7x too optimistic for a loader.)
-constexpr double k_jpeg_loader_images_per_vcpu_s = 133;
 // Gradient boosting defaults (docs/model.md §10): XGBoost's max_depth 6 and SageMaker XGBoost's
 // num_round, which has no default: 100 rounds assumed (GBM-perf's benchmark setting), stated.
 constexpr double k_gbdt_default_depth = 6;

@@ -590,6 +590,29 @@ double objective(const std::vector<const Case*>& cases, const Catalogue& catalog
     return cases.empty() ? 0.0 : sum / static_cast<double>(cases.size());
 }
 
+// NVIDIA's PyTorch ConvNets benchmarks decode on the host CPU: the README's commands (launch.py
+// --mode benchmark_training) take configs.yml's data_backend, pytorch (torchvision ImageFolder: PIL
+// decode, RandomResizedCrop, flip), with 8 loader workers per GPU on DGX-1 and 16 on DGX A100
+// (configs.yml at 7bdfc81d, 2021-04-20, the commit that published the performance tables). Their
+// hosts: DGX-1 2 x Xeon E5-2698 v4 (DLE PyTorch/Recommendation/DLRM/triton/README.md; 20 cores,
+// 40 threads each), DGX A100 2 x EPYC 7742 (DLE TensorFlow2/Recommendation/DLRM_and_DCNv2/doc/DLRM.md;
+// 64 cores, 128 threads each). The model's loader (§4) runs min(workers, hardware threads) workers
+// at its default JPEG rate; the AWS instance of the mapping keeps its GPUs, the host its CPUs.
+void dle_pytorch_loader(Case& c)
+{
+    const bool a100 = c.generation == "A100";
+    auto host = std::make_shared<InstanceSpec>(*c.config.instance);
+    host->vcpus = a100 ? 256 : 80;
+    c.workload.loader_workers = a100 ? 16 : 8;
+    c.workload.cpu_ms_per_sample = 1000.0 / k_jpeg_loader_images_per_vcpu_s;
+    c.config.instance = host.get();
+    c.host = std::move(host);
+    const std::string note = fmt::format("images decoded on the {}'s {} hardware threads by {} PyTorch loader workers per GPU at {:g} "
+                                         "images/s each (configs.yml data_backend pytorch)",
+        a100 ? "DGX A100" : "DGX-1", c.host->vcpus, c.workload.loader_workers, k_jpeg_loader_images_per_vcpu_s);
+    c.note += (c.note.empty() ? "" : "; ") + note;
+}
+
 } // namespace
 
 Cases load_cases(const std::string& calibration_csv, const std::string& published_csv, const Catalogue& catalogue)
@@ -605,6 +628,9 @@ Cases load_cases(const std::string& calibration_csv, const std::string& publishe
                 // TF32/FP32 in PyTorch's NCHW (configs.yml: memory_format nhwc on the AMP entries
                 // only); TensorFlow's default layout is NHWC.
                 c.workload.channels_last = c.source == "DLE ResNet-50 TF" || c.workload.precision == "mixed";
+                if (c.source == "DLE ResNet-50" || c.source == "DLE EfficientNet") {
+                    dle_pytorch_loader(c);
+                }
             }
             cases.mapped.push_back(std::move(c));
             return;
@@ -968,8 +994,11 @@ std::string accuracy_markdown(
         << "  instance's own EFA; DGX A100 clusters (Selene, MosaicML's RoCE cluster, assumed for Meta's) 1600 Gbit/s per 8 GPUs;\n"
         << "  DGX-2H 8 x 100 Gbit/s EDR per 16 GPUs (400 per 8; from NVIDIA's DGX-2 datasheet as recalled, not in the stored\n"
         << "  sources); the two halves of one DGX-2 talk over NVSwitch. H100 clusters (DGX H100, MosaicML) have 3200 Gbit/s like p5.\n"
-        << "- Input: the published runs read from local disk or RAM with GPU decoding (DALI), so storage and CPU are not modelled in\n"
-        << "  these rows: they test compute and communication.\n"
+        << "- Input: the published runs read from local disk or RAM, so storage is not modelled in these rows. NVIDIA's PyTorch\n"
+        << "  ConvNets rows (DLE ResNet-50, DLE EfficientNet) decode JPEGs on the host CPU (configs.yml data_backend pytorch, 8\n"
+        << "  loader workers per GPU on DGX-1, 16 on DGX A100 when the tables were published): they run the model's CPU loader\n"
+        << "  (133 images/s per worker, §4) on the DGX's own hardware threads (80 and 256); every other row tests compute and\n"
+        << "  communication only (TensorFlow's ConvNets decode with DALI on the GPU).\n"
         << "- Parallelism as published: Megatron tensor/pipeline degrees from the row (MP = TP × PP, TP ≤ 8; Megatron-Core with\n"
         << "  its distributed optimizer, ZeRO-1), ZeRO-3 / FSDP for the DeepSpeed, llm-foundry, LLaMA and torchtitan rows, ZeRO-2\n"
         << "  for llm-foundry's SHARD_GRAD_OP rows; recompute where the row says activation checkpointing. Micro-batch: the\n"

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,10 +26,11 @@ struct Case {
     double published = 0;
     Workload workload;
     Config config;
-    double collective_bytes = 0; ///< all-reduce rows: message size
-    std::string mapping;         ///< e.g. "4 x p4de.24xlarge, TP8 PP12, recompute"
-    std::string note;            ///< what the mapping assumes
-    std::string out_of_scope;    ///< why the row is estimated but kept out of the summary (empty: in scope)
+    std::shared_ptr<const InstanceSpec> host; ///< the machine the row ran on, where its CPU decides (config.instance points here)
+    double collective_bytes = 0;              ///< all-reduce rows: message size
+    std::string mapping;                      ///< e.g. "4 x p4de.24xlarge, TP8 PP12, recompute"
+    std::string note;                         ///< what the mapping assumes
+    std::string out_of_scope;                 ///< why the row is estimated but kept out of the summary (empty: in scope)
 };
 
 struct RowResult {

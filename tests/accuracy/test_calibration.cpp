@@ -30,7 +30,7 @@ double median(std::vector<double> values)
 const std::map<std::string, const char*> k_known_row_misses = {
     {"effb4-pt-a100-1-amp",
         "EfficientNet-B4 in channels_last AMP on A100 runs below the model even when fitted with its own rows (its V100 AMP and "
-        "A100 TF32 rows fit): depthwise convolutions run on kernels of their own (PyTorch picks cuDNN's fp16 depthwise kernels "
+        "A100 TF32 rows fit); suspected: depthwise convolutions run on kernels of their own (PyTorch picks cuDNN's fp16 depthwise kernels "
         "by a workload heuristic measured on V100, pytorch/pytorch#22302), and only one source has depthwise networks"},
     {"effb4-pt-a100-8-amp", "as effb4-pt-a100-1-amp"},
 };

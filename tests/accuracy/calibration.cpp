@@ -209,6 +209,27 @@ void set_transformer_flops(Workload& w)
     w.attention_flops_per_sample = 4.0 * static_cast<double>(w.layers * w.hidden) * tokens * tokens;
 }
 
+// A mixture of experts (published.csv's experts, experts_per_token, active_params_millions): the
+// FLOPs follow the active parameters, the experts hold E·(N − N_active)/(E − k) of them (as
+// make_workload derives them, docs/model.md §1). Routing is balanced (capacity factor 1): the
+// published commands force it (--moe-router-force-load-balancing).
+void set_experts(const std::map<std::string, std::string>& row, Workload& w, std::vector<std::string>& notes)
+{
+    const double experts = number(row.at("experts"));
+    const double top_k = number(row.at("experts_per_token"));
+    const double active = number(row.at("active_params_millions")) * 1e6;
+    if (experts <= top_k || top_k <= 0 || active <= 0 || active >= w.params) {
+        return;
+    }
+    w.experts = experts;
+    w.experts_per_token = top_k;
+    w.expert_params = experts * (w.params - active) / (experts - top_k);
+    w.expert_capacity_factor = 1.0;
+    w.linear_flops_per_sample = 2.0 * active * static_cast<double>(w.seq_len);
+    notes.push_back(fmt::format(
+        "{:g} experts, top-{:g}: FLOPs of the {:.1f} B active parameters; routing balanced (forced in the published command)", experts, top_k, active / 1e9));
+}
+
 // GPU generation cell of docs/accuracy.md.
 std::string generation_cell(const InstanceSpec& instance)
 {
@@ -245,6 +266,9 @@ std::string workload_cell(const Case& c, bool bert)
     }
     if (c.workload.seq_len >= 16384) {
         return "long context";
+    }
+    if (c.workload.experts > 0) {
+        return "MoE";
     }
     return c.config.count > 1 ? "LLM multi-node" : "LLM one node";
 }
@@ -544,9 +568,11 @@ bool map_published_row(const std::map<std::string, std::string>& row, const Cata
         w.vocab = static_cast<std::int64_t>(number(row.at("vocab")));
         set_shape(w, nullptr, notes);
         set_transformer_flops(w);
+        set_experts(row, w, notes);
     }
     w.global_batch = number(row.at("global_batch"));
     Parallelism& par = config.parallelism;
+    par.expert = std::max(1, static_cast<int>(number(row.at("expert_parallel"))));
     const std::string& parallelism = row.at("parallelism");
     par.tensor = std::max(1, static_cast<int>(number(row.at("tensor"))));
     par.pipeline = std::max(1, static_cast<int>(number(row.at("pipeline"))));
@@ -896,7 +922,7 @@ namespace {
 std::string cell_table(const std::vector<RowResult>& results)
 {
     const std::vector<std::string> generations = {"V100", "A100", "H100/H200", "L4/L40S/A10G", "Trainium"};
-    const std::vector<std::string> workloads = {"CNN", "BERT", "LLM one node", "LLM multi-node", "long context", "FP8", "collective"};
+    const std::vector<std::string> workloads = {"CNN", "BERT", "LLM one node", "LLM multi-node", "long context", "MoE", "FP8", "collective"};
     std::string out = "| generation |";
     std::string rule = "|---|";
     for (const auto& w : workloads) {
@@ -1007,6 +1033,11 @@ std::string accuracy_markdown(
         << "  TensorFlow in NHWC.\n"
         << "  NVIDIA's BERT code (DLE BERT PyTorch and TF2) all-reduces the accumulated gradients after the last micro-batch,\n"
         << "  not during its backward, so those rows charge the all-reduce in full when they accumulate (docs/model.md §3).\n"
+        << "- Mixtures of experts (Megatron MoE Model Zoo, Qwen3-235B-A22B on 256 H100): FLOPs of the active parameters, the\n"
+        << "  experts' share E·(N − N_active)/(E − k), the published expert-parallel degree, balanced routing (the published\n"
+        << "  command forces it); selective recompute (norm, activation) is mapped to none. Not modelled: DeepEP's dispatch\n"
+        << "  (each token crosses to a node once, then NVLink), virtual pipeline stages, the 1F1B all-to-all overlap (its row is\n"
+        << "  left out).\n"
         << "- Trainium rows give tensor parallelism in NeuronCores; a Trainium chip has two, so TP=32 NeuronCores is 16 chips.\n"
         << "- Metrics: samples/s and tokens/s compare directly; `mfu` compares with the estimate's MFU (6N + attention FLOPs per token,\n"
         << "  llm-foundry's accounting; Megatron-Core counts slightly differently); `tflops_per_gpu` rows (Megatron, MT-NLG) are\n"

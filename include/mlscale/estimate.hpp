@@ -72,10 +72,11 @@ struct Workload {
     double lookups_per_sample = 0; ///< rows read per sample
     double sparse_features = 0;    ///< pooled embeddings per sample, exchanged all-to-all
     // Mixture of experts (model.experts): the experts of every MoE layer, which expert parallelism splits.
-    double experts = 0;                   ///< per MoE layer (0: dense, or not said)
-    double experts_per_token = 0;         ///< top-k
-    double expert_capacity_factor = 1.25; ///< with expert parallelism, the busiest GPU's tokens over the average (training.expert_capacity_factor)
-    double expert_params = 0;             ///< every expert together: E·(N − N_active)/(E − k) (derived)
+    double experts = 0;                    ///< per MoE layer (0: dense, or not said)
+    double experts_per_token = 0;          ///< top-k
+    double expert_capacity_factor = 1.25;  ///< with expert parallelism, the busiest GPU's tokens over the average (training.expert_capacity_factor)
+    double expert_params = 0;              ///< every expert together: E·(N − N_active)/(E − k) (derived)
+    bool expert_dispatch_per_node = false; ///< DeepEP (training.moe_dispatcher): a token crosses to each node once, not once per expert
 
     /// Families built of transformer blocks (activations, HBM traffic, tensor and context parallelism).
     [[nodiscard]] bool transformer_blocks() const

@@ -194,6 +194,7 @@ void read_training(const nlohmann::json& t, Training& training)
     get(t, "context_parallel", training.context_parallel);
     get(t, "expert_parallel", training.expert_parallel);
     get(t, "expert_capacity_factor", training.expert_capacity_factor);
+    get(t, "moe_dispatcher", training.moe_dispatcher);
     get(t, "image", training.image);
     get(t, "loader_workers", training.loader_workers);
     get(t, "platform", training.platform);

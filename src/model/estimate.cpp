@@ -414,10 +414,15 @@ double embedding_exchange_seconds(const Workload& workload, const Config& config
 
 // §3 Expert parallelism (Megatron-LM's expert_model_parallel_size, GShard): each MoE layer sends
 // every token to its top-k experts and back, in the forward and again in the backward pass (4
-// all-to-alls per layer, 6 with recomputation), each moving tokens × k × hidden activations, of which
-// (ep − 1)/ep leave the GPU. Seconds per micro-batch on one GPU, over NVLink when the expert group
-// fits a node, else through the GPU's share of the instance network; at full load (no routing
-// imbalance, no capacity-factor padding) and not overlapped with compute (both stated).
+// all-to-alls per layer, 6 with recomputation), each copy a token's hidden activations. Of the k
+// copies, (ep − 1)/ep leave the GPU: those for the GPUs of its own node over NVLink, the others
+// through the GPU's share of the instance network, both legs at once. NCCL's all-to-all sends every
+// copy; DeepEP (training.moe_dispatcher "deepep") sends a token once to each other node holding one
+// of its experts, which forwards it over NVLink (deepseek-ai/DeepEP: one network token carries the
+// bitmask of the NVLink ranks that need it). With the E experts spread evenly over n nodes, a token's
+// k experts miss a given other node with probability C(E − E/n, k)/C(E, k), so it crosses to
+// (n − 1)·(1 − that) nodes (derived). Seconds per micro-batch on one GPU, at the busiest GPU's load
+// (capacity factor, §3), not overlapped with compute (stated).
 double expert_exchange_seconds(const Workload& workload, const Config& config, const Layout& l, double micro)
 {
     const InstanceSpec& instance = *config.instance;
@@ -425,12 +430,25 @@ double expert_exchange_seconds(const Workload& workload, const Config& config, c
         return 0;
     }
     const double tokens = micro * static_cast<double>(workload.seq_len) / l.context / l.tensor;
-    // The busiest GPU receives capacity-factor times its share (routing imbalance, §3).
-    const double bytes = workload.expert_capacity_factor * tokens * workload.experts_per_token * static_cast<double>(workload.hidden) *
-        activation_bytes(workload.precision) * (l.expert - 1) / l.expert;
+    const double copy_bytes = workload.expert_capacity_factor * tokens * static_cast<double>(workload.hidden) * activation_bytes(workload.precision);
+    const double ep = l.expert;
+    const double local = std::min<double>(ep, std::max(1, l.per_node)); // GPUs of the expert group on this node
+    const double k = workload.experts_per_token;
+    double nvlink_copies = k * (local - 1.0) / ep;
+    double network_copies = k * (ep - local) / ep;
+    if (workload.expert_dispatch_per_node && network_copies > 0 && workload.experts >= k) {
+        const double nodes = std::ceil(ep / local);
+        double miss = 1.0;
+        for (int i = 0; i < static_cast<int>(k); ++i) {
+            miss *= std::max(0.0, workload.experts - workload.experts / nodes - i) / (workload.experts - i);
+        }
+        nvlink_copies += network_copies; // forwarded on the destination node
+        network_copies = (nodes - 1.0) * (1.0 - miss);
+    }
     const double exchanges = (workload.recompute ? 6.0 : 4.0) * static_cast<double>(workload.layers) / l.pipeline;
-    const double link = l.expert <= l.per_node ? intra_node_bytes_per_s(instance) : gpu_network_bytes_per_s(config, l);
-    return exchanges * bytes / link;
+    const double nvlink_s = nvlink_copies * copy_bytes / intra_node_bytes_per_s(instance);
+    const double network_s = network_copies > 0 ? network_copies * copy_bytes / gpu_network_bytes_per_s(config, l) : 0.0;
+    return exchanges * std::max(nvlink_s, network_s);
 }
 
 // §3 Routing imbalance under expert parallelism: the step waits for the GPU whose experts drew

@@ -204,13 +204,17 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
     // al. 2021 §2.1, §2.2); Workload's default, 1.25, is assumed (an estimate) unless
     // training.expert_capacity_factor says.
     w.expert_capacity_factor = job.training.expert_capacity_factor.value_or(w.expert_capacity_factor);
+    w.expert_dispatch_per_node = job.training.moe_dispatcher == std::optional<std::string>("deepep");
     if (active_millions && w.params > 0) {
         assumptions.push_back(
             fmt::format("mixture of experts: the FLOPs follow the {:.0f} M active parameters, the memory all {:.0f} M; {}", flop_params / 1e6, w.params / 1e6,
                 w.expert_params > 0
                     ? fmt::format("the {} experts per layer ({:.0f} M parameters together) may be split over GPUs (expert parallelism: tokens exchanged "
-                                  "all-to-all; the busiest GPU's experts get {:g}x the average tokens{})",
-                          w.experts, w.expert_params / 1e6, w.expert_capacity_factor,
+                                  "{}; the busiest GPU's experts get {:g}x the average tokens{})",
+                          w.experts, w.expert_params / 1e6,
+                          job.training.moe_dispatcher ? (w.expert_dispatch_per_node ? "by DeepEP, once per node" : "all-to-all")
+                                                      : "all-to-all by NCCL, each of a token's copies, assumed: set training.moe_dispatcher",
+                          w.expert_capacity_factor,
                           job.training.expert_capacity_factor ? ""
                                                               : ", Switch Transformer's training capacity factor, assumed: set training.expert_capacity_factor")
                     : std::string("model.experts and model.experts_per_token not given: the experts are held and sharded like any weight (data "

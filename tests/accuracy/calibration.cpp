@@ -225,6 +225,7 @@ void set_experts(const std::map<std::string, std::string>& row, Workload& w, std
     w.experts_per_token = top_k;
     w.expert_params = experts * (w.params - active) / (experts - top_k);
     w.expert_capacity_factor = 1.0;
+    w.expert_dispatch_per_node = row.at("moe_dispatcher") == "deepep";
     w.linear_flops_per_sample = 2.0 * active * static_cast<double>(w.seq_len);
     notes.push_back(fmt::format(
         "{:g} experts, top-{:g}: FLOPs of the {:.1f} B active parameters; routing balanced (forced in the published command)", experts, top_k, active / 1e9));
@@ -569,6 +570,7 @@ bool map_published_row(const std::map<std::string, std::string>& row, const Cata
         set_shape(w, nullptr, notes);
         set_transformer_flops(w);
         set_experts(row, w, notes);
+        c.check_only = w.experts > 0;
     }
     w.global_batch = number(row.at("global_batch"));
     Parallelism& par = config.parallelism;
@@ -727,7 +729,7 @@ void set_parameter(ModelConstants& k, const Parameter& p, double value)
 ModelConstants fit(const std::vector<const Case*>& all, const Catalogue& catalogue, const std::vector<Parameter>& parameters)
 {
     std::vector<const Case*> cases;
-    std::copy_if(all.begin(), all.end(), std::back_inserter(cases), [](const Case* c) { return c->out_of_scope.empty(); });
+    std::copy_if(all.begin(), all.end(), std::back_inserter(cases), [](const Case* c) { return c->out_of_scope.empty() && !c->check_only; });
     EstimateOptions options;
     ModelConstants& k = options.constants;
     std::vector<bool> informed(parameters.size(), false);
@@ -1035,9 +1037,10 @@ std::string accuracy_markdown(
         << "  not during its backward, so those rows charge the all-reduce in full when they accumulate (docs/model.md §3).\n"
         << "- Mixtures of experts (Megatron MoE Model Zoo, Qwen3-235B-A22B on 256 H100): FLOPs of the active parameters, the\n"
         << "  experts' share E·(N − N_active)/(E − k), the published expert-parallel degree, balanced routing (the published\n"
-        << "  command forces it); selective recompute (norm, activation) is mapped to none. Not modelled: DeepEP's dispatch\n"
-        << "  (each token crosses to a node once, then NVLink), virtual pipeline stages, the 1F1B all-to-all overlap (its row is\n"
-        << "  left out).\n"
+        << "  command forces it), the published dispatcher (DeepEP: a token crosses to each node once, then NVLink; else NCCL\n"
+        << "  all-to-all); selective recompute (norm, activation) is mapped to none. Not modelled: virtual pipeline stages, the\n"
+        << "  1F1B all-to-all overlap (its row is left out). These rows are predicted and summarised but inform no constant:\n"
+        << "  their MoE-specific costs would otherwise move the efficiency of every H100 plan.\n"
         << "- Trainium rows give tensor parallelism in NeuronCores; a Trainium chip has two, so TP=32 NeuronCores is 16 chips.\n"
         << "- Metrics: samples/s and tokens/s compare directly; `mfu` compares with the estimate's MFU (6N + attention FLOPs per token,\n"
         << "  llm-foundry's accounting; Megatron-Core counts slightly differently); `tflops_per_gpu` rows (Megatron, MT-NLG) are\n"

@@ -31,6 +31,9 @@ struct Case {
     std::string mapping;                      ///< e.g. "4 x p4de.24xlarge, TP8 PP12, recompute"
     std::string note;                         ///< what the mapping assumes
     std::string out_of_scope;                 ///< why the row is estimated but kept out of the summary (empty: in scope)
+    /// Predicted and summarised, never fitted: the row tests an extension of the model (a mixture of
+    /// experts) whose own costs would otherwise move the constants of dense layers.
+    bool check_only = false;
 };
 
 struct RowResult {

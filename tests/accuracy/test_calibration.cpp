@@ -33,9 +33,6 @@ const std::map<std::string, const char*> k_known_row_misses = {
         "A100 TF32 rows fit); suspected: depthwise convolutions run on kernels of their own (PyTorch picks cuDNN's fp16 depthwise kernels "
         "by a workload heuristic measured on V100, pytorch/pytorch#22302), and only one source has depthwise networks"},
     {"effb4-pt-a100-8-amp", "as effb4-pt-a100-1-amp"},
-    {"moezoo-qwen3-235b-h100-ep32",
-        "cross-node expert parallelism runs twice as fast as the model says: DeepEP sends each token once per destination node and "
-        "forwards it over NVLink (the model sends each of its k copies through the NIC), on InfiniBand (the model uses p5's EFA efficiency)"},
     {"moezoo-qwen3-235b-h100-ep8-a2a",
         "with one sample per micro-batch and 512 micro-batches per step, Megatron's MoE layers run far below the model (suspected: "
         "per-layer fixed costs of dropless routing, which syncs with the host for the token counts, and small expert GEMMs)"},
@@ -43,7 +40,7 @@ const std::map<std::string, const char*> k_known_row_misses = {
 };
 const std::map<std::string, const char*> k_known_cell_misses = {
     {"V100 / BERT", "DLE TF2 BERT runs below the PyTorch rows the model is fitted to on every generation (+24 % on A100 too)"},
-    {"H100/H200 / MoE", "three of the four Qwen3-235B rows miss (k_known_row_misses); the FSDP + EP8 row is within 7 %"},
+    {"H100/H200 / MoE", "two of the four Qwen3-235B rows miss (k_known_row_misses); the others are within -7 and +25 %"},
     {"H100/H200 / LLM one node",
         "all three rows are llm-foundry's (2023 software): fitted without them, on torchtitan and Megatron-Core, H100 reaches "
         "0.615 of its peak instead of 0.556, and predicts them 12-36 % high"},

@@ -757,8 +757,10 @@ TEST_CASE("expert parallelism splits the experts and times their all-to-all: Mix
 
 TEST_CASE("experts split beyond a node exchange their tokens through the network", "[estimate][moe]")
 {
-    // 16 experts, top-2, split over the 16 GPUs of 2 x p5: 15/16 of each all-to-all leaves the GPU
-    // through its eighth of the instance's EFA, not over NVLink.
+    // 16 experts, top-2, split over the 16 GPUs of 2 x p5: of a token's 2 copies, 8/16 go to the
+    // other node through the GPU's eighth of the instance's EFA (7/16 over NVLink at the same time,
+    // far faster). DeepEP sends a token once to the other node when one of its experts is there:
+    // 1 − C(8, 2)/C(16, 2) = 0.767 times per token.
     std::vector<std::string> assumptions;
     Workload moe = workload_of(R"({"name": "m", "model": {"family": "transformer", "params_millions": 90000, "active_params_millions": 14000,
         "experts": 16, "experts_per_token": 2, "layers": 32, "hidden": 4096, "heads": 32, "seq_len": 4096, "precision": "bf16"}})",
@@ -777,8 +779,27 @@ TEST_CASE("experts split beyond a node exchange their tokens through the network
     config.parallelism.expert = 16;
     const Estimate with = estimate(moe, config, catalogue);
     const double gpu_efa = config.instance->network_gbps * 1e9 / 8 * config.instance->network_efficiency / 8;
-    const double exchange_s = 4 * 32 * 4096.0 * 2 * 4096 * 2 * 15 / 16 / gpu_efa;
-    CHECK(16.0 / with.compute_samples_per_sec - 16.0 / without.compute_samples_per_sec == Approx(exchange_s).epsilon(0.01));
+    const double copy_s = 4 * 32 * 4096.0 * 4096 * 2 / gpu_efa;
+    CHECK(16.0 / with.compute_samples_per_sec - 16.0 / without.compute_samples_per_sec == Approx(copy_s * 2 * 8 / 16).epsilon(0.01));
+    moe.expert_dispatch_per_node = true;
+    const Estimate deepep = estimate(moe, config, catalogue);
+    CHECK(16.0 / deepep.compute_samples_per_sec - 16.0 / without.compute_samples_per_sec == Approx(copy_s * (1.0 - 56.0 / 240.0)).epsilon(0.01));
+}
+
+TEST_CASE("training.moe_dispatcher chooses DeepEP's dispatch, and NCCL's all-to-all is assumed and stated", "[estimate][moe]")
+{
+    const std::string model = R"("model": {"family": "transformer", "params_millions": 90000, "active_params_millions": 14000,
+        "experts": 16, "experts_per_token": 2, "layers": 32, "hidden": 4096, "heads": 32, "seq_len": 4096, "precision": "bf16"})";
+    std::vector<std::string> assumptions;
+    const Workload assumed = workload_of(R"({"name": "m", )" + model + "}", assumptions);
+    CHECK_FALSE(assumed.expert_dispatch_per_node);
+    CHECK(std::any_of(
+        assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("assumed: set training.moe_dispatcher") != std::string::npos; }));
+    assumptions.clear();
+    const Workload deepep = workload_of(R"({"name": "m", )" + model + R"(, "training": {"moe_dispatcher": "deepep"}})", assumptions);
+    CHECK(deepep.expert_dispatch_per_node);
+    CHECK(
+        std::none_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("set training.moe_dispatcher") != std::string::npos; }));
 }
 
 TEST_CASE("tensor-core convolutions on NCHW tensors pay the transposes to NHWC", "[estimate][cnn]")

@@ -227,8 +227,8 @@ void set_experts(const std::map<std::string, std::string>& row, Workload& w, std
     w.expert_capacity_factor = 1.0;
     w.expert_dispatch_per_node = row.at("moe_dispatcher") == "deepep";
     w.linear_flops_per_sample = 2.0 * active * static_cast<double>(w.seq_len);
-    notes.push_back(fmt::format(
-        "{:g} experts, top-{:g}: FLOPs of the {:.1f} B active parameters; routing balanced (forced in the published command)", experts, top_k, active / 1e9));
+    notes.push_back(fmt::format("{:g} experts, top-{:g}: FLOPs of the {:.1f} B active parameters; routing balanced (forced in the published command); {}",
+        experts, top_k, active / 1e9, w.expert_dispatch_per_node ? "DeepEP: one crossing per destination node" : "NCCL all-to-all"));
 }
 
 // GPU generation cell of docs/accuracy.md.

@@ -2,6 +2,7 @@
 // of one training job on one configuration. Every formula and constant is in docs/model.md.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +21,17 @@ namespace mlscale {
 /// formulas.md §6.1). Decode only: augmentation is not included. (The single-thread decoder figure,
 /// 690/s, leaves out the loader's process overhead and is 4-7x too optimistic for a loader.)
 inline constexpr double k_jpeg_loader_images_per_vcpu_s = 133;
+
+/// The experts' share of a mixture's parameters, for expert parallelism: with E experts per layer
+/// and k per token, N = S + E·e and N_active = S + k·e, so the experts hold E·(N − N_active)/(E − k)
+/// (derived). 0 when the figures do not describe a mixture (E ≤ k, or nothing inactive).
+[[nodiscard]] inline double moe_expert_params(double params, double active_params, double experts, double experts_per_token)
+{
+    if (experts <= experts_per_token || experts_per_token <= 0 || active_params <= 0 || params <= active_params) {
+        return 0;
+    }
+    return std::min(params, experts * (params - active_params) / (experts - experts_per_token));
+}
 
 /// What the job asks of the hardware, derived once from the job and the resolved model so the
 /// estimator itself does no lookups. FLOPs count a multiply-add as 2.

@@ -194,10 +194,8 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
     const auto active_millions =
         job.model.active_params_millions ? job.model.active_params_millions : (spec != nullptr ? spec->active_params_millions : std::nullopt);
     const double flop_params = active_millions ? std::min(*active_millions * 1e6, w.params) : w.params;
-    // The experts' share of the parameters, for expert parallelism: with E experts per layer, k per
-    // token, N = S + E·e and N_active = S + k·e, so the experts hold E·(N − N_active)/(E − k) (derived).
-    if (active_millions && w.experts > w.experts_per_token && w.experts_per_token > 0 && w.params > flop_params) {
-        w.expert_params = std::min(w.params, w.experts * (w.params - flop_params) / (w.experts - w.experts_per_token));
+    if (active_millions) {
+        w.expert_params = moe_expert_params(w.params, flop_params, w.experts, w.experts_per_token);
     }
     // Routing is never perfectly balanced: with expert parallelism the step waits for the GPU whose
     // experts drew the most tokens. Switch Transformer trains at capacity factors 1.0-1.25 (Fedus et

@@ -210,20 +210,21 @@ void set_transformer_flops(Workload& w)
 }
 
 // A mixture of experts (published.csv's experts, experts_per_token, active_params_millions): the
-// FLOPs follow the active parameters, the experts hold E·(N − N_active)/(E − k) of them (as
-// make_workload derives them, docs/model.md §1). Routing is balanced (capacity factor 1): the
+// FLOPs follow the active parameters, the experts hold their share (moe_expert_params, as
+// make_workload derives it, docs/model.md §1). Routing is balanced (capacity factor 1): the
 // published commands force it (--moe-router-force-load-balancing).
 void set_experts(const std::map<std::string, std::string>& row, Workload& w, std::vector<std::string>& notes)
 {
     const double experts = number(row.at("experts"));
     const double top_k = number(row.at("experts_per_token"));
     const double active = number(row.at("active_params_millions")) * 1e6;
-    if (experts <= top_k || top_k <= 0 || active <= 0 || active >= w.params) {
+    const double expert_params = moe_expert_params(w.params, active, experts, top_k);
+    if (expert_params <= 0) {
         return;
     }
     w.experts = experts;
     w.experts_per_token = top_k;
-    w.expert_params = experts * (w.params - active) / (experts - top_k);
+    w.expert_params = expert_params;
     w.expert_capacity_factor = 1.0;
     w.expert_dispatch_per_node = row.at("moe_dispatcher") == "deepep";
     w.linear_flops_per_sample = 2.0 * active * static_cast<double>(w.seq_len);
@@ -622,9 +623,10 @@ double objective(const std::vector<const Case*>& cases, const Catalogue& catalog
 // --mode benchmark_training) take configs.yml's data_backend, pytorch (torchvision ImageFolder: PIL
 // decode, RandomResizedCrop, flip), with 8 loader workers per GPU on DGX-1 and 16 on DGX A100
 // (configs.yml at 7bdfc81d, 2021-04-20, the commit that published the performance tables). Their
-// hosts: DGX-1 2 x Xeon E5-2698 v4 (DLE PyTorch/Recommendation/DLRM/triton/README.md; 20 cores,
-// 40 threads each), DGX A100 2 x EPYC 7742 (DLE TensorFlow2/Recommendation/DLRM_and_DCNv2/doc/DLRM.md;
-// 64 cores, 128 threads each). The model's loader (§4) runs min(workers, hardware threads) workers
+// hosts: DGX-1 2 x Xeon E5-2698 v4 (DLE PyTorch/Recommendation/DLRM/triton/README.md; 20 cores
+// each: Intel's specification, recalled, not in the stored sources), DGX A100 2 x EPYC 7742 (DLE
+// TensorFlow2/Recommendation/DLRM_and_DCNv2/doc/DLRM.md; 128 cores in all: hardwaretimes.com and
+// nextplatform.com on the DGX A100, 2020). Threads are derived: two per core (Hyper-Threading, SMT). The model's loader (§4) runs min(workers, hardware threads) workers
 // at its default JPEG rate; the AWS instance of the mapping keeps its GPUs, the host its CPUs.
 void dle_pytorch_loader(Case& c)
 {

@@ -125,6 +125,8 @@ struct InstanceSpec {
     double network_latency_ms = 0;                           ///< one inter-node collective between 2 nodes (nccl-tests alpha-beta fit, or the default)
     double network_hop_us = 0;                               ///< each further node a collective crosses
     std::optional<double> capacity_block_price_usd_per_hour; ///< EC2 Capacity Blocks effective rate (region and date in the file)
+    std::optional<double> spot_savings_pct;                  ///< EC2 Spot's saving over On-Demand, % (AWS Spot Instance Advisor, trailing 30 days)
+    std::string spot_interruption;                           ///< the Advisor's frequency-of-interruption bracket: <5%|5-10%|10-15%|15-20%|>20%
     std::optional<Price> ec2_price;                          ///< price_usd_per_hour with its source and date
     std::optional<Price> sagemaker_training_price;           ///< sagemaker_price_usd_per_hour with its source and date
     std::optional<Price> hyperpod_price;                     ///< HyperPod's own rate where sourced, else the SageMaker basis (derived)
@@ -140,6 +142,14 @@ struct InstanceSpec {
     /// The SageMaker training price per hour on the catalogue's one basis; EC2 x `markup` only for a
     /// user's catalogue without SageMaker prices. `estimated` is set when the price is derived.
     [[nodiscard]] std::optional<double> sagemaker_price(double markup, bool* estimated = nullptr) const;
+
+    /// The bounds of `spot_interruption` as shares of a month's Spot capacity reclaimed: {0, 0.05}
+    /// for "<5%" ... {0.2, none} for ">20%"; none when the bracket is unknown.
+    struct SpotInterruption {
+        double low = 0;
+        std::optional<double> high;
+    };
+    [[nodiscard]] std::optional<SpotInterruption> spot_interruption_bounds() const;
 
     template <typename Visit> static void fields(Visit&& visit)
     {
@@ -172,6 +182,8 @@ struct InstanceSpec {
         visit(Field{"network_latency_ms"}, &InstanceSpec::network_latency_ms);
         visit(Field{"network_hop_us"}, &InstanceSpec::network_hop_us);
         visit(Field{"capacity_block_price_usd_per_hour"}, &InstanceSpec::capacity_block_price_usd_per_hour);
+        visit(Field{"spot_savings_pct"}, &InstanceSpec::spot_savings_pct);
+        visit(Field{"spot_interruption"}, &InstanceSpec::spot_interruption);
         visit(Field{"ec2_price", F::Derived}, &InstanceSpec::ec2_price);
         visit(Field{"sagemaker_training_price", F::Derived}, &InstanceSpec::sagemaker_training_price);
         visit(Field{"hyperpod_price", F::Derived}, &InstanceSpec::hyperpod_price);
@@ -346,6 +358,7 @@ struct Catalogue {
     double sagemaker_markup = 1.25;           ///< from profiles/instances.json: median ml./EC2 price ratio
     std::string region = "us-east-1";         ///< the region every price is for (profiles/instances.json "region")
     std::optional<Price> eks_cluster_price;   ///< EKS control plane, per cluster-hour (standard support)
+    std::string spot_as_of;                   ///< when the instances' spot figures were read (profiles/instances.json "spot_as_of")
     std::map<std::string, std::string> as_of; ///< kind -> the file's "as_of" date (what reports cite)
 
     template <typename Visit> static void fields(Visit&& visit)
@@ -358,6 +371,7 @@ struct Catalogue {
         visit(Field{"sagemaker_markup", F::Derived}, &Catalogue::sagemaker_markup);
         visit(Field{"region", F::Derived}, &Catalogue::region);
         visit(Field{"eks_cluster_price", F::Derived}, &Catalogue::eks_cluster_price);
+        visit(Field{"spot_as_of", F::Derived}, &Catalogue::spot_as_of);
         visit(Field{"as_of", F::Derived}, &Catalogue::as_of);
     }
 

@@ -183,6 +183,24 @@ enum class Bottleneck { Gpu, Io, Cpu, Network, Memory, None };
 
 const char* bottleneck_name(Bottleneck bottleneck);
 
+/// A run on managed spot (docs/model.md §7): the instance's EC2 Spot saving and interruption
+/// bracket from AWS's Spot Instance Advisor; each of `count` instances interrupted once per run of
+/// up to a month with the bracket's upper bound as its chance (pro rata beyond a month; any one
+/// stops the job), each interruption losing half a checkpoint interval plus a restart.
+struct SpotEstimate {
+    double savings_pct = 0;
+    std::string interruption;          ///< the Advisor's bracket, "<5%" ... ">20%"
+    bool capacity_risk = false;        ///< ">20%": the bracket has no upper bound; spot is not advised and not priced
+    double expected_interruptions = 0; ///< over the run (0 with capacity_risk)
+    double overhead_hours = 0;         ///< time lost to them
+    double hours = 0;                  ///< the run on spot, overhead included
+    double cost_usd = 0;               ///< the run at the spot saving, overhead included
+};
+
+/// Managed spot for `count` x `instance` running `hours` (restarts take `startup_minutes`) at
+/// `hourly_price` On-Demand; none when the catalogue has no spot figure for the instance.
+std::optional<SpotEstimate> estimate_spot(const InstanceSpec& instance, int count, double hours, double startup_minutes, double hourly_price);
+
 /// Everything estimated for one configuration. Rates are for the whole cluster. A rate that cannot
 /// be estimated (no GPU, no FLOPs, no dataset size) is 0 and its `*_known` flag is false.
 struct Estimate {
@@ -203,7 +221,7 @@ struct Estimate {
     double hours = 0;
     bool cost_known = false;
     double cost_usd = 0;
-    double spot_cost_usd_min = 0; ///< with the largest managed-spot saving AWS states (90 %): a lower bound
+    std::optional<SpotEstimate> spot; ///< the run on managed spot (none without the instance's spot figures or a price)
     double gpu_hours = 0;
     bool price_estimated = false; ///< the SageMaker price was derived from EC2 × mark-up
 

@@ -41,7 +41,9 @@ struct ComputePlan {
     bool placement_group = false;
     std::string bottleneck;                    ///< what limits the planned configuration (gpu|io|cpu|network|memory)
     std::optional<bool> changes_gpu;           ///< the plan's GPU differs from today's (unknown without a current setup)
-    std::optional<double> spot_overhead_hours; ///< assumed managed-spot interruption overhead (docs/recommender.md §7); null when spot is not advised
+    std::optional<double> spot_overhead_hours; ///< expected managed-spot interruption overhead (docs/recommender.md §8); null when spot is not advised
+    std::optional<double> spot_savings_pct;    ///< the instance's EC2 Spot saving over On-Demand (Spot Instance Advisor); null when spot is not advised
+    std::optional<double> spot_cost_usd;       ///< one run on managed spot: (hours + overhead) x instances x price x (1 - saving); null when not advised
     std::vector<std::string> notes;
 };
 

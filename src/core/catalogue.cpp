@@ -632,6 +632,24 @@ InstanceSpec read_instance(const nlohmann::json& entry, const nlohmann::json& ro
 }
 
 // Reads instances.json's entries and its catalogue-wide figures (region, mark-up, EKS fee).
+// The Spot Instance Advisor's figures: a saving is a percentage, an interruption one of its brackets.
+void check_spot_figures(const JsonDocument& document, std::size_t i, const InstanceSpec& instance, Diagnostics& diagnostics)
+{
+    if (instance.spot_savings_pct && (*instance.spot_savings_pct < 0 || *instance.spot_savings_pct >= 100)) {
+        diagnostics.add(document.diagnostic_at(fmt::format("/instances/{}/spot_savings_pct", i),
+            fmt::format(
+                "spot_savings_pct of \"{}\" is {}: a saving over On-Demand is a percentage from 0 to below 100", instance.name, *instance.spot_savings_pct),
+            "write the Spot Instance Advisor's \"Savings over On-Demand\" as a number, e.g. 67 for 67 %"));
+    }
+    if (!instance.spot_interruption.empty() && !instance.spot_interruption_bounds()) {
+        diagnostics.add(document.diagnostic_at(fmt::format("/instances/{}/spot_interruption", i),
+            fmt::format("spot_interruption of \"{}\" is \"{}\": expected one of the Spot Instance Advisor's brackets <5%, 5-10%, 10-15%, "
+                        "15-20%, >20%",
+                instance.name, instance.spot_interruption),
+            "copy the Advisor's \"Frequency of interruption\" bracket as written, e.g. \"10-15%\""));
+    }
+}
+
 void read_instances(const JsonDocument& document, Catalogue& catalogue, bool gpus_read, Diagnostics& diagnostics)
 {
     const auto& root = document.value;
@@ -645,6 +663,7 @@ void read_instances(const JsonDocument& document, Catalogue& catalogue, bool gpu
                     fmt::format("instance \"{}\" names GPU \"{}\", which profiles/gpus.json does not list", instance.name, instance.gpu)));
             }
         }
+        check_spot_figures(document, i, instance, diagnostics);
         catalogue.instances.push_back(std::move(instance));
     }
     if (const auto markup = root.find("sagemaker_markup"); markup != root.end()) {
@@ -655,6 +674,7 @@ void read_instances(const JsonDocument& document, Catalogue& catalogue, bool gpu
         }
     }
     catalogue.region = root.value("region", catalogue.region);
+    catalogue.spot_as_of = root.value("spot_as_of", catalogue.spot_as_of);
     if (const auto eks = root.find("eks_control_plane"); eks != root.end() && eks->is_object()) {
         catalogue.eks_cluster_price = price_of(*eks, "usd_per_cluster_hour", root);
     }
@@ -751,6 +771,14 @@ const ModelSpec* Catalogue::find_model(const std::string& name) const
 const GpuSpec* Catalogue::find_gpu(const std::string& name) const
 {
     return find_by_name(gpus, name);
+}
+
+std::optional<InstanceSpec::SpotInterruption> InstanceSpec::spot_interruption_bounds() const
+{
+    static const std::map<std::string, SpotInterruption, std::less<>> brackets{
+        {"<5%", {0, 0.05}}, {"5-10%", {0.05, 0.10}}, {"10-15%", {0.10, 0.15}}, {"15-20%", {0.15, 0.20}}, {">20%", {0.20, std::nullopt}}};
+    const auto it = brackets.find(spot_interruption);
+    return it != brackets.end() ? std::optional(it->second) : std::nullopt;
 }
 
 std::vector<std::string> Catalogue::instance_names() const

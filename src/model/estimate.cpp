@@ -35,8 +35,13 @@ constexpr double k_ddp_bucket_bytes = 25.0 * 1048576.0;
 constexpr double k_zero3_collectives_per_layer = 3.0;
 // §4.3 JPEG decode on one vCPU inside a PyTorch DataLoader: 1,521-2,739 images/s on 16-vCPU VMs
 // (decode only), i.e. 95-171 per vCPU, 133 at the middle (formulas.md §6.1) — see workload.cpp.
-// §7 Cost: managed spot saves "up to 90 %" (MLCOST-14, thresholds.md SPOT-004): a lower bound only.
-constexpr double k_spot_max_saving = 0.9;
+// §7 Managed spot: the Spot Instance Advisor's interruption brackets are the share of a type's Spot
+// capacity reclaimed in the trailing month. AWS gives no per-hour rate, so the bracket's upper
+// bound is read, conservatively, as the chance that each instance is interrupted once during a
+// run of up to a month (a month is 8,760 / 12 = 730 hours), and pro rata beyond. Checkpoints every
+// 30 minutes are a stated default (each interruption loses half an interval, plus a restart).
+constexpr double k_hours_per_month = 8760.0 / 12.0;
+constexpr double k_spot_checkpoint_interval_hours = 0.5;
 // §2 CNN activations per FLOP when a model gives no activation count: ResNet-50's 20.92 M stored
 // elements per 8.2 GFLOP forward (docs/model.md §1, derived).
 constexpr double k_cnn_elements_per_flop = 20.92e6 / 8.2e9;
@@ -632,12 +637,32 @@ void finish(const Workload& workload, const Config& config, const Catalogue& cat
         if (const auto price = instance.hourly_price(options.platform, catalogue.sagemaker_markup, &e.price_estimated)) {
             e.cost_known = true;
             e.cost_usd = e.hours * count * *price;
-            e.spot_cost_usd_min = e.cost_usd * (1.0 - k_spot_max_saving);
+            e.spot = estimate_spot(instance, count, e.hours, e.startup_minutes, *price);
         }
     }
 }
 
 } // namespace
+
+std::optional<SpotEstimate> estimate_spot(const InstanceSpec& instance, int count, double hours, double startup_minutes, double hourly_price)
+{
+    const auto bracket = instance.spot_interruption_bounds();
+    if (!instance.spot_savings_pct || !bracket || count < 1 || !(hours > 0)) {
+        return std::nullopt;
+    }
+    SpotEstimate spot;
+    spot.savings_pct = *instance.spot_savings_pct;
+    spot.interruption = instance.spot_interruption;
+    if (!bracket->high) {
+        spot.capacity_risk = true;
+        return spot;
+    }
+    spot.expected_interruptions = count * *bracket->high * std::max(1.0, hours / k_hours_per_month);
+    spot.overhead_hours = spot.expected_interruptions * (k_spot_checkpoint_interval_hours / 2.0 + startup_minutes / 60.0);
+    spot.hours = hours + spot.overhead_hours;
+    spot.cost_usd = spot.hours * count * hourly_price * (1.0 - spot.savings_pct / 100.0);
+    return spot;
+}
 
 double ModelConstants::tensor_efficiency_for(const std::string& generation) const
 {

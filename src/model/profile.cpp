@@ -158,6 +158,12 @@ nlohmann::json instance_facts(const InstanceSpec& instance, const Catalogue& cat
     if (const auto price = instance.hourly_price(platform, catalogue.sagemaker_markup)) {
         out["price_usd_per_hour"] = *price;
     }
+    if (const auto bracket = instance.spot_interruption_bounds(); bracket && instance.spot_savings_pct) {
+        out["spot_savings_pct"] = *instance.spot_savings_pct;
+        out["spot_interruption"] = instance.spot_interruption;
+        out["spot_interruption_pct_min"] = bracket->low * 100.0;
+        out["spot_as_of"] = catalogue.spot_as_of;
+    }
     return out;
 }
 

@@ -14,10 +14,6 @@ namespace {
 // Volume headroom over dataset + artifacts (thresholds.md STOR-007 "x (1 + margin)"; storage.json
 // instance-nvme overprovision_fraction_recommended 0.1).
 constexpr double k_volume_margin = 0.1;
-// Managed spot's interruption overhead, a stated default (not an AWS figure): one interruption per
-// 24 h of running, each losing half of a 30-minute checkpoint interval plus a restart.
-constexpr double k_spot_interruption_every_hours = 24;
-constexpr double k_checkpoint_interval_hours = 0.5;
 // Runs this large are worth reserving capacity for: 32 GPUs (four 8-GPU nodes) for a day or more
 // (reservations are booked by the day), or 2,000 GPU-hours in one run (stated defaults;
 // docs/recommender.md "Capacity"). A 32-GPU run of minutes is not.
@@ -27,8 +23,10 @@ constexpr double k_capacity_min_hours = 24;
 // Candidates shown on the frontier.
 constexpr std::size_t k_frontier_max = 8;
 
-// Families whose spot capacity is the risk: the largest accelerated instances are scarce on spot,
-// and an interruption of one node of a multi-node job stops them all.
+// Families whose spot capacity is the risk for a multi-node job, whatever their interruption
+// bracket (a stated judgement, docs/recommender.md §8): the Advisor's brackets describe instances
+// already running, while a multi-node job must obtain every node of the largest accelerated types
+// at once, and one interruption stops them all.
 bool spot_is_the_risk(const Option& option)
 {
     const std::string& family = option.instance->family;
@@ -36,24 +34,43 @@ bool spot_is_the_risk(const Option& option)
     return scarce && option.count > 1;
 }
 
+// Managed spot from the instance's own figures (AWS Spot Instance Advisor): a priced saving with
+// its expected interruptions, or why there is none.
 void spot_notes(const Walk& walk, const Option& option, ComputePlan& c)
 {
-    if (!option.usable() || !option.run_cost) {
+    const auto price = hourly_price(walk, *option.instance);
+    if (!option.usable() || !option.run_cost || !price) {
+        return;
+    }
+    const std::string type = "ml." + option.instance->name;
+    const std::string advisor = fmt::format("AWS Spot Instance Advisor, {}, 30 days to {}", walk.catalogue.region, walk.catalogue.spot_as_of);
+    const auto spot = estimate_spot(*option.instance, option.count, option.hours, option.e.startup_minutes, *price);
+    if (!spot) {
+        c.notes.push_back(fmt::format("no managed spot advice: {} has no spot figure ({} does not list it), so no saving is assumed", type, advisor));
+        return;
+    }
+    if (spot->capacity_risk) {
+        c.notes.push_back(fmt::format("no managed spot: more than 20 % of {}'s Spot capacity was reclaimed a month ({}), so spot capacity is the "
+                                      "risk; stay on demand",
+            type, advisor));
         return;
     }
     if (spot_is_the_risk(option)) {
-        c.notes.push_back(fmt::format("no managed spot: {} x ml.{} is a multi-node job on instances whose spot capacity is scarce, and one "
+        c.notes.push_back(fmt::format("no managed spot: {} x {} is a multi-node job on instances whose spot capacity is scarce, and one "
                                       "interruption stops every node; reserve capacity instead (see below)",
-            option.count, option.instance->name));
+            option.count, type));
         return;
     }
-    const double interruptions = std::ceil(option.hours / k_spot_interruption_every_hours);
-    const double overhead = interruptions * (k_checkpoint_interval_hours / 2.0 + option.e.startup_minutes / 60.0);
-    c.spot_overhead_hours = overhead;
-    c.notes.push_back(fmt::format("managed spot with checkpoints to S3 (spot-training, spot-checkpoint): the saving depends on the family and "
-                                  "the hour, so compare the spot price of ml.{} before you count on one; assumed overhead {} ({:.0f} "
-                                  "interruption(s), each losing half a 30-min checkpoint interval plus a restart){}",
-        option.instance->name, hours_text(overhead), interruptions, walk.job.training.checkpoint_s3_uri ? "" : "; set checkpoint_s3_uri"));
+    const double prep = option.prep.count > 0 ? option.prep.count * option.prep.instance->price_usd_per_hour.value_or(0) * spot->hours : 0;
+    c.spot_overhead_hours = spot->overhead_hours;
+    c.spot_savings_pct = spot->savings_pct;
+    c.spot_cost_usd = spot->cost_usd + prep;
+    c.notes.push_back(fmt::format("managed spot with checkpoints to S3 (spot-training, spot-checkpoint): EC2 Spot ran {:.0f} % below On-Demand "
+                                  "for {} ({}; an estimate for SageMaker managed spot), so this run would cost {} instead of {} and take {} "
+                                  "longer for {:.2g} expected interruption(s) ({} of the capacity reclaimed a month, each losing half a "
+                                  "30-min checkpoint interval plus a restart); the saving moves with the market{}",
+        spot->savings_pct, type, advisor, usd(*c.spot_cost_usd), usd(*option.run_cost), hours_text(spot->overhead_hours), spot->expected_interruptions,
+        spot->interruption, walk.job.training.checkpoint_s3_uri ? "" : "; set checkpoint_s3_uri"));
 }
 
 void capacity_notes(const Option& option, ComputePlan& c)

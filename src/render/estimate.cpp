@@ -20,6 +20,34 @@ std::string text_number(bool known, double value, const char* unit)
     return known ? fmt::format("{:.4g}{}", round_for_output(value), unit) : std::string("unknown");
 }
 
+// The run on managed spot: the Spot Instance Advisor's figures and what they give.
+ordered spot_json(const std::optional<SpotEstimate>& spot)
+{
+    if (!spot) {
+        return nullptr;
+    }
+    ordered out;
+    out["savings_pct"] = spot->savings_pct;
+    out["interruption"] = spot->interruption;
+    out["capacity_risk"] = spot->capacity_risk;
+    out["expected_interruptions"] = number_or_null(!spot->capacity_risk, spot->expected_interruptions);
+    out["hours"] = number_or_null(!spot->capacity_risk, spot->hours);
+    out["cost_usd"] = number_or_null(!spot->capacity_risk, spot->cost_usd);
+    return out;
+}
+
+std::string spot_text(const std::optional<SpotEstimate>& spot)
+{
+    if (!spot) {
+        return "no spot figure for this instance type";
+    }
+    if (spot->capacity_risk) {
+        return fmt::format("not advised: more than 20 % of its Spot capacity was reclaimed a month ({:.0f} % below On-Demand)", spot->savings_pct);
+    }
+    return fmt::format("{} USD at {:.0f} % below On-Demand, {} h with {:.2g} expected interruption(s) ({} reclaimed a month)",
+        text_number(true, spot->cost_usd, ""), spot->savings_pct, text_number(true, spot->hours, ""), spot->expected_interruptions, spot->interruption);
+}
+
 } // namespace
 
 ordered estimate_json(const Estimate& e, const InstanceSpec& instance, const Workload& workload)
@@ -44,7 +72,7 @@ ordered estimate_json(const Estimate& e, const InstanceSpec& instance, const Wor
     out["cost_usd"] = number_or_null(e.cost_known, e.cost_usd);
     // Added keys: the intermediate figures behind the contract's (docs/model.md names each).
     out["gpu_hours"] = number_or_null(e.throughput_known && workload.samples_per_run > 0, e.gpu_hours);
-    out["cost_usd_spot_min"] = number_or_null(e.cost_known, e.spot_cost_usd_min);
+    out["spot"] = spot_json(e.spot);
     out["price_estimated"] = e.price_estimated;
     out["compute_samples_per_sec"] = number_or_null(e.compute_samples_per_sec > 0, e.compute_samples_per_sec);
     out["network_samples_per_sec"] = number_or_null(e.network_samples_per_sec > 0, e.network_samples_per_sec);
@@ -97,6 +125,9 @@ std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const
     line("time", text_number(e.throughput_known && workload.samples_per_run > 0, e.hours, " h"));
     line("cost",
         e.cost_known ? fmt::format("{} USD{}", text_number(true, e.cost_usd, ""), e.price_estimated ? " (price estimated)" : "") : std::string("unknown"));
+    if (e.cost_known) {
+        line("on managed spot", spot_text(e.spot));
+    }
     return out;
 }
 

@@ -132,6 +132,8 @@ ordered plan_json(const Plan& plan)
     compute["bottleneck"] = text_or_null(c.bottleneck);
     compute["changes_gpu"] = optional_value(c.changes_gpu);
     compute["spot_overhead_hours"] = optional_value(c.spot_overhead_hours);
+    compute["spot_savings_pct"] = optional_value(c.spot_savings_pct);
+    compute["spot_cost_usd"] = optional_value(c.spot_cost_usd);
     compute["notes"] = strings(c.notes);
 
     ordered etl;

@@ -54,6 +54,7 @@ void check_numbers(Checker& c);
 void check_output_schema(Checker& c);
 void check_determinism(Checker& c);
 void check_costs(Checker& c);
+void check_spot(Checker& c);
 void check_meets_target(Checker& c);
 void check_constraints(Checker& c);
 void check_memory(Checker& c);

@@ -24,6 +24,9 @@ const std::vector<InvariantInfo>& invariants()
         {"output-matches-schema", "the JSON validates against docs/output.schema.json"},
         {"output-deterministic", "advising the same job twice gives the same bytes"},
         {"cost-is-hours-x-instances-x-price", "each cost is hours x instances x SageMaker price (+ a preparation cluster at EC2 price)"},
+        {"spot-from-the-instance-figures",
+            "managed spot is priced only with the plan instance's own Spot Advisor figures, never above 20 % interruption, at (hours + overhead) x instances x "
+            "price x (1 - saving)"},
         {"meets-target-iff-time-and-budget-fit", "meets_target is true exactly when the time fits target_hours and all runs fit budget_usd"},
         {"plan-respects-constraints", "the plan's instance family, instance count and GPUs are within constraints"},
         {"plan-fits-memory", "the plan's configuration holds the training state, or the plan says it does not fit"},
@@ -129,8 +132,8 @@ void check_report_numbers(Checker& c, const Report& r)
              {"plan.storage.throughput_mb_s", s.throughput_mb_s}, {"plan.compute.estimated_hours", p.estimated_hours},
              {"plan.compute.estimated_cost_usd", p.estimated_cost_usd}, {"plan.compute.gpu_util_pct", p.gpu_util_pct},
              {"plan.compute.total_cost_usd", p.total_cost_usd}, {"plan.storage.cost_usd", s.cost_usd},
-             {"plan.compute.spot_overhead_hours", p.spot_overhead_hours}, {"current.estimated_hours", r.current_hours},
-             {"current.estimated_cost_usd", r.current_cost_usd}}) {
+             {"plan.compute.spot_overhead_hours", p.spot_overhead_hours}, {"plan.compute.spot_cost_usd", p.spot_cost_usd},
+             {"current.estimated_hours", r.current_hours}, {"current.estimated_cost_usd", r.current_cost_usd}}) {
         finite(c, name, value);
     }
     for (std::size_t i = 0; i < r.ladder.size(); ++i) {
@@ -152,8 +155,9 @@ void check_estimate_numbers(Checker& c, const Estimate& e)
     const std::pair<const char*, double> values[] = {{"samples_per_sec", e.samples_per_sec}, {"tokens_per_sec", e.tokens_per_sec},
         {"tflops_per_gpu", e.tflops_per_gpu}, {"mfu", e.mfu}, {"step_time_ms", e.step_time_ms}, {"gpu_util_pct", e.gpu_util_pct},
         {"memory_per_gpu_gb", e.memory_per_gpu_gb}, {"startup_minutes", e.startup_minutes}, {"hours", e.hours}, {"cost_usd", e.cost_usd},
-        {"spot_cost_usd_min", e.spot_cost_usd_min}, {"gpu_hours", e.gpu_hours}, {"storage_mb_s", e.storage_mb_s},
-        {"required_input_mb_s", e.required_input_mb_s}, {"download_minutes", e.download_minutes}, {"state_gb", e.state_gb}, {"activation_gb", e.activation_gb}};
+        {"spot.cost_usd", e.spot ? e.spot->cost_usd : 0.0}, {"spot.overhead_hours", e.spot ? e.spot->overhead_hours : 0.0}, {"gpu_hours", e.gpu_hours},
+        {"storage_mb_s", e.storage_mb_s}, {"required_input_mb_s", e.required_input_mb_s}, {"download_minutes", e.download_minutes}, {"state_gb", e.state_gb},
+        {"activation_gb", e.activation_gb}};
     for (const auto& [name, value] : values) {
         if (!std::isfinite(value)) {
             c.fail("numbers-finite", fmt::format("estimate of the plan: {} is {}", name, value));
@@ -277,8 +281,8 @@ std::vector<Violation> check_invariants(const PipelineRun& run, std::vector<std:
 {
     std::vector<Violation> out;
     Checker c(run, out, applicable);
-    for (void (*check)(Checker&) : {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_meets_target, check_constraints,
-             check_memory, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_wording, check_proposals}) {
+    for (void (*check)(Checker&) : {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_spot, check_meets_target,
+             check_constraints, check_memory, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_wording, check_proposals}) {
         check(c);
     }
     return out;

@@ -153,6 +153,56 @@ void check_costs(Checker& c)
     check_cost(c, "today", r.current_instance_type, r.current_instance_count, r.current_hours, r.current_cost_usd);
 }
 
+// Managed spot comes from the plan instance's own Advisor figures: never where more than 20 % of its
+// capacity is reclaimed a month or where the catalogue has no figure, and priced as
+// (hours + overhead) x instances x price x (1 - saving), plus a whole preparation cluster on demand.
+void check_spot(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report || run.report->plan.compute.instance_type.empty()) {
+        return;
+    }
+    const auto& compute = run.report->plan.compute;
+    const InstanceSpec* instance = builtin_catalogue().find_instance(compute.instance_type);
+    if (instance == nullptr) {
+        return;
+    }
+    c.applies("spot-from-the-instance-figures");
+    const auto bracket = instance->spot_interruption_bounds();
+    const bool advisable = instance->spot_savings_pct && bracket && bracket->high;
+    if (!compute.spot_cost_usd) {
+        return;
+    }
+    if (!advisable) {
+        c.fail("spot-from-the-instance-figures",
+            fmt::format("the plan prices managed spot on {} (spot_interruption \"{}\", saving {})", compute.instance_type, instance->spot_interruption,
+                text_of(instance->spot_savings_pct)));
+        return;
+    }
+    const auto price = training_price(compute.instance_type, price_platform(*run.job));
+    if (!price || !compute.estimated_hours || !compute.spot_overhead_hours || compute.spot_savings_pct != instance->spot_savings_pct) {
+        c.fail("spot-from-the-instance-figures",
+            fmt::format("the plan's spot figures on {} are incomplete or not the instance's (saving {} vs {})", compute.instance_type,
+                text_of(compute.spot_savings_pct), text_of(instance->spot_savings_pct)));
+        return;
+    }
+    const double hours = *compute.estimated_hours + *compute.spot_overhead_hours;
+    const double expected = hours * compute.instance_count * *price * (1.0 - *instance->spot_savings_pct / 100.0);
+    if (close(*compute.spot_cost_usd, expected)) {
+        return;
+    }
+    const InstanceSpec* prep = prep_instance();
+    if (prep != nullptr && hours > 0 && *compute.spot_cost_usd > expected) {
+        const double instances = (*compute.spot_cost_usd - expected) / (hours * *prep->price_usd_per_hour);
+        if (std::round(instances) >= 1 && close(*compute.spot_cost_usd, expected + std::round(instances) * hours * *prep->price_usd_per_hour)) {
+            return;
+        }
+    }
+    c.fail("spot-from-the-instance-figures",
+        fmt::format("spot_cost_usd {} on {} x {}: (hours {} + overhead {}) x price {} x (1 - {} %) is {:.2f}", *compute.spot_cost_usd, compute.instance_count,
+            compute.instance_type, *compute.estimated_hours, *compute.spot_overhead_hours, *price, *instance->spot_savings_pct, expected));
+}
+
 void check_meets_target(Checker& c)
 {
     const PipelineRun& run = c.run();

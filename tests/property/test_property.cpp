@@ -181,6 +181,20 @@ TEST_CASE("each invariant on the plan catches what it names")
         *run.report->plan.compute.estimated_cost_usd *= 2;
         CHECK(has_violation(run, "cost-is-hours-x-instances-x-price"));
     }
+    SECTION("spot")
+    {
+        PipelineRun run = clean_run("imagenet-resnet50.json", "spot-from-the-instance-figures");
+        REQUIRE(run.report->plan.compute.spot_cost_usd);
+        *run.report->plan.compute.spot_cost_usd *= 0.5;
+        CHECK(has_violation(run, "spot-from-the-instance-figures"));
+    }
+    SECTION("spot where the capacity is the risk")
+    {
+        PipelineRun run = clean_run("imagenet-resnet50.json", "spot-from-the-instance-figures");
+        run.report->plan.compute.instance_type = "ml.p5.48xlarge"; // >20 % reclaimed a month
+        run.report->plan.compute.spot_cost_usd = 1.0;
+        CHECK(has_violation(run, "spot-from-the-instance-figures"));
+    }
     SECTION("meets_target")
     {
         PipelineRun run = clean_run("imagenet-resnet50.json", "meets-target-iff-time-and-budget-fit");

@@ -308,6 +308,23 @@ TEST_CASE("library support and fabric efficiency come from the catalogue", "[cat
     CHECK(instance("g5.48xlarge").network_efficiency == Approx(0.61)); // the stated default
 }
 
+TEST_CASE("spot figures come from the Spot Instance Advisor snapshot, per type", "[catalogue][prices]")
+{
+    CHECK(builtin_catalogue().spot_as_of == "2025-06-28");
+    CHECK(instance("p4d.24xlarge").spot_savings_pct == 67);
+    CHECK(instance("p4d.24xlarge").spot_interruption == "10-15%");
+    const auto p4d = instance("p4d.24xlarge").spot_interruption_bounds();
+    REQUIRE(p4d);
+    CHECK(p4d->low == Approx(0.10));
+    CHECK(p4d->high == Approx(0.15));
+    const auto p5 = instance("p5.48xlarge").spot_interruption_bounds(); // >20 %: no upper bound
+    REQUIRE(p5);
+    CHECK(p5->low == Approx(0.20));
+    CHECK_FALSE(p5->high);
+    CHECK_FALSE(instance("p6-b200.48xlarge").spot_savings_pct); // not in the Advisor: none, never a default
+    CHECK_FALSE(instance("p6-b200.48xlarge").spot_interruption_bounds());
+}
+
 TEST_CASE("storage prices are read with the storage figures", "[catalogue][prices]")
 {
     const StoragePrices& prices = builtin_catalogue().storage_facts.prices;

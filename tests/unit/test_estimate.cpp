@@ -56,6 +56,28 @@ TEST_CASE("transformer activations follow Korthikanti et al.", "[estimate]")
     CHECK(transformer_activation_gb(2048, 1, 12288, 96, 2, 1, 1, true, true) == Approx((2 * 2 * 2048.0 * 12288 + 34 * 2048.0 * 12288) / 1e9));
 }
 
+TEST_CASE("managed spot: the type's own saving, interruptions from its bracket, overhead priced", "[estimate]")
+{
+    const Catalogue& catalogue = builtin_catalogue();
+    const InstanceSpec& p4d = *catalogue.find_instance("p4d.24xlarge"); // 67 %, 10-15 % reclaimed a month
+    // 2 instances for 10 h, 6-minute restarts, $20/h: 2 x 0.15 interruptions, each 0.25 h + 0.1 h.
+    const auto spot = estimate_spot(p4d, 2, 10, 6, 20);
+    REQUIRE(spot);
+    CHECK(spot->expected_interruptions == Approx(0.30));
+    CHECK(spot->overhead_hours == Approx(0.30 * 0.35));
+    CHECK(spot->hours == Approx(10.105));
+    CHECK(spot->cost_usd == Approx(10.105 * 2 * 20 * 0.33));
+    // Beyond a month the chance is pro rata: 1,460 h is two months.
+    CHECK(estimate_spot(p4d, 1, 1460, 0, 20)->expected_interruptions == Approx(0.30));
+    // The top bracket has no upper bound: spot capacity is the risk, nothing is priced.
+    const auto p5 = estimate_spot(*catalogue.find_instance("p5.48xlarge"), 1, 10, 6, 60);
+    REQUIRE(p5);
+    CHECK(p5->capacity_risk);
+    CHECK(p5->cost_usd == 0);
+    // A type the Advisor does not list has no spot figure at all.
+    CHECK_FALSE(estimate_spot(*catalogue.find_instance("p6-b200.48xlarge"), 1, 10, 6, 100));
+}
+
 TEST_CASE("ring all-reduce sends 2(n-1)/n of the buffer per rank", "[estimate]")
 {
     CHECK(ring_allreduce_bytes(1000, 8) == Approx(1750));

@@ -184,6 +184,8 @@ StorageRates storage_rates(const Catalogue& catalogue)
     const StoragePrices& prices = catalogue.storage_facts.prices;
     rates.s3_get_per_1000 = prices.s3_get_usd_per_1000;
     rates.efs_elastic_read_per_gb = prices.efs_elastic_read_usd_per_gb;
+    rates.gp3_iops_month = prices.ebs_gp3_usd_per_iops_month;
+    rates.gp3_mib_s_month = prices.ebs_gp3_usd_per_mb_s_month;
     for (const auto& deployment : catalogue.storage_facts.fsx) {
         if (!deployment.price_usd_per_gb_month || deployment.storage_type != "SSD") {
             continue;

@@ -129,10 +129,30 @@ std::optional<Way> fsx_lift(const Walk& walk, const Workload& w, const Option& o
 
 // The storage's cost over every run, when the catalogue prices it (else unknown).
 // `page_cache`: the dataset fits the instances' memory, so only the first epoch reads storage.
-std::optional<double> storage_cost(const Walk& walk, const Workload& w, const StorageChoice& storage, double hours, bool page_cache)
+// Today's EBS volumes (one per instance) modified to gp3: what the IOPS and throughput above
+// today's provisioning (at least gp3's included 3,000 IOPS and 125 MiB/s) add for the hours of the
+// runs (AWS prorates provisioned performance by the hour); the volumes' own GB are today's cost.
+std::optional<double> gp3_lift_cost(const Walk& walk, const StorageRates& rates, const StorageChoice& storage, int volumes, double alive_hours)
+{
+    if (!rates.gp3_iops_month || !rates.gp3_mib_s_month) {
+        return std::nullopt;
+    }
+    const EbsToday& today = walk.job.storage.ebs;
+    const bool gp3 = today.volume_type == std::optional<std::string>("gp3");
+    const double paid_mib_s = std::max(Gp3Limits::baseline_mib_s, gp3 ? today.throughput_mib_s.value_or(0) : 0.0);
+    const double paid_iops = std::max(Gp3Limits::baseline_iops, gp3 ? static_cast<double>(today.iops.value_or(0)) : 0.0);
+    const double per_month =
+        std::max(0.0, *storage.ebs_gp3_mib_s - paid_mib_s) * *rates.gp3_mib_s_month + std::max(0.0, storage.ebs_gp3_iops - paid_iops) * *rates.gp3_iops_month;
+    return per_month * volumes * alive_hours / k_hours_per_month;
+}
+
+std::optional<double> storage_cost(const Walk& walk, const Workload& w, const StorageChoice& storage, int volumes, double hours, bool page_cache)
 {
     const StorageRates rates = storage_rates(walk.catalogue);
     const double alive_hours = hours * walk.runs;
+    if (storage.ebs_gp3_mib_s) {
+        return gp3_lift_cost(walk, rates, storage, volumes, alive_hours);
+    }
     if (storage.service == "fsx-lustre" && storage.fsx) {
         const auto rate = rates.fsx_rate(storage.fsx->deployment_type, storage.fsx->per_unit_mb_s_per_tib);
         if (!rate) {
@@ -172,7 +192,7 @@ Option with_way(const Walk& walk, const Workload& w, const Option& option, const
     out.total_cost.reset();
     if (const auto price = hourly_price(walk, *out.instance); price && out.hours > 0) {
         out.run_cost = out.hours * out.count * *price;
-        out.storage.cost_usd = storage_cost(walk, w, out.storage, out.hours, out.e.page_cache);
+        out.storage.cost_usd = storage_cost(walk, w, out.storage, out.count, out.hours, out.e.page_cache);
         out.total_cost = *out.run_cost * walk.runs + out.storage.cost_usd.value_or(0);
     }
     judge(walk, out);
@@ -323,9 +343,12 @@ void choose_storage(const Walk& walk, const Workload& w, Option& option)
             Option lifted = with_way(walk, w, *best, *way);
             if (worth_it(walk, *best, lifted, false)) {
                 lifted.storage.why = fmt::format("the data stays on EBS, today's volume modified in place to gp3 with {} MiB/s and {} IOPS "
-                                                 "(Elastic Volumes, no copy) for the {} MB/s the GPUs consume; gp3's extra throughput and IOPS "
-                                                 "are not priced",
-                    grouped(*way->storage.ebs_gp3_mib_s), grouped(way->storage.ebs_gp3_iops), grouped(best->e.required_input_mb_s));
+                                                 "(Elastic Volumes, no copy) for the {} MB/s the GPUs consume; {}",
+                    grouped(*way->storage.ebs_gp3_mib_s), grouped(way->storage.ebs_gp3_iops), grouped(best->e.required_input_mb_s),
+                    lifted.storage.cost_usd ? fmt::format("the extra throughput and IOPS cost {} for the hours of the runs (per MiB/s- and "
+                                                          "IOPS-month above what the volume has, prorated by the hour)",
+                                                  usd(*lifted.storage.cost_usd))
+                                            : std::string("gp3's extra throughput and IOPS are not priced (no rate in profiles/storage.json)"));
                 best = lifted;
             }
         }

@@ -38,6 +38,8 @@ struct StorageRates {
     std::optional<double> s3_get_per_1000;         ///< S3 Standard GET requests, USD per 1,000
     std::optional<double> efs_elastic_read_per_gb; ///< EFS Elastic throughput reads, USD per GB
     std::map<std::string, double> fsx_gb_month;    ///< "SCRATCH_2", "PERSISTENT_2:125" ... -> USD per GB-month
+    std::optional<double> gp3_iops_month;          ///< gp3 IOPS above the 3,000 included, USD per IOPS-month
+    std::optional<double> gp3_mib_s_month;         ///< gp3 throughput above the 125 MiB/s included, USD per MiB/s-month
     [[nodiscard]] std::optional<double> fsx_rate(const std::string& deployment_type, double per_unit_mb_s_per_tib) const;
 };
 

@@ -419,6 +419,11 @@ TEST_CASE("today's EBS volume starving the GPUs is raised in place to gp3 with t
     REQUIRE(report.current_hours);
     REQUIRE(fix.estimated_hours);
     CHECK(*fix.estimated_hours < *report.current_hours / 2.5); // io-bound at 34 % before, GPU-bound after
+    // The plan's lift is priced: throughput above the volume's 125 MiB/s at $0.04 per MiB/s-month
+    // (profiles/storage.json ebs-gp3), for the hours of the run (730 to the month); IOPS stay included.
+    REQUIRE(report.plan.storage.cost_usd);
+    REQUIRE(report.plan.compute.estimated_hours);
+    CHECK(*report.plan.storage.cost_usd == Approx((400 - 125) * 0.04 * *report.plan.compute.estimated_hours / 730).epsilon(0.01));
     // On SageMaker the ML storage volume has no type or throughput to set: no such change.
     Diagnostics diagnostics;
     auto job = load_job_file(std::string(MLSCALE_SOURCE_DIR) + "/tests/data/plans/ebs-gp3-today.json", diagnostics);

@@ -71,6 +71,7 @@ struct Model {
     std::optional<std::int64_t> target_seq_len;      ///< encoder-decoder: decoder (target) tokens per sample
     std::optional<double> frozen_params_millions;    ///< diffusion: frozen networks run forward only (VAE, text encoders)
     std::optional<double> frozen_forward_gflops;     ///< diffusion: their forward FLOPs per sample (0: latents precomputed)
+    std::optional<double> activations_millions;      ///< cnn, diffusion: tensor elements autograd keeps per sample for the backward pass
     std::optional<double> embedding_rows_millions;   ///< recommendation: rows of every embedding table together
     std::optional<std::int64_t> embedding_dim;       ///< recommendation: embedding width
     std::optional<double> lookups_per_sample;        ///< recommendation: rows read per sample (every feature's pooling factor)

@@ -173,6 +173,7 @@ void read_model(const nlohmann::json& m, Model& model)
     get(m, "target_seq_len", model.target_seq_len);
     get(m, "frozen_params_millions", model.frozen_params_millions);
     get(m, "frozen_forward_gflops", model.frozen_forward_gflops);
+    get(m, "activations_millions", model.activations_millions);
     get(m, "embedding_rows_millions", model.embedding_rows_millions);
     get(m, "embedding_dim", model.embedding_dim);
     get(m, "lookups_per_sample", model.lookups_per_sample);

@@ -45,6 +45,11 @@ constexpr double k_spot_checkpoint_interval_hours = 0.5;
 // §2 CNN activations per FLOP when a model gives no activation count: ResNet-50's 20.92 M stored
 // elements per 8.2 GFLOP forward (docs/model.md §1, derived).
 constexpr double k_cnn_elements_per_flop = 20.92e6 / 8.2e9;
+// §5 Activation checkpointing of a convolutional stack (torch.utils.checkpoint around each block,
+// as diffusers' U-Nets do): each block keeps only its input, about 1/8 of what it stores otherwise
+// (a ResNet block holds ~8 tensors of its input's size: two norms, two activations, two
+// convolutions, the residual); an estimate.
+constexpr double k_checkpointed_conv_fraction = 1.0 / 8.0;
 // §5 Recommendation: embedding tables in fp32 (FBGEMM's table-batched embeddings default to FP32
 // weights) with row-wise Adagrad, one fp32 accumulator per row (pytorch/FBGEMM fbgemm_gpu/codegen/
 // genscript/optimizers.py, rowwise_adagrad: momentum1[idx] per row); the pooled embeddings are
@@ -212,7 +217,7 @@ double cnn_activation_elements(const Workload& workload)
 
 // Activations per GPU in GB at micro-batch `b` (§5): Korthikanti for transformers, plus the
 // logits in fp32 (Megatron's estimator: 4·s·b·V/t with one pipeline stage); the stored tensors of
-// a CNN at the activation precision.
+// a CNN or a diffusion denoiser at the activation precision (block inputs only when checkpointed).
 double activation_gb(const Workload& workload, const Layout& l, double b)
 {
     if (workload.transformer_blocks() && workload.hidden > 0 && workload.layers > 0 && workload.seq_len > 0) {
@@ -225,8 +230,9 @@ double activation_gb(const Workload& workload, const Layout& l, double b)
         }
         return gb;
     }
-    if (workload.family == "cnn" && workload.linear_flops_per_sample > 0) {
-        return cnn_activation_elements(workload) * activation_bytes(workload.precision) * b / l.model_parallel / 1e9;
+    if ((workload.family == "cnn" || workload.family == "diffusion") && workload.linear_flops_per_sample > 0) {
+        const double kept = workload.recompute ? k_checkpointed_conv_fraction : 1.0;
+        return cnn_activation_elements(workload) * kept * activation_bytes(workload.precision) * b / l.model_parallel / 1e9;
     }
     return 0;
 }

@@ -43,6 +43,9 @@ void catalogue_figures(const Job& job, const ModelSpec* spec, Workload& w)
     if (w.family == "cnn" && spec != nullptr && spec->activations_millions && !job.model.forward_gflops) {
         w.activation_elements_per_sample = *spec->activations_millions * 1e6;
     }
+    if ((w.family == "cnn" || w.family == "diffusion") && job.model.activations_millions) {
+        w.activation_elements_per_sample = *job.model.activations_millions * 1e6; // the job's own count wins
+    }
 }
 
 // Gradient boosting (docs/model.md §10): rows are the samples; features, trees and depth from the
@@ -79,8 +82,10 @@ void diffusion_inputs(const Job& job, Workload& w, std::vector<std::string>& ass
     if (!job.model.frozen_params_millions) {
         assumptions.push_back("model.frozen_params_millions not given: no frozen encoder weights counted in GPU memory");
     }
-    assumptions.push_back("diffusion: the denoiser's activation memory is not modelled: the memory check covers weights, gradients and optimizer "
-                          "state only, so a batch that fits here may not fit the GPU");
+    if (!job.model.activations_millions) {
+        assumptions.push_back("model.activations_millions not given: the denoiser's activations are estimated from its forward FLOPs at ResNet-50's "
+                              "stored elements per FLOP (memory-efficient attention keeps less; a measured count is better)");
+    }
 }
 
 // Recommendation (docs/model.md §1, §5): embedding tables and their lookups; the dense part's

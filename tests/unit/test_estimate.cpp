@@ -698,6 +698,36 @@ TEST_CASE("a diffusion model trains its denoiser and runs its frozen encoders fo
     CHECK(std::any_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("precomputed") != std::string::npos; }));
 }
 
+TEST_CASE("a diffusion denoiser's activations take GPU memory: the job's count, else derived from its FLOPs", "[estimate][families]")
+{
+    const Catalogue& catalogue = builtin_catalogue();
+    Config config;
+    config.instance = catalogue.find_instance("g6e.xlarge"); // one L40S
+    REQUIRE(config.instance != nullptr);
+    std::vector<std::string> assumptions;
+    // 500 M elements per sample, 2 bytes each in bf16: 1 GB per sample.
+    const Workload counted = workload_of(R"({"name": "sd", "model": {"family": "diffusion", "params_millions": 860, "forward_gflops": 678,
+        "activations_millions": 500, "precision": "bf16", "optimizer": "adamw", "batch_size": 4}, "dataset": {"num_samples": 1000}})",
+        assumptions);
+    Estimate e = estimate(counted, config, catalogue);
+    REQUIRE(e.memory_known);
+    CHECK(e.micro_batch == 4);
+    CHECK(e.activation_gb == Approx(4 * 500e6 * 2 / 1e9));
+    // Without a count: ResNet-50's 20.92 M elements per 8.2 GFLOP, stated as an assumption.
+    assumptions.clear();
+    Workload derived = workload_of(R"({"name": "sd", "model": {"family": "diffusion", "params_millions": 860, "forward_gflops": 678,
+        "precision": "bf16", "optimizer": "adamw", "batch_size": 4}, "dataset": {"num_samples": 1000}})",
+        assumptions);
+    CHECK(std::any_of(
+        assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("activations_millions not given") != std::string::npos; }));
+    e = estimate(derived, config, catalogue);
+    CHECK(e.activation_gb == Approx(4 * 678e9 * 20.92e6 / 8.2e9 * 2 / 1e9));
+    // Checkpointing each block keeps its input only: an eighth (an estimate).
+    derived.recompute = true;
+    const Estimate checkpointed = estimate(derived, config, catalogue);
+    CHECK(checkpointed.activation_gb == Approx(e.activation_gb / 8));
+}
+
 TEST_CASE("a recommendation model shards its embedding tables over every GPU and exchanges them all-to-all", "[estimate][families]")
 {
     std::vector<std::string> assumptions;

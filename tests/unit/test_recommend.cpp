@@ -408,6 +408,35 @@ TEST_CASE("QLoRA plans a smaller state and a cheaper run than the full fine-tune
     CHECK(said(report_of_file("moe-mixtral.json"), "12900 M active parameters"));
 }
 
+TEST_CASE("managed spot comes from the plan instance's own Spot Advisor figures, or the plan says why not", "[recommend][spot]")
+{
+    const auto note_with = [](const Report& r, const std::string& phrase) {
+        return std::any_of(r.plan.compute.notes.begin(), r.plan.compute.notes.end(), [&](const std::string& n) { return n.find(phrase) != std::string::npos; });
+    };
+    // One p4d.24xlarge (67 % below On-Demand, 10-15 % reclaimed a month): priced with its overhead.
+    const Report p4d = report_of_file("lax-deadline-s3.json");
+    REQUIRE(p4d.plan.compute.spot_cost_usd);
+    CHECK(p4d.plan.compute.spot_savings_pct == 67);
+    CHECK(*p4d.plan.compute.spot_cost_usd < *p4d.plan.compute.estimated_cost_usd * 0.34 * 1.05);
+    CHECK(note_with(p4d, "EC2 Spot ran 67 % below On-Demand for ml.p4d.24xlarge"));
+    // p5.48xlarge and g5.xlarge: more than 20 % of their Spot capacity reclaimed a month.
+    for (const char* file : {"llm-70b-pretraining.json", "no-target.json"}) {
+        const Report r = report_of_file(file);
+        INFO(file);
+        CHECK_FALSE(r.plan.compute.spot_cost_usd);
+        CHECK(note_with(r, "so spot capacity is the risk"));
+    }
+    // p6-b200 is not in the Advisor: no saving assumed.
+    const Report b200 = report_of_file("qlora-70b.json");
+    CHECK_FALSE(b200.plan.compute.spot_cost_usd);
+    CHECK(note_with(b200, "has no spot figure"));
+    // 4 x p4d: a multi-node job on scarce instances gets no spot advice, whatever the bracket.
+    const Report multi = report_of_file("needs-multi-node.json");
+    REQUIRE(multi.plan.compute.instance_count > 1);
+    CHECK_FALSE(multi.plan.compute.spot_cost_usd);
+    CHECK(note_with(multi, "is a multi-node job on instances whose spot capacity is scarce"));
+}
+
 TEST_CASE("today's EBS volume starving the GPUs is raised in place to gp3 with the throughput they consume", "[recommend][storage]")
 {
     // ebs-gp3-today: 4 V100s (ResNet-50 in NCHW) need about 390 MB/s, gp3's baseline gives 131 MB/s.

@@ -125,6 +125,7 @@ struct InstanceSpec {
     double network_latency_ms = 0;                           ///< one inter-node collective between 2 nodes (nccl-tests alpha-beta fit, or the default)
     double network_hop_us = 0;                               ///< each further node a collective crosses
     std::optional<double> capacity_block_price_usd_per_hour; ///< EC2 Capacity Blocks effective rate (region and date in the file)
+    std::string capacity_block_region;                       ///< the region that rate is for
     std::optional<double> spot_savings_pct;                  ///< EC2 Spot's saving over On-Demand, % (AWS Spot Instance Advisor, trailing 30 days)
     std::string spot_interruption;                           ///< the Advisor's frequency-of-interruption bracket: <5%|5-10%|10-15%|15-20%|>20%
     std::optional<Price> ec2_price;                          ///< price_usd_per_hour with its source and date
@@ -182,6 +183,7 @@ struct InstanceSpec {
         visit(Field{"network_latency_ms"}, &InstanceSpec::network_latency_ms);
         visit(Field{"network_hop_us"}, &InstanceSpec::network_hop_us);
         visit(Field{"capacity_block_price_usd_per_hour"}, &InstanceSpec::capacity_block_price_usd_per_hour);
+        visit(Field{"capacity_block_region"}, &InstanceSpec::capacity_block_region);
         visit(Field{"spot_savings_pct"}, &InstanceSpec::spot_savings_pct);
         visit(Field{"spot_interruption"}, &InstanceSpec::spot_interruption);
         visit(Field{"ec2_price", F::Derived}, &InstanceSpec::ec2_price);

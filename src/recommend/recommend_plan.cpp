@@ -80,10 +80,20 @@ void capacity_notes(const Option& option, ComputePlan& c)
     if (!option.usable() || !large) {
         return;
     }
+    const InstanceSpec& i = *option.instance;
+    std::string blocks;
+    if (i.capacity_block_price_usd_per_hour) {
+        blocks = fmt::format(" (their list rate for {} was ${}/h per instance in {}, a 2024 rate older than the On-Demand basis: {} for this "
+                             "run against {} at EC2 On-Demand{})",
+            i.name, *i.capacity_block_price_usd_per_hour, i.capacity_block_region.empty() ? "an unstated region" : i.capacity_block_region,
+            usd(*i.capacity_block_price_usd_per_hour * option.count * option.hours),
+            i.price_usd_per_hour ? usd(*i.price_usd_per_hour * option.count * option.hours) : std::string("no price"),
+            i.price_usd_per_hour ? fmt::format(" ${}/h", *i.price_usd_per_hour) : "");
+    }
     c.notes.push_back(fmt::format("capacity: {} GPUs for {} is worth reserving: SageMaker flexible training plans (capacity for training jobs "
-                                  "and HyperPod, booked for a start date and duration), EC2 Capacity Blocks for ML (for EC2/EKS), or a "
+                                  "and HyperPod, booked for a start date and duration), EC2 Capacity Blocks for ML for EC2/EKS{}, or a "
                                   "SageMaker HyperPod cluster (automatic node replacement and resume for runs of days to weeks)",
-        gpus, hours_text(option.hours)));
+        gpus, hours_text(option.hours), blocks));
 }
 
 std::string distribution_setting(const Option& option)

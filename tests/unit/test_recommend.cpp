@@ -426,6 +426,9 @@ TEST_CASE("managed spot comes from the plan instance's own Spot Advisor figures,
         CHECK_FALSE(r.plan.compute.spot_cost_usd);
         CHECK(note_with(r, "so spot capacity is the risk"));
     }
+    // Reserving instead: the Capacity Blocks rate where the catalogue has one, with this run's sum.
+    const Report p5 = report_of_file("llm-70b-pretraining.json");
+    CHECK(note_with(p5, "their list rate for p5.48xlarge was $39.33/h per instance in us-east-1, a 2024 rate"));
     // p6-b200 is not in the Advisor: no saving assumed.
     const Report b200 = report_of_file("qlora-70b.json");
     CHECK_FALSE(b200.plan.compute.spot_cost_usd);

@@ -19,8 +19,7 @@ struct StoragePlan {
     std::optional<double> dataset_gb; ///< the dataset the plan reads: after its ETL (offline resize, packing), else as stored
     std::optional<double> throughput_mb_s;
     std::optional<bool> moves_data; ///< the plan copies the dataset out of where it lives today
-    std::optional<double>
-        cost_usd; ///< the storage over every run (FSx, EFS reads, S3 requests, a gp3 lift's extra throughput and IOPS); unknown when not priced
+    std::optional<double> cost_usd; ///< the storage over every run (FSx, EFS reads, S3 requests, a gp3 lift); unknown when not priced
     std::vector<std::string> notes;
 };
 

@@ -113,12 +113,12 @@ TEST_CASE("a bad file is reported and the others still checked, in parallel and 
     Diagnostics d;
     const auto inputs = expand_check_paths({dir}, d);
     REQUIRE(d.empty());
-    REQUIRE(inputs.size() == 14);
+    REQUIRE(inputs.size() == 15);
     CHECK(std::is_sorted(inputs.begin(), inputs.end(), [](const auto& x, const auto& y) { return x.path < y.path; }));
     CheckOptions o = options();
     o.jobs = 4;
     const auto result = check_inputs(inputs, o);
-    REQUIRE(result.files.size() == 14);
+    REQUIRE(result.files.size() == 15);
     std::size_t bad = 0;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         CHECK(result.files[i].file == inputs[i].path);
@@ -126,7 +126,7 @@ TEST_CASE("a bad file is reported and the others still checked, in parallel and 
     }
     CHECK(bad == 3); // cfn-efs-endpoint (enum), ctj-bad-enum, malformed.yaml
     const auto globbed = expand_check_paths({dir + "/*.tf", dir + "/**.json"}, d);
-    CHECK(globbed.size() == 9);
+    CHECK(globbed.size() == 10);
     expand_check_paths({dir + "/nothing-*.yaml", "missing.json"}, d);
     CHECK(d.error_count() == 2);
 }

@@ -272,6 +272,8 @@ struct Gp3Limits {
     static constexpr double mib_s_per_iops = 0.25;
 };
 inline constexpr double k_mb_per_mib = 1.048576;
+/// A month as AWS prices storage and provisioned performance by it: 8,760 / 12 = 730 hours.
+inline constexpr double k_hours_per_month = 8760.0 / 12.0;
 
 /// Today's storage as the job configures it (storage.efs, storage.fsx, storage.ebs), on a
 /// configuration that reads from that storage.

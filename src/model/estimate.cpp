@@ -38,9 +38,8 @@ constexpr double k_zero3_collectives_per_layer = 3.0;
 // §7 Managed spot: the Spot Instance Advisor's interruption brackets are the share of a type's Spot
 // capacity reclaimed in the trailing month. AWS gives no per-hour rate, so the bracket's upper
 // bound is read, conservatively, as the chance that each instance is interrupted once during a
-// run of up to a month (a month is 8,760 / 12 = 730 hours), and pro rata beyond. Checkpoints every
-// 30 minutes are a stated default (each interruption loses half an interval, plus a restart).
-constexpr double k_hours_per_month = 8760.0 / 12.0;
+// run of up to a month (k_hours_per_month), and pro rata beyond. Checkpoints every 30 minutes are
+// a stated default (each interruption loses half an interval, plus a restart).
 constexpr double k_spot_checkpoint_interval_hours = 0.5;
 // §2 CNN activations per FLOP when a model gives no activation count: ResNet-50's 20.92 M stored
 // elements per 8.2 GFLOP forward (docs/model.md §1, derived).

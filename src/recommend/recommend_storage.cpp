@@ -23,7 +23,6 @@ constexpr double k_repeated_runs = 3;
 // every run's re-reads at S3 latency, is not in the total, so it is worth up to this premium on the
 // total cost of all runs, as long as no run is slower (a stated default).
 constexpr double k_repeated_runs_premium = 0.10;
-constexpr double k_hours_per_month = 730; // AWS prices storage per month of 730 hours
 constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
 
 // gp3 as an in-place lift of today's EBS volume (Elastic Volumes: ModifyVolume changes type, IOPS

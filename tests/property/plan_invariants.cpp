@@ -25,6 +25,20 @@ const InstanceSpec* prep_instance()
     return best;
 }
 
+// `cost` is `compute`, or that plus a whole number of preparation instances at EC2 price for `hours`.
+bool compute_or_with_prep(double cost, double compute, double hours)
+{
+    if (close(cost, compute)) {
+        return true;
+    }
+    const InstanceSpec* prep = prep_instance();
+    if (prep == nullptr || hours <= 0 || cost <= compute) {
+        return false;
+    }
+    const double instances = (cost - compute) / (hours * *prep->price_usd_per_hour);
+    return std::round(instances) >= 1 && close(cost, compute + std::round(instances) * hours * *prep->price_usd_per_hour);
+}
+
 // hours x instances x price, or that plus a whole number of preparation instances at EC2 price.
 void check_cost(Checker& c, const std::string& what, const std::string& type, int count, const std::optional<double>& hours, const std::optional<double>& cost)
 {
@@ -35,15 +49,8 @@ void check_cost(Checker& c, const std::string& what, const std::string& type, in
     }
     c.applies("cost-is-hours-x-instances-x-price");
     const double compute = *hours * count * *price;
-    if (close(*cost, compute)) {
+    if (compute_or_with_prep(*cost, compute, *hours)) {
         return;
-    }
-    const InstanceSpec* prep = prep_instance();
-    if (prep != nullptr && *hours > 0 && *cost > compute) {
-        const double instances = (*cost - compute) / (*hours * *prep->price_usd_per_hour);
-        if (std::round(instances) >= 1 && close(*cost, compute + std::round(instances) * *hours * *prep->price_usd_per_hour)) {
-            return;
-        }
     }
     c.fail("cost-is-hours-x-instances-x-price",
         fmt::format("{}: {} x {} at ${:.4g}/h for {} h is ${:.2f}, the output says ${:.2f}", what, count, type, *price, *hours, compute, *cost));
@@ -188,15 +195,8 @@ void check_spot(Checker& c)
     }
     const double hours = *compute.estimated_hours + *compute.spot_overhead_hours;
     const double expected = hours * compute.instance_count * *price * (1.0 - *instance->spot_savings_pct / 100.0);
-    if (close(*compute.spot_cost_usd, expected)) {
+    if (compute_or_with_prep(*compute.spot_cost_usd, expected, hours)) {
         return;
-    }
-    const InstanceSpec* prep = prep_instance();
-    if (prep != nullptr && hours > 0 && *compute.spot_cost_usd > expected) {
-        const double instances = (*compute.spot_cost_usd - expected) / (hours * *prep->price_usd_per_hour);
-        if (std::round(instances) >= 1 && close(*compute.spot_cost_usd, expected + std::round(instances) * hours * *prep->price_usd_per_hour)) {
-            return;
-        }
     }
     c.fail("spot-from-the-instance-figures",
         fmt::format("spot_cost_usd {} on {} x {}: (hours {} + overhead {}) x price {} x (1 - {} %) is {:.2f}", *compute.spot_cost_usd, compute.instance_count,

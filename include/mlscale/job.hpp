@@ -93,6 +93,8 @@ struct Training {
     std::optional<std::int64_t> expert_parallel;  ///< mixture-of-experts: experts split over this many GPUs today
     std::optional<double> expert_capacity_factor; ///< mixture-of-experts: the busiest expert's tokens over the average (1 = balanced)
     std::optional<std::string> moe_dispatcher;    ///< mixture-of-experts: alltoall (NCCL, each of k copies sent) | deepep (one copy per destination node)
+    std::optional<bool> tp_comm_overlap;          ///< Megatron-Core --tp-comm-overlap: tensor-parallel collectives under the GEMMs
+    std::optional<bool> overlap_param_gather;     ///< Megatron-Core --overlap-param-gather: the distributed optimizer's all-gather under the forward
     std::optional<std::string> image;
     std::optional<std::int64_t> loader_workers;
     std::optional<std::string> platform; ///< sagemaker|aws-batch|eks|ec2|hyperpod|on-premises

@@ -196,6 +196,8 @@ void read_training(const nlohmann::json& t, Training& training)
     get(t, "expert_parallel", training.expert_parallel);
     get(t, "expert_capacity_factor", training.expert_capacity_factor);
     get(t, "moe_dispatcher", training.moe_dispatcher);
+    get(t, "tp_comm_overlap", training.tp_comm_overlap);
+    get(t, "overlap_param_gather", training.overlap_param_gather);
     get(t, "image", training.image);
     get(t, "loader_workers", training.loader_workers);
     get(t, "platform", training.platform);

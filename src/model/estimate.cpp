@@ -486,11 +486,14 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
     group_s += expert_imbalance_seconds(workload, l, e, options);
     const double act_bytes = activation_bytes(workload.precision);
     // Tensor parallel: 4 all-reduces of the layer's activations per layer (2 forward, 2
-    // backward; Megatron), over the intra-node link, not overlapped.
+    // backward; Megatron), over the intra-node link, not overlapped unless the job says
+    // `--tp-comm-overlap` (Transformer Engine splits each GEMM into chunks and moves one chunk's
+    // activations while the next computes: only what outlasts the compute is exposed).
     if (l.tensor > 1 && workload.hidden > 0 && workload.layers > 0) {
         const double tokens = static_cast<double>(std::max<std::int64_t>(workload.seq_len, 1));
         const double bytes = ring_allreduce_bytes(tokens * static_cast<double>(workload.hidden) * act_bytes, l.tensor);
-        group_s += hardware * 4.0 * static_cast<double>(workload.layers) / l.pipeline * bytes / intra_node_bytes_per_s(instance);
+        const double tp_s = hardware * 4.0 * static_cast<double>(workload.layers) / l.pipeline * bytes / intra_node_bytes_per_s(instance);
+        group_s += workload.tp_comm_overlap ? std::max(0.0, tp_s - group_s) : tp_s;
     }
     if (l.context > 1) {
         group_s = group_s / l.context + context_parallel_seconds(workload, config, l, options);
@@ -512,6 +515,10 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
     if (config.parallelism.sync_after_accumulation && micro_batches > 1) {
         window = 0;
     }
+    // Megatron's distributed optimizer with `--overlap-param-gather`: the gradients' reduce-scatter
+    // (half the all-reduce's bytes) runs under the last micro-batch's backward, the updated
+    // parameters' all-gather (the other half) under the next step's first forward.
+    const bool split_overlap = workload.overlap_param_gather && l.zero_stage >= 1 && l.zero_stage <= 2;
     if (l.replicas > 1 && workload.params > 0) {
         // With expert parallelism each GPU holds (and synchronises) 1/ep of the experts.
         const double held_params = workload.params - workload.expert_params + workload.expert_params / l.expert;
@@ -526,7 +533,11 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
     }
     const double exchange_s = embedding_exchange_seconds(workload, config, l);
     e.comm_ms_per_step = (comm_s + exchange_s) * 1000.0;
-    e.exposed_comm_ms_per_step = (std::max(0.0, comm_s - window) + exchange_s) * 1000.0;
+    const double micro_s = step_compute_s / micro_batches;
+    const double exposed_s = split_overlap
+        ? std::max(0.0, comm_s / 2.0 - k_backward_share * micro_s) + std::max(0.0, comm_s / 2.0 - (1.0 - k_backward_share) * micro_s)
+        : std::max(0.0, comm_s - window);
+    e.exposed_comm_ms_per_step = (exposed_s + exchange_s) * 1000.0;
     e.network_samples_per_sec = l.global_batch / (step_compute_s + e.exposed_comm_ms_per_step / 1000.0);
 }
 

@@ -368,6 +368,10 @@ void map_megatron(const std::string& id, const std::string& text, Case& c, bool&
         // Megatron-Core's benchmarks run the distributed optimizer (ZeRO-1 across data parallel).
         par.zero_stage = contains(id, "mcore") ? 1 : 0;
     }
+    // NVIDIA/Megatron-LM README, benchmark configuration of the Megatron-Core table: "Fine-grained
+    // overlapping with DP (--overlap-grad-reduce, --overlap-param-gather), TP (--tp-comm-overlap)".
+    c.workload.tp_comm_overlap = contains(id, "mcore");
+    c.workload.overlap_param_gather = contains(id, "mcore");
     par.tensor = tp;
     par.pipeline = pp;
     c.workload.recompute = contains(id, "megatron21") || contains(id, "mtnlg");

@@ -41,9 +41,6 @@ const std::map<std::string, const char*> k_known_row_misses = {
 const std::map<std::string, const char*> k_known_cell_misses = {
     {"V100 / BERT", "DLE TF2 BERT runs below the PyTorch rows the model is fitted to on every generation (+24 % on A100 too)"},
     {"H100/H200 / MoE", "two of the four Qwen3-235B rows miss (k_known_row_misses); the others are within -7 and +25 %"},
-    {"H100/H200 / LLM one node",
-        "all three rows are llm-foundry's (2023 software): fitted without them, on torchtitan and Megatron-Core, H100 reaches "
-        "0.615 of its peak instead of 0.556, and predicts them 12-36 % high"},
 };
 
 TEST_CASE("the estimator predicts published training measurements it was not fitted to", "[calibration]")

@@ -238,6 +238,50 @@ TEST_CASE("tensor and pipeline parallelism combine with ZeRO-1: Megatron-Core's 
     CHECK(plain.memory_per_gpu_gb - zero1.memory_per_gpu_gb > 43.0);
 }
 
+TEST_CASE("Megatron-Core's communication overlap: TP collectives under the GEMMs, the parameter all-gather under the forward", "[estimate]")
+{
+    const Catalogue& catalogue = builtin_catalogue();
+    Workload w = transformer(70e9, 4096);
+    w.layers = 80;
+    w.hidden = 8192;
+    w.heads = 64;
+    w.precision = "bf16";
+    w.global_batch = 384;
+    Config config;
+    config.instance = catalogue.find_instance("p5.48xlarge");
+    config.count = 96;
+    config.parallelism.mode = "model";
+    config.parallelism.tensor = 8;
+    config.parallelism.pipeline = 2;
+    config.parallelism.zero_stage = 1;
+    config.parallelism.micro_batch = 1;
+    const Estimate plain = estimate(w, config, catalogue);
+    w.tp_comm_overlap = true;
+    const Estimate tp = estimate(w, config, catalogue);
+    // Each sample's 4 × 80/2 all-reduces of 4096 × 8192 bf16 over 8 GPUs (2·7/8 of the bytes),
+    // over p5's NVLink (900/2 GB/s per direction × 0.65), are hidden: each of the 48 replicas
+    // takes a sample that much sooner.
+    const double tp_s = 4.0 * 40 * (2.0 * 7 / 8 * 4096 * 8192 * 2) / (450e9 * 0.65);
+    CHECK(48.0 / plain.compute_samples_per_sec - 48.0 / tp.compute_samples_per_sec == Approx(tp_s).epsilon(0.01));
+    CHECK(tp.comm_ms_per_step == Approx(plain.comm_ms_per_step));
+    // The distributed optimizer's all-reduce: half under the last backward (2/3 of a micro-batch),
+    // half under the next forward (1/3), instead of all of it under the backward.
+    w.overlap_param_gather = true;
+    const Estimate both = estimate(w, config, catalogue);
+    const double micro_ms = 1000.0 * 384 / both.compute_samples_per_sec * (1 + both.pipeline_bubble) / 8; // 8 micro-batches per replica
+    const double c = both.comm_ms_per_step;
+    REQUIRE(c / 2 > micro_ms * 2 / 3); // the case where both halves stick out
+    CHECK(both.exposed_comm_ms_per_step == Approx((c / 2 - micro_ms * 2 / 3) + (c / 2 - micro_ms / 3)).epsilon(1e-6));
+    CHECK(tp.exposed_comm_ms_per_step == Approx(c - micro_ms * 2 / 3).epsilon(1e-6));
+    // ZeRO-3 prefetches anyway: the flag changes nothing there.
+    config.parallelism = Parallelism{};
+    config.parallelism.mode = "sharded";
+    config.parallelism.zero_stage = 3;
+    const Estimate fsdp_on = estimate(w, config, catalogue);
+    w.overlap_param_gather = false;
+    CHECK(estimate(w, config, catalogue).exposed_comm_ms_per_step == Approx(fsdp_on.exposed_comm_ms_per_step));
+}
+
 namespace {
 
 Workload imagenet_resnet50(double epochs)
@@ -910,4 +954,16 @@ TEST_CASE("data-parallel PEFT all-reduces the adapters' gradients only", "[estim
     config.parallelism.mode = "sharded";
     config.parallelism.micro_batch = 1; // the same number of gathers (LoRA's smaller state would allow larger micro-batches)
     CHECK(estimate(lora, config, catalogue).comm_ms_per_step == Approx(estimate(full, config, catalogue).comm_ms_per_step));
+}
+
+TEST_CASE("training.tp_comm_overlap and training.overlap_param_gather reach the workload; unsaid, no overlap", "[estimate]")
+{
+    std::vector<std::string> assumptions;
+    const std::string model = R"("model": {"family": "transformer", "params_millions": 7000, "seq_len": 4096})";
+    const Workload off = workload_of(R"({"name": "m", )" + model + "}", assumptions);
+    CHECK_FALSE(off.tp_comm_overlap);
+    CHECK_FALSE(off.overlap_param_gather);
+    const Workload on = workload_of(R"({"name": "m", )" + model + R"(, "training": {"tp_comm_overlap": true, "overlap_param_gather": true}})", assumptions);
+    CHECK(on.tp_comm_overlap);
+    CHECK(on.overlap_param_gather);
 }

@@ -475,6 +475,32 @@ double expert_imbalance_seconds(const Workload& workload, const Layout& l, const
         l.model_parallel;
 }
 
+// §3 Pipeline stage balance: the slowest stage sets every micro-batch's pace. The layers split
+// evenly over the p stages and the output layer (V·h parameters, 2·V·h FLOPs a token forward) runs
+// on the last, r layers' worth. Megatron-Core's --account-for-embedding-in-pipeline-split and
+// --account-for-loss-in-pipeline-split give the embedding and the output layer a layer's place each
+// in the split (Parallelism::head_in_pipeline_split), so the last stage holds one layer fewer.
+// Returns the slowest stage's work over an even share of all of it (1 = balanced).
+double pipeline_stage_balance(const Workload& workload, const Config& config, const Layout& l)
+{
+    if (l.pipeline <= 1 || workload.vocab <= 0 || workload.hidden <= 0 || workload.layers <= 0 || workload.seq_len <= 0) {
+        return 1.0;
+    }
+    const double head = static_cast<double>(workload.vocab) * static_cast<double>(workload.hidden);
+    const double per_token = workload.linear_flops_per_sample / (2.0 * static_cast<double>(workload.seq_len)); // parameters a token passes
+    const double layers = static_cast<double>(workload.layers);
+    const double layer = (per_token - head) / layers;
+    if (layer <= 0) {
+        return 1.0;
+    }
+    const double r = head / layer;
+    const double p = l.pipeline;
+    const double slots = config.parallelism.head_in_pipeline_split ? 2.0 : 0.0;
+    const double middle = (layers + slots) / p;
+    const double last = middle - slots / 2.0 + r;
+    return std::max(middle, last) / ((layers + r) / p);
+}
+
 // §2-§3 The GPU path: compute per group, tensor-parallel all-reduces, the pipeline bubble, and
 // the data-parallel or sharded collectives with their overlap.
 void estimate_gpu_path(const Workload& workload, const Config& config, const Layout& l, const EstimateOptions& options, Estimate& e)
@@ -482,7 +508,7 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
     const InstanceSpec& instance = *config.instance;
     const GpuSpec& gpu = *instance.gpu_spec;
     const double hardware = workload.recompute ? k_recompute_factor : 1.0;
-    double group_s = sample_seconds(workload, gpu, options, e) / l.model_parallel;
+    double group_s = sample_seconds(workload, gpu, options, e) / l.model_parallel * pipeline_stage_balance(workload, config, l);
     group_s += expert_imbalance_seconds(workload, l, e, options);
     const double act_bytes = activation_bytes(workload.precision);
     // Tensor parallel: 4 all-reduces of the layer's activations per layer (2 forward, 2

@@ -574,12 +574,21 @@ bool map_published_row(const std::map<std::string, std::string>& row, const Cata
         w.vocab = static_cast<std::int64_t>(number(row.at("vocab")));
         set_shape(w, nullptr, notes);
         set_transformer_flops(w);
+        // Attention scores over heads × head_dim, which is not always the residual width (Qwen3:
+        // 64 heads of 128 on a 4096-wide residual, model_configs/benchmarking/Qwen3-235B-A22B.yaml).
+        const double head_dim = row.count("head_dim") > 0 ? number(row.at("head_dim")) : 0.0;
+        if (head_dim > 0 && w.heads > 0) {
+            w.attention_flops_per_sample *= static_cast<double>(w.heads) * head_dim / static_cast<double>(w.hidden);
+        }
         set_experts(row, w, notes);
         c.check_only = w.experts > 0;
     }
     w.global_batch = number(row.at("global_batch"));
     Parallelism& par = config.parallelism;
     par.expert = std::max(1, static_cast<int>(number(row.at("expert_parallel"))));
+    // Megatron MoE Model Zoo model_configs/benchmarking/Qwen3-235B-A22B.yaml sets
+    // --account-for-embedding-in-pipeline-split and --account-for-loss-in-pipeline-split.
+    par.head_in_pipeline_split = contains(c.id, "moezoo");
     const std::string& parallelism = row.at("parallelism");
     par.tensor = std::max(1, static_cast<int>(number(row.at("tensor"))));
     par.pipeline = std::max(1, static_cast<int>(number(row.at("pipeline"))));
@@ -1045,8 +1054,11 @@ std::string accuracy_markdown(
         << "- Mixtures of experts (Megatron MoE Model Zoo, Qwen3-235B-A22B on 256 H100): FLOPs of the active parameters, the\n"
         << "  experts' share E·(N − N_active)/(E − k), the published expert-parallel degree, balanced routing (the published\n"
         << "  command forces it), the published dispatcher (DeepEP: a token crosses to each node once, then NVLink; else NCCL\n"
-        << "  all-to-all); selective recompute (norm, activation) is mapped to none. Not modelled: virtual pipeline stages, the\n"
-        << "  1F1B all-to-all overlap (its row is left out). These rows are predicted and summarised but inform no constant:\n"
+        << "  all-to-all), the published pipeline split (the embedding and the output layer take a layer's place each:\n"
+        << "  --account-for-embedding-in-pipeline-split, --account-for-loss-in-pipeline-split), attention scores over 64 heads of\n"
+        << "  128 (twice the 4096 residual width); selective recompute (norm, activation) is mapped to none. Not modelled: the\n"
+        << "  virtual pipeline stages' smaller bubble, the 1F1B all-to-all overlap (its row is left out). These rows are\n"
+        << "  predicted and summarised but inform no constant:\n"
         << "  their MoE-specific costs would otherwise move the efficiency of every H100 plan.\n"
         << "- Trainium rows give tensor parallelism in NeuronCores; a Trainium chip has two, so TP=32 NeuronCores is 16 chips.\n"
         << "- Metrics: samples/s and tokens/s compare directly; `mfu` compares with the estimate's MFU (6N + attention FLOPs per token,\n"

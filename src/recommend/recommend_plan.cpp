@@ -91,8 +91,10 @@ void capacity_notes(const Option& option, ComputePlan& c)
             i.price_usd_per_hour ? fmt::format(" ${}/h", *i.price_usd_per_hour) : "");
     }
     c.notes.push_back(fmt::format("capacity: {} GPUs for {} is worth reserving: SageMaker flexible training plans (capacity for training jobs "
-                                  "and HyperPod, booked for a start date and duration), EC2 Capacity Blocks for ML for EC2/EKS{}, or a "
-                                  "SageMaker HyperPod cluster (automatic node replacement and resume for runs of days to weeks)",
+                                  "and HyperPod, booked for a start date and duration; no list rate: each offering is quoted with its "
+                                  "upfront fee by SearchTrainingPlanOfferings and paid when bought), EC2 Capacity Blocks for ML for "
+                                  "EC2/EKS{}, or a SageMaker HyperPod cluster (automatic node replacement and resume for runs of days to "
+                                  "weeks; billed by the instance-hour of its capacity, at rates not in mlscale's sources)",
         gpus, hours_text(option.hours), blocks));
 }
 

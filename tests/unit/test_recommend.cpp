@@ -429,6 +429,9 @@ TEST_CASE("managed spot comes from the plan instance's own Spot Advisor figures,
     // Reserving instead: the Capacity Blocks rate where the catalogue has one, with this run's sum.
     const Report p5 = report_of_file("llm-70b-pretraining.json");
     CHECK(note_with(p5, "their list rate for p5.48xlarge was $39.33/h per instance in us-east-1, a 2024 rate"));
+    // Training plans and HyperPod have no list rate in the sources: the note says how they are priced.
+    CHECK(note_with(p5, "each offering is quoted with its upfront fee by SearchTrainingPlanOfferings"));
+    CHECK(note_with(p5, "billed by the instance-hour of its capacity, at rates not in mlscale's sources"));
     // p6-b200 is not in the Advisor: no saving assumed.
     const Report b200 = report_of_file("qlora-70b.json");
     CHECK_FALSE(b200.plan.compute.spot_cost_usd);

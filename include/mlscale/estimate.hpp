@@ -90,9 +90,12 @@ struct Workload {
     double expert_params = 0;              ///< every expert together: E·(N − N_active)/(E − k) (derived)
     bool expert_dispatch_per_node = false; ///< DeepEP (training.moe_dispatcher): a token crosses to each node once, not once per expert
     // Communication overlap of Megatron-Core (NVIDIA/Megatron-LM README, benchmark configuration).
-    bool tp_comm_overlap = false; ///< `--tp-comm-overlap` (training.tp_comm_overlap): tensor-parallel collectives run under the GEMMs
-    bool overlap_param_gather =
-        false; ///< `--overlap-param-gather` (training.overlap_param_gather): ZeRO-1/2's parameter all-gather runs under the next forward
+    /// `--tp-comm-overlap` (training.tp_comm_overlap): tensor-parallel collectives run under the GEMMs.
+    bool tp_comm_overlap = false;
+    /// `--overlap-param-gather` (training.overlap_param_gather): ZeRO-1/2's parameter all-gather runs under the next forward.
+    bool overlap_param_gather = false;
+    /// `--overlap-moe-expert-parallel-comm` (training.moe_a2a_overlap): expert all-to-alls under another micro-batch's compute.
+    bool expert_exchange_overlap = false;
 
     /// Families built of transformer blocks (activations, HBM traffic, tensor and context parallelism).
     [[nodiscard]] bool transformer_blocks() const

@@ -525,7 +525,11 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
         group_s = group_s / l.context + context_parallel_seconds(workload, config, l, options);
     }
     const double micro = std::max(1, e.micro_batch > 0 ? e.micro_batch : 1);
-    group_s += (dequantise_seconds(workload, gpu, l) + expert_exchange_seconds(workload, config, l, micro)) / micro;
+    // With Megatron-Core's --overlap-moe-expert-parallel-comm the 1F1B schedule runs one micro-batch's
+    // forward beside another's backward, and each one's all-to-alls hide under the other's compute:
+    // only what outlasts the compute is exposed.
+    const double expert_s = expert_exchange_seconds(workload, config, l, micro) / micro;
+    group_s += dequantise_seconds(workload, gpu, l) / micro + (workload.expert_exchange_overlap ? std::max(0.0, expert_s - group_s) : expert_s);
     e.compute_samples_per_sec = l.data_parallel / group_s;
     const double micro_batches = std::max(1.0, l.per_gpu_batch / micro);
     // Pipeline bubble (Narayanan et al. 2021): (p − 1)/m of the ideal time, m micro-batches per pipeline.

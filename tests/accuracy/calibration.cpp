@@ -227,6 +227,7 @@ void set_experts(const std::map<std::string, std::string>& row, Workload& w, std
     w.expert_params = expert_params;
     w.expert_capacity_factor = 1.0;
     w.expert_dispatch_per_node = row.at("moe_dispatcher") == "deepep";
+    w.expert_exchange_overlap = row.count("moe_a2a_overlap") > 0 && row.at("moe_a2a_overlap") == "1";
     w.linear_flops_per_sample = 2.0 * active * static_cast<double>(w.seq_len);
     notes.push_back(fmt::format("{:g} experts, top-{:g}: FLOPs of the {:.1f} B active parameters; routing balanced (forced in the published command); {}",
         experts, top_k, active / 1e9, w.expert_dispatch_per_node ? "DeepEP: one crossing per destination node" : "NCCL all-to-all"));
@@ -1057,8 +1058,8 @@ std::string accuracy_markdown(
         << "  all-to-all), the published pipeline split (the embedding and the output layer take a layer's place each:\n"
         << "  --account-for-embedding-in-pipeline-split, --account-for-loss-in-pipeline-split), attention scores over 64 heads of\n"
         << "  128 (twice the 4096 residual width); selective recompute (norm, activation) is mapped to none. Not modelled: the\n"
-        << "  virtual pipeline stages' smaller bubble, the 1F1B all-to-all overlap (its row is left out). These rows are\n"
-        << "  predicted and summarised but inform no constant:\n"
+        << "  virtual pipeline stages' smaller bubble. The 1F1B all-to-all overlap row runs with training.moe_a2a_overlap.\n"
+        << "  These rows are predicted and summarised but inform no constant:\n"
         << "  their MoE-specific costs would otherwise move the efficiency of every H100 plan.\n"
         << "- Trainium rows give tensor parallelism in NeuronCores; a Trainium chip has two, so TP=32 NeuronCores is 16 chips.\n"
         << "- Metrics: samples/s and tokens/s compare directly; `mfu` compares with the estimate's MFU (6N + attention FLOPs per token,\n"

@@ -880,6 +880,12 @@ TEST_CASE("experts split beyond a node exchange their tokens through the network
     moe.expert_dispatch_per_node = true;
     const Estimate deepep = estimate(moe, config, catalogue);
     CHECK(16.0 / deepep.compute_samples_per_sec - 16.0 / without.compute_samples_per_sec == Approx(copy_s * (1.0 - 56.0 / 240.0)).epsilon(0.01));
+    // --overlap-moe-expert-parallel-comm (training.moe_a2a_overlap): the exchange hides under the
+    // other micro-batch's compute, which is longer here: nothing of it is left.
+    moe.expert_exchange_overlap = true;
+    const Estimate overlapped = estimate(moe, config, catalogue);
+    REQUIRE(copy_s * (1.0 - 56.0 / 240.0) < 16.0 / without.compute_samples_per_sec);
+    CHECK(overlapped.compute_samples_per_sec == Approx(without.compute_samples_per_sec));
 }
 
 TEST_CASE("training.moe_dispatcher chooses DeepEP's dispatch, and NCCL's all-to-all is assumed and stated", "[estimate][moe]")
@@ -956,14 +962,17 @@ TEST_CASE("data-parallel PEFT all-reduces the adapters' gradients only", "[estim
     CHECK(estimate(lora, config, catalogue).comm_ms_per_step == Approx(estimate(full, config, catalogue).comm_ms_per_step));
 }
 
-TEST_CASE("training.tp_comm_overlap and training.overlap_param_gather reach the workload; unsaid, no overlap", "[estimate]")
+TEST_CASE("training.tp_comm_overlap, overlap_param_gather and moe_a2a_overlap reach the workload; unsaid, no overlap", "[estimate]")
 {
     std::vector<std::string> assumptions;
     const std::string model = R"("model": {"family": "transformer", "params_millions": 7000, "seq_len": 4096})";
     const Workload off = workload_of(R"({"name": "m", )" + model + "}", assumptions);
     CHECK_FALSE(off.tp_comm_overlap);
     CHECK_FALSE(off.overlap_param_gather);
-    const Workload on = workload_of(R"({"name": "m", )" + model + R"(, "training": {"tp_comm_overlap": true, "overlap_param_gather": true}})", assumptions);
+    CHECK_FALSE(off.expert_exchange_overlap);
+    const Workload on = workload_of(
+        R"({"name": "m", )" + model + R"(, "training": {"tp_comm_overlap": true, "overlap_param_gather": true, "moe_a2a_overlap": true}})", assumptions);
     CHECK(on.tp_comm_overlap);
     CHECK(on.overlap_param_gather);
+    CHECK(on.expert_exchange_overlap);
 }

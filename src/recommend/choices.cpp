@@ -207,7 +207,7 @@ std::vector<Parallelism> expert_splits(const Workload& workload, const InstanceS
     return out;
 }
 
-std::string split_text(const Trial& trial, int gpus)
+std::string split_text(const Trial& trial, int gpus, const Workload& workload)
 {
     const Parallelism& p = trial.parallelism;
     const std::string context = (p.context > 1 ? fmt::format(", each sequence split over {} GPUs (context parallel)", p.context) : std::string()) +
@@ -216,8 +216,11 @@ std::string split_text(const Trial& trial, int gpus)
         return fmt::format("sharded over {} GPUs ({}{}) it is {:.1f} GB per GPU", gpus,
             p.zero_stage == 3 ? "ZeRO-3/FSDP full sharding" : fmt::format("ZeRO-{}", p.zero_stage), context, trial.e.memory_per_gpu_gb);
     }
-    return fmt::format("tensor parallel {} x pipeline {} with the optimizer sharded (ZeRO-1){} it is {:.1f} GB per GPU", p.tensor, p.pipeline, context,
-        trial.e.memory_per_gpu_gb);
+    const char* overlap = p.tensor > 1 && !workload.tp_comm_overlap
+        ? " (its collectives timed in full: where Megatron-Core runs --tp-comm-overlap, set training.tp_comm_overlap)"
+        : "";
+    return fmt::format("tensor parallel {} x pipeline {} with the optimizer sharded (ZeRO-1){} it is {:.1f} GB per GPU{}", p.tensor, p.pipeline, context,
+        trial.e.memory_per_gpu_gb, overlap);
 }
 
 } // namespace
@@ -279,8 +282,8 @@ ParallelismChoice choose_parallelism(
         choice.why = data.e.activation_gb > data.e.state_gb && workload.seq_len > 0
             ? fmt::format("the activations of {}-token sequences ({:.0f} GB per GPU at micro-batch {}) and the training state ({:.0f} GB) do not "
                           "fit one GPU; {}",
-                  workload.seq_len, data.e.activation_gb, data.e.micro_batch, data.e.state_gb, split_text(*best, gpus))
-            : fmt::format("the training state ({:.0f} GB) does not fit one GPU; {}", data.e.state_gb, split_text(*best, gpus));
+                  workload.seq_len, data.e.activation_gb, data.e.micro_batch, data.e.state_gb, split_text(*best, gpus, workload))
+            : fmt::format("the training state ({:.0f} GB) does not fit one GPU; {}", data.e.state_gb, split_text(*best, gpus, workload));
         return choice;
     }
     choice.fits = false;

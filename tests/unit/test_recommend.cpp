@@ -121,6 +121,16 @@ TEST_CASE("parallelism follows memory: data parallel, sharded, or not at all", "
     CHECK(four_nodes.fits);
     CHECK((four_nodes.mode == "sharded" || four_nodes.mode == "model"));
     CHECK(four_nodes.distribution != "none");
+    // On 4 x p4d (40 GB A100s) only tensor and pipeline parallelism fit; its collectives are timed
+    // in full, and the reason says which job field describes Megatron-Core's overlap of them.
+    auto a100 = choose_parallelism(big, *catalogue.find_instance("p4d.24xlarge"), 4, "pytorch", catalogue, {});
+    REQUIRE(a100.fits);
+    REQUIRE(a100.mode == "model");
+    CHECK(a100.why.find("where Megatron-Core runs --tp-comm-overlap, set training.tp_comm_overlap") != std::string::npos);
+    Workload overlapped = big;
+    overlapped.tp_comm_overlap = true;
+    auto said = choose_parallelism(overlapped, *catalogue.find_instance("p4d.24xlarge"), 4, "pytorch", catalogue, {});
+    CHECK(said.why.find("set training.tp_comm_overlap") == std::string::npos);
 }
 
 TEST_CASE("expert parallelism is chosen where gathering every expert would bind, not where FSDP hides it", "[recommend][moe]")

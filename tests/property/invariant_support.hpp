@@ -58,6 +58,7 @@ void check_spot(Checker& c);
 void check_meets_target(Checker& c);
 void check_constraints(Checker& c);
 void check_memory(Checker& c);
+void check_overlap(Checker& c);
 void check_not_dominated(Checker& c);
 void check_ladder(Checker& c);
 void check_own_rules(Checker& c);

@@ -30,6 +30,9 @@ const std::vector<InvariantInfo>& invariants()
         {"meets-target-iff-time-and-budget-fit", "meets_target is true exactly when the time fits target_hours and all runs fit budget_usd"},
         {"plan-respects-constraints", "the plan's instance family, instance count and GPUs are within constraints"},
         {"plan-fits-memory", "the plan's configuration holds the training state, or the plan says it does not fit"},
+        {"overlap-never-slows",
+            "the plan's configuration with Megatron-Core's overlaps on (tp_comm_overlap, overlap_param_gather, moe_a2a_overlap) is never slower than "
+            "with them off"},
         {"plan-not-slower-and-dearer-than-today", "the plan is never both slower and dearer than today's setup, unless today cannot run (and it says why)"},
         {"ladder-chosen-is-plan", "exactly the plan's configuration is marked chosen on the ladder and the frontier"},
         {"plan-passes-own-rules", "no finding at or above medium reads a plan.* fact (a value the recommender chose)"},
@@ -281,8 +284,9 @@ std::vector<Violation> check_invariants(const PipelineRun& run, std::vector<std:
 {
     std::vector<Violation> out;
     Checker c(run, out, applicable);
-    for (void (*check)(Checker&) : {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_spot, check_meets_target,
-             check_constraints, check_memory, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_wording, check_proposals}) {
+    for (void (*check)(Checker&) :
+        {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_spot, check_meets_target, check_constraints, check_memory,
+            check_overlap, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_wording, check_proposals}) {
         check(c);
     }
     return out;

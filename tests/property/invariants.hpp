@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mlscale/catalogue.hpp"
+#include "mlscale/estimate.hpp"
 #include "pipeline.hpp"
 
 namespace mlscale::property {
@@ -35,5 +36,8 @@ std::vector<Violation> check_invariants(const PipelineRun& run, std::vector<std:
 /// The SageMaker price per hour the report's costs are computed from (catalogue, with the mark-up).
 /// The hourly price the plan is priced at: training.platform's basis (SageMaker by default).
 std::optional<double> training_price(const std::string& instance_type, Platform platform);
+
+/// overlap-never-slows: `on` (Megatron-Core's overlaps on) is slower than `off`.
+bool overlap_slows(const Estimate& off, const Estimate& on);
 
 } // namespace mlscale::property

@@ -278,6 +278,47 @@ void check_memory(Checker& c)
     }
 }
 
+bool overlap_slows(const Estimate& off, const Estimate& on)
+{
+    return on.network_samples_per_sec < off.network_samples_per_sec * (1 - 1e-9) || on.compute_samples_per_sec < off.compute_samples_per_sec * (1 - 1e-9);
+}
+
+// Communication overlap only hides time: the plan's configuration estimated with Megatron-Core's
+// three overlaps (training.tp_comm_overlap, overlap_param_gather, moe_a2a_overlap) on is never
+// slower than with them off.
+void check_overlap(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report || run.report->plan.compute.instance_type.empty() || !run.report->profile.model.deep) {
+        return;
+    }
+    const Catalogue& catalogue = builtin_catalogue();
+    const InstanceSpec* instance = catalogue.find_instance(run.report->plan.compute.instance_type);
+    const int count = run.report->plan.compute.instance_count;
+    if (instance == nullptr || instance->gpu_count == 0 || count < 1) {
+        return;
+    }
+    std::vector<std::string> assumptions;
+    Workload workload = make_workload(*run.job, run.report->profile.model, catalogue, assumptions);
+    Config config;
+    config.instance = instance;
+    config.count = count;
+    config.parallelism = choose_parallelism(workload, *instance, count, run.job->model.framework.value_or("pytorch"), catalogue, {}).parallelism;
+    workload.tp_comm_overlap = workload.overlap_param_gather = workload.expert_exchange_overlap = false;
+    const Estimate off = estimate(workload, config, catalogue);
+    workload.tp_comm_overlap = workload.overlap_param_gather = workload.expert_exchange_overlap = true;
+    const Estimate on = estimate(workload, config, catalogue);
+    if (!std::isfinite(off.network_samples_per_sec) || off.network_samples_per_sec <= 0) {
+        return;
+    }
+    c.applies("overlap-never-slows");
+    if (overlap_slows(off, on)) {
+        c.fail("overlap-never-slows",
+            fmt::format("{} x {} ({}): {:.6g} samples/s with the overlaps, {:.6g} without", count, instance->name, config.parallelism.mode,
+                on.network_samples_per_sec, off.network_samples_per_sec));
+    }
+}
+
 void check_not_dominated(Checker& c)
 {
     const PipelineRun& run = c.run();

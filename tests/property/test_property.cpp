@@ -218,6 +218,17 @@ TEST_CASE("each invariant on the plan catches what it names")
         run.report->ladder.clear();
         CHECK(has_violation(run, "plan-fits-memory"));
     }
+    SECTION("overlap")
+    {
+        PipelineRun run = clean_run("llm-pretraining.json", "overlap-never-slows");
+        Estimate off;
+        off.network_samples_per_sec = 100;
+        off.compute_samples_per_sec = 120;
+        Estimate on = off;
+        CHECK_FALSE(overlap_slows(off, on));
+        on.network_samples_per_sec = 99;
+        CHECK(overlap_slows(off, on));
+    }
     SECTION("not dearer and slower than today")
     {
         PipelineRun run = clean_run("imagenet-resnet50.json", "plan-not-slower-and-dearer-than-today");

@@ -480,10 +480,11 @@ double expert_imbalance_seconds(const Workload& workload, const Layout& l, const
 // on the last, r layers' worth. Megatron-Core's --account-for-embedding-in-pipeline-split and
 // --account-for-loss-in-pipeline-split give the embedding and the output layer a layer's place each
 // in the split (Parallelism::head_in_pipeline_split), so the last stage holds one layer fewer.
+// Decoder-only stacks; an encoder-decoder's split is not modelled (its FLOPs count two stacks).
 // Returns the slowest stage's work over an even share of all of it (1 = balanced).
 double pipeline_stage_balance(const Workload& workload, const Config& config, const Layout& l)
 {
-    if (l.pipeline <= 1 || workload.vocab <= 0 || workload.hidden <= 0 || workload.layers <= 0 || workload.seq_len <= 0) {
+    if (l.pipeline <= 1 || workload.family != "transformer" || workload.vocab <= 0 || workload.hidden <= 0 || workload.layers <= 0 || workload.seq_len <= 0) {
         return 1.0;
     }
     const double head = static_cast<double>(workload.vocab) * static_cast<double>(workload.hidden);

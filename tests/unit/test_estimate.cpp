@@ -238,6 +238,39 @@ TEST_CASE("tensor and pipeline parallelism combine with ZeRO-1: Megatron-Core's 
     CHECK(plain.memory_per_gpu_gb - zero1.memory_per_gpu_gb > 43.0);
 }
 
+TEST_CASE("the output layer's stage paces a pipeline; Megatron's split that counts it eases it", "[estimate]")
+{
+    const Catalogue& catalogue = builtin_catalogue();
+    Workload w = transformer(8e9, 4096);
+    w.layers = 32;
+    w.hidden = 4096;
+    w.heads = 32;
+    w.precision = "bf16";
+    w.global_batch = 256;
+    Config config;
+    config.instance = catalogue.find_instance("p5.48xlarge");
+    config.count = 1;
+    config.parallelism.mode = "model";
+    config.parallelism.pipeline = 4;
+    config.parallelism.zero_stage = 1;
+    config.parallelism.micro_batch = 1;
+    const Estimate even = estimate(w, config, catalogue); // no vocabulary: nothing on the last stage
+    w.vocab = 128000;
+    const Estimate head = estimate(w, config, catalogue);
+    // r = V·h / ((N − V·h)/L) = 524.3 M / 233.6 M = 2.244 layers on the last of 4 stages of 8.
+    const double r = 128000.0 * 4096 / ((8e9 - 128000.0 * 4096) / 32);
+    CHECK(even.compute_samples_per_sec / head.compute_samples_per_sec == Approx((8 + r) / ((32 + r) / 4)).epsilon(1e-6));
+    // --account-for-embedding/loss-in-pipeline-split: 34 slots, the last stage one layer fewer.
+    config.parallelism.head_in_pipeline_split = true;
+    const Estimate split = estimate(w, config, catalogue);
+    CHECK(even.compute_samples_per_sec / split.compute_samples_per_sec == Approx((34.0 / 4 - 1 + r) / ((32 + r) / 4)).epsilon(1e-6));
+    // An encoder-decoder's split is not modelled.
+    w.family = "encoder-decoder";
+    const Estimate t5 = estimate(w, config, catalogue);
+    w.vocab = 0;
+    CHECK(estimate(w, config, catalogue).compute_samples_per_sec == Approx(t5.compute_samples_per_sec));
+}
+
 TEST_CASE("Megatron-Core's communication overlap: TP collectives under the GEMMs, the parameter all-gather under the forward", "[estimate]")
 {
     const Catalogue& catalogue = builtin_catalogue();

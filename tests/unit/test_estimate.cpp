@@ -37,6 +37,31 @@ Workload transformer(double params, std::int64_t seq_len)
     return w;
 }
 
+// A bf16 transformer of the given shape, seq 4096, as Megatron-LM's benchmarks run them.
+Workload megatron_gpt(double params, std::int64_t layers, std::int64_t hidden, std::int64_t heads, double global_batch)
+{
+    Workload w = transformer(params, 4096);
+    w.layers = layers;
+    w.hidden = hidden;
+    w.heads = heads;
+    w.precision = "bf16";
+    w.global_batch = global_batch;
+    return w;
+}
+
+// `count` x p5 with tensor x pipeline parallelism and Megatron's distributed optimizer (ZeRO-1).
+Config megatron_on_p5(int count, int tensor, int pipeline)
+{
+    Config config;
+    config.instance = builtin_catalogue().find_instance("p5.48xlarge");
+    config.count = count;
+    config.parallelism.mode = "model";
+    config.parallelism.tensor = tensor;
+    config.parallelism.pipeline = pipeline;
+    config.parallelism.zero_stage = 1;
+    return config;
+}
+
 } // namespace
 
 TEST_CASE("ZeRO stages reproduce the paper's 7.5B example: 120, 31.4, 16.6, 1.9 GB", "[estimate]")
@@ -215,19 +240,8 @@ TEST_CASE("an all-reduce between nodes pays NCCL's latency and the measured effi
 TEST_CASE("tensor and pipeline parallelism combine with ZeRO-1: Megatron-Core's 70B on 96 x p5 fits", "[estimate]")
 {
     const Catalogue& catalogue = builtin_catalogue();
-    Workload w = transformer(70e9, 4096);
-    w.layers = 80;
-    w.hidden = 8192;
-    w.heads = 64;
-    w.precision = "bf16";
-    w.global_batch = 384;
-    Config config;
-    config.instance = catalogue.find_instance("p5.48xlarge");
-    config.count = 96;
-    config.parallelism.mode = "model";
-    config.parallelism.tensor = 8;
-    config.parallelism.pipeline = 2;
-    config.parallelism.zero_stage = 1; // Megatron's distributed optimizer
+    const Workload w = megatron_gpt(70e9, 80, 8192, 64, 384);
+    Config config = megatron_on_p5(96, 8, 2); // Megatron's distributed optimizer
     const Estimate zero1 = estimate(w, config, catalogue);
     CHECK(zero1.fits);
     // Without it the states alone are 70e9 / 16 × 16 bytes = 70 GB per GPU: the distributed
@@ -241,18 +255,8 @@ TEST_CASE("tensor and pipeline parallelism combine with ZeRO-1: Megatron-Core's 
 TEST_CASE("the output layer's stage paces a pipeline; Megatron's split that counts it eases it", "[estimate]")
 {
     const Catalogue& catalogue = builtin_catalogue();
-    Workload w = transformer(8e9, 4096);
-    w.layers = 32;
-    w.hidden = 4096;
-    w.heads = 32;
-    w.precision = "bf16";
-    w.global_batch = 256;
-    Config config;
-    config.instance = catalogue.find_instance("p5.48xlarge");
-    config.count = 1;
-    config.parallelism.mode = "model";
-    config.parallelism.pipeline = 4;
-    config.parallelism.zero_stage = 1;
+    Workload w = megatron_gpt(8e9, 32, 4096, 32, 256);
+    Config config = megatron_on_p5(1, 1, 4);
     config.parallelism.micro_batch = 1;
     const Estimate even = estimate(w, config, catalogue); // no vocabulary: nothing on the last stage
     w.vocab = 128000;
@@ -274,19 +278,8 @@ TEST_CASE("the output layer's stage paces a pipeline; Megatron's split that coun
 TEST_CASE("Megatron-Core's communication overlap: TP collectives under the GEMMs, the parameter all-gather under the forward", "[estimate]")
 {
     const Catalogue& catalogue = builtin_catalogue();
-    Workload w = transformer(70e9, 4096);
-    w.layers = 80;
-    w.hidden = 8192;
-    w.heads = 64;
-    w.precision = "bf16";
-    w.global_batch = 384;
-    Config config;
-    config.instance = catalogue.find_instance("p5.48xlarge");
-    config.count = 96;
-    config.parallelism.mode = "model";
-    config.parallelism.tensor = 8;
-    config.parallelism.pipeline = 2;
-    config.parallelism.zero_stage = 1;
+    Workload w = megatron_gpt(70e9, 80, 8192, 64, 384);
+    Config config = megatron_on_p5(96, 8, 2);
     config.parallelism.micro_batch = 1;
     const Estimate plain = estimate(w, config, catalogue);
     w.tp_comm_overlap = true;

@@ -42,7 +42,8 @@ struct Workload {
     double linear_flops_per_sample = 0;        ///< forward FLOPs of the weight matmuls per sample (2N per token for transformers)
     double attention_flops_per_sample = 0;     ///< forward FLOPs of the attention scores per sample (4·l·h·s per token)
     double activation_elements_per_sample = 0; ///< CNN/ViT: tensors autograd keeps for the backward pass, elements per sample (0: unknown)
-    std::int64_t seq_len = 0;                  ///< tokens per sample (0: not a sequence model); encoder-decoder: input + target
+    std::int64_t seq_len = 0;                  ///< tokens computed per sample (0: not a sequence model); encoder-decoder: input + target
+    std::int64_t max_seq_len = 0;              ///< the longest sample, which activation memory must hold; 0: seq_len (model.mean_seq_len sets seq_len below it)
     std::int64_t target_seq_len = 0;           ///< encoder-decoder: the decoder's share of seq_len
     std::int64_t layers = 0;                   ///< 0 when unknown
     std::int64_t hidden = 0;
@@ -114,6 +115,12 @@ struct Workload {
     {
         return linear_train_factor() * linear_flops_per_sample + 3.0 * attention_flops_per_sample + frozen_forward_flops_per_sample;
     }
+
+    /// Tokens per sample that activation memory is sized for: the longest sample.
+    [[nodiscard]] std::int64_t memory_seq_len() const
+    {
+        return max_seq_len > 0 ? max_seq_len : seq_len;
+    }
 };
 
 /// How the model is split across GPUs.
@@ -162,16 +169,16 @@ struct Config {
 
 /// The calibrated constants of the model (docs/model.md "Calibration"); the defaults are the fitted values.
 struct ModelConstants {
-    double tensor_efficiency = 0.65;            ///< A100 (Ampere): achievable fraction of the dense tensor-core peak; generations without their own use it
-    double tensor_efficiency_volta = 0.5917;    ///< V100
-    double tensor_efficiency_hopper = 0.5563;   ///< H100/H200
+    double tensor_efficiency = 0.6521;          ///< A100 (Ampere): achievable fraction of the dense tensor-core peak; generations without their own use it
+    double tensor_efficiency_volta = 0.5875;    ///< V100
+    double tensor_efficiency_hopper = 0.5583;   ///< H100/H200
     double tensor_efficiency_trainium = 0.4125; ///< Trainium (NeuronCore-v2)
-    double simt_efficiency = 1;                 ///< achievable fraction of the fp32 CUDA-core peak (no tensor cores)
+    double simt_efficiency = 0.9104;            ///< achievable fraction of the fp32 CUDA-core peak (no tensor cores)
     double attention_efficiency = 0.8997;       ///< scales FlashAttention's sourced fraction of the peak per generation (docs/model.md §2)
     double fp8_efficiency = 0.7375;             ///< FP8 linear layers' efficiency relative to the 16-bit one (casts, scaling)
     double cnn_traffic = 13.06;                 ///< CNN: HBM bytes moved per stored activation byte in one training pass (forward + backward)
     double cnn_nchw_traffic = 7.944;            ///< CNN in NCHW on tensor cores: extra passes per stored activation byte for cuDNN's NHWC transposes
-    double transformer_traffic = 4.083;         ///< HBM traffic per token per layer, in units of 34·h activation bytes
+    double transformer_traffic = 4.167;         ///< HBM traffic per token per layer, in units of 34·h activation bytes
     // Gradient boosting, histogram method (docs/model.md §10): row × feature × level updates per second.
     double gbdt_xgboost_core_rate = 5.61e+08;  ///< XGBoost hist on one physical core
     double gbdt_lightgbm_core_rate = 5.61e+08; ///< LightGBM on one physical core

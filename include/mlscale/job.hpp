@@ -53,6 +53,7 @@ struct Model {
     std::optional<std::int64_t> experts_per_token; ///< mixture-of-experts: top-k
     std::optional<double> forward_gflops;
     std::optional<std::int64_t> seq_len;
+    std::optional<std::int64_t> mean_seq_len; ///< tokens the GPUs compute per sample on average (dynamic padding, binning); default seq_len
     std::optional<std::int64_t> layers;
     std::optional<std::int64_t> hidden;
     std::optional<std::int64_t> heads;

@@ -155,6 +155,7 @@ void read_model(const nlohmann::json& m, Model& model)
     get(m, "experts_per_token", model.experts_per_token);
     get(m, "forward_gflops", model.forward_gflops);
     get(m, "seq_len", model.seq_len);
+    get(m, "mean_seq_len", model.mean_seq_len);
     get(m, "layers", model.layers);
     get(m, "hidden", model.hidden);
     get(m, "heads", model.heads);
@@ -343,6 +344,14 @@ void check_contradictions(const JsonDocument& document, Diagnostics& diagnostics
         diagnostics.add(document.diagnostic_at("/model/experts_per_token",
             fmt::format("model.experts_per_token ({}) is more than the experts per layer (model.experts {})", top_k->dump(), experts->dump()),
             "experts_per_token is the top-k each token is routed to, at most the experts of a layer (Mixtral: 2 of 8)"));
+    }
+    const auto* longest = member(model, "seq_len");
+    const auto* mean = member(model, "mean_seq_len");
+    if (longest != nullptr && mean != nullptr && longest->is_number_integer() && mean->is_number_integer() &&
+        mean->get<std::int64_t>() > longest->get<std::int64_t>()) {
+        diagnostics.add(document.diagnostic_at("/model/mean_seq_len",
+            fmt::format("model.mean_seq_len ({}) is more than the sequence length (model.seq_len {})", mean->dump(), longest->dump()),
+            "seq_len is the longest sample (what must fit in memory); mean_seq_len the tokens computed per sample on average, at most seq_len"));
     }
     const auto* largest = member(dataset, "largest_file_gb");
     const auto* size = member(dataset, "size_gb");

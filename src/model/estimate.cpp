@@ -221,7 +221,7 @@ double activation_gb(const Workload& workload, const Layout& l, double b)
 {
     if (workload.transformer_blocks() && workload.hidden > 0 && workload.layers > 0 && workload.seq_len > 0) {
         // Context parallelism keeps s/cp tokens of each sequence per GPU.
-        const std::int64_t tokens = std::max<std::int64_t>(1, workload.seq_len / l.context);
+        const std::int64_t tokens = std::max<std::int64_t>(1, workload.memory_seq_len() / l.context);
         double gb = transformer_activation_gb(
             tokens, b, workload.hidden, workload.heads, workload.layers, l.tensor, l.pipeline, workload.recompute, workload.flash_attention);
         if (l.pipeline == 1 && workload.vocab > 0) {

@@ -252,7 +252,7 @@ void estimate_current(const Job& job, const Catalogue& catalogue, const Instance
         double activations = 0;
         if (workload.transformer_blocks() && workload.hidden > 0 && workload.layers > 0 && workload.seq_len > 0) {
             activations = transformer_activation_gb(
-                workload.seq_len, 1, workload.hidden, workload.heads, workload.layers, 1, 1, workload.recompute, workload.flash_attention);
+                workload.memory_seq_len(), 1, workload.hidden, workload.heads, workload.layers, 1, 1, workload.recompute, workload.flash_attention);
         }
         profile.fits_single_gpu = *profile.model_state_gb + activations <= 0.9 * instance.gpu_memory_gb;
     }

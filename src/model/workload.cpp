@@ -273,6 +273,29 @@ void storage_assumptions(const Job& job, std::vector<std::string>& assumptions)
     }
 }
 
+// Samples shorter than seq_len (§1): where batches are not padded to seq_len (dynamic padding to
+// the longest sample of a micro-batch, length binning as in NVIDIA's LDDL, packing without
+// cross-attention) the GPUs compute model.mean_seq_len tokens per sample on average. Every
+// per-token cost follows it; activation memory keeps the longest sample (memory_seq_len()).
+void mean_sequence(const Job& job, Workload& w, std::vector<std::string>& assumptions)
+{
+    w.max_seq_len = w.seq_len;
+    if (!job.model.mean_seq_len || w.seq_len <= 0) {
+        return;
+    }
+    if (w.family == "encoder-decoder") {
+        assumptions.push_back("model.mean_seq_len is not applied to an encoder-decoder: its input and target lengths are model.seq_len and "
+                              "model.target_seq_len");
+        return;
+    }
+    const std::int64_t mean = std::min(*job.model.mean_seq_len, w.seq_len);
+    assumptions.push_back(fmt::format("model.mean_seq_len: the GPUs compute {} tokens per sample on average (FLOPs, memory traffic, "
+                                      "communication, tokens/s), activation memory holds the longest, {}; attention is counted at the mean "
+                                      "length squared, a lower bound where lengths vary{}",
+        mean, w.seq_len, *job.model.mean_seq_len > w.seq_len ? fmt::format(" (capped at seq_len {})", w.seq_len) : std::string()));
+    w.seq_len = mean;
+}
+
 } // namespace
 
 Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions)
@@ -293,6 +316,7 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
         w.target_seq_len = target;
         w.seq_len += target;
     }
+    mean_sequence(job, w, assumptions);
     const ModelSpec* spec = job.model.name ? catalogue.find_model(*job.model.name) : nullptr;
     auto shape = [&](const std::optional<std::int64_t>& given, const std::optional<std::int64_t>& from_spec) {
         return given ? *given : (spec != nullptr && from_spec ? *from_spec : 0);

@@ -270,7 +270,7 @@ ParallelismChoice choose_parallelism(
             }
         }
     }
-    if (gpus > 1 && workload.seq_len > 0 && (workload.seq_len >= k_long_context_tokens || !fastest_fit(trials))) {
+    if (gpus > 1 && workload.seq_len > 0 && (workload.memory_seq_len() >= k_long_context_tokens || !fastest_fit(trials))) {
         for (const auto& split : context_splits(instance, count)) {
             trials.push_back(trial(split));
         }
@@ -282,7 +282,7 @@ ParallelismChoice choose_parallelism(
         choice.why = data.e.activation_gb > data.e.state_gb && workload.seq_len > 0
             ? fmt::format("the activations of {}-token sequences ({:.0f} GB per GPU at micro-batch {}) and the training state ({:.0f} GB) do not "
                           "fit one GPU; {}",
-                  workload.seq_len, data.e.activation_gb, data.e.micro_batch, data.e.state_gb, split_text(*best, gpus, workload))
+                  workload.memory_seq_len(), data.e.activation_gb, data.e.micro_batch, data.e.state_gb, split_text(*best, gpus, workload))
             : fmt::format("the training state ({:.0f} GB) does not fit one GPU; {}", data.e.state_gb, split_text(*best, gpus, workload));
         return choice;
     }

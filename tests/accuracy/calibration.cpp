@@ -31,6 +31,8 @@ constexpr double k_dgx2_fabric_gbps_per_8_gpus = 400;
 constexpr double k_dgx2_nvswitch_gbps = 9600;
 // Vocabulary of the Megatron GPT rows for Eq. 3 (stated in the megatron21-1.7b row).
 constexpr double k_megatron_vocab = 51200;
+// Tokens computed per BERT phase-2 sample under LDDL's binning (dle_bert_binned_phase2: derived).
+constexpr std::int64_t k_lddl_phase2_tokens = 298;
 // Transformer shape when the row does not give it: hidden/layers = 128 (GPT-3 175B: 12288/96),
 // N = 12·l·h² ⇒ h = (128·N/12)^(1/3); heads = h/128.
 constexpr double k_aspect = 128;
@@ -657,6 +659,26 @@ void dle_pytorch_loader(Case& c)
     c.note += (c.note.empty() ? "" : "; ") + note;
 }
 
+// NVIDIA's PyTorch BERT (DLE README, pytorch:21.11 tables; changelog January 2022) loads phase 2
+// with LDDL's sequence binning, bin size 64 (scripts/run_pretraining.sh: phase2/bin_size_64):
+// each micro-batch holds samples of one 64-token bin and is padded only to its longest sample
+// (NVIDIA/LDDL README, "Sequence Binning"); phase 1 is unbinned, every batch padded to 128. At
+// 512, padding is 48 % of the tokens of English Wikipedia and BooksCorpus (OpenReview 3nzKUh9a4M)
+// and over 50 % of Wikipedia (Krell and Kosec, Graphcore, arXiv 2107.02027): 52 % of 512 = 266
+// real tokens per sample, plus half a bin of padding, 32 (an estimate: lengths spread evenly
+// within a bin) = 298 tokens computed per sample (derived; model.mean_seq_len). Activations keep
+// the 512 of the longest sample.
+void dle_bert_binned_phase2(Case& c)
+{
+    Workload& w = c.workload;
+    w.max_seq_len = w.seq_len;
+    w.seq_len = k_lddl_phase2_tokens;
+    set_transformer_flops(w);
+    c.note += fmt::format("{}LDDL binning (bin 64): {} tokens computed per sample of at most 512 (derived: Wikipedia's padding at 512, "
+                          "48-50 %, plus half a bin)",
+        c.note.empty() ? "" : "; ", k_lddl_phase2_tokens);
+}
+
 } // namespace
 
 Cases load_cases(const std::string& calibration_csv, const std::string& published_csv, const Catalogue& catalogue)
@@ -675,6 +697,9 @@ Cases load_cases(const std::string& calibration_csv, const std::string& publishe
                 if (c.source == "DLE ResNet-50" || c.source == "DLE EfficientNet") {
                     dle_pytorch_loader(c);
                 }
+            }
+            if (c.source == "DLE BERT PyTorch" && c.workload.seq_len == 512) {
+                dle_bert_binned_phase2(c);
             }
             cases.mapped.push_back(std::move(c));
             return;

@@ -383,6 +383,12 @@ std::string JobGenerator::satisfy_loader_rules(json& job)
         job["model"]["experts_per_token"] = job["model"]["experts"];
         changed += "experts_per_token cut to experts; ";
     }
+    if (has_object(job, "model") && job["model"].value("seq_len", json()).is_number_integer() &&
+        job["model"].value("mean_seq_len", json()).is_number_integer() &&
+        job["model"]["mean_seq_len"].get<std::int64_t>() > job["model"]["seq_len"].get<std::int64_t>()) {
+        job["model"]["mean_seq_len"] = job["model"]["seq_len"];
+        changed += "mean_seq_len cut to seq_len; ";
+    }
     if (has_object(job, "security") && has_object(job, "notebook") && job["security"].value("notebook_direct_internet", json()).is_boolean() &&
         job["notebook"].value("direct_internet", json()).is_boolean() && job["security"]["notebook_direct_internet"] != job["notebook"]["direct_internet"]) {
         job["security"]["notebook_direct_internet"] = job["notebook"]["direct_internet"];

@@ -31,6 +31,7 @@ declare -A stricter=(
   [ebs-iops-on-gp2.json]="a valid count; gp2 takes none, a rule across fields (src/model/plausibility.cpp)"
   [ebs-throughput-on-io1.json]="a valid MiB/s; only gp3 provisions throughput, a rule across fields (src/model/plausibility.cpp)"
   [experts-per-token-above-experts.json]="each count is valid; a top-k above the experts is a rule across fields (src/core/job.cpp)"
+  [mean-seq-len-above-seq-len.json]="each length is valid; a mean above the longest is a rule across fields (src/core/job.cpp)"
   [context-parallel-above-gpus.json]="a valid degree; above the GPUs of today's instances per the catalogue (src/model/plausibility.cpp)"
 )
 

@@ -750,6 +750,46 @@ TEST_CASE("an encoder-decoder passes each token through half its weights: T5-Lar
     CHECK(std::any_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("target_seq_len not given") != std::string::npos; }));
 }
 
+TEST_CASE("samples shorter than seq_len: the GPUs compute mean_seq_len tokens, memory holds the longest", "[estimate][families]")
+{
+    // BERT-Large phase 2 with length binning (NVIDIA/LDDL): at most 512 tokens, 298 computed per
+    // sample on average (tests/accuracy: Wikipedia's padding at 512).
+    std::vector<std::string> assumptions;
+    const std::string shape = R"("family": "transformer", "params_millions": 340, "layers": 24, "hidden": 1024, "heads": 16, "seq_len": 512)";
+    const Workload padded = workload_of(R"({"name": "p", "model": {)" + shape + "}}", assumptions);
+    const Workload binned = workload_of(R"({"name": "b", "model": {)" + shape + R"(, "mean_seq_len": 298}, "training": {"tokens_billions": 1}})", assumptions);
+    CHECK(padded.seq_len == 512);
+    CHECK(padded.memory_seq_len() == 512);
+    CHECK(binned.seq_len == 298);
+    CHECK(binned.memory_seq_len() == 512);
+    CHECK(binned.linear_flops_per_sample == Approx(padded.linear_flops_per_sample * 298 / 512));
+    CHECK(binned.attention_flops_per_sample == Approx(4.0 * 24 * 1024 * 298.0 * 298)); // the mean squared: a lower bound, stated
+    CHECK(binned.samples_per_run == Approx(1e9 / 298));                                // training.tokens_billions counts computed tokens
+    CHECK(std::any_of(assumptions.begin(), assumptions.end(), [](const std::string& a) {
+        return a.find("compute 298 tokens per sample on average") != std::string::npos && a.find("the longest, 512") != std::string::npos;
+    }));
+    // Activation memory is the longest sample's; the time per sample follows the computed tokens.
+    Config config;
+    config.instance = builtin_catalogue().find_instance("p3dn.24xlarge");
+    config.count = 1;
+    config.gpus_per_instance = 1;
+    config.parallelism.mode = "none";
+    config.parallelism.micro_batch = 8;
+    const Estimate slow = estimate(padded, config, builtin_catalogue());
+    const Estimate fast = estimate(binned, config, builtin_catalogue());
+    CHECK(fast.activation_gb == Approx(slow.activation_gb));
+    CHECK(fast.samples_per_sec > slow.samples_per_sec * 512 / 298 * 0.95);
+    CHECK(fast.tokens_per_sec == Approx(fast.samples_per_sec * 298));
+    // An encoder-decoder's lengths are its own fields: not applied, stated.
+    assumptions.clear();
+    const Workload t5 = workload_of(R"({"name": "t", "model": {"family": "encoder-decoder", "params_millions": 770, "seq_len": 512, "target_seq_len": 128,
+        "mean_seq_len": 300}})",
+        assumptions);
+    CHECK(t5.seq_len == 640);
+    CHECK(std::any_of(
+        assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("not applied to an encoder-decoder") != std::string::npos; }));
+}
+
 TEST_CASE("a diffusion model trains its denoiser and runs its frozen encoders forward once", "[estimate][families]")
 {
     std::vector<std::string> assumptions;

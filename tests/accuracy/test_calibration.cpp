@@ -30,8 +30,10 @@ double median(std::vector<double> values)
 const std::map<std::string, const char*> k_known_row_misses = {
     {"effb4-pt-a100-1-amp",
         "EfficientNet-B4 in channels_last AMP on A100 runs below the model even when fitted with its own rows (its V100 AMP and "
-        "A100 TF32 rows fit); suspected: depthwise convolutions run on kernels of their own (PyTorch picks cuDNN's fp16 depthwise kernels "
-        "by a workload heuristic measured on V100, pytorch/pytorch#22302), and only one source has depthwise networks"},
+        "A100 TF32 rows fit; B0 AMP on A100 is held by the loader in the model, so only B4 shows it); suspected: cuDNN's fp16 NHWC "
+        "depthwise kernels, to which PyTorch hands every channels_last depthwise convolution (aten Convolution.cpp "
+        "use_cudnn_depthwise), run below the HBM model on A100; no stored source gives their speed, and only one source has depthwise "
+        "networks"},
     {"effb4-pt-a100-8-amp", "as effb4-pt-a100-1-amp"},
     {"moezoo-qwen3-235b-h100-ep8-tp4",
         "the other pipelined Qwen3-235B rows (TP2) are within 1 %; with TP4 and no recompute Megatron runs 46 % below the model "

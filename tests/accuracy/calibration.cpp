@@ -592,6 +592,11 @@ bool map_published_row(const std::map<std::string, std::string>& row, const Cata
     // Megatron MoE Model Zoo model_configs/benchmarking/Qwen3-235B-A22B.yaml sets
     // --account-for-embedding-in-pipeline-split and --account-for-loss-in-pipeline-split.
     par.head_in_pipeline_split = contains(c.id, "moezoo");
+    // The Model Zoo's runs overlap as Megatron-Core's table does: sbatch_benchmarking.sh adds
+    // --tp-comm-overlap for PR=bf16, and Qwen3-235B-A22B.yaml sets --overlap-grad-reduce and
+    // --overlap-param-gather with the distributed optimizer (yanring/Megatron-MoE-ModelZoo@e8650517).
+    w.tp_comm_overlap = contains(c.id, "moezoo");
+    w.overlap_param_gather = contains(c.id, "moezoo");
     const std::string& parallelism = row.at("parallelism");
     par.tensor = std::max(1, static_cast<int>(number(row.at("tensor"))));
     par.pipeline = std::max(1, static_cast<int>(number(row.at("pipeline"))));

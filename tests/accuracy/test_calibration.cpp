@@ -36,8 +36,12 @@ const std::map<std::string, const char*> k_known_row_misses = {
         "networks"},
     {"effb4-pt-a100-8-amp", "as effb4-pt-a100-1-amp"},
     {"moezoo-qwen3-235b-h100-ep8-tp4",
-        "the other pipelined Qwen3-235B rows (TP2) are within 1 %; with TP4 and no recompute Megatron runs 46 % below the model "
-        "(suspected: the MoE layers' token all-gather over the tensor-parallel group with expert tensor parallelism 1, unmodelled)"},
+        "the other pipelined Qwen3-235B rows (TP2) are within 1 %; with TP4 EP8 and no recompute Megatron runs 64 % below the model (with its "
+        "--tp-comm-overlap). "
+        "Not the token exchange: Megatron's flex dispatcher replicates tokens only over expert tensor parallelism, 1 here "
+        "(token_dispatcher.py _initialize_metadata). Suspected: per-micro-batch costs at 512 tokens per expert (each rank routes "
+        "4096/4 tokens to 16 local experts of its EP8 group: small grouped GEMMs, fp32 gradient accumulation per micro-batch); the "
+        "same layout at 16k tokens reaches 295 TFLOPS per GPU against 167 at 4k (Model Zoo best_practice/qwen3 Long Context table)"},
 };
 // Empty since the DLE PyTorch BERT rows of DGX-1 joined the V100 BERT cell (it was +13 % on the two
 // TF2 rows alone); add a cell here, with its suspected cause, only while it is being worked on.

@@ -169,15 +169,15 @@ struct Config {
 
 /// The calibrated constants of the model (docs/model.md "Calibration"); the defaults are the fitted values.
 struct ModelConstants {
-    double tensor_efficiency = 0.65;            ///< A100 (Ampere): achievable fraction of the dense tensor-core peak; generations without their own use it
+    double tensor_efficiency = 0.6479;          ///< A100 (Ampere): achievable fraction of the dense tensor-core peak; generations without their own use it
     double tensor_efficiency_volta = 0.5875;    ///< V100
     double tensor_efficiency_hopper = 0.5583;   ///< H100/H200
     double tensor_efficiency_trainium = 0.4125; ///< Trainium (NeuronCore-v2)
     double simt_efficiency = 0.9125;            ///< achievable fraction of the fp32 CUDA-core peak (no tensor cores)
     double attention_efficiency = 0.8997;       ///< scales FlashAttention's sourced fraction of the peak per generation (docs/model.md §2)
     double fp8_efficiency = 0.7406;             ///< FP8 linear layers' efficiency relative to the 16-bit one (casts, scaling)
-    double cnn_traffic = 13.06;                 ///< CNN: HBM bytes moved per stored activation byte in one training pass (forward + backward)
-    double cnn_nchw_traffic = 7.944;            ///< CNN in NCHW on tensor cores: extra passes per stored activation byte for cuDNN's NHWC transposes
+    double cnn_traffic = 13.19;                 ///< CNN: HBM bytes moved per stored activation byte in one training pass (forward + backward)
+    double cnn_slow_path_traffic = 6.833;       ///< tensor-core CNN off the 16-bit NHWC path (NCHW, or TF32): extra passes per stored activation byte
     double transformer_traffic = 4.208;         ///< HBM traffic per token per layer, in units of 34·h activation bytes
     // Gradient boosting, histogram method (docs/model.md §10): row × feature × level updates per second.
     double gbdt_xgboost_core_rate = 5.61e+08;  ///< XGBoost hist on one physical core

@@ -300,9 +300,11 @@ double sample_seconds(const Workload& workload, const GpuSpec& gpu, const Estima
     const double act_bytes = activation_bytes(precision);
     double memory_s = 0;
     if (workload.family == "cnn") {
-        // Tensor-core convolutions run in NHWC: cuDNN transposes NCHW tensors (PyTorch's default
-        // layout) to NHWC and back around each convolution, forward and backward (§2).
-        const double passes = k.cnn_traffic + (!simt && !workload.channels_last ? k.cnn_nchw_traffic : 0.0);
+        // Tensor-core CNNs off the 16-bit NHWC path pay extra passes (§2): NCHW tensors (PyTorch's
+        // default), which cuDNN transposes to NHWC and back around each convolution, and TF32 in
+        // any layout (TensorFlow 2's NHWC TF32 runs as slow as PyTorch's NCHW TF32: measured).
+        const bool slow_path = !simt && (!workload.channels_last || precision == "tf32");
+        const double passes = k.cnn_traffic + (slow_path ? k.cnn_slow_path_traffic : 0.0);
         memory_s = passes * cnn_activation_elements(workload) * act_bytes / bandwidth;
     } else if (workload.transformer_blocks() && workload.hidden > 0 && workload.layers > 0) {
         const double tokens = static_cast<double>(std::max<std::int64_t>(workload.seq_len, 1));

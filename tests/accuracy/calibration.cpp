@@ -698,7 +698,7 @@ Cases load_cases(const std::string& calibration_csv, const std::string& publishe
                 // Layouts as published: NVIDIA's PyTorch ConvNets run AMP in channels_last and
                 // TF32/FP32 in PyTorch's NCHW (configs.yml: memory_format nhwc on the AMP entries
                 // only); TensorFlow's default layout is NHWC.
-                c.workload.channels_last = c.source == "DLE ResNet-50 TF" || c.workload.precision == "mixed";
+                c.workload.channels_last = c.source == "DLE ResNet-50 TF" || c.source == "DLE EfficientNet TF2" || c.workload.precision == "mixed";
                 if (c.source == "DLE ResNet-50" || c.source == "DLE EfficientNet") {
                     dle_pytorch_loader(c);
                 }
@@ -900,10 +900,11 @@ std::vector<Parameter> model_parameters()
         return c.collective_bytes == 0 && c.workload.precision == "fp32" && !tf32_convolutions;
     };
     auto cnn_rows = [](const Case& c) { return c.workload.family == "cnn"; };
-    auto nchw_rows = [](const Case& c) {
+    auto slow_path_rows = [](const Case& c) {
         const GpuSpec* gpu = c.config.instance->gpu_spec;
-        const bool tensor_cores = c.workload.precision != "fp32" || (gpu != nullptr && peak_or_zero(*gpu, "tf32") > 0);
-        return c.workload.family == "cnn" && !c.workload.channels_last && tensor_cores;
+        const bool tf32 = c.workload.precision == "tf32" || (c.workload.precision == "fp32" && gpu != nullptr && peak_or_zero(*gpu, "tf32") > 0);
+        const bool tensor_cores = c.workload.precision != "fp32" || tf32;
+        return c.workload.family == "cnn" && tensor_cores && (!c.workload.channels_last || tf32);
     };
     auto transformer_rows = [](const Case& c) { return c.workload.family == "transformer"; };
     auto generation_rows = [](const char* generation) {
@@ -928,7 +929,7 @@ std::vector<Parameter> model_parameters()
         {"attention_efficiency", &ModelConstants::attention_efficiency, 0.2, 1.5, 1.0, attention_rows, "", {}},
         {"fp8_efficiency", &ModelConstants::fp8_efficiency, 0.3, 1.2, 1.0, fp8_rows, "", {}},
         {"cnn_traffic", &ModelConstants::cnn_traffic, 0.0, 40.0, 10.0, cnn_rows, "", {}},
-        {"cnn_nchw_traffic", &ModelConstants::cnn_nchw_traffic, 0.0, 16.0, 6.0, nchw_rows, "", {}},
+        {"cnn_slow_path_traffic", &ModelConstants::cnn_slow_path_traffic, 0.0, 16.0, 6.0, slow_path_rows, "", {}},
         {"transformer_traffic", &ModelConstants::transformer_traffic, 0.0, 12.0, 4.0, transformer_rows, "", {}},
     };
 }

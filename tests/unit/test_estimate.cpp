@@ -970,7 +970,7 @@ TEST_CASE("training.moe_dispatcher chooses DeepEP's dispatch, and NCCL's all-to-
         std::none_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("set training.moe_dispatcher") != std::string::npos; }));
 }
 
-TEST_CASE("tensor-core convolutions on NCHW tensors pay the transposes to NHWC", "[estimate][cnn]")
+TEST_CASE("tensor-core convolutions off the 16-bit NHWC path pay extra passes: NCHW transposes, TF32", "[estimate][cnn]")
 {
     std::vector<std::string> assumptions;
     const Workload nchw = workload_of(R"({"name": "r", "model": {"name": "resnet50", "precision": "mixed"}})", assumptions);
@@ -986,9 +986,9 @@ TEST_CASE("tensor-core convolutions on NCHW tensors pay the transposes to NHWC",
     config.gpus_per_instance = 1;
     config.storage = "instance-store";
     config.parallelism.micro_batch = 256;
-    // One A100, AMP: NCHW moves cnn_nchw_traffic more passes over the stored activations (2 bytes each).
+    // One A100, AMP: NCHW moves cnn_slow_path_traffic more passes over the stored activations (2 bytes each).
     const ModelConstants k;
-    const double extra_s = k.cnn_nchw_traffic * nchw.activation_elements_per_sample * 2 / (config.instance->gpu_spec->mem_bandwidth_gb_s * 1e9);
+    const double extra_s = k.cnn_slow_path_traffic * nchw.activation_elements_per_sample * 2 / (config.instance->gpu_spec->mem_bandwidth_gb_s * 1e9);
     const Estimate slow = estimate(nchw, config, catalogue);
     const Estimate fast = estimate(nhwc, config, catalogue);
     CHECK(1.0 / slow.compute_samples_per_sec - 1.0 / fast.compute_samples_per_sec == Approx(extra_s).epsilon(0.01));
@@ -1000,6 +1000,19 @@ TEST_CASE("tensor-core convolutions on NCHW tensors pay the transposes to NHWC",
     Workload fp32_last = fp32;
     fp32_last.channels_last = true;
     CHECK(estimate(fp32, config, catalogue).compute_samples_per_sec == Approx(estimate(fp32_last, config, catalogue).compute_samples_per_sec));
+    // TF32 (fp32 convolutions on A100) pays them in either layout: TensorFlow 2's NHWC TF32 runs as
+    // slow as PyTorch's NCHW TF32 (EfficientNet-B4, 165 and 157 img/s on one A100).
+    config.instance = catalogue.find_instance("p4d.24xlarge");
+    const Estimate tf32_nchw = estimate(fp32, config, catalogue);
+    const Estimate tf32_nhwc = estimate(fp32_last, config, catalogue);
+    CHECK(tf32_nhwc.tf32);
+    CHECK(tf32_nchw.compute_samples_per_sec == Approx(tf32_nhwc.compute_samples_per_sec));
+    const double tf32_extra_s = k.cnn_slow_path_traffic * nchw.activation_elements_per_sample * 4 / (config.instance->gpu_spec->mem_bandwidth_gb_s * 1e9);
+    Workload unpaid = fp32_last;
+    EstimateOptions none;
+    none.constants.cnn_slow_path_traffic = 0;
+    CHECK(1.0 / tf32_nhwc.compute_samples_per_sec - 1.0 / estimate(unpaid, config, catalogue, none).compute_samples_per_sec ==
+        Approx(tf32_extra_s).epsilon(0.01));
 }
 
 TEST_CASE("data-parallel PEFT all-reduces the adapters' gradients only", "[estimate][peft]")

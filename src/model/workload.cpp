@@ -329,8 +329,10 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.recompute = job.model.activation_checkpointing.value_or(false);
     w.channels_last = job.model.memory_format == std::optional<std::string>("channels_last");
     if (w.family == "cnn" && !job.model.memory_format) {
-        assumptions.push_back("model.memory_format not given: PyTorch's default NCHW assumed, which tensor-core convolutions transpose to NHWC and back "
-                              "(set \"channels_last\" for torch.channels_last or TensorFlow)");
+        const bool tf32 = w.precision == "fp32" || w.precision == "tf32";
+        assumptions.push_back(fmt::format("model.memory_format not given: PyTorch's default NCHW assumed, which tensor-core convolutions transpose to "
+                                          "NHWC and back (set \"channels_last\" for torch.channels_last or TensorFlow){}",
+            tf32 ? "; in TF32 (fp32 convolutions on Ampere and later) the model charges the same in either layout, as measured (docs/model.md §2)" : ""));
     }
     catalogue_figures(job, spec, w);
     adapters_and_flops(job, spec, model, w, assumptions);

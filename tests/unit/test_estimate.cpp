@@ -976,6 +976,14 @@ TEST_CASE("tensor-core convolutions off the 16-bit NHWC path pay extra passes: N
     const Workload nchw = workload_of(R"({"name": "r", "model": {"name": "resnet50", "precision": "mixed"}})", assumptions);
     CHECK_FALSE(nchw.channels_last);
     CHECK(std::any_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("model.memory_format not given") == 0; }));
+    CHECK(std::none_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("in TF32") != std::string::npos; }));
+    assumptions.clear();
+    // In fp32 the advice to set channels_last says that TF32 pays the same in either layout.
+    (void)workload_of(R"({"name": "r", "model": {"name": "resnet50", "precision": "fp32"}})", assumptions);
+    CHECK(std::any_of(assumptions.begin(), assumptions.end(), [](const std::string& a) {
+        return a.find("model.memory_format not given") == 0 &&
+            a.find("in TF32 (fp32 convolutions on Ampere and later) the model charges the same") != std::string::npos;
+    }));
     assumptions.clear();
     const Workload nhwc = workload_of(R"({"name": "r", "model": {"name": "resnet50", "precision": "mixed", "memory_format": "channels_last"}})", assumptions);
     CHECK(nhwc.channels_last);

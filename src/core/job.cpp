@@ -299,6 +299,20 @@ void read_suppressions(const nlohmann::json& root, std::vector<Suppression>& out
     }
 }
 
+// A count of the model that may not exceed another (the top-k and the experts, the mean and the
+// longest sequence): an error at the part.
+void count_at_most(const JsonDocument& document, const nlohmann::json& model, const char* part, const char* whole, const char* what, const char* help,
+    Diagnostics& diagnostics)
+{
+    const auto* value = member(model, part);
+    const auto* limit = member(model, whole);
+    if (value != nullptr && limit != nullptr && value->is_number_integer() && limit->is_number_integer() &&
+        value->get<std::int64_t>() > limit->get<std::int64_t>()) {
+        diagnostics.add(document.diagnostic_at(
+            fmt::format("/model/{}", part), fmt::format("model.{} ({}) is more than {} (model.{} {})", part, value->dump(), what, whole, limit->dump()), help));
+    }
+}
+
 // Values the schema allows one by one that contradict each other (docs/limits.md, "Impossible
 // input"): each is an error at the value that breaks the whole.
 void check_contradictions(const JsonDocument& document, Diagnostics& diagnostics)
@@ -337,22 +351,10 @@ void check_contradictions(const JsonDocument& document, Diagnostics& diagnostics
                 "params_millions counts every parameter (every expert, the frozen base and the adapters); the part cannot exceed it"));
         }
     }
-    const auto* experts = member(model, "experts");
-    const auto* top_k = member(model, "experts_per_token");
-    if (experts != nullptr && top_k != nullptr && experts->is_number_integer() && top_k->is_number_integer() &&
-        top_k->get<std::int64_t>() > experts->get<std::int64_t>()) {
-        diagnostics.add(document.diagnostic_at("/model/experts_per_token",
-            fmt::format("model.experts_per_token ({}) is more than the experts per layer (model.experts {})", top_k->dump(), experts->dump()),
-            "experts_per_token is the top-k each token is routed to, at most the experts of a layer (Mixtral: 2 of 8)"));
-    }
-    const auto* longest = member(model, "seq_len");
-    const auto* mean = member(model, "mean_seq_len");
-    if (longest != nullptr && mean != nullptr && longest->is_number_integer() && mean->is_number_integer() &&
-        mean->get<std::int64_t>() > longest->get<std::int64_t>()) {
-        diagnostics.add(document.diagnostic_at("/model/mean_seq_len",
-            fmt::format("model.mean_seq_len ({}) is more than the sequence length (model.seq_len {})", mean->dump(), longest->dump()),
-            "seq_len is the longest sample (what must fit in memory); mean_seq_len the tokens computed per sample on average, at most seq_len"));
-    }
+    count_at_most(document, model, "experts_per_token", "experts", "the experts per layer",
+        "experts_per_token is the top-k each token is routed to, at most the experts of a layer (Mixtral: 2 of 8)", diagnostics);
+    count_at_most(document, model, "mean_seq_len", "seq_len", "the sequence length",
+        "seq_len is the longest sample (what must fit in memory); mean_seq_len the tokens computed per sample on average, at most seq_len", diagnostics);
     const auto* largest = member(dataset, "largest_file_gb");
     const auto* size = member(dataset, "size_gb");
     if (largest != nullptr && size != nullptr && largest->is_number() && size->is_number() && largest->get<double>() > size->get<double>()) {

@@ -377,17 +377,16 @@ std::string JobGenerator::satisfy_loader_rules(json& job)
             }
         }
     }
-    if (has_object(job, "model") && job["model"].value("experts", json()).is_number_integer() &&
-        job["model"].value("experts_per_token", json()).is_number_integer() &&
-        job["model"]["experts_per_token"].get<std::int64_t>() > job["model"]["experts"].get<std::int64_t>()) {
-        job["model"]["experts_per_token"] = job["model"]["experts"];
-        changed += "experts_per_token cut to experts; ";
-    }
-    if (has_object(job, "model") && job["model"].value("seq_len", json()).is_number_integer() &&
-        job["model"].value("mean_seq_len", json()).is_number_integer() &&
-        job["model"]["mean_seq_len"].get<std::int64_t>() > job["model"]["seq_len"].get<std::int64_t>()) {
-        job["model"]["mean_seq_len"] = job["model"]["seq_len"];
-        changed += "mean_seq_len cut to seq_len; ";
+    if (has_object(job, "model")) {
+        // Counts that may not exceed another (job.cpp count_at_most).
+        json& model = job["model"];
+        for (const auto& [part, whole] : {std::pair{"experts_per_token", "experts"}, std::pair{"mean_seq_len", "seq_len"}}) {
+            if (model.value(part, json()).is_number_integer() && model.value(whole, json()).is_number_integer() &&
+                model[part].get<std::int64_t>() > model[whole].get<std::int64_t>()) {
+                model[part] = model[whole];
+                changed += std::string(part) + " cut to " + whole + "; ";
+            }
+        }
     }
     if (has_object(job, "security") && has_object(job, "notebook") && job["security"].value("notebook_direct_internet", json()).is_boolean() &&
         job["notebook"].value("direct_internet", json()).is_boolean() && job["security"]["notebook_direct_internet"] != job["notebook"]["direct_internet"]) {

@@ -214,7 +214,9 @@ void set_transformer_flops(Workload& w)
 // A mixture of experts (published.csv's experts, experts_per_token, active_params_millions): the
 // FLOPs follow the active parameters, the experts hold their share (moe_expert_params, as
 // make_workload derives it, docs/model.md §1). Routing is balanced (capacity factor 1): the
-// published commands force it (--moe-router-force-load-balancing).
+// Model Zoo's published EP32 command forces it (best_practice/qwen3/run_235b.sh,
+// --moe-router-force-load-balancing) and its guides force it "for benchmark only"; the other rows
+// do not state their routing.
 void set_experts(const std::map<std::string, std::string>& row, Workload& w, std::vector<std::string>& notes)
 {
     const double experts = number(row.at("experts"));
@@ -231,7 +233,7 @@ void set_experts(const std::map<std::string, std::string>& row, Workload& w, std
     w.expert_dispatch_per_node = row.at("moe_dispatcher") == "deepep";
     w.expert_exchange_overlap = row.count("moe_a2a_overlap") > 0 && row.at("moe_a2a_overlap") == "1";
     w.linear_flops_per_sample = 2.0 * active * static_cast<double>(w.seq_len);
-    notes.push_back(fmt::format("{:g} experts, top-{:g}: FLOPs of the {:.1f} B active parameters; routing balanced (forced in the published command); {}",
+    notes.push_back(fmt::format("{:g} experts, top-{:g}: FLOPs of the {:.1f} B active parameters; routing balanced (as the Model Zoo benchmarks: forced); {}",
         experts, top_k, active / 1e9, w.expert_dispatch_per_node ? "DeepEP: one crossing per destination node" : "NCCL all-to-all"));
 }
 
@@ -1085,11 +1087,12 @@ std::string accuracy_markdown(
         << "  not during its backward, so those rows charge the all-reduce in full when they accumulate (docs/model.md §3).\n"
         << "- Mixtures of experts (Megatron MoE Model Zoo, Qwen3-235B-A22B on 256 H100): FLOPs of the active parameters, the\n"
         << "  experts' share E·(N − N_active)/(E − k), the published expert-parallel degree, balanced routing (the published\n"
-        << "  command forces it), the published dispatcher (DeepEP: a token crosses to each node once, then NVLink; else NCCL\n"
-        << "  all-to-all), the published pipeline split (the embedding and the output layer take a layer's place each:\n"
-        << "  --account-for-embedding-in-pipeline-split, --account-for-loss-in-pipeline-split), attention scores over 64 heads of\n"
-        << "  128 (twice the 4096 residual width); selective recompute (norm, activation) is mapped to none. Not modelled: the\n"
-        << "  virtual pipeline stages' smaller bubble. The 1F1B all-to-all overlap row runs with training.moe_a2a_overlap.\n"
+        << "  EP32 command forces it, as the Model Zoo does \"for benchmark only\"; the other rows do not say), the published\n"
+        << "  dispatcher (DeepEP: a token crosses to each node once, then NVLink; else NCCL all-to-all), the published pipeline\n"
+        << "  split (the embedding and the output layer take a layer's place each: --account-for-embedding-in-pipeline-split,\n"
+        << "  --account-for-loss-in-pipeline-split), attention scores over 64 heads of 128 (twice the 4096 residual width);\n"
+        << "  selective recompute (norm, activation) is mapped to none. Not modelled: the virtual pipeline stages' smaller bubble.\n"
+        << "  The 1F1B all-to-all overlap row runs with training.moe_a2a_overlap.\n"
         << "  These rows are predicted and summarised but inform no constant:\n"
         << "  their MoE-specific costs would otherwise move the efficiency of every H100 plan.\n"
         << "- Trainium rows give tensor parallelism in NeuronCores; a Trainium chip has two, so TP=32 NeuronCores is 16 chips.\n"

@@ -38,9 +38,11 @@ const std::map<std::string, const char*> k_known_row_misses = {
         "--tp-comm-overlap). "
         "Not the token exchange: Megatron's flex dispatcher replicates tokens only over expert tensor parallelism, 1 here "
         "(token_dispatcher.py _initialize_metadata). Suspected: per-micro-batch costs at 512 tokens per expert (each rank routes "
-        "4096/4 tokens to 16 local experts of its EP8 group), the host's launch of the MoE layer's many small kernels first (NVIDIA's "
-        "MoE optimization workflow names a host-overhead wall and keeps dense TP as low as capacity allows); the same layout at 16k "
-        "tokens reaches 295 TFLOPS per GPU against 167 at 4k (Model Zoo best_practice/qwen3 Long Context table)"},
+        "4096/4 tokens to 16 local experts of its EP8 group). It does the EP32 row's work per step in twice the micro-batches, "
+        "each half as large, and takes 29.0 s against 19.7 s: a fixed cost of about 0.07 s per micro-batch and stage, 6 ms per "
+        "layer (derived, docs/model.md §3), more than the host's kernel launches alone would take. Not dropless routing alone: "
+        "its routing is not stated (the Long Context table measures this layout 1.24x slower dropless than forced at 16k), and "
+        "with capacity factor 1.25 the row is still +48 %"},
 };
 // Empty since the DLE PyTorch BERT rows of DGX-1 joined the V100 BERT cell (it was +13 % on the two
 // TF2 rows alone); add a cell here, with its suspected cause, only while it is being worked on.

@@ -97,6 +97,9 @@ struct Workload {
     bool overlap_param_gather = false;
     /// `--overlap-moe-expert-parallel-comm` (training.moe_a2a_overlap): expert all-to-alls under another micro-batch's compute.
     bool expert_exchange_overlap = false;
+    /// Interleaved 1F1B (training.virtual_pipeline, Megatron-Core's virtual pipeline size): model
+    /// chunks per GPU when the model is pipelined; the bubble shrinks by this factor.
+    int virtual_pipeline = 1;
 
     /// Families built of transformer blocks (activations, HBM traffic, tensor and context parallelism).
     [[nodiscard]] bool transformer_blocks() const

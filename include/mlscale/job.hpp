@@ -97,6 +97,7 @@ struct Training {
     std::optional<bool> tp_comm_overlap;          ///< Megatron-Core --tp-comm-overlap: tensor-parallel collectives under the GEMMs
     std::optional<bool> overlap_param_gather;     ///< Megatron-Core --overlap-param-gather: the distributed optimizer's all-gather under the forward
     std::optional<bool> moe_a2a_overlap; ///< Megatron-Core --overlap-moe-expert-parallel-comm: one micro-batch's expert all-to-alls under another's compute
+    std::optional<std::int64_t> virtual_pipeline; ///< interleaved 1F1B: model chunks per GPU when pipelined (Megatron virtual pipeline size)
     std::optional<std::string> image;
     std::optional<std::int64_t> loader_workers;
     std::optional<std::string> platform; ///< sagemaker|aws-batch|eks|ec2|hyperpod|on-premises

@@ -200,6 +200,7 @@ void read_training(const nlohmann::json& t, Training& training)
     get(t, "tp_comm_overlap", training.tp_comm_overlap);
     get(t, "overlap_param_gather", training.overlap_param_gather);
     get(t, "moe_a2a_overlap", training.moe_a2a_overlap);
+    get(t, "virtual_pipeline", training.virtual_pipeline);
     get(t, "image", training.image);
     get(t, "loader_workers", training.loader_workers);
     get(t, "platform", training.platform);

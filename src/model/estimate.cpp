@@ -535,9 +535,14 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
     group_s += dequantise_seconds(workload, gpu, l) / micro + (workload.expert_exchange_overlap ? std::max(0.0, expert_s - group_s) : expert_s);
     e.compute_samples_per_sec = l.data_parallel / group_s;
     const double micro_batches = std::max(1.0, l.per_gpu_batch / micro);
-    // Pipeline bubble (Narayanan et al. 2021): (p − 1)/m of the ideal time, m micro-batches per pipeline.
+    // Pipeline bubble (Narayanan et al. 2021): (p − 1)/m of the ideal time, m micro-batches per
+    // pipeline; the interleaved schedule's v model chunks per GPU divide it by v (their §2.2.2),
+    // at most one chunk per layer.
     if (l.pipeline > 1) {
-        e.pipeline_bubble = (l.pipeline - 1) / micro_batches;
+        const double chunks = workload.layers > 0
+            ? std::min<double>(workload.virtual_pipeline, std::max<double>(1.0, std::floor(static_cast<double>(workload.layers) / l.pipeline)))
+            : workload.virtual_pipeline;
+        e.pipeline_bubble = (l.pipeline - 1) / (chunks * micro_batches);
     }
     const double step_compute_s = l.global_batch / e.compute_samples_per_sec * (1.0 + e.pipeline_bubble);
     double comm_s = 0;

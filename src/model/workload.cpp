@@ -211,6 +211,7 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
     w.tp_comm_overlap = job.training.tp_comm_overlap.value_or(false);
     w.overlap_param_gather = job.training.overlap_param_gather.value_or(false);
     w.expert_exchange_overlap = job.training.moe_a2a_overlap.value_or(false);
+    w.virtual_pipeline = static_cast<int>(std::clamp<std::int64_t>(job.training.virtual_pipeline.value_or(1), 1, 1024));
     if (active_millions && w.params > 0) {
         assumptions.push_back(
             fmt::format("mixture of experts: the FLOPs follow the {:.0f} M active parameters, the memory all {:.0f} M; {}", flop_params / 1e6, w.params / 1e6,

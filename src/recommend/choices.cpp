@@ -219,8 +219,12 @@ std::string split_text(const Trial& trial, int gpus, const Workload& workload)
     const char* overlap = p.tensor > 1 && !workload.tp_comm_overlap
         ? " (its collectives timed in full: where Megatron-Core runs --tp-comm-overlap, set training.tp_comm_overlap)"
         : "";
-    return fmt::format("tensor parallel {} x pipeline {} with the optimizer sharded (ZeRO-1){} it is {:.1f} GB per GPU{}", p.tensor, p.pipeline, context,
-        trial.e.memory_per_gpu_gb, overlap);
+    const std::string bubble = p.pipeline > 1 && workload.virtual_pipeline <= 1 && trial.e.pipeline_bubble >= 0.01
+        ? fmt::format(" (a {:.0f} % pipeline bubble without interleaving: where Megatron-Core runs virtual pipeline stages, set training.virtual_pipeline)",
+              100.0 * trial.e.pipeline_bubble)
+        : std::string();
+    return fmt::format("tensor parallel {} x pipeline {} with the optimizer sharded (ZeRO-1){} it is {:.1f} GB per GPU{}{}", p.tensor, p.pipeline, context,
+        trial.e.memory_per_gpu_gb, overlap, bubble);
 }
 
 } // namespace

@@ -293,6 +293,12 @@ std::string mapping_text(const Case& c, const InstanceSpec& instance, bool micro
     }
     if (par.mode == "model") {
         mapping += fmt::format(", TP{} PP{}", par.tensor, par.pipeline);
+        if (c.workload.virtual_pipeline > 1) {
+            mapping += fmt::format(" VPP{}", c.workload.virtual_pipeline);
+        }
+        if (par.context > 1) {
+            mapping += fmt::format(" CP{}", par.context);
+        }
         if (par.zero_stage > 0) {
             mapping += fmt::format(" + ZeRO-{}", par.zero_stage);
         }
@@ -603,6 +609,10 @@ bool map_published_row(const std::map<std::string, std::string>& row, const Cata
     par.tensor = std::max(1, static_cast<int>(number(row.at("tensor"))));
     par.pipeline = std::max(1, static_cast<int>(number(row.at("pipeline"))));
     par.micro_batch = static_cast<int>(number(row.at("micro_batch")));
+    // Optional columns: context parallelism and the interleaved schedule's model chunks per GPU
+    // (training.context_parallel, training.virtual_pipeline).
+    par.context = std::max(1, static_cast<int>(number(row.at("context_parallel"))));
+    w.virtual_pipeline = std::max(1, static_cast<int>(number(row.at("virtual_pipeline"))));
     if (parallelism == "fsdp" || parallelism == "zero2") {
         par.mode = "sharded";
         par.zero_stage = parallelism == "fsdp" ? 3 : 2;
@@ -1091,7 +1101,8 @@ std::string accuracy_markdown(
         << "  dispatcher (DeepEP: a token crosses to each node once, then NVLink; else NCCL all-to-all), the published pipeline\n"
         << "  split (the embedding and the output layer take a layer's place each: --account-for-embedding-in-pipeline-split,\n"
         << "  --account-for-loss-in-pipeline-split), attention scores over 64 heads of 128 (twice the 4096 residual width);\n"
-        << "  selective recompute (norm, activation) is mapped to none. Not modelled: the virtual pipeline stages' smaller bubble.\n"
+        << "  selective recompute (norm, activation) is mapped to none; the published virtual pipeline stages (VPP, the\n"
+        << "  interleaved schedule's smaller bubble, training.virtual_pipeline).\n"
         << "  The 1F1B all-to-all overlap row runs with training.moe_a2a_overlap.\n"
         << "  These rows are predicted and summarised but inform no constant:\n"
         << "  their MoE-specific costs would otherwise move the efficiency of every H100 plan.\n"

@@ -31,8 +31,8 @@ const std::vector<InvariantInfo>& invariants()
         {"plan-respects-constraints", "the plan's instance family, instance count and GPUs are within constraints"},
         {"plan-fits-memory", "the plan's configuration holds the training state, or the plan says it does not fit"},
         {"overlap-never-slows",
-            "the plan's configuration with Megatron-Core's overlaps on (tp_comm_overlap, overlap_param_gather, moe_a2a_overlap) is never slower than "
-            "with them off"},
+            "the plan's configuration with Megatron-Core's overlaps on (tp_comm_overlap, overlap_param_gather, moe_a2a_overlap) and its interleaved "
+            "schedule (virtual_pipeline 8) is never slower than with them off"},
         {"plan-not-slower-and-dearer-than-today", "the plan is never both slower and dearer than today's setup, unless today cannot run (and it says why)"},
         {"ladder-chosen-is-plan", "exactly the plan's configuration is marked chosen on the ladder and the frontier"},
         {"plan-passes-own-rules", "no finding at or above medium reads a plan.* fact (a value the recommender chose)"},

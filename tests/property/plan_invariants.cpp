@@ -284,8 +284,8 @@ bool overlap_slows(const Estimate& off, const Estimate& on)
 }
 
 // Communication overlap only hides time: the plan's configuration estimated with Megatron-Core's
-// three overlaps (training.tp_comm_overlap, overlap_param_gather, moe_a2a_overlap) on is never
-// slower than with them off.
+// three overlaps (training.tp_comm_overlap, overlap_param_gather, moe_a2a_overlap) and the
+// interleaved schedule (training.virtual_pipeline 8) on is never slower than with them off.
 void check_overlap(Checker& c)
 {
     const PipelineRun& run = c.run();
@@ -305,8 +305,10 @@ void check_overlap(Checker& c)
     config.count = count;
     config.parallelism = choose_parallelism(workload, *instance, count, run.job->model.framework.value_or("pytorch"), catalogue, {}).parallelism;
     workload.tp_comm_overlap = workload.overlap_param_gather = workload.expert_exchange_overlap = false;
+    workload.virtual_pipeline = 1;
     const Estimate off = estimate(workload, config, catalogue);
     workload.tp_comm_overlap = workload.overlap_param_gather = workload.expert_exchange_overlap = true;
+    workload.virtual_pipeline = 8;
     const Estimate on = estimate(workload, config, catalogue);
     if (!std::isfinite(off.network_samples_per_sec) || off.network_samples_per_sec <= 0) {
         return;

@@ -275,6 +275,30 @@ TEST_CASE("the output layer's stage paces a pipeline; Megatron's split that coun
     CHECK(estimate(w, config, catalogue).compute_samples_per_sec == Approx(t5.compute_samples_per_sec));
 }
 
+TEST_CASE("the interleaved schedule divides the pipeline bubble by its model chunks, at most one chunk per layer", "[estimate]")
+{
+    const Catalogue& catalogue = builtin_catalogue();
+    Workload w = megatron_gpt(70e9, 80, 8192, 64, 384);
+    Config config = megatron_on_p5(96, 8, 2);
+    config.parallelism.micro_batch = 1;
+    const Estimate plain = estimate(w, config, catalogue);
+    REQUIRE(plain.pipeline_bubble > 0);
+    // 48 replicas of 8 x 2 GPUs take 384 samples: 8 micro-batches each, (2 − 1)/8 without interleaving.
+    CHECK(plain.pipeline_bubble == Approx(1.0 / 8));
+    w.virtual_pipeline = 4;
+    const Estimate interleaved = estimate(w, config, catalogue);
+    CHECK(interleaved.pipeline_bubble == Approx(1.0 / (4 * 8)));
+    CHECK(interleaved.compute_samples_per_sec == Approx(plain.compute_samples_per_sec)); // only the bubble changes
+    CHECK(interleaved.network_samples_per_sec > plain.network_samples_per_sec);
+    // 80 layers over 2 stages: at most 40 chunks a GPU.
+    w.virtual_pipeline = 1000;
+    CHECK(estimate(w, config, catalogue).pipeline_bubble == Approx(1.0 / (40 * 8)));
+    // Without pipelining there is no bubble to divide.
+    config = megatron_on_p5(96, 8, 1);
+    config.parallelism.micro_batch = 1;
+    CHECK(estimate(w, config, catalogue).pipeline_bubble == 0);
+}
+
 TEST_CASE("Megatron-Core's communication overlap: TP collectives under the GEMMs, the parameter all-gather under the forward", "[estimate]")
 {
     const Catalogue& catalogue = builtin_catalogue();
@@ -1062,4 +1086,12 @@ TEST_CASE("training.tp_comm_overlap, overlap_param_gather and moe_a2a_overlap re
     CHECK(on.tp_comm_overlap);
     CHECK(on.overlap_param_gather);
     CHECK(on.expert_exchange_overlap);
+}
+
+TEST_CASE("training.virtual_pipeline reaches the workload; unsaid, no interleaving", "[estimate]")
+{
+    std::vector<std::string> assumptions;
+    const std::string model = R"("model": {"family": "transformer", "params_millions": 7000, "seq_len": 4096})";
+    CHECK(workload_of(R"({"name": "m", )" + model + "}", assumptions).virtual_pipeline == 1);
+    CHECK(workload_of(R"({"name": "m", )" + model + R"(, "training": {"virtual_pipeline": 4}})", assumptions).virtual_pipeline == 4);
 }

@@ -131,6 +131,20 @@ TEST_CASE("parallelism follows memory: data parallel, sharded, or not at all", "
     overlapped.tp_comm_overlap = true;
     auto said = choose_parallelism(overlapped, *catalogue.find_instance("p4d.24xlarge"), 4, "pytorch", catalogue, {});
     CHECK(said.why.find("set training.tp_comm_overlap") == std::string::npos);
+    // 1,024 sequences a step leave a bubble under 1 %: not worth a word.
+    CHECK(a100.why.find("training.virtual_pipeline") == std::string::npos);
+    // 32 sequences a step on one pipeline of 4 stages: a (4 − 1)/32 bubble, and the reason names the
+    // field for Megatron-Core's interleaved schedule, until the job sets it.
+    Workload few = big;
+    few.global_batch = 32;
+    auto bubbly = choose_parallelism(few, *catalogue.find_instance("p4d.24xlarge"), 4, "pytorch", catalogue, {});
+    REQUIRE(bubbly.mode == "model");
+    INFO(bubbly.why);
+    CHECK(bubbly.why.find("pipeline bubble without interleaving: where Megatron-Core runs virtual pipeline stages, set training.virtual_pipeline") !=
+        std::string::npos);
+    few.virtual_pipeline = 4;
+    CHECK(choose_parallelism(few, *catalogue.find_instance("p4d.24xlarge"), 4, "pytorch", catalogue, {}).why.find("training.virtual_pipeline") ==
+        std::string::npos);
 }
 
 TEST_CASE("expert parallelism is chosen where gathering every expert would bind, not where FSDP hides it", "[recommend][moe]")

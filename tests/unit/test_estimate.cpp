@@ -50,7 +50,7 @@ Workload megatron_gpt(double params, std::int64_t layers, std::int64_t hidden, s
 }
 
 // `count` x p5 with tensor x pipeline parallelism and Megatron's distributed optimizer (ZeRO-1).
-Config megatron_on_p5(int count, int tensor, int pipeline)
+Config megatron_on_p5(int count, int tensor, int pipeline, int micro_batch = 0)
 {
     Config config;
     config.instance = builtin_catalogue().find_instance("p5.48xlarge");
@@ -59,6 +59,7 @@ Config megatron_on_p5(int count, int tensor, int pipeline)
     config.parallelism.tensor = tensor;
     config.parallelism.pipeline = pipeline;
     config.parallelism.zero_stage = 1;
+    config.parallelism.micro_batch = micro_batch;
     return config;
 }
 
@@ -256,8 +257,7 @@ TEST_CASE("the output layer's stage paces a pipeline; Megatron's split that coun
 {
     const Catalogue& catalogue = builtin_catalogue();
     Workload w = megatron_gpt(8e9, 32, 4096, 32, 256);
-    Config config = megatron_on_p5(1, 1, 4);
-    config.parallelism.micro_batch = 1;
+    Config config = megatron_on_p5(1, 1, 4, 1);
     const Estimate even = estimate(w, config, catalogue); // no vocabulary: nothing on the last stage
     w.vocab = 128000;
     const Estimate head = estimate(w, config, catalogue);
@@ -279,8 +279,7 @@ TEST_CASE("the interleaved schedule divides the pipeline bubble by its model chu
 {
     const Catalogue& catalogue = builtin_catalogue();
     Workload w = megatron_gpt(70e9, 80, 8192, 64, 384);
-    Config config = megatron_on_p5(96, 8, 2);
-    config.parallelism.micro_batch = 1;
+    Config config = megatron_on_p5(96, 8, 2, 1);
     const Estimate plain = estimate(w, config, catalogue);
     REQUIRE(plain.pipeline_bubble > 0);
     // 48 replicas of 8 x 2 GPUs take 384 samples: 8 micro-batches each, (2 − 1)/8 without interleaving.
@@ -294,8 +293,7 @@ TEST_CASE("the interleaved schedule divides the pipeline bubble by its model chu
     w.virtual_pipeline = 1000;
     CHECK(estimate(w, config, catalogue).pipeline_bubble == Approx(1.0 / (40 * 8)));
     // Without pipelining there is no bubble to divide.
-    config = megatron_on_p5(96, 8, 1);
-    config.parallelism.micro_batch = 1;
+    config = megatron_on_p5(96, 8, 1, 1);
     CHECK(estimate(w, config, catalogue).pipeline_bubble == 0);
 }
 
@@ -303,8 +301,7 @@ TEST_CASE("Megatron-Core's communication overlap: TP collectives under the GEMMs
 {
     const Catalogue& catalogue = builtin_catalogue();
     Workload w = megatron_gpt(70e9, 80, 8192, 64, 384);
-    Config config = megatron_on_p5(96, 8, 2);
-    config.parallelism.micro_batch = 1;
+    Config config = megatron_on_p5(96, 8, 2, 1);
     const Estimate plain = estimate(w, config, catalogue);
     w.tp_comm_overlap = true;
     const Estimate tp = estimate(w, config, catalogue);

@@ -4,6 +4,7 @@
 // configuration meets; without any target, the configuration that costs least, fastest among near ties.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -108,6 +109,22 @@ const Option* best_effort_of(const Walk& walk, const std::vector<const Option*>&
         }
     }
     (void)walk;
+    return best;
+}
+
+// When nothing in a rung can run (the model fits none of its GPUs), the step shows the one that costs
+// least an hour (on the single-GPU rung, the baseline GPU), not whichever the pool listed first.
+const Option* cheapest_per_hour(const Walk& walk, const std::vector<const Option*>& options)
+{
+    const Option* best = options.front();
+    double best_price = std::numeric_limits<double>::infinity();
+    for (const Option* option : options) {
+        const double price = hourly_price(walk, *option->instance).value_or(std::numeric_limits<double>::infinity()) * option->count;
+        if (price < best_price) {
+            best = option;
+            best_price = price;
+        }
+    }
     return best;
 }
 
@@ -316,7 +333,7 @@ void climb(Walk& walk, std::vector<const Option*>& efforts)
             best = best_effort_of(walk, options);
         }
         if (best == nullptr) {
-            best = options.front();
+            best = cheapest_per_hour(walk, options);
         } else if (!met) {
             efforts.push_back(best);
         }

@@ -95,6 +95,24 @@ std::string why_for(const Walk& walk, const Option& option)
     return why;
 }
 
+namespace {
+
+// What a bigger GPU is compared with: the single GPU the ladder has just shown, else the baseline
+// (today's GPU, or the cheapest one-GPU instance allowed).
+const InstanceSpec* compared_gpu(const Walk& walk)
+{
+    for (auto step = walk.out.ladder.rbegin(); step != walk.out.ladder.rend(); ++step) {
+        if (step->rung == rung_name(Rung::SingleGpu) && step->instance_type.rfind("ml.", 0) == 0) {
+            if (const InstanceSpec* shown = walk.catalogue.find_instance(step->instance_type.substr(3)); shown != nullptr) {
+                return shown;
+            }
+        }
+    }
+    return walk.baseline_gpu;
+}
+
+} // namespace
+
 std::string change_for(const Walk& walk, const Option& option)
 {
     const InstanceSpec& i = *option.instance;
@@ -105,10 +123,12 @@ std::string change_for(const Walk& walk, const Option& option)
             ? fmt::format("move from CPUs (ml.{}) to one {} GPU (ml.{})", walk.current->name, gpu_name(i), i.name)
             : fmt::format("one {} GPU (ml.{})", gpu_name(i), i.name);
         break;
-    case Rung::BiggerGpu:
-        text = fmt::format("a more powerful single GPU: {} (ml.{}){}", gpu_name(i), i.name,
-            walk.baseline_gpu != nullptr ? fmt::format(" instead of {}", gpu_name(*walk.baseline_gpu)) : "");
+    case Rung::BiggerGpu: {
+        const InstanceSpec* against = compared_gpu(walk);
+        text = fmt::format(
+            "a more powerful single GPU: {} (ml.{}){}", gpu_name(i), i.name, against != nullptr ? fmt::format(" instead of {}", gpu_name(*against)) : "");
         break;
+    }
     case Rung::MultiGpuNode:
         text = fmt::format("{} {} GPUs in one node over {} (ml.{}), {} parallel", i.gpu_count, gpu_name(i), link_name(i), i.name, option.parallelism.mode);
         break;

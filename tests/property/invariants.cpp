@@ -38,6 +38,8 @@ const std::vector<InvariantInfo>& invariants()
         {"plan-passes-own-rules", "no finding at or above medium reads a plan.* fact (a value the recommender chose)"},
         {"plan-can-run-job", "the plan's instance trains (not inference-only) and its GPU has the job's fp8/bf16 precision"},
         {"no-move-to-todays-setup", "the text and the review never tell a job to move to the configuration it already runs on"},
+        {"bigger-gpu-compares-with-shown-gpu",
+            "with no GPU today, the bigger-gpu step's \"instead of G\" names the GPU of the single-gpu step the ladder shows"},
         {"check-reads-plan", "check reads the proposals made from the plan without errors, with the plan's instance and count"},
         {"check-passes-plan", "check finds nothing at or above medium on a value the plan chose (instance, count, storage, input mode)"},
     };
@@ -266,6 +268,43 @@ void check_wording(Checker& c)
     }
 }
 
+// The ladder's bigger-gpu step reads against the single-gpu step above it: "one L4 GPU (ml.g6.xlarge)"
+// then "H100 (ml.p5.4xlarge) instead of L4", never "instead of" a GPU the reader was not shown.
+std::string gpu_between(const std::string& text, const std::string& before, const std::string& after)
+{
+    const auto start = text.find(before);
+    if (start == std::string::npos) {
+        return "";
+    }
+    const auto from = start + before.size();
+    const auto end = after.empty() ? text.size() : text.find(after, from);
+    return end == std::string::npos ? "" : text.substr(from, end - from);
+}
+
+void check_ladder_wording(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report || !run.report->current_instance_type.empty()) {
+        return;
+    }
+    std::string shown;
+    std::string compared;
+    for (const LadderStep& step : run.report->ladder) {
+        if (step.rung == "single-gpu" && !step.instance_type.empty()) {
+            shown = gpu_between(step.change, "one ", " GPU (");
+        } else if (step.rung == "bigger-gpu") {
+            compared = gpu_between(step.change + ";", " instead of ", ";"); // the change may go on: "; FSx for Lustre ..."
+        }
+    }
+    if (shown.empty() || compared.empty()) {
+        return;
+    }
+    c.applies("bigger-gpu-compares-with-shown-gpu");
+    if (shown != compared) {
+        c.fail("bigger-gpu-compares-with-shown-gpu", fmt::format("the single-gpu step shows {}, the bigger-gpu step says \"instead of {}\"", shown, compared));
+    }
+}
+
 void check_determinism(Checker& c)
 {
     const PipelineRun& run = c.run();
@@ -286,7 +325,7 @@ std::vector<Violation> check_invariants(const PipelineRun& run, std::vector<std:
     Checker c(run, out, applicable);
     for (void (*check)(Checker&) :
         {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_spot, check_meets_target, check_constraints, check_memory,
-            check_overlap, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_wording, check_proposals}) {
+            check_overlap, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_wording, check_ladder_wording, check_proposals}) {
         check(c);
     }
     return out;

@@ -712,7 +712,9 @@ std::optional<SpotEstimate> estimate_spot(const InstanceSpec& instance, int coun
         return spot;
     }
     spot.expected_interruptions = count * *bracket->high * std::max(1.0, hours / k_hours_per_month);
-    spot.overhead_hours = spot.expected_interruptions * (k_spot_checkpoint_interval_hours / 2.0 + startup_minutes / 60.0);
+    // Each interruption loses half a checkpoint interval of work, and never more than half the run
+    // (a 20-minute run has no 30-minute interval to lose), plus a restart.
+    spot.overhead_hours = spot.expected_interruptions * (std::min(k_spot_checkpoint_interval_hours, hours) / 2.0 + startup_minutes / 60.0);
     spot.hours = hours + spot.overhead_hours;
     spot.cost_usd = spot.hours * count * hourly_price * (1.0 - spot.savings_pct / 100.0);
     return spot;

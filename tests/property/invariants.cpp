@@ -26,7 +26,7 @@ const std::vector<InvariantInfo>& invariants()
         {"cost-is-hours-x-instances-x-price", "each cost is hours x instances x SageMaker price (+ a preparation cluster at EC2 price)"},
         {"spot-from-the-instance-figures",
             "managed spot is priced only with the plan instance's own Spot Advisor figures, never above 20 % interruption, at (hours + overhead) x instances x "
-            "price x (1 - saving)"},
+            "price x (1 - saving), and only where that costs less than the on-demand run"},
         {"meets-target-iff-time-and-budget-fit", "meets_target is true exactly when the time fits target_hours and all runs fit budget_usd"},
         {"plan-respects-constraints", "the plan's instance family, instance count and GPUs are within constraints"},
         {"plan-fits-memory", "the plan's configuration holds the training state, or the plan says it does not fit"},

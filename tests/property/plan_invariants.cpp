@@ -195,6 +195,12 @@ void check_spot(Checker& c)
     }
     const double hours = *compute.estimated_hours + *compute.spot_overhead_hours;
     const double expected = hours * compute.instance_count * *price * (1.0 - *instance->spot_savings_pct / 100.0);
+    if (compute.estimated_cost_usd && *compute.spot_cost_usd >= *compute.estimated_cost_usd) {
+        c.fail("spot-from-the-instance-figures",
+            fmt::format("managed spot is advised on {} at {:.2f}, not below the on-demand run's {:.2f}", compute.instance_type, *compute.spot_cost_usd,
+                *compute.estimated_cost_usd));
+        return;
+    }
     if (compute_or_with_prep(*compute.spot_cost_usd, expected, hours)) {
         return;
     }

@@ -93,6 +93,8 @@ TEST_CASE("managed spot: the type's own saving, interruptions from its bracket, 
     CHECK(spot->overhead_hours == Approx(0.30 * 0.35));
     CHECK(spot->hours == Approx(10.105));
     CHECK(spot->cost_usd == Approx(10.105 * 2 * 20 * 0.33));
+    // A run shorter than the checkpoint interval loses at most half of itself: 12 minutes lose 6, plus the restart.
+    CHECK(estimate_spot(p4d, 1, 0.2, 6, 20)->overhead_hours == Approx(0.15 * (0.1 + 0.1)));
     // Beyond a month the chance is pro rata: 1,460 h is two months.
     CHECK(estimate_spot(p4d, 1, 1460, 0, 20)->expected_interruptions == Approx(0.30));
     // The top bracket has no upper bound: spot capacity is the risk, nothing is priced.

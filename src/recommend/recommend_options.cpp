@@ -6,6 +6,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "walk.hpp"
 
@@ -207,6 +208,35 @@ std::optional<double> StorageRates::fsx_rate(const std::string& deployment_type,
     return it != fsx_gb_month.end() ? std::optional<double>(it->second) : std::nullopt;
 }
 
+namespace {
+
+// Why an instance cannot train this job on the job's platform, or "" when it can (families aside):
+// inference only, not offered, no price, no tensor cores for the job's precision, or not the kind
+// of processor the model trains on.
+std::string cannot_train(const Walk& walk, const InstanceSpec& instance, bool gpu)
+{
+    const std::string platform = walk.job.training.platform.value_or("sagemaker");
+    if (instance.inference_only) {
+        return "inference only";
+    }
+    if (!offered_on(walk.options.platform, instance)) {
+        return fmt::format("not offered for {} training", platform);
+    }
+    if (!hourly_price(walk, instance)) {
+        return fmt::format("no {} price in profiles/instances.json", platform);
+    }
+    if (gpu != (instance.gpu_count > 0 && instance.gpu_spec != nullptr)) {
+        return gpu ? "no accelerator" : "an accelerated instance";
+    }
+    const std::string& precision = walk.profile.model.precision;
+    if (gpu && (precision == "fp8" || precision == "bf16") && instance.gpu_spec->peak_tflops.count(precision) == 0) {
+        return fmt::format("{} has no {} peak (profiles/gpus.json)", instance.gpu_spec->name, precision);
+    }
+    return "";
+}
+
+} // namespace
+
 // Allowed instances for training: the constraint's families, offered for SageMaker training,
 // priced; deep models on NVIDIA GPUs (Kepler, Trainium and Inferentia only when their family is
 // listed), other models on CPU instances.
@@ -219,15 +249,8 @@ std::vector<const InstanceSpec*> allowed_instances(const Walk& walk, bool gpu, b
         if (!ignore_families && !families.empty() && !listed) {
             continue;
         }
-        if (instance.inference_only || !offered_on(walk.options.platform, instance) || !hourly_price(walk, instance)) {
+        if (!cannot_train(walk, instance, gpu).empty()) {
             continue;
-        }
-        if (gpu != (instance.gpu_count > 0 && instance.gpu_spec != nullptr)) {
-            continue;
-        }
-        const std::string& precision = walk.profile.model.precision;
-        if (gpu && (precision == "fp8" || precision == "bf16") && instance.gpu_spec->peak_tflops.count(precision) == 0) {
-            continue; // the job trains in a precision this GPU lacks (no fp8/bf16 tensor cores: profiles/gpus.json)
         }
         const bool exotic = gpu && (instance.gpu_spec->vendor != "nvidia" || instance.gpu_spec->generation == "kepler");
         if (exotic && (!listed || ignore_families)) {
@@ -236,6 +259,27 @@ std::vector<const InstanceSpec*> allowed_instances(const Walk& walk, bool gpu, b
         out.push_back(&instance);
     }
     return out;
+}
+
+// A family the job allows that gives the plan nothing: say why, instance by instance, rather than
+// leave the reader to wonder why trn2 never appears.
+void explain_unused_families(Walk& walk, const std::vector<const InstanceSpec*>& allowed, bool gpu)
+{
+    for (const std::string& family : walk.job.constraints.instance_families) {
+        const bool used = std::any_of(allowed.begin(), allowed.end(), [&](const InstanceSpec* i) { return i->family == family; });
+        if (used) {
+            continue;
+        }
+        std::vector<std::string> reasons;
+        for (const auto& instance : walk.catalogue.instances) {
+            if (instance.family == family) {
+                reasons.push_back(fmt::format("{}: {}", instance.name, cannot_train(walk, instance, gpu)));
+            }
+        }
+        walk.out.assumptions.push_back(reasons.empty()
+                ? fmt::format("constraints.instance_families lists {}, which profiles/instances.json does not have", family)
+                : fmt::format("constraints.instance_families lists {}, but none of its instances can train this job ({})", family, fmt::join(reasons, "; ")));
+    }
 }
 
 void judge(const Walk& walk, Option& option)
@@ -293,7 +337,9 @@ std::string why_today_cannot_stay(const Walk& walk)
 void enumerate_options(Walk& walk)
 {
     find_baseline_gpu(walk);
-    for (const InstanceSpec* instance : allowed_instances(walk, true, false)) {
+    const auto allowed = allowed_instances(walk, true, false);
+    explain_unused_families(walk, allowed, true);
+    for (const InstanceSpec* instance : allowed) {
         const bool full = full_node(walk.catalogue, *instance);
         for (const int count : counts_for(walk, *instance, full, false)) {
             walk.options_pool.push_back(evaluate_option(walk, walk.fixed, *instance, count));

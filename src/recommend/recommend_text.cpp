@@ -17,6 +17,9 @@ std::string link_name(const InstanceSpec& instance)
     if (instance.nvlink == "nvswitch") {
         return "NVSwitch";
     }
+    if (instance.nvlink == "neuronlink") {
+        return "NeuronLink";
+    }
     return instance.nvlink == "nvlink" ? "NVLink" : "PCIe";
 }
 
@@ -55,6 +58,12 @@ std::string rate_text(const Walk& walk, double samples_per_sec)
         return fmt::format("{} tokens/s", grouped(samples_per_sec * static_cast<double>(walk.base.seq_len)));
     }
     return fmt::format("{} samples/s", grouped(samples_per_sec));
+}
+
+std::string device(const InstanceSpec& instance, bool plural)
+{
+    const bool chip = instance.gpu_spec != nullptr && instance.gpu_spec->vendor == "aws";
+    return std::string(chip ? "chip" : "GPU") + (plural ? "s" : "");
 }
 
 std::string gpu_name(const InstanceSpec& instance)
@@ -120,21 +129,22 @@ std::string change_for(const Walk& walk, const Option& option)
     switch (option.rung) {
     case Rung::SingleGpu:
         text = walk.current != nullptr && walk.current->gpu_count == 0
-            ? fmt::format("move from CPUs (ml.{}) to one {} GPU (ml.{})", walk.current->name, gpu_name(i), i.name)
-            : fmt::format("one {} GPU (ml.{})", gpu_name(i), i.name);
+            ? fmt::format("move from CPUs (ml.{}) to one {} {} (ml.{})", walk.current->name, gpu_name(i), device(i, false), i.name)
+            : fmt::format("one {} {} (ml.{})", gpu_name(i), device(i, false), i.name);
         break;
     case Rung::BiggerGpu: {
         const InstanceSpec* against = compared_gpu(walk);
-        text = fmt::format(
-            "a more powerful single GPU: {} (ml.{}){}", gpu_name(i), i.name, against != nullptr ? fmt::format(" instead of {}", gpu_name(*against)) : "");
+        text = fmt::format("a more powerful single {}: {} (ml.{}){}", device(i, false), gpu_name(i), i.name,
+            against != nullptr ? fmt::format(" instead of {}", gpu_name(*against)) : "");
         break;
     }
     case Rung::MultiGpuNode:
-        text = fmt::format("{} {} GPUs in one node over {} (ml.{}), {} parallel", i.gpu_count, gpu_name(i), link_name(i), i.name, option.parallelism.mode);
+        text = fmt::format(
+            "{} {} {} in one node over {} (ml.{}), {} parallel", i.gpu_count, gpu_name(i), device(i, true), link_name(i), i.name, option.parallelism.mode);
         break;
     default:
-        text = fmt::format("{} x ml.{} ({} {} GPUs) over {} in one placement group, {} parallel with {}", option.count, i.name, option.count * i.gpu_count,
-            gpu_name(i), i.efa ? "EFA" : "the instance network", option.parallelism.mode, option.parallelism.distribution);
+        text = fmt::format("{} x ml.{} ({} {} {}) over {} in one placement group, {} parallel with {}", option.count, i.name, option.count * i.gpu_count,
+            gpu_name(i), device(i, true), i.efa ? "EFA" : "the instance network", option.parallelism.mode, option.parallelism.distribution);
         break;
     }
     if (option.storage.fsx) {

@@ -152,6 +152,9 @@ void judge(const Walk& walk, Option& option);
 void choose_storage(const Walk& walk, const Workload& workload, Option& option);
 /// Training instances the job may use: allowed families, offered for training, priced.
 std::vector<const InstanceSpec*> allowed_instances(const Walk& walk, bool gpu, bool ignore_families);
+/// Adds an assumption for each family in constraints.instance_families that none of `allowed`
+/// belongs to, with each of its instances' reason (inference only, not offered, no price, ...).
+void explain_unused_families(Walk& walk, const std::vector<const InstanceSpec*>& allowed, bool gpu);
 /// The price of an instance per hour on the job's platform, or nothing.
 std::optional<double> hourly_price(const Walk& walk, const InstanceSpec& instance);
 
@@ -162,6 +165,8 @@ std::string hours_text(double hours);
 std::string usd(double value);
 std::string rate_text(const Walk& walk, double samples_per_sec);
 std::string gpu_name(const InstanceSpec& instance);
+/// What the ladder calls one accelerator: a Trainium is a "chip", not a "GPU" (docs/catalogue.md).
+std::string device(const InstanceSpec& instance, bool plural);
 /// "gpu-bound at 1,200 samples/s, GPU utilisation 95 %: 12 h, $1,234 (meets the 24 h target)".
 std::string why_for(const Walk& walk, const Option& option);
 /// The change a rung makes, as a sentence ("4 x ml.p4d.24xlarge (32 A100 GPUs) over EFA ...").

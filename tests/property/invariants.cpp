@@ -291,7 +291,7 @@ void check_ladder_wording(Checker& c)
     std::string compared;
     for (const LadderStep& step : run.report->ladder) {
         if (step.rung == "single-gpu" && !step.instance_type.empty()) {
-            shown = gpu_between(step.change, "one ", " GPU (");
+            shown = gpu_between(step.change, "one ", step.change.find(" chip (") != std::string::npos ? " chip (" : " GPU (");
         } else if (step.rung == "bigger-gpu") {
             compared = gpu_between(step.change + ";", " instead of ", ";"); // the change may go on: "; FSx for Lustre ..."
         }

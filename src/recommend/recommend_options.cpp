@@ -270,11 +270,21 @@ void explain_unused_families(Walk& walk, const std::vector<const InstanceSpec*>&
         if (used) {
             continue;
         }
-        std::vector<std::string> reasons;
+        std::vector<std::pair<std::string, std::vector<std::string>>> by_reason; // in catalogue order
         for (const auto& instance : walk.catalogue.instances) {
-            if (instance.family == family) {
-                reasons.push_back(fmt::format("{}: {}", instance.name, cannot_train(walk, instance, gpu)));
+            if (instance.family != family) {
+                continue;
             }
+            const std::string reason = cannot_train(walk, instance, gpu);
+            auto it = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& entry) { return entry.first == reason; });
+            if (it == by_reason.end()) {
+                it = by_reason.insert(by_reason.end(), {reason, {}});
+            }
+            it->second.push_back(instance.name);
+        }
+        std::vector<std::string> reasons;
+        for (const auto& [reason, names] : by_reason) {
+            reasons.push_back(fmt::format("{}: {}", fmt::join(names, ", "), reason));
         }
         walk.out.assumptions.push_back(reasons.empty()
                 ? fmt::format("constraints.instance_families lists {}, which profiles/instances.json does not have", family)

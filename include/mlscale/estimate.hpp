@@ -214,6 +214,7 @@ struct SpotEstimate {
     bool capacity_risk = false;        ///< ">20%": the bracket has no upper bound; spot is not advised and not priced
     double expected_interruptions = 0; ///< over the run (0 with capacity_risk)
     double overhead_hours = 0;         ///< time lost to them
+    bool loses_half_the_run = false;   ///< the run is shorter than a checkpoint interval: each interruption loses half of it
     double hours = 0;                  ///< the run on spot, overhead included
     double cost_usd = 0;               ///< the run at the spot saving, overhead included
 };

@@ -714,6 +714,7 @@ std::optional<SpotEstimate> estimate_spot(const InstanceSpec& instance, int coun
     spot.expected_interruptions = count * *bracket->high * std::max(1.0, hours / k_hours_per_month);
     // Each interruption loses half a checkpoint interval of work, and never more than half the run
     // (a 20-minute run has no 30-minute interval to lose), plus a restart.
+    spot.loses_half_the_run = hours < k_spot_checkpoint_interval_hours;
     spot.overhead_hours = spot.expected_interruptions * (std::min(k_spot_checkpoint_interval_hours, hours) / 2.0 + startup_minutes / 60.0);
     spot.hours = hours + spot.overhead_hours;
     spot.cost_usd = spot.hours * count * hourly_price * (1.0 - spot.savings_pct / 100.0);

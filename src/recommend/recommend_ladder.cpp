@@ -116,16 +116,8 @@ const Option* best_effort_of(const Walk& walk, const std::vector<const Option*>&
 // least an hour (on the single-GPU rung, the baseline GPU), not whichever the pool listed first.
 const Option* cheapest_per_hour(const Walk& walk, const std::vector<const Option*>& options)
 {
-    const Option* best = options.front();
-    double best_price = std::numeric_limits<double>::infinity();
-    for (const Option* option : options) {
-        const double price = hourly_price(walk, *option->instance).value_or(std::numeric_limits<double>::infinity()) * option->count;
-        if (price < best_price) {
-            best = option;
-            best_price = price;
-        }
-    }
-    return best;
+    const auto per_hour = [&](const Option* o) { return hourly_price(walk, *o->instance).value_or(std::numeric_limits<double>::infinity()) * o->count; };
+    return *std::min_element(options.begin(), options.end(), [&](const Option* a, const Option* b) { return per_hour(a) < per_hour(b); });
 }
 
 void choose(Walk& walk, const Option* option)

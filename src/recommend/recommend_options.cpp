@@ -235,6 +235,37 @@ std::string cannot_train(const Walk& walk, const InstanceSpec& instance, bool gp
     return "";
 }
 
+// A family the job allows that gives the plan nothing: say why, instance by instance, rather than
+// leave the reader to wonder why trn2 never appears.
+void explain_unused_families(Walk& walk, const std::vector<const InstanceSpec*>& allowed)
+{
+    for (const std::string& family : walk.job.constraints.instance_families) {
+        const bool used = std::any_of(allowed.begin(), allowed.end(), [&](const InstanceSpec* i) { return i->family == family; });
+        if (used) {
+            continue;
+        }
+        std::vector<std::pair<std::string, std::vector<std::string>>> by_reason; // in catalogue order
+        for (const auto& instance : walk.catalogue.instances) {
+            if (instance.family != family) {
+                continue;
+            }
+            const std::string reason = cannot_train(walk, instance, true);
+            auto it = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& entry) { return entry.first == reason; });
+            if (it == by_reason.end()) {
+                it = by_reason.insert(by_reason.end(), {reason, {}});
+            }
+            it->second.push_back(instance.name);
+        }
+        std::vector<std::string> reasons;
+        for (const auto& [reason, names] : by_reason) {
+            reasons.push_back(fmt::format("{}: {}", fmt::join(names, ", "), reason));
+        }
+        walk.out.assumptions.push_back(reasons.empty()
+                ? fmt::format("constraints.instance_families lists {}, which profiles/instances.json does not have", family)
+                : fmt::format("constraints.instance_families lists {}, but none of its instances can train this job ({})", family, fmt::join(reasons, "; ")));
+    }
+}
+
 } // namespace
 
 // Allowed instances for training: the constraint's families, offered for SageMaker training,
@@ -259,37 +290,6 @@ std::vector<const InstanceSpec*> allowed_instances(const Walk& walk, bool gpu, b
         out.push_back(&instance);
     }
     return out;
-}
-
-// A family the job allows that gives the plan nothing: say why, instance by instance, rather than
-// leave the reader to wonder why trn2 never appears.
-void explain_unused_families(Walk& walk, const std::vector<const InstanceSpec*>& allowed, bool gpu)
-{
-    for (const std::string& family : walk.job.constraints.instance_families) {
-        const bool used = std::any_of(allowed.begin(), allowed.end(), [&](const InstanceSpec* i) { return i->family == family; });
-        if (used) {
-            continue;
-        }
-        std::vector<std::pair<std::string, std::vector<std::string>>> by_reason; // in catalogue order
-        for (const auto& instance : walk.catalogue.instances) {
-            if (instance.family != family) {
-                continue;
-            }
-            const std::string reason = cannot_train(walk, instance, gpu);
-            auto it = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& entry) { return entry.first == reason; });
-            if (it == by_reason.end()) {
-                it = by_reason.insert(by_reason.end(), {reason, {}});
-            }
-            it->second.push_back(instance.name);
-        }
-        std::vector<std::string> reasons;
-        for (const auto& [reason, names] : by_reason) {
-            reasons.push_back(fmt::format("{}: {}", fmt::join(names, ", "), reason));
-        }
-        walk.out.assumptions.push_back(reasons.empty()
-                ? fmt::format("constraints.instance_families lists {}, which profiles/instances.json does not have", family)
-                : fmt::format("constraints.instance_families lists {}, but none of its instances can train this job ({})", family, fmt::join(reasons, "; ")));
-    }
 }
 
 void judge(const Walk& walk, Option& option)
@@ -348,7 +348,7 @@ void enumerate_options(Walk& walk)
 {
     find_baseline_gpu(walk);
     const auto allowed = allowed_instances(walk, true, false);
-    explain_unused_families(walk, allowed, true);
+    explain_unused_families(walk, allowed);
     for (const InstanceSpec* instance : allowed) {
         const bool full = full_node(walk.catalogue, *instance);
         for (const int count : counts_for(walk, *instance, full, false)) {

@@ -62,20 +62,18 @@ void spot_notes(const Walk& walk, const Option& option, ComputePlan& c)
         return;
     }
     const double prep = option.prep.count > 0 ? option.prep.count * option.prep.instance->price_usd_per_hour.value_or(0) * spot->hours : 0;
-    if (spot->cost_usd + prep >= *option.run_cost) {
+    const double spot_cost = spot->cost_usd + prep;
+    if (spot_cost >= *option.run_cost) {
         c.notes.push_back(fmt::format("no managed spot: EC2 Spot ran {:.0f} % below On-Demand for {} ({}), but {} of expected interruptions "
                                       "and restarts{} outweigh the saving: this run would cost {} instead of {}",
             spot->savings_pct, type, advisor, hours_text(spot->overhead_hours), prep > 0 ? " (with the on-demand data-preparation cluster waiting)" : "",
-            usd(spot->cost_usd + prep), usd(*option.run_cost)));
+            usd(spot_cost), usd(*option.run_cost)));
         return;
     }
-    // The estimate caps the work an interruption loses at half the run (docs/model.md §7).
-    const double lost_hours = spot->expected_interruptions > 0 ? spot->overhead_hours / spot->expected_interruptions - option.e.startup_minutes / 60.0 : 0;
-    const std::string lost_work =
-        2 * lost_hours < option.hours * 0.999 ? "half a 30-min checkpoint interval" : "half the run (shorter than a checkpoint interval)";
+    const char* lost_work = spot->loses_half_the_run ? "half the run (shorter than a checkpoint interval)" : "half a 30-min checkpoint interval";
     c.spot_overhead_hours = spot->overhead_hours;
     c.spot_savings_pct = spot->savings_pct;
-    c.spot_cost_usd = spot->cost_usd + prep;
+    c.spot_cost_usd = spot_cost;
     c.notes.push_back(fmt::format("managed spot with checkpoints to S3 (spot-training, spot-checkpoint): EC2 Spot ran {:.0f} % below On-Demand "
                                   "for {} ({}; an estimate for SageMaker managed spot), so this run would cost {} instead of {} and take {} "
                                   "longer for {:.2g} expected interruption(s) ({} of the capacity reclaimed a month, each losing {} plus a "

@@ -152,9 +152,6 @@ void judge(const Walk& walk, Option& option);
 void choose_storage(const Walk& walk, const Workload& workload, Option& option);
 /// Training instances the job may use: allowed families, offered for training, priced.
 std::vector<const InstanceSpec*> allowed_instances(const Walk& walk, bool gpu, bool ignore_families);
-/// Adds an assumption for each family in constraints.instance_families that none of `allowed`
-/// belongs to, with each of its instances' reason (inference only, not offered, no price, ...).
-void explain_unused_families(Walk& walk, const std::vector<const InstanceSpec*>& allowed, bool gpu);
 /// The price of an instance per hour on the job's platform, or nothing.
 std::optional<double> hourly_price(const Walk& walk, const InstanceSpec& instance);
 

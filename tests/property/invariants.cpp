@@ -277,7 +277,7 @@ std::string gpu_between(const std::string& text, const std::string& before, cons
         return "";
     }
     const auto from = start + before.size();
-    const auto end = after.empty() ? text.size() : text.find(after, from);
+    const auto end = text.find(after, from);
     return end == std::string::npos ? "" : text.substr(from, end - from);
 }
 

@@ -312,6 +312,15 @@ Estimate estimate(const Workload& workload, const Config& config, const Catalogu
 /// 1 when it cannot be solved.
 double calibrate_to_observed(const Workload& workload, const Config& config, const Catalogue& catalogue, double gpu_samples_per_sec);
 
+/// Today's setup as its telemetry describes it (docs/model.md §8, "Telemetry wins"). With observed
+/// samples/s the efficiency is calibrated so the GPUs process observed ÷ GPU utilisation samples/s
+/// (`efficiency_scale`, for every configuration) and the end-to-end rate is the measurement. With
+/// GPU utilisation alone the end-to-end rate is the GPUs' modelled rate x the utilisation (derived:
+/// the GPUs compute that share of the time) and the efficiency is not calibrated. Without either,
+/// `options` as given. Each adds its sentence to `assumptions`.
+EstimateOptions telemetry_options(const Workload& workload, const Config& config, const Catalogue& catalogue, const Observed& observed, EstimateOptions options,
+    std::vector<std::string>& assumptions);
+
 /// Memory per GPU: model states under the ZeRO stage and parallelism, in GB (formulas.md §3.1).
 /// The training state per GPU of a workload: model_state_gb_per_gpu for full training; with PEFT the
 /// frozen base at frozen_bytes_per_param (sharded only by ZeRO-3/FSDP, split by model parallelism)

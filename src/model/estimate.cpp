@@ -886,7 +886,8 @@ double calibrate_to_observed(const Workload& workload, const Config& config, con
     };
     double low = 0.01;
     double high = 2.5;
-    if (gpu_samples_per_sec <= 0 || gpu_rate(high) < gpu_samples_per_sec || gpu_rate(low) > gpu_samples_per_sec) {
+    // Written so that a GPU without a rate (NaN or 0 at every scale) is left uncalibrated too.
+    if (!(gpu_samples_per_sec > 0) || !(gpu_rate(high) >= gpu_samples_per_sec) || !(gpu_rate(low) <= gpu_samples_per_sec)) {
         return 1.0;
     }
     for (int i = 0; i < 60; ++i) {

@@ -177,20 +177,7 @@ void estimate_current(const Job& job, const Catalogue& catalogue, const Instance
     const Config config = current_config(job, &instance);
     EstimateOptions options;
     options.platform = price_platform(job);
-    if (const auto observed = job.current.observed.samples_per_sec) {
-        // Telemetry wins: the end-to-end rate is the measurement, and the GPUs are calibrated to
-        // what they did in it (observed rate ÷ observed utilisation, when that is given).
-        options.observed_samples_per_sec = *observed;
-        const auto utilisation = job.current.observed.gpu_util_pct;
-        const double gpu_rate = utilisation && *utilisation > 0 ? *observed / (*utilisation / 100.0) : *observed;
-        options.efficiency_scale = calibrate_to_observed(workload, config, catalogue, gpu_rate);
-        if (options.efficiency_scale != 1.0) {
-            assumptions.push_back(fmt::format("compute efficiency calibrated to the observed {} samples/s{} (x{:.2f} the model's default)", *observed,
-                utilisation ? fmt::format(" at {} % GPU utilisation", *utilisation) : std::string(), options.efficiency_scale));
-        } else {
-            assumptions.push_back(fmt::format("observed {} samples/s used as the current throughput; GPU efficiency not calibrated", *observed));
-        }
-    }
+    options = telemetry_options(workload, config, catalogue, job.current.observed, options, assumptions);
     for (const auto& sentence : assumptions) {
         add_assumption(profile, sentence);
     }
@@ -331,6 +318,37 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
     // Which observed values came from telemetry and which from the job (advise --telemetry).
     profile.assumptions.insert(profile.assumptions.end(), job.current.observed.sources.begin(), job.current.observed.sources.end());
     return profile;
+}
+
+// Declared with the estimator (estimate.hpp); here, where the sentences are written.
+EstimateOptions telemetry_options(const Workload& workload, const Config& config, const Catalogue& catalogue, const Observed& observed, EstimateOptions options,
+    std::vector<std::string>& assumptions)
+{
+    const auto utilisation = observed.gpu_util_pct;
+    if (const auto measured = observed.samples_per_sec) {
+        const double gpu_rate = utilisation && *utilisation > 0 ? *measured / (*utilisation / 100.0) : *measured;
+        options.efficiency_scale = calibrate_to_observed(workload, config, catalogue, gpu_rate);
+        options.observed_samples_per_sec = *measured;
+        if (options.efficiency_scale != 1.0) {
+            assumptions.push_back(fmt::format("compute efficiency calibrated to the observed {} samples/s{} (x{:.2f} the model's default)", *measured,
+                utilisation ? fmt::format(" at {} % GPU utilisation", *utilisation) : std::string(), options.efficiency_scale));
+        } else {
+            assumptions.push_back(fmt::format("observed {} samples/s used as the current throughput; GPU efficiency not calibrated", *measured));
+        }
+        return options;
+    }
+    if (!utilisation || *utilisation <= 0 || *utilisation >= 100) {
+        return options;
+    }
+    const Estimate modelled = estimate(workload, config, catalogue, options);
+    if (!(modelled.network_samples_per_sec > 0) || !std::isfinite(modelled.network_samples_per_sec)) {
+        return options;
+    }
+    options.observed_samples_per_sec = modelled.network_samples_per_sec * *utilisation / 100.0;
+    assumptions.push_back(fmt::format("current.observed.samples_per_sec not given: today's rate is the GPUs' modelled {:.0f} samples/s x the observed {} % "
+                                      "GPU utilisation, {:.0f} samples/s (derived: the GPUs compute that share of the time)",
+        modelled.network_samples_per_sec, *utilisation, options.observed_samples_per_sec));
+    return options;
 }
 
 } // namespace mlscale

@@ -53,18 +53,12 @@ void today_parallelism(const Walk& walk, Option& today)
 // candidate is estimated with it. The model's own figure is kept to report a disagreement.
 EstimateOptions calibrate(Walk& walk, const Config& config)
 {
-    EstimateOptions today_options;
-    const auto observed = walk.job.current.observed.samples_per_sec;
-    if (!observed) {
-        return today_options;
-    }
-    const auto util = walk.job.current.observed.gpu_util_pct;
-    const double gpu_rate = util && *util > 0 ? *observed / (*util / 100.0) : *observed;
     const Estimate modelled = estimate(walk.base, config, walk.catalogue, walk.options);
-    walk.options.efficiency_scale = calibrate_to_observed(walk.base, config, walk.catalogue, gpu_rate);
-    today_options = walk.options;
-    today_options.observed_samples_per_sec = *observed;
-    if (modelled.throughput_known && std::fabs(modelled.samples_per_sec / *observed - 1.0) > k_model_disagreement) {
+    std::vector<std::string> stated_by_the_profiler;
+    const EstimateOptions today_options = telemetry_options(walk.base, config, walk.catalogue, walk.job.current.observed, walk.options, stated_by_the_profiler);
+    walk.options.efficiency_scale = today_options.efficiency_scale;
+    const auto observed = walk.job.current.observed.samples_per_sec;
+    if (observed && modelled.throughput_known && std::fabs(modelled.samples_per_sec / *observed - 1.0) > k_model_disagreement) {
         walk.out.assumptions.push_back(fmt::format("the model puts today's setup at {} where {} was measured: the measurement is used, and the "
                                                    "GPUs' efficiency is calibrated to it for every configuration (x{:.2f})",
             rate_text(walk, modelled.samples_per_sec), rate_text(walk, *observed), walk.options.efficiency_scale));

@@ -158,7 +158,7 @@ void add_fix_step(Walk& walk)
         changes.push_back(fmt::format(
             "modify the EBS volume in place to gp3 with {} MiB/s and {} IOPS", grouped(*fixed.storage.ebs_gp3_mib_s), grouped(fixed.storage.ebs_gp3_iops)));
     }
-    if (changes.empty() && !fixed.storage.fsx && fixed.prep.count == 0 && !fixed.meets) {
+    if (changes.empty() && walk.unexplained_wait.empty() && !fixed.storage.fsx && fixed.prep.count == 0 && !fixed.meets) {
         return; // nothing to fix and today's setup misses: the plan's "today" line says how it runs
     }
     if (fixed.storage.fsx) {
@@ -174,8 +174,12 @@ void add_fix_step(Walk& walk)
     std::string why;
     if (walk.today && walk.today->known) {
         const Estimate& e = walk.today->e;
-        const std::string limit = e.bottleneck != Bottleneck::None ? bottleneck_name(e.bottleneck) : walk.profile.bottleneck;
-        why = fmt::format("today {}-bound at {}", limit, rate_text(walk, e.samples_per_sec));
+        // Telemetry wins: a bottleneck classified from it is today's, whatever the model says.
+        const bool observed = walk.profile.bottleneck_basis == "observed" && walk.profile.bottleneck != "none";
+        const std::string limit = observed     ? walk.profile.bottleneck + "-bound (observed)"
+            : e.bottleneck != Bottleneck::None ? std::string(bottleneck_name(e.bottleneck)) + "-bound"
+                                               : walk.profile.bottleneck + "-bound";
+        why = fmt::format("today {} at {}", limit, rate_text(walk, e.samples_per_sec));
         if (e.network_samples_per_sec > e.samples_per_sec * 1.01) {
             why += fmt::format("; the GPUs could take {}", rate_text(walk, e.network_samples_per_sec));
         }
@@ -191,8 +195,10 @@ void add_fix_step(Walk& walk)
     if (fixed.prep.count > 0) {
         concepts.push_back("data-prep-cluster");
     }
-    const std::string change = changes.empty() ? fmt::format("keep ml.{} x {}: nothing in the data pipeline to fix", fixed.instance->name, fixed.count)
-                                               : fmt::format("{} (on ml.{} x {})", fmt::join(changes, "; "), fixed.instance->name, fixed.count);
+    const std::string keep = fmt::format("keep ml.{} x {}", fixed.instance->name, fixed.count);
+    const std::string change = !changes.empty() ? fmt::format("{} (on ml.{} x {})", fmt::join(changes, "; "), fixed.instance->name, fixed.count)
+        : !walk.unexplained_wait.empty()        ? keep + " and " + walk.unexplained_wait
+                                                : keep + ": nothing in the data pipeline to fix";
     walk.out.ladder.push_back(step_from(walk, fixed, change, why, concepts));
     walk.out.ladder.back().rung = rung_name(Rung::FixPipeline);
 }

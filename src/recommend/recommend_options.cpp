@@ -344,6 +344,50 @@ std::string why_today_cannot_stay(const Walk& walk)
     return "";
 }
 
+namespace {
+
+// The telemetry shows the GPUs waiting (Debugger's thresholds: below 70 % busy, CPU- or I/O-bound):
+// what it shows, or empty when it shows no wait.
+std::string telemetry_wait(const Walk& walk)
+{
+    const Profile& profile = walk.profile;
+    const auto& observed = walk.job.current.observed;
+    if (profile.bottleneck_basis != "observed" || (profile.bottleneck != "io" && profile.bottleneck != "cpu") || !observed.gpu_util_pct) {
+        return "";
+    }
+    return fmt::format("({}GPUs {:.3g} % busy{})", profile.bottleneck == "cpu" ? "CPU-bound, " : "", *observed.gpu_util_pct,
+        observed.cpu_util_pct ? fmt::format(", CPUs {:.3g} %", *observed.cpu_util_pct) : std::string());
+}
+
+// Where to look for a wait the model does not see.
+std::string where_to_look(const Walk& walk)
+{
+    return fmt::format("look in the loader and the training loop: {}",
+        walk.profile.bottleneck == "cpu"
+            ? "per-sample CPU work (decoding, augmentation, tokenising: move it offline, or measure it as dataset.cpu_ms_per_sample)"
+            : "loader workers and prefetching, reads or per-sample work done in the loop");
+}
+
+// Nothing to fix in what the model sees, but the telemetry shows the GPUs waiting. Where the model,
+// calibrated to the telemetry, has today's GPUs faster than they ran, every candidate is estimated
+// without the wait, so today's fixed setup is too and the step says so; else today stays as it ran
+// and the step says where to look, without a gain.
+void fix_unexplained_wait(Walk& walk, Option& fixed)
+{
+    const std::string wait = telemetry_wait(walk);
+    if (!wait.empty() && fixed.usable() && fixed.e.samples_per_sec > walk.today->e.samples_per_sec * 1.01) {
+        walk.fixes.push_back(
+            "remove the wait the telemetry shows " + wait + ": the model finds the storage and CPUs able to feed the GPUs, so " + where_to_look(walk));
+        return;
+    }
+    fixed = *walk.today; // nothing changes: today's setup as measured, not re-estimated
+    if (!wait.empty()) {
+        walk.unexplained_wait = "find the wait the telemetry shows " + wait + ": " + where_to_look(walk) + "; the model cannot say what removing it gains";
+    }
+}
+
+} // namespace
+
 void enumerate_options(Walk& walk)
 {
     find_baseline_gpu(walk);
@@ -361,7 +405,7 @@ void enumerate_options(Walk& walk)
         Option fixed = evaluate_option(walk, walk.fixed, *walk.current, walk.current_count);
         if (walk.fixes.empty() && !fixed.storage.fsx && !fixed.storage.efs_to_elastic && !fixed.storage.ebs_gp3_mib_s && fixed.prep.count == 0 &&
             walk.today->usable()) {
-            fixed = *walk.today; // nothing changes: today's setup as measured, not re-estimated
+            fix_unexplained_wait(walk, fixed);
         }
         fixed.rung = Rung::FixPipeline;
         walk.today_fixed = fixed;

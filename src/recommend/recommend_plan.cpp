@@ -132,8 +132,10 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
         c.estimated_hours = option.hours;
         c.estimated_cost_usd = option.run_cost;
         c.total_cost_usd = option.total_cost;
-        c.gpu_util_pct = option.e.gpu_util_pct;
-        c.bottleneck = bottleneck_name(option.e.bottleneck);
+        if (option.e.bottleneck != Bottleneck::None) { // else the rate is a measurement the model cannot explain
+            c.gpu_util_pct = option.e.gpu_util_pct;
+            c.bottleneck = bottleneck_name(option.e.bottleneck);
+        }
     }
     c.meets_target = explicit_meets(walk, option);
     c.efa = option.count > 1 && i.efa;

@@ -81,11 +81,14 @@ std::string why_for(const Walk& walk, const Option& option)
         return "throughput not estimated (see the assumptions)";
     }
     const Estimate& e = option.e;
-    std::string why = fmt::format("{}-bound at {}", bottleneck_name(e.bottleneck), rate_text(walk, e.samples_per_sec));
+    // No bottleneck: the model has no rate for these GPUs, and the rate is today's measurement.
+    const bool modelled = e.bottleneck != Bottleneck::None;
+    std::string why = modelled ? fmt::format("{}-bound at {}", bottleneck_name(e.bottleneck), rate_text(walk, e.samples_per_sec))
+                               : fmt::format("{} as measured (the model has no rate for these GPUs)", rate_text(walk, e.samples_per_sec));
     if (e.bottleneck != Bottleneck::Gpu && e.network_samples_per_sec > e.samples_per_sec * 1.01) {
         why += fmt::format("; the GPUs could take {}", rate_text(walk, e.network_samples_per_sec));
     }
-    why += fmt::format(", GPU utilisation {:.0f} %: {}", e.gpu_util_pct, hours_text(option.hours));
+    why += modelled ? fmt::format(", GPU utilisation {:.0f} %: {}", e.gpu_util_pct, hours_text(option.hours)) : ": " + hours_text(option.hours);
     if (option.total_cost) {
         why += ", " + usd(*option.total_cost) + (walk.runs > 1 ? fmt::format(" for {:.0f} runs", walk.runs) : "");
     }
@@ -94,7 +97,7 @@ std::string why_for(const Walk& walk, const Option& option)
     } else if (walk.target) {
         why += fmt::format(" ({} {} {}{})", option.in_time ? "meets" : "misses", walk.target_implicit ? "today's" : "the", hours_text(*walk.target),
             walk.budget && option.total_cost ? fmt::format(", {} the {} budget", option.within_budget ? "within" : "over", usd(*walk.budget)) : "");
-    } else if (e.gpu_util_pct < k_busy_util_pct) {
+    } else if (modelled && e.gpu_util_pct < k_busy_util_pct) {
         why += " (the GPUs wait)";
     }
     if (option.prep.count > 0) {
@@ -203,8 +206,10 @@ LadderStep step_from(const Walk& walk, const Option& option, const std::string& 
         step.estimated_hours = option.hours;
         step.estimated_cost_usd = option.run_cost;
         step.total_cost_usd = option.total_cost;
-        step.gpu_util_pct = option.e.gpu_util_pct;
-        step.bottleneck = bottleneck_name(option.e.bottleneck);
+        if (option.e.bottleneck != Bottleneck::None) { // else the rate is a measurement the model cannot explain
+            step.gpu_util_pct = option.e.gpu_util_pct;
+            step.bottleneck = bottleneck_name(option.e.bottleneck);
+        }
     } else if (!option.fits) {
         step.bottleneck = "memory";
     }

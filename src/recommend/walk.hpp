@@ -112,6 +112,7 @@ struct Walk {
     // ---- the data-pipeline fixes ----
     std::vector<std::string> fixes;
     std::vector<std::string> fix_concepts;
+    std::string unexplained_wait; ///< a wait the telemetry shows that the model can neither explain nor price (the step says where to look)
     EtlInputs etl;
 
     // ---- the options and the walk ----

@@ -40,6 +40,9 @@ const std::vector<InvariantInfo>& invariants()
         {"no-move-to-todays-setup", "the text and the review never tell a job to move to the configuration it already runs on"},
         {"bigger-gpu-compares-with-shown-gpu",
             "with no GPU today, the bigger-gpu step's \"instead of G\" names the GPU of the single-gpu step the ladder shows"},
+        {"fix-step-reads-the-telemetry",
+            "with a bottleneck classified from telemetry, the fix-data-pipeline step names it as today's (\"today io-bound (observed)\"), and where the "
+            "GPUs wait on CPU or I/O it never says there is nothing to fix"},
         {"check-reads-plan", "check reads the proposals made from the plan without errors, with the plan's instance and count"},
         {"check-passes-plan", "check finds nothing at or above medium on a value the plan chose (instance, count, storage, input mode)"},
     };
@@ -305,6 +308,28 @@ void check_ladder_wording(Checker& c)
     }
 }
 
+// Telemetry wins: the ladder's first step reads the same bottleneck as the profile, and a wait the
+// telemetry shows is something to fix even where the model does not see its cause.
+void check_fix_step(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report || run.report->profile.bottleneck_basis != "observed" || run.report->profile.bottleneck == "none") {
+        return;
+    }
+    for (const LadderStep& step : run.report->ladder) {
+        if (step.rung != "fix-data-pipeline" || step.why.rfind("today ", 0) != 0) {
+            continue;
+        }
+        c.applies("fix-step-reads-the-telemetry");
+        const std::string bottleneck = run.report->profile.bottleneck;
+        if (step.why.rfind("today " + bottleneck + "-bound (observed)", 0) != 0) {
+            c.fail("fix-step-reads-the-telemetry", fmt::format("the profile's bottleneck is {} (observed), the step says \"{}\"", bottleneck, step.why));
+        } else if ((bottleneck == "cpu" || bottleneck == "io") && step.change.find("nothing in the data pipeline to fix") != std::string::npos) {
+            c.fail("fix-step-reads-the-telemetry", fmt::format("the GPUs wait ({}-bound, observed), the step says \"{}\"", bottleneck, step.change));
+        }
+    }
+}
+
 void check_determinism(Checker& c)
 {
     const PipelineRun& run = c.run();
@@ -323,9 +348,9 @@ std::vector<Violation> check_invariants(const PipelineRun& run, std::vector<std:
 {
     std::vector<Violation> out;
     Checker c(run, out, applicable);
-    for (void (*check)(Checker&) :
-        {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_spot, check_meets_target, check_constraints, check_memory,
-            check_overlap, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_wording, check_ladder_wording, check_proposals}) {
+    for (void (*check)(Checker&) : {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_spot, check_meets_target,
+             check_constraints, check_memory, check_overlap, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_wording,
+             check_ladder_wording, check_fix_step, check_proposals}) {
         check(c);
     }
     return out;

@@ -544,6 +544,42 @@ TEST_CASE("observed utilisation calibrates the GPUs: rate / utilisation is what 
     CHECK(profile.derived["estimate"]["gpu_util_pct"].get<double>() == Approx(50).epsilon(0.001));
 }
 
+TEST_CASE("GPU utilisation alone sets today's rate: the GPUs' modelled rate x the share of time they compute", "[estimate][profile]")
+{
+    const auto job = [](const std::string& observed) {
+        return R"({"name": "u", "dataset": {"size_gb": 0.5, "num_samples": 400000, "format": "parquet", "location": "s3",
+            "input_mode": "fastfile"}, "model": {"name": "bert-base", "precision": "mixed", "batch_size": 32, "seq_len": 256},
+            "training": {"epochs": 3}, "current": {"instance_type": "ml.p4d.24xlarge")" +
+            observed + "}}";
+    };
+    const Profile modelled = profile_of(job(""));
+    const Profile observed = profile_of(job(R"(, "observed": {"gpu_util_pct": 18, "cpu_util_pct": 12})"));
+    const double gpu_rate = modelled.derived["estimate"]["compute_samples_per_sec"].get<double>();
+    REQUIRE(modelled.derived["estimate"]["samples_per_sec"].get<double>() == Approx(gpu_rate)); // the model sees nothing but the GPUs
+    CHECK(observed.derived["estimate"]["samples_per_sec"].get<double>() == Approx(0.18 * gpu_rate));
+    CHECK(observed.derived["estimate"]["hours"].get<double>() == Approx(modelled.derived["estimate"]["hours"].get<double>() / 0.18).epsilon(0.01));
+    CHECK(observed.bottleneck == "io"); // below 70 % busy with idle CPUs: waiting on input (Debugger)
+    CHECK(std::any_of(observed.assumptions.begin(), observed.assumptions.end(),
+        [](const std::string& a) { return a.find("x the observed 18 % GPU utilisation") != std::string::npos; }));
+}
+
+TEST_CASE("a GPU without a rate for the job's precision is not calibrated to telemetry", "[estimate]")
+{
+    // RTX PRO 4500 Blackwell: the catalogue has no tensor rate for it, so its GPU path is unknown at
+    // any efficiency; the bisection must not walk to its lower bound (which would slow every
+    // other candidate 100-fold).
+    Workload w = transformer(1.5e9, 1024);
+    w.layers = 48;
+    w.hidden = 1600;
+    Config config;
+    config.instance = builtin_catalogue().find_instance("g7.48xlarge");
+    REQUIRE(config.instance != nullptr);
+    config.count = 1;
+    config.parallelism.mode = "data";
+    REQUIRE(!(estimate(w, config, builtin_catalogue()).network_samples_per_sec > 0));
+    CHECK(calibrate_to_observed(w, config, builtin_catalogue(), 66.7) == 1.0);
+}
+
 TEST_CASE("the JPEG default is a DataLoader's 133 images/s per vCPU, not one decoder thread's 690", "[estimate][profile]")
 {
     const Profile profile = profile_of(R"({"name": "j", "dataset": {"size_gb": 150, "num_samples": 1281167, "format": "jpeg"},

@@ -59,6 +59,7 @@ struct JsonSchema::Node {
     bool additional_allowed = true;
     std::vector<std::string> required;
     std::optional<std::vector<nlohmann::json>> enum_values;
+    std::map<std::string, std::string> aliases; ///< x-aliases: another name for an enum value (lower case), for "did you mean"
     std::optional<double> minimum;
     std::optional<double> maximum;
     std::optional<double> exclusive_minimum;
@@ -142,6 +143,9 @@ std::unique_ptr<Node> compile(const nlohmann::json& schema, const std::string& w
             node->required = value.get<std::vector<std::string>>();
         } else if (key == "enum") {
             node->enum_values = value.get<std::vector<nlohmann::json>>();
+        } else if (key == "x-aliases") {
+            // mlscale's annotation: the names users write for an enum value ("fsdp" for "sharded").
+            node->aliases = value.get<std::map<std::string, std::string>>();
         } else if (key == "minimum") {
             node->minimum = value.get<double>();
         } else if (key == "maximum") {
@@ -164,6 +168,12 @@ std::unique_ptr<Node> compile(const nlohmann::json& schema, const std::string& w
             node->max_items = value.get<std::size_t>();
         } else {
             throw std::invalid_argument(fmt::format("schema at {}: unsupported keyword \"{}\"", where, key));
+        }
+    }
+    for (const auto& [alias, target] : node->aliases) {
+        if (!node->enum_values || std::find(node->enum_values->begin(), node->enum_values->end(), nlohmann::json(target)) == node->enum_values->end()) {
+            throw std::invalid_argument(
+                fmt::format("schema at {}: x-aliases maps \"{}\" to \"{}\", which is not one of its enum values", where, alias, target));
         }
     }
     return node;
@@ -307,13 +317,19 @@ private:
             quoted.push_back("\"" + name + "\"");
         }
         report(pointer, fmt::format("expected one of {}, got {}", fmt::join(quoted, ", "), describe_json(value)),
-            value.is_string() ? enum_help(value.get<std::string>(), names) : std::string());
+            value.is_string() ? enum_help(value.get<std::string>(), names, node.aliases) : std::string());
         return false;
     }
 
-    // "did you mean": the same name in another case first, else the closest one.
-    static std::string enum_help(const std::string& given, const std::vector<std::string>& names)
+    // "did you mean": another name for a value (x-aliases), the same name in another case, else the
+    // closest one.
+    static std::string enum_help(const std::string& given, const std::vector<std::string>& names, const std::map<std::string, std::string>& aliases)
     {
+        std::string lower = given;
+        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (const auto alias = aliases.find(lower); alias != aliases.end()) {
+            return fmt::format("did you mean \"{}\"? (mlscale's name for {})", alias->second, given);
+        }
         std::string help;
         for (const auto& name : names) {
             if (name.size() == given.size() &&

@@ -14,6 +14,7 @@ while (args[0] === "--ref") {
 }
 const [schemaFile, ...files] = args;
 const ajv = new Ajv2020({ allErrors: true, strict: true });
+ajv.addKeyword("x-aliases"); // mlscale's annotation: other names for an enum value, for "did you mean" (docs/job.md)
 for (const ref of refs) ajv.addSchema(JSON.parse(fs.readFileSync(ref, "utf8")));
 const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaFile, "utf8")));
 for (const file of files) {

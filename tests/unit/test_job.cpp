@@ -78,6 +78,9 @@ TEST_CASE("every violation in a job is reported, each with its pointer", "[job]"
     CHECK(errors_of(R"({"name": "j", "current": {"instance_type": "p3"}})").size() == 1);
     CHECK(errors_of(R"({"name": "j", "suppress": [{"rule": "MLS-SEC-003"}]})") == std::vector<std::string>{"/suppress/0: missing required field \"reason\""});
     CHECK(errors_of(R"({"name": "j", "dataset": {"modality": "imgae"}})").front().find("did you mean \"image\"?") != std::string::npos);
+    // Names from other tools (x-aliases), in any case: the message names the value mlscale uses.
+    CHECK(errors_of(R"({"name": "j", "training": {"distribution": "FSDP"}})").front().find("did you mean \"sharded\"? (mlscale's name for FSDP)") !=
+        std::string::npos);
     CHECK(errors_of(R"([1])") == std::vector<std::string>{"/: expected a job object, got an array [a job file is one JSON object with at least a \"name\"]"});
 }
 
@@ -86,6 +89,8 @@ TEST_CASE("the embedded schema uses only keywords the validator understands", "[
     CHECK_NOTHROW(JsonSchema(job_schema_json()));
     CHECK(job_schema_json().at("properties").contains("dataset"));
     CHECK_THROWS_WITH(JsonSchema(nlohmann::json::parse(R"({"oneOf": []})")), "schema at #: unsupported keyword \"oneOf\"");
+    CHECK_THROWS_WITH(JsonSchema(nlohmann::json::parse(R"({"enum": ["sharded"], "x-aliases": {"ddp": "data-parallel"}})")),
+        "schema at #: x-aliases maps \"ddp\" to \"data-parallel\", which is not one of its enum values");
     // Local references into $defs (docs/output.schema.json shares the finding's shape with check's).
     CHECK_NOTHROW(JsonSchema(nlohmann::json::parse(R"({"properties": {"a": {"$ref": "#/$defs/a"}}, "$defs": {"a": {"type": "string"}}})")));
     CHECK_THROWS_WITH(JsonSchema(nlohmann::json::parse(R"({"$ref": "#/$defs/missing"})")), "schema at #: reference #/$defs/missing points at nothing");

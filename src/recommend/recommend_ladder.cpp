@@ -195,8 +195,8 @@ void add_fix_step(Walk& walk)
     if (fixed.prep.count > 0) {
         concepts.push_back("data-prep-cluster");
     }
-    const std::string keep = fmt::format("keep ml.{} x {}", fixed.instance->name, fixed.count);
-    const std::string change = !changes.empty() ? fmt::format("{} (on ml.{} x {})", fmt::join(changes, "; "), fixed.instance->name, fixed.count)
+    const std::string keep = fmt::format("keep {} x {}", type_name(walk, *fixed.instance), fixed.count);
+    const std::string change = !changes.empty() ? fmt::format("{} (on {} x {})", fmt::join(changes, "; "), type_name(walk, *fixed.instance), fixed.count)
         : !walk.unexplained_wait.empty()        ? keep + " and " + walk.unexplained_wait
                                                 : keep + ": nothing in the data pipeline to fix";
     walk.out.ladder.push_back(step_from(walk, fixed, change, why, concepts));
@@ -229,7 +229,7 @@ void rightsize(Walk& walk)
         concepts.push_back("rightsizing");
         walk.out.ladder.push_back(step_from(walk, *here, change_for(walk, *here),
             why_for(walk, *here) +
-                fmt::format("; {} cheaper than today's ml.{} x {}", usd(today.cost_or_max() - here->cost_or_max()), today.instance->name, today.count),
+                fmt::format("; {} cheaper than today's {} x {}", usd(today.cost_or_max() - here->cost_or_max()), type_name(walk, *today.instance), today.count),
             concepts));
         if (best == nullptr || replaces(*here, *best)) {
             best = here; // a higher rung only when clearly cheaper, or as cheap on as many GPUs and faster
@@ -240,14 +240,14 @@ void rightsize(Walk& walk)
         walk.chosen = best;
         // The chosen step is the cheapest, not necessarily the last: mark it.
         for (auto& step : walk.out.ladder) {
-            step.chosen = step.instance_type == "ml." + best->instance->name && step.instance_count == best->count && step.rung == rung_name(best->rung);
+            step.chosen = step.instance_type == type_name(walk, *best->instance) && step.instance_count == best->count && step.rung == rung_name(best->rung);
         }
         return;
     }
     const std::string none_cheaper = fmt::format("; nothing meets the target for {:.0f} % less (rightsizing)", k_rightsize_min_saving * 100);
     if (walk.out.ladder.empty() || walk.out.ladder.back().rung != rung_name(Rung::FixPipeline)) {
-        walk.out.ladder.push_back(
-            step_from(walk, today, fmt::format("keep ml.{} x {}", today.instance->name, today.count), why_for(walk, today) + none_cheaper, {"rightsizing"}));
+        walk.out.ladder.push_back(step_from(
+            walk, today, fmt::format("keep {} x {}", type_name(walk, *today.instance), today.count), why_for(walk, today) + none_cheaper, {"rightsizing"}));
     } else {
         walk.out.ladder.back().why += none_cheaper;
     }
@@ -303,9 +303,9 @@ void take_cheaper_higher_rung(Walk& walk, Rung met_rung, const Option& met)
         return;
     }
     const bool less = cheaper->cost_or_max() < met.cost_or_max();
-    walk.out.ladder.back().why += fmt::format("; meets, but {} x ml.{} on the {} rung meets {}", cheaper->count, cheaper->instance->name,
+    walk.out.ladder.back().why += fmt::format("; meets, but {} x {} on the {} rung meets {}", cheaper->count, type_name(walk, *cheaper->instance),
         rung_name(cheaper->rung), less ? "for less" : "as cheaply and sooner");
-    const std::string against = fmt::format("the {} rung's {} x ml.{}", rung_name(met.rung), met.count, met.instance->name);
+    const std::string against = fmt::format("the {} rung's {} x {}", rung_name(met.rung), met.count, type_name(walk, *met.instance));
     walk.out.ladder.push_back(step_from(walk, *cheaper, change_for(walk, *cheaper),
         why_for(walk, *cheaper) +
             (less ? fmt::format("; {} less than {}", usd(met.cost_or_max() - cheaper->cost_or_max()), against)
@@ -407,8 +407,8 @@ std::string binding_constraint(const Walk& walk)
         }
     }
     if (cheapest_in_time != nullptr && walk.budget) {
-        return fmt::format("budget_usd binds: the cheapest configuration that meets the {} target, {} x ml.{}, costs {} (budget {})", hours_text(*walk.target),
-            cheapest_in_time->count, cheapest_in_time->instance->name, usd(cheapest_in_time->cost_or_max()), usd(*walk.budget));
+        return fmt::format("budget_usd binds: the cheapest configuration that meets the {} target, {} x {}, costs {} (budget {})", hours_text(*walk.target),
+            cheapest_in_time->count, type_name(walk, *cheapest_in_time->instance), usd(cheapest_in_time->cost_or_max()), usd(*walk.budget));
     }
     if (fastest == nullptr) {
         return "memory binds: the model does not fit the allowed GPUs in any split";
@@ -421,7 +421,7 @@ std::string binding_constraint(const Walk& walk)
             }
         }
         return best == nullptr ? std::string()
-                               : fmt::format("{} x ml.{} would take {}{}", best->count, best->instance->name, hours_text(best->hours),
+                               : fmt::format("{} x {} would take {}{}", best->count, type_name(walk, *best->instance), hours_text(best->hours),
                                      best->total_cost ? " at " + usd(*best->total_cost) : "");
     };
     const auto& constraints = walk.job.constraints;
@@ -438,8 +438,8 @@ std::string binding_constraint(const Walk& walk)
     if (!walk.target) {
         return fmt::format("budget_usd binds: nothing runs within {}", usd(*walk.budget));
     }
-    return fmt::format(
-        "target_hours binds: the fastest allowed configuration, {} x ml.{}, takes {}", fastest->count, fastest->instance->name, hours_text(fastest->hours));
+    return fmt::format("target_hours binds: the fastest allowed configuration, {} x {}, takes {}", fastest->count, type_name(walk, *fastest->instance),
+        hours_text(fastest->hours));
 }
 
 // The ladder's first step keeps today's setup (inserted when add_fix_step left it out).
@@ -448,7 +448,7 @@ void ensure_today_step(Walk& walk, const Option& today)
     const bool as_measured = walk.today && &today == &*walk.today; // not today_fixed: its own step, ahead of the fix
     if (as_measured || walk.out.ladder.empty() || walk.out.ladder.front().rung != rung_name(Rung::FixPipeline)) {
         walk.out.ladder.insert(walk.out.ladder.begin(),
-            step_from(walk, today, fmt::format("keep ml.{} x {}{}", today.instance->name, today.count, as_measured ? " as it runs today" : ""),
+            step_from(walk, today, fmt::format("keep {} x {}{}", type_name(walk, *today.instance), today.count, as_measured ? " as it runs today" : ""),
                 why_for(walk, today), {"rightsizing"}));
         walk.out.ladder.front().rung = rung_name(Rung::FixPipeline);
     }
@@ -470,7 +470,7 @@ void settle_best_effort(Walk& walk, std::vector<const Option*> efforts)
     }
     const std::string rung = today ? rung_name(Rung::FixPipeline) : rung_name(best->rung);
     for (auto& step : walk.out.ladder) {
-        step.chosen = step.instance_type == "ml." + best->instance->name && step.instance_count == best->count && step.rung == rung;
+        step.chosen = step.instance_type == type_name(walk, *best->instance) && step.instance_count == best->count && step.rung == rung;
     }
     if (walk.target || walk.budget) {
         walk.binding = binding_constraint(walk);
@@ -490,9 +490,9 @@ void keep_today_if_better(Walk& walk)
     // Today with its pipeline fixed, unless the fix (re-estimated, not measured) is itself worse than today as measured.
     const Option& today = walk.today_fixed && walk.today_fixed->usable() && !worse_than_today(*walk.today_fixed) ? *walk.today_fixed : *walk.today;
     if (worse_than_today(*walk.chosen)) {
-        walk.out.assumptions.push_back(fmt::format("every configuration that would change the setup is slower and dearer than today's ml.{} x {}: "
+        walk.out.assumptions.push_back(fmt::format("every configuration that would change the setup is slower and dearer than today's {} x {}: "
                                                    "it stays",
-            today.instance->name, today.count));
+            type_name(walk, *today.instance), today.count));
         walk.chosen = &today;
         for (auto& step : walk.out.ladder) {
             step.chosen = false;

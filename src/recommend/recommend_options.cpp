@@ -328,7 +328,7 @@ std::string why_today_cannot_stay(const Walk& walk)
     if (walk.current == nullptr) {
         return "no setup today";
     }
-    const std::string today = fmt::format("today's ml.{} x {}", walk.current->name, walk.current_count);
+    const std::string today = fmt::format("today's {} x {}", type_name(walk, *walk.current), walk.current_count);
     if (!constraints.instance_families.empty() && !family_listed(walk.job, walk.current->family)) {
         return today + " is outside the job's constraints (instance_families)";
     }

@@ -42,7 +42,7 @@ void spot_notes(const Walk& walk, const Option& option, ComputePlan& c)
     if (!option.usable() || !option.run_cost || !price) {
         return;
     }
-    const std::string type = "ml." + option.instance->name;
+    const std::string type = type_name(walk, *option.instance);
     const std::string advisor = fmt::format("AWS Spot Instance Advisor, {}, 30 days to {}", walk.catalogue.region, walk.catalogue.spot_as_of);
     const auto spot = estimate_spot(*option.instance, option.count, option.hours, option.e.startup_minutes, *price);
     if (!spot) {
@@ -107,8 +107,13 @@ void capacity_notes(const Option& option, ComputePlan& c)
         gpus, hours_text(option.hours), blocks));
 }
 
-std::string distribution_setting(const Option& option)
+// SageMaker's `distribution` setting: a SageMaker training job's only. On EC2, EKS, AWS Batch and
+// HyperPod the launcher is the job's own (torchrun, mpirun, Slurm): none is named.
+std::string distribution_setting(const Walk& walk, const Option& option)
 {
+    if (walk.options.platform != Platform::SageMaker) {
+        return "";
+    }
     return option.parallelism.distribution.empty() ? "none" : option.parallelism.distribution;
 }
 
@@ -116,7 +121,7 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
 {
     ComputePlan& c = plan.compute;
     const InstanceSpec& i = *option.instance;
-    c.instance_type = "ml." + i.name;
+    c.instance_type = type_name(walk, i);
     c.instance_count = option.count;
     c.gpus = i.gpu_count * option.count;
     c.rung = rung_name(option.rung == Rung::FixPipeline && walk.today ? walk.today->rung : option.rung);
@@ -127,7 +132,7 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
     if (option.config.parallelism.expert > 1) {
         c.expert_parallel = option.config.parallelism.expert;
     }
-    c.distribution = distribution_setting(option);
+    c.distribution = distribution_setting(walk, option);
     if (option.usable()) {
         c.estimated_hours = option.hours;
         c.estimated_cost_usd = option.run_cost;
@@ -144,7 +149,8 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
         c.changes_gpu = walk.current->gpu_spec != i.gpu_spec;
     }
     if (!option.parallelism.why.empty()) {
-        c.notes.push_back(option.parallelism.why + (c.distribution != "none" ? fmt::format(" (SageMaker distribution: {})", c.distribution) : ""));
+        c.notes.push_back(
+            option.parallelism.why + (!c.distribution.empty() && c.distribution != "none" ? fmt::format(" (SageMaker distribution: {})", c.distribution) : ""));
     }
     if (option.count > 1) {
         c.notes.push_back(fmt::format("multi-node: {}, one cluster placement group, {} to cut communication, 16-bit gradients (multi-node-network)",
@@ -253,7 +259,7 @@ std::vector<Candidate> frontier(const Walk& walk)
     std::vector<Candidate> out;
     for (const Option* option : front) {
         Candidate c;
-        c.instance_type = "ml." + option->instance->name;
+        c.instance_type = type_name(walk, *option->instance);
         c.instance_count = option->count;
         c.gpus = option->instance->gpu_count * option->count;
         c.storage = option->storage.service;
@@ -276,6 +282,9 @@ void fill_plan(Walk& walk)
     if (walk.chosen != nullptr) {
         fill_compute(walk, *walk.chosen, out.plan);
         fill_storage(walk, *walk.chosen, out.plan);
+        if (const std::string basis = price_basis(walk, *walk.chosen->instance); !basis.empty()) {
+            out.assumptions.push_back(basis);
+        }
         auto& notes = out.plan.compute.notes;
         if (walk.target_implicit) {
             notes.insert(notes.begin(),
@@ -289,16 +298,18 @@ void fill_plan(Walk& walk)
             notes.insert(notes.begin(), "nothing meets the target; best effort. " + walk.binding);
         }
         if (walk.today && walk.today->known) {
-            notes.push_back(fmt::format("today: {} and {} per run on ml.{} x {}; plan: {} and {}{}", hours_text(walk.today->hours),
-                walk.today->run_cost ? usd(*walk.today->run_cost) : "an unknown cost", walk.current->name, walk.current_count, hours_text(walk.chosen->hours),
-                walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost", walk.rightsized ? " (rightsizing)" : ""));
+            notes.push_back(fmt::format("today: {} and {} per run on {} x {}; plan: {} and {}{}", hours_text(walk.today->hours),
+                walk.today->run_cost ? usd(*walk.today->run_cost) : "an unknown cost", type_name(walk, *walk.current), walk.current_count,
+                hours_text(walk.chosen->hours), walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost",
+                walk.rightsized ? " (rightsizing)" : ""));
             if (walk.today->e.memory_known && !walk.today->e.fits) {
                 const Estimate& e = walk.today->e;
                 notes.push_back(fmt::format("today's setup does not fit by the memory model ({} GB per GPU: {} GB of training state and {} GB of "
-                                            "activations, on ml.{}'s {} GB GPUs), yet the job describes it as running: check the model size, "
+                                            "activations, on {}'s {} GB GPUs), yet the job describes it as running: check the model size, "
                                             "precision, sequence length and parallelism in the job (training.distribution, training.context_parallel); "
                                             "the plan is sized so that it fits",
-                    grouped(e.memory_per_gpu_gb), grouped(e.state_gb), grouped(e.activation_gb), walk.current->name, grouped(walk.current->gpu_memory_gb)));
+                    grouped(e.memory_per_gpu_gb), grouped(e.state_gb), grouped(e.activation_gb), type_name(walk, *walk.current),
+                    grouped(walk.current->gpu_memory_gb)));
             }
         }
     }

@@ -53,17 +53,17 @@ std::optional<Pick> keep_today(const Walk& walk, bool memory_bound, double need_
     const InstanceSpec& today = *walk.current;
     if (today.gpu_count > 0 && walk.base.family == "gbdt") {
         return Pick{&today, walk.current_count,
-            fmt::format("keep ml.{}: XGBoost's GPU hist trains on its GPUs (SageMaker XGBoost 1.2 and later); a GPU run that works is not "
+            fmt::format("keep {}: XGBoost's GPU hist trains on its GPUs (SageMaker XGBoost 1.2 and later); a GPU run that works is not "
                         "moved to CPUs",
-                today.name)};
+                type_name(walk, today))};
     }
     if (today.gpu_count > 0 || (memory_bound && today.memory_gib * walk.current_count < need_gib)) {
         return std::nullopt;
     }
     return Pick{&today, walk.current_count,
-        memory_bound ? fmt::format("keep ml.{}: its {} GiB hold the {} GB of training data; gradient-boosted trees are memory-bound", today.name,
+        memory_bound ? fmt::format("keep {}: its {} GiB hold the {} GB of training data; gradient-boosted trees are memory-bound", type_name(walk, today),
                            grouped(today.memory_gib * walk.current_count), grouped(walk.base.dataset_gb))
-                     : fmt::format("keep ml.{}: the {} streams mini-batches, so the data need not fit in memory", today.name, algorithm_name(walk))};
+                     : fmt::format("keep {}: the {} streams mini-batches, so the data need not fit in memory", type_name(walk, today), algorithm_name(walk))};
 }
 
 // The cheapest general-purpose instance whose memory holds the data, else several of the largest.
@@ -143,7 +143,7 @@ void fill_tabular_storage(const Walk& walk, int count, Plan& plan)
 void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
 {
     ComputePlan& c = plan.compute;
-    c.instance_type = "ml." + pick.instance->name;
+    c.instance_type = type_name(walk, *pick.instance);
     c.instance_count = pick.count;
     c.gpus = pick.instance->gpu_count * pick.count;
     c.rung = pick.count > 1 && pick.instance->gpu_count > 0 ? "multi-node"
@@ -152,7 +152,7 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
     c.efa = pick.count > 1 && pick.instance->efa;
     c.placement_group = pick.count > 1;
     c.parallelism = pick.count > 1 || c.gpus > 1 ? "data" : "none";
-    c.distribution = "none";
+    c.distribution = walk.options.platform == Platform::SageMaker ? "none" : ""; // a SageMaker training job's setting only
     c.notes.push_back(pick.why);
     c.notes.push_back("time not estimated: the performance model has no throughput model for this algorithm; measure one run "
                       "(current.observed.hours) to get time and cost");
@@ -200,10 +200,13 @@ void walk_tabular(Walk& walk)
     Plan& plan = walk.out.plan;
     fill_tabular_compute(walk, *pick, plan);
     fill_tabular_storage(walk, pick->count, plan);
+    if (const std::string basis = price_basis(walk, *pick->instance); !basis.empty()) {
+        walk.out.assumptions.push_back(basis);
+    }
     LadderStep step;
     step.rung = plan.compute.rung;
-    step.change = pick->instance == walk.current ? fmt::format("keep ml.{} x {}", pick->instance->name, pick->count)
-                                                 : fmt::format("{} x ml.{}", pick->count, pick->instance->name);
+    step.change = pick->instance == walk.current ? fmt::format("keep {} x {}", type_name(walk, *pick->instance), pick->count)
+                                                 : fmt::format("{} x {}", pick->count, type_name(walk, *pick->instance));
     step.instance_type = plan.compute.instance_type;
     step.instance_count = pick->count;
     step.estimated_hours = plan.compute.estimated_hours;

@@ -42,6 +42,39 @@ std::string grouped(double value)
     return out;
 }
 
+std::string type_name(const Walk& walk, const InstanceSpec& instance)
+{
+    return (walk.options.platform == Platform::Ec2 ? "" : "ml.") + instance.name;
+}
+
+std::string price_basis(const Walk& walk, const InstanceSpec& instance)
+{
+    const Platform platform = walk.options.platform;
+    const auto price = instance.price(platform);
+    if (!price) {
+        return "";
+    }
+    std::string basis;
+    switch (platform) {
+    case Platform::SageMaker:
+        basis = fmt::format("derived: the EC2 price of {} x the ml./EC2 mark-up measured on same-date pairs, as no 2026 SageMaker training rate is in "
+                            "mlscale's sources",
+            price->as_of);
+        break;
+    case Platform::HyperPod:
+        basis = "no HyperPod rate is in mlscale's sources: the SageMaker training basis is assumed";
+        break;
+    case Platform::Ec2:
+        basis = price->derived ? "derived: " + price->how : fmt::format("the EC2 price list of {}", price->as_of);
+        if (walk.job.training.platform == std::optional<std::string>("eks") && walk.catalogue.eks_cluster_price) {
+            basis += fmt::format("; EKS adds {} per cluster-hour for its control plane, not included", usd(walk.catalogue.eks_cluster_price->usd_per_hour));
+        }
+        break;
+    }
+    return fmt::format("prices are {} On-Demand in {}, per instance-hour (the plan's {} at {}/h: {}); docs/catalogue.md, \"One price basis\"",
+        platform_label(platform), walk.catalogue.region, type_name(walk, instance), usd(price->usd_per_hour), basis);
+}
+
 std::string hours_text(double hours)
 {
     return hours < 10 ? fmt::format("{:.2g} h", hours) : fmt::format("{} h", grouped(hours));
@@ -114,8 +147,8 @@ namespace {
 const InstanceSpec* compared_gpu(const Walk& walk)
 {
     for (auto step = walk.out.ladder.rbegin(); step != walk.out.ladder.rend(); ++step) {
-        if (step->rung == rung_name(Rung::SingleGpu) && step->instance_type.rfind("ml.", 0) == 0) {
-            if (const InstanceSpec* shown = walk.catalogue.find_instance(step->instance_type.substr(3)); shown != nullptr) {
+        if (step->rung == rung_name(Rung::SingleGpu) && !step->instance_type.empty()) {
+            if (const InstanceSpec* shown = walk.catalogue.find_instance(step->instance_type); shown != nullptr) {
                 return shown;
             }
         }
@@ -132,22 +165,23 @@ std::string change_for(const Walk& walk, const Option& option)
     switch (option.rung) {
     case Rung::SingleGpu:
         text = walk.current != nullptr && walk.current->gpu_count == 0
-            ? fmt::format("move from CPUs (ml.{}) to one {} {} (ml.{})", walk.current->name, gpu_name(i), device(i, false), i.name)
-            : fmt::format("one {} {} (ml.{})", gpu_name(i), device(i, false), i.name);
+            ? fmt::format("move from CPUs ({}) to one {} {} ({})", type_name(walk, *walk.current), gpu_name(i), device(i, false), type_name(walk, i))
+            : fmt::format("one {} {} ({})", gpu_name(i), device(i, false), type_name(walk, i));
         break;
     case Rung::BiggerGpu: {
         const InstanceSpec* against = compared_gpu(walk);
-        text = fmt::format("a more powerful single {}: {} (ml.{}){}", device(i, false), gpu_name(i), i.name,
+        text = fmt::format("a more powerful single {}: {} ({}){}", device(i, false), gpu_name(i), type_name(walk, i),
             against != nullptr ? fmt::format(" instead of {}", gpu_name(*against)) : "");
         break;
     }
     case Rung::MultiGpuNode:
-        text = fmt::format(
-            "{} {} {} in one node over {} (ml.{}), {} parallel", i.gpu_count, gpu_name(i), device(i, true), link_name(i), i.name, option.parallelism.mode);
+        text = fmt::format("{} {} {} in one node over {} ({}), {} parallel", i.gpu_count, gpu_name(i), device(i, true), link_name(i), type_name(walk, i),
+            option.parallelism.mode);
         break;
     default:
-        text = fmt::format("{} x ml.{} ({} {} {}) over {} in one placement group, {} parallel with {}", option.count, i.name, option.count * i.gpu_count,
-            gpu_name(i), device(i, true), i.efa ? "EFA" : "the instance network", option.parallelism.mode, option.parallelism.distribution);
+        text =
+            fmt::format("{} x {} ({} {} {}) over {} in one placement group, {} parallel with {}", option.count, type_name(walk, i), option.count * i.gpu_count,
+                gpu_name(i), device(i, true), i.efa ? "EFA" : "the instance network", option.parallelism.mode, option.parallelism.distribution);
         break;
     }
     if (option.storage.fsx) {
@@ -200,7 +234,7 @@ LadderStep step_from(const Walk& walk, const Option& option, const std::string& 
     LadderStep step;
     step.rung = rung_name(option.rung);
     step.change = change;
-    step.instance_type = "ml." + option.instance->name;
+    step.instance_type = type_name(walk, *option.instance);
     step.instance_count = option.count;
     if (option.usable()) {
         step.estimated_hours = option.hours;

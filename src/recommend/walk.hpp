@@ -161,6 +161,11 @@ std::optional<double> hourly_price(const Walk& walk, const InstanceSpec& instanc
 std::string grouped(double value);
 std::string hours_text(double hours);
 std::string usd(double value);
+/// The instance type as the job's platform names it: "ml.p5.48xlarge" on SageMaker (training and
+/// HyperPod), "p5.48xlarge" on EC2, EKS and AWS Batch.
+std::string type_name(const Walk& walk, const InstanceSpec& instance);
+/// What every price in the plan means (platform, On-Demand, region, date, derived or listed), said once.
+std::string price_basis(const Walk& walk, const InstanceSpec& instance);
 std::string rate_text(const Walk& walk, double samples_per_sec);
 std::string gpu_name(const InstanceSpec& instance);
 /// What the ladder calls one accelerator: a Trainium is a "chip", not a "GPU" (docs/catalogue.md).
@@ -171,10 +176,10 @@ std::string why_for(const Walk& walk, const Option& option);
 std::string change_for(const Walk& walk, const Option& option);
 /// The practice concepts an option applies.
 std::vector<std::string> concepts_for(const Walk& walk, const Option& option);
-/// Meets the job's own target_hours and budget_usd (not today's time taken as a target).
 /// Why the plan may not keep today's instance type and count (outside instance_families,
 /// max_instances or max_gpus, or GPUs across instances without EFA); empty when it may.
 std::string why_today_cannot_stay(const Walk& walk);
+/// Meets the job's own target_hours and budget_usd (not today's time taken as a target).
 std::optional<bool> explicit_meets(const Walk& walk, const Option& option);
 LadderStep step_from(const Walk& walk, const Option& option, const std::string& change, const std::string& why, std::vector<std::string> concepts);
 

@@ -263,7 +263,9 @@ std::string plan_section(const Report& report, int level)
     out += fmt::format("| parallelism | {}{}{} |\n", cell(plan.compute.parallelism),
         plan.compute.context_parallel ? fmt::format(", context parallel {}", *plan.compute.context_parallel) : "",
         plan.compute.expert_parallel ? fmt::format(", expert parallel {}", *plan.compute.expert_parallel) : "");
-    out += fmt::format("| SageMaker distribution | {} |\n", cell(plan.compute.distribution));
+    if (!plan.compute.distribution.empty()) { // SageMaker training only
+        out += fmt::format("| SageMaker distribution | {} |\n", cell(plan.compute.distribution));
+    }
     out += fmt::format("| estimated time per run | {} |\n", plan.compute.estimated_hours ? hours(*plan.compute.estimated_hours) : "unknown");
     out += fmt::format("| estimated cost per run | {} |\n", plan.compute.estimated_cost_usd ? money(*plan.compute.estimated_cost_usd) : "unknown");
     if (plan.compute.total_cost_usd && plan.compute.estimated_cost_usd && *plan.compute.total_cost_usd > *plan.compute.estimated_cost_usd * 1.0001) {

@@ -7,6 +7,7 @@
 
 #include "invariant_support.hpp"
 #include "mlscale/catalogue.hpp"
+#include "mlscale/estimate.hpp"
 #include "mlscale/json_document.hpp"
 #include "mlscale/schema.hpp"
 
@@ -43,6 +44,9 @@ const std::vector<InvariantInfo>& invariants()
         {"fix-step-reads-the-telemetry",
             "with a bottleneck classified from telemetry, the fix-data-pipeline step names it as today's (\"today io-bound (observed)\"), and where the "
             "GPUs wait on CPU or I/O it never says there is nothing to fix"},
+        {"names-follow-the-platform",
+            "on EC2, EKS and AWS Batch the plan, the ladder and today's setup name instance types without SageMaker's ml. prefix (with it on "
+            "SageMaker and HyperPod), name no SageMaker distribution setting, and no finding cites a SageMaker training job's MaxRuntime"},
         {"check-reads-plan", "check reads the proposals made from the plan without errors, with the plan's instance and count"},
         {"check-passes-plan", "check finds nothing at or above medium on a value the plan chose (instance, count, storage, input mode)"},
     };
@@ -330,6 +334,42 @@ void check_fix_step(Checker& c)
     }
 }
 
+// A job trained on EC2, EKS or AWS Batch reads EC2's names and is not held to a SageMaker
+// training job's settings.
+void check_platform_names(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report || !run.job || run.report->plan.compute.instance_type.empty()) {
+        return;
+    }
+    c.applies("names-follow-the-platform");
+    const bool ec2 = price_platform(*run.job) == Platform::Ec2;
+    const auto named_right = [&](const std::string& type) { return type.empty() || (type.rfind("ml.", 0) == 0) != ec2; };
+    std::vector<std::string> wrong;
+    if (!named_right(run.report->plan.compute.instance_type)) {
+        wrong.push_back("plan " + run.report->plan.compute.instance_type);
+    }
+    if (!named_right(run.report->current_instance_type)) {
+        wrong.push_back("today " + run.report->current_instance_type);
+    }
+    for (const LadderStep& step : run.report->ladder) {
+        if (!named_right(step.instance_type)) {
+            wrong.push_back(step.rung + " " + step.instance_type);
+        }
+    }
+    if (ec2 && !run.report->plan.compute.distribution.empty()) {
+        wrong.push_back("SageMaker distribution " + run.report->plan.compute.distribution);
+    }
+    for (const auto& finding : run.report->findings) {
+        if (ec2 && finding.rule == "MLS-COMP-013") {
+            wrong.push_back("finding MLS-COMP-013 (MaxRuntime)");
+        }
+    }
+    if (!wrong.empty()) {
+        c.fail("names-follow-the-platform", fmt::format("training.platform {}: {}", run.job->training.platform.value_or("sagemaker"), fmt::join(wrong, "; ")));
+    }
+}
+
 void check_determinism(Checker& c)
 {
     const PipelineRun& run = c.run();
@@ -350,7 +390,7 @@ std::vector<Violation> check_invariants(const PipelineRun& run, std::vector<std:
     Checker c(run, out, applicable);
     for (void (*check)(Checker&) : {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_spot, check_meets_target,
              check_constraints, check_memory, check_overlap, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_wording,
-             check_ladder_wording, check_fix_step, check_proposals}) {
+             check_ladder_wording, check_fix_step, check_platform_names, check_proposals}) {
         check(c);
     }
     return out;

@@ -468,9 +468,11 @@ void check_proposals(Checker& c)
         }
         // The proposal asks for at least one instance (a plan of 0 is output-matches-schema's to report).
         const int count = std::max(1, compute.instance_count);
+        // The proposals are SageMaker's: a plan for EC2, EKS or AWS Batch names the same type without "ml.".
+        const std::string type = compute.instance_type.rfind("ml.", 0) == 0 ? compute.instance_type : "ml." + compute.instance_type;
         const bool found = std::any_of(file.units.begin(), file.units.end(), [&](const ProposalUnit& unit) {
             const auto& current = unit.job.value("current", nlohmann::json::object());
-            return current.value("instance_type", std::string()) == compute.instance_type && current.value("instance_count", std::int64_t{0}) == count;
+            return current.value("instance_type", std::string()) == type && current.value("instance_count", std::int64_t{0}) == count;
         });
         if (!found) {
             c.fail("check-reads-plan", fmt::format("{}: no unit with {} x {}", file.file, count, compute.instance_type));

@@ -122,7 +122,9 @@ ordered create_training_job(const Job& job, const Plan& plan)
         request["OutputDataConfig"]["KmsKeyId"] = "arn:aws:kms:us-east-1:123456789012:key/1";
     }
     const double volume = plan.storage.volume_gb ? std::ceil(*plan.storage.volume_gb) : 30.0;
-    request["ResourceConfig"] = {{"InstanceType", plan.compute.instance_type}, {"InstanceCount", std::max(1, plan.compute.instance_count)},
+    // A plan for EC2, EKS or AWS Batch names the type without SageMaker's prefix; the request needs it.
+    const std::string type = plan.compute.instance_type.rfind("ml.", 0) == 0 ? plan.compute.instance_type : "ml." + plan.compute.instance_type;
+    request["ResourceConfig"] = {{"InstanceType", type}, {"InstanceCount", std::max(1, plan.compute.instance_count)},
         {"VolumeSizeInGB", static_cast<std::int64_t>(std::clamp(volume, 1.0, 16384.0))}};
     request["StoppingCondition"] = stopping_condition(job, plan);
     request["EnableManagedSpotTraining"] = job.training.spot.value_or(false);

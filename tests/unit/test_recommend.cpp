@@ -287,12 +287,13 @@ const Expected k_plans[] = {
     {"efs-max-io.json",                   "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "efs",         "mount",    "none",   "none",            1},
     // Rightsizing a p3.16xlarge held back by its io1 volume: one RTX PRO 6000 (7.8 h, $26.38) and one
     // H100 (4.25 h, $29.21) meet within 10 % of each other's price: the near tie goes to the faster.
-    {"ebs-io1-today.json",                "bigger-gpu",     "ml.p5.4xlarge",      1,  "none",     "ebs",         "file",     "none",   "none",            1},
+    {"ebs-io1-today.json",                "bigger-gpu",     "p5.4xlarge",         1,  "none",     "ebs",         "file",     "none",   "none",            1},
     // 1 TB on a gp3 volume at its 125 MiB/s baseline starves 4 V100s: the fix raises gp3's throughput
     // in place (Elastic Volumes); one H100 then meets for less than the fixed p3.8xlarge ($22.5). A
     // p4de.24xlarge meets for $20.3, 9.9 % less: within the 10 % that counts as a tie, and on 8 GPUs
     // instead of 1, so the walk keeps the single GPU (this pin flips with the fitted constants).
-    {"ebs-gp3-today.json",                "bigger-gpu",     "ml.p5.4xlarge",      1,  "none",     "ebs",         "file",     "none",   "none",            1},
+    // Both EBS jobs train on EC2 (an EBS volume the job owns): EC2's names, without "ml.".
+    {"ebs-gp3-today.json",                "bigger-gpu",     "p5.4xlarge",         1,  "none",     "ebs",         "file",     "none",   "none",            1},
     {"builtin-xgboost-csv.json",          "cpu",            "ml.m5.2xlarge",      1,  "none",     "s3",          "file",     "athena", "none",           -1},
     {"builtin-linear-learner-large.json", "cpu",            "ml.m5.4xlarge",      1,  "none",     "s3",          "pipe",     "glue",   "none",           -1},
     // One g5.xlarge meets (108 h, $152), but one p4d.24xlarge meets for less (4.5 h, $113 at the
@@ -485,7 +486,7 @@ TEST_CASE("today's EBS volume starving the GPUs is raised in place to gp3 with t
     // ebs-gp3), for the hours of the run (730 to the month); gp3's baseline 3,000 IOPS suffice.
     REQUIRE(report.plan.storage.cost_usd);
     REQUIRE(report.plan.compute.estimated_hours);
-    REQUIRE(report.plan.compute.instance_type == "ml.p5.4xlarge");
+    REQUIRE(report.plan.compute.instance_type == "p5.4xlarge"); // on EC2: EC2's name
     REQUIRE(!report.plan.storage.notes.empty());
     CHECK(report.plan.storage.notes.front().find("gp3 with 425 MiB/s and 3,000 IOPS") != std::string::npos);
     CHECK(*report.plan.storage.cost_usd == Approx((425 - 125) * 0.04 * *report.plan.compute.estimated_hours / 730).epsilon(0.01));

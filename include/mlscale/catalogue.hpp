@@ -206,7 +206,8 @@ struct ModelSpec {
     std::optional<std::int64_t> heads;
     std::optional<std::int64_t> vocab;
     std::optional<std::array<std::int64_t, 2>> input_resolution;
-    bool forward_per_token = false; ///< forward_gflops is per token (language models), else per sample
+    std::optional<std::int64_t> patch_size; ///< vision transformer: patch side in pixels
+    bool forward_per_token = false;         ///< forward_gflops is per token (language models), else per sample
     std::optional<double> attention_forward_gflops_per_token;
     std::optional<double> activations_millions; ///< CNNs: tensor elements autograd keeps per sample for the backward pass
 
@@ -226,6 +227,7 @@ struct ModelSpec {
         visit(Field{"heads"}, &ModelSpec::heads);
         visit(Field{"vocab"}, &ModelSpec::vocab);
         visit(Field{"input_resolution"}, &ModelSpec::input_resolution);
+        visit(Field{"patch_size"}, &ModelSpec::patch_size);
         visit(Field{"forward_per_token", FieldSource::Derived}, &ModelSpec::forward_per_token); // "forward_gflops_per": "token"
         visit(Field{"attention_forward_gflops_per_token"}, &ModelSpec::attention_forward_gflops_per_token);
         visit(Field{"activations_millions"}, &ModelSpec::activations_millions);

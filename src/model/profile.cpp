@@ -38,6 +38,28 @@ bool is_deep_family(const std::string& family)
     return family == "cnn" || family == "transformer" || family == "rnn" || family == "encoder-decoder" || family == "diffusion" || family == "recsys";
 }
 
+// A vision transformer's tokens per image (ViT, Dosovitskiy et al. 2021): one per patch of
+// patch_size x patch_size pixels of the model's input, plus the class token. Without them a ViT
+// would have no sequence: no activation memory, no attention, no per-token traffic (docs/model.md §1).
+void vision_tokens(const Job& job, const ModelSpec* spec, ResolvedModel& model, Profile& profile)
+{
+    const std::int64_t patch = job.model.patch_size.value_or(spec != nullptr ? spec->patch_size.value_or(0) : 0);
+    const std::array<std::int64_t, 2> input =
+        job.model.input_resolution.value_or(spec != nullptr ? spec->input_resolution.value_or(std::array<std::int64_t, 2>{}) : std::array<std::int64_t, 2>{});
+    const std::string family = job.model.family.value_or(spec != nullptr ? spec->family : "transformer");
+    if (model.seq_len || patch <= 0 || family != "transformer") {
+        return;
+    }
+    const std::int64_t patches = (input[0] / patch) * (input[1] / patch);
+    if (patches <= 0) {
+        return;
+    }
+    model.seq_len = patches + 1;
+    profile.assumptions.push_back(fmt::format("model.seq_len not given: {} tokens per image, ({}/{}) x ({}/{}) patches and the class token (a vision "
+                                              "transformer; derived)",
+        patches + 1, input[0], patch, input[1], patch));
+}
+
 ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu_instance, Profile& profile, Diagnostics& diagnostics)
 {
     ResolvedModel model;
@@ -60,6 +82,7 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
     if (!model.seq_len && spec != nullptr) {
         model.seq_len = spec->seq_len;
     }
+    vision_tokens(job, spec, model, profile);
     model.forward_gflops = job.model.forward_gflops;
     if (!model.forward_gflops && spec != nullptr && spec->forward_gflops) {
         // The catalogue gives language models per token; the profile counts per sample (sequence).

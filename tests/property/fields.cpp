@@ -130,7 +130,7 @@ std::vector<json> base_jobs(int generated)
     for (const char* name : {"examples/imagenet-resnet50.json", "examples/llm-pretraining.json", "examples/tabular-xgboost.json",
              "tests/data/plans/fsx-today.json", "tests/data/plans/fsx-hdd-today.json", "tests/data/plans/efs-bursting.json",
              "tests/data/plans/ebs-io1-today.json", "examples/t5-large-summarise.json", "examples/diffusion-sd-finetune.json", "examples/recsys-dlrm.json",
-             "tests/data/plans/moe-mixtral-today.json"}) {
+             "examples/vit-large-imagenet21k.json", "tests/data/plans/moe-mixtral-today.json"}) {
         std::ifstream in(std::string(MLSCALE_PROPERTY_SOURCE_DIR "/") + name);
         out.push_back(json::parse(std::string(std::istreambuf_iterator<char>(in), {})));
     }

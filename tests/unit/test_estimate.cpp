@@ -580,6 +580,33 @@ TEST_CASE("a GPU without a rate for the job's precision is not calibrated to tel
     CHECK(calibrate_to_observed(w, config, builtin_catalogue(), 66.7) == 1.0);
 }
 
+TEST_CASE("a vision transformer's tokens are its patches and the class token: they size its activations", "[estimate][profile]")
+{
+    // ViT-B/16 at 224 px: (224/16)^2 = 196 patches + 1 (Dosovitskiy et al. 2021). Before, a ViT had
+    // no sequence, so no activation memory: 512 images per A100 "fit" in 1.4 GB.
+    std::vector<std::string> assumptions;
+    const std::string job = R"({"name": "v", "dataset": {"size_gb": 150, "num_samples": 1281167, "format": "webdataset"},
+        "model": {"name": "vit-b16", "precision": "bf16", "batch_size": 4096}})";
+    Diagnostics diagnostics;
+    const auto loaded = load_job(SourceFile{"job.json", job}, diagnostics);
+    REQUIRE(loaded);
+    const Profile profile = profile_job(*loaded, builtin_catalogue(), diagnostics);
+    REQUIRE(profile.model.seq_len);
+    CHECK(*profile.model.seq_len == 197);
+    const Workload w = make_workload(*loaded, profile.model, builtin_catalogue(), assumptions);
+    Config config;
+    config.instance = builtin_catalogue().find_instance("p4d.24xlarge");
+    config.count = 1;
+    config.parallelism.mode = "data";
+    const Estimate e = estimate(w, config, builtin_catalogue());
+    REQUIRE(e.memory_known);
+    // Korthikanti et al.'s s·b·h·(34 + 5·a·s/h) per layer, FlashAttention (no a·s² scores kept):
+    // 197 x 512 x 768 x 34 bytes x 12 layers = 31.6 GB, plus the training state.
+    CHECK(e.activation_gb == Approx(197.0 * 512 * 768 * 34 * 12 / 1e9).epsilon(0.1));
+    CHECK(std::any_of(profile.assumptions.begin(), profile.assumptions.end(),
+        [](const std::string& a) { return a.find("197 tokens per image, (224/16) x (224/16) patches") != std::string::npos; }));
+}
+
 TEST_CASE("the JPEG default is a DataLoader's 133 images/s per vCPU, not one decoder thread's 690", "[estimate][profile]")
 {
     const Profile profile = profile_of(R"({"name": "j", "dataset": {"size_gb": 150, "num_samples": 1281167, "format": "jpeg"},

@@ -49,6 +49,16 @@ Workload megatron_gpt(double params, std::int64_t layers, std::int64_t hidden, s
     return w;
 }
 
+// One instance of `type` in the parallelism `mode` ("none", "data", "sharded", "model").
+Config one_instance(const char* type, const char* mode)
+{
+    Config config;
+    config.instance = builtin_catalogue().find_instance(type);
+    config.count = 1;
+    config.parallelism.mode = mode;
+    return config;
+}
+
 // `count` x p5 with tensor x pipeline parallelism and Megatron's distributed optimizer (ZeRO-1).
 Config megatron_on_p5(int count, int tensor, int pipeline, int micro_batch = 0)
 {
@@ -594,11 +604,7 @@ TEST_CASE("a vision transformer's tokens are its patches and the class token: th
     REQUIRE(profile.model.seq_len);
     CHECK(*profile.model.seq_len == 197);
     const Workload w = make_workload(*loaded, profile.model, builtin_catalogue(), assumptions);
-    Config config;
-    config.instance = builtin_catalogue().find_instance("p4d.24xlarge");
-    config.count = 1;
-    config.parallelism.mode = "data";
-    const Estimate e = estimate(w, config, builtin_catalogue());
+    const Estimate e = estimate(w, one_instance("p4d.24xlarge", "data"), builtin_catalogue());
     REQUIRE(e.memory_known);
     // Korthikanti et al.'s s·b·h·(34 + 5·a·s/h) per layer, FlashAttention (no a·s² scores kept):
     // 197 x 512 x 768 x 34 bytes x 12 layers = 31.6 GB, plus the training state.
@@ -662,11 +668,7 @@ TEST_CASE("QLoRA holds the frozen base in 4 bits and trains only the adapters: L
     CHECK(full.linear_train_factor() == 3.0);
     CHECK(qlora.train_flops_per_sample() < full.train_flops_per_sample());
     // With gradient checkpointing (as the QLoRA paper trains) one H100 holds it.
-    Config config;
-    config.instance = builtin_catalogue().find_instance("p5.4xlarge");
-    config.count = 1;
-    config.parallelism.mode = "none";
-    const Estimate e = estimate(qlora, config, builtin_catalogue());
+    const Estimate e = estimate(qlora, one_instance("p5.4xlarge", "none"), builtin_catalogue());
     CHECK(e.memory_known);
     CHECK(e.fits);
 }

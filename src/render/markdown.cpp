@@ -112,8 +112,19 @@ std::vector<std::string> top_actions(const Report& report)
         if (step.chosen && step.rung != "fix-data-pipeline" && !step.instance_type.empty()) {
             // A job already on the chosen configuration keeps it; "move to" what it runs on contradicts the plan.
             const bool today = step.instance_type == report.current_instance_type && step.instance_count == report.current_instance_count;
-            actions.push_back(fmt::format("{} {} × {} ({}): {} and {} per run.", today ? "Keep" : "Move to", step.instance_count, step.instance_type,
-                step.change, step.estimated_hours ? hours(*step.estimated_hours) : std::string("unknown time"),
+            // The change names the instance type too ("8 B200 GPUs in one node over NVSwitch (ml.p6-b200.48xlarge)"): once is enough.
+            std::string change = step.change;
+            if (const auto at = change.find(" (" + step.instance_type + ")"); at != std::string::npos) {
+                change.erase(at, step.instance_type.size() + 3);
+            }
+            if (const std::string lead = fmt::format("{} x {} ", step.instance_count, step.instance_type); change.rfind(lead, 0) == 0) {
+                change.erase(0, lead.size()); // "2 x ml.p5.48xlarge (16 H100 GPUs) over EFA ...": the count and type lead the action
+                if (const auto close = change.find(')'); change.rfind('(', 0) == 0 && close != std::string::npos) {
+                    change = change.substr(1, close - 1) + change.substr(close + 1); // "16 H100 GPUs over EFA ..."
+                }
+            }
+            actions.push_back(fmt::format("{} {} × {} ({}): {} and {} per run.", today ? "Keep" : "Move to", step.instance_count, step.instance_type, change,
+                step.estimated_hours ? hours(*step.estimated_hours) : std::string("unknown time"),
                 step.estimated_cost_usd ? money(*step.estimated_cost_usd) : std::string("an unknown cost")));
         }
     }

@@ -75,6 +75,9 @@ enum class Platform { SageMaker, Ec2, HyperPod };
 std::optional<Platform> platform_named(std::string_view job_platform);
 /// "SageMaker training", "EC2", "SageMaker HyperPod".
 const char* platform_label(Platform platform);
+/// An instance type as the platform names it: "ml.p5.48xlarge" on SageMaker (training and HyperPod),
+/// "p5.48xlarge" on EC2 (and EKS, AWS Batch). `name` without the prefix.
+std::string instance_type_name(Platform platform, const std::string& name);
 
 /// An hourly price on one basis: On-Demand, Linux, the catalogue's region (Catalogue::region).
 struct Price {

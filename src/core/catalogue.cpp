@@ -717,6 +717,11 @@ const char* platform_label(Platform platform)
     return "EC2";
 }
 
+std::string instance_type_name(Platform platform, const std::string& name)
+{
+    return (platform == Platform::Ec2 ? "" : "ml.") + name;
+}
+
 std::optional<Price> InstanceSpec::price(Platform platform) const
 {
     switch (platform) {

@@ -22,8 +22,7 @@ Report report_header(const Job& job, const Catalogue& catalogue)
         report.catalogue_versions[kind] = as_of;
     }
     if (job.current.instance_type) {
-        // Named as the platform names it, as the plan is (SageMaker's "ml." prefix, none on EC2, EKS, AWS Batch).
-        report.current_instance_type = (price_platform(job) == Platform::Ec2 ? "" : "ml.") + *job.current.instance_type;
+        report.current_instance_type = instance_type_name(price_platform(job), *job.current.instance_type); // as the plan names it
         report.current_instance_count = static_cast<int>(job.current.instance_count.value_or(1));
     }
     return report;

@@ -44,7 +44,7 @@ std::string grouped(double value)
 
 std::string type_name(const Walk& walk, const InstanceSpec& instance)
 {
-    return (walk.options.platform == Platform::Ec2 ? "" : "ml.") + instance.name;
+    return instance_type_name(walk.options.platform, instance.name);
 }
 
 std::string price_basis(const Walk& walk, const InstanceSpec& instance)

@@ -10,9 +10,11 @@
 namespace mlscale {
 
 struct StoragePlan {
-    std::string service;      ///< s3|efs|fsx-lustre|ebs|instance-store
-    std::string input_mode;   ///< file|fastfile|pipe|mount
-    std::string distribution; ///< fully-replicated|sharded-by-s3-key
+    std::string service;            ///< s3|efs|fsx-lustre|ebs|instance-store
+    std::string input_mode;         ///< file|fastfile|pipe|mount
+    std::string distribution;       ///< fully-replicated|sharded-by-s3-key
+    std::string input_label;        ///< input_mode as the platform names it: SageMaker's mode, elsewhere download|streaming|mount
+    std::string distribution_label; ///< distribution as the platform names it (ShardedByS3Key is SageMaker's)
     std::optional<double> fsx_capacity_gib;
     std::string fsx_deployment_type;
     std::optional<double> volume_gb;

@@ -426,6 +426,9 @@ Config current_config(const Job& job, const InstanceSpec* instance)
     const std::string location = job.dataset.location.value_or("s3");
     config.storage = location == "on-premises" ? "s3" : location;
     config.input_mode = config.storage == "s3" ? job.dataset.input_mode.value_or("file") : "mount";
+    if (config.input_mode == "pipe" && job.training.platform.value_or("sagemaker") != "sagemaker") {
+        config.input_mode = "fastfile"; // Pipe mode is a SageMaker training job's; elsewhere a stream (the plan's assumptions say so)
+    }
     apply_storage_today(job, config);
     const std::string distribution = job.training.distribution.value_or("none");
     if (distribution == "sharded") {

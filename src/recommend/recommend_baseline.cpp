@@ -87,10 +87,22 @@ void start(Walk& walk)
     const std::string location = job.dataset.location.value_or("s3");
     walk.location = location == "on-premises" ? "s3" : location;
     walk.builtin = job.model.builtin_algorithm.has_value();
+    walk.sagemaker_job = job.training.platform.value_or("sagemaker") == "sagemaker";
     walk.tokens = walk.base.seq_len > 0 && job.training.tokens_billions.has_value();
     if (job.current.instance_type) {
         walk.current = walk.catalogue.find_instance(*job.current.instance_type);
         walk.current_count = static_cast<int>(job.current.instance_count.value_or(1));
+    }
+    if (!walk.sagemaker_job && job.dataset.input_mode && job.dataset.input_mode != std::optional<std::string>("mount")) {
+        walk.out.assumptions.push_back(fmt::format("dataset.input_mode \"{}\" is a SageMaker channel setting; with training.platform \"{}\" it is read as {}",
+            *job.dataset.input_mode, *job.training.platform,
+            *job.dataset.input_mode == "file" ? "a download to the instance before training"
+                                              : "a stream from S3 (Mountpoint for Amazon S3, or a loader that reads S3)"));
+    }
+    if (!walk.sagemaker_job && walk.builtin) {
+        walk.out.assumptions.push_back(fmt::format("model.builtin_algorithm \"{}\" is a SageMaker built-in algorithm, which runs only as a SageMaker "
+                                                   "training job, not on training.platform \"{}\": the plan times it as the same algorithm run there",
+            *job.model.builtin_algorithm, *job.training.platform));
     }
     if (location == "on-premises") {
         walk.out.assumptions.push_back("dataset.location is on-premises: the plan assumes it is copied to S3 first (hybrid-private-link)");
@@ -180,7 +192,8 @@ void fix_data_pipeline(Walk& walk)
         }
     }
     const auto format = job.dataset.format;
-    if (walk.builtin && (format == std::optional<std::string>("csv") || format == std::optional<std::string>("json"))) {
+    // Pipe mode is a SageMaker training job's (built-in algorithms run only there; start() states it).
+    if (walk.builtin && walk.sagemaker_job && (format == std::optional<std::string>("csv") || format == std::optional<std::string>("json"))) {
         if (w.dataset_gb > walk.catalogue.storage_facts.file_mode_max_dataset_gb) {
             walk.fixes.push_back("convert to RecordIO-protobuf and stream it in Pipe mode");
             walk.fix_concepts.insert(walk.fix_concepts.end(), {"recordio-builtin", "pipe-mode-recordio"});

@@ -43,46 +43,48 @@ void spot_notes(const Walk& walk, const Option& option, ComputePlan& c)
         return;
     }
     const std::string type = type_name(walk, *option.instance);
+    const char* managed = walk.sagemaker_job ? "managed spot" : "spot"; // managed spot training is a SageMaker training job's
     const std::string advisor = fmt::format("AWS Spot Instance Advisor, {}, 30 days to {}", walk.catalogue.region, walk.catalogue.spot_as_of);
     const auto spot = estimate_spot(*option.instance, option.count, option.hours, option.e.startup_minutes, *price);
     if (!spot) {
-        c.notes.push_back(fmt::format("no managed spot advice: {} has no spot figure ({} does not list it), so no saving is assumed", type, advisor));
+        c.notes.push_back(fmt::format("no {} advice: {} has no spot figure ({} does not list it), so no saving is assumed", managed, type, advisor));
         return;
     }
     if (spot->capacity_risk) {
-        c.notes.push_back(fmt::format("no managed spot: more than 20 % of {}'s Spot capacity was reclaimed a month ({}), so spot capacity is the "
+        c.notes.push_back(fmt::format("no {}: more than 20 % of {}'s Spot capacity was reclaimed a month ({}), so spot capacity is the "
                                       "risk; stay on demand",
-            type, advisor));
+            managed, type, advisor));
         return;
     }
     if (spot_is_the_risk(option)) {
-        c.notes.push_back(fmt::format("no managed spot: {} x {} is a multi-node job on instances whose spot capacity is scarce, and one "
+        c.notes.push_back(fmt::format("no {}: {} x {} is a multi-node job on instances whose spot capacity is scarce, and one "
                                       "interruption stops every node; reserve capacity instead (see below)",
-            option.count, type));
+            managed, option.count, type));
         return;
     }
     const double prep = option.prep.count > 0 ? option.prep.count * option.prep.instance->price_usd_per_hour.value_or(0) * spot->hours : 0;
     const double spot_cost = spot->cost_usd + prep;
     if (spot_cost >= *option.run_cost) {
-        c.notes.push_back(fmt::format("no managed spot: EC2 Spot ran {:.0f} % below On-Demand for {} ({}), but {} of expected interruptions "
+        c.notes.push_back(fmt::format("no {}: EC2 Spot ran {:.0f} % below On-Demand for {} ({}), but {} of expected interruptions "
                                       "and restarts{} outweigh the saving: this run would cost {} instead of {}",
-            spot->savings_pct, type, advisor, hours_text(spot->overhead_hours), prep > 0 ? " (with the on-demand data-preparation cluster waiting)" : "",
-            usd(spot_cost), usd(*option.run_cost)));
+            managed, spot->savings_pct, type, advisor, hours_text(spot->overhead_hours),
+            prep > 0 ? " (with the on-demand data-preparation cluster waiting)" : "", usd(spot_cost), usd(*option.run_cost)));
         return;
     }
     const char* lost_work = spot->loses_half_the_run ? "half the run (shorter than a checkpoint interval)" : "half a 30-min checkpoint interval";
     c.spot_overhead_hours = spot->overhead_hours;
     c.spot_savings_pct = spot->savings_pct;
     c.spot_cost_usd = spot_cost;
-    c.notes.push_back(fmt::format("managed spot with checkpoints to S3 (spot-training, spot-checkpoint): EC2 Spot ran {:.0f} % below On-Demand "
-                                  "for {} ({}; an estimate for SageMaker managed spot), so this run would cost {} instead of {} and take {} "
+    c.notes.push_back(fmt::format("{} with checkpoints to S3 (spot-training, spot-checkpoint): EC2 Spot ran {:.0f} % below On-Demand "
+                                  "for {} ({}{}), so this run would cost {} instead of {} and take {} "
                                   "longer for {:.2g} expected interruption(s) ({} of the capacity reclaimed a month, each losing {} plus a "
                                   "restart); the saving moves with the market{}",
-        spot->savings_pct, type, advisor, usd(*c.spot_cost_usd), usd(*option.run_cost), hours_text(spot->overhead_hours), spot->expected_interruptions,
-        spot->interruption, lost_work, walk.job.training.checkpoint_s3_uri ? "" : "; set checkpoint_s3_uri"));
+        managed, spot->savings_pct, type, advisor, walk.sagemaker_job ? "; an estimate for SageMaker managed spot" : "", usd(*c.spot_cost_usd),
+        usd(*option.run_cost), hours_text(spot->overhead_hours), spot->expected_interruptions, spot->interruption, lost_work,
+        walk.job.training.checkpoint_s3_uri ? "" : "; set checkpoint_s3_uri"));
 }
 
-void capacity_notes(const Option& option, ComputePlan& c)
+void capacity_notes(const Walk& walk, const Option& option, ComputePlan& c)
 {
     const int gpus = option.instance->gpu_count * option.count;
     const bool large = (gpus >= k_capacity_min_gpus && option.hours >= k_capacity_min_hours) || gpus * option.hours >= k_capacity_min_gpu_hours;
@@ -99,22 +101,18 @@ void capacity_notes(const Option& option, ComputePlan& c)
             i.price_usd_per_hour ? usd(*i.price_usd_per_hour * option.count * option.hours) : std::string("no price"),
             i.price_usd_per_hour ? fmt::format(" ${}/h", *i.price_usd_per_hour) : "");
     }
+    const char* hyperpod = "a SageMaker HyperPod cluster (automatic node replacement and resume for runs of days to weeks; billed by the "
+                           "instance-hour of its capacity, at rates not in mlscale's sources)";
+    if (walk.options.platform == Platform::Ec2) { // flexible training plans serve SageMaker training jobs and HyperPod only
+        c.notes.push_back(
+            fmt::format("capacity: {} GPUs for {} is worth reserving: EC2 Capacity Blocks for ML{}, or {}", gpus, hours_text(option.hours), blocks, hyperpod));
+        return;
+    }
     c.notes.push_back(fmt::format("capacity: {} GPUs for {} is worth reserving: SageMaker flexible training plans (capacity for training jobs "
                                   "and HyperPod, booked for a start date and duration; no list rate: each offering is quoted with its "
                                   "upfront fee by SearchTrainingPlanOfferings and paid when bought), EC2 Capacity Blocks for ML for "
-                                  "EC2/EKS{}, or a SageMaker HyperPod cluster (automatic node replacement and resume for runs of days to "
-                                  "weeks; billed by the instance-hour of its capacity, at rates not in mlscale's sources)",
-        gpus, hours_text(option.hours), blocks));
-}
-
-// SageMaker's `distribution` setting: a SageMaker training job's only. On EC2, EKS, AWS Batch and
-// HyperPod the launcher is the job's own (torchrun, mpirun, Slurm): none is named.
-std::string distribution_setting(const Walk& walk, const Option& option)
-{
-    if (walk.options.platform != Platform::SageMaker) {
-        return "";
-    }
-    return option.parallelism.distribution.empty() ? "none" : option.parallelism.distribution;
+                                  "EC2/EKS{}, or {}",
+        gpus, hours_text(option.hours), blocks, hyperpod));
 }
 
 void fill_compute(Walk& walk, const Option& option, Plan& plan)
@@ -153,8 +151,9 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
             option.parallelism.why + (!c.distribution.empty() && c.distribution != "none" ? fmt::format(" (SageMaker distribution: {})", c.distribution) : ""));
     }
     if (option.count > 1) {
-        c.notes.push_back(fmt::format("multi-node: {}, one cluster placement group, {} to cut communication, 16-bit gradients (multi-node-network)",
-            i.efa ? fmt::format("EFA on every node ({} Gbit/s)", grouped(i.network_gbps)) : "no EFA on this instance type", c.distribution));
+        c.notes.push_back(fmt::format("multi-node: {}, one cluster placement group, {}16-bit gradients (multi-node-network)",
+            i.efa ? fmt::format("EFA on every node ({} Gbit/s)", grouped(i.network_gbps)) : "no EFA on this instance type",
+            c.distribution.empty() || c.distribution == "none" ? "" : c.distribution + " to cut communication, "));
     }
     if (option.prep.count > 0) {
         c.notes.push_back(fmt::format("data-preparation cluster: {} x {} on EC2/AWS Batch prepare batches for the GPUs (priced at EC2 on-demand)",
@@ -164,7 +163,7 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
         c.notes.push_back("longer than SageMaker's 28-day limit on one training job: checkpoint and resume in several jobs, or scale out");
     }
     spot_notes(walk, option, c);
-    capacity_notes(option, c);
+    capacity_notes(walk, option, c);
 }
 
 void fill_storage(const Walk& walk, const Option& option, Plan& plan)
@@ -176,6 +175,8 @@ void fill_storage(const Walk& walk, const Option& option, Plan& plan)
     if (s.service == "s3") {
         s.distribution = parallel_over_data ? "sharded-by-s3-key" : "fully-replicated";
     }
+    s.input_label = input_mode_label(walk, s.input_mode);
+    s.distribution_label = distribution_label(walk, s.distribution, option.count);
     if (const auto& fsx = option.storage.fsx) {
         s.fsx_capacity_gib = fsx->capacity_gib;
         s.fsx_deployment_type = fsx->deployment_type;

@@ -54,7 +54,7 @@ std::vector<Way> in_place(const Walk& walk, const Workload& w, const Option& opt
             add("s3", "file");
         }
         add("s3", "fastfile");
-        if (walk.builtin) {
+        if (walk.builtin && walk.sagemaker_job) {
             add("s3", "pipe");
         }
         return ways;
@@ -277,11 +277,18 @@ std::string in_place_why(const Walk& walk, const Workload& w, const Option& opti
     if (option.storage.service != "s3") {
         return fmt::format("the data stays on {}", option.storage.service);
     }
-    if (option.storage.input_mode == "file") {
-        return fmt::format("File mode: {} GB downloads in {:.0f} min before training", grouped(w.dataset_gb / (w.sharded_by_key ? option.count : 1)),
-            option.e.download_minutes);
+    const double share_gb = w.dataset_gb / (w.sharded_by_key ? option.count : 1);
+    if (!walk.sagemaker_job) {
+        // Off SageMaker the same physics go by other names: a copy to the instance before training, or
+        // a stream through Mountpoint for Amazon S3 (awslabs/mountpoint-s3 README: reads large objects
+        // "without downloading them to local storage first") or a loader that reads S3 directly.
+        return option.storage.input_mode == "file"
+            ? fmt::format("downloaded before training: {} GB copied to the instance's volume in {:.0f} min", grouped(share_gb), option.e.download_minutes)
+            : "streams from S3 without a download (Mountpoint for Amazon S3, or a loader that reads S3 objects directly)";
     }
-    (void)walk;
+    if (option.storage.input_mode == "file") {
+        return fmt::format("File mode: {} GB downloads in {:.0f} min before training", grouped(share_gb), option.e.download_minutes);
+    }
     return fmt::format("{} streams from S3 without a download", option.storage.input_mode == "pipe" ? "Pipe mode" : "FastFile");
 }
 

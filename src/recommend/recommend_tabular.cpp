@@ -92,7 +92,9 @@ std::optional<Pick> by_memory(const Walk& walk, double need_gib)
     }
     pick.why = fmt::format("the smallest general-purpose instance{} whose memory ({} GiB) holds the {} GB of training data{}", pick.count > 1 ? "s" : "",
         grouped(pick.instance->memory_gib * pick.count), grouped(walk.base.dataset_gb),
-        pick.count > 1 ? ", the data sharded across them (distributed training over ShardedByS3Key)" : "");
+        pick.count <= 1          ? ""
+            : walk.sagemaker_job ? ", the data sharded across them (distributed training over ShardedByS3Key)"
+                                 : ", the data sharded across them (each instance reads its share)");
     return pick;
 }
 
@@ -135,6 +137,16 @@ void fill_tabular_storage(const Walk& walk, int count, Plan& plan)
     const bool sharded = s.distribution == "sharded-by-s3-key";
     s.dataset_gb = walk.base.dataset_gb;
     s.volume_gb = std::ceil((s.input_mode == "file" ? walk.base.dataset_gb / (sharded ? count : 1) : 1.0) * 1.1);
+    s.input_label = input_mode_label(walk, s.input_mode);
+    s.distribution_label = distribution_label(walk, s.distribution, count);
+    if (!walk.sagemaker_job) { // the same physics by other names (recommend_storage.cpp, in_place_why)
+        s.notes.push_back(s.input_mode == "file"
+                ? fmt::format("downloaded before training: {} GB copied to the instance's volume ({} GB)", grouped(walk.base.dataset_gb), grouped(*s.volume_gb))
+                : fmt::format("streams the {} GB from S3 without a download (Mountpoint for Amazon S3, or a loader that "
+                              "reads S3 objects directly)",
+                      grouped(walk.base.dataset_gb)));
+        return;
+    }
     s.notes.push_back(s.input_mode == "file"
             ? fmt::format("File mode: {} GB is within the 50-100 GB File mode suits; EBS volume {} GB", grouped(walk.base.dataset_gb), grouped(*s.volume_gb))
             : fmt::format("{} streams the {} GB from S3 without a download", s.input_mode, grouped(walk.base.dataset_gb)));
@@ -152,7 +164,7 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
     c.efa = pick.count > 1 && pick.instance->efa;
     c.placement_group = pick.count > 1;
     c.parallelism = pick.count > 1 || c.gpus > 1 ? "data" : "none";
-    c.distribution = walk.options.platform == Platform::SageMaker ? "none" : ""; // a SageMaker training job's setting only
+    c.distribution = walk.sagemaker_job ? "none" : ""; // a SageMaker training job's setting only
     c.notes.push_back(pick.why);
     c.notes.push_back("time not estimated: the performance model has no throughput model for this algorithm; measure one run "
                       "(current.observed.hours) to get time and cost");

@@ -47,6 +47,33 @@ std::string type_name(const Walk& walk, const InstanceSpec& instance)
     return instance_type_name(walk.options.platform, instance.name);
 }
 
+std::string input_mode_label(const Walk& walk, const std::string& mode)
+{
+    if (walk.sagemaker_job || mode == "mount") {
+        return mode;
+    }
+    return mode == "file" ? "download" : "streaming";
+}
+
+std::string distribution_label(const Walk& walk, const std::string& distribution, int instances)
+{
+    if (walk.sagemaker_job || distribution.empty()) {
+        return distribution;
+    }
+    if (distribution == "sharded-by-s3-key") {
+        return "sharded (each instance reads its share)";
+    }
+    return instances > 1 ? "every instance reads all of it" : "read by one instance";
+}
+
+std::string distribution_setting(const Walk& walk, const Option& option)
+{
+    if (!walk.sagemaker_job) {
+        return "";
+    }
+    return option.parallelism.distribution.empty() ? "none" : option.parallelism.distribution;
+}
+
 std::string price_basis(const Walk& walk, const InstanceSpec& instance)
 {
     const Platform platform = walk.options.platform;
@@ -178,11 +205,13 @@ std::string change_for(const Walk& walk, const Option& option)
         text = fmt::format("{} {} {} in one node over {} ({}), {} parallel", i.gpu_count, gpu_name(i), device(i, true), link_name(i), type_name(walk, i),
             option.parallelism.mode);
         break;
-    default:
-        text =
-            fmt::format("{} x {} ({} {} {}) over {} in one placement group, {} parallel with {}", option.count, type_name(walk, i), option.count * i.gpu_count,
-                gpu_name(i), device(i, true), i.efa ? "EFA" : "the instance network", option.parallelism.mode, option.parallelism.distribution);
+    default: {
+        const std::string setting = distribution_setting(walk, option);
+        text = fmt::format("{} x {} ({} {} {}) over {} in one placement group, {} parallel{}", option.count, type_name(walk, i), option.count * i.gpu_count,
+            gpu_name(i), device(i, true), i.efa ? "EFA" : "the instance network", option.parallelism.mode,
+            setting.empty() || setting == "none" ? "" : " with " + setting);
         break;
+    }
     }
     if (option.storage.fsx) {
         text += fmt::format("; FSx for Lustre {} GiB", grouped(option.storage.fsx->capacity_gib));

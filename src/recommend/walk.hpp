@@ -101,6 +101,11 @@ struct Walk {
     std::string framework;
     std::string location; ///< where the data lives (on-premises: copied to S3 first)
     bool builtin = false;
+    /// A SageMaker training job (training.platform "sagemaker" or unset): its channels (File, FastFile
+    /// and Pipe input modes, ShardedByS3Key) and its `distribution` setting. Elsewhere (EC2, EKS, AWS
+    /// Batch, HyperPod, on-premises) the same physics are a download before training, a stream
+    /// (Mountpoint for Amazon S3), the loader's split and the job's own launcher; Pipe mode does not exist.
+    bool sagemaker_job = true;
     bool tokens = false; ///< rates in tokens/s
     const InstanceSpec* current = nullptr;
     int current_count = 1;
@@ -164,6 +169,16 @@ std::string usd(double value);
 /// The instance type as the job's platform names it: "ml.p5.48xlarge" on SageMaker (training and
 /// HyperPod), "p5.48xlarge" on EC2, EKS and AWS Batch.
 std::string type_name(const Walk& walk, const InstanceSpec& instance);
+/// How the instances read the data, as the platform names it: SageMaker's input mode ("file",
+/// "fastfile", "pipe", "mount"), elsewhere "download", "streaming" or "mount".
+std::string input_mode_label(const Walk& walk, const std::string& mode);
+/// The split of the data over instances, as the platform names it: SageMaker's S3DataDistributionType
+/// ("fully-replicated", "sharded-by-s3-key"), elsewhere "sharded (each instance reads its share)",
+/// "every instance reads all of it" or, on one instance, "read by one instance".
+std::string distribution_label(const Walk& walk, const std::string& distribution, int instances);
+/// SageMaker's `distribution` setting for an option ("none" when it has none); empty off SageMaker,
+/// where the launcher is the job's own (torchrun, mpirun, Slurm).
+std::string distribution_setting(const Walk& walk, const Option& option);
 /// What every price in the plan means (platform, On-Demand, region, date, derived or listed), said once.
 std::string price_basis(const Walk& walk, const InstanceSpec& instance);
 std::string rate_text(const Walk& walk, double samples_per_sec);

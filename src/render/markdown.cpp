@@ -296,8 +296,8 @@ std::string plan_section(const Report& report, int level)
     out += heading(level + 1, "Storage");
     out += "| setting | value |\n| --- | --- |\n";
     out += fmt::format("| service | {} |\n", cell(plan.storage.service));
-    out += fmt::format("| input mode | {} |\n", cell(plan.storage.input_mode));
-    out += fmt::format("| distribution | {} |\n", cell(plan.storage.distribution));
+    out += fmt::format("| input mode | {} |\n", cell(plan.storage.input_label.empty() ? plan.storage.input_mode : plan.storage.input_label));
+    out += fmt::format("| distribution | {} |\n", cell(plan.storage.distribution_label.empty() ? plan.storage.distribution : plan.storage.distribution_label));
     if (plan.storage.fsx_capacity_gib) {
         out += fmt::format("| FSx for Lustre | {}, {} GiB |\n", cell(plan.storage.fsx_deployment_type), number(*plan.storage.fsx_capacity_gib));
     }

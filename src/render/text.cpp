@@ -70,9 +70,9 @@ std::string plan_section(const Report& report, const Style& style)
         }
         const auto& s = report.plan.storage;
         if (!s.service.empty()) {
-            std::string detail = s.input_mode + " mode";
+            std::string detail = (s.input_label.empty() ? s.input_mode : s.input_label) + " mode";
             if (!s.distribution.empty()) {
-                detail += ", " + s.distribution;
+                detail += ", " + (s.distribution_label.empty() ? s.distribution : s.distribution_label);
             }
             if (s.fsx_capacity_gib) {
                 detail += fmt::format(", {} {} GiB", s.fsx_deployment_type, number(*s.fsx_capacity_gib));

@@ -1,5 +1,6 @@
 // The invariant table, and the checks on the run as a whole: the exit code, the numbers, the
 // output contract, determinism.
+#include <array>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -46,7 +47,9 @@ const std::vector<InvariantInfo>& invariants()
             "GPUs wait on CPU or I/O it never says there is nothing to fix"},
         {"names-follow-the-platform",
             "on EC2, EKS and AWS Batch the plan, the ladder and today's setup name instance types without SageMaker's ml. prefix (with it on "
-            "SageMaker and HyperPod), name no SageMaker distribution setting, and no finding cites a SageMaker training job's MaxRuntime"},
+            "SageMaker and HyperPod), name no SageMaker distribution setting, and no finding cites a SageMaker training job's MaxRuntime; off "
+            "a SageMaker training job the plan's text names no SageMaker input mode, data distribution, distribution setting or managed spot "
+            "and plans no Pipe mode"},
         {"check-reads-plan", "check reads the proposals made from the plan without errors, with the plan's instance and count"},
         {"check-passes-plan", "check finds nothing at or above medium on a value the plan chose (instance, count, storage, input mode)"},
     };
@@ -334,6 +337,33 @@ void check_fix_step(Checker& c)
     }
 }
 
+// Off a SageMaker training job, the plan's own text (not the rules', which name both) speaks of
+// downloads, streams and the job's launcher, not of SageMaker's channel and distribution settings.
+void check_no_sagemaker_terms(const Report& report, std::vector<std::string>& wrong)
+{
+    static const std::array<std::string_view, 9> terms{
+        "File mode", "FastFile", "Pipe mode", "ShardedByS3Key", "sharded-by-s3-key", "fully-replicated", "torch_distributed", "smdistributed", "managed spot"};
+    const Plan& plan = report.plan;
+    std::vector<std::string> texts{plan.storage.input_label, plan.storage.distribution_label};
+    texts.insert(texts.end(), plan.storage.notes.begin(), plan.storage.notes.end());
+    texts.insert(texts.end(), plan.compute.notes.begin(), plan.compute.notes.end());
+    texts.insert(texts.end(), plan.etl.steps.begin(), plan.etl.steps.end());
+    for (const LadderStep& step : report.ladder) {
+        texts.push_back(step.change);
+        texts.push_back(step.why);
+    }
+    for (const std::string& text : texts) {
+        for (std::string_view term : terms) {
+            if (text.find(term) != std::string::npos) {
+                wrong.push_back(fmt::format("\"{}\" in \"{}\"", term, text));
+            }
+        }
+    }
+    if (plan.storage.input_mode == "pipe") {
+        wrong.push_back("plan in Pipe mode");
+    }
+}
+
 // A job trained on EC2, EKS or AWS Batch reads EC2's names and is not held to a SageMaker
 // training job's settings.
 void check_platform_names(Checker& c)
@@ -364,6 +394,9 @@ void check_platform_names(Checker& c)
         if (ec2 && finding.rule == "MLS-COMP-013") {
             wrong.push_back("finding MLS-COMP-013 (MaxRuntime)");
         }
+    }
+    if (run.job->training.platform.value_or("sagemaker") != "sagemaker") {
+        check_no_sagemaker_terms(*run.report, wrong);
     }
     if (!wrong.empty()) {
         c.fail("names-follow-the-platform", fmt::format("training.platform {}: {}", run.job->training.platform.value_or("sagemaker"), fmt::join(wrong, "; ")));

@@ -301,6 +301,10 @@ inline constexpr double k_hours_per_month = 8760.0 / 12.0;
 /// configuration that reads from that storage.
 void apply_storage_today(const Job& job, Config& config);
 
+/// Data-loader workers (and S3 connections) per instance: training.loader_workers per GPU, else
+/// every vCPU but one per GPU (the training processes).
+int loader_workers_per_instance(const Workload& workload, const InstanceSpec& instance, int gpus_per_instance);
+
 /// The configuration the job runs on today (current.*, dataset.location and input_mode, training.distribution).
 Config current_config(const Job& job, const InstanceSpec* instance);
 

@@ -77,7 +77,8 @@ struct EtlInputs {
     bool shard = false;  ///< pack small files into uniform shards
     double shard_mb = 0;
     double shards = 0;
-    bool recordio = false; ///< convert to RecordIO-protobuf (built-in algorithm, Pipe mode)
+    double plan_workers = 0; ///< the plan's loader workers over all instances, when they asked for more shards than the size did
+    bool recordio = false;   ///< convert to RecordIO-protobuf (built-in algorithm, Pipe mode)
     bool csv_target_first = false;
 };
 EtlPlan choose_etl(const Job& job, const Profile& profile, const EtlInputs& inputs);

@@ -605,7 +605,7 @@ void estimate_input(const Workload& workload, const Config& config, const Storag
     e.page_cache = supply.available && model_detail::fits_page_cache(workload, config);
     if (workload.cpu_ms_per_sample > 0) {
         const int per_node = e.gpus / std::max(1, e.instance_count);
-        const int workers = model_detail::loader_workers(workload, *config.instance, per_node);
+        const int workers = loader_workers_per_instance(workload, *config.instance, per_node);
         e.cpu_samples_per_sec = static_cast<double>(workers) * e.instance_count * 1000.0 / workload.cpu_ms_per_sample;
         e.cpu_known = true;
     }

@@ -173,17 +173,17 @@ double mean_file_mb(const Workload& workload)
 
 } // namespace
 
-namespace model_detail {
-
-int loader_workers(const Workload& workload, const InstanceSpec& instance, int gpus_per_instance)
+int loader_workers_per_instance(const Workload& workload, const InstanceSpec& instance, int gpus_per_instance)
 {
     const int gpus = std::max(1, gpus_per_instance);
     return workload.loader_workers > 0 ? std::min(workload.loader_workers * gpus, std::max(1, instance.vcpus)) : std::max(1, instance.vcpus - gpus);
 }
 
+namespace model_detail {
+
 double s3_stream_mb_s(const InstanceSpec& instance, const Workload& workload, const StorageFacts& storage, bool per_file_requests)
 {
-    const double connections = loader_workers(workload, instance, instance.gpu_count);
+    const double connections = loader_workers_per_instance(workload, instance, instance.gpu_count);
     const double nic = instance.network_gbps * 125.0;
     double rate = std::min({connections * storage.s3_connection_mb_s, nic, storage.s3_single_instance_max_gbps * 125.0});
     const double file_mb = mean_file_mb(workload);

@@ -22,8 +22,4 @@ double s3_stream_mb_s(const InstanceSpec& instance, const Workload& workload, co
 /// Whether each instance's share of the dataset fits in the memory the page cache can use.
 bool fits_page_cache(const Workload& workload, const Config& config);
 
-/// Data-loader workers (and S3 connections) per instance: training.loader_workers per GPU, else
-/// every vCPU but one per GPU (the training processes).
-int loader_workers(const Workload& workload, const InstanceSpec& instance, int gpus_per_instance);
-
 } // namespace mlscale::model_detail

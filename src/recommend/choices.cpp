@@ -404,8 +404,12 @@ EtlPlan choose_etl(const Job& job, const Profile& profile, const EtlInputs& inpu
         plan.steps.push_back("convert to RecordIO-protobuf and train in Pipe mode (recordio-builtin, pipe-mode-recordio)");
     }
     if (inputs.shard) {
-        plan.steps.push_back(fmt::format(
-            "pack the files into about {:.0f} uniform shards of ~{:.0f} MB in one parallel run (uniform-partitions)", inputs.shards, inputs.shard_mb));
+        plan.steps.push_back(fmt::format("pack the files into about {:.0f} uniform shards of ~{:.3g} MB in one parallel run (uniform-partitions){}",
+            inputs.shards, inputs.shard_mb,
+            inputs.plan_workers > 0 ? fmt::format(": at least one for each of the plan's {:.0f} loader workers, as loaders such as WebDataset split "
+                                                  "shards, not samples, over the ranks and their workers",
+                                          inputs.plan_workers)
+                                    : ""));
     }
     if (plan.steps.empty()) {
         return plan;

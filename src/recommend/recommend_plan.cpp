@@ -166,6 +166,28 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
     capacity_notes(walk, option, c);
 }
 
+// Shards for the plan's loaders: WebDataset splits shards, not samples, over the ranks and then
+// each rank's workers (urls[rank::world_size], urls[worker::num_workers]; webdataset.github.io/
+// webdataset/multinode), so fewer shards than the plan's loader workers leave workers without data.
+// The packing makes at least one shard per worker (within the samples), smaller than the size target.
+EtlInputs etl_for_plan(const Walk& walk)
+{
+    EtlInputs etl = walk.etl;
+    const Option* chosen = walk.chosen;
+    if (!etl.shard || etl.shards <= 0 || chosen == nullptr || chosen->instance == nullptr || chosen->instance->gpu_count == 0) {
+        return etl;
+    }
+    const double workers = static_cast<double>(chosen->count) * loader_workers_per_instance(walk.fixed, *chosen->instance, chosen->instance->gpu_count);
+    const double samples = walk.fixed.samples_per_epoch > 0 ? walk.fixed.samples_per_epoch : walk.base.num_files;
+    const double shards = std::min(workers, samples);
+    if (shards > etl.shards) {
+        etl.shard_mb *= etl.shards / shards;
+        etl.shards = shards;
+        etl.plan_workers = workers;
+    }
+    return etl;
+}
+
 void fill_storage(const Walk& walk, const Option& option, Plan& plan)
 {
     StoragePlan& s = plan.storage;
@@ -316,7 +338,7 @@ void fill_plan(Walk& walk)
     }
     out.binding = walk.binding;
     out.candidates = frontier(walk);
-    out.plan.etl = choose_etl(walk.job, walk.profile, walk.etl);
+    out.plan.etl = choose_etl(walk.job, walk.profile, etl_for_plan(walk));
     out.plan.deployment = choose_deployment(walk.job, walk.profile, walk.catalogue);
 }
 

@@ -110,12 +110,21 @@ struct Trial {
     Estimate e;
 };
 
-// The fastest of the splits that fit, or nothing.
-std::optional<Trial> fastest_fit(const std::vector<Trial>& trials)
+// The job's global batch (samples per step) caps data parallelism: every data-parallel rank takes
+// at least one sample a step, so more ranks would raise the batch, which is the training recipe's
+// (learning rate, convergence), not the plan's to change. Context parallelism splits a sample, so
+// it needs no more of them.
+bool within_batch(const Workload& workload, const Estimate& e)
+{
+    return workload.global_batch <= 0 || e.data_parallel <= workload.global_batch;
+}
+
+// The fastest of the splits that fit (memory and the global batch), or nothing.
+std::optional<Trial> fastest_fit(const std::vector<Trial>& trials, const Workload& workload)
 {
     std::optional<Trial> best;
     for (const auto& trial : trials) {
-        if (trial.e.fits && (!best || trial.e.network_samples_per_sec > best->e.network_samples_per_sec)) {
+        if (trial.e.fits && within_batch(workload, trial.e) && (!best || trial.e.network_samples_per_sec > best->e.network_samples_per_sec)) {
             best = trial;
         }
     }
@@ -242,7 +251,8 @@ ParallelismChoice choose_parallelism(
         return Trial{parallelism, estimate(workload, config, catalogue, options)};
     };
     const Trial data = trial(Parallelism{});
-    if (!data.e.memory_known || data.e.fits) {
+    const bool data_within_batch = within_batch(workload, data.e);
+    if ((!data.e.memory_known || data.e.fits) && data_within_batch) {
         choice.mode = gpus <= 1 ? "none" : "data";
         choice.distribution = gpus <= 1 ? "none" : distribution_for("data", instance, count, framework);
         if (data.e.memory_known && workload.embedding_rows > 0 && gpus > 1) {
@@ -259,9 +269,12 @@ ParallelismChoice choose_parallelism(
         }
         return choice;
     }
-    // It does not fit one GPU: the fastest split that fits, by the same memory estimate.
+    // It does not fit one GPU, or its GPUs outnumber the global batch: the fastest split that fits,
+    // by the same memory estimate. Tensor and pipeline splits are a transformer's (layers of a
+    // hidden width); a network without them that fits one GPU has no split to keep within the batch.
     std::vector<Trial> trials;
-    if (gpus > 1) {
+    const bool splittable = (data.e.memory_known && !data.e.fits) || (workload.hidden > 0 && workload.layers > 0);
+    if (gpus > 1 && splittable) {
         for (const auto& split : sharded_splits()) {
             trials.push_back(trial(split));
         }
@@ -274,25 +287,40 @@ ParallelismChoice choose_parallelism(
             }
         }
     }
-    if (gpus > 1 && workload.seq_len > 0 && (workload.memory_seq_len() >= k_long_context_tokens || !fastest_fit(trials))) {
+    if (gpus > 1 && workload.seq_len > 0 && (workload.memory_seq_len() >= k_long_context_tokens || !fastest_fit(trials, workload))) {
         for (const auto& split : context_splits(instance, count)) {
             trials.push_back(trial(split));
         }
     }
-    if (const auto best = fastest_fit(trials)) {
+    const std::string batch_cap = fmt::format("the global batch of {:.0f} samples allows at most {:.0f} data-parallel ranks (one sample each a step; "
+                                              "more would change the training recipe)",
+        workload.global_batch, workload.global_batch);
+    const bool batch_excluded =
+        std::any_of(trials.begin(), trials.end(), [&](const Trial& t) { return t.e.fits && !within_batch(workload, t.e); }); // a split the batch ruled out
+    if (const auto best = fastest_fit(trials, workload)) {
         choice.parallelism = best->parallelism;
         choice.mode = best->parallelism.mode;
         choice.distribution = distribution_for(choice.mode, instance, count, framework);
-        choice.why = data.e.activation_gb > data.e.state_gb && workload.seq_len > 0
+        const std::string split = split_text(*best, gpus, workload) + (batch_excluded ? " (" + batch_cap + ")" : "");
+        choice.why = !data_within_batch && (!data.e.memory_known || data.e.fits) ? fmt::format("{}; {}", batch_cap, split_text(*best, gpus, workload))
+            : data.e.activation_gb > data.e.state_gb && workload.seq_len > 0
             ? fmt::format("the activations of {}-token sequences ({:.0f} GB per GPU at micro-batch {}) and the training state ({:.0f} GB) do not "
                           "fit one GPU; {}",
-                  workload.memory_seq_len(), data.e.activation_gb, data.e.micro_batch, data.e.state_gb, split_text(*best, gpus, workload))
-            : fmt::format("the training state ({:.0f} GB) does not fit one GPU; {}", data.e.state_gb, split_text(*best, gpus, workload));
+                  workload.memory_seq_len(), data.e.activation_gb, data.e.micro_batch, data.e.state_gb, split)
+            : fmt::format("the training state ({:.0f} GB) does not fit one GPU; {}", data.e.state_gb, split);
         return choice;
     }
     choice.fits = false;
     choice.mode = gpus > 1 ? "sharded" : "none";
     choice.distribution = "none";
+    if (batch_excluded) {
+        choice.why = fmt::format("{}, and no split of the {} GPUs that fits memory keeps the data-parallel ranks within it", batch_cap, gpus);
+        return choice;
+    }
+    if (!data_within_batch && (!data.e.memory_known || data.e.fits)) {
+        choice.why = fmt::format("{}, fewer than the {} GPUs, and no split of them fits memory", batch_cap, gpus);
+        return choice;
+    }
     choice.why = fmt::format("the training state ({:.0f} GB) does not fit {} x {:.0f} GB GPUs in any split (ZeRO-1/2/3, tensor x pipeline{})", data.e.state_gb,
         gpus, instance.gpu_memory_gb, gpus > 1 && workload.seq_len > 0 ? ", context parallel" : "");
     return choice;

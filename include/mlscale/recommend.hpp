@@ -62,6 +62,10 @@ struct ParallelismChoice {
     std::string why;
 };
 
+/// The SageMaker distribution setting that runs parallelism `mode` (none|data|sharded|model) on
+/// `count` x `instance` with `framework`.
+std::string distribution_for(const std::string& mode, const InstanceSpec& instance, int count, const std::string& framework);
+
 /// Data parallel when the training state fits one GPU; sharded (ZeRO-3/FSDP) when it fits only
 /// spread over the GPUs; tensor (+ pipeline) model parallel when even that does not fit.
 ParallelismChoice choose_parallelism(const Workload& workload, const InstanceSpec& instance, int count, const std::string& framework,

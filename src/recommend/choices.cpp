@@ -88,11 +88,9 @@ FsxSize size_fsx(const StorageFacts& storage, double dataset_gb, double required
     return tiers.empty() ? size_fsx(storage, dataset_gb, required_mb_s, false) : sized(*tiers.back());
 }
 
-namespace {
-
-// The SageMaker distribution setting that runs `mode` on `instance`: the SageMaker libraries only
-// where profiles/instances.json says they support the instance (smddp, smp), else PyTorch's own
-// launcher (torchrun: DDP, FSDP, or Megatron-style tensor and pipeline parallelism) or MPI.
+// The SageMaker libraries only where profiles/instances.json says they support the instance (smddp,
+// smp), else PyTorch's own launcher (torchrun: DDP, FSDP, or Megatron-style tensor and pipeline
+// parallelism) or MPI.
 std::string distribution_for(const std::string& mode, const InstanceSpec& instance, int count, const std::string& framework)
 {
     const bool pytorch = framework.empty() || framework == "pytorch" || framework == "huggingface";
@@ -104,6 +102,8 @@ std::string distribution_for(const std::string& mode, const InstanceSpec& instan
     }
     return pytorch ? "torch_distributed" : "mpi";
 }
+
+namespace {
 
 struct Trial {
     Parallelism parallelism;

@@ -42,7 +42,8 @@ void today_parallelism(const Walk& walk, Option& today)
     if (walk.job.training.distribution && *walk.job.training.distribution != "none") {
         today.parallelism.parallelism = today.config.parallelism;
         today.parallelism.mode = today.config.parallelism.mode;
-        today.parallelism.distribution = *walk.job.training.distribution;
+        // The job names mlscale's mode ("data-parallel"); the plan names the SageMaker setting that runs it.
+        today.parallelism.distribution = distribution_for(today.parallelism.mode, *walk.current, walk.current_count, walk.framework);
         return;
     }
     today.parallelism = choose_parallelism(walk.base, *walk.current, walk.current_count, walk.framework, walk.catalogue, walk.options);
@@ -126,6 +127,13 @@ void estimate_today(Walk& walk)
     today_parallelism(walk, today);
     const EstimateOptions options = calibrate(walk, today.config);
     today.e = estimate(walk.base, today.config, walk.catalogue, options);
+    if (walk.job.model.batch_size && today.e.data_parallel > *walk.job.model.batch_size) {
+        // Each data-parallel rank takes at least one sample a step (choose_parallelism keeps plans within the batch).
+        walk.out.assumptions.push_back(fmt::format("model.batch_size {} (the global batch, samples per step) is fewer than today's {} data-parallel "
+                                                   "ranks, each of which takes at least one sample a step: today is estimated at {} a step; if {} is "
+                                                   "the batch per GPU, give the global batch ({} x the ranks)",
+            *walk.job.model.batch_size, today.e.data_parallel, today.e.data_parallel, *walk.job.model.batch_size, *walk.job.model.batch_size));
+    }
     today.hours = today.e.hours;
     if (const auto measured = walk.job.current.observed.hours; measured && *measured > 0) {
         today.hours = *measured; // a measured run beats any estimate of it

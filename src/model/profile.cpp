@@ -66,10 +66,19 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
     const ModelSpec* spec = nullptr;
     if (job.model.name) {
         spec = catalogue.find_model(*job.model.name);
-        if (spec == nullptr && !catalogue.models.empty()) {
+        // A model the job describes itself (its parameters, and its FLOPs or a sequence to derive them
+        // from) needs no catalogue entry: the name is then a label.
+        const bool described = job.model.params_millions && (job.model.forward_gflops || job.model.seq_len);
+        if (spec == nullptr && !catalogue.models.empty() && described) {
+            profile.assumptions.push_back(fmt::format(
+                "model.name \"{}\" is not in the catalogue: the model is taken as the job describes it (params_millions, forward_gflops or seq_len)",
+                *job.model.name));
+        } else if (spec == nullptr && !catalogue.models.empty()) {
             const auto match = closest_match(*job.model.name, catalogue.model_names());
             diagnostics.add(job.document.diagnostic_at("/model/name", fmt::format("unknown model \"{}\"", *job.model.name),
-                match ? fmt::format("did you mean \"{}\"? (`mlscale catalogue list` shows the catalogue)", *match)
+                match ? fmt::format("did you mean \"{}\"? (`mlscale catalogue list` shows the catalogue; a model not in it is described by "
+                                    "params_millions and forward_gflops)",
+                            *match)
                       : std::string("give params_millions and forward_gflops instead, or see `mlscale catalogue list`")));
         }
     }

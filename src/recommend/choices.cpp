@@ -251,8 +251,9 @@ ParallelismChoice choose_parallelism(
         return Trial{parallelism, estimate(workload, config, catalogue, options)};
     };
     const Trial data = trial(Parallelism{});
+    const bool data_fits = !data.e.memory_known || data.e.fits;
     const bool data_within_batch = within_batch(workload, data.e);
-    if ((!data.e.memory_known || data.e.fits) && data_within_batch) {
+    if (data_fits && data_within_batch) {
         choice.mode = gpus <= 1 ? "none" : "data";
         choice.distribution = gpus <= 1 ? "none" : distribution_for("data", instance, count, framework);
         if (data.e.memory_known && workload.embedding_rows > 0 && gpus > 1) {
@@ -273,7 +274,7 @@ ParallelismChoice choose_parallelism(
     // by the same memory estimate. Tensor and pipeline splits are a transformer's (layers of a
     // hidden width); a network without them that fits one GPU has no split to keep within the batch.
     std::vector<Trial> trials;
-    const bool splittable = (data.e.memory_known && !data.e.fits) || (workload.hidden > 0 && workload.layers > 0);
+    const bool splittable = !data_fits || (workload.hidden > 0 && workload.layers > 0);
     if (gpus > 1 && splittable) {
         for (const auto& split : sharded_splits()) {
             trials.push_back(trial(split));
@@ -301,8 +302,9 @@ ParallelismChoice choose_parallelism(
         choice.parallelism = best->parallelism;
         choice.mode = best->parallelism.mode;
         choice.distribution = distribution_for(choice.mode, instance, count, framework);
-        const std::string split = split_text(*best, gpus, workload) + (batch_excluded ? " (" + batch_cap + ")" : "");
-        choice.why = !data_within_batch && (!data.e.memory_known || data.e.fits) ? fmt::format("{}; {}", batch_cap, split_text(*best, gpus, workload))
+        const std::string chosen = split_text(*best, gpus, workload);
+        const std::string split = chosen + (batch_excluded ? " (" + batch_cap + ")" : "");
+        choice.why = data_fits ? fmt::format("{}; {}", batch_cap, chosen) // here only when the batch, not memory, asked for a split
             : data.e.activation_gb > data.e.state_gb && workload.seq_len > 0
             ? fmt::format("the activations of {}-token sequences ({:.0f} GB per GPU at micro-batch {}) and the training state ({:.0f} GB) do not "
                           "fit one GPU; {}",
@@ -317,7 +319,7 @@ ParallelismChoice choose_parallelism(
         choice.why = fmt::format("{}, and no split of the {} GPUs that fits memory keeps the data-parallel ranks within it", batch_cap, gpus);
         return choice;
     }
-    if (!data_within_batch && (!data.e.memory_known || data.e.fits)) {
+    if (data_fits) { // the batch, not memory, asked for a split, and none fits
         choice.why = fmt::format("{}, fewer than the {} GPUs, and no split of them fits memory", batch_cap, gpus);
         return choice;
     }

@@ -296,8 +296,7 @@ void judge(const Walk& walk, Option& option)
 {
     option.known = option.e.throughput_known && option.hours > 0;
     option.fits = option.parallelism.fits && (!option.e.memory_known || option.e.fits);
-    const std::string platform = walk.job.training.platform.value_or("sagemaker");
-    option.runnable = platform != "sagemaker" || !option.known || option.hours <= k_sagemaker_max_runtime_hours;
+    option.runnable = !walk.sagemaker_job || !option.known || option.hours <= k_sagemaker_max_runtime_hours;
     option.in_time = option.usable() && walk.target && option.hours <= *walk.target * (1.0 + 1e-9);
     option.within_budget = !walk.budget || (option.total_cost && *option.total_cost <= *walk.budget * (1.0 + 1e-9));
     option.meets = option.usable() && (!walk.target || option.in_time) && option.within_budget && (walk.target || walk.budget);

@@ -227,8 +227,7 @@ bool worth_it(const Walk& walk, const Option& stay, const Option& lift, bool rep
 // where the job owns its volume (SageMaker's ML storage volume has no type or throughput setting).
 std::optional<Way> ebs_lift(const Walk& walk, const Option& option, double required_mb_s)
 {
-    const std::string platform = walk.job.training.platform.value_or("sagemaker");
-    if (walk.location != "ebs" || platform == "sagemaker" || required_mb_s <= 0) {
+    if (walk.location != "ebs" || walk.sagemaker_job || required_mb_s <= 0) {
         return std::nullopt;
     }
     const double mib_s = std::min(Gp3Limits::max_mib_s, std::ceil(required_mb_s / k_mb_per_mib / k_gp3_step_mib_s) * k_gp3_step_mib_s);
@@ -284,7 +283,7 @@ std::string in_place_why(const Walk& walk, const Workload& w, const Option& opti
         // "without downloading them to local storage first") or a loader that reads S3 directly.
         return option.storage.input_mode == "file"
             ? fmt::format("downloaded before training: {} GB copied to the instance's volume in {:.0f} min", grouped(share_gb), option.e.download_minutes)
-            : "streams from S3 without a download (Mountpoint for Amazon S3, or a loader that reads S3 objects directly)";
+            : fmt::format("streams from S3 without a download ({})", k_s3_stream_off_sagemaker);
     }
     if (option.storage.input_mode == "file") {
         return fmt::format("File mode: {} GB downloads in {:.0f} min before training", grouped(share_gb), option.e.download_minutes);

@@ -142,9 +142,7 @@ void fill_tabular_storage(const Walk& walk, int count, Plan& plan)
     if (!walk.sagemaker_job) { // the same physics by other names (recommend_storage.cpp, in_place_why)
         s.notes.push_back(s.input_mode == "file"
                 ? fmt::format("downloaded before training: {} GB copied to the instance's volume ({} GB)", grouped(walk.base.dataset_gb), grouped(*s.volume_gb))
-                : fmt::format("streams the {} GB from S3 without a download (Mountpoint for Amazon S3, or a loader that "
-                              "reads S3 objects directly)",
-                      grouped(walk.base.dataset_gb)));
+                : fmt::format("streams the {} GB from S3 without a download ({})", grouped(walk.base.dataset_gb), k_s3_stream_off_sagemaker));
         return;
     }
     s.notes.push_back(s.input_mode == "file"

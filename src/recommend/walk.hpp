@@ -169,6 +169,8 @@ std::string usd(double value);
 /// The instance type as the job's platform names it: "ml.p5.48xlarge" on SageMaker (training and
 /// HyperPod), "p5.48xlarge" on EC2, EKS and AWS Batch.
 std::string type_name(const Walk& walk, const InstanceSpec& instance);
+/// What streams S3 off SageMaker, where FastFile does not exist (awslabs/mountpoint-s3 README).
+inline constexpr const char* k_s3_stream_off_sagemaker = "Mountpoint for Amazon S3, or a loader that reads S3 objects directly";
 /// How the instances read the data, as the platform names it: SageMaker's input mode ("file",
 /// "fastfile", "pipe", "mount"), elsewhere "download", "streaming" or "mount".
 std::string input_mode_label(const Walk& walk, const std::string& mode);

@@ -196,6 +196,9 @@ void add_fix_step(Walk& walk)
         concepts.push_back("data-prep-cluster");
     }
     const std::string keep = fmt::format("keep {} x {}", type_name(walk, *fixed.instance), fixed.count);
+    if (!changes.empty() && !walk.unexplained_wait.empty()) {
+        changes.push_back(walk.unexplained_wait);
+    }
     const std::string change = !changes.empty() ? fmt::format("{} (on {} x {})", fmt::join(changes, "; "), type_name(walk, *fixed.instance), fixed.count)
         : !walk.unexplained_wait.empty()        ? keep + " and " + walk.unexplained_wait
                                                 : keep + ": nothing in the data pipeline to fix";

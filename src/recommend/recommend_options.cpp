@@ -375,14 +375,27 @@ void fix_unexplained_wait(Walk& walk, Option& fixed)
 {
     const std::string wait = telemetry_wait(walk);
     if (!wait.empty() && fixed.usable() && fixed.e.samples_per_sec > walk.today->e.samples_per_sec * 1.01) {
-        walk.fixes.push_back(
-            "remove the wait the telemetry shows " + wait + ": the model finds the storage and CPUs able to feed the GPUs, so " + where_to_look(walk));
+        walk.fixes.push_back("remove the wait the telemetry shows " + wait + ": the model finds the storage " +
+            (walk.today->e.cpu_known ? "and CPUs able to feed the GPUs" : "able to feed the GPUs (and has no CPU cost for this format)") + ", so " +
+            where_to_look(walk));
         return;
     }
-    fixed = *walk.today; // nothing changes: today's setup as measured, not re-estimated
+    if (walk.fixes.empty()) {
+        fixed = *walk.today; // nothing changes: today's setup as measured, not re-estimated
+    }
     if (!wait.empty()) {
         walk.unexplained_wait = "find the wait the telemetry shows " + wait + ": " + where_to_look(walk) + "; the model cannot say what removing it gains";
     }
+}
+
+// The model, with today's layout and the efficiency the telemetry calibrated, finds the storage or
+// the CPUs short of the GPUs: the data-pipeline fixes answer (at least part of) the wait the
+// telemetry shows. Otherwise the fixes (packing small files for a dataset downloaded before
+// training, say) are good practice that does not remove that wait.
+bool model_explains_wait(const Walk& walk)
+{
+    const Estimate e = estimate(walk.base, walk.today->config, walk.catalogue, walk.options);
+    return e.bottleneck == Bottleneck::Io || e.bottleneck == Bottleneck::Cpu;
 }
 
 } // namespace
@@ -402,8 +415,8 @@ void enumerate_options(Walk& walk)
         walk.out.assumptions.push_back(why + ": the plan does not keep it");
     } else if (walk.today) {
         Option fixed = evaluate_option(walk, walk.fixed, *walk.current, walk.current_count);
-        if (walk.fixes.empty() && !fixed.storage.fsx && !fixed.storage.efs_to_elastic && !fixed.storage.ebs_gp3_mib_s && fixed.prep.count == 0 &&
-            walk.today->usable()) {
+        if (!fixed.storage.fsx && !fixed.storage.efs_to_elastic && !fixed.storage.ebs_gp3_mib_s && fixed.prep.count == 0 && walk.today->usable() &&
+            (walk.fixes.empty() || !model_explains_wait(walk))) {
             fix_unexplained_wait(walk, fixed);
         }
         fixed.rung = Rung::FixPipeline;

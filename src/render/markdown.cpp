@@ -235,13 +235,13 @@ std::string decision_section(const Report& report, int level)
     if (report.ladder.empty()) {
         return out + "No ladder was walked: the job does not name enough to estimate a configuration.\n\n";
     }
-    out += "mlscale scales up before it scales out, and stops at the first rung that meets the target.\n\n";
+    out += "mlscale scales up before it scales out, and stops at the first rung that meets the target (costs: every run, storage included).\n\n";
     out += "```mermaid\nflowchart TD\n";
     for (std::size_t i = 0; i < report.ladder.size(); ++i) {
         const auto& step = report.ladder[i];
         std::string estimate = step.estimated_hours ? hours(*step.estimated_hours) : std::string("not estimated");
-        if (step.estimated_cost_usd) {
-            estimate += ", " + money(*step.estimated_cost_usd);
+        if (const auto cost = step.total_cost_usd ? step.total_cost_usd : step.estimated_cost_usd) {
+            estimate += ", " + money(*cost); // what the verdicts compare: every run, storage included
         }
         const std::string verdict_text = step.meets_target ? (*step.meets_target ? "meets the target" : "misses the target") : "";
         out += fmt::format("  R{}[\"{}<br/>{}<br/>{}{}\"]\n", i, mermaid_label(step.rung), mermaid_label(step.change), estimate,

@@ -108,16 +108,18 @@ std::string ladder_section(const Report& report, const Style& style)
 {
     std::string out;
     if (!report.ladder.empty()) {
-        out += style.bold(
-                   "Ladder (fix the data pipeline, scale up, then out; stop at the first rung that meets the target, or a higher one that meets for less)") +
+        out +=
+            style.bold("Ladder (fix the data pipeline, scale up, then out; stop at the first rung that meets the target, or a higher one that meets for less; "
+                       "cost: every run, storage included)") +
             "\n";
         out += fmt::format("    {:<18} {:<24} {:>10} {:>12}  {}\n", "rung", "instances", "hours", "cost", "verdict");
         for (const auto& step : report.ladder) {
+            const auto cost = step.total_cost_usd ? step.total_cost_usd : step.estimated_cost_usd; // what the verdicts compare
             const std::string instances = step.instance_type.empty() ? "-" : fmt::format("{} x {}", step.instance_count, step.instance_type);
             const std::string verdict = step.meets_target ? (*step.meets_target ? "meets" : "misses") : "-";
             out += fmt::format("  {} {:<18} {:<24} {:>10} {:>12}  {}\n", step.chosen ? "*" : " ", step.rung, instances,
-                step.estimated_hours ? number(*step.estimated_hours) + " h" : std::string("-"),
-                step.estimated_cost_usd ? "$" + number(*step.estimated_cost_usd) : std::string("-"), verdict + (step.chosen ? " (chosen)" : ""));
+                step.estimated_hours ? number(*step.estimated_hours) + " h" : std::string("-"), cost ? "$" + number(*cost) : std::string("-"),
+                verdict + (step.chosen ? " (chosen)" : ""));
             out += fmt::format("      change: {}\n", step.change);
             out += style.dim(fmt::format("      why:    {}", step.why)) + "\n";
         }

@@ -154,11 +154,23 @@ void add_fix_step(Walk& walk)
                 ? std::string("copy the data to a new General Purpose EFS with Elastic throughput")
                 : fmt::format("switch EFS from {} to Elastic throughput", walk.job.storage.efs.throughput_mode.value_or("bursting")));
     }
+    if (walk.today && fixed.storage.service == "s3" && walk.today->config.storage == "s3" && fixed.storage.input_mode != walk.today->config.input_mode) {
+        const bool file = walk.today->config.input_mode == "file";
+        changes.push_back(!walk.sagemaker_job
+                ? std::string(file ? "stream from S3 instead of copying the data to the instance first"
+                                   : "copy the data to the instance before training instead of streaming it")
+                : fmt::format("{} instead of {}",
+                      fixed.storage.input_mode == "file" ? "File mode" : (fixed.storage.input_mode == "pipe" ? "Pipe mode" : "FastFile"),
+                      file ? "File mode's download" : (walk.today->config.input_mode == "pipe" ? "Pipe mode" : "FastFile")));
+    }
+    if (walk.today && fixed.config.s3_prefixes > walk.today->config.s3_prefixes) {
+        changes.push_back(fmt::format("spread the objects over {} key prefixes", grouped(fixed.config.s3_prefixes)));
+    }
     if (fixed.storage.ebs_gp3_mib_s) {
         changes.push_back(fmt::format(
             "modify the EBS volume in place to gp3 with {} MiB/s and {} IOPS", grouped(*fixed.storage.ebs_gp3_mib_s), grouped(fixed.storage.ebs_gp3_iops)));
     }
-    if (changes.empty() && walk.unexplained_wait.empty() && !fixed.storage.fsx && fixed.prep.count == 0 && !fixed.meets) {
+    if (changes.empty() && walk.removed_wait.empty() && walk.unexplained_wait.empty() && !fixed.storage.fsx && fixed.prep.count == 0 && !fixed.meets) {
         return; // nothing to fix and today's setup misses: the plan's "today" line says how it runs
     }
     if (fixed.storage.fsx) {
@@ -183,6 +195,12 @@ void add_fix_step(Walk& walk)
         if (e.network_samples_per_sec > e.samples_per_sec * 1.01) {
             why += fmt::format("; the GPUs could take {}", rate_text(walk, e.network_samples_per_sec));
         }
+        // A download before training can outweigh the training itself (File mode over many small files).
+        const double saved_minutes = e.startup_minutes - fixed.e.startup_minutes;
+        if (saved_minutes >= 1.0 && saved_minutes >= 0.05 * walk.today->hours * 60.0) {
+            why += fmt::format("; start-up {} today (the data downloads before training), {} after", hours_text(e.startup_minutes / 60.0),
+                fixed.e.startup_minutes < 0.5 ? std::string("none") : hours_text(fixed.e.startup_minutes / 60.0));
+        }
         why += "; after: ";
     }
     why += why_for(walk, fixed);
@@ -196,7 +214,9 @@ void add_fix_step(Walk& walk)
         concepts.push_back("data-prep-cluster");
     }
     const std::string keep = fmt::format("keep {} x {}", type_name(walk, *fixed.instance), fixed.count);
-    if (!changes.empty() && !walk.unexplained_wait.empty()) {
+    if (!walk.removed_wait.empty()) {
+        changes.push_back(walk.removed_wait);
+    } else if (!changes.empty() && !walk.unexplained_wait.empty()) {
         changes.push_back(walk.unexplained_wait);
     }
     const std::string change = !changes.empty() ? fmt::format("{} (on {} x {})", fmt::join(changes, "; "), type_name(walk, *fixed.instance), fixed.count)

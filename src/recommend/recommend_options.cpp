@@ -375,9 +375,9 @@ void fix_unexplained_wait(Walk& walk, Option& fixed)
 {
     const std::string wait = telemetry_wait(walk);
     if (!wait.empty() && fixed.usable() && fixed.e.samples_per_sec > walk.today->e.samples_per_sec * 1.01) {
-        walk.fixes.push_back("remove the wait the telemetry shows " + wait + ": the model finds the storage " +
+        walk.removed_wait = "remove the wait the telemetry shows " + wait + ": the model finds the storage " +
             (walk.today->e.cpu_known ? "and CPUs able to feed the GPUs" : "able to feed the GPUs (and has no CPU cost for this format)") + ", so " +
-            where_to_look(walk));
+            where_to_look(walk);
         return;
     }
     if (walk.fixes.empty()) {

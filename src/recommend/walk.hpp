@@ -117,6 +117,7 @@ struct Walk {
     // ---- the data-pipeline fixes ----
     std::vector<std::string> fixes;
     std::vector<std::string> fix_concepts;
+    std::string removed_wait;     ///< a wait the telemetry shows that the model does not explain: every rung is estimated without it (the step says so, last)
     std::string unexplained_wait; ///< a wait the telemetry shows that the model can neither explain nor price (the step says where to look)
     EtlInputs etl;
 

@@ -297,6 +297,29 @@ void mean_sequence(const Job& job, Workload& w, std::vector<std::string>& assump
     w.seq_len = mean;
 }
 
+// A CNN's activation layout: the job's, else its framework's default (docs/model.md §2).
+void memory_layout(const Job& job, Workload& w, std::vector<std::string>& assumptions)
+{
+    w.channels_last = job.model.memory_format == std::optional<std::string>("channels_last");
+    if (w.family == "cnn" && !job.model.memory_format && job.model.framework == std::optional<std::string>("tensorflow")) {
+        // TensorFlow's Grappler layout optimizer (generic_layout_optimizer.cc, GetSrcAndDstDataFormats)
+        // runs a graph on GPUs of compute capability >= 7.0 in NHWC when its convolutions are DT_HALF,
+        // and converts it to NCHW otherwise (bf16 included).
+        const bool half = w.precision == "fp16" || w.precision == "mixed";
+        w.channels_last = half;
+        assumptions.push_back(half ? std::string("model.memory_format not given: TensorFlow's layout optimizer (Grappler) runs fp16 convolutions on "
+                                                 "Volta and later GPUs in NHWC, without cuDNN's transposes")
+                                   : fmt::format("model.memory_format not given: TensorFlow's layout optimizer (Grappler) converts the graph to "
+                                                 "NCHW on GPUs unless its convolutions are fp16{}",
+                                         w.precision == "bf16" ? ": bf16 tensor-core convolutions pay cuDNN's transposes to NHWC and back" : ""));
+    } else if (w.family == "cnn" && !job.model.memory_format) {
+        const bool tf32 = w.precision == "fp32" || w.precision == "tf32";
+        assumptions.push_back(fmt::format("model.memory_format not given: PyTorch's default NCHW assumed, which tensor-core convolutions transpose to "
+                                          "NHWC and back (set \"channels_last\" for torch.channels_last or TensorFlow){}",
+            tf32 ? "; in TF32 (fp32 convolutions on Ampere and later) the model charges the same in either layout, as measured (docs/model.md §2)" : ""));
+    }
+}
+
 } // namespace
 
 Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions)
@@ -328,13 +351,7 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.experts = static_cast<double>(shape(job.model.experts, spec != nullptr ? spec->experts : std::nullopt));
     w.experts_per_token = static_cast<double>(shape(job.model.experts_per_token, spec != nullptr ? spec->experts_per_token : std::nullopt));
     w.recompute = job.model.activation_checkpointing.value_or(false);
-    w.channels_last = job.model.memory_format == std::optional<std::string>("channels_last");
-    if (w.family == "cnn" && !job.model.memory_format) {
-        const bool tf32 = w.precision == "fp32" || w.precision == "tf32";
-        assumptions.push_back(fmt::format("model.memory_format not given: PyTorch's default NCHW assumed, which tensor-core convolutions transpose to "
-                                          "NHWC and back (set \"channels_last\" for torch.channels_last or TensorFlow){}",
-            tf32 ? "; in TF32 (fp32 convolutions on Ampere and later) the model charges the same in either layout, as measured (docs/model.md §2)" : ""));
-    }
+    memory_layout(job, w, assumptions);
     catalogue_figures(job, spec, w);
     adapters_and_flops(job, spec, model, w, assumptions);
 

@@ -127,7 +127,9 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
         model.precision = *job.model.precision;
     } else {
         model.precision = gpu_instance ? "mixed" : "fp32";
-        profile.assumptions.push_back(fmt::format("model.precision not given: assumed \"{}\"", model.precision));
+        if (model.family != "gbdt") { // trees have no training precision to choose
+            profile.assumptions.push_back(fmt::format("model.precision not given: assumed \"{}\"", model.precision));
+        }
     }
     if (job.model.optimizer) {
         model.optimizer = *job.model.optimizer;
@@ -316,7 +318,7 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
         std::vector<std::string> stated_elsewhere;
         const Workload workload = make_workload(job, profile.model, catalogue, stated_elsewhere);
         profile.model_state_gb = training_state_gb_per_gpu(workload, 0, 1, 1);
-    } else if (!profile.model.params_millions) {
+    } else if (!profile.model.params_millions && profile.model.family != "gbdt") { // trees: the data's size is the memory (docs/recommender.md §3.2)
         profile.assumptions.push_back("model size unknown (no model.name or model.params_millions): memory not estimated");
     }
     if (gpu_instance) {

@@ -14,9 +14,6 @@ namespace mlscale::walk {
 
 namespace {
 
-// SageMaker training jobs stop at MaxRuntimeInSeconds, at most 28 days (2,419,200 s; SageMaker API
-// StoppingCondition): a longer run needs checkpoints and a restart, so it is not a plan as it stands.
-constexpr double k_sagemaker_max_runtime_hours = 28.0 * 24.0;
 // Counts tried for multi-node: powers of two up to this, and max_instances.
 constexpr int k_max_count = 64;
 // A one-GPU instance is a bigger GPU when it processes this much more than the baseline GPU.

@@ -17,12 +17,30 @@ namespace {
 constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
 // Most instances a sharded in-memory plan may take without max_instances (as the GPU walk's 64).
 constexpr double k_max_count_tabular = 64;
+// XGBoost's max_bin default (its parameter documentation: 256).
+constexpr double k_xgboost_max_bin = 256;
+// Share of a GPU's memory a plan may fill (the deep-learning memory model's 90 %).
+constexpr double k_gpu_usable_share = 0.9;
 
 struct Pick {
     const InstanceSpec* instance = nullptr;
     int count = 1;
     std::string why;
+    std::optional<Estimate> e; ///< gradient boosting timed by the model (docs/model.md §10)
+    double hours = 0;          ///< one run, start-up included
+    std::optional<double> run_cost;
+    std::optional<double> total_cost;
+    bool meets = false;
 };
+
+Pick untimed(const InstanceSpec* instance, int count, std::string why)
+{
+    Pick pick;
+    pick.instance = instance;
+    pick.count = count;
+    pick.why = std::move(why);
+    return pick;
+}
 
 std::string algorithm_name(const Walk& walk)
 {
@@ -52,18 +70,18 @@ std::optional<Pick> keep_today(const Walk& walk, bool memory_bound, double need_
     }
     const InstanceSpec& today = *walk.current;
     if (today.gpu_count > 0 && walk.base.family == "gbdt") {
-        return Pick{&today, walk.current_count,
+        return untimed(&today, walk.current_count,
             fmt::format("keep {}: XGBoost's GPU hist trains on its GPUs (SageMaker XGBoost 1.2 and later); a GPU run that works is not "
                         "moved to CPUs",
-                type_name(walk, today))};
+                type_name(walk, today)));
     }
     if (today.gpu_count > 0 || (memory_bound && today.memory_gib * walk.current_count < need_gib)) {
         return std::nullopt;
     }
-    return Pick{&today, walk.current_count,
+    return untimed(&today, walk.current_count,
         memory_bound ? fmt::format("keep {}: its {} GiB hold the {} GB of training data; gradient-boosted trees are memory-bound", type_name(walk, today),
                            grouped(today.memory_gib * walk.current_count), grouped(walk.base.dataset_gb))
-                     : fmt::format("keep {}: the {} streams mini-batches, so the data need not fit in memory", type_name(walk, today), algorithm_name(walk))};
+                     : fmt::format("keep {}: the {} streams mini-batches, so the data need not fit in memory", type_name(walk, today), algorithm_name(walk)));
 }
 
 // The cheapest general-purpose instance whose memory holds the data, else several of the largest.
@@ -125,6 +143,132 @@ std::string storage_mode(const Walk& walk)
     return walk.base.dataset_gb <= walk.catalogue.storage_facts.file_mode_max_dataset_gb ? "file" : "fastfile";
 }
 
+// Gradient boosting the model can time: rows, features, trees and depth are known.
+bool gbdt_timed(const Walk& walk)
+{
+    const Workload& w = walk.base;
+    return w.family == "gbdt" && w.samples_per_epoch > 0 && w.gbdt_features > 0 && w.gbdt_trees > 0 && w.gbdt_depth > 0;
+}
+
+// One configuration timed: hours from the model, cost = hours x instances x the platform's price.
+Pick timed(const Walk& walk, const InstanceSpec& instance, int count)
+{
+    Pick pick;
+    pick.instance = &instance;
+    pick.count = count;
+    Config config = current_config(walk.job, &instance);
+    config.count = count;
+    config.storage = walk.location;
+    config.input_mode = storage_mode(walk);
+    Workload w = walk.base;
+    w.sharded_by_key = count > 1 && walk.location == "s3"; // data parallel over S3: each instance reads its share
+    pick.e = estimate(w, config, walk.catalogue, walk.options);
+    pick.hours = pick.e->throughput_known ? pick.e->hours : 0;
+    if (const auto price = hourly_price(walk, instance); price && pick.hours > 0) {
+        pick.run_cost = pick.hours * count * *price;
+        pick.total_cost = *pick.run_cost * walk.runs;
+    }
+    const bool runnable = !walk.sagemaker_job || pick.hours <= k_sagemaker_max_runtime_hours;
+    pick.meets = pick.hours > 0 && runnable && (!walk.target || pick.hours <= *walk.target * (1.0 + 1e-9)) &&
+        (!walk.budget || (pick.total_cost && *pick.total_cost <= *walk.budget * (1.0 + 1e-9)));
+    return pick;
+}
+
+// XGBoost GPU hist holds its quantised matrix on the GPUs in ELLPACK form: every (row, feature) as
+// a symbol of ceil(log2(bins + 1)) bits, bins = features x max_bin (256 by default)
+// (dmlc/xgboost ellpack_page.cu: CalculateBufferSize(row_stride * n_rows, num_symbols)), plus a
+// gradient pair (8 bytes) and a row index (4 bytes) per row (derived). Dense rows assumed.
+double gbdt_gpu_bytes_per_row(double features)
+{
+    const double bits = std::ceil(std::log2(features * k_xgboost_max_bin + 1.0));
+    return features * bits / 8.0 + 12.0;
+}
+
+bool gbdt_fits_gpus(const Walk& walk, const InstanceSpec& instance, int count)
+{
+    const double gpus = static_cast<double>(instance.gpu_count) * count;
+    const double rows_per_gpu = walk.base.samples_per_epoch / gpus;
+    return rows_per_gpu * gbdt_gpu_bytes_per_row(walk.base.gbdt_features) <= k_gpu_usable_share * instance.gpu_memory_gb * 1e9;
+}
+
+// Every configuration whose memory holds the data: CPU instances (general-purpose unless the
+// families say otherwise) and, for XGBoost, GPU instances (GPU hist; LightGBM's GPU build is
+// slower than its CPU one, docs/model.md §10); from the fewest instances that hold the data,
+// doubling up to max_instances (or 64) and max_gpus.
+std::vector<Pick> gbdt_options(const Walk& walk, double need_gib)
+{
+    std::vector<const InstanceSpec*> instances = cpu_candidates(walk);
+    if (walk.base.gbdt_library != "lightgbm") {
+        const auto gpu = allowed_instances(walk, true, false);
+        instances.insert(instances.end(), gpu.begin(), gpu.end());
+    }
+    const double max_count = static_cast<double>(walk.job.constraints.max_instances.value_or(static_cast<std::int64_t>(k_max_count_tabular)));
+    std::vector<Pick> out;
+    for (const InstanceSpec* instance : instances) {
+        if (instance->memory_gib <= 0) {
+            continue;
+        }
+        for (double count = std::max(1.0, std::ceil(need_gib / instance->memory_gib)); count <= max_count; count *= 2) {
+            if (walk.job.constraints.max_gpus && instance->gpu_count * count > static_cast<double>(*walk.job.constraints.max_gpus)) {
+                break;
+            }
+            if (instance->gpu_count > 0 && !gbdt_fits_gpus(walk, *instance, static_cast<int>(count))) {
+                continue;
+            }
+            Pick pick = timed(walk, *instance, static_cast<int>(count));
+            if (pick.hours > 0 && pick.run_cost) {
+                out.push_back(std::move(pick));
+            }
+        }
+    }
+    return out;
+}
+
+// The cheapest configuration that meets; within 10 % of its cost (an estimate's noise), the fewest
+// instances, then the fastest. Nothing meets: the cheapest that meets the time (the budget binds),
+// else the fastest (the target binds).
+std::optional<Pick> best_timed(Walk& walk, const std::vector<Pick>& options)
+{
+    const Pick* best = nullptr;
+    for (const Pick& pick : options) {
+        if (pick.meets && (best == nullptr || *pick.total_cost < *best->total_cost)) {
+            best = &pick;
+        }
+    }
+    if (best != nullptr) {
+        const double ceiling = *best->total_cost * 1.1;
+        for (const Pick& pick : options) {
+            if (pick.meets && *pick.total_cost <= ceiling && (pick.count < best->count || (pick.count == best->count && pick.hours < best->hours))) {
+                best = &pick;
+            }
+        }
+        return *best;
+    }
+    for (const Pick& pick : options) {
+        const bool in_time = !walk.target || pick.hours <= *walk.target * (1.0 + 1e-9);
+        if (in_time && (best == nullptr || *pick.total_cost < *best->total_cost)) {
+            best = &pick;
+        }
+    }
+    if (best != nullptr) {
+        walk.out.binding = fmt::format("budget_usd binds: the cheapest configuration that meets the {} target, {} x {}, costs {} (budget {})",
+            walk.target ? hours_text(*walk.target) : std::string("time"), best->count, type_name(walk, *best->instance), usd(*best->total_cost),
+            usd(walk.budget.value_or(0)));
+        return *best;
+    }
+    for (const Pick& pick : options) {
+        if (best == nullptr || pick.hours < best->hours) {
+            best = &pick;
+        }
+    }
+    if (best == nullptr) {
+        return std::nullopt;
+    }
+    walk.out.binding = fmt::format(
+        "target_hours binds: the fastest allowed configuration, {} x {}, takes {}", best->count, type_name(walk, *best->instance), hours_text(best->hours));
+    return *best;
+}
+
 void fill_tabular_storage(const Walk& walk, int count, Plan& plan)
 {
     StoragePlan& s = plan.storage;
@@ -164,13 +308,26 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
     c.parallelism = pick.count > 1 || c.gpus > 1 ? "data" : "none";
     c.distribution = walk.sagemaker_job ? "none" : ""; // a SageMaker training job's setting only
     c.notes.push_back(pick.why);
-    c.notes.push_back("time not estimated: the performance model has no throughput model for this algorithm; measure one run "
-                      "(current.observed.hours) to get time and cost");
+    if (pick.e) {
+        c.estimated_hours = pick.hours;
+        c.estimated_cost_usd = pick.run_cost;
+        c.total_cost_usd = pick.total_cost;
+        c.bottleneck = pick.instance->gpu_count > 0 ? "gpu" : "cpu";
+        if ((walk.target && !walk.target_implicit) || walk.budget) { // today's time is a goal, not the job's target
+            c.meets_target = pick.meets;
+        }
+    } else {
+        c.notes.push_back(walk.base.family == "gbdt"
+                ? "time not estimated: give model.num_features, model.num_trees and model.max_depth (with dataset.num_samples) for the "
+                  "gradient-boosting model (docs/model.md §10), or measure one run (current.observed.hours)"
+                : "time not estimated: the performance model has no throughput model for this algorithm; measure one run "
+                  "(current.observed.hours) to get time and cost");
+    }
     if (walk.current != nullptr) {
         c.changes_gpu = walk.current->gpu_spec != pick.instance->gpu_spec;
     }
     const bool measured = pick.instance == walk.current && pick.count == walk.current_count;
-    if (const auto hours = measured ? walk.job.current.observed.hours : std::nullopt; hours && *hours > 0) {
+    if (const auto hours = measured ? walk.job.current.observed.hours : std::nullopt; hours && *hours > 0 && !pick.e) {
         const double price = hourly_price(walk, *pick.instance).value_or(0);
         c.estimated_hours = hours;
         c.estimated_cost_usd = *hours * pick.count * price;
@@ -181,6 +338,99 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
         walk.out.current_hours = hours;
         walk.out.current_cost_usd = c.estimated_cost_usd;
     }
+}
+
+std::string rung_for(const Pick& pick)
+{
+    const int gpus = pick.instance->gpu_count * pick.count;
+    return gpus == 0 ? "cpu" : pick.count > 1 ? "multi-node" : (gpus > 1 ? "multi-gpu-node" : "single-gpu");
+}
+
+LadderStep timed_step(const Walk& walk, const Pick& pick, bool chosen)
+{
+    LadderStep step;
+    step.rung = rung_for(pick);
+    const bool today = pick.instance == walk.current && pick.count == walk.current_count;
+    step.change = today ? fmt::format("keep {} x {}", type_name(walk, *pick.instance), pick.count)
+                        : fmt::format("{} x {}{}", pick.count, type_name(walk, *pick.instance),
+                              pick.instance->gpu_count > 0
+                                  ? fmt::format(" ({} {} GPUs, XGBoost GPU hist)", pick.instance->gpu_count * pick.count, pick.instance->gpu_spec->name)
+                                  : fmt::format(" ({} vCPUs, {} GiB)", pick.instance->vcpus * pick.count, grouped(pick.instance->memory_gib * pick.count)));
+    step.instance_type = type_name(walk, *pick.instance);
+    step.instance_count = pick.count;
+    step.estimated_hours = pick.hours;
+    step.estimated_cost_usd = pick.run_cost;
+    step.total_cost_usd = pick.total_cost;
+    if ((walk.target && !walk.target_implicit) || walk.budget) {
+        step.meets_target = pick.meets;
+    }
+    const std::string goal =
+        walk.target ? (walk.target_implicit ? fmt::format("today's {}", hours_text(*walk.target)) : "the " + hours_text(*walk.target)) : std::string();
+    step.why = fmt::format("{} trees over {} rows x {} features, depth {}: {}, {}{}{}", grouped(walk.base.gbdt_trees), grouped(walk.base.samples_per_epoch),
+        grouped(walk.base.gbdt_features), grouped(walk.base.gbdt_depth), hours_text(pick.hours), usd(*pick.total_cost),
+        walk.runs > 1 ? fmt::format(" for {:.0f} runs", walk.runs) : std::string(),
+        walk.target || walk.budget ? fmt::format(" ({} {})", pick.meets ? "meets" : "misses", goal.empty() ? "the budget" : goal) : std::string());
+    step.chosen = chosen;
+    step.concepts = {"rightsizing"};
+    return step;
+}
+
+// Gradient boosting the model times (docs/recommender.md §3.2): every configuration that holds the
+// data in memory, the cheapest that meets; the ladder shows the best on CPUs and the best on GPUs.
+void walk_gbdt_timed(Walk& walk, double need_gib)
+{
+    if (walk.current != nullptr && why_today_cannot_stay(walk).empty() && walk.current->memory_gib * walk.current_count >= need_gib) {
+        const Pick today = timed(walk, *walk.current, walk.current_count);
+        if (today.hours > 0) {
+            walk.out.current_hours = today.hours;
+            walk.out.current_cost_usd = today.run_cost;
+            if (!walk.target) { // "am I over-provisioned?": today's time is the one to keep
+                walk.target = today.hours;
+                walk.target_implicit = true;
+                walk.out.assumptions.push_back(fmt::format("no target_hours given: today's {} is the time to keep; the plan is the cheapest "
+                                                           "configuration that is no slower",
+                    hours_text(today.hours)));
+            }
+        }
+    }
+    const std::vector<Pick> options = gbdt_options(walk, need_gib);
+    const std::optional<Pick> pick = best_timed(walk, options);
+    if (!pick) {
+        walk.out.binding = "the allowed instances (instance_families, max_instances, max_gpus) cannot hold the training data in memory";
+        walk.out.plan.compute.notes.push_back("no plan: " + walk.out.binding);
+        return;
+    }
+    Pick chosen = *pick;
+    chosen.why = fmt::format("{} x {}: {} for {} trees ({}, docs/model.md §10){}", chosen.count, type_name(walk, *chosen.instance), hours_text(chosen.hours),
+        grouped(walk.base.gbdt_trees), chosen.instance->gpu_count > 0 ? "XGBoost GPU hist" : fmt::format("{} hist on the CPUs", walk.base.gbdt_library),
+        chosen.count > 1 ? fmt::format("; the data sharded across {} instances, whose memory holds it", chosen.count)
+                         : fmt::format("; its {} GiB hold the {} GB of training data", grouped(chosen.instance->memory_gib), grouped(walk.base.dataset_gb)));
+    Plan& plan = walk.out.plan;
+    fill_tabular_compute(walk, chosen, plan);
+    fill_tabular_storage(walk, chosen.count, plan);
+    if (!walk.out.binding.empty()) {
+        plan.compute.notes.insert(plan.compute.notes.begin(), "nothing meets the target; best effort. " + walk.out.binding);
+    }
+    if (const std::string basis = price_basis(walk, *chosen.instance); !basis.empty()) {
+        walk.out.assumptions.push_back(basis);
+    }
+    // The ladder: the best on CPUs and the best on GPUs, the chosen one marked.
+    const bool on_gpu = chosen.instance->gpu_count > 0;
+    std::vector<Pick> other_side;
+    std::copy_if(options.begin(), options.end(), std::back_inserter(other_side), [&](const Pick& p) { return (p.instance->gpu_count > 0) != on_gpu; });
+    Walk probe = walk; // the other side's best, chosen by the same rule without touching the plan's binding
+    const std::optional<Pick> other = best_timed(probe, other_side);
+    if (other && !on_gpu) {
+        walk.out.ladder.push_back(timed_step(walk, chosen, true));
+        walk.out.ladder.push_back(timed_step(walk, *other, false));
+    } else if (other) {
+        walk.out.ladder.push_back(timed_step(walk, *other, false));
+        walk.out.ladder.push_back(timed_step(walk, chosen, true));
+    } else {
+        walk.out.ladder.push_back(timed_step(walk, chosen, true));
+    }
+    plan.etl = choose_etl(walk.job, walk.profile, walk.etl);
+    plan.deployment = choose_deployment(walk.job, walk.profile, walk.catalogue);
 }
 
 } // namespace
@@ -197,6 +447,10 @@ void walk_tabular(Walk& walk)
     }
     const double need_gib = walk.base.dataset_gb * 1e9 / k_gib;
     const bool memory_bound = walk.base.family == "gbdt";
+    if (gbdt_timed(walk)) {
+        walk_gbdt_timed(walk, need_gib);
+        return;
+    }
     std::optional<Pick> pick = keep_today(walk, memory_bound, need_gib);
     if (!pick) {
         pick = memory_bound ? by_memory(walk, need_gib) : smallest(walk);

@@ -170,6 +170,9 @@ std::string usd(double value);
 /// The instance type as the job's platform names it: "ml.p5.48xlarge" on SageMaker (training and
 /// HyperPod), "p5.48xlarge" on EC2, EKS and AWS Batch.
 std::string type_name(const Walk& walk, const InstanceSpec& instance);
+// SageMaker training jobs stop at MaxRuntimeInSeconds, at most 28 days (2,419,200 s; SageMaker API
+// StoppingCondition): a longer run needs checkpoints and a restart, so it is not a plan as it stands.
+inline constexpr double k_sagemaker_max_runtime_hours = 28.0 * 24.0;
 /// What streams S3 off SageMaker, where FastFile does not exist (awslabs/mountpoint-s3 README).
 inline constexpr const char* k_s3_stream_off_sagemaker = "Mountpoint for Amazon S3, or a loader that reads S3 objects directly";
 /// How the instances read the data, as the platform names it: SageMaker's input mode ("file",

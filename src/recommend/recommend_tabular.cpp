@@ -30,7 +30,8 @@ struct Pick {
     double hours = 0;          ///< one run, start-up included
     std::optional<double> run_cost;
     std::optional<double> total_cost;
-    bool meets = false;
+    bool meets = false;     ///< within the target (the job's, or today's time) and the budget: what the choice reads
+    bool meets_job = false; ///< within the job's own target_hours and budget_usd: what meets_target reports
 };
 
 Pick untimed(const InstanceSpec* instance, int count, std::string why)
@@ -169,8 +170,10 @@ Pick timed(const Walk& walk, const InstanceSpec& instance, int count)
         pick.total_cost = *pick.run_cost * walk.runs;
     }
     const bool runnable = !walk.sagemaker_job || pick.hours <= k_sagemaker_max_runtime_hours;
-    pick.meets = pick.hours > 0 && runnable && (!walk.target || pick.hours <= *walk.target * (1.0 + 1e-9)) &&
-        (!walk.budget || (pick.total_cost && *pick.total_cost <= *walk.budget * (1.0 + 1e-9)));
+    const bool within_budget = !walk.budget || (pick.total_cost && *pick.total_cost <= *walk.budget * (1.0 + 1e-9));
+    const auto in_time = [&](std::optional<double> target) { return !target || pick.hours <= *target * (1.0 + 1e-9); };
+    pick.meets = pick.hours > 0 && runnable && in_time(walk.target) && within_budget;
+    pick.meets_job = pick.hours > 0 && runnable && in_time(walk.job.training.target_hours) && within_budget;
     return pick;
 }
 
@@ -314,7 +317,7 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
         c.total_cost_usd = pick.total_cost;
         c.bottleneck = pick.instance->gpu_count > 0 ? "gpu" : "cpu";
         if ((walk.target && !walk.target_implicit) || walk.budget) { // today's time is a goal, not the job's target
-            c.meets_target = pick.meets;
+            c.meets_target = pick.meets_job;
         }
     } else {
         c.notes.push_back(walk.base.family == "gbdt"
@@ -362,7 +365,7 @@ LadderStep timed_step(const Walk& walk, const Pick& pick, bool chosen)
     step.estimated_cost_usd = pick.run_cost;
     step.total_cost_usd = pick.total_cost;
     if ((walk.target && !walk.target_implicit) || walk.budget) {
-        step.meets_target = pick.meets;
+        step.meets_target = pick.meets_job;
     }
     const std::string goal =
         walk.target ? (walk.target_implicit ? fmt::format("today's {}", hours_text(*walk.target)) : "the " + hours_text(*walk.target)) : std::string();
@@ -379,7 +382,9 @@ LadderStep timed_step(const Walk& walk, const Pick& pick, bool chosen)
 // data in memory, the cheapest that meets; the ladder shows the best on CPUs and the best on GPUs.
 void walk_gbdt_timed(Walk& walk, double need_gib)
 {
-    if (walk.current != nullptr && why_today_cannot_stay(walk).empty() && walk.current->memory_gib * walk.current_count >= need_gib) {
+    const bool today_kept = walk.current != nullptr && why_today_cannot_stay(walk).empty() && walk.current->memory_gib * walk.current_count >= need_gib &&
+        (walk.current->gpu_count == 0 || (walk.base.gbdt_library != "lightgbm" && gbdt_fits_gpus(walk, *walk.current, walk.current_count)));
+    if (today_kept) {
         const Pick today = timed(walk, *walk.current, walk.current_count);
         if (today.hours > 0) {
             walk.out.current_hours = today.hours;
@@ -393,7 +398,12 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
             }
         }
     }
-    const std::vector<Pick> options = gbdt_options(walk, need_gib);
+    std::vector<Pick> options = gbdt_options(walk, need_gib);
+    if (today_kept) { // today's own count, which the doubling from the fewest may not reach
+        if (Pick today = timed(walk, *walk.current, walk.current_count); today.hours > 0 && today.run_cost) {
+            options.push_back(std::move(today));
+        }
+    }
     const std::optional<Pick> pick = best_timed(walk, options);
     if (!pick) {
         walk.out.binding = "the allowed instances (instance_families, max_instances, max_gpus) cannot hold the training data in memory";

@@ -61,10 +61,16 @@ void workload_overlay(json& job, int kind, ChoiceSource& choices, const Catalogu
         dataset["format"] = "jpeg";
         training["epochs"] = static_cast<std::int64_t>(rounded_log_uniform(choices, 1, 200));
     } else if (kind == 3) { // gradient boosting on CSV
-        model = json{{"family", "gbdt"}, {"framework", "xgboost"}, {"builtin_algorithm", "xgboost"}};
+        model = json{{"family", "gbdt"}, {"framework", choices.below(3) == 0 ? "lightgbm" : "xgboost"}, {"builtin_algorithm", "xgboost"}};
         dataset["format"] = "csv";
         dataset["size_gb"] = rounded_log_uniform(choices, 0.01, 5000);
         training["epochs"] = 1;
+        if (choices.below(2) == 0) { // with the shape the model times (docs/recommender.md §3.2)
+            dataset["num_samples"] = static_cast<std::int64_t>(rounded_log_uniform(choices, 1e4, 1e10));
+            model["num_features"] = static_cast<std::int64_t>(rounded_log_uniform(choices, 2, 5000));
+            model["num_trees"] = static_cast<std::int64_t>(rounded_log_uniform(choices, 10, 10000));
+            model["max_depth"] = static_cast<std::int64_t>(1 + choices.below(16));
+        }
     } else if (kind == 4) { // a transformer described by its size
         model = json{{"params_millions", rounded_log_uniform(choices, 10, 200000)}, {"seq_len", std::int64_t{1} << (7 + choices.below(8))}};
         training["tokens_billions"] = rounded_log_uniform(choices, 0.01, 3000);

@@ -368,9 +368,19 @@ std::string where_to_look(const Walk& walk)
 // calibrated to the telemetry, has today's GPUs faster than they ran, every candidate is estimated
 // without the wait, so today's fixed setup is too and the step says so; else today stays as it ran
 // and the step says where to look, without a gain.
-void fix_unexplained_wait(Walk& walk, Option& fixed)
+void fix_unexplained_wait(Walk& walk, Option& fixed, Bottleneck modelled)
 {
     const std::string wait = telemetry_wait(walk);
+    const bool cpu_seen = walk.profile.bottleneck == "cpu";
+    if (!wait.empty() && (modelled == Bottleneck::Io || modelled == Bottleneck::Cpu)) {
+        // The model finds a wait, but not the one the telemetry shows (storage where the CPUs are busy,
+        // or the reverse): its fixes do not remove that one.
+        walk.removed_wait = fmt::format("the telemetry shows the GPUs waiting on the {} {}, where the model finds the {} short{}: {}; the time after "
+                                        "assumes that wait is found too",
+            cpu_seen ? "CPUs" : "input", wait, modelled == Bottleneck::Io ? "storage" : "CPUs",
+            cpu_seen && !walk.today->e.cpu_known ? " (and has no CPU cost for this format)" : "", where_to_look(walk));
+        return;
+    }
     if (!wait.empty() && fixed.usable() && fixed.e.samples_per_sec > walk.today->e.samples_per_sec * 1.01) {
         walk.removed_wait = "remove the wait the telemetry shows " + wait + ": the model finds the storage " +
             (walk.today->e.cpu_known ? "and CPUs able to feed the GPUs" : "able to feed the GPUs (and has no CPU cost for this format)") + ", so " +
@@ -389,10 +399,14 @@ void fix_unexplained_wait(Walk& walk, Option& fixed)
 // the CPUs short of the GPUs: the data-pipeline fixes answer (at least part of) the wait the
 // telemetry shows. Otherwise the fixes (packing small files for a dataset downloaded before
 // training, say) are good practice that does not remove that wait.
-bool model_explains_wait(const Walk& walk)
+Bottleneck modelled_bottleneck(const Walk& walk)
 {
-    const Estimate e = estimate(walk.base, walk.today->config, walk.catalogue, walk.options);
-    return e.bottleneck == Bottleneck::Io || e.bottleneck == Bottleneck::Cpu;
+    return estimate(walk.base, walk.today->config, walk.catalogue, walk.options).bottleneck;
+}
+
+bool explains(const Walk& walk, Bottleneck modelled)
+{
+    return (modelled == Bottleneck::Io && walk.profile.bottleneck == "io") || (modelled == Bottleneck::Cpu && walk.profile.bottleneck == "cpu");
 }
 
 } // namespace
@@ -412,9 +426,13 @@ void enumerate_options(Walk& walk)
         walk.out.assumptions.push_back(why + ": the plan does not keep it");
     } else if (walk.today) {
         Option fixed = evaluate_option(walk, walk.fixed, *walk.current, walk.current_count);
-        if (!fixed.storage.fsx && !fixed.storage.efs_to_elastic && !fixed.storage.ebs_gp3_mib_s && fixed.prep.count == 0 && walk.today->usable() &&
-            (walk.fixes.empty() || !model_explains_wait(walk))) {
-            fix_unexplained_wait(walk, fixed);
+        const bool in_place = !fixed.storage.fsx && !fixed.storage.efs_to_elastic && !fixed.storage.ebs_gp3_mib_s && fixed.prep.count == 0;
+        const Bottleneck modelled = modelled_bottleneck(walk);
+        const bool wait_seen = walk.profile.bottleneck_basis == "observed" && (walk.profile.bottleneck == "io" || walk.profile.bottleneck == "cpu");
+        if (walk.today->usable() && in_place && (walk.fixes.empty() || (wait_seen && !explains(walk, modelled)))) {
+            fix_unexplained_wait(walk, fixed, modelled == Bottleneck::Io || modelled == Bottleneck::Cpu ? modelled : Bottleneck::None);
+        } else if (walk.today->usable() && wait_seen && (modelled == Bottleneck::Io || modelled == Bottleneck::Cpu) && !explains(walk, modelled)) {
+            fix_unexplained_wait(walk, fixed, modelled); // the step's storage or CPU fix answers another wait than the one measured
         }
         fixed.rung = Rung::FixPipeline;
         walk.today_fixed = fixed;

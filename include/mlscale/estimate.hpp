@@ -174,7 +174,7 @@ struct Config {
 struct ModelConstants {
     double tensor_efficiency = 0.6479;          ///< A100 (Ampere): achievable fraction of the dense tensor-core peak; generations without their own use it
     double tensor_efficiency_volta = 0.5875;    ///< V100
-    double tensor_efficiency_hopper = 0.5583;   ///< H100/H200
+    double tensor_efficiency_hopper = 0.5583;   ///< H100/H200, and Blackwell (no rows of its own; docs/model.md §2)
     double tensor_efficiency_trainium = 0.4125; ///< Trainium (NeuronCore-v2)
     double simt_efficiency = 0.9125;            ///< achievable fraction of the fp32 CUDA-core peak (no tensor cores)
     double attention_efficiency = 0.8997;       ///< scales FlashAttention's sourced fraction of the peak per generation (docs/model.md §2)

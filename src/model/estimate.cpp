@@ -103,11 +103,12 @@ double ring_latency_s(const NetworkPath& path, int nodes)
 // 72 % of an A100 (225 TFLOP/s; Dao 2023, as quoted in Jack47/hack-SysML papers/transformer/
 // flash-attention-2.md) but "only 35 % utilization on the H100" (Shah et al. 2024, FlashAttention-3
 // abstract, viktor-shcherb/msc_thesis references/2024-12-flashattention-3/sections/00_overview.md).
-// Other generations, Blackwell included, take A100's (stated; with H100's, NeMo's DGX-B200 Llama 3
-// 8B row at 8k comes out -21 %, docs/model.md §2). `attention_efficiency` (fitted) scales both.
+// Blackwell takes H100's, as for its matmuls (ModelConstants::tensor_efficiency_for; the B200/H100
+// ratio on one software stack, docs/model.md §2); other generations take A100's (stated).
+// `attention_efficiency` (fitted) scales both.
 double flash_attention_fraction(const GpuSpec& gpu)
 {
-    return gpu.generation == "hopper" ? 0.35 : 0.72;
+    return gpu.generation == "hopper" || gpu.generation == "blackwell" ? 0.35 : 0.72;
 }
 
 bool is_simt(const GpuSpec& gpu, const std::string& precision)
@@ -726,8 +727,8 @@ double ModelConstants::tensor_efficiency_for(const std::string& generation) cons
 {
     // Per generation where calibration rows exist (docs/model.md §8). Blackwell, without rows in
     // the fit, takes Hopper's: tensor cores faster again for the memory beside them, the fraction a
-    // generation reaches falls (A100 -> H100 in the rows); checked against NeMo's DGX-B200 table,
-    // docs/model.md §8. Ada and Turing take A100's, stated there.
+    // generation reaches falls (A100 -> H100 in the rows); checked against NeMo's B200 and H100
+    // tables, docs/model.md §2. Ada and Turing take A100's, stated there.
     if (generation == "volta") {
         return tensor_efficiency_volta;
     }

@@ -364,7 +364,9 @@ std::string where_to_look(const Walk& walk)
             : "loader workers and prefetching, reads or per-sample work done in the loop");
 }
 
-// Nothing to fix in what the model sees, but the telemetry shows the GPUs waiting. Where the model,
+// The telemetry shows the GPUs waiting on something the model's fixes do not answer. `modelled`:
+// the model's own wait when it is another one (storage where the CPUs are busy, or the reverse):
+// the fixes stay and the step says the measured wait is still to find. Otherwise, where the model,
 // calibrated to the telemetry, has today's GPUs faster than they ran, every candidate is estimated
 // without the wait, so today's fixed setup is too and the step says so; else today stays as it ran
 // and the step says where to look, without a gain.
@@ -395,10 +397,10 @@ void fix_unexplained_wait(Walk& walk, Option& fixed, Bottleneck modelled)
     }
 }
 
-// The model, with today's layout and the efficiency the telemetry calibrated, finds the storage or
-// the CPUs short of the GPUs: the data-pipeline fixes answer (at least part of) the wait the
-// telemetry shows. Otherwise the fixes (packing small files for a dataset downloaded before
-// training, say) are good practice that does not remove that wait.
+// What limits today's setup by the model, with today's layout and the efficiency the telemetry
+// calibrated. Where that is the wait the telemetry shows (storage for "io", CPUs for "cpu"), the
+// data-pipeline fixes answer it; otherwise they (packing small files for a dataset downloaded
+// before training, say) are good practice that does not remove the measured wait.
 Bottleneck modelled_bottleneck(const Walk& walk)
 {
     return estimate(walk.base, walk.today->config, walk.catalogue, walk.options).bottleneck;
@@ -429,10 +431,11 @@ void enumerate_options(Walk& walk)
         const bool in_place = !fixed.storage.fsx && !fixed.storage.efs_to_elastic && !fixed.storage.ebs_gp3_mib_s && fixed.prep.count == 0;
         const Bottleneck modelled = modelled_bottleneck(walk);
         const bool wait_seen = walk.profile.bottleneck_basis == "observed" && (walk.profile.bottleneck == "io" || walk.profile.bottleneck == "cpu");
-        if (walk.today->usable() && in_place && (walk.fixes.empty() || (wait_seen && !explains(walk, modelled)))) {
-            fix_unexplained_wait(walk, fixed, modelled == Bottleneck::Io || modelled == Bottleneck::Cpu ? modelled : Bottleneck::None);
-        } else if (walk.today->usable() && wait_seen && (modelled == Bottleneck::Io || modelled == Bottleneck::Cpu) && !explains(walk, modelled)) {
-            fix_unexplained_wait(walk, fixed, modelled); // the step's storage or CPU fix answers another wait than the one measured
+        const bool explained = explains(walk, modelled);
+        // The model's own wait, where it is another than the telemetry's (storage against busy CPUs).
+        const Bottleneck other = wait_seen && !explained && (modelled == Bottleneck::Io || modelled == Bottleneck::Cpu) ? modelled : Bottleneck::None;
+        if (walk.today->usable() && ((in_place && (walk.fixes.empty() || (wait_seen && !explained))) || other != Bottleneck::None)) {
+            fix_unexplained_wait(walk, fixed, other);
         }
         fixed.rung = Rung::FixPipeline;
         walk.today_fixed = fixed;

@@ -230,7 +230,7 @@ std::vector<Pick> gbdt_options(const Walk& walk, double need_gib)
 // The cheapest configuration that meets; within 10 % of its cost (an estimate's noise), the fewest
 // instances, then the fastest. Nothing meets: the cheapest that meets the time (the budget binds),
 // else the fastest (the target binds).
-std::optional<Pick> best_timed(Walk& walk, const std::vector<Pick>& options)
+std::optional<Pick> best_timed(const Walk& walk, const std::vector<Pick>& options, std::string& binding)
 {
     const Pick* best = nullptr;
     for (const Pick& pick : options) {
@@ -254,7 +254,7 @@ std::optional<Pick> best_timed(Walk& walk, const std::vector<Pick>& options)
         }
     }
     if (best != nullptr) {
-        walk.out.binding = fmt::format("budget_usd binds: the cheapest configuration that meets the {} target, {} x {}, costs {} (budget {})",
+        binding = fmt::format("budget_usd binds: the cheapest configuration that meets the {} target, {} x {}, costs {} (budget {})",
             walk.target ? hours_text(*walk.target) : std::string("time"), best->count, type_name(walk, *best->instance), usd(*best->total_cost),
             usd(walk.budget.value_or(0)));
         return *best;
@@ -267,7 +267,7 @@ std::optional<Pick> best_timed(Walk& walk, const std::vector<Pick>& options)
     if (best == nullptr) {
         return std::nullopt;
     }
-    walk.out.binding = fmt::format(
+    binding = fmt::format(
         "target_hours binds: the fastest allowed configuration, {} x {}, takes {}", best->count, type_name(walk, *best->instance), hours_text(best->hours));
     return *best;
 }
@@ -404,7 +404,7 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
             options.push_back(std::move(today));
         }
     }
-    const std::optional<Pick> pick = best_timed(walk, options);
+    const std::optional<Pick> pick = best_timed(walk, options, walk.out.binding);
     if (!pick) {
         walk.out.binding = "the allowed instances (instance_families, max_instances, max_gpus) cannot hold the training data in memory";
         walk.out.plan.compute.notes.push_back("no plan: " + walk.out.binding);
@@ -428,8 +428,8 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
     const bool on_gpu = chosen.instance->gpu_count > 0;
     std::vector<Pick> other_side;
     std::copy_if(options.begin(), options.end(), std::back_inserter(other_side), [&](const Pick& p) { return (p.instance->gpu_count > 0) != on_gpu; });
-    Walk probe = walk; // the other side's best, chosen by the same rule without touching the plan's binding
-    const std::optional<Pick> other = best_timed(probe, other_side);
+    std::string other_binding; // the other side's best, chosen by the same rule; its binding is not the plan's
+    const std::optional<Pick> other = best_timed(walk, other_side, other_binding);
     if (other && !on_gpu) {
         walk.out.ladder.push_back(timed_step(walk, chosen, true));
         walk.out.ladder.push_back(timed_step(walk, *other, false));

@@ -34,6 +34,63 @@ bool spot_is_the_risk(const Option& option)
     return scarce && option.count > 1;
 }
 
+// An option's run on spot where spot is advised for it (the cases of docs/recommender.md §8): its
+// cost with the on-demand preparation cluster waiting through the interruptions.
+struct AdvisedSpot {
+    SpotEstimate spot;
+    double cost = 0;
+};
+
+std::optional<AdvisedSpot> advised_spot(const Walk& walk, const Option& option)
+{
+    const auto price = hourly_price(walk, *option.instance);
+    if (!option.usable() || !option.run_cost || !price) {
+        return std::nullopt;
+    }
+    const auto spot = estimate_spot(*option.instance, option.count, option.hours, option.e.startup_minutes, *price);
+    if (!spot || spot->capacity_risk || spot_is_the_risk(option)) {
+        return std::nullopt;
+    }
+    const double prep = option.prep.count > 0 ? option.prep.count * option.prep.instance->price_usd_per_hour.value_or(0) * spot->hours : 0;
+    if (spot->cost_usd + prep >= *option.run_cost) {
+        return std::nullopt;
+    }
+    return AdvisedSpot{*spot, spot->cost_usd + prep};
+}
+
+// The job accepts spot but the plan's instance has no advised spot run: the cheapest configuration
+// whose advised spot run meets the target and the budget for less than the plan's On-Demand run,
+// named (the choice itself ranks On-Demand prices; docs/recommender.md §10).
+void spot_alternative(const Walk& walk, const Option& chosen, ComputePlan& c)
+{
+    if (!walk.job.training.spot.value_or(false) || c.spot_cost_usd || !chosen.total_cost) {
+        return;
+    }
+    const Option* best = nullptr;
+    std::optional<AdvisedSpot> best_spot;
+    for (const Option& option : walk.options_pool) {
+        const auto spot = advised_spot(walk, option);
+        if (!spot || !option.fits || (walk.target && spot->spot.hours > *walk.target) || (walk.budget && spot->cost * walk.runs > *walk.budget) ||
+            spot->cost * walk.runs >= *chosen.total_cost || (best_spot && spot->cost >= best_spot->cost)) {
+            continue;
+        }
+        best = &option;
+        best_spot = spot;
+    }
+    if (best == nullptr) {
+        return;
+    }
+    c.notes.push_back(
+        fmt::format("training.spot asks for spot, for which this plan's instance has no advised saving: on spot, {} x {} would {} for about {} ({:.0f} % "
+                    "below its On-Demand {}; {} of its capacity reclaimed a month, {:.2g} expected interruption(s) included) against "
+                    "this plan's {} On-Demand; the plan itself is ranked at On-Demand prices",
+            best->count, type_name(walk, *best->instance),
+            walk.target ? fmt::format("meet the {} target in {}", hours_text(*walk.target), hours_text(best_spot->spot.hours))
+                        : fmt::format("take {}", hours_text(best_spot->spot.hours)),
+            usd(best_spot->cost * walk.runs), best_spot->spot.savings_pct, usd(*best->run_cost * walk.runs), best_spot->spot.interruption,
+            best_spot->spot.expected_interruptions, usd(*chosen.total_cost)));
+}
+
 // Managed spot from the instance's own figures (AWS Spot Instance Advisor): a priced saving with
 // its expected interruptions, or why there is none.
 void spot_notes(const Walk& walk, const Option& option, ComputePlan& c)
@@ -163,6 +220,7 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
         c.notes.push_back("longer than SageMaker's 28-day limit on one training job: checkpoint and resume in several jobs, or scale out");
     }
     spot_notes(walk, option, c);
+    spot_alternative(walk, option, c);
     capacity_notes(walk, option, c);
 }
 

@@ -122,8 +122,11 @@ void family_inputs(const Job& job, Workload& w, std::vector<std::string>& assump
         recsys_inputs(job, w, assumptions);
     }
     if (w.precision == "fp32" && w.family == "cnn") {
-        assumptions.push_back("precision fp32: convolutions run as TF32 on Ampere and later GPUs (PyTorch's torch.backends.cudnn.allow_tf32 "
-                              "defaults to True); FP32 convolutions with TF32 disabled are not modelled");
+        assumptions.push_back(job.model.framework == std::optional<std::string>("tensorflow")
+                ? "precision fp32: convolutions run as TF32 on Ampere and later GPUs (TensorFlow: \"TensorFloat-32 is enabled by default\", "
+                  "tf.config.experimental.enable_tensor_float_32_execution); FP32 convolutions with TF32 disabled are not modelled"
+                : "precision fp32: convolutions run as TF32 on Ampere and later GPUs (PyTorch's torch.backends.cudnn.allow_tf32 "
+                  "defaults to True); FP32 convolutions with TF32 disabled are not modelled");
     }
 }
 

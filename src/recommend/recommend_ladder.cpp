@@ -258,6 +258,35 @@ void rightsize(Walk& walk)
             best = here; // a higher rung only when clearly cheaper, or as cheap on as many GPUs and faster
         }
     }
+    if (best == nullptr) {
+        // Nothing clearly cheaper, but today's job in today's time for no more on fewer of today's
+        // instances: the same tie-break as within a rung (linear scaling makes them cost the same);
+        // another type for a saving below 10 % is noise, not a reason to move.
+        for (const Rung rung : k_climb) {
+            if (rung_order(rung) > top) {
+                break;
+            }
+            for (const Option* option : in_rung(walk, rung)) {
+                const bool fewer = option->count < today.count || (option->count == today.count && gpus(*option) < gpus(today));
+                if (option->instance != today.instance || !option->meets || !fewer || option->cost_or_max() > today.cost_or_max() * (1.0 + 1e-9)) {
+                    continue;
+                }
+                if (best == nullptr || option->count < best->count || (option->count == best->count && gpus(*option) < gpus(*best)) ||
+                    (option->count == best->count && gpus(*option) == gpus(*best) && option->hours < best->hours)) {
+                    best = option;
+                }
+            }
+        }
+        if (best != nullptr) {
+            auto concepts = concepts_for(walk, *best);
+            concepts.push_back("rightsizing");
+            walk.out.ladder.push_back(step_from(walk, *best, change_for(walk, *best),
+                why_for(walk, *best) +
+                    fmt::format("; no dearer than today's {} x {} with the pipeline fixed ({}), on {} GPUs instead of {} (rightsizing)",
+                        type_name(walk, *today.instance), today.count, usd(today.cost_or_max()), gpus(*best), gpus(today)),
+                concepts));
+        }
+    }
     if (best != nullptr) {
         walk.rightsized = true;
         walk.chosen = best;

@@ -312,6 +312,9 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
     c.distribution = walk.sagemaker_job ? "none" : ""; // a SageMaker training job's setting only
     c.notes.push_back(pick.why);
     if (pick.e) {
+        if (walk.sagemaker_job && pick.hours > k_sagemaker_max_runtime_hours) {
+            c.notes.push_back("longer than SageMaker's 28-day limit on one training job: checkpoint and resume in several jobs, or scale out");
+        }
         c.estimated_hours = pick.hours;
         c.estimated_cost_usd = pick.run_cost;
         c.total_cost_usd = pick.total_cost;
@@ -369,10 +372,13 @@ LadderStep timed_step(const Walk& walk, const Pick& pick, bool chosen)
     }
     const std::string goal =
         walk.target ? (walk.target_implicit ? fmt::format("today's {}", hours_text(*walk.target)) : "the " + hours_text(*walk.target)) : std::string();
+    const bool runnable = !walk.sagemaker_job || pick.hours <= k_sagemaker_max_runtime_hours;
     step.why = fmt::format("{} trees over {} rows x {} features, depth {}: {}, {}{}{}", grouped(walk.base.gbdt_trees), grouped(walk.base.samples_per_epoch),
         grouped(walk.base.gbdt_features), grouped(walk.base.gbdt_depth), hours_text(pick.hours), usd(*pick.total_cost),
         walk.runs > 1 ? fmt::format(" for {:.0f} runs", walk.runs) : std::string(),
-        walk.target || walk.budget ? fmt::format(" ({} {})", pick.meets ? "meets" : "misses", goal.empty() ? "the budget" : goal) : std::string());
+        !runnable                        ? std::string(" (longer than SageMaker's 28-day limit on one training job)")
+            : walk.target || walk.budget ? fmt::format(" ({} {})", pick.meets ? "meets" : "misses", goal.empty() ? "the budget" : goal)
+                                         : std::string());
     step.chosen = chosen;
     step.concepts = {"rightsizing"};
     return step;

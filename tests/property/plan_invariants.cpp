@@ -217,13 +217,14 @@ void check_meets_target(Checker& c)
     }
     const Report& r = *run.report;
     const auto& compute = r.plan.compute;
-    const bool plan_no_fit = mentions(compute.notes, "does not fit") || mentions(compute.notes, "memory binds");
+    // A run past SageMaker's 28-day MaxRuntime is not a plan as it stands (it misses, and says so).
+    const bool plan_no_fit = mentions(compute.notes, "does not fit") || mentions(compute.notes, "memory binds") || mentions(compute.notes, "28-day limit");
     if (!compute.instance_type.empty()) {
         check_verdict(c, "plan", compute.meets_target, compute.estimated_hours, compute.estimated_cost_usd, compute.total_cost_usd, plan_no_fit);
     }
     for (std::size_t i = 0; i < r.ladder.size(); ++i) {
         const auto& step = r.ladder[i];
-        const bool no_fit = step.why.find("does not fit") != std::string::npos;
+        const bool no_fit = step.why.find("does not fit") != std::string::npos || step.why.find("28-day limit") != std::string::npos;
         check_verdict(
             c, fmt::format("ladder[{}] {}", i, step.rung), step.meets_target, step.estimated_hours, step.estimated_cost_usd, step.total_cost_usd, no_fit);
     }

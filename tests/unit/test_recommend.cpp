@@ -277,8 +277,9 @@ const Expected k_plans[] = {
     {"moe-mixtral.json",                  "multi-gpu-node", "ml.p6-b200.48xlarge", 1, "sharded",  "s3",          "fastfile", "none",   "none",            1},
     // Today's EFS in Bursting mode starves the GPUs: switched in place to Elastic throughput.
     {"efs-bursting.json",                 "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "efs",         "mount",    "none",   "none",            1},
-    // Today's 1,200 GiB SCRATCH_2 starves 2 x p4d: resized in place, nothing does it for 10 % less.
-    {"fsx-today.json",                    "multi-node",     "ml.p4d.24xlarge",    2,  "data",     "fsx-lustre",  "mount",    "none",   "none",            1},
+    // Today's 1,200 GiB SCRATCH_2 starves 2 x p4d: with the file system resized, one p4d does the job
+    // within the 10 h for no more (rightsizing on fewer of today's instances), on a 7,200 GiB FSx.
+    {"fsx-today.json",                    "multi-gpu-node", "ml.p4d.24xlarge",    1,  "data",     "fsx-lustre",  "mount",    "none",   "none",            1},
     // 262,144-token sequences on H100s: each sequence split over 4 GPUs (context parallel).
     {"long-context-256k.json",            "multi-node",     "ml.p5.48xlarge",     4,  "sharded",  "s3",          "fastfile", "none",   "none",            1},
     // Today's PERSISTENT_1 HDD (72 MB/s) cannot raise its tier in place: a new SSD file system.

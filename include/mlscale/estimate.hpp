@@ -22,6 +22,10 @@ namespace mlscale {
 /// 690/s, leaves out the loader's process overhead and is 4-7x too optimistic for a loader.)
 inline constexpr double k_jpeg_loader_images_per_vcpu_s = 133;
 
+/// §5 Memory: the share of a GPU's memory a plan may fill, 90 % (llm-analysis README;
+/// thresholds.md GPU-006); the deep-learning memory model and XGBoost GPU hist's matrix read it.
+inline constexpr double k_usable_gpu_memory = 0.9;
+
 /// The experts' share of a mixture's parameters, for expert parallelism: with E experts per layer
 /// and k per token, N = S + E·e and N_active = S + k·e, so the experts hold E·(N − N_active)/(E − k)
 /// (derived). 0 when the figures do not describe a mixture (E ≤ k, or nothing inactive).

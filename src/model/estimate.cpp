@@ -14,8 +14,6 @@ namespace {
 // §2 Recompute: full activation checkpointing runs the forward pass twice: 4 passes instead of 3
 // (formulas.md §1.1, llm-foundry HFU = 4/3 MFU).
 constexpr double k_recompute_factor = 4.0 / 3.0;
-// §5 Memory: 90 % of HBM is usable (llm-analysis README; thresholds.md GPU-006).
-constexpr double k_usable_memory = 0.9;
 // NVLink efficiency in Calculon's A100 system file (formulas.md §4.3).
 constexpr double k_nvlink_efficiency = 0.65;
 // PCIe 4.0 x16 per direction (ml-engineering, formulas.md §4.1); 3.0 is half (8 vs 16 GT/s), 5.0 double.
@@ -248,7 +246,7 @@ void estimate_memory(const Workload& workload, const Config& config, const Layou
     }
     const Parallelism& par = config.parallelism;
     e.state_gb = training_state_gb_per_gpu(workload, l.zero_stage, l.replicas, l.model_parallel, l.expert);
-    const double usable = k_usable_memory * instance.gpu_memory_gb;
+    const double usable = k_usable_gpu_memory * instance.gpu_memory_gb;
     double micro = par.micro_batch > 0 ? par.micro_batch : std::max(1.0, l.pipeline > 1 ? 1.0 : std::floor(l.per_gpu_batch));
     while (par.micro_batch <= 0 && micro > 1 && e.state_gb + activation_gb(workload, l, micro) > usable) {
         micro = std::ceil(micro / 2.0);

@@ -46,6 +46,13 @@ int gpus(const Option& o)
     return o.count * std::max(1, o.instance->gpu_count);
 }
 
+// The tie-break between configurations of about the same cost: fewer instances, then fewer GPUs,
+// then the faster.
+bool smaller(const Option& a, const Option& b)
+{
+    return a.count < b.count || (a.count == b.count && gpus(a) < gpus(b)) || (a.count == b.count && gpus(a) == gpus(b) && a.hours < b.hours);
+}
+
 // The cheapest that meets; among those within k_rightsize_min_saving of it (an estimate's noise,
 // not a saving), the fewest instances, then the fewest GPUs, then the fastest. Linear scaling makes
 // 2 and 64 nodes cost the same: the plan takes 2, not 64 nodes for a 35-second run.
@@ -65,8 +72,7 @@ const Option* cheapest_meeting(const std::vector<const Option*>& options)
         if (!option->meets || option->cost_or_max() > cheapest->cost_or_max() / (1.0 - k_rightsize_min_saving)) {
             continue;
         }
-        if (option->count < best->count || (option->count == best->count && gpus(*option) < gpus(*best)) ||
-            (option->count == best->count && gpus(*option) == gpus(*best) && option->hours < best->hours)) {
+        if (smaller(*option, *best)) {
             best = option;
         }
     }
@@ -271,8 +277,7 @@ void rightsize(Walk& walk)
                 if (option->instance != today.instance || !option->meets || !fewer || option->cost_or_max() > today.cost_or_max() * (1.0 + 1e-9)) {
                     continue;
                 }
-                if (best == nullptr || option->count < best->count || (option->count == best->count && gpus(*option) < gpus(*best)) ||
-                    (option->count == best->count && gpus(*option) == gpus(*best) && option->hours < best->hours)) {
+                if (best == nullptr || smaller(*option, *best)) {
                     best = option;
                 }
             }

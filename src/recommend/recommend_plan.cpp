@@ -34,6 +34,13 @@ bool spot_is_the_risk(const Option& option)
     return scarce && option.count > 1;
 }
 
+// A spot run's cost with the on-demand preparation cluster waiting through the interruptions.
+double spot_run_cost(const Option& option, const SpotEstimate& spot)
+{
+    const double prep = option.prep.count > 0 ? option.prep.count * option.prep.instance->price_usd_per_hour.value_or(0) * spot.hours : 0;
+    return spot.cost_usd + prep;
+}
+
 // An option's run on spot where spot is advised for it (the cases of docs/recommender.md §8): its
 // cost with the on-demand preparation cluster waiting through the interruptions.
 struct AdvisedSpot {
@@ -51,11 +58,11 @@ std::optional<AdvisedSpot> advised_spot(const Walk& walk, const Option& option)
     if (!spot || spot->capacity_risk || spot_is_the_risk(option)) {
         return std::nullopt;
     }
-    const double prep = option.prep.count > 0 ? option.prep.count * option.prep.instance->price_usd_per_hour.value_or(0) * spot->hours : 0;
-    if (spot->cost_usd + prep >= *option.run_cost) {
+    const double cost = spot_run_cost(option, *spot);
+    if (cost >= *option.run_cost) {
         return std::nullopt;
     }
-    return AdvisedSpot{*spot, spot->cost_usd + prep};
+    return AdvisedSpot{*spot, cost};
 }
 
 // The job accepts spot but the plan's instance has no advised spot run: the cheapest configuration
@@ -119,13 +126,12 @@ void spot_notes(const Walk& walk, const Option& option, ComputePlan& c)
             managed, option.count, type));
         return;
     }
-    const double prep = option.prep.count > 0 ? option.prep.count * option.prep.instance->price_usd_per_hour.value_or(0) * spot->hours : 0;
-    const double spot_cost = spot->cost_usd + prep;
+    const double spot_cost = spot_run_cost(option, *spot);
     if (spot_cost >= *option.run_cost) {
         c.notes.push_back(fmt::format("no {}: EC2 Spot ran {:.0f} % below On-Demand for {} ({}), but {} of expected interruptions "
                                       "and restarts{} outweigh the saving: this run would cost {} instead of {}",
             managed, spot->savings_pct, type, advisor, hours_text(spot->overhead_hours),
-            prep > 0 ? " (with the on-demand data-preparation cluster waiting)" : "", usd(spot_cost), usd(*option.run_cost)));
+            spot_cost > spot->cost_usd ? " (with the on-demand data-preparation cluster waiting)" : "", usd(spot_cost), usd(*option.run_cost)));
         return;
     }
     const char* lost_work = spot->loses_half_the_run ? "half the run (shorter than a checkpoint interval)" : "half a 30-min checkpoint interval";

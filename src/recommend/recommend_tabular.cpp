@@ -19,8 +19,6 @@ constexpr double k_gib = 1024.0 * 1024.0 * 1024.0;
 constexpr double k_max_count_tabular = 64;
 // XGBoost's max_bin default (its parameter documentation: 256).
 constexpr double k_xgboost_max_bin = 256;
-// Share of a GPU's memory a plan may fill (the deep-learning memory model's 90 %).
-constexpr double k_gpu_usable_share = 0.9;
 
 struct Pick {
     const InstanceSpec* instance = nullptr;
@@ -30,8 +28,9 @@ struct Pick {
     double hours = 0;          ///< one run, start-up included
     std::optional<double> run_cost;
     std::optional<double> total_cost;
-    bool meets = false;     ///< within the target (the job's, or today's time) and the budget: what the choice reads
-    bool meets_job = false; ///< within the job's own target_hours and budget_usd: what meets_target reports
+    bool runnable = true;             ///< within SageMaker's 28-day limit (always off SageMaker)
+    bool meets = false;               ///< within the target (the job's, or today's time) and the budget: what the choice reads
+    std::optional<bool> meets_target; ///< within the job's own target_hours and budget_usd; null with neither (the output's)
 };
 
 Pick untimed(const InstanceSpec* instance, int count, std::string why)
@@ -151,6 +150,18 @@ bool gbdt_timed(const Walk& walk)
     return w.family == "gbdt" && w.samples_per_epoch > 0 && w.gbdt_features > 0 && w.gbdt_trees > 0 && w.gbdt_depth > 0;
 }
 
+// A timed configuration's verdicts, against the walk's target (which may be today's time) for the
+// choice and against the job's own target and budget for the output (as explicit_meets does).
+void judge(const Walk& walk, Pick& pick)
+{
+    pick.runnable = !walk.sagemaker_job || pick.hours <= k_sagemaker_max_runtime_hours;
+    const bool within_budget = !walk.budget || (pick.total_cost && *pick.total_cost <= *walk.budget * (1.0 + 1e-9));
+    const auto in_time = [&](std::optional<double> target) { return !target || pick.hours <= *target * (1.0 + 1e-9); };
+    pick.meets = pick.hours > 0 && pick.runnable && in_time(walk.target) && within_budget;
+    const auto target = walk.job.training.target_hours;
+    pick.meets_target = target || walk.budget ? std::optional<bool>(pick.hours > 0 && pick.runnable && in_time(target) && within_budget) : std::nullopt;
+}
+
 // One configuration timed: hours from the model, cost = hours x instances x the platform's price.
 Pick timed(const Walk& walk, const InstanceSpec& instance, int count)
 {
@@ -169,11 +180,7 @@ Pick timed(const Walk& walk, const InstanceSpec& instance, int count)
         pick.run_cost = pick.hours * count * *price;
         pick.total_cost = *pick.run_cost * walk.runs;
     }
-    const bool runnable = !walk.sagemaker_job || pick.hours <= k_sagemaker_max_runtime_hours;
-    const bool within_budget = !walk.budget || (pick.total_cost && *pick.total_cost <= *walk.budget * (1.0 + 1e-9));
-    const auto in_time = [&](std::optional<double> target) { return !target || pick.hours <= *target * (1.0 + 1e-9); };
-    pick.meets = pick.hours > 0 && runnable && in_time(walk.target) && within_budget;
-    pick.meets_job = pick.hours > 0 && runnable && in_time(walk.job.training.target_hours) && within_budget;
+    judge(walk, pick);
     return pick;
 }
 
@@ -191,7 +198,7 @@ bool gbdt_fits_gpus(const Walk& walk, const InstanceSpec& instance, int count)
 {
     const double gpus = static_cast<double>(instance.gpu_count) * count;
     const double rows_per_gpu = walk.base.samples_per_epoch / gpus;
-    return rows_per_gpu * gbdt_gpu_bytes_per_row(walk.base.gbdt_features) <= k_gpu_usable_share * instance.gpu_memory_gb * 1e9;
+    return rows_per_gpu * gbdt_gpu_bytes_per_row(walk.base.gbdt_features) <= k_usable_gpu_memory * instance.gpu_memory_gb * 1e9;
 }
 
 // Every configuration whose memory holds the data: CPU instances (general-purpose unless the
@@ -312,16 +319,14 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
     c.distribution = walk.sagemaker_job ? "none" : ""; // a SageMaker training job's setting only
     c.notes.push_back(pick.why);
     if (pick.e) {
-        if (walk.sagemaker_job && pick.hours > k_sagemaker_max_runtime_hours) {
+        if (!pick.runnable) {
             c.notes.push_back("longer than SageMaker's 28-day limit on one training job: checkpoint and resume in several jobs, or scale out");
         }
         c.estimated_hours = pick.hours;
         c.estimated_cost_usd = pick.run_cost;
         c.total_cost_usd = pick.total_cost;
         c.bottleneck = pick.instance->gpu_count > 0 ? "gpu" : "cpu";
-        if ((walk.target && !walk.target_implicit) || walk.budget) { // today's time is a goal, not the job's target
-            c.meets_target = pick.meets_job;
-        }
+        c.meets_target = pick.meets_target;
     } else {
         c.notes.push_back(walk.base.family == "gbdt"
                 ? "time not estimated: give model.num_features, model.num_trees and model.max_depth (with dataset.num_samples) for the "
@@ -367,16 +372,13 @@ LadderStep timed_step(const Walk& walk, const Pick& pick, bool chosen)
     step.estimated_hours = pick.hours;
     step.estimated_cost_usd = pick.run_cost;
     step.total_cost_usd = pick.total_cost;
-    if ((walk.target && !walk.target_implicit) || walk.budget) {
-        step.meets_target = pick.meets_job;
-    }
+    step.meets_target = pick.meets_target;
     const std::string goal =
         walk.target ? (walk.target_implicit ? fmt::format("today's {}", hours_text(*walk.target)) : "the " + hours_text(*walk.target)) : std::string();
-    const bool runnable = !walk.sagemaker_job || pick.hours <= k_sagemaker_max_runtime_hours;
     step.why = fmt::format("{} trees over {} rows x {} features, depth {}: {}, {}{}{}", grouped(walk.base.gbdt_trees), grouped(walk.base.samples_per_epoch),
         grouped(walk.base.gbdt_features), grouped(walk.base.gbdt_depth), hours_text(pick.hours), usd(*pick.total_cost),
         walk.runs > 1 ? fmt::format(" for {:.0f} runs", walk.runs) : std::string(),
-        !runnable                        ? std::string(" (longer than SageMaker's 28-day limit on one training job)")
+        !pick.runnable                   ? std::string(" (longer than SageMaker's 28-day limit on one training job)")
             : walk.target || walk.budget ? fmt::format(" ({} {})", pick.meets ? "meets" : "misses", goal.empty() ? "the budget" : goal)
                                          : std::string());
     step.chosen = chosen;
@@ -390,25 +392,25 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
 {
     const bool today_kept = walk.current != nullptr && why_today_cannot_stay(walk).empty() && walk.current->memory_gib * walk.current_count >= need_gib &&
         (walk.current->gpu_count == 0 || (walk.base.gbdt_library != "lightgbm" && gbdt_fits_gpus(walk, *walk.current, walk.current_count)));
+    std::optional<Pick> today;
     if (today_kept) {
-        const Pick today = timed(walk, *walk.current, walk.current_count);
-        if (today.hours > 0) {
-            walk.out.current_hours = today.hours;
-            walk.out.current_cost_usd = today.run_cost;
+        today = timed(walk, *walk.current, walk.current_count);
+        if (today->hours > 0) {
+            walk.out.current_hours = today->hours;
+            walk.out.current_cost_usd = today->run_cost;
             if (!walk.target) { // "am I over-provisioned?": today's time is the one to keep
-                walk.target = today.hours;
+                walk.target = today->hours;
                 walk.target_implicit = true;
                 walk.out.assumptions.push_back(fmt::format("no target_hours given: today's {} is the time to keep; the plan is the cheapest "
                                                            "configuration that is no slower",
-                    hours_text(today.hours)));
+                    hours_text(today->hours)));
+                judge(walk, *today);
             }
         }
     }
     std::vector<Pick> options = gbdt_options(walk, need_gib);
-    if (today_kept) { // today's own count, which the doubling from the fewest may not reach
-        if (Pick today = timed(walk, *walk.current, walk.current_count); today.hours > 0 && today.run_cost) {
-            options.push_back(std::move(today));
-        }
+    if (today && today->hours > 0 && today->run_cost) { // today's own count, which the doubling from the fewest may not reach
+        options.push_back(*today);
     }
     const std::optional<Pick> pick = best_timed(walk, options, walk.out.binding);
     if (!pick) {

@@ -391,6 +391,7 @@ struct Catalogue {
     void set_files_loader(std::map<std::string, nlohmann::json> (*loader)());
 
     [[nodiscard]] const InstanceSpec* find_instance(const std::string& name) const;
+    /// The entry of this name, else the one whose name_key() is the same ("ResNet-50" finds resnet50).
     [[nodiscard]] const ModelSpec* find_model(const std::string& name) const;
     [[nodiscard]] const GpuSpec* find_gpu(const std::string& name) const;
     [[nodiscard]] std::vector<std::string> instance_names() const;
@@ -408,6 +409,9 @@ enum class EmbeddedSourceCheck { Check, Trust };
 
 /// Loads the catalogue from `directory` (profiles/*.json), or from the embedded copy when empty.
 /// Problems (bad JSON, a GPU that does not exist, a figure without source) are diagnostics.
+/// A model name's letters and digits in lower case: how find_model matches a name written another way.
+[[nodiscard]] std::string model_name_key(std::string_view name);
+
 std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostics& diagnostics, EmbeddedSourceCheck embedded = EmbeddedSourceCheck::Check);
 
 /// Makes `directory` the catalogue for this process (its files replace the embedded ones of the

@@ -66,6 +66,8 @@ struct Workload {
     double dataset_gb = 0;
     double num_files = 0;
     double cpu_ms_per_sample = 0; ///< decode + augment on one core; 0 when not modelled
+    bool cpu_ms_given = false;    ///< dataset.cpu_ms_per_sample: the job's figure (telemetry does not replace it)
+    bool cpu_ms_measured = false; ///< derived from telemetry that shows the CPUs as the limit (telemetry_options)
     int loader_workers = 0;       ///< per GPU (training.loader_workers); 0: every vCPU but one per GPU
     double runs = 1;
     bool sharded_by_key = false; ///< ShardedByS3Key: each instance downloads its share
@@ -325,8 +327,11 @@ double calibrate_to_observed(const Workload& workload, const Config& config, con
 /// (`efficiency_scale`, for every configuration) and the end-to-end rate is the measurement. With
 /// GPU utilisation alone the end-to-end rate is the GPUs' modelled rate x the utilisation (derived:
 /// the GPUs compute that share of the time) and the efficiency is not calibrated. Without either,
-/// `options` as given. Each adds its sentence to `assumptions`.
-EstimateOptions telemetry_options(const Workload& workload, const Config& config, const Catalogue& catalogue, const Observed& observed, EstimateOptions options,
+/// `options` as given. Where the telemetry classifies the CPUs as the limit (Debugger's thresholds)
+/// and the job gives no dataset.cpu_ms_per_sample, the CPU time a sample takes is measured too:
+/// the loader's busy vCPUs ÷ today's rate, written to `workload.cpu_ms_per_sample` for every
+/// configuration estimated from it. Each adds its sentence to `assumptions`.
+EstimateOptions telemetry_options(Workload& workload, const Config& config, const Catalogue& catalogue, const Observed& observed, EstimateOptions options,
     std::vector<std::string>& assumptions);
 
 /// Memory per GPU: model states under the ZeRO stage and parallelism, in GB (formulas.md §3.1).

@@ -1,5 +1,6 @@
 // Loading the catalogue files and checking that every figure has a source.
 #include "mlscale/catalogue.hpp"
+#include <cctype>
 
 #include <filesystem>
 #include <functional>
@@ -768,9 +769,32 @@ const InstanceSpec* Catalogue::find_instance(const std::string& name) const
     return find_by_name(instances, name.rfind("ml.", 0) == 0 ? name.substr(3) : name);
 }
 
+// A model's name as people write it: "ResNet-50", "resnet_50" and "resnet50" are one model, as are
+// "Llama-3-8B" and "llama3-8b". Letters and digits only, lower case; a test keeps the catalogue's names
+// distinct under it.
+std::string model_name_key(std::string_view name)
+{
+    std::string key;
+    for (const char c : name) {
+        if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
+            key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    return key;
+}
+
 const ModelSpec* Catalogue::find_model(const std::string& name) const
 {
-    return find_by_name(models, name);
+    if (const ModelSpec* exact = find_by_name(models, name)) {
+        return exact;
+    }
+    const std::string key = model_name_key(name);
+    for (const auto& model : models) {
+        if (!key.empty() && model_name_key(model.name) == key) {
+            return &model;
+        }
+    }
+    return nullptr;
 }
 
 const GpuSpec* Catalogue::find_gpu(const std::string& name) const
@@ -842,8 +866,16 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
         files["instances"] = std::move(document->value);
     }
     if (auto document = read("models")) {
+        std::map<std::string, std::string> keys; // find_model matches a name by its key: one model a key
         for (const auto& entry : document->value.value("models", nlohmann::json::array())) {
             catalogue.models.push_back(read_model(entry));
+            const std::string& name = catalogue.models.back().name;
+            const auto [it, added] = keys.emplace(model_name_key(name), name);
+            if (!added) {
+                diagnostics.add(document->diagnostic_at(fmt::format("/models/{}/name", catalogue.models.size() - 1),
+                    fmt::format("model \"{}\" is \"{}\" written another way (names match ignoring case and punctuation)", name, it->second),
+                    "rename one of them"));
+            }
         }
         files["models"] = std::move(document->value);
     }

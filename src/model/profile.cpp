@@ -73,6 +73,8 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
             profile.assumptions.push_back(fmt::format(
                 "model.name \"{}\" is not in the catalogue: the model is taken as the job describes it (params_millions, forward_gflops or seq_len)",
                 *job.model.name));
+        } else if (spec != nullptr && spec->name != *job.model.name) {
+            profile.assumptions.push_back(fmt::format("model.name \"{}\" read as the catalogue's \"{}\"", *job.model.name, spec->name));
         } else if (spec == nullptr && !catalogue.models.empty()) {
             const auto match = closest_match(*job.model.name, catalogue.model_names());
             diagnostics.add(job.document.diagnostic_at("/model/name", fmt::format("unknown model \"{}\"", *job.model.name),
@@ -122,7 +124,9 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
         profile.assumptions.push_back(
             fmt::format("model.forward_gflops derived as 2 x half the parameters per input or target token ({:.3g} GFLOP per token)", per_token));
     }
-    model.deep = is_deep_family(model.family);
+    // A network of no listed family that gives its size or FLOPs (a GNN, a speech model) trains like
+    // one: on accelerators, its memory counted, its loader's cost asked for (the recommender plans it so).
+    model.deep = is_deep_family(model.family) || (model.family == "other" && (model.params_millions || model.forward_gflops));
     if (job.model.precision) {
         model.precision = *job.model.precision;
     } else {
@@ -133,7 +137,7 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
     }
     if (job.model.optimizer) {
         model.optimizer = *job.model.optimizer;
-    } else if (model.deep || model.family == "other") {
+    } else if (model.deep || model.family == "other") { // "other" without a size: still a network
         model.optimizer = "adam";
         profile.assumptions.push_back("model.optimizer not given: assumed \"adam\" (the most memory-hungry common choice)");
     } else {
@@ -207,7 +211,7 @@ nlohmann::json instance_facts(const InstanceSpec& instance, const Catalogue& cat
 void estimate_current(const Job& job, const Catalogue& catalogue, const InstanceSpec& instance, Profile& profile)
 {
     std::vector<std::string> assumptions;
-    const Workload workload = make_workload(job, profile.model, catalogue, assumptions);
+    Workload workload = make_workload(job, profile.model, catalogue, assumptions);
     const Config config = current_config(job, &instance);
     EstimateOptions options;
     options.platform = price_platform(job);
@@ -355,20 +359,74 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
 }
 
 // Declared with the estimator (estimate.hpp); here, where the sentences are written.
-EstimateOptions telemetry_options(const Workload& workload, const Config& config, const Catalogue& catalogue, const Observed& observed, EstimateOptions options,
+namespace {
+
+// A rate as written in the assumptions: whole samples from 1,000 up, four figures below.
+std::string rate_figure(double rate)
+{
+    return rate >= 1000 ? fmt::format("{:.0f}", rate) : fmt::format("{:.4g}", rate);
+}
+
+// CPU-bound by the telemetry: the CPU time a sample takes is what the loader's busy vCPUs give at
+// today's rate (derived: min(workers, busy vCPUs) x instances ÷ samples/s, the estimator's loader
+// inverted). It includes whatever else the loader does (decoding a format the model has no cost
+// for, augmentation), which is the point: a faster GPU on fewer vCPUs would wait the same.
+void measure_cpu_cost(Workload& workload, const Config& config, const Observed& observed, double rate, std::vector<std::string>& assumptions)
+{
+    if (workload.cpu_ms_given || !workload.deep || config.instance == nullptr || config.instance->gpu_count == 0 || !(rate > 0) || !observed.cpu_util_pct ||
+        classify_observed(observed) != "cpu") {
+        return;
+    }
+    const InstanceSpec& instance = *config.instance;
+    const double busy = instance.vcpus * std::min(*observed.cpu_util_pct, 100.0) / 100.0;
+    const double workers = std::min<double>(loader_workers_per_instance(workload, instance, instance.gpu_count), busy);
+    if (!(workers > 0)) {
+        return;
+    }
+    const double before = workload.cpu_ms_per_sample;
+    workload.cpu_ms_per_sample = workers * config.count * 1000.0 / rate;
+    workload.cpu_ms_measured = true;
+    const double ms = workload.cpu_ms_per_sample;
+    assumptions.push_back(fmt::format("the telemetry shows the CPUs as the limit (CPUs {:.3g} %, GPUs {:.3g} %): preparing a sample takes about {} ms "
+                                      "of one vCPU (derived: {:.3g} loader vCPUs x {} ÷ {} samples/s), and every configuration is estimated "
+                                      "with it ({}); give dataset.cpu_ms_per_sample where it is measured",
+        *observed.cpu_util_pct, observed.gpu_util_pct.value_or(0), ms >= 100 ? fmt::format("{:.0f}", ms) : fmt::format("{:.3g}", ms), workers, config.count,
+        rate_figure(rate), before > 0 ? fmt::format("the model's default is {:.3g} ms", before) : std::string("the model has no CPU cost for this format")));
+}
+
+} // namespace
+
+EstimateOptions telemetry_options(Workload& workload, const Config& config, const Catalogue& catalogue, const Observed& observed, EstimateOptions options,
     std::vector<std::string>& assumptions)
 {
     const auto utilisation = observed.gpu_util_pct;
-    if (const auto measured = observed.samples_per_sec) {
+    auto measured = observed.samples_per_sec;
+    if (!measured && observed.hours && *observed.hours > 0 && workload.samples_per_run > 0) {
+        // A measured run gives the rate too: its samples over its hours less the start-up (the
+        // observed one, else the model's), so every configuration is estimated with the job's own
+        // efficiency rather than compared, unscaled, with a measured time.
+        const double startup = observed.startup_minutes.value_or(estimate(workload, config, catalogue, options).startup_minutes);
+        const double seconds = *observed.hours * 3600.0 - startup * 60.0;
+        if (seconds > 0) {
+            measured = workload.samples_per_run / seconds;
+            assumptions.push_back(
+                fmt::format("current.observed.samples_per_sec not given: today's rate is the run's {:.0f} samples over its observed {:.3g} h{}, "
+                            "{} samples/s (derived)",
+                    workload.samples_per_run, *observed.hours, startup >= 0.5 ? fmt::format(" less {:.2g} min of start-up", startup) : std::string(),
+                    rate_figure(*measured)));
+        }
+    }
+    if (measured) {
         const double gpu_rate = utilisation && *utilisation > 0 ? *measured / (*utilisation / 100.0) : *measured;
         options.efficiency_scale = calibrate_to_observed(workload, config, catalogue, gpu_rate);
         options.observed_samples_per_sec = *measured;
         if (options.efficiency_scale != 1.0) {
-            assumptions.push_back(fmt::format("compute efficiency calibrated to the observed {} samples/s{} (x{:.2f} the model's default)", *measured,
-                utilisation ? fmt::format(" at {} % GPU utilisation", *utilisation) : std::string(), options.efficiency_scale));
+            assumptions.push_back(fmt::format("compute efficiency calibrated to the observed {} samples/s{} (x{:.2f} the model's default)",
+                rate_figure(*measured), utilisation ? fmt::format(" at {} % GPU utilisation", *utilisation) : std::string(), options.efficiency_scale));
         } else {
-            assumptions.push_back(fmt::format("observed {} samples/s used as the current throughput; GPU efficiency not calibrated", *measured));
+            assumptions.push_back(fmt::format("observed {} samples/s used as the current throughput; GPU efficiency not calibrated", rate_figure(*measured)));
         }
+        measure_cpu_cost(workload, config, observed, *measured, assumptions);
         return options;
     }
     if (!utilisation || *utilisation <= 0 || *utilisation >= 100) {
@@ -382,6 +440,7 @@ EstimateOptions telemetry_options(const Workload& workload, const Config& config
     assumptions.push_back(fmt::format("current.observed.samples_per_sec not given: today's rate is the GPUs' modelled {:.0f} samples/s x the observed {} % "
                                       "GPU utilisation, {:.0f} samples/s (derived: the GPUs compute that share of the time)",
         modelled.network_samples_per_sec, *utilisation, options.observed_samples_per_sec));
+    measure_cpu_cost(workload, config, observed, options.observed_samples_per_sec, assumptions);
     return options;
 }
 

@@ -334,6 +334,11 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.optimizer = model.optimizer;
     w.params = model.params_millions.value_or(0) * 1e6;
     w.seq_len = model.seq_len.value_or(0);
+    if (w.family == "other" && w.deep && !job.current.observed.samples_per_sec) {
+        assumptions.push_back("model.family \"other\": its FLOPs run at the GPUs' fitted matrix-multiply efficiency with no memory-traffic term "
+                              "(docs/model.md §2), an upper bound on the rate of a network of many small or memory-bound operations (detection "
+                              "heads, graph or speech front ends); give model.family, or current.observed.samples_per_sec to calibrate it");
+    }
     if (w.family == "encoder-decoder" && w.seq_len > 0) {
         // Tokens per sample through the blocks: the input through the encoder, the target through the decoder.
         const std::int64_t target = job.model.target_seq_len.value_or(w.seq_len);
@@ -399,6 +404,7 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     }
     if (job.dataset.cpu_ms_per_sample) {
         w.cpu_ms_per_sample = *job.dataset.cpu_ms_per_sample;
+        w.cpu_ms_given = true;
     } else if (job.dataset.format == std::optional<std::string>("jpeg")) {
         w.cpu_ms_per_sample = 1000.0 / k_jpeg_loader_images_per_vcpu_s;
         assumptions.push_back(fmt::format("dataset.cpu_ms_per_sample not given: {} ms per JPEG per vCPU assumed (PyTorch DataLoader decode, "

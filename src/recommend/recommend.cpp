@@ -5,32 +5,20 @@
 
 namespace mlscale {
 
-namespace {
-
-// Deep networks, and models of family "other" that give a size or FLOPs (DLRM, diffusion, GNN):
-// they train on accelerators (no-cpu-deep-learning).
-bool on_accelerators(const walk::Walk& walk)
-{
-    const ResolvedModel& model = walk.profile.model;
-    return model.deep || (model.family == "other" && (model.params_millions || model.forward_gflops));
-}
-
-} // namespace
-
 Recommendation recommend(const Job& job, const Profile& profile, const Catalogue& catalogue, Diagnostics& diagnostics)
 {
     (void)diagnostics; // the profiler has reported what is wrong with the job; the walk adds assumptions
     walk::Walk walk(job, profile, catalogue);
     // What the job asks (workload, target, budget for all runs) and where its data lives.
     walk::start(walk);
-    if (!on_accelerators(walk)) {
+    // Deep networks (and models of family "other" that give a size or FLOPs: resolve_model counts
+    // them as deep) train on accelerators (no-cpu-deep-learning).
+    if (!walk.profile.model.deep) {
         // Gradient boosting, linear models, k-means: memory and streaming decide, on CPUs.
         walk::fix_data_pipeline(walk);
         walk::walk_tabular(walk);
         return walk.out;
     }
-    walk.base.deep = true;
-    walk.fixed.deep = true;
     // Today's setup as it runs (its parallelism, its storage, calibrated to telemetry): the
     // baseline every change is measured against, and the time to keep when no target is given.
     walk::estimate_today(walk);

@@ -408,7 +408,11 @@ Bottleneck modelled_bottleneck(const Walk& walk)
 
 bool explains(const Walk& walk, Bottleneck modelled)
 {
-    return (modelled == Bottleneck::Io && walk.profile.bottleneck == "io") || (modelled == Bottleneck::Cpu && walk.profile.bottleneck == "cpu");
+    // A CPU cost measured from the telemetry puts the CPUs' wait in the model: what answers the
+    // CPUs (a preparation cluster, more vCPUs) is priced with it, whatever else the model finds short.
+    const bool cpu_seen = walk.profile.bottleneck == "cpu";
+    return (modelled == Bottleneck::Io && walk.profile.bottleneck == "io") || (modelled == Bottleneck::Cpu && cpu_seen) ||
+        (cpu_seen && walk.base.cpu_ms_measured);
 }
 
 } // namespace

@@ -146,7 +146,13 @@ void JobGenerator::overlay(json& job, ChoiceSource& choices, Coverage* coverage)
         observed["gpu_util_pct"] = rounded_log_uniform(choices, 1, 100);
         observed["cpu_util_pct"] = rounded_log_uniform(choices, 1, 100);
         observed["io_wait_pct"] = rounded_log_uniform(choices, 0.1, 100);
-        observed["samples_per_sec"] = rounded_log_uniform(choices, 0.1, 5000);
+        // Today's rate measured, derived from the GPUs' utilisation, or from a measured run's hours
+        // (telemetry_options; where the CPUs are the limit, each also measures the CPU cost a sample).
+        if (choices.chance(50)) {
+            observed["samples_per_sec"] = rounded_log_uniform(choices, 0.1, 5000);
+        } else if (choices.chance(50)) {
+            observed["hours"] = rounded_log_uniform(choices, 0.01, 2000);
+        }
         note("telemetry");
     }
 }

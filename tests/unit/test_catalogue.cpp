@@ -2,6 +2,8 @@
 // parsing gives, every price is on one basis, and the 2026 instances and corrections are there.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -360,4 +362,46 @@ TEST_CASE("a user's catalogue without dated sources keeps undated prices", "[cat
     REQUIRE(negotiated->ec2_price);
     CHECK(negotiated->ec2_price->source == "team");
     CHECK_FALSE(negotiated->ec2_price->derived);
+}
+
+TEST_CASE("a model name is found however it is written, and a catalogue cannot hold two names that match", "[catalogue]")
+{
+    const Catalogue& catalogue = builtin_catalogue();
+    CHECK(model_name_key("ResNet-50") == "resnet50");
+    REQUIRE(catalogue.find_model("ResNet-50") != nullptr);
+    CHECK(catalogue.find_model("ResNet-50")->name == "resnet50");
+    CHECK(catalogue.find_model("resnet_50")->name == "resnet50");
+    REQUIRE(catalogue.find_model("Llama-3-8B") != nullptr);
+    CHECK(catalogue.find_model("Llama-3-8B")->name == "llama-3-8b");
+    CHECK(catalogue.find_model("llama3_8b")->name == "llama-3-8b");
+    CHECK(catalogue.find_model("llama-3-80b") == nullptr);
+    CHECK(catalogue.find_model("resnet") == nullptr);
+    CHECK(catalogue.find_model("--") == nullptr);
+    std::set<std::string> keys;
+    for (const auto& model : catalogue.models) {
+        INFO(model.name);
+        CHECK(keys.insert(model_name_key(model.name)).second);
+    }
+
+    // A user's catalogue with "ResNet-50" beside "resnet50" is refused, naming the entry.
+    const auto directory = std::filesystem::temp_directory_path() / "mlscale-test-model-names";
+    std::filesystem::create_directories(directory);
+    {
+        std::ofstream out(directory / "models.json");
+        out << R"({"schema": "mlscale-profiles/1", "kind": "models", "as_of": "2026-12-06", "sources": {"team": "our own measurements"},
+ "models": [
+  {"name": "resnet50", "family": "cnn", "params_millions": 25.6, "forward_gflops": 8.2, "forward_gflops_per": "sample", "source": {"*": "team"}},
+  {"name": "ResNet-50", "family": "cnn", "params_millions": 25.6, "forward_gflops": 8.2, "forward_gflops_per": "sample", "source": {"*": "team"}}
+ ]})";
+    }
+    Diagnostics diagnostics;
+    CHECK_FALSE(load_catalogue(directory.string(), diagnostics));
+    std::string messages;
+    for (const auto& d : diagnostics.items()) {
+        messages += format_diagnostic(d) + "\n";
+    }
+    INFO(messages);
+    CHECK(messages.find("models.json:4:12: /models/1/name") != std::string::npos);
+    CHECK(messages.find(R"(model "ResNet-50" is "resnet50" written another way)") != std::string::npos);
+    std::filesystem::remove_all(directory);
 }

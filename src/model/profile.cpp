@@ -248,6 +248,7 @@ void estimate_current(const Job& job, const Catalogue& catalogue, const Instance
     }
     if (e.storage_mb_s > 0) {
         out["storage_mb_s"] = e.storage_mb_s;
+        out["page_cache"] = e.page_cache;
     }
     if (e.memory_known) {
         out["memory_per_gpu_gb"] = e.memory_per_gpu_gb;

@@ -29,6 +29,7 @@ struct ComputePlan {
     std::string instance_type; ///< with the SageMaker "ml." prefix
     int instance_count = 0;
     int gpus = 0;
+    std::string device = "GPU";               ///< what one accelerator is called in text: "GPU", or "chip" (Trainium)
     std::string rung;                         ///< cpu|single-gpu|bigger-gpu|multi-gpu-node|multi-node
     std::string parallelism;                  ///< none|data|sharded|model|pipeline
     std::optional<int> context_parallel;      ///< each sequence split over this many GPUs (long context); none when not split

@@ -216,14 +216,14 @@ std::vector<Parallelism> expert_splits(const Workload& workload, const InstanceS
     return out;
 }
 
-std::string split_text(const Trial& trial, int gpus, const Workload& workload)
+std::string split_text(const Trial& trial, int gpus, const Workload& workload, const char* unit)
 {
     const Parallelism& p = trial.parallelism;
-    const std::string context = (p.context > 1 ? fmt::format(", each sequence split over {} GPUs (context parallel)", p.context) : std::string()) +
-        (p.expert > 1 ? fmt::format(", each layer's experts split over {} GPUs (expert parallel)", p.expert) : std::string());
+    const std::string context = (p.context > 1 ? fmt::format(", each sequence split over {} {}s (context parallel)", p.context, unit) : std::string()) +
+        (p.expert > 1 ? fmt::format(", each layer's experts split over {} {}s (expert parallel)", p.expert, unit) : std::string());
     if (p.mode == "sharded") {
-        return fmt::format("sharded over {} GPUs ({}{}) it is {:.1f} GB per GPU", gpus,
-            p.zero_stage == 3 ? "ZeRO-3/FSDP full sharding" : fmt::format("ZeRO-{}", p.zero_stage), context, trial.e.memory_per_gpu_gb);
+        return fmt::format("sharded over {} {}s ({}{}) it is {:.1f} GB per {}", gpus, unit,
+            p.zero_stage == 3 ? "ZeRO-3/FSDP full sharding" : fmt::format("ZeRO-{}", p.zero_stage), context, trial.e.memory_per_gpu_gb, unit);
     }
     const char* overlap = p.tensor > 1 && !workload.tp_comm_overlap
         ? " (its collectives timed in full: where Megatron-Core runs --tp-comm-overlap, set training.tp_comm_overlap)"
@@ -232,8 +232,8 @@ std::string split_text(const Trial& trial, int gpus, const Workload& workload)
         ? fmt::format(" (a {:.0f} % pipeline bubble without interleaving: where Megatron-Core runs virtual pipeline stages, set training.virtual_pipeline)",
               100.0 * trial.e.pipeline_bubble)
         : std::string();
-    return fmt::format("tensor parallel {} x pipeline {} with the optimizer sharded (ZeRO-1){} it is {:.1f} GB per GPU{}{}", p.tensor, p.pipeline, context,
-        trial.e.memory_per_gpu_gb, overlap, bubble);
+    return fmt::format("tensor parallel {} x pipeline {} with the optimizer sharded (ZeRO-1){} it is {:.1f} GB per {}{}{}", p.tensor, p.pipeline, context,
+        trial.e.memory_per_gpu_gb, unit, overlap, bubble);
 }
 
 } // namespace
@@ -253,6 +253,7 @@ ParallelismChoice choose_parallelism(
     const Trial data = trial(Parallelism{});
     const bool data_fits = !data.e.memory_known || data.e.fits;
     const bool data_within_batch = within_batch(workload, data.e);
+    const char* unit = instance.gpu_spec != nullptr && instance.gpu_spec->vendor == "aws" ? "chip" : "GPU"; // a Trainium is a chip (docs/catalogue.md)
     if (data_fits && data_within_batch) {
         choice.mode = gpus <= 1 ? "none" : "data";
         choice.distribution = gpus <= 1 ? "none" : distribution_for("data", instance, count, framework);
@@ -262,11 +263,11 @@ ParallelismChoice choose_parallelism(
                                      "{:.0f} GB per GPU",
                 gpus, data.e.memory_per_gpu_gb, instance.gpu_memory_gb);
         } else if (data.e.memory_known) {
-            choice.why = gpus <= 1 ? fmt::format("the training state ({:.1f} GB per GPU) fits one GPU", data.e.memory_per_gpu_gb)
-                                   : fmt::format("the model fits one GPU ({:.1f} of {:.0f} GB): data parallel over {} GPUs", data.e.memory_per_gpu_gb,
-                                         instance.gpu_memory_gb, gpus);
+            choice.why = gpus <= 1 ? fmt::format("the training state ({:.1f} GB per {}) fits one {}", data.e.memory_per_gpu_gb, unit, unit)
+                                   : fmt::format("the model fits one {} ({:.1f} of {:.0f} GB): data parallel over {} {}s", unit, data.e.memory_per_gpu_gb,
+                                         instance.gpu_memory_gb, gpus, unit);
         } else if (gpus > 1) {
-            choice.why = fmt::format("data parallel over {} GPUs", gpus);
+            choice.why = fmt::format("data parallel over {} {}s", gpus, unit);
         }
         return choice;
     }
@@ -302,14 +303,14 @@ ParallelismChoice choose_parallelism(
         choice.parallelism = best->parallelism;
         choice.mode = best->parallelism.mode;
         choice.distribution = distribution_for(choice.mode, instance, count, framework);
-        const std::string chosen = split_text(*best, gpus, workload);
+        const std::string chosen = split_text(*best, gpus, workload, unit);
         const std::string split = chosen + (batch_excluded ? " (" + batch_cap + ")" : "");
         choice.why = data_fits ? fmt::format("{}; {}", batch_cap, chosen) // here only when the batch, not memory, asked for a split
             : data.e.activation_gb > data.e.state_gb && workload.seq_len > 0
             ? fmt::format("the activations of {}-token sequences ({:.0f} GB per GPU at micro-batch {}) and the training state ({:.0f} GB) do not "
-                          "fit one GPU; {}",
-                  workload.memory_seq_len(), data.e.activation_gb, data.e.micro_batch, data.e.state_gb, split)
-            : fmt::format("the training state ({:.0f} GB) does not fit one GPU; {}", data.e.state_gb, split);
+                          "fit one {}; {}",
+                  workload.memory_seq_len(), data.e.activation_gb, data.e.micro_batch, data.e.state_gb, unit, split)
+            : fmt::format("the training state ({:.0f} GB) does not fit one {}; {}", data.e.state_gb, unit, split);
         return choice;
     }
     choice.fits = false;
@@ -323,8 +324,8 @@ ParallelismChoice choose_parallelism(
         choice.why = fmt::format("{}, fewer than the {} GPUs, and no split of them fits memory", batch_cap, gpus);
         return choice;
     }
-    choice.why = fmt::format("the training state ({:.0f} GB) does not fit {} x {:.0f} GB GPUs in any split (ZeRO-1/2/3, tensor x pipeline{})", data.e.state_gb,
-        gpus, instance.gpu_memory_gb, gpus > 1 && workload.seq_len > 0 ? ", context parallel" : "");
+    choice.why = fmt::format("the training state ({:.0f} GB) does not fit {} x {:.0f} GB {}s in any split (ZeRO-1/2/3, tensor x pipeline{})", data.e.state_gb,
+        gpus, instance.gpu_memory_gb, unit, gpus > 1 && workload.seq_len > 0 ? ", context parallel" : "");
     return choice;
 }
 

@@ -185,6 +185,7 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
     c.instance_type = type_name(walk, i);
     c.instance_count = option.count;
     c.gpus = i.gpu_count * option.count;
+    c.device = device(i, false);
     c.rung = rung_name(option.rung == Rung::FixPipeline && walk.today ? walk.today->rung : option.rung);
     c.parallelism = option.parallelism.mode.empty() ? "none" : option.parallelism.mode;
     if (option.config.parallelism.context > 1) {

@@ -71,7 +71,7 @@ std::string json_value_text(const nlohmann::json& value)
 std::string plan_line(const Report& report)
 {
     const auto& c = report.plan.compute;
-    return fmt::format("{} × {} ({} GPUs)", c.instance_count, c.instance_type, c.gpus);
+    return fmt::format("{} × {} ({} {}{})", c.instance_count, c.instance_type, c.gpus, c.device, c.gpus == 1 ? "" : "s");
 }
 
 std::string verdict(const Report& report)
@@ -285,7 +285,7 @@ std::string plan_section(const Report& report, int level)
     if (plan.storage.cost_usd) {
         out += fmt::format("| storage, all runs | {} |\n", money(*plan.storage.cost_usd));
     }
-    out += fmt::format("| GPU utilisation | {} |\n", maybe(plan.compute.gpu_util_pct, " %"));
+    out += fmt::format("| {} utilisation | {} |\n", plan.compute.device, maybe(plan.compute.gpu_util_pct, " %"));
     out += fmt::format("| EFA and one placement group | {} |\n\n", plan.compute.efa ? "yes" : "no");
     for (const auto& note : plan.compute.notes) {
         out += "- " + note + "\n";

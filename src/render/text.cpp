@@ -48,13 +48,14 @@ std::string plan_section(const Report& report, const Style& style)
     const auto& c = report.plan.compute;
     if (!c.instance_type.empty()) {
         out += style.bold("Plan") + "\n";
-        out += fmt::format("  compute               {} x {} ({} GPUs), rung {}\n", c.instance_count, c.instance_type, c.gpus, c.rung);
+        out += fmt::format(
+            "  compute               {} x {} ({} {}{}), rung {}\n", c.instance_count, c.instance_type, c.gpus, c.device, c.gpus == 1 ? "" : "s", c.rung);
         out += fmt::format("  parallelism           {}{}{}{}\n", c.parallelism.empty() ? "none" : c.parallelism,
             c.context_parallel ? fmt::format(", context parallel {}", *c.context_parallel) : "",
             c.expert_parallel ? fmt::format(", expert parallel {}", *c.expert_parallel) : "",
             c.distribution.empty() || c.distribution == "none" ? "" : fmt::format(" (SageMaker distribution: {})", c.distribution));
-        out += fmt::format("  estimate              {} per run, {}, GPU utilisation {}{}\n", maybe(c.estimated_hours, " h"),
-            c.estimated_cost_usd ? "$" + number(*c.estimated_cost_usd) : std::string("cost unknown"), maybe(c.gpu_util_pct, " %"),
+        out += fmt::format("  estimate              {} per run, {}, {} utilisation {}{}\n", maybe(c.estimated_hours, " h"),
+            c.estimated_cost_usd ? "$" + number(*c.estimated_cost_usd) : std::string("cost unknown"), c.device, maybe(c.gpu_util_pct, " %"),
             c.bottleneck.empty() ? "" : fmt::format(", {}-bound", c.bottleneck));
         if (c.meets_target) {
             out += fmt::format("  meets the target      {}\n", *c.meets_target ? "yes" : "no");

@@ -495,8 +495,20 @@ std::string binding_constraint(const Walk& walk)
     if (!walk.target) {
         return fmt::format("budget_usd binds: nothing runs within {}", usd(*walk.budget));
     }
-    return fmt::format("target_hours binds: the fastest allowed configuration, {} x {}, takes {}", fastest->count, type_name(walk, *fastest->instance),
-        hours_text(fastest->hours));
+    // The budget may bind as well: nothing at all runs within it.
+    const Option* cheapest = nullptr;
+    for (const auto& option : walk.options_pool) {
+        if (option.usable() && option.total_cost && (cheapest == nullptr || *option.total_cost < *cheapest->total_cost)) {
+            cheapest = &option;
+        }
+    }
+    const std::string budget_too = walk.budget && cheapest != nullptr && *cheapest->total_cost > *walk.budget
+        ? fmt::format("; budget_usd binds too: the cheapest configuration, {} x {}, costs {} ({:.2g}x the {} budget) and takes {}", cheapest->count,
+              type_name(walk, *cheapest->instance), usd(*cheapest->total_cost), *cheapest->total_cost / *walk.budget, usd(*walk.budget),
+              hours_text(cheapest->hours))
+        : std::string();
+    return fmt::format("target_hours binds: the fastest allowed configuration, {} x {}, takes {}{}", fastest->count, type_name(walk, *fastest->instance),
+        hours_text(fastest->hours), budget_too);
 }
 
 // The ladder's first step keeps today's setup (inserted when add_fix_step left it out).

@@ -329,7 +329,7 @@ double calibrate_to_observed(const Workload& workload, const Config& config, con
 /// the GPUs compute that share of the time) and the efficiency is not calibrated. Without either,
 /// `options` as given. Where the telemetry classifies the CPUs as the limit (Debugger's thresholds)
 /// and the job gives no dataset.cpu_ms_per_sample, the CPU time a sample takes is measured too:
-/// the loader's busy vCPUs ÷ today's rate, written to `workload.cpu_ms_per_sample` for every
+/// the busy vCPUs (vCPUs x CPU utilisation) ÷ today's rate, written to `workload.cpu_ms_per_sample` for every
 /// configuration estimated from it. Each adds its sentence to `assumptions`.
 EstimateOptions telemetry_options(Workload& workload, const Config& config, const Catalogue& catalogue, const Observed& observed, EstimateOptions options,
     std::vector<std::string>& assumptions);

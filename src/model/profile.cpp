@@ -368,10 +368,11 @@ std::string rate_figure(double rate)
     return rate >= 1000 ? fmt::format("{:.0f}", rate) : fmt::format("{:.4g}", rate);
 }
 
-// CPU-bound by the telemetry: the CPU time a sample takes is what the loader's busy vCPUs give at
-// today's rate (derived: min(workers, busy vCPUs) x instances ÷ samples/s, the estimator's loader
-// inverted). It includes whatever else the loader does (decoding a format the model has no cost
-// for, augmentation), which is the point: a faster GPU on fewer vCPUs would wait the same.
+// CPU-bound by the telemetry: the CPU time a sample takes is the busy vCPUs over today's rate
+// (derived: vCPUs x CPU utilisation x instances ÷ samples/s). It counts whatever the CPUs do for a
+// sample, the loader's decoding of a format the model has no cost for, augmentation, the training
+// processes' own share, which is the point: a faster GPU on fewer vCPUs would wait the same, and
+// more loader workers cannot add CPUs that are already busy.
 void measure_cpu_cost(Workload& workload, const Config& config, const Observed& observed, double rate, std::vector<std::string>& assumptions)
 {
     if (workload.cpu_ms_given || !workload.deep || config.instance == nullptr || config.instance->gpu_count == 0 || !(rate > 0) || !observed.cpu_util_pct ||
@@ -380,18 +381,17 @@ void measure_cpu_cost(Workload& workload, const Config& config, const Observed& 
     }
     const InstanceSpec& instance = *config.instance;
     const double busy = instance.vcpus * std::min(*observed.cpu_util_pct, 100.0) / 100.0;
-    const double workers = std::min<double>(loader_workers_per_instance(workload, instance, instance.gpu_count), busy);
-    if (!(workers > 0)) {
+    if (!(busy > 0)) {
         return;
     }
     const double before = workload.cpu_ms_per_sample;
-    workload.cpu_ms_per_sample = workers * config.count * 1000.0 / rate;
+    workload.cpu_ms_per_sample = busy * config.count * 1000.0 / rate;
     workload.cpu_ms_measured = true;
     const double ms = workload.cpu_ms_per_sample;
     assumptions.push_back(fmt::format("the telemetry shows the CPUs as the limit (CPUs {:.3g} %, GPUs {:.3g} %): preparing a sample takes about {} ms "
-                                      "of one vCPU (derived: {:.3g} loader vCPUs x {} ÷ {} samples/s), and every configuration is estimated "
+                                      "of one vCPU (derived: {:.3g} busy vCPUs x {} ÷ {} samples/s), and every configuration is estimated "
                                       "with it ({}); give dataset.cpu_ms_per_sample where it is measured",
-        *observed.cpu_util_pct, observed.gpu_util_pct.value_or(0), ms >= 100 ? fmt::format("{:.0f}", ms) : fmt::format("{:.3g}", ms), workers, config.count,
+        *observed.cpu_util_pct, observed.gpu_util_pct.value_or(0), ms >= 100 ? fmt::format("{:.0f}", ms) : fmt::format("{:.3g}", ms), busy, config.count,
         rate_figure(rate), before > 0 ? fmt::format("the model's default is {:.3g} ms", before) : std::string("the model has no CPU cost for this format")));
 }
 

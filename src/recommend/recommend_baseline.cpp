@@ -61,9 +61,14 @@ EstimateOptions calibrate(Walk& walk, const Config& config)
     walk.fixed.cpu_ms_per_sample = walk.base.cpu_ms_per_sample; // measured where the CPUs are the observed limit; the fixes start from it
     const auto observed = walk.job.current.observed.samples_per_sec;
     if (observed && modelled.throughput_known && std::fabs(modelled.samples_per_sec / *observed - 1.0) > k_model_disagreement) {
-        walk.out.assumptions.push_back(fmt::format("the model puts today's setup at {} where {} was measured: the measurement is used, and the "
-                                                   "GPUs' efficiency is calibrated to it for every configuration (x{:.2f})",
-            rate_text(walk, modelled.samples_per_sec), rate_text(walk, *observed), walk.options.efficiency_scale));
+        walk.out.assumptions.push_back(walk.options.efficiency_scale != 1.0
+                ? fmt::format("the model puts today's setup at {} where {} was measured: the measurement is used, and the GPUs' efficiency is "
+                              "calibrated to it for every configuration (x{:.2f})",
+                      rate_text(walk, modelled.samples_per_sec), rate_text(walk, *observed), walk.options.efficiency_scale)
+                : fmt::format("the model puts today's setup at {} where {} was measured: the measurement is today's rate, but no efficiency the "
+                              "model allows these GPUs reaches it, so every other configuration keeps the model's own (check the measured "
+                              "rate and GPU utilisation)",
+                      rate_text(walk, modelled.samples_per_sec), rate_text(walk, *observed)));
     }
     return today_options;
 }

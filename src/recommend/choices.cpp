@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "mlscale/recommend.hpp"
+#include "walk.hpp"
 
 namespace mlscale {
 
@@ -216,7 +217,7 @@ std::vector<Parallelism> expert_splits(const Workload& workload, const InstanceS
     return out;
 }
 
-std::string split_text(const Trial& trial, int gpus, const Workload& workload, const char* unit)
+std::string split_text(const Trial& trial, int gpus, const Workload& workload, const std::string& unit)
 {
     const Parallelism& p = trial.parallelism;
     const std::string context = (p.context > 1 ? fmt::format(", each sequence split over {} {}s (context parallel)", p.context, unit) : std::string()) +
@@ -253,7 +254,7 @@ ParallelismChoice choose_parallelism(
     const Trial data = trial(Parallelism{});
     const bool data_fits = !data.e.memory_known || data.e.fits;
     const bool data_within_batch = within_batch(workload, data.e);
-    const char* unit = instance.gpu_spec != nullptr && instance.gpu_spec->vendor == "aws" ? "chip" : "GPU"; // a Trainium is a chip (docs/catalogue.md)
+    const std::string unit = walk::device(instance, false);
     if (data_fits && data_within_batch) {
         choice.mode = gpus <= 1 ? "none" : "data";
         choice.distribution = gpus <= 1 ? "none" : distribution_for("data", instance, count, framework);

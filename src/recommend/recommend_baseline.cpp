@@ -58,7 +58,7 @@ EstimateOptions calibrate(Walk& walk, const Config& config)
     std::vector<std::string> stated_by_the_profiler;
     const EstimateOptions today_options = telemetry_options(walk.base, config, walk.catalogue, walk.job.current.observed, walk.options, stated_by_the_profiler);
     walk.options.efficiency_scale = today_options.efficiency_scale;
-    walk.fixed.cpu_ms_per_sample = walk.base.cpu_ms_per_sample; // measured where the CPUs are the observed limit; the fixes start from it
+    walk.fixed = walk.base; // telemetry may have measured the workload (a CPU-bound loader's cost): the fixes start from it
     const auto observed = walk.job.current.observed.samples_per_sec;
     if (observed && modelled.throughput_known && std::fabs(modelled.samples_per_sec / *observed - 1.0) > k_model_disagreement) {
         walk.out.assumptions.push_back(walk.options.efficiency_scale != 1.0

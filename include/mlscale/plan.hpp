@@ -47,6 +47,12 @@ struct ComputePlan {
     std::optional<double> spot_overhead_hours; ///< expected managed-spot interruption overhead (docs/recommender.md §8); null when spot is not advised
     std::optional<double> spot_savings_pct;    ///< the instance's EC2 Spot saving over On-Demand (Spot Instance Advisor); null when spot is not advised
     std::optional<double> spot_cost_usd;       ///< one run on managed spot: (hours + overhead) x instances x price x (1 - saving); null when not advised
+    /// What the plan's hours and costs buy: "on-demand", or "spot" where training.spot accepts it and
+    /// spot is advised for the configuration (docs/recommender.md §8); then estimated_hours includes
+    /// the expected interruptions, estimated_cost_usd is spot_cost_usd, and the On-Demand run follows.
+    std::string purchase = "on-demand";
+    std::optional<double> on_demand_hours;    ///< purchase "spot": the same run On-Demand, without interruptions
+    std::optional<double> on_demand_cost_usd; ///< purchase "spot": the same run's On-Demand cost
     std::vector<std::string> notes;
 };
 
@@ -79,6 +85,7 @@ struct Candidate {
     std::optional<double> estimated_cost_usd; ///< one run
     std::optional<double> total_cost_usd;     ///< every run, storage included
     std::optional<bool> meets_target;
+    std::string purchase = "on-demand"; ///< on-demand|spot: what the hours and costs buy (as ComputePlan::purchase)
     bool chosen = false;
 };
 
@@ -91,6 +98,7 @@ struct LadderStep {
     std::optional<double> estimated_cost_usd; ///< one run
     std::optional<double> total_cost_usd;     ///< every run, storage included
     std::optional<bool> meets_target;
+    std::string purchase = "on-demand"; ///< on-demand|spot: what the hours and costs buy (as ComputePlan::purchase)
     std::string why;
     bool chosen = false;
     std::optional<double> gpu_util_pct;

@@ -26,8 +26,9 @@ struct Recommendation {
     std::vector<Candidate> candidates; ///< the frontier, fastest first
     std::optional<double> current_hours;
     std::optional<double> current_cost_usd;
-    std::string binding;                  ///< which constraint binds when nothing meets the target (empty otherwise)
-    std::vector<std::string> assumptions; ///< defaults the recommender took, as sentences
+    std::string current_purchase = "on-demand"; ///< on-demand|spot: what today's hours and cost buy (as ComputePlan::purchase)
+    std::string binding;                        ///< which constraint binds when nothing meets the target (empty otherwise)
+    std::vector<std::string> assumptions;       ///< defaults the recommender took, as sentences
 };
 
 /// Walks the ladder for `job` and returns the plan. Pure: no I/O; problems are diagnostics.

@@ -150,9 +150,11 @@ void estimate_today(Walk& walk)
     }
     walk.today = today;
     judge(walk, *walk.today);
+    buy_spot(walk, nullptr, *walk.today);
     if (walk.today->known) {
         walk.out.current_hours = walk.today->hours;
         walk.out.current_cost_usd = walk.today->run_cost;
+        walk.out.current_purchase = purchase_of(*walk.today);
     }
     // "Am I over-provisioned?": without a target, today's time is the one to keep.
     if (!walk.target && walk.today->usable()) {

@@ -314,6 +314,7 @@ Option evaluate_option(const Walk& walk, const Workload& workload, const Instanc
     option.config.parallelism = option.parallelism.parallelism;
     choose_storage(walk, w, option);
     consider_prep_cluster(walk, w, option);
+    buy_spot(walk, &w, option);
     option.rung = rung_of(walk, option);
     return option;
 }

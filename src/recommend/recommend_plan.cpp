@@ -23,130 +23,6 @@ constexpr double k_capacity_min_hours = 24;
 // Candidates shown on the frontier.
 constexpr std::size_t k_frontier_max = 8;
 
-// Families whose spot capacity is the risk for a multi-node job, whatever their interruption
-// bracket (a stated judgement, docs/recommender.md §8): the Advisor's brackets describe instances
-// already running, while a multi-node job must obtain every node of the largest accelerated types
-// at once, and one interruption stops them all.
-bool spot_is_the_risk(const Option& option)
-{
-    const std::string& family = option.instance->family;
-    const bool scarce = family.rfind("p4", 0) == 0 || family.rfind("p5", 0) == 0 || family.rfind("p6", 0) == 0 || family.rfind("trn", 0) == 0;
-    return scarce && option.count > 1;
-}
-
-// A spot run's cost with the on-demand preparation cluster waiting through the interruptions.
-double spot_run_cost(const Option& option, const SpotEstimate& spot)
-{
-    const double prep = option.prep.count > 0 ? option.prep.count * option.prep.instance->price_usd_per_hour.value_or(0) * spot.hours : 0;
-    return spot.cost_usd + prep;
-}
-
-// An option's run on spot where spot is advised for it (the cases of docs/recommender.md §8): its
-// cost with the on-demand preparation cluster waiting through the interruptions.
-struct AdvisedSpot {
-    SpotEstimate spot;
-    double cost = 0;
-};
-
-std::optional<AdvisedSpot> advised_spot(const Walk& walk, const Option& option)
-{
-    const auto price = hourly_price(walk, *option.instance);
-    if (!option.usable() || !option.run_cost || !price) {
-        return std::nullopt;
-    }
-    const auto spot = estimate_spot(*option.instance, option.count, option.hours, option.e.startup_minutes, *price);
-    if (!spot || spot->capacity_risk || spot_is_the_risk(option)) {
-        return std::nullopt;
-    }
-    const double cost = spot_run_cost(option, *spot);
-    if (cost >= *option.run_cost) {
-        return std::nullopt;
-    }
-    return AdvisedSpot{*spot, cost};
-}
-
-// The job accepts spot but the plan's instance has no advised spot run: the cheapest configuration
-// whose advised spot run meets the target and the budget for less than the plan's On-Demand run,
-// named (the choice itself ranks On-Demand prices; docs/recommender.md §10).
-void spot_alternative(const Walk& walk, const Option& chosen, ComputePlan& c)
-{
-    if (!walk.job.training.spot.value_or(false) || c.spot_cost_usd || !chosen.total_cost) {
-        return;
-    }
-    const Option* best = nullptr;
-    std::optional<AdvisedSpot> best_spot;
-    for (const Option& option : walk.options_pool) {
-        const auto spot = advised_spot(walk, option);
-        if (!spot || !option.fits || (walk.target && spot->spot.hours > *walk.target) || (walk.budget && spot->cost * walk.runs > *walk.budget) ||
-            spot->cost * walk.runs >= *chosen.total_cost || (best_spot && spot->cost >= best_spot->cost)) {
-            continue;
-        }
-        best = &option;
-        best_spot = spot;
-    }
-    if (best == nullptr) {
-        return;
-    }
-    c.notes.push_back(
-        fmt::format("training.spot asks for spot, for which this plan's instance has no advised saving: on spot, {} x {} would {} for about {} ({:.0f} % "
-                    "below its On-Demand {}; {} of its capacity reclaimed a month, {:.2g} expected interruption(s) included) against "
-                    "this plan's {} On-Demand; the plan itself is ranked at On-Demand prices",
-            best->count, type_name(walk, *best->instance),
-            walk.target ? fmt::format("meet the {} target in {}", hours_text(*walk.target), hours_text(best_spot->spot.hours))
-                        : fmt::format("take {}", hours_text(best_spot->spot.hours)),
-            usd(best_spot->cost * walk.runs), best_spot->spot.savings_pct, usd(*best->run_cost * walk.runs), best_spot->spot.interruption,
-            best_spot->spot.expected_interruptions, usd(*chosen.total_cost)));
-}
-
-// Managed spot from the instance's own figures (AWS Spot Instance Advisor): a priced saving with
-// its expected interruptions, or why there is none.
-void spot_notes(const Walk& walk, const Option& option, ComputePlan& c)
-{
-    const auto price = hourly_price(walk, *option.instance);
-    if (!option.usable() || !option.run_cost || !price) {
-        return;
-    }
-    const std::string type = type_name(walk, *option.instance);
-    const char* managed = walk.sagemaker_job ? "managed spot" : "spot"; // managed spot training is a SageMaker training job's
-    const std::string advisor = fmt::format("AWS Spot Instance Advisor, {}, 30 days to {}", walk.catalogue.region, walk.catalogue.spot_as_of);
-    const auto spot = estimate_spot(*option.instance, option.count, option.hours, option.e.startup_minutes, *price);
-    if (!spot) {
-        c.notes.push_back(fmt::format("no {} advice: {} has no spot figure ({} does not list it), so no saving is assumed", managed, type, advisor));
-        return;
-    }
-    if (spot->capacity_risk) {
-        c.notes.push_back(fmt::format("no {}: more than 20 % of {}'s Spot capacity was reclaimed a month ({}), so spot capacity is the "
-                                      "risk; stay on demand",
-            managed, type, advisor));
-        return;
-    }
-    if (spot_is_the_risk(option)) {
-        c.notes.push_back(fmt::format("no {}: {} x {} is a multi-node job on instances whose spot capacity is scarce, and one "
-                                      "interruption stops every node; reserve capacity instead (see below)",
-            managed, option.count, type));
-        return;
-    }
-    const double spot_cost = spot_run_cost(option, *spot);
-    if (spot_cost >= *option.run_cost) {
-        c.notes.push_back(fmt::format("no {}: EC2 Spot ran {:.0f} % below On-Demand for {} ({}), but {} of expected interruptions "
-                                      "and restarts{} outweigh the saving: this run would cost {} instead of {}",
-            managed, spot->savings_pct, type, advisor, hours_text(spot->overhead_hours),
-            spot_cost > spot->cost_usd ? " (with the on-demand data-preparation cluster waiting)" : "", usd(spot_cost), usd(*option.run_cost)));
-        return;
-    }
-    const char* lost_work = spot->loses_half_the_run ? "half the run (shorter than a checkpoint interval)" : "half a 30-min checkpoint interval";
-    c.spot_overhead_hours = spot->overhead_hours;
-    c.spot_savings_pct = spot->savings_pct;
-    c.spot_cost_usd = spot_cost;
-    c.notes.push_back(fmt::format("{} with checkpoints to S3 (spot-training, spot-checkpoint): EC2 Spot ran {:.0f} % below On-Demand "
-                                  "for {} ({}{}), so this run would cost {} instead of {} and take {} "
-                                  "longer for {:.2g} expected interruption(s) ({} of the capacity reclaimed a month, each losing {} plus a "
-                                  "restart); the saving moves with the market{}",
-        managed, spot->savings_pct, type, advisor, walk.sagemaker_job ? "; an estimate for SageMaker managed spot" : "", usd(*c.spot_cost_usd),
-        usd(*option.run_cost), hours_text(spot->overhead_hours), spot->expected_interruptions, spot->interruption, lost_work,
-        walk.job.training.checkpoint_s3_uri ? "" : "; set checkpoint_s3_uri"));
-}
-
 void capacity_notes(const Walk& walk, const Option& option, ComputePlan& c)
 {
     const int gpus = option.instance->gpu_count * option.count;
@@ -227,7 +103,6 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
         c.notes.push_back("longer than SageMaker's 28-day limit on one training job: checkpoint and resume in several jobs, or scale out");
     }
     spot_notes(walk, option, c);
-    spot_alternative(walk, option, c);
     capacity_notes(walk, option, c);
 }
 
@@ -358,6 +233,7 @@ std::vector<Candidate> frontier(const Walk& walk)
         c.estimated_cost_usd = option->run_cost;
         c.total_cost_usd = option->total_cost;
         c.meets_target = explicit_meets(walk, *option);
+        c.purchase = purchase_of(*option);
         c.chosen = same(option, chosen);
         out.push_back(c);
     }
@@ -373,7 +249,11 @@ void fill_plan(Walk& walk)
         fill_compute(walk, *walk.chosen, out.plan);
         fill_storage(walk, *walk.chosen, out.plan);
         if (const std::string basis = price_basis(walk, *walk.chosen->instance); !basis.empty()) {
-            out.assumptions.push_back(basis);
+            const bool spot = walk.chosen->spot || (walk.today && walk.today->spot);
+            out.assumptions.push_back(basis +
+                (spot ? "; a run marked \"on spot\" pays these prices less the instance type's EC2 Spot saving, for its hours "
+                        "with the expected interruptions (training.spot; docs/recommender.md §8)"
+                      : ""));
         }
         auto& notes = out.plan.compute.notes;
         if (walk.target_implicit) {
@@ -388,10 +268,10 @@ void fill_plan(Walk& walk)
             notes.insert(notes.begin(), "nothing meets the target; best effort. " + walk.binding);
         }
         if (walk.today && walk.today->known) {
-            notes.push_back(fmt::format("today: {} and {} per run on {} x {}; plan: {} and {}{}", hours_text(walk.today->hours),
-                walk.today->run_cost ? usd(*walk.today->run_cost) : "an unknown cost", type_name(walk, *walk.current), walk.current_count,
-                hours_text(walk.chosen->hours), walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost",
-                walk.rightsized ? " (rightsizing)" : ""));
+            notes.push_back(fmt::format("today: {} and {}{} per run on {} x {}; plan: {} and {}{}{}", hours_text(walk.today->hours),
+                walk.today->run_cost ? usd(*walk.today->run_cost) : "an unknown cost", walk.today->spot ? " on spot" : "", type_name(walk, *walk.current),
+                walk.current_count, hours_text(walk.chosen->hours), walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost",
+                walk.chosen->spot ? " on spot" : "", walk.rightsized ? " (rightsizing)" : ""));
             if (walk.today->e.memory_known && !walk.today->e.fits) {
                 const Estimate& e = walk.today->e;
                 notes.push_back(fmt::format("today's setup does not fit by the memory model ({} GB per GPU: {} GB of training state and {} GB of "

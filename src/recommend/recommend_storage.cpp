@@ -145,6 +145,8 @@ std::optional<double> gp3_lift_cost(const Walk& walk, const StorageRates& rates,
     return per_month * volumes * alive_hours / k_hours_per_month;
 }
 
+} // namespace
+
 std::optional<double> storage_cost(const Walk& walk, const Workload& w, const StorageChoice& storage, int volumes, double hours, bool page_cache)
 {
     const StorageRates rates = storage_rates(walk.catalogue);
@@ -175,6 +177,8 @@ std::optional<double> storage_cost(const Walk& walk, const Workload& w, const St
     }
     return std::nullopt;
 }
+
+namespace {
 
 Option with_way(const Walk& walk, const Workload& w, const Option& option, const Way& way)
 {

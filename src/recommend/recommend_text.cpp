@@ -150,7 +150,7 @@ std::string why_for(const Walk& walk, const Option& option)
     }
     why += modelled ? fmt::format(", GPU utilisation {:.0f} %: {}", e.gpu_util_pct, hours_text(option.hours)) : ": " + hours_text(option.hours);
     if (option.total_cost) {
-        why += ", " + usd(*option.total_cost) + (walk.runs > 1 ? fmt::format(" for {:.0f} runs", walk.runs) : "");
+        why += ", " + usd(*option.total_cost) + (walk.runs > 1 ? fmt::format(" for {:.0f} runs", walk.runs) : "") + (option.spot ? " on spot" : "");
     }
     if (!option.runnable) {
         why += " (longer than SageMaker's 28-day limit on one training job)";
@@ -279,6 +279,7 @@ LadderStep step_from(const Walk& walk, const Option& option, const std::string& 
     if (walk.job.training.target_hours || walk.budget) {
         step.meets_target = explicit_meets(walk, option);
     }
+    step.purchase = purchase_of(option);
     step.why = why;
     step.concepts = std::move(concepts);
     return step;

@@ -72,6 +72,11 @@ struct Option {
     bool in_time = false; ///< hours <= the target (explicit, or today's time when there is none)
     bool within_budget = true;
     bool meets = false; ///< in_time and within_budget (and known and fits)
+    /// Bought on spot (buy_spot): hours, run_cost and total_cost are the spot run's; the On-Demand
+    /// run's hours and cost are kept here.
+    std::optional<SpotEstimate> spot;
+    double on_demand_hours = 0;
+    std::optional<double> on_demand_run_cost;
 
     [[nodiscard]] double cost_or_max() const
     {
@@ -157,6 +162,18 @@ std::vector<Option> relaxed_options(const Walk& walk, bool relax_counts, bool re
 void judge(const Walk& walk, Option& option);
 /// The storage a configuration reads through, chosen by cost (storage co-scaled with compute).
 void choose_storage(const Walk& walk, const Workload& workload, Option& option);
+/// The storage's cost over every run, when the catalogue prices it (else unknown); `page_cache`: only
+/// the first epoch reads storage.
+std::optional<double> storage_cost(const Walk& walk, const Workload& w, const StorageChoice& storage, int volumes, double hours, bool page_cache);
+/// Where the job accepts spot (training.spot) and spot is advised for the configuration
+/// (docs/recommender.md §8), the option becomes its run on spot: hours with the expected
+/// interruptions, costs at the spot saving, judged again; the On-Demand run is kept beside it.
+/// `w`, when given, reprices the storage for the longer run.
+void buy_spot(const Walk& walk, const Workload* w, Option& option);
+/// "spot" when the option's hours and costs are its run on spot, else "on-demand".
+const char* purchase_of(const Option& option);
+/// Managed spot on the plan: the run on spot it buys, the saving the job could have, or why there is none.
+void spot_notes(const Walk& walk, const Option& option, ComputePlan& c);
 /// Training instances the job may use: allowed families, offered for training, priced.
 std::vector<const InstanceSpec*> allowed_instances(const Walk& walk, bool gpu, bool ignore_families);
 /// The price of an instance per hour on the job's platform, or nothing.

@@ -134,6 +134,9 @@ ordered plan_json(const Plan& plan)
     compute["spot_overhead_hours"] = optional_value(c.spot_overhead_hours);
     compute["spot_savings_pct"] = optional_value(c.spot_savings_pct);
     compute["spot_cost_usd"] = optional_value(c.spot_cost_usd);
+    compute["purchase"] = c.purchase;
+    compute["on_demand_hours"] = optional_value(c.on_demand_hours);
+    compute["on_demand_cost_usd"] = optional_value(c.on_demand_cost_usd);
     compute["notes"] = strings(c.notes);
 
     ordered etl;
@@ -210,6 +213,7 @@ std::string render_json(const Report& report)
         item["instance_count"] = step.instance_count;
         item["estimated_cost_usd"] = optional_value(step.estimated_cost_usd);
         item["total_cost_usd"] = optional_value(step.total_cost_usd);
+        item["purchase"] = step.purchase;
         item["chosen"] = step.chosen;
         item["gpu_util_pct"] = optional_value(step.gpu_util_pct);
         item["bottleneck"] = text_or_null(step.bottleneck);
@@ -229,12 +233,14 @@ std::string render_json(const Report& report)
         item["estimated_cost_usd"] = optional_value(c.estimated_cost_usd);
         item["total_cost_usd"] = optional_value(c.total_cost_usd);
         item["meets_target"] = optional_value(c.meets_target);
+        item["purchase"] = c.purchase;
         item["chosen"] = c.chosen;
         candidates.push_back(item);
     }
     out["candidates"] = candidates;
     out["current"] = ordered{{"instance_type", text_or_null(report.current_instance_type)}, {"instance_count", report.current_instance_count},
-        {"estimated_hours", optional_value(report.current_hours)}, {"estimated_cost_usd", optional_value(report.current_cost_usd)}};
+        {"estimated_hours", optional_value(report.current_hours)}, {"estimated_cost_usd", optional_value(report.current_cost_usd)},
+        {"purchase", report.current_purchase}};
     ordered findings = ordered::array();
     for (const auto& finding : report.findings) {
         findings.push_back(finding_json(finding));

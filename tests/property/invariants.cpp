@@ -25,10 +25,12 @@ const std::vector<InvariantInfo>& invariants()
         {"physical-quantities-non-negative", "every quantity with a unit in its key (hours, USD, GB, MB/s, %, counts) is >= 0"},
         {"output-matches-schema", "the JSON validates against docs/output.schema.json"},
         {"output-deterministic", "advising the same job twice gives the same bytes"},
-        {"cost-is-hours-x-instances-x-price", "each cost is hours x instances x SageMaker price (+ a preparation cluster at EC2 price)"},
+        {"cost-is-hours-x-instances-x-price",
+            "each cost is hours x instances x SageMaker price (+ a preparation cluster at EC2 price); a run bought on spot (only with training.spot) at the "
+            "price less the type's Spot saving"},
         {"spot-from-the-instance-figures",
             "managed spot is priced only with the plan instance's own Spot Advisor figures, never above 20 % interruption, at (hours + overhead) x instances x "
-            "price x (1 - saving), and only where that costs less than the on-demand run"},
+            "price x (1 - saving), and only where that costs less than the on-demand run; a plan bought on spot carries the spot run as its hours and cost"},
         {"meets-target-iff-time-and-budget-fit", "meets_target is true exactly when the time fits target_hours and all runs fit budget_usd"},
         {"plan-respects-constraints", "the plan's instance family, instance count and GPUs are within constraints"},
         {"plan-fits-memory", "the plan's configuration holds the training state, or the plan says it does not fit"},

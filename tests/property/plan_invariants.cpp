@@ -39,15 +39,29 @@ bool compute_or_with_prep(double cost, double compute, double hours)
     return std::round(instances) >= 1 && close(cost, compute + std::round(instances) * hours * *prep->price_usd_per_hour);
 }
 
-// hours x instances x price, or that plus a whole number of preparation instances at EC2 price.
-void check_cost(Checker& c, const std::string& what, const std::string& type, int count, const std::optional<double>& hours, const std::optional<double>& cost)
+// hours x instances x price, or that plus a whole number of preparation instances at EC2 price. A run
+// bought on spot pays the price less the instance type's Spot saving (its hours include the
+// interruptions); only where the job accepts spot.
+void check_cost(Checker& c, const std::string& what, const std::string& type, int count, const std::optional<double>& hours, const std::optional<double>& cost,
+    const std::string& purchase)
 {
     const Platform platform = c.run().job ? price_platform(*c.run().job) : Platform::SageMaker;
-    const auto price = training_price(type, platform);
+    auto price = training_price(type, platform);
     if (!hours || !cost || !price || type.empty()) {
         return;
     }
     c.applies("cost-is-hours-x-instances-x-price");
+    if (purchase == "spot") {
+        const InstanceSpec* instance = builtin_catalogue().find_instance(type);
+        if (!c.run().job || !c.run().job->training.spot.value_or(false) || instance == nullptr || !instance->spot_savings_pct) {
+            c.fail("cost-is-hours-x-instances-x-price", fmt::format("{}: bought on spot on {} without training.spot or the type's Spot saving", what, type));
+            return;
+        }
+        *price *= 1.0 - *instance->spot_savings_pct / 100.0;
+    } else if (purchase != "on-demand") {
+        c.fail("cost-is-hours-x-instances-x-price", fmt::format("{}: purchase \"{}\" is neither on-demand nor spot", what, purchase));
+        return;
+    }
     const double compute = *hours * count * *price;
     if (compute_or_with_prep(*cost, compute, *hours)) {
         return;
@@ -147,17 +161,19 @@ void check_costs(Checker& c)
         return;
     }
     const Report& r = *run.report;
-    check_cost(c, "plan", r.plan.compute.instance_type, r.plan.compute.instance_count, r.plan.compute.estimated_hours, r.plan.compute.estimated_cost_usd);
+    check_cost(c, "plan", r.plan.compute.instance_type, r.plan.compute.instance_count, r.plan.compute.estimated_hours, r.plan.compute.estimated_cost_usd,
+        r.plan.compute.purchase);
     for (std::size_t i = 0; i < r.ladder.size(); ++i) {
         const auto& step = r.ladder[i];
-        check_cost(c, fmt::format("ladder[{}] {}", i, step.rung), step.instance_type, step.instance_count, step.estimated_hours, step.estimated_cost_usd);
+        check_cost(c, fmt::format("ladder[{}] {}", i, step.rung), step.instance_type, step.instance_count, step.estimated_hours, step.estimated_cost_usd,
+            step.purchase);
     }
     for (std::size_t i = 0; i < r.candidates.size(); ++i) {
         const auto& candidate = r.candidates[i];
-        check_cost(
-            c, fmt::format("candidates[{}]", i), candidate.instance_type, candidate.instance_count, candidate.estimated_hours, candidate.estimated_cost_usd);
+        check_cost(c, fmt::format("candidates[{}]", i), candidate.instance_type, candidate.instance_count, candidate.estimated_hours,
+            candidate.estimated_cost_usd, candidate.purchase);
     }
-    check_cost(c, "today", r.current_instance_type, r.current_instance_count, r.current_hours, r.current_cost_usd);
+    check_cost(c, "today", r.current_instance_type, r.current_instance_count, r.current_hours, r.current_cost_usd, r.current_purchase);
 }
 
 // Managed spot comes from the plan instance's own Advisor figures: never where more than 20 % of its
@@ -193,12 +209,25 @@ void check_spot(Checker& c)
                 text_of(compute.spot_savings_pct), text_of(instance->spot_savings_pct)));
         return;
     }
-    const double hours = *compute.estimated_hours + *compute.spot_overhead_hours;
+    // Bought on spot: the plan's hours and cost are the spot run's, the On-Demand run beside them.
+    const bool bought = compute.purchase == "spot";
+    if (bought &&
+        (!compute.on_demand_hours || !compute.on_demand_cost_usd || !compute.estimated_cost_usd ||
+            !close(*compute.estimated_cost_usd, *compute.spot_cost_usd) ||
+            !close(*compute.estimated_hours, *compute.on_demand_hours + *compute.spot_overhead_hours))) {
+        c.fail("spot-from-the-instance-figures",
+            fmt::format("the plan is bought on spot on {} but its hours {} and cost {} are not the spot run's (on-demand {} h, overhead {} h, spot {})",
+                compute.instance_type, *compute.estimated_hours, text_of(compute.estimated_cost_usd), text_of(compute.on_demand_hours),
+                *compute.spot_overhead_hours, *compute.spot_cost_usd));
+        return;
+    }
+    const double hours = (bought ? *compute.on_demand_hours : *compute.estimated_hours) + *compute.spot_overhead_hours;
     const double expected = hours * compute.instance_count * *price * (1.0 - *instance->spot_savings_pct / 100.0);
-    if (compute.estimated_cost_usd && *compute.spot_cost_usd >= *compute.estimated_cost_usd) {
+    const auto on_demand_cost = bought ? compute.on_demand_cost_usd : compute.estimated_cost_usd;
+    if (on_demand_cost && *compute.spot_cost_usd >= *on_demand_cost) {
         c.fail("spot-from-the-instance-figures",
             fmt::format("managed spot is advised on {} at {:.2f}, not below the on-demand run's {:.2f}", compute.instance_type, *compute.spot_cost_usd,
-                *compute.estimated_cost_usd));
+                *on_demand_cost));
         return;
     }
     if (compute_or_with_prep(*compute.spot_cost_usd, expected, hours)) {
@@ -206,7 +235,7 @@ void check_spot(Checker& c)
     }
     c.fail("spot-from-the-instance-figures",
         fmt::format("spot_cost_usd {} on {} x {}: (hours {} + overhead {}) x price {} x (1 - {} %) is {:.2f}", *compute.spot_cost_usd, compute.instance_count,
-            compute.instance_type, *compute.estimated_hours, *compute.spot_overhead_hours, *price, *instance->spot_savings_pct, expected));
+            compute.instance_type, hours - *compute.spot_overhead_hours, *compute.spot_overhead_hours, *price, *instance->spot_savings_pct, expected));
 }
 
 void check_meets_target(Checker& c)

@@ -397,6 +397,11 @@ void measure_cpu_cost(Workload& workload, const Config& config, const Observed& 
 
 } // namespace
 
+// A calibration below this share of the model's rate (a stated judgement, docs/model.md §8) says the
+// measured run is held back by more than the GPUs' arithmetic, so scaling it to other GPUs by their
+// peaks is worth checking.
+constexpr double k_far_below_model = 0.25;
+
 EstimateOptions telemetry_options(Workload& workload, const Config& config, const Catalogue& catalogue, const Observed& observed, EstimateOptions options,
     std::vector<std::string>& assumptions)
 {
@@ -426,6 +431,14 @@ EstimateOptions telemetry_options(Workload& workload, const Config& config, cons
                 rate_figure(*measured), utilisation ? fmt::format(" at {} % GPU utilisation", *utilisation) : std::string(), options.efficiency_scale));
         } else {
             assumptions.push_back(fmt::format("observed {} samples/s used as the current throughput; GPU efficiency not calibrated", rate_figure(*measured)));
+        }
+        if (options.efficiency_scale < k_far_below_model) {
+            assumptions.push_back(
+                fmt::format("the measured rate is {:.0f} % of what the model gives these GPUs: every configuration is estimated at that share of its own "
+                            "peak, which holds where the GPUs' arithmetic sets the pace; a run held back by something else (memory-bound or small kernels, "
+                            "host overhead, a wait the telemetry does not show, a model described with too many FLOPs) gains less from faster GPUs, so time "
+                            "an epoch on the planned configuration before committing to it",
+                    options.efficiency_scale * 100.0));
         }
         measure_cpu_cost(workload, config, observed, *measured, assumptions);
         return options;

@@ -338,10 +338,10 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.optimizer = model.optimizer;
     w.params = model.params_millions.value_or(0) * 1e6;
     w.seq_len = model.seq_len.value_or(0);
-    if (w.family == "other" && w.deep && !job.current.observed.samples_per_sec) {
+    if (w.family == "other" && w.deep && !job.current.observed.samples_per_sec && !job.current.observed.hours) { // a measured rate or run calibrates it
         assumptions.push_back("model.family \"other\": its FLOPs run at the GPUs' fitted matrix-multiply efficiency with no memory-traffic term "
                               "(docs/model.md §2), an upper bound on the rate of a network of many small or memory-bound operations (detection "
-                              "heads, graph or speech front ends); give model.family, or current.observed.samples_per_sec to calibrate it");
+                              "heads, graph or speech front ends); give model.family, or current.observed.samples_per_sec (or a run's hours) to calibrate it");
     }
     if (w.family == "encoder-decoder" && w.seq_len > 0) {
         // Tokens per sample through the blocks: the input through the encoder, the target through the decoder.

@@ -154,8 +154,8 @@ void spot_notes(const Walk& walk, const Option& option, ComputePlan& c)
                                       "configuration is judged and ranked on its run on spot where spot is advised for it. EC2 Spot ran {:.0f} % "
                                       "below On-Demand for {} ({}{}): this run costs {} instead of {} On-Demand and takes {} longer ({} in all) for "
                                       "{}; the saving moves with the market{}",
-            managed, spot->savings_pct, type, advisor, estimate_for, usd(spot_cost), usd(*od_cost), hours_text(spot->overhead_hours),
-            hours_text(spot->hours), interruptions, checkpoints));
+            managed, spot->savings_pct, type, advisor, estimate_for, usd(spot_cost), usd(*od_cost), hours_text(spot->overhead_hours), hours_text(spot->hours),
+            interruptions, checkpoints));
         return;
     }
     if (accepts_spot(walk) && walk.target) {

@@ -338,10 +338,15 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.optimizer = model.optimizer;
     w.params = model.params_millions.value_or(0) * 1e6;
     w.seq_len = model.seq_len.value_or(0);
-    if (w.family == "other" && w.deep && !job.current.observed.samples_per_sec && !job.current.observed.hours) { // a measured rate or run calibrates it
-        assumptions.push_back("model.family \"other\": its FLOPs run at the GPUs' fitted matrix-multiply efficiency with no memory-traffic term "
-                              "(docs/model.md §2), an upper bound on the rate of a network of many small or memory-bound operations (detection "
-                              "heads, graph or speech front ends); give model.family, or current.observed.samples_per_sec (or a run's hours) to calibrate it");
+    if ((w.family == "other" || w.family == "rnn") && w.deep && !job.current.observed.samples_per_sec && !job.current.observed.hours) {
+        // A measured rate or run calibrates it.
+        assumptions.push_back(
+            fmt::format("model.family \"{}\": its FLOPs run at the GPUs' fitted matrix-multiply efficiency with no memory-traffic term (docs/model.md §2), "
+                        "an upper bound on the rate of {}; give {}current.observed.samples_per_sec (or a run's hours) to calibrate it",
+                w.family,
+                w.family == "rnn" ? "recurrent layers, which compute one time step after another as small matrix products a GPU runs well below its peak"
+                                  : "a network of many small or memory-bound operations (detection heads, graph or speech front ends)",
+                w.family == "rnn" ? "" : "model.family, or "));
     }
     if (w.family == "encoder-decoder" && w.seq_len > 0) {
         // Tokens per sample through the blocks: the input through the encoder, the target through the decoder.

@@ -57,11 +57,21 @@ void check_inference_only(const Job& job, const InstanceSpec* current, const Cat
                     known.push_back(instance.family);
                 }
             }
+            // A generation ("p6") names several families (p6-b200, p6-b300): list them, not a typo's neighbour.
+            std::vector<std::string> members;
+            for (const auto& family : known) {
+                if (family.size() > families[i].size() && family.rfind(families[i], 0) == 0) {
+                    members.push_back(family);
+                }
+            }
             const auto match = closest_match(families[i], known);
-            diagnostics.add(
-                job.document.diagnostic_at(fmt::format("/constraints/instance_families/{}", i), fmt::format("unknown instance family \"{}\"", families[i]),
-                    match ? fmt::format("did you mean \"{}\"? (`mlscale catalogue list` shows the catalogue)", *match)
-                          : fmt::format("the catalogue's families: {}", fmt::join(known, ", "))));
+            const std::string help = !members.empty()
+                ? fmt::format(
+                      "families are listed one by one: \"{}\" begins {} (`mlscale catalogue list` shows the catalogue)", families[i], fmt::join(members, ", "))
+                : match ? fmt::format("did you mean \"{}\"? (`mlscale catalogue list` shows the catalogue)", *match)
+                        : fmt::format("the catalogue's families: {}", fmt::join(known, ", "));
+            diagnostics.add(job.document.diagnostic_at(
+                fmt::format("/constraints/instance_families/{}", i), fmt::format("unknown instance family \"{}\"", families[i]), help));
         } else if (member != catalogue.instances.end() && is_inference_only(*member)) {
             diagnostics.add(job.document.diagnostic_at(fmt::format("/constraints/instance_families/{}", i),
                 fmt::format("\"{}\" is an inference-only instance family: the plan cannot train on it", families[i]),

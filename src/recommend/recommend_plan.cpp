@@ -43,15 +43,15 @@ void capacity_notes(const Walk& walk, const Option& option, ComputePlan& c)
     const char* hyperpod = "a SageMaker HyperPod cluster (automatic node replacement and resume for runs of days to weeks; billed by the "
                            "instance-hour of its capacity, at rates not in mlscale's sources)";
     if (walk.options.platform == Platform::Ec2) { // flexible training plans serve SageMaker training jobs and HyperPod only
-        c.notes.push_back(
-            fmt::format("capacity: {} GPUs for {} is worth reserving: EC2 Capacity Blocks for ML{}, or {}", gpus, hours_text(option.hours), blocks, hyperpod));
+        c.notes.push_back(fmt::format("capacity: {} {} for {} is worth reserving: EC2 Capacity Blocks for ML{}, or {}", gpus, device(i, true),
+            hours_text(option.hours), blocks, hyperpod));
         return;
     }
-    c.notes.push_back(fmt::format("capacity: {} GPUs for {} is worth reserving: SageMaker flexible training plans (capacity for training jobs "
+    c.notes.push_back(fmt::format("capacity: {} {} for {} is worth reserving: SageMaker flexible training plans (capacity for training jobs "
                                   "and HyperPod, booked for a start date and duration; no list rate: each offering is quoted with its "
                                   "upfront fee by SearchTrainingPlanOfferings and paid when bought), EC2 Capacity Blocks for ML for "
                                   "EC2/EKS{}, or {}",
-        gpus, hours_text(option.hours), blocks, hyperpod));
+        gpus, device(i, true), hours_text(option.hours), blocks, hyperpod));
 }
 
 void fill_compute(Walk& walk, const Option& option, Plan& plan)

@@ -148,7 +148,8 @@ std::string why_for(const Walk& walk, const Option& option)
     if (e.bottleneck != Bottleneck::Gpu && e.network_samples_per_sec > e.samples_per_sec * 1.01) {
         why += fmt::format("; the GPUs could take {}", rate_text(walk, e.network_samples_per_sec));
     }
-    why += modelled ? fmt::format(", GPU utilisation {:.0f} %: {}", e.gpu_util_pct, hours_text(option.hours)) : ": " + hours_text(option.hours);
+    why += modelled ? fmt::format(", {} utilisation {:.0f} %: {}", device(*option.instance, false), e.gpu_util_pct, hours_text(option.hours))
+                    : ": " + hours_text(option.hours);
     if (option.total_cost) {
         why += ", " + usd(*option.total_cost) + (walk.runs > 1 ? fmt::format(" for {:.0f} runs", walk.runs) : "") + (option.spot ? " on spot" : "");
     }

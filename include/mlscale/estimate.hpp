@@ -317,10 +317,19 @@ Config current_config(const Job& job, const InstanceSpec* instance);
 /// Estimates one configuration. Pure: no I/O, no allocation; safe to call in a sweep.
 Estimate estimate(const Workload& workload, const Config& config, const Catalogue& catalogue, const EstimateOptions& options = {});
 
+/// The share of the GPU's peak its matmuls run at on `config` with `options` (the fitted efficiency
+/// times the calibration's scale); above 1, a calibration explains a measurement by computing
+/// faster than the GPU can: the job's FLOPs or the measurement are off. 0 without a GPU.
+double matmul_share_of_peak(const Workload& workload, const Config& config, const EstimateOptions& options);
+
 /// The efficiency scale at which the GPUs of `config` (with their communication) process
 /// `gpu_samples_per_sec`: observed samples/s, divided by the observed GPU utilisation when known.
 /// 1 when it cannot be solved.
 double calibrate_to_observed(const Workload& workload, const Config& config, const Catalogue& catalogue, double gpu_samples_per_sec);
+
+/// ", which has the GPUs' matmuls at N % of their peak: ..." where the calibration in `options` puts
+/// them above the peak (matmul_share_of_peak > 1), else empty: appended to a calibration's sentence.
+std::string above_peak_clause(const Workload& workload, const Config& config, const EstimateOptions& options);
 
 /// Today's setup as its telemetry describes it (docs/model.md §8, "Telemetry wins"). With observed
 /// samples/s the efficiency is calibrated so the GPUs process observed ÷ GPU utilisation samples/s

@@ -268,23 +268,31 @@ double attention_seconds(const Workload& workload, const GpuSpec& gpu, const Est
     return rate > 0 ? hardware * 3.0 * workload.attention_flops_per_sample / rate : 0.0;
 }
 
+// §2 The precision the GPU computes in: PyTorch runs fp32 convolutions as TF32 on Ampere and later
+// (torch.backends.cudnn.allow_tf32 defaults to True); fp32 matmuls stay fp32
+// (torch.backends.cuda.matmul.allow_tf32 defaults to False since PyTorch 1.12). docs/model.md §2.
+std::string effective_precision(const Workload& workload, const GpuSpec& gpu)
+{
+    return workload.precision == "fp32" && workload.family == "cnn" && peak_of(gpu, "tf32") > 0 ? "tf32" : workload.precision;
+}
+
+// §2 The fitted share of the peak a GPU's matmuls reach at the job's precision (tensor cores or CUDA cores).
+double base_efficiency(const Workload& workload, const GpuSpec& gpu, const ModelConstants& k)
+{
+    return is_simt(gpu, effective_precision(workload, gpu)) ? k.simt_efficiency : k.tensor_efficiency_for(gpu.generation);
+}
+
 // §2 Seconds of one sample's training on one GPU: FLOPs at the achievable fraction of the peak
 // (linear layers and attention each at their own efficiency), plus the HBM traffic of the
 // memory-bound kernels.
 double sample_seconds(const Workload& workload, const GpuSpec& gpu, const EstimateOptions& options, Estimate& e)
 {
     const ModelConstants& k = options.constants;
-    std::string precision = workload.precision;
-    // PyTorch runs fp32 convolutions as TF32 on Ampere and later (torch.backends.cudnn.allow_tf32
-    // defaults to True); fp32 matmuls stay fp32 (torch.backends.cuda.matmul.allow_tf32 defaults
-    // to False since PyTorch 1.12). docs/model.md §2.
-    if (precision == "fp32" && workload.family == "cnn" && peak_of(gpu, "tf32") > 0) {
-        precision = "tf32";
-        e.tf32 = true;
-    }
+    const std::string precision = effective_precision(workload, gpu);
+    e.tf32 = precision != workload.precision;
     const bool simt = is_simt(gpu, precision);
     e.peak_tflops = peak_tflops(gpu, precision);
-    const double base = simt ? k.simt_efficiency : k.tensor_efficiency_for(gpu.generation);
+    const double base = base_efficiency(workload, gpu, k);
     e.efficiency = base * options.efficiency_scale;
     const double linear_efficiency = e.efficiency * (precision == "fp8" ? k.fp8_efficiency : 1.0);
     // Transformer Engine's FP8 covers the linear layers; attention stays at the 16-bit peak.
@@ -897,6 +905,14 @@ double calibrate_to_observed(const Workload& workload, const Config& config, con
         (gpu_rate(middle) < gpu_samples_per_sec ? low : high) = middle;
     }
     return (low + high) / 2.0;
+}
+
+double matmul_share_of_peak(const Workload& workload, const Config& config, const EstimateOptions& options)
+{
+    if (config.instance == nullptr || config.instance->gpu_spec == nullptr) {
+        return 0;
+    }
+    return base_efficiency(workload, *config.instance->gpu_spec, options.constants) * options.efficiency_scale;
 }
 
 } // namespace mlscale

@@ -397,6 +397,30 @@ void measure_cpu_cost(Workload& workload, const Config& config, const Observed& 
 
 } // namespace
 
+std::string above_peak_clause(const Workload& workload, const Config& config, const EstimateOptions& options)
+{
+    // A calibration that puts the matmuls above the GPU's peak explains the measurement by computing
+    // faster than the GPU can: said, so the job's FLOPs or the measurement get checked.
+    const double share = matmul_share_of_peak(workload, config, options);
+    if (!(share > 1.0)) {
+        return "";
+    }
+    return fmt::format(", which has the GPUs' matmuls at {:.0f} % of their peak: more than they can reach, so the job's FLOPs are likely too "
+                       "high (check model.params_millions, forward_gflops and the tokens a sample computes) or the measurement is not of this job",
+        share * 100.0);
+}
+
+namespace {
+
+// The model's rate for today's setup differs from the measured one by more than rounding.
+bool measured_differs(const Workload& workload, const Config& config, const Catalogue& catalogue, const EstimateOptions& options, double gpu_rate)
+{
+    const double modelled = estimate(workload, config, catalogue, options).network_samples_per_sec;
+    return modelled > 0 && std::fabs(modelled / gpu_rate - 1.0) > 0.01;
+}
+
+} // namespace
+
 // A calibration below this share of the model's rate (a stated judgement, docs/model.md §8) says the
 // measured run is held back by more than the GPUs' arithmetic, so scaling it to other GPUs by their
 // peaks is worth checking.
@@ -427,10 +451,14 @@ EstimateOptions telemetry_options(Workload& workload, const Config& config, cons
         options.efficiency_scale = calibrate_to_observed(workload, config, catalogue, gpu_rate);
         options.observed_samples_per_sec = *measured;
         if (options.efficiency_scale != 1.0) {
-            assumptions.push_back(fmt::format("compute efficiency calibrated to the observed {} samples/s{} (x{:.2f} the model's default)",
-                rate_figure(*measured), utilisation ? fmt::format(" at {} % GPU utilisation", *utilisation) : std::string(), options.efficiency_scale));
+            assumptions.push_back(fmt::format("compute efficiency calibrated to the observed {} samples/s{} (x{:.2f} the model's default){}",
+                rate_figure(*measured), utilisation ? fmt::format(" at {} % GPU utilisation", *utilisation) : std::string(), options.efficiency_scale,
+                above_peak_clause(workload, config, options)));
         } else {
-            assumptions.push_back(fmt::format("observed {} samples/s used as the current throughput; GPU efficiency not calibrated", rate_figure(*measured)));
+            assumptions.push_back(fmt::format("observed {} samples/s used as the current throughput; GPU efficiency not calibrated{}", rate_figure(*measured),
+                measured_differs(workload, config, catalogue, options, gpu_rate)
+                    ? ": no efficiency the model allows brings today's setup, as the job describes it, to that rate"
+                    : ""));
         }
         if (options.efficiency_scale < k_far_below_model) {
             assumptions.push_back(

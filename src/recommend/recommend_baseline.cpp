@@ -50,6 +50,17 @@ void today_parallelism(const Walk& walk, Option& today)
     today.config.parallelism = today.parallelism.parallelism;
 }
 
+std::string parallelism_label(const Parallelism& p)
+{
+    if (p.mode == "sharded") {
+        return fmt::format("sharded, ZeRO-{}", p.zero_stage == 0 ? 3 : p.zero_stage);
+    }
+    if (p.mode == "model") {
+        return fmt::format("tensor {} x pipeline {}{}", p.tensor, p.pipeline, p.zero_stage > 0 ? fmt::format(", ZeRO-{}", p.zero_stage) : "");
+    }
+    return p.zero_stage > 0 ? fmt::format("data parallel, ZeRO-{}", p.zero_stage) : "data parallel";
+}
+
 // Telemetry calibrates the GPUs' efficiency: the job's code, not the GPU, sets it, so every
 // candidate is estimated with it. The model's own figure is kept to report a disagreement.
 EstimateOptions calibrate(Walk& walk, const Config& config)
@@ -59,16 +70,34 @@ EstimateOptions calibrate(Walk& walk, const Config& config)
     const EstimateOptions today_options = telemetry_options(walk.base, config, walk.catalogue, walk.job.current.observed, walk.options, stated_by_the_profiler);
     walk.options.efficiency_scale = today_options.efficiency_scale;
     walk.fixed = walk.base; // telemetry may have measured the workload (a CPU-bound loader's cost): the fixes start from it
+    // The profiler estimates today's setup as the job describes it; the plan runs it with a
+    // parallelism that fits. Where that changes what the telemetry gives, both are said.
+    const auto& profiled = walk.profile.assumptions;
+    const std::string label = fmt::format("with the parallelism the plan runs today's setup with ({}): ", parallelism_label(config.parallelism));
+    bool differs = false;
+    for (const auto& sentence : stated_by_the_profiler) {
+        differs = differs || std::find(profiled.begin(), profiled.end(), sentence) == profiled.end();
+    }
     const auto observed = walk.job.current.observed.samples_per_sec;
-    if (observed && modelled.throughput_known && std::fabs(modelled.samples_per_sec / *observed - 1.0) > k_model_disagreement) {
-        walk.out.assumptions.push_back(walk.options.efficiency_scale != 1.0
-                ? fmt::format("the model puts today's setup at {} where {} was measured: the measurement is used, and the GPUs' efficiency is "
-                              "calibrated to it for every configuration (x{:.2f})",
-                      rate_text(walk, modelled.samples_per_sec), rate_text(walk, *observed), walk.options.efficiency_scale)
-                : fmt::format("the model puts today's setup at {} where {} was measured: the measurement is today's rate, but no efficiency the "
-                              "model allows these GPUs reaches it, so every other configuration keeps the model's own (check the measured "
-                              "rate and GPU utilisation)",
-                      rate_text(walk, modelled.samples_per_sec), rate_text(walk, *observed)));
+    const bool disagrees = observed && modelled.throughput_known && std::fabs(modelled.samples_per_sec / *observed - 1.0) > k_model_disagreement;
+    if (differs && !disagrees) {
+        for (const auto& sentence : stated_by_the_profiler) {
+            if (std::find(profiled.begin(), profiled.end(), sentence) == profiled.end()) {
+                walk.out.assumptions.push_back(label + sentence);
+            }
+        }
+    }
+    if (disagrees) {
+        walk.out.assumptions.push_back((differs ? label : std::string()) +
+            (walk.options.efficiency_scale != 1.0
+                    ? fmt::format("the model puts today's setup at {} where {} was measured: the measurement is used, and the GPUs' efficiency is "
+                                  "calibrated to it for every configuration (x{:.2f}){}",
+                          rate_text(walk, modelled.samples_per_sec), rate_text(walk, *observed), walk.options.efficiency_scale,
+                          above_peak_clause(walk.base, config, walk.options))
+                    : fmt::format("the model puts today's setup at {} where {} was measured: the measurement is today's rate, but no efficiency the "
+                                  "model allows these GPUs reaches it, so every other configuration keeps the model's own (check the measured "
+                                  "rate and GPU utilisation)",
+                          rate_text(walk, modelled.samples_per_sec), rate_text(walk, *observed))));
     }
     return today_options;
 }

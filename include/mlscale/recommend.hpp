@@ -51,8 +51,9 @@ double fsx_round_capacity(const FsxDeployment& deployment, double needed_gib);
 /// Sizes FSx for Lustre so that its throughput covers what the GPUs consume:
 /// capacity = max(dataset, required MB/s ÷ MB/s per TiB), rounded to the allowed steps.
 /// `persistent`: PERSISTENT_2 at the lowest tier whose dataset-sized file system already delivers
-/// the throughput (else the highest tier, grown); otherwise SCRATCH_2.
-FsxSize size_fsx(const StorageFacts& storage, double dataset_gb, double required_mb_s, bool persistent);
+/// the throughput (else the highest tier, grown); otherwise SCRATCH_2. `floor_gib`: the capacity may
+/// not be smaller (today's file system, grown in place: FSx for Lustre capacity only increases).
+FsxSize size_fsx(const StorageFacts& storage, double dataset_gb, double required_mb_s, bool persistent, double floor_gib = 0);
 
 /// How the model is split, and the SageMaker distribution setting that runs it.
 struct ParallelismChoice {

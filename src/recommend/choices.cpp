@@ -52,9 +52,9 @@ double fsx_round_capacity(const FsxDeployment& deployment, double needed_gib)
     return base + std::ceil((needed_gib - base) / deployment.capacity_increment_gib - 1e-9) * deployment.capacity_increment_gib;
 }
 
-FsxSize size_fsx(const StorageFacts& storage, double dataset_gb, double required_mb_s, bool persistent)
+FsxSize size_fsx(const StorageFacts& storage, double dataset_gb, double required_mb_s, bool persistent, double floor_gib)
 {
-    const double dataset_gib = dataset_gb * 1e9 / k_gib;
+    const double dataset_gib = std::max(dataset_gb * 1e9 / k_gib, floor_gib);
     // AWS counts 1,200 GiB as 1.2 TiB in its throughput examples, as the estimator does.
     auto sized = [&](const FsxDeployment& deployment) {
         FsxSize size;
@@ -86,7 +86,7 @@ FsxSize size_fsx(const StorageFacts& storage, double dataset_gb, double required
             return sized(*tier);
         }
     }
-    return tiers.empty() ? size_fsx(storage, dataset_gb, required_mb_s, false) : sized(*tiers.back());
+    return tiers.empty() ? size_fsx(storage, dataset_gb, required_mb_s, false, floor_gib) : sized(*tiers.back());
 }
 
 // The SageMaker libraries only where profiles/instances.json says they support the instance (smddp,

@@ -180,11 +180,10 @@ void add_fix_step(Walk& walk)
         return; // nothing to fix and today's setup misses: the plan's "today" line says how it runs
     }
     if (fixed.storage.fsx) {
-        changes.push_back(fmt::format("{} FSx for Lustre ({} GiB)",
-            fixed.storage.resizes_today         ? "resize"
-                : fixed.storage.new_file_system ? "move the data to a new"
-                                                : "move the data to",
-            grouped(fixed.storage.fsx->capacity_gib)));
+        changes.push_back(fixed.storage.resizes_today
+                ? fsx_in_place_change(walk, *fixed.storage.fsx)
+                : fmt::format("{} FSx for Lustre ({} GiB)", fixed.storage.new_file_system ? "move the data to a new" : "move the data to",
+                      grouped(fixed.storage.fsx->capacity_gib)));
     }
     if (fixed.prep.count > 0) {
         changes.push_back(fmt::format("a data-preparation cluster of {} x {}", fixed.prep.count, fixed.prep.instance->name));

@@ -96,14 +96,13 @@ std::optional<Way> fsx_lift(const Walk& walk, const Workload& w, const Option& o
         return std::nullopt;
     }
     const bool persistent = walk.runs >= k_repeated_runs || walk.job.storage.fsx.deployment_type.value_or("").rfind("PERSISTENT", 0) == 0;
-    const FsxSize size = size_fsx(walk.catalogue.storage_facts, w.dataset_gb, required_mb_s, persistent);
+    FsxSize size = size_fsx(walk.catalogue.storage_facts, w.dataset_gb, required_mb_s, persistent);
     if (size.capacity_gib <= 0) {
         return std::nullopt;
     }
     Way way{StorageChoice{}, option.config};
     way.storage.service = "fsx-lustre";
     way.storage.input_mode = "mount";
-    way.storage.fsx = size;
     // Today's file system grows in place within its deployment type on SSD; a scratch one cannot
     // become persistent (re:Post, fsx-for-lustre-scratch-file-system) and HDD's throughput tier
     // cannot be raised (UpdateFileSystemLustreConfiguration PerUnitStorageThroughput: SSD only),
@@ -111,6 +110,13 @@ std::optional<Way> fsx_lift(const Walk& walk, const Workload& w, const Option& o
     const FsxDeployment* today_row = today_fsx(walk);
     const bool in_place =
         walk.location == "fsx-lustre" && today_row != nullptr && size.deployment_type == today_row->deployment_type && today_row->storage_type == "SSD";
+    // In place, the file system keeps at least today's capacity: FSx for Lustre capacity can only be
+    // increased ("Increase only", FSx for Lustre User Guide, Managing storage capacity); its
+    // throughput tier may still rise (persistent SSD).
+    if (const auto today_gib = walk.job.storage.fsx.capacity_gib; in_place && today_gib && static_cast<double>(*today_gib) > size.capacity_gib) {
+        size = size_fsx(walk.catalogue.storage_facts, w.dataset_gb, required_mb_s, persistent, static_cast<double>(*today_gib));
+    }
+    way.storage.fsx = size;
     way.storage.resizes_today = in_place;
     way.storage.new_file_system = walk.location == "fsx-lustre" && !in_place;
     way.storage.moves_data = !in_place;
@@ -146,6 +152,21 @@ std::optional<double> gp3_lift_cost(const Walk& walk, const StorageRates& rates,
 }
 
 } // namespace
+
+std::string fsx_in_place_change(const Walk& walk, const FsxSize& size)
+{
+    const auto today_gib = walk.job.storage.fsx.capacity_gib;
+    const FsxDeployment* row = today_fsx(walk);
+    const bool grows = !today_gib || size.capacity_gib > static_cast<double>(*today_gib);
+    const bool raises = row != nullptr && size.per_unit_mb_s_per_tib > row->per_unit_mb_s_per_tib;
+    if (grows && raises) {
+        return fmt::format("grow today's FSx for Lustre to {} GiB at {} MB/s/TiB", grouped(size.capacity_gib), grouped(size.per_unit_mb_s_per_tib));
+    }
+    if (raises) {
+        return fmt::format("raise today's FSx for Lustre to {} MB/s/TiB at its {} GiB", grouped(size.per_unit_mb_s_per_tib), grouped(size.capacity_gib));
+    }
+    return fmt::format("grow today's FSx for Lustre to {} GiB", grouped(size.capacity_gib));
+}
 
 std::optional<double> storage_cost(const Walk& walk, const Workload& w, const StorageChoice& storage, int volumes, double hours, bool page_cache)
 {
@@ -370,7 +391,7 @@ void choose_storage(const Walk& walk, const Workload& w, Option& option)
                 lifted.storage.why =
                     fmt::format("FSx for Lustre {} {} GiB delivers {} MB/s for the {} MB/s the GPUs consume{}{}", way->storage.fsx->deployment_type,
                         grouped(way->storage.fsx->capacity_gib), grouped(way->storage.fsx->throughput_mb_s), grouped(best->e.required_input_mb_s),
-                        lifted.storage.resizes_today ? " (today's file system, resized)"
+                        lifted.storage.resizes_today ? " (" + fsx_in_place_change(walk, *way->storage.fsx) + ", in place)"
                             : lifted.storage.new_file_system
                             ? fmt::format(" (a new file system: today's {} cannot become it in place; {})",
                                   walk.job.storage.fsx.storage_type == std::optional<std::string>("HDD") ? "HDD storage" : "deployment type", fsx_source(walk))

@@ -165,6 +165,9 @@ void choose_storage(const Walk& walk, const Workload& workload, Option& option);
 /// The storage's cost over every run, when the catalogue prices it (else unknown); `page_cache`: only
 /// the first epoch reads storage.
 std::optional<double> storage_cost(const Walk& walk, const Workload& w, const StorageChoice& storage, int volumes, double hours, bool page_cache);
+/// What an in-place change of today's FSx for Lustre does: "grow today's FSx for Lustre to 9,600 GiB",
+/// "raise today's FSx for Lustre to 250 MB/s/TiB at its 4,800 GiB", or both.
+std::string fsx_in_place_change(const Walk& walk, const FsxSize& size);
 /// Where the job accepts spot (training.spot) and spot is advised for the configuration
 /// (docs/recommender.md §8), the option becomes its run on spot: hours with the expected
 /// interruptions, costs at the spot saving, judged again; the On-Demand run is kept beside it.

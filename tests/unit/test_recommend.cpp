@@ -91,6 +91,12 @@ TEST_CASE("FSx is sized so that its throughput covers what the GPUs consume", "[
     CHECK(persistent.deployment_type == "PERSISTENT_2");
     CHECK(persistent.per_unit_mb_s_per_tib == 250);
     CHECK(persistent.capacity_gib == 4800);
+    // Today's 9,600 GiB file system cannot shrink ("Increase only"): 1,000 MB/s from it needs only
+    // the lowest tier (9,600 GiB x 125 MB/s/TiB = 1,172 MB/s).
+    auto floored = size_fsx(facts, 5000, 1000, true, 9600);
+    CHECK(floored.capacity_gib == 9600);
+    CHECK(floored.per_unit_mb_s_per_tib == 125);
+    CHECK(floored.throughput_mb_s >= 1000);
 }
 
 TEST_CASE("parallelism follows memory: data parallel, sharded, or not at all", "[recommend]")

@@ -163,8 +163,11 @@ struct Config {
     std::string fsx_storage_type;         ///< SSD|HDD|INTELLIGENT_TIERING; empty = SSD (or what the per-unit tier implies)
     double fsx_per_unit_mb_s_per_tib = 0; ///< PERSISTENT_* throughput tier; 0 = the deployment's first
     double fsx_capacity_gib = 0;          ///< 0 = the smallest allowed capacity that holds the dataset
-    std::string efs_throughput_mode;      ///< bursting|provisioned|elastic; empty = elastic (the default for new file systems)
-    double efs_provisioned_mib_s = 0;     ///< provisioned mode: ProvisionedThroughputInMibps
+    /// The dataset already lives on the file system (today's FSx, kept or grown in place): no lazy
+    /// load of the first epoch from S3. false = loaded from S3 through a data repository association.
+    bool fsx_holds_data = false;
+    std::string efs_throughput_mode;  ///< bursting|provisioned|elastic; empty = elastic (the default for new file systems)
+    double efs_provisioned_mib_s = 0; ///< provisioned mode: ProvisionedThroughputInMibps
     Parallelism parallelism;
     bool spot = false;
     double internode_gbps = 0;                 ///< override of the instance's network (calibration on non-AWS fabrics); 0 = the instance's

@@ -685,7 +685,7 @@ void finish(const Workload& workload, const Config& config, const Catalogue& cat
         const double share = workload.sharded_by_key ? count : 1.0;
         e.download_minutes = file_mode_download_minutes(workload.dataset_gb / share, workload.num_files / share, storage);
     }
-    if (config.storage == "fsx-lustre" && e.throughput_known && workload.mb_per_sample > 0) {
+    if (config.storage == "fsx-lustre" && !config.fsx_holds_data && e.throughput_known && workload.mb_per_sample > 0) {
         const double from_s3 = count * model_detail::s3_stream_mb_s(instance, workload, storage, true);
         const double dataset_mb = workload.dataset_gb * 1000.0;
         const double consumed = rate * workload.mb_per_sample;

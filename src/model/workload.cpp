@@ -446,7 +446,8 @@ void apply_storage_today(const Job& job, Config& config)
         config.fsx_storage_type = today.fsx.storage_type.value_or("");
         config.fsx_per_unit_mb_s_per_tib = today.fsx.per_unit_mb_s_per_tib.value_or(0);
         config.fsx_capacity_gib = static_cast<double>(today.fsx.capacity_gib.value_or(0));
-    } else if (config.storage == "ebs") { // SageMaker's gp2 when not said
+        config.fsx_holds_data = job.dataset.location == std::optional<std::string>("fsx-lustre"); // the data lives there today
+    } else if (config.storage == "ebs") {                                                         // SageMaker's gp2 when not said
         config.ebs_volume_type = today.ebs.volume_type.value_or("");
         config.ebs_iops = static_cast<double>(today.ebs.iops.value_or(0));
         config.ebs_throughput_mib_s = today.ebs.throughput_mib_s.value_or(0);

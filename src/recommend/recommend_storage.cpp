@@ -125,6 +125,7 @@ std::optional<Way> fsx_lift(const Walk& walk, const Workload& w, const Option& o
     way.config.fsx_deployment = size.deployment_type;
     way.config.fsx_per_unit_mb_s_per_tib = size.per_unit_mb_s_per_tib;
     way.config.fsx_capacity_gib = size.capacity_gib;
+    way.config.fsx_holds_data = in_place; // grown in place, it keeps the data; a new one loads it from S3
     way.storage.concepts = {"storage-throughput-match"};
     if (walk.runs >= k_repeated_runs) {
         way.storage.concepts.push_back("fsx-repeated-runs");

@@ -426,6 +426,8 @@ bool measured_differs(const Workload& workload, const Config& config, const Cata
 // measured run is held back by more than the GPUs' arithmetic, so scaling it to other GPUs by their
 // peaks is worth checking.
 constexpr double k_far_below_model = 0.25;
+// A calibration within 1 % of the model's efficiency is agreement, not a correction.
+constexpr double k_agrees_with_model = 0.01;
 
 EstimateOptions telemetry_options(Workload& workload, const Config& config, const Catalogue& catalogue, const Observed& observed, EstimateOptions options,
     std::vector<std::string>& assumptions)
@@ -451,7 +453,11 @@ EstimateOptions telemetry_options(Workload& workload, const Config& config, cons
         const double gpu_rate = utilisation && *utilisation > 0 ? *measured / (*utilisation / 100.0) : *measured;
         options.efficiency_scale = calibrate_to_observed(workload, config, catalogue, gpu_rate);
         options.observed_samples_per_sec = *measured;
-        if (options.efficiency_scale != 1.0) {
+        if (options.efficiency_scale != 1.0 && std::fabs(options.efficiency_scale - 1.0) < k_agrees_with_model) {
+            assumptions.push_back(fmt::format("the observed {} samples/s{} agree with the model's rate for these GPUs{}: their efficiency is not changed",
+                rate_figure(*measured), utilisation ? fmt::format(" at {} % GPU utilisation", *utilisation) : std::string(),
+                utilisation ? fmt::format(" ({} samples/s while busy)", rate_figure(gpu_rate)) : std::string()));
+        } else if (options.efficiency_scale != 1.0) {
             assumptions.push_back(fmt::format("compute efficiency calibrated to the observed {} samples/s{} (x{:.2f} the model's default){}",
                 rate_figure(*measured), utilisation ? fmt::format(" at {} % GPU utilisation", *utilisation) : std::string(), options.efficiency_scale,
                 above_peak_clause(workload, config, options)));

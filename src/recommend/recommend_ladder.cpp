@@ -15,6 +15,12 @@ namespace mlscale::walk {
 
 namespace {
 
+// " on spot" after the cost of a configuration bought on spot (buy_spot).
+std::string on_spot(const Option& option)
+{
+    return option.spot ? " on spot" : "";
+}
+
 // Rightsizing moves a working setup only for a saving of at least this share, and costs within it
 // of each other are near ties (an estimate's noise, not a saving): a stated default, the same 10 %
 // as k_cost_tie, so "cheaper" means one thing throughout the walk.
@@ -428,8 +434,8 @@ void cheapest_overall(Walk& walk)
         if (rung == pick->rung) {
             walk.out.ladder.push_back(step_from(walk, *pick, change_for(walk, *pick),
                 why_for(walk, *pick) +
-                    fmt::format(
-                        "; no target_hours: the least cost ({} or within {:.0f} % of it), fastest of those", usd(*cheapest->total_cost), k_cost_tie * 100),
+                    fmt::format("; no target_hours: the least cost ({} or within {:.0f} % of it), fastest of those",
+                        usd(*cheapest->total_cost) + on_spot(*cheapest), k_cost_tie * 100),
                 concepts_for(walk, *pick)));
             choose(walk, pick);
             return;
@@ -464,7 +470,8 @@ std::string binding_constraint(const Walk& walk)
     }
     if (cheapest_in_time != nullptr && walk.budget) {
         return fmt::format("budget_usd binds: the cheapest configuration that meets the {} target, {} x {}, costs {} (budget {})", hours_text(*walk.target),
-            cheapest_in_time->count, type_name(walk, *cheapest_in_time->instance), usd(cheapest_in_time->cost_or_max()), usd(*walk.budget));
+            cheapest_in_time->count, type_name(walk, *cheapest_in_time->instance), usd(cheapest_in_time->cost_or_max()) + on_spot(*cheapest_in_time),
+            usd(*walk.budget));
     }
     if (fastest == nullptr) {
         return "memory binds: the model does not fit the allowed GPUs in any split";
@@ -478,7 +485,7 @@ std::string binding_constraint(const Walk& walk)
         }
         return best == nullptr ? std::string()
                                : fmt::format("{} x {} would take {}{}", best->count, type_name(walk, *best->instance), hours_text(best->hours),
-                                     best->total_cost ? " at " + usd(*best->total_cost) : "");
+                                     best->total_cost ? " at " + usd(*best->total_cost) + on_spot(*best) : "");
     };
     const auto& constraints = walk.job.constraints;
     if (walk.target && (constraints.max_instances || constraints.max_gpus)) {
@@ -503,7 +510,7 @@ std::string binding_constraint(const Walk& walk)
     }
     const std::string budget_too = walk.budget && cheapest != nullptr && *cheapest->total_cost > *walk.budget
         ? fmt::format("; budget_usd binds too: the cheapest configuration, {} x {}, costs {} ({:.2g}x the {} budget) and takes {}", cheapest->count,
-              type_name(walk, *cheapest->instance), usd(*cheapest->total_cost), *cheapest->total_cost / *walk.budget, usd(*walk.budget),
+              type_name(walk, *cheapest->instance), usd(*cheapest->total_cost) + on_spot(*cheapest), *cheapest->total_cost / *walk.budget, usd(*walk.budget),
               hours_text(cheapest->hours))
         : std::string();
     return fmt::format("target_hours binds: the fastest allowed configuration, {} x {}, takes {}{}", fastest->count, type_name(walk, *fastest->instance),

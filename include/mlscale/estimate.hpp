@@ -320,6 +320,10 @@ Config current_config(const Job& job, const InstanceSpec* instance);
 /// Estimates one configuration. Pure: no I/O, no allocation; safe to call in a sweep.
 Estimate estimate(const Workload& workload, const Config& config, const Catalogue& catalogue, const EstimateOptions& options = {});
 
+/// A calibration's scale within 1 % of the model's efficiency: the measurement agrees with the
+/// model, it corrects nothing (1.0 exactly is calibrate_to_observed's "no scale reaches it").
+bool calibration_agrees(double efficiency_scale);
+
 /// The share of the GPU's peak its matmuls run at on `config` with `options` (the fitted efficiency
 /// times the calibration's scale); above 1, a calibration explains a measurement by computing
 /// faster than the GPU can: the job's FLOPs or the measurement are off. 0 without a GPU.

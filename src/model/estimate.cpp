@@ -915,4 +915,9 @@ double matmul_share_of_peak(const Workload& workload, const Config& config, cons
     return base_efficiency(workload, *config.instance->gpu_spec, options.constants) * options.efficiency_scale;
 }
 
+bool calibration_agrees(double efficiency_scale)
+{
+    return efficiency_scale != 1.0 && std::fabs(efficiency_scale - 1.0) < 0.01;
+}
+
 } // namespace mlscale

@@ -396,6 +396,18 @@ void measure_cpu_cost(Workload& workload, const Config& config, const Observed& 
         rate_figure(rate), before > 0 ? fmt::format("the model's default is {:.3g} ms", before) : std::string("the model has no CPU cost for this format")));
 }
 
+// A calibration below this share of the model's rate (a stated judgement, docs/model.md §8) says the
+// measured run is held back by more than the GPUs' arithmetic, so scaling it to other GPUs by their
+// peaks is worth checking.
+constexpr double k_far_below_model = 0.25;
+
+// The model's rate for today's setup differs from the measured one by more than rounding.
+bool measured_differs(const Workload& workload, const Config& config, const Catalogue& catalogue, const EstimateOptions& options, double gpu_rate)
+{
+    const double modelled = estimate(workload, config, catalogue, options).network_samples_per_sec;
+    return modelled > 0 && std::fabs(modelled / gpu_rate - 1.0) > 0.01;
+}
+
 } // namespace
 
 std::string above_peak_clause(const Workload& workload, const Config& config, const EstimateOptions& options)
@@ -410,24 +422,6 @@ std::string above_peak_clause(const Workload& workload, const Config& config, co
                        "high (check model.params_millions, forward_gflops and the tokens a sample computes) or the measurement is not of this job",
         share * 100.0);
 }
-
-namespace {
-
-// The model's rate for today's setup differs from the measured one by more than rounding.
-bool measured_differs(const Workload& workload, const Config& config, const Catalogue& catalogue, const EstimateOptions& options, double gpu_rate)
-{
-    const double modelled = estimate(workload, config, catalogue, options).network_samples_per_sec;
-    return modelled > 0 && std::fabs(modelled / gpu_rate - 1.0) > 0.01;
-}
-
-} // namespace
-
-// A calibration below this share of the model's rate (a stated judgement, docs/model.md §8) says the
-// measured run is held back by more than the GPUs' arithmetic, so scaling it to other GPUs by their
-// peaks is worth checking.
-constexpr double k_far_below_model = 0.25;
-// A calibration within 1 % of the model's efficiency is agreement, not a correction.
-constexpr double k_agrees_with_model = 0.01;
 
 EstimateOptions telemetry_options(Workload& workload, const Config& config, const Catalogue& catalogue, const Observed& observed, EstimateOptions options,
     std::vector<std::string>& assumptions)
@@ -453,7 +447,7 @@ EstimateOptions telemetry_options(Workload& workload, const Config& config, cons
         const double gpu_rate = utilisation && *utilisation > 0 ? *measured / (*utilisation / 100.0) : *measured;
         options.efficiency_scale = calibrate_to_observed(workload, config, catalogue, gpu_rate);
         options.observed_samples_per_sec = *measured;
-        if (options.efficiency_scale != 1.0 && std::fabs(options.efficiency_scale - 1.0) < k_agrees_with_model) {
+        if (calibration_agrees(options.efficiency_scale)) {
             assumptions.push_back(fmt::format("the observed {} samples/s{} agree with the model's rate for these GPUs{}: their efficiency is not changed",
                 rate_figure(*measured), utilisation ? fmt::format(" at {} % GPU utilisation", *utilisation) : std::string(),
                 utilisation ? fmt::format(" ({} samples/s while busy)", rate_figure(gpu_rate)) : std::string()));

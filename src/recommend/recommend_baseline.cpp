@@ -88,18 +88,17 @@ EstimateOptions calibrate(Walk& walk, const Config& config)
         }
     }
     const auto utilisation = walk.job.current.observed.gpu_util_pct;
-    const bool gpus_agree = walk.options.efficiency_scale != 1.0 && std::fabs(walk.options.efficiency_scale - 1.0) < 0.01;
-    if (disagrees && gpus_agree && utilisation && *utilisation > 0) {
+    const bool gpus_agree = calibration_agrees(walk.options.efficiency_scale) && utilisation && *utilisation > 0;
+    if (disagrees && gpus_agree) {
         // The GPUs' own rate is the model's: the gap is a wait, which the first rung addresses (the
         // profiler says so already where it estimated today's setup the same way).
-        if (!differs) {
-            return today_options;
+        if (differs) {
+            walk.out.assumptions.push_back(label +
+                fmt::format("the model puts today's setup at {} where {} was measured at {} % GPU utilisation: the GPUs' own rate ({} ÷ {} %, {}) is "
+                            "the model's, so their efficiency stands and the gap is a wait (the ladder's first rung)",
+                    rate_text(walk, modelled.samples_per_sec), rate_text(walk, *observed), *utilisation, rate_text(walk, *observed), *utilisation,
+                    rate_text(walk, *observed / (*utilisation / 100.0))));
         }
-        walk.out.assumptions.push_back((differs ? label : std::string()) +
-            fmt::format("the model puts today's setup at {} where {} was measured at {} % GPU utilisation: the GPUs' own rate ({} ÷ {} %, {}) is "
-                        "the model's, so their efficiency stands and the gap is a wait (the ladder's first rung)",
-                rate_text(walk, modelled.samples_per_sec), rate_text(walk, *observed), *utilisation, rate_text(walk, *observed), *utilisation,
-                rate_text(walk, *observed / (*utilisation / 100.0))));
     } else if (disagrees) {
         walk.out.assumptions.push_back((differs ? label : std::string()) +
             (walk.options.efficiency_scale != 1.0

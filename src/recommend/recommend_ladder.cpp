@@ -15,12 +15,6 @@ namespace mlscale::walk {
 
 namespace {
 
-// " on spot" after the cost of a configuration bought on spot (buy_spot).
-std::string on_spot(const Option& option)
-{
-    return option.spot ? " on spot" : "";
-}
-
 // Rightsizing moves a working setup only for a saving of at least this share, and costs within it
 // of each other are near ties (an estimate's noise, not a saving): a stated default, the same 10 %
 // as k_cost_tie, so "cheaper" means one thing throughout the walk.

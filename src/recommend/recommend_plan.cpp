@@ -269,9 +269,9 @@ void fill_plan(Walk& walk)
         }
         if (walk.today && walk.today->known) {
             notes.push_back(fmt::format("today: {} and {}{} per run on {} x {}; plan: {} and {}{}{}", hours_text(walk.today->hours),
-                walk.today->run_cost ? usd(*walk.today->run_cost) : "an unknown cost", walk.today->spot ? " on spot" : "", type_name(walk, *walk.current),
-                walk.current_count, hours_text(walk.chosen->hours), walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost",
-                walk.chosen->spot ? " on spot" : "", walk.rightsized ? " (rightsizing)" : ""));
+                walk.today->run_cost ? usd(*walk.today->run_cost) : "an unknown cost", on_spot(*walk.today), type_name(walk, *walk.current), walk.current_count,
+                hours_text(walk.chosen->hours), walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost", on_spot(*walk.chosen),
+                walk.rightsized ? " (rightsizing)" : ""));
             if (walk.today->e.memory_known && !walk.today->e.fits) {
                 const Estimate& e = walk.today->e;
                 notes.push_back(fmt::format("today's setup does not fit by the memory model ({} GB per GPU: {} GB of training state and {} GB of "

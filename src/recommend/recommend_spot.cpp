@@ -103,6 +103,11 @@ const char* purchase_of(const Option& option)
     return option.spot ? "spot" : "on-demand";
 }
 
+std::string on_spot(const Option& option)
+{
+    return option.spot ? " on spot" : "";
+}
+
 void spot_notes(const Walk& walk, const Option& option, ComputePlan& c)
 {
     const auto price = hourly_price(walk, *option.instance);

@@ -151,7 +151,7 @@ std::string why_for(const Walk& walk, const Option& option)
     why += modelled ? fmt::format(", {} utilisation {:.0f} %: {}", device(*option.instance, false), e.gpu_util_pct, hours_text(option.hours))
                     : ": " + hours_text(option.hours);
     if (option.total_cost) {
-        why += ", " + usd(*option.total_cost) + (walk.runs > 1 ? fmt::format(" for {:.0f} runs", walk.runs) : "") + (option.spot ? " on spot" : "");
+        why += ", " + usd(*option.total_cost) + (walk.runs > 1 ? fmt::format(" for {:.0f} runs", walk.runs) : "") + on_spot(option);
     }
     if (!option.runnable) {
         why += " (longer than SageMaker's 28-day limit on one training job)";

@@ -175,6 +175,8 @@ std::string fsx_in_place_change(const Walk& walk, const FsxSize& size);
 void buy_spot(const Walk& walk, const Workload* w, Option& option);
 /// "spot" when the option's hours and costs are its run on spot, else "on-demand".
 const char* purchase_of(const Option& option);
+/// " on spot" after the cost of an option bought on spot, else nothing.
+std::string on_spot(const Option& option);
 /// Managed spot on the plan: the run on spot it buys, the saving the job could have, or why there is none.
 void spot_notes(const Walk& walk, const Option& option, ComputePlan& c);
 /// Training instances the job may use: allowed families, offered for training, priced.

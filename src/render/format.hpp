@@ -16,6 +16,12 @@ std::string money(double value);
 /// A duration in hours as "9.5 h", or days past 72 h: "12.3 days (295 h)".
 std::string hours(double value);
 
+/// " on spot" after a cost whose `purchase` is "spot" (docs/output.md), else nothing.
+inline std::string on_spot(const std::string& purchase)
+{
+    return purchase == "spot" ? " on spot" : "";
+}
+
 template <typename T> std::string maybe(const std::optional<T>& value, const std::string& unit = "")
 {
     if (!value) {

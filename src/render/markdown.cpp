@@ -13,6 +13,7 @@ using render::hours;
 using render::maybe;
 using render::money;
 using render::number;
+using render::on_spot;
 
 namespace {
 
@@ -81,11 +82,11 @@ std::string verdict(const Report& report)
         return "mlscale could not recommend a configuration: the job does not say enough (see the assumptions below).";
     }
     std::string time_cost = fmt::format("{} and {} per run on {}", maybe(c.estimated_hours, " h"),
-        c.estimated_cost_usd ? money(*c.estimated_cost_usd) + (c.purchase == "spot" ? " on spot" : "") : std::string("an unknown cost"), plan_line(report));
+        c.estimated_cost_usd ? money(*c.estimated_cost_usd) + on_spot(c.purchase) : std::string("an unknown cost"), plan_line(report));
     std::string today;
     if (report.current_hours) {
         today = fmt::format(" Today: {} and {} on {} × {}.", hours(*report.current_hours),
-            report.current_cost_usd ? money(*report.current_cost_usd) + (report.current_purchase == "spot" ? " on spot" : "") : std::string("an unknown cost"),
+            report.current_cost_usd ? money(*report.current_cost_usd) + on_spot(report.current_purchase) : std::string("an unknown cost"),
             report.current_instance_count, report.current_instance_type);
     }
     const auto target = report.job_inputs.contains("training") ? report.job_inputs["training"].value("target_hours", nlohmann::json()) : nlohmann::json();
@@ -241,7 +242,7 @@ std::string decision_section(const Report& report, int level)
         const auto& step = report.ladder[i];
         std::string estimate = step.estimated_hours ? hours(*step.estimated_hours) : std::string("not estimated");
         if (const auto cost = step.total_cost_usd ? step.total_cost_usd : step.estimated_cost_usd) {
-            estimate += ", " + money(*cost) + (step.purchase == "spot" ? " on spot" : ""); // what the verdicts compare: every run, storage included
+            estimate += ", " + money(*cost) + on_spot(step.purchase); // what the verdicts compare: every run, storage included
         }
         const std::string verdict_text = step.meets_target ? (*step.meets_target ? "meets the target" : "misses the target") : "";
         out += fmt::format("  R{}[\"{}<br/>{}<br/>{}{}\"]\n", i, mermaid_label(step.rung), mermaid_label(step.change), estimate,
@@ -279,7 +280,7 @@ std::string plan_section(const Report& report, int level)
     }
     out += fmt::format("| estimated time per run | {} |\n", plan.compute.estimated_hours ? hours(*plan.compute.estimated_hours) : "unknown");
     out += fmt::format("| estimated cost per run | {} |\n",
-        plan.compute.estimated_cost_usd ? money(*plan.compute.estimated_cost_usd) + (plan.compute.purchase == "spot" ? " on spot" : "") : "unknown");
+        plan.compute.estimated_cost_usd ? money(*plan.compute.estimated_cost_usd) + on_spot(plan.compute.purchase) : "unknown");
     if (plan.compute.purchase == "spot" && plan.compute.on_demand_hours && plan.compute.on_demand_cost_usd) {
         out += fmt::format("| the same run On-Demand | {}, {} |\n", hours(*plan.compute.on_demand_hours), money(*plan.compute.on_demand_cost_usd));
     }
@@ -354,8 +355,7 @@ std::string candidates_section(const Report& report, int level)
     for (const auto& c : report.candidates) {
         out += fmt::format("| {} × {}{} | {} | {} | {} | {} | {} | {} |\n", c.instance_count, c.instance_type, c.chosen ? " (chosen)" : "", c.gpus,
             cell(c.storage), cell(c.parallelism), c.estimated_hours ? number(*c.estimated_hours) : "—",
-            c.estimated_cost_usd ? money(*c.estimated_cost_usd) + (c.purchase == "spot" ? " on spot" : "") : "—",
-            c.meets_target ? (*c.meets_target ? "yes" : "no") : "—");
+            c.estimated_cost_usd ? money(*c.estimated_cost_usd) + on_spot(c.purchase) : "—", c.meets_target ? (*c.meets_target ? "yes" : "no") : "—");
     }
     out += "\n```mermaid\nxychart-beta\n  title \"Hours per run by candidate\"\n  x-axis [";
     std::string labels;

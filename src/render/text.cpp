@@ -9,6 +9,7 @@ namespace mlscale {
 
 using render::maybe;
 using render::number;
+using render::on_spot;
 
 namespace {
 
@@ -55,15 +56,14 @@ std::string plan_section(const Report& report, const Style& style)
             c.expert_parallel ? fmt::format(", expert parallel {}", *c.expert_parallel) : "",
             c.distribution.empty() || c.distribution == "none" ? "" : fmt::format(" (SageMaker distribution: {})", c.distribution));
         out += fmt::format("  estimate              {} per run, {}, {} utilisation {}{}\n", maybe(c.estimated_hours, " h"),
-            c.estimated_cost_usd ? "$" + number(*c.estimated_cost_usd) + (c.purchase == "spot" ? " on spot" : "") : std::string("cost unknown"), c.device,
+            c.estimated_cost_usd ? "$" + number(*c.estimated_cost_usd) + on_spot(c.purchase) : std::string("cost unknown"), c.device,
             maybe(c.gpu_util_pct, " %"), c.bottleneck.empty() ? "" : fmt::format(", {}-bound", c.bottleneck));
         if (c.meets_target) {
             out += fmt::format("  meets the target      {}\n", *c.meets_target ? "yes" : "no");
         }
         if (report.current_hours) {
             out += fmt::format("  today                 {} per run, {} on {} x {}\n", number(*report.current_hours) + " h",
-                report.current_cost_usd ? "$" + number(*report.current_cost_usd) + (report.current_purchase == "spot" ? " on spot" : "")
-                                        : std::string("cost unknown"),
+                report.current_cost_usd ? "$" + number(*report.current_cost_usd) + on_spot(report.current_purchase) : std::string("cost unknown"),
                 report.current_instance_count, report.current_instance_type);
         }
         if (c.total_cost_usd && c.estimated_cost_usd && *c.total_cost_usd > *c.estimated_cost_usd * 1.0001) {
@@ -122,7 +122,9 @@ std::string ladder_section(const Report& report, const Style& style)
             if (step.purchase == "spot") {
                 verdict += verdict.empty() ? "on spot" : ", on spot";
             }
-            verdict = verdict.empty() ? "-" : verdict;
+            if (verdict.empty()) {
+                verdict = "-";
+            }
             out += fmt::format("  {} {:<18} {:<24} {:>10} {:>12}  {}\n", step.chosen ? "*" : " ", step.rung, instances,
                 step.estimated_hours ? number(*step.estimated_hours) + " h" : std::string("-"), cost ? "$" + number(*cost) : std::string("-"),
                 verdict + (step.chosen ? " (chosen)" : ""));

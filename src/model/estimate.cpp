@@ -592,7 +592,10 @@ void estimate_gbdt(const Workload& workload, const Config& config, const Estimat
 {
     const InstanceSpec& instance = *config.instance;
     const double cores = std::max(1.0, instance.vcpus / 2.0); // physical cores: GBM-perf runs without hyperthreads
-    const double seconds = gbdt_train_seconds(workload, cores, instance.gpu_spec, instance.gpu_count, config.count, options.constants);
+    // A measured run scales the whole time (efficiency_scale: calibrate_to_observed), as it scales a
+    // GPU's efficiency: the rate per core differs by CPU generation, which the catalogue does not give.
+    const double seconds =
+        gbdt_train_seconds(workload, cores, instance.gpu_spec, instance.gpu_count, config.count, options.constants) / std::max(options.efficiency_scale, 1e-9);
     if (seconds > 0) {
         e.compute_samples_per_sec = workload.samples_per_epoch / seconds;
         e.network_samples_per_sec = e.compute_samples_per_sec;
@@ -627,7 +630,8 @@ void combine(const Workload& workload, const EstimateOptions& options, Estimate&
     // A GPU without a peak for the job's precision leaves the compute rate unknown (0/0): no GPU path.
     double steady = std::isfinite(e.network_samples_per_sec) && e.network_samples_per_sec > 0 ? e.network_samples_per_sec : 0.0;
     const bool gpu_path = steady > 0;
-    e.bottleneck = gpu_path ? Bottleneck::Gpu : Bottleneck::None;
+    // Gradient boosting on an instance without GPUs computes its trees on the CPUs.
+    e.bottleneck = !gpu_path ? Bottleneck::None : (workload.family == "gbdt" && e.gpus == 0 ? Bottleneck::Cpu : Bottleneck::Gpu);
     if (gpu_path && e.exposed_comm_ms_per_step > 0 && steady < 0.7 * e.compute_samples_per_sec) {
         e.bottleneck = Bottleneck::Network; // GPUs below Debugger's 70 % (GPU-001) because of communication
     }
@@ -673,6 +677,8 @@ void finish(const Workload& workload, const Config& config, const Catalogue& cat
         if (e.gpus > 0 && train_flops > 0) {
             e.tflops_per_gpu = rate * train_flops / e.gpus / 1e12;
             e.mfu = e.peak_tflops > 0 ? e.tflops_per_gpu / e.peak_tflops : 0;
+        }
+        if (e.gpus > 0 && (train_flops > 0 || workload.family == "gbdt")) { // gbdt: XGBoost's GPU hist
             e.gpu_util_pct = e.compute_samples_per_sec > 0 ? std::min(100.0, 100.0 * rate / e.compute_samples_per_sec) : 0;
         }
         const double global_batch = workload.global_batch > 0 ? workload.global_batch : workload.per_gpu_batch * e.gpus;
@@ -894,8 +900,12 @@ double calibrate_to_observed(const Workload& workload, const Config& config, con
         options.efficiency_scale = scale;
         return estimate(workload, config, catalogue, options).network_samples_per_sec;
     };
-    double low = 0.01;
-    double high = 2.5;
+    // A GPU's efficiency from 1 % to 2.5x the model's (its peak bounds it); gradient boosting's
+    // rate from a tenth to 10x (no peak: CPU generations and cache sizes differ, docs/model.md §10;
+    // beyond that the job's rows, features or trees are the likelier error).
+    const bool gbdt = workload.family == "gbdt";
+    double low = gbdt ? 0.1 : 0.01;
+    double high = gbdt ? 10.0 : 2.5;
     // Written so that a GPU without a rate (NaN or 0 at every scale) is left uncalibrated too.
     if (!(gpu_samples_per_sec > 0) || !(gpu_rate(high) >= gpu_samples_per_sec) || !(gpu_rate(low) <= gpu_samples_per_sec)) {
         return 1.0;

@@ -271,7 +271,7 @@ void estimate_current(const Job& job, const Catalogue& catalogue, const Instance
         profile.bottleneck = bottleneck_name(e.bottleneck);
         profile.bottleneck_basis = "estimated";
     }
-    if (e.compute_samples_per_sec > 0 && e.throughput_known) {
+    if (e.compute_samples_per_sec > 0 && e.throughput_known && instance.gpu_count > 0) {
         profile.gpu_util_pct = e.gpu_util_pct;
     }
     // One GPU holds the whole model: states without sharding plus activations of one sample.
@@ -447,6 +447,17 @@ EstimateOptions telemetry_options(Workload& workload, const Config& config, cons
         const double gpu_rate = utilisation && *utilisation > 0 ? *measured / (*utilisation / 100.0) : *measured;
         options.efficiency_scale = calibrate_to_observed(workload, config, catalogue, gpu_rate);
         options.observed_samples_per_sec = *measured;
+        if (workload.family == "gbdt") {
+            assumptions.push_back(options.efficiency_scale != 1.0 && !calibration_agrees(options.efficiency_scale)
+                    ? fmt::format("the gradient-boosting rate calibrated to the observed {} rows/s (x{:.2f} the model's for {}; docs/model.md §10): "
+                                  "every configuration on {} is timed at that share of the model's rate",
+                          rate_figure(*measured), options.efficiency_scale, config.instance->name, config.instance->gpu_count > 0 ? "GPUs" : "CPUs")
+                    : fmt::format("the observed {} rows/s {}", rate_figure(*measured),
+                          options.efficiency_scale != 1.0 ? "agree with the model's gradient-boosting rate: it is not changed"
+                                                          : "used as today's rate; the gradient-boosting rate is not calibrated: it is more than 10x from the "
+                                                            "model's, so check the job's rows, features, trees and depth"));
+            return options;
+        }
         if (calibration_agrees(options.efficiency_scale)) {
             assumptions.push_back(fmt::format("the observed {} samples/s{} agree with the model's rate for these GPUs{}: their efficiency is not changed",
                 rate_figure(*measured), utilisation ? fmt::format(" at {} % GPU utilisation", *utilisation) : std::string(),

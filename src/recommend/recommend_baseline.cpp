@@ -160,9 +160,58 @@ void start(Walk& walk)
     }
 }
 
+namespace {
+
+// A deep model trained on CPUs today: the measurement (a run's hours, or samples/s) is its time;
+// the estimator has no CPU compute model to time it otherwise.
+void measure_today_on_cpus(Walk& walk)
+{
+    const Observed& observed = walk.job.current.observed;
+    Option today;
+    today.instance = walk.current;
+    today.count = walk.current_count;
+    today.rung = Rung::Cpu;
+    today.config = current_config(walk.job, walk.current);
+    today.e = estimate(walk.base, today.config, walk.catalogue, walk.options);
+    Estimate& e = today.e;
+    if (observed.hours && *observed.hours > 0) {
+        e.hours = *observed.hours;
+        const double seconds = (e.hours - e.startup_minutes / 60.0) * 3600.0;
+        e.samples_per_sec = walk.base.samples_per_run > 0 && seconds > 0 ? walk.base.samples_per_run / seconds : 0;
+    } else if (observed.samples_per_sec && *observed.samples_per_sec > 0 && walk.base.samples_per_run > 0) {
+        e.samples_per_sec = *observed.samples_per_sec;
+        e.hours = walk.base.samples_per_run / e.samples_per_sec / 3600.0 + e.startup_minutes / 60.0;
+    } else {
+        return;
+    }
+    e.throughput_known = true; // measured
+    today.hours = e.hours;
+    if (const auto price = hourly_price(walk, *walk.current)) {
+        today.run_cost = today.hours * today.count * *price;
+        today.total_cost = *today.run_cost * walk.runs;
+    }
+    judge(walk, today);
+    buy_spot(walk, nullptr, today);
+    walk.out.current_hours = today.hours;
+    walk.out.current_cost_usd = today.run_cost;
+    walk.out.current_purchase = purchase_of(today);
+    if (!walk.target) { // "am I over-provisioned?": no slower than today
+        walk.target = today.hours;
+        walk.target_implicit = true;
+        judge(walk, today);
+    }
+    walk.today_on_cpus = today;
+}
+
+} // namespace
+
 void estimate_today(Walk& walk)
 {
-    if (walk.current == nullptr || !walk.profile.model.deep || walk.current->gpu_count == 0) {
+    if (walk.current != nullptr && walk.profile.model.deep && walk.current->gpu_count == 0) {
+        measure_today_on_cpus(walk);
+        return;
+    }
+    if (walk.current == nullptr || !walk.profile.model.deep) {
         return;
     }
     Option today;

@@ -267,11 +267,22 @@ void fill_plan(Walk& walk)
         if (!walk.binding.empty()) {
             notes.insert(notes.begin(), "nothing meets the target; best effort. " + walk.binding);
         }
+        const Option* today = walk.today ? &*walk.today : (walk.today_on_cpus ? &*walk.today_on_cpus : nullptr);
+        if (today != nullptr && today->known) {
+            notes.push_back(fmt::format("today: {} and {}{} per run on {} x {}{}; plan: {} and {}{}{}", hours_text(today->hours),
+                today->run_cost ? usd(*today->run_cost) : "an unknown cost", on_spot(*today), type_name(walk, *walk.current), walk.current_count,
+                walk.today ? "" : " (CPUs only, as measured)", hours_text(walk.chosen->hours),
+                walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost", on_spot(*walk.chosen), walk.rightsized ? " (rightsizing)" : ""));
+        }
+        if (walk.today_on_cpus && walk.today_on_cpus->total_cost && walk.chosen->total_cost && walk.chosen->hours > walk.today_on_cpus->hours * 1.001 &&
+            *walk.chosen->total_cost > *walk.today_on_cpus->total_cost * 1.001) {
+            notes.push_back(fmt::format("today's measured run on CPUs is faster and cheaper than this plan by the model's estimate: deep networks "
+                                        "train on GPUs (no-cpu-deep-learning), so the measurement or the job's description is the likelier error "
+                                        "(check dataset.num_samples, the model's size and FLOPs, and current.observed); time an epoch on {} "
+                                        "before moving",
+                type_name(walk, *walk.chosen->instance)));
+        }
         if (walk.today && walk.today->known) {
-            notes.push_back(fmt::format("today: {} and {}{} per run on {} x {}; plan: {} and {}{}{}", hours_text(walk.today->hours),
-                walk.today->run_cost ? usd(*walk.today->run_cost) : "an unknown cost", on_spot(*walk.today), type_name(walk, *walk.current), walk.current_count,
-                hours_text(walk.chosen->hours), walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost", on_spot(*walk.chosen),
-                walk.rightsized ? " (rightsizing)" : ""));
             if (walk.today->e.memory_known && !walk.today->e.fits) {
                 const Estimate& e = walk.today->e;
                 notes.push_back(fmt::format("today's setup does not fit by the memory model ({} GB per GPU: {} GB of training state and {} GB of "

@@ -174,7 +174,11 @@ Pick timed(const Walk& walk, const InstanceSpec& instance, int count)
     config.input_mode = storage_mode(walk);
     Workload w = walk.base;
     w.sharded_by_key = count > 1 && walk.location == "s3"; // data parallel over S3: each instance reads its share
-    pick.e = estimate(w, config, walk.catalogue, walk.options);
+    EstimateOptions options = walk.options;
+    if (walk.current == nullptr || (walk.current->gpu_count > 0) != (instance.gpu_count > 0)) {
+        options.efficiency_scale = 1.0; // a measured run calibrates its own kind of hardware only (calibrate_gbdt)
+    }
+    pick.e = estimate(w, config, walk.catalogue, options);
     pick.hours = pick.e->throughput_known ? pick.e->hours : 0;
     if (const auto price = hourly_price(walk, instance); price && pick.hours > 0) {
         pick.run_cost = pick.hours * count * *price;
@@ -388,8 +392,29 @@ LadderStep timed_step(const Walk& walk, const Pick& pick, bool chosen)
 
 // Gradient boosting the model times (docs/recommender.md §3.2): every configuration that holds the
 // data in memory, the cheapest that meets; the ladder shows the best on CPUs and the best on GPUs.
+// A run measured on today's instance (current.observed) calibrates the gradient-boosting rate, as
+// the profiler does (docs/model.md §10): every configuration of today's kind (CPUs, or XGBoost's
+// GPU hist) is timed at that share of the model's rate; the other kind keeps the model's.
+void calibrate_gbdt(Walk& walk)
+{
+    if (walk.current == nullptr) {
+        return;
+    }
+    Workload w = walk.base;
+    std::vector<std::string> stated_by_the_profiler;
+    const Config config = current_config(walk.job, walk.current);
+    walk.options.efficiency_scale =
+        telemetry_options(w, config, walk.catalogue, walk.job.current.observed, walk.options, stated_by_the_profiler).efficiency_scale;
+    if (walk.options.efficiency_scale != 1.0 && !calibration_agrees(walk.options.efficiency_scale)) {
+        const bool gpus = walk.current->gpu_count > 0;
+        walk.out.assumptions.push_back(fmt::format("the calibration to today's run applies to configurations on {}; those on {} keep the model's rate",
+            gpus ? "GPUs (XGBoost GPU hist)" : "CPUs", gpus ? "CPUs" : "GPUs (XGBoost GPU hist)"));
+    }
+}
+
 void walk_gbdt_timed(Walk& walk, double need_gib)
 {
+    calibrate_gbdt(walk);
     const bool today_kept = walk.current != nullptr && why_today_cannot_stay(walk).empty() && walk.current->memory_gib * walk.current_count >= need_gib &&
         (walk.current->gpu_count == 0 || (walk.base.gbdt_library != "lightgbm" && gbdt_fits_gpus(walk, *walk.current, walk.current_count)));
     std::optional<Pick> today;

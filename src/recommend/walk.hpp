@@ -116,7 +116,10 @@ struct Walk {
     int current_count = 1;
     std::optional<Option> today;       ///< today's setup as it runs (its parallelism, its storage)
     std::optional<Option> today_fixed; ///< today's setup with the data pipeline fixed
-    double baseline_gpu_rate = 0;      ///< samples/s of the baseline GPU (bigger-gpu means > 1.1 x this)
+    /// Today on CPUs alone (a deep model trained without a GPU), as measured: no rung starts from
+    /// it, but its time and cost are what the plan is compared with.
+    std::optional<Option> today_on_cpus;
+    double baseline_gpu_rate = 0; ///< samples/s of the baseline GPU (bigger-gpu means > 1.1 x this)
     const InstanceSpec* baseline_gpu = nullptr;
 
     // ---- the data-pipeline fixes ----

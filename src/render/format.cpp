@@ -34,3 +34,39 @@ std::string hours(double value)
 }
 
 } // namespace mlscale::render
+
+namespace mlscale::render {
+
+std::string model_summary(const Report& report)
+{
+    const auto& m = report.profile.model;
+    if (m.deep) {
+        return fmt::format("{}, {} M parameters, {} precision, {} optimizer", m.family, maybe(m.params_millions), m.precision, m.optimizer);
+    }
+    const nlohmann::json model = report.job_inputs.value("model", nlohmann::json::object());
+    const auto text = [&](const char* key) { return model.contains(key) && model[key].is_string() ? model[key].get<std::string>() : std::string(); };
+    const auto count = [&](const char* key) { return model.contains(key) && model[key].is_number() ? number(model[key].get<double>()) : std::string(); };
+    std::string out = m.family;
+    if (const std::string algorithm = text("builtin_algorithm").empty() ? text("framework") : text("builtin_algorithm"); !algorithm.empty()) {
+        out += " (" + algorithm + ")";
+    }
+    const std::string trees = count("num_trees");
+    const std::string depth = count("max_depth");
+    const std::string features = count("num_features");
+    if (!trees.empty()) {
+        out += ", " + trees + " trees" + (depth.empty() ? "" : " of depth " + depth);
+    }
+    if (!features.empty()) {
+        out += (trees.empty() ? ", " : " over ") + features + " features";
+    }
+    return out;
+}
+
+std::string consumers(const Report& report)
+{
+    const auto& derived = report.profile.derived;
+    const bool cpus = derived.contains("estimate") && derived["estimate"].contains("gpus") && derived["estimate"]["gpus"] == 0;
+    return cpus ? "CPUs" : "GPUs";
+}
+
+} // namespace mlscale::render

@@ -5,6 +5,10 @@
 #include <string>
 #include <type_traits>
 
+namespace mlscale {
+struct Report;
+}
+
 namespace mlscale::render {
 
 /// A number for people: rounded as the JSON output rounds it, trailing zeros trimmed.
@@ -33,5 +37,13 @@ template <typename T> std::string maybe(const std::optional<T>& value, const std
         return number(static_cast<double>(*value)) + unit;
     }
 }
+
+/// The model in one phrase: "transformer, 110 M parameters, fp32 precision, adamw optimizer", or for
+/// a model that is not a deep network what it is given as: "gbdt (xgboost), 500 trees of depth 6
+/// over 40 features".
+std::string model_summary(const Report& report);
+
+/// Who consumes the input today: "GPUs", or "CPUs" where today's instance has none.
+std::string consumers(const Report& report);
 
 } // namespace mlscale::render

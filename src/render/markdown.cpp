@@ -9,8 +9,10 @@
 
 namespace mlscale {
 
+using render::consumers;
 using render::hours;
 using render::maybe;
+using render::model_summary;
 using render::money;
 using render::number;
 using render::on_spot;
@@ -210,8 +212,11 @@ std::string profile_section(const Report& report, int level)
     out += fmt::format("What limits the job today: **{}**{}.\n\n", p.bottleneck,
         p.bottleneck_basis == "observed" ? " (from measured utilisation)" : (p.bottleneck_basis.empty() ? "" : " (from the performance model)"));
     out += "| quantity | value |\n| --- | --- |\n";
-    out += fmt::format("| GPU utilisation | {} |\n", maybe(p.gpu_util_pct, " %"));
-    out += fmt::format("| input the GPUs consume at full speed | {} |\n", maybe(p.required_input_mb_s, " MB/s"));
+    const std::string who = consumers(report);
+    if (who == "GPUs") {
+        out += fmt::format("| GPU utilisation | {} |\n", maybe(p.gpu_util_pct, " %"));
+    }
+    out += fmt::format("| input the {} consume at full speed | {} |\n", who, maybe(p.required_input_mb_s, " MB/s"));
     const auto& derived = p.derived;
     auto derived_number = [&](const char* group, const char* key, const char* unit) {
         if (derived.contains(group) && derived[group].contains(key) && derived[group][key].is_number()) {
@@ -220,14 +225,17 @@ std::string profile_section(const Report& report, int level)
         return std::string("unknown");
     };
     out += fmt::format("| what storage and network supply | {} |\n", derived_number("estimate", "storage_mb_s", " MB/s"));
-    out += fmt::format("| samples/s the GPUs could process | {} |\n", derived_number("estimate", "compute_samples_per_sec", ""));
-    out += fmt::format("| samples/s the CPUs can prepare | {} |\n", derived_number("estimate", "cpu_samples_per_sec", ""));
-    out += fmt::format(
-        "| model | {}, {} M parameters, {} precision, {} optimizer |\n", p.model.family, maybe(p.model.params_millions), p.model.precision, p.model.optimizer);
-    out += fmt::format("| training state (weights, gradients, optimizer) | {} |\n", maybe(p.model_state_gb, " GB"));
-    out += fmt::format("| memory of one GPU | {} |\n", maybe(p.gpu_memory_gb, " GB"));
-    out += fmt::format("| fits one GPU (90 % usable) | {} |\n\n", maybe(p.fits_single_gpu));
-    return out;
+    out += fmt::format("| samples/s the {} could process | {} |\n", who, derived_number("estimate", "compute_samples_per_sec", ""));
+    if (p.model.deep) {
+        out += fmt::format("| samples/s the CPUs can prepare | {} |\n", derived_number("estimate", "cpu_samples_per_sec", ""));
+    }
+    out += fmt::format("| model | {} |\n", cell(model_summary(report)));
+    if (p.model.deep) {
+        out += fmt::format("| training state (weights, gradients, optimizer) | {} |\n", maybe(p.model_state_gb, " GB"));
+        out += fmt::format("| memory of one GPU | {} |\n", maybe(p.gpu_memory_gb, " GB"));
+        out += fmt::format("| fits one GPU (90 % usable) | {} |\n", maybe(p.fits_single_gpu));
+    }
+    return out + "\n";
 }
 
 std::string decision_section(const Report& report, int level)

@@ -7,7 +7,9 @@
 
 namespace mlscale {
 
+using render::consumers;
 using render::maybe;
+using render::model_summary;
 using render::number;
 using render::on_spot;
 
@@ -49,15 +51,16 @@ std::string plan_section(const Report& report, const Style& style)
     const auto& c = report.plan.compute;
     if (!c.instance_type.empty()) {
         out += style.bold("Plan") + "\n";
-        out += fmt::format(
-            "  compute               {} x {} ({} {}{}), rung {}\n", c.instance_count, c.instance_type, c.gpus, c.device, c.gpus == 1 ? "" : "s", c.rung);
+        out += fmt::format("  compute               {} x {} ({}), rung {}\n", c.instance_count, c.instance_type,
+            c.gpus == 0 ? std::string("CPUs only") : fmt::format("{} {}{}", c.gpus, c.device, c.gpus == 1 ? "" : "s"), c.rung);
         out += fmt::format("  parallelism           {}{}{}{}\n", c.parallelism.empty() ? "none" : c.parallelism,
             c.context_parallel ? fmt::format(", context parallel {}", *c.context_parallel) : "",
             c.expert_parallel ? fmt::format(", expert parallel {}", *c.expert_parallel) : "",
             c.distribution.empty() || c.distribution == "none" ? "" : fmt::format(" (SageMaker distribution: {})", c.distribution));
-        out += fmt::format("  estimate              {} per run, {}, {} utilisation {}{}\n", maybe(c.estimated_hours, " h"),
-            c.estimated_cost_usd ? "$" + number(*c.estimated_cost_usd) + on_spot(c.purchase) : std::string("cost unknown"), c.device,
-            maybe(c.gpu_util_pct, " %"), c.bottleneck.empty() ? "" : fmt::format(", {}-bound", c.bottleneck));
+        out += fmt::format("  estimate              {} per run, {}{}{}\n", maybe(c.estimated_hours, " h"),
+            c.estimated_cost_usd ? "$" + number(*c.estimated_cost_usd) + on_spot(c.purchase) : std::string("cost unknown"),
+            c.gpus == 0 ? std::string() : fmt::format(", {} utilisation {}", c.device, maybe(c.gpu_util_pct, " %")),
+            c.bottleneck.empty() ? "" : fmt::format(", {}-bound", c.bottleneck));
         if (c.meets_target) {
             out += fmt::format("  meets the target      {}\n", *c.meets_target ? "yes" : "no");
         }
@@ -190,15 +193,19 @@ std::string render_text(const Report& report, const TextOptions& options)
     const auto& p = report.profile;
     out += style.bold("Profile") + "\n";
     out += fmt::format("  bottleneck            {}{}\n", p.bottleneck, p.bottleneck_basis.empty() ? "" : fmt::format(" ({})", p.bottleneck_basis));
-    out += fmt::format("  GPU utilisation       {}\n", maybe(p.gpu_util_pct, " %"));
-    out += fmt::format("  model                 {}, {} M parameters, {} precision, {} optimizer\n", p.model.family, maybe(p.model.params_millions),
-        p.model.precision, p.model.optimizer);
-    out += fmt::format("  training state        {} (weights, gradients, optimizer)\n", maybe(p.model_state_gb, " GB"));
+    const bool cpus = consumers(report) == "CPUs";
+    if (!cpus) {
+        out += fmt::format("  GPU utilisation       {}\n", maybe(p.gpu_util_pct, " %"));
+    }
+    out += fmt::format("  model                 {}\n", model_summary(report));
+    if (p.model.deep) {
+        out += fmt::format("  training state        {} (weights, gradients, optimizer)\n", maybe(p.model_state_gb, " GB"));
+    }
     if (p.gpu_memory_gb) {
         out += fmt::format("  fits one GPU          {} ({} GB per GPU, 90 % usable)\n", maybe(p.fits_single_gpu), number(*p.gpu_memory_gb));
     }
     if (p.required_input_mb_s) {
-        out += fmt::format("  input the GPUs need   {}\n", maybe(p.required_input_mb_s, " MB/s"));
+        out += fmt::format("  input the {} need   {}\n", consumers(report), maybe(p.required_input_mb_s, " MB/s"));
     }
     out += "\n";
 

@@ -111,10 +111,14 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
         profile.assumptions.push_back(fmt::format("model.family not given: assumed \"{}\"", model.family));
     }
     // Transformers: forward FLOPs per token ≈ 2·N (formulas.md §1.1); per sequence × seq_len.
+    // A mixture of experts computes with its active parameters (make_workload does the same).
+    const double active = job.model.active_params_millions.value_or(spec != nullptr ? spec->active_params_millions.value_or(0.0) : 0.0);
     if (!model.forward_gflops && model.family == "transformer" && model.params_millions) {
-        const double per_token = 2.0 * *model.params_millions * 1e6 / 1e9;
+        const bool moe = active > 0 && active < *model.params_millions;
+        const double per_token = 2.0 * (moe ? active : *model.params_millions) * 1e6 / 1e9;
         model.forward_gflops = per_token * static_cast<double>(model.seq_len.value_or(1));
-        profile.assumptions.push_back(fmt::format("model.forward_gflops derived as 2 x parameters per token ({:.3g} GFLOP per token)", per_token));
+        profile.assumptions.push_back(
+            fmt::format("model.forward_gflops derived as 2 x {}parameters per token ({:.3g} GFLOP per token)", moe ? "active " : "", per_token));
     } else if (!model.forward_gflops && model.family == "encoder-decoder" && model.params_millions) {
         // Each input token passes the encoder, each target token the decoder: half the weights each
         // (docs/model.md §1, derived from T5's blocks).

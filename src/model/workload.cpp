@@ -329,6 +329,52 @@ void memory_layout(const Job& job, Workload& w, std::vector<std::string>& assump
 
 } // namespace
 
+namespace {
+
+// A dense decoder described by its parameters and sequence length only: the usual shape is taken
+// for its layers and width, so that attention FLOPs (4 x layers x hidden x seq_len a token, which at
+// 128k tokens is several times the weights' 2 x N) and activation memory are counted rather than
+// left out. Each block holds 12 x hidden^2 weights (attention 4h^2, MLP 8h^2) and decoders this size
+// keep hidden = 128 x layers (GPT-3's 6.7B 32 x 4096 and 175B 96 x 12,288, Brown et al. 2020 Table
+// 2.1; Llama 2's 7B 32 x 4096 and 13B 40 x 5,120, Touvron et al. 2023 Table 1), with heads of 128:
+// layers = cbrt(N / (12 x 128^2)) (derived; embeddings counted as blocks, so slightly deep). Llama
+// 3 8B comes out 34 x 4,352 (real 32 x 4,096: 13 % more attention), Llama 2 70B 71 x 9,088 (80 x
+// 8,192: 1.5 % less). Not for mixtures of experts (their experts break the relation) or encoder-decoders.
+void usual_decoder_shape(const Job& job, Workload& w, std::vector<std::string>& assumptions)
+{
+    const bool moe = job.model.active_params_millions.has_value() || w.experts > 0;
+    if (w.family != "transformer" || w.layers > 0 || w.hidden > 0 || w.params <= 0 || w.seq_len <= 0 || moe || job.model.forward_gflops) {
+        return;
+    }
+    constexpr double k_width_per_layer = 128.0;
+    const double layers = std::max(1.0, std::round(std::cbrt(w.params / (12.0 * k_width_per_layer * k_width_per_layer))));
+    w.layers = static_cast<std::int64_t>(layers);
+    w.hidden = static_cast<std::int64_t>(layers * k_width_per_layer);
+    if (w.heads <= 0) {
+        w.heads = w.layers; // heads of 128
+    }
+    assumptions.push_back(fmt::format("model.layers and model.hidden not given: {} layers of width {} ({} heads) assumed from the {} M parameters, "
+                                      "a decoder's usual shape (12 x layers x hidden^2 weights, hidden = 128 x layers, as GPT-3 and Llama 2; "
+                                      "derived), for the attention FLOPs and the activation memory; give them for this model's own",
+        w.layers, w.hidden, w.heads, format_number(w.params / 1e6)));
+}
+
+// Layers, width, heads and experts: the job's, else the catalogue's, else a decoder's usual shape.
+void model_shape(const Job& job, const ModelSpec* spec, Workload& w, std::vector<std::string>& assumptions)
+{
+    auto shape = [&](const std::optional<std::int64_t>& given, const std::optional<std::int64_t>& from_spec) {
+        return given ? *given : (spec != nullptr && from_spec ? *from_spec : 0);
+    };
+    w.layers = shape(job.model.layers, spec != nullptr ? spec->layers : std::nullopt);
+    w.hidden = shape(job.model.hidden, spec != nullptr ? spec->hidden : std::nullopt);
+    w.heads = shape(job.model.heads, spec != nullptr ? spec->heads : std::nullopt);
+    w.experts = static_cast<double>(shape(job.model.experts, spec != nullptr ? spec->experts : std::nullopt));
+    w.experts_per_token = static_cast<double>(shape(job.model.experts_per_token, spec != nullptr ? spec->experts_per_token : std::nullopt));
+    usual_decoder_shape(job, w, assumptions);
+}
+
+} // namespace
+
 Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions)
 {
     Workload w;
@@ -359,14 +405,7 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     }
     mean_sequence(job, w, assumptions);
     const ModelSpec* spec = job.model.name ? catalogue.find_model(*job.model.name) : nullptr;
-    auto shape = [&](const std::optional<std::int64_t>& given, const std::optional<std::int64_t>& from_spec) {
-        return given ? *given : (spec != nullptr && from_spec ? *from_spec : 0);
-    };
-    w.layers = shape(job.model.layers, spec != nullptr ? spec->layers : std::nullopt);
-    w.hidden = shape(job.model.hidden, spec != nullptr ? spec->hidden : std::nullopt);
-    w.heads = shape(job.model.heads, spec != nullptr ? spec->heads : std::nullopt);
-    w.experts = static_cast<double>(shape(job.model.experts, spec != nullptr ? spec->experts : std::nullopt));
-    w.experts_per_token = static_cast<double>(shape(job.model.experts_per_token, spec != nullptr ? spec->experts_per_token : std::nullopt));
+    model_shape(job, spec, w, assumptions);
     w.recompute = job.model.activation_checkpointing.value_or(false);
     memory_layout(job, w, assumptions);
     catalogue_figures(job, spec, w);

@@ -503,9 +503,11 @@ std::string binding_constraint(const Walk& walk)
         }
     }
     const std::string budget_too = walk.budget && cheapest != nullptr && *cheapest->total_cost > *walk.budget
-        ? fmt::format("; budget_usd binds too: the cheapest configuration, {} x {}, costs {} ({:.2g}x the {} budget) and takes {}", cheapest->count,
-              type_name(walk, *cheapest->instance), usd(*cheapest->total_cost) + on_spot(*cheapest), *cheapest->total_cost / *walk.budget, usd(*walk.budget),
-              hours_text(cheapest->hours))
+        ? fmt::format("; budget_usd binds too: the cheapest configuration, {} x {}, costs {} ({}x the {} budget) and takes {}", cheapest->count,
+              type_name(walk, *cheapest->instance), usd(*cheapest->total_cost) + on_spot(*cheapest),
+              *cheapest->total_cost / *walk.budget < 10 ? fmt::format("{:.2g}", *cheapest->total_cost / *walk.budget)
+                                                        : grouped(std::round(*cheapest->total_cost / *walk.budget)),
+              usd(*walk.budget), hours_text(cheapest->hours))
         : std::string();
     return fmt::format("target_hours binds: the fastest allowed configuration, {} x {}, takes {}{}", fastest->count, type_name(walk, *fastest->instance),
         hours_text(fastest->hours), budget_too);

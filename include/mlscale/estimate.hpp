@@ -22,6 +22,13 @@ namespace mlscale {
 /// 690/s, leaves out the loader's process overhead and is 4-7x too optimistic for a loader.)
 inline constexpr double k_jpeg_loader_images_per_vcpu_s = 133;
 
+/// The pixels of the images that figure was measured on, ImageNet's validation photos: about 500 x
+/// 375 (an estimate: ImageNet's photos are mostly about 500 pixels on the longer side). A JPEG
+/// decoder's work grows with the pixels (libjpeg-turbo quotes its speed in megapixels per second,
+/// libjpeg-turbo.org "Performance"), so larger stored images (`dataset.source_resolution`) take
+/// proportionally longer; smaller ones are not credited below it (the loader's per-image overhead).
+inline constexpr double k_jpeg_reference_pixels = 500.0 * 375.0;
+
 /// §5 Memory: the share of a GPU's memory a plan may fill, 90 % (llm-analysis README;
 /// thresholds.md GPU-006); the deep-learning memory model and XGBoost GPU hist's matrix read it.
 inline constexpr double k_usable_gpu_memory = 0.9;

@@ -373,6 +373,30 @@ void model_shape(const Job& job, const ModelSpec* spec, Workload& w, std::vector
     usual_decoder_shape(job, w, assumptions);
 }
 
+// CPU preparation per sample: the job's, else the JPEG default scaled by the stored pixels.
+void cpu_cost(const Job& job, Workload& w, std::vector<std::string>& assumptions)
+{
+    if (job.dataset.cpu_ms_per_sample) {
+        w.cpu_ms_per_sample = *job.dataset.cpu_ms_per_sample;
+        w.cpu_ms_given = true;
+    } else if (job.dataset.format == std::optional<std::string>("jpeg")) {
+        w.cpu_ms_per_sample = 1000.0 / k_jpeg_loader_images_per_vcpu_s;
+        const auto source = job.dataset.source_resolution;
+        const double pixels = source ? static_cast<double>((*source)[0]) * static_cast<double>((*source)[1]) : 0.0;
+        const double scale = std::max(1.0, pixels / k_jpeg_reference_pixels);
+        w.cpu_ms_per_sample *= scale;
+        assumptions.push_back(fmt::format("dataset.cpu_ms_per_sample not given: {} ms per JPEG per vCPU assumed (PyTorch DataLoader decode, "
+                                          "95-171 images/s per vCPU on ImageNet's photos{}; augmentation not included)",
+            format_number(w.cpu_ms_per_sample),
+            scale > 1.0 ? fmt::format(", about 500 x 375 pixels (an estimate), x{:.3g} for the {}x{} pixels of dataset.source_resolution: decoding "
+                                      "grows with the pixels; measure it on one core for a figure of your own",
+                              scale, (*source)[0], (*source)[1])
+                        : std::string()));
+    } else if (w.deep) {
+        assumptions.push_back("dataset.cpu_ms_per_sample not given: CPU preparation not modelled for this format");
+    }
+}
+
 } // namespace
 
 Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions)
@@ -450,17 +474,7 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     } else if (job.dataset.size_gb && w.samples_per_epoch > 0) {
         w.mb_per_sample = *job.dataset.size_gb * 1000.0 / w.samples_per_epoch;
     }
-    if (job.dataset.cpu_ms_per_sample) {
-        w.cpu_ms_per_sample = *job.dataset.cpu_ms_per_sample;
-        w.cpu_ms_given = true;
-    } else if (job.dataset.format == std::optional<std::string>("jpeg")) {
-        w.cpu_ms_per_sample = 1000.0 / k_jpeg_loader_images_per_vcpu_s;
-        assumptions.push_back(fmt::format("dataset.cpu_ms_per_sample not given: {} ms per JPEG per vCPU assumed (PyTorch DataLoader decode, "
-                                          "95-171 images/s per vCPU; augmentation not included)",
-            format_number(w.cpu_ms_per_sample)));
-    } else if (w.deep) {
-        assumptions.push_back("dataset.cpu_ms_per_sample not given: CPU preparation not modelled for this format");
-    }
+    cpu_cost(job, w, assumptions);
     w.loader_workers = static_cast<int>(job.training.loader_workers.value_or(0));
     family_inputs(job, w, assumptions);
     storage_assumptions(job, assumptions);

@@ -281,7 +281,9 @@ ParallelismChoice choose_parallelism(
         for (const auto& split : sharded_splits()) {
             trials.push_back(trial(split));
         }
-        for (const auto& split : model_splits(instance, count)) {
+        // Tensor and pipeline parallelism split a transformer's blocks (Megatron's layout); a
+        // U-Net, a CNN or a recommendation model is sharded (ZeRO/FSDP) instead.
+        for (const auto& split : workload.transformer_blocks() ? model_splits(instance, count) : std::vector<Parallelism>{}) {
             trials.push_back(trial(split));
         }
         if (workload.expert_params > 0) {

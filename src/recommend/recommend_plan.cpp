@@ -240,6 +240,37 @@ std::vector<Candidate> frontier(const Walk& walk)
     return out;
 }
 
+// Why no configuration could be planned, and what would change that.
+std::string no_plan_reason(const Walk& walk)
+{
+    const auto& pool = walk.options_pool;
+    if (pool.empty()) {
+        return "no allowed instance type can train this job (constraints.instance_families, max_instances, max_gpus; the assumptions say why for each family "
+               "listed)";
+    }
+    const bool any_fits = std::any_of(pool.begin(), pool.end(), [](const Option& o) { return o.fits; });
+    if (!any_fits) {
+        const Option* largest = nullptr; // on the allowed GPUs with the most memory
+        for (const auto& option : pool) {
+            if (option.e.memory_known && (largest == nullptr || option.instance->gpu_memory_gb > largest->instance->gpu_memory_gb)) {
+                largest = &option;
+            }
+        }
+        if (largest == nullptr) {
+            return "no allowed configuration holds the model in GPU memory";
+        }
+        const Estimate& e = largest->e;
+        const bool recompute_helps = !walk.base.recompute && e.activation_gb > 0;
+        return fmt::format("no allowed configuration holds the model in GPU memory: on {}'s {} GB GPUs, the largest allowed, the training state takes "
+                           "{} GB before sharding and the activations {} GB a GPU at micro-batch {}; allow larger GPUs or more of them "
+                           "(constraints.instance_families, max_instances, max_gpus){}",
+            type_name(walk, *largest->instance), grouped(largest->instance->gpu_memory_gb), grouped(e.state_gb), grouped(e.activation_gb),
+            std::max(1, e.micro_batch),
+            recompute_helps ? ", or set model.activation_checkpointing where the training code recomputes activations in the backward pass" : "");
+    }
+    return "no configuration that fits could be timed (see the assumptions: the model's FLOPs or the data's size are missing)";
+}
+
 } // namespace
 
 void fill_plan(Walk& walk)
@@ -293,6 +324,10 @@ void fill_plan(Walk& walk)
                     grouped(walk.current->gpu_memory_gb)));
             }
         }
+    }
+    if (walk.chosen == nullptr && walk.binding.empty()) {
+        walk.binding = no_plan_reason(walk);
+        out.plan.compute.notes.push_back("no plan: " + walk.binding);
     }
     out.binding = walk.binding;
     out.candidates = frontier(walk);

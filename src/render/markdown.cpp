@@ -81,6 +81,11 @@ std::string verdict(const Report& report)
 {
     const auto& c = report.plan.compute;
     if (c.instance_type.empty()) {
+        for (const auto& note : c.notes) {
+            if (note.rfind("no plan: ", 0) == 0) {
+                return "mlscale could not recommend a configuration: " + note.substr(9) + ".";
+            }
+        }
         return "mlscale could not recommend a configuration: the job does not say enough (see the assumptions below).";
     }
     std::string time_cost = fmt::format("{} and {} per run on {}", maybe(c.estimated_hours, " h"),

@@ -104,6 +104,12 @@ std::string plan_section(const Report& report, const Style& style)
             }
         }
         out += "\n";
+    } else if (!c.notes.empty()) { // no configuration: the notes say why
+        out += style.bold("Plan") + "\n  compute               none\n";
+        for (const auto& note : c.notes) {
+            out += "  - " + note + "\n";
+        }
+        out += "\n";
     }
 
     return out;

@@ -31,7 +31,20 @@ struct Pick {
     bool runnable = true;             ///< within SageMaker's 28-day limit (always off SageMaker)
     bool meets = false;               ///< within the target (the job's, or today's time) and the budget: what the choice reads
     std::optional<bool> meets_target; ///< within the job's own target_hours and budget_usd; null with neither (the output's)
+    /// The timed pick as the deep-learning walk's Option, for the spot rules both walks share
+    /// (buy_spot, spot_notes): where it is bought on spot, hours and costs above are the spot run's.
+    std::optional<Option> run;
 };
+
+const char* purchase_of(const Pick& pick)
+{
+    return pick.run ? purchase_of(*pick.run) : "on-demand";
+}
+
+std::string on_spot(const Pick& pick)
+{
+    return pick.run ? on_spot(*pick.run) : std::string();
+}
 
 Pick untimed(const InstanceSpec* instance, int count, std::string why)
 {
@@ -183,6 +196,21 @@ Pick timed(const Walk& walk, const InstanceSpec& instance, int count)
     if (const auto price = hourly_price(walk, instance); price && pick.hours > 0) {
         pick.run_cost = pick.hours * count * *price;
         pick.total_cost = *pick.run_cost * walk.runs;
+        Option run; // where the job accepts spot, the run on spot (docs/recommender.md §8)
+        run.instance = &instance;
+        run.count = count;
+        run.rung = instance.gpu_count == 0 ? Rung::Cpu : (count > 1 ? Rung::MultiNode : (instance.gpu_count > 1 ? Rung::MultiGpuNode : Rung::SingleGpu));
+        run.config = config;
+        run.e = *pick.e;
+        run.hours = pick.hours;
+        run.run_cost = pick.run_cost;
+        run.total_cost = pick.total_cost;
+        walk::judge(walk, run);
+        buy_spot(walk, nullptr, run);
+        pick.hours = run.hours;
+        pick.run_cost = run.run_cost;
+        pick.total_cost = run.total_cost;
+        pick.run = run;
     }
     judge(walk, pick);
     return pick;
@@ -331,6 +359,9 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
         c.total_cost_usd = pick.total_cost;
         c.bottleneck = pick.instance->gpu_count > 0 ? "gpu" : "cpu";
         c.meets_target = pick.meets_target;
+        if (pick.run) {
+            spot_notes(walk, *pick.run, c);
+        }
     } else {
         c.notes.push_back(walk.base.family == "gbdt"
                 ? "time not estimated: give model.num_features, model.num_trees and model.max_depth (with dataset.num_samples) for the "
@@ -377,10 +408,11 @@ LadderStep timed_step(const Walk& walk, const Pick& pick, bool chosen)
     step.estimated_cost_usd = pick.run_cost;
     step.total_cost_usd = pick.total_cost;
     step.meets_target = pick.meets_target;
+    step.purchase = purchase_of(pick);
     const std::string goal =
         walk.target ? (walk.target_implicit ? fmt::format("today's {}", hours_text(*walk.target)) : "the " + hours_text(*walk.target)) : std::string();
     step.why = fmt::format("{} trees over {} rows x {} features, depth {}: {}, {}{}{}", grouped(walk.base.gbdt_trees), grouped(walk.base.samples_per_epoch),
-        grouped(walk.base.gbdt_features), grouped(walk.base.gbdt_depth), hours_text(pick.hours), usd(*pick.total_cost),
+        grouped(walk.base.gbdt_features), grouped(walk.base.gbdt_depth), hours_text(pick.hours), usd(*pick.total_cost) + on_spot(pick),
         walk.runs > 1 ? fmt::format(" for {:.0f} runs", walk.runs) : std::string(),
         !pick.runnable                   ? std::string(" (longer than SageMaker's 28-day limit on one training job)")
             : walk.target || walk.budget ? fmt::format(" ({} {})", pick.meets ? "meets" : "misses", goal.empty() ? "the budget" : goal)
@@ -423,6 +455,7 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
         if (today->hours > 0) {
             walk.out.current_hours = today->hours;
             walk.out.current_cost_usd = today->run_cost;
+            walk.out.current_purchase = purchase_of(*today);
             if (!walk.target) { // "am I over-provisioned?": today's time is the one to keep
                 walk.target = today->hours;
                 walk.target_implicit = true;

@@ -260,7 +260,10 @@ void rightsize(Walk& walk)
                 fmt::format("; {} cheaper than today's {} x {}", usd(today.cost_or_max() - here->cost_or_max()), type_name(walk, *today.instance), today.count),
             concepts));
         if (best == nullptr || replaces(*here, *best)) {
-            best = here; // a higher rung only when clearly cheaper, or as cheap on as many GPUs and faster
+            best = here;                                        // a higher rung only when clearly cheaper, or as cheap on as many GPUs and faster
+        } else if (here->cost_or_max() < best->cost_or_max()) { // cheaper, but within the noise: say why it is not taken
+            walk.out.ladder.back().why += fmt::format("; within {:.0f} % of the {} rung's {} x {} ({}): a near tie, so the configuration on fewer GPUs stays",
+                k_rightsize_min_saving * 100, rung_name(best->rung), best->count, type_name(walk, *best->instance), usd(best->cost_or_max()) + on_spot(*best));
         }
     }
     if (best == nullptr) {

@@ -408,11 +408,13 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.optimizer = model.optimizer;
     w.params = model.params_millions.value_or(0) * 1e6;
     w.seq_len = model.seq_len.value_or(0);
-    if ((w.family == "other" || w.family == "rnn") && w.deep && !job.current.observed.samples_per_sec && !job.current.observed.hours) {
-        // A measured rate or run calibrates it.
+    const InstanceSpec* today = job.current.instance_type ? catalogue.find_instance(*job.current.instance_type) : nullptr;
+    const bool measured_on_gpus = (job.current.observed.samples_per_sec || job.current.observed.hours) && today != nullptr && today->gpu_count > 0;
+    if ((w.family == "other" || w.family == "rnn") && w.deep && !measured_on_gpus) {
+        // A rate or run measured on GPUs calibrates it (one measured on CPUs does not).
         assumptions.push_back(
             fmt::format("model.family \"{}\": its FLOPs run at the GPUs' fitted matrix-multiply efficiency with no memory-traffic term (docs/model.md §2), "
-                        "an upper bound on the rate of {}; give {}current.observed.samples_per_sec (or a run's hours) to calibrate it",
+                        "an upper bound on the rate of {}; give {}current.observed.samples_per_sec (or a run's hours) measured on GPUs to calibrate it",
                 w.family,
                 w.family == "rnn" ? "recurrent layers, which compute one time step after another as small matrix products a GPU runs well below its peak"
                                   : "a network of many small or memory-bound operations (detection heads, graph or speech front ends)",

@@ -265,9 +265,9 @@ ParallelismChoice choose_parallelism(
                 gpus, data.e.memory_per_gpu_gb, instance.gpu_memory_gb);
         } else if (data.e.memory_known) {
             choice.why = gpus <= 1
-                ? (data.e.activation_gb > 0 ? fmt::format("the training state and activations ({:.1f} GB at micro-batch {}) fit one {}",
+                ? (data.e.activation_gb > 0 ? fmt::format("the training state and activations ({:.3g} GB at micro-batch {}) fit one {}",
                                                   data.e.memory_per_gpu_gb, data.e.micro_batch, unit)
-                                            : fmt::format("the training state ({:.1f} GB per {}) fits one {}", data.e.memory_per_gpu_gb, unit, unit))
+                                            : fmt::format("the training state ({:.3g} GB per {}) fits one {}", data.e.memory_per_gpu_gb, unit, unit))
                 : fmt::format("the model fits one {} ({:.1f} of {:.0f} GB): data parallel over {} {}s", unit, data.e.memory_per_gpu_gb, instance.gpu_memory_gb,
                       gpus, unit);
         } else if (gpus > 1) {

@@ -318,10 +318,13 @@ void fill_plan(Walk& walk)
                 const Estimate& e = walk.today->e;
                 notes.push_back(fmt::format("today's setup does not fit by the memory model ({} GB per GPU: {} GB of training state and {} GB of "
                                             "activations, on {}'s {} GB GPUs), yet the job describes it as running: check the model size, "
-                                            "precision, sequence length and parallelism in the job (training.distribution, training.context_parallel); "
+                                            "precision, sequence length and parallelism in the job (training.distribution, training.context_parallel{}); "
                                             "the plan is sized so that it fits",
                     grouped(e.memory_per_gpu_gb), grouped(e.state_gb), grouped(e.activation_gb), type_name(walk, *walk.current),
-                    grouped(walk.current->gpu_memory_gb)));
+                    grouped(walk.current->gpu_memory_gb),
+                    !walk.base.recompute && e.activation_gb > e.state_gb
+                        ? "), and whether the training code recomputes activations (model.activation_checkpointing: most of this is activations"
+                        : ""));
             }
         }
     }

@@ -331,7 +331,10 @@ void no_option_step(Walk& walk, Rung rung)
     LadderStep step;
     step.rung = rung_name(rung);
     step.change = rung == Rung::BiggerGpu && walk.baseline_gpu != nullptr
-        ? fmt::format("no single {} faster than {} in the allowed instance families", device(*walk.baseline_gpu, false), gpu_name(*walk.baseline_gpu))
+        ? (walk.baseline_gpu_rate > 0
+                  ? fmt::format("no single {} faster than {} in the allowed instance families", device(*walk.baseline_gpu, false), gpu_name(*walk.baseline_gpu))
+                  : fmt::format("no single {} to compare with {}: the throughput is not estimated (see the assumptions)", device(*walk.baseline_gpu, false),
+                        gpu_name(*walk.baseline_gpu)))
         : fmt::format("no {} configuration in the allowed instance families and limits", rung_name(rung));
     if (walk.job.training.target_hours || walk.budget) {
         step.meets_target = false;

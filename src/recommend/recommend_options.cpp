@@ -359,10 +359,18 @@ std::string telemetry_wait(const Walk& walk)
 // Where to look for a wait the model does not see.
 std::string where_to_look(const Walk& walk)
 {
-    return fmt::format("look in the loader and the training loop: {}",
+    // Across nodes the GPUs also wait on collectives the model counts as overlapped: telemetry that
+    // shows neither the CPUs nor I/O busy does not tell the two apart.
+    const bool nodes = walk.current != nullptr && walk.current_count > 1 && walk.current->gpu_count > 0;
+    return fmt::format("look in the loader and the training loop: {}{}",
         walk.profile.bottleneck == "cpu"
             ? "per-sample CPU work (decoding, augmentation, tokenising: move it offline, or measure it as dataset.cpu_ms_per_sample)"
-            : "loader workers and prefetching, reads or per-sample work done in the loop");
+            : "loader workers and prefetching, reads or per-sample work done in the loop",
+        nodes && walk.profile.bottleneck != "cpu"
+            ? fmt::format("; across today's {} nodes, also communication the model counts as overlapped (that NCCL runs over EFA, FI_PROVIDER=efa in "
+                          "the logs, and that the collectives overlap the compute)",
+                  walk.current_count)
+            : "");
 }
 
 // The telemetry shows the GPUs waiting on something the model's fixes do not answer. `modelled`:

@@ -339,11 +339,12 @@ namespace {
 // 2.1; Llama 2's 7B 32 x 4096 and 13B 40 x 5,120, Touvron et al. 2023 Table 1), with heads of 128:
 // layers = cbrt(N / (12 x 128^2)) (derived; embeddings counted as blocks, so slightly deep). Llama
 // 3 8B comes out 34 x 4,352 (real 32 x 4,096: 13 % more attention), Llama 2 70B 71 x 9,088 (80 x
-// 8,192: 1.5 % less). Not for mixtures of experts (their experts break the relation) or encoder-decoders.
+// 8,192: 1.5 % less). Not for mixtures of experts (their experts break the relation) or encoder-decoders;
+// a job that gives forward_gflops keeps its FLOPs (the shape then sizes memory, traffic and TP only).
 void usual_decoder_shape(const Job& job, Workload& w, std::vector<std::string>& assumptions)
 {
     const bool moe = job.model.active_params_millions.has_value() || w.experts > 0;
-    if (w.family != "transformer" || w.layers > 0 || w.hidden > 0 || w.params <= 0 || w.seq_len <= 0 || moe || job.model.forward_gflops) {
+    if (w.family != "transformer" || w.layers > 0 || w.hidden > 0 || w.params <= 0 || w.seq_len <= 0 || moe) {
         return;
     }
     constexpr double k_width_per_layer = 128.0;

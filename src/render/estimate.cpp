@@ -100,22 +100,27 @@ ordered estimate_json(const Estimate& e, const InstanceSpec& instance, const Wor
 
 std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const Workload& workload)
 {
-    std::string out = fmt::format("Estimate for {} x ml.{} ({} GPUs)\n", e.instance_count, instance.name, e.gpus);
+    const bool gpus = e.gpus > 0; // CPUs alone (gradient boosting, linear models): no per-GPU lines
+    std::string out = fmt::format("Estimate for {} x ml.{} ({})\n", e.instance_count, instance.name, gpus ? fmt::format("{} GPUs", e.gpus) : "CPUs only");
     auto line = [&](const char* label, const std::string& value) { out += fmt::format("  {:<22}{}\n", label, value); };
     line("throughput", text_number(e.throughput_known, e.samples_per_sec, " samples/s"));
     if (workload.seq_len > 0) {
         line("tokens", text_number(e.throughput_known, e.tokens_per_sec, " tokens/s"));
     }
-    line("per GPU", fmt::format("{} TFLOP/s, MFU {}", text_number(e.peak_tflops > 0, e.tflops_per_gpu, ""), text_number(e.peak_tflops > 0, e.mfu, "")));
-    line("step time", text_number(e.throughput_known, e.step_time_ms, " ms"));
-    line("GPU utilisation", text_number(e.peak_tflops > 0 && e.throughput_known, e.gpu_util_pct, " %"));
+    if (gpus) {
+        line("per GPU", fmt::format("{} TFLOP/s, MFU {}", text_number(e.peak_tflops > 0, e.tflops_per_gpu, ""), text_number(e.peak_tflops > 0, e.mfu, "")));
+        line("step time", text_number(e.throughput_known, e.step_time_ms, " ms"));
+        line("GPU utilisation", text_number(e.peak_tflops > 0 && e.throughput_known, e.gpu_util_pct, " %"));
+    }
     line("bottleneck", bottleneck_name(e.bottleneck));
     line("limits (samples/s)",
         fmt::format("compute {}, with communication {}, input {}, CPU {}", text_number(e.compute_samples_per_sec > 0, e.compute_samples_per_sec, ""),
             text_number(e.network_samples_per_sec > 0, e.network_samples_per_sec, ""), text_number(e.input_known, e.input_samples_per_sec, ""),
             text_number(e.cpu_known, e.cpu_samples_per_sec, "")));
-    line("memory per GPU",
-        e.memory_known ? fmt::format("{} GB ({})", text_number(true, e.memory_per_gpu_gb, ""), e.fits ? "fits" : "does not fit") : std::string("unknown"));
+    if (gpus) {
+        line("memory per GPU",
+            e.memory_known ? fmt::format("{} GB ({})", text_number(true, e.memory_per_gpu_gb, ""), e.fits ? "fits" : "does not fit") : std::string("unknown"));
+    }
     if (!e.storage_available) {
         line("storage", e.storage_note);
     } else if (e.page_cache) {

@@ -422,8 +422,6 @@ LadderStep timed_step(const Walk& walk, const Pick& pick, bool chosen)
     return step;
 }
 
-// Gradient boosting the model times (docs/recommender.md §3.2): every configuration that holds the
-// data in memory, the cheapest that meets; the ladder shows the best on CPUs and the best on GPUs.
 // A run measured on today's instance (current.observed) calibrates the gradient-boosting rate, as
 // the profiler does (docs/model.md §10): every configuration of today's kind (CPUs, or XGBoost's
 // GPU hist) is timed at that share of the model's rate; the other kind keeps the model's.
@@ -444,6 +442,8 @@ void calibrate_gbdt(Walk& walk)
     }
 }
 
+// Gradient boosting the model times (docs/recommender.md §3.2): every configuration that holds the
+// data in memory, the cheapest that meets; the ladder shows the best on CPUs and the best on GPUs.
 void walk_gbdt_timed(Walk& walk, double need_gib)
 {
     calibrate_gbdt(walk);

@@ -162,6 +162,28 @@ void start(Walk& walk)
 
 namespace {
 
+// Today's setup, timed: its cost at its hours, judged, bought on spot where the job accepts it, the
+// output's `current`, and, without a target ("am I over-provisioned?"), the time to keep.
+void settle_today(Walk& walk, Option& today)
+{
+    if (const auto price = hourly_price(walk, *today.instance); price && today.hours > 0) {
+        today.run_cost = today.hours * today.count * *price;
+        today.total_cost = *today.run_cost * walk.runs;
+    }
+    judge(walk, today);
+    buy_spot(walk, nullptr, today);
+    if (today.known) {
+        walk.out.current_hours = today.hours;
+        walk.out.current_cost_usd = today.run_cost;
+        walk.out.current_purchase = purchase_of(today);
+    }
+    if (!walk.target && today.usable()) {
+        walk.target = today.hours;
+        walk.target_implicit = true;
+        judge(walk, today);
+    }
+}
+
 // A deep model trained on CPUs today: the measurement (a run's hours, or samples/s) is its time;
 // the estimator has no CPU compute model to time it otherwise.
 void measure_today_on_cpus(Walk& walk)
@@ -186,20 +208,7 @@ void measure_today_on_cpus(Walk& walk)
     }
     e.throughput_known = true; // measured
     today.hours = e.hours;
-    if (const auto price = hourly_price(walk, *walk.current)) {
-        today.run_cost = today.hours * today.count * *price;
-        today.total_cost = *today.run_cost * walk.runs;
-    }
-    judge(walk, today);
-    buy_spot(walk, nullptr, today);
-    walk.out.current_hours = today.hours;
-    walk.out.current_cost_usd = today.run_cost;
-    walk.out.current_purchase = purchase_of(today);
-    if (!walk.target) { // "am I over-provisioned?": no slower than today
-        walk.target = today.hours;
-        walk.target_implicit = true;
-        judge(walk, today);
-    }
+    settle_today(walk, today);
     walk.today_on_cpus = today;
 }
 
@@ -234,24 +243,8 @@ void estimate_today(Walk& walk)
     if (const auto measured = walk.job.current.observed.hours; measured && *measured > 0) {
         today.hours = *measured; // a measured run beats any estimate of it
     }
-    if (const auto price = hourly_price(walk, *walk.current); price && today.hours > 0) {
-        today.run_cost = today.hours * today.count * *price;
-        today.total_cost = *today.run_cost * walk.runs;
-    }
+    settle_today(walk, today);
     walk.today = today;
-    judge(walk, *walk.today);
-    buy_spot(walk, nullptr, *walk.today);
-    if (walk.today->known) {
-        walk.out.current_hours = walk.today->hours;
-        walk.out.current_cost_usd = walk.today->run_cost;
-        walk.out.current_purchase = purchase_of(*walk.today);
-    }
-    // "Am I over-provisioned?": without a target, today's time is the one to keep.
-    if (!walk.target && walk.today->usable()) {
-        walk.target = walk.today->hours;
-        walk.target_implicit = true;
-        judge(walk, *walk.today);
-    }
 }
 
 void fix_data_pipeline(Walk& walk)

@@ -471,9 +471,9 @@ const std::vector<std::string>& recommender_concepts()
         "uniform-partitions", "data-prep-cluster", "storage-throughput-match", "fsx-repeated-runs", "data-movement-cost", "fastfile-mode", "file-mode-startup",
         "file-mode-volume", "pipe-mode-recordio", "recordio-builtin", "csv-target-first", "s3-sharding", "no-cpu-deep-learning", "scale-up-first",
         "single-node-multi-gpu", "multi-node-network", "recheck-after-upgrade", "model-fits-data-parallel", "model-parallel-pipeline", "distribution-config",
-        "rightsizing", "spot-training", "spot-checkpoint", "deployment-mode-select", "realtime-autoscaling", "endpoint-multi-instance", "ab-variants",
-        "neo-compile", "edge-deploy", "batch-transform", "etl-tabular-athena", "etl-glue-spark", "etl-emr-massive", "gpu-image-prep-batch",
-        "shuffle-partitioned"};
+        "rightsizing", "spot-training", "spot-checkpoint", "spot-stopping-condition", "deployment-mode-select", "realtime-autoscaling",
+        "endpoint-multi-instance", "ab-variants", "neo-compile", "edge-deploy", "batch-transform", "etl-tabular-athena", "etl-glue-spark", "etl-emr-massive",
+        "gpu-image-prep-batch", "shuffle-partitioned"};
     return concepts;
 }
 

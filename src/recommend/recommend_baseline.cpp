@@ -247,6 +247,31 @@ void estimate_today(Walk& walk)
     walk.today = today;
 }
 
+namespace {
+
+// Built-in algorithms that read RecordIO-protobuf (SageMaker's "Parameters for Built-in Algorithms"
+// table; MLS-ETL-016 lists the same): DeepAR (JSON Lines or Parquet), XGBoost, IP Insights (CSV),
+// Object2Vec (JSON Lines) and BlazingText (text) do not, so converting their data would break them.
+bool reads_recordio(const std::string& algorithm)
+{
+    static const std::vector<std::string> readers{"linear-learner", "factorization-machines", "kmeans", "pca", "knn", "ntm", "random-cut-forest", "lda"};
+    return std::find(readers.begin(), readers.end(), algorithm) != readers.end();
+}
+
+// Supervised built-ins that read CSV as the target in the first column and no header (MLS-ETL-017);
+// the unsupervised ones take label_size=0 instead (MLS-ETL-018).
+bool reads_csv_target_first(const std::string& algorithm)
+{
+    return algorithm == "xgboost" || algorithm == "linear-learner" || algorithm == "knn";
+}
+
+} // namespace
+
+std::string pack_text(double files, double mean_mb, double shards, double shard_mb)
+{
+    return fmt::format("pack {} files of {} KB into {} uniform shards of ~{:.3g} MB", grouped(files), grouped(mean_mb * 1000.0), grouped(shards), shard_mb);
+}
+
 void fix_data_pipeline(Walk& walk)
 {
     Workload& w = walk.fixed;
@@ -281,8 +306,8 @@ void fix_data_pipeline(Walk& walk)
         const double mean_mb = w.dataset_gb * 1000.0 / w.num_files;
         const double shards = std::ceil(w.dataset_gb * 1000.0 / container_mb);
         if (mean_mb < small_mb && shards < w.num_files) {
-            walk.fixes.push_back(fmt::format(
-                "pack {} files of {} KB into {} uniform shards of ~{:.0f} MB", grouped(w.num_files), grouped(mean_mb * 1000.0), grouped(shards), container_mb));
+            walk.pack_fix = pack_text(w.num_files, mean_mb, shards, container_mb);
+            walk.fixes.push_back(walk.pack_fix);
             walk.fix_concepts.push_back("uniform-partitions");
             walk.etl.shard = true;
             walk.etl.shard_mb = container_mb;
@@ -291,13 +316,14 @@ void fix_data_pipeline(Walk& walk)
         }
     }
     const auto format = job.dataset.format;
+    const std::string algorithm = job.model.builtin_algorithm.value_or("");
     // Pipe mode is a SageMaker training job's (built-in algorithms run only there; start() states it).
     if (walk.builtin && walk.sagemaker_job && (format == std::optional<std::string>("csv") || format == std::optional<std::string>("json"))) {
-        if (w.dataset_gb > walk.catalogue.storage_facts.file_mode_max_dataset_gb) {
+        if (w.dataset_gb > walk.catalogue.storage_facts.file_mode_max_dataset_gb && reads_recordio(algorithm)) {
             walk.fixes.push_back("convert to RecordIO-protobuf and stream it in Pipe mode");
             walk.fix_concepts.insert(walk.fix_concepts.end(), {"recordio-builtin", "pipe-mode-recordio"});
             walk.etl.recordio = true;
-        } else if (format == std::optional<std::string>("csv")) {
+        } else if (format == std::optional<std::string>("csv") && reads_csv_target_first(algorithm)) {
             walk.fixes.push_back("CSV with the target in the first column and no header");
             walk.fix_concepts.push_back("csv-target-first");
             walk.etl.csv_target_first = true;

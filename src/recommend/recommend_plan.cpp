@@ -54,6 +54,34 @@ void capacity_notes(const Walk& walk, const Option& option, ComputePlan& c)
         gpus, device(i, true), hours_text(option.hours), blocks, hyperpod));
 }
 
+} // namespace
+
+// SageMaker stops a training job at StoppingCondition.MaxRuntimeInSeconds, one day when the request
+// omits it, at most 28 days (SageMaker API StoppingCondition; MLS-COMP-013 says it of today's setup):
+// a plan that runs longer than the job's limit with MLS-COMP-013's 20 % margin says what to set.
+void runtime_note(const Walk& walk, bool spot, ComputePlan& c)
+{
+    if (!walk.sagemaker_job || !c.estimated_hours || *c.estimated_hours <= 0 || *c.estimated_hours > k_sagemaker_max_runtime_hours) {
+        return; // beyond 28 days the plan says to checkpoint and resume, or scale out
+    }
+    const double hours = *c.estimated_hours;
+    const auto& given = walk.job.training.max_runtime_hours;
+    const double limit_s = given.value_or(k_sagemaker_default_runtime_hours) * 3600.0;
+    // In whole minutes, at most the 28 days a training job may run.
+    const double margin_s = std::ceil(hours * k_runtime_margin * 60.0) * 60.0;
+    const double wanted_s = std::min(margin_s, k_sagemaker_max_runtime_hours * 3600.0);
+    if (wanted_s <= limit_s) {
+        return;
+    }
+    const std::string why = given ? fmt::format("training.max_runtime_hours is {} h", grouped(*given))
+                                  : fmt::format("SageMaker stops a job at {} h when the request sets none", grouped(limit_s / 3600.0));
+    c.notes.push_back(fmt::format("stopping condition: set MaxRuntimeInSeconds to {} ({}, {} the {} run): {}{} (spot-stopping-condition)", grouped(wanted_s),
+        hours_text(wanted_s / 3600.0), wanted_s < margin_s ? "SageMaker's 28-day limit, above" : "1.2 x", hours_text(hours), why,
+        spot ? "; with managed spot, MaxWaitTimeInSeconds at least as long" : ""));
+}
+
+namespace {
+
 void fill_compute(Walk& walk, const Option& option, Plan& plan)
 {
     ComputePlan& c = plan.compute;
@@ -103,6 +131,7 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
         c.notes.push_back("longer than SageMaker's 28-day limit on one training job: checkpoint and resume in several jobs, or scale out");
     }
     spot_notes(walk, option, c);
+    runtime_note(walk, option.spot.has_value(), c);
     capacity_notes(walk, option, c);
 }
 
@@ -334,7 +363,19 @@ void fill_plan(Walk& walk)
     }
     out.binding = walk.binding;
     out.candidates = frontier(walk);
-    out.plan.etl = choose_etl(walk.job, walk.profile, etl_for_plan(walk));
+    const EtlInputs etl = etl_for_plan(walk);
+    if (!walk.pack_fix.empty() && etl.shards != walk.etl.shards) {
+        // The ladder's fix states the packing the ETL plan makes: one shard count, not two.
+        const std::string packed = walk.pack_fix.substr(0, walk.pack_fix.find(" into ")) +
+            fmt::format(" into {} uniform shards of ~{:.3g} MB (one for each of the plan's {} loader workers)", grouped(etl.shards), etl.shard_mb,
+                grouped(etl.plan_workers));
+        for (auto& step : out.ladder) {
+            if (const auto at = step.change.find(walk.pack_fix); at != std::string::npos) {
+                step.change.replace(at, walk.pack_fix.size(), packed);
+            }
+        }
+    }
+    out.plan.etl = choose_etl(walk.job, walk.profile, etl);
     out.plan.deployment = choose_deployment(walk.job, walk.profile, walk.catalogue);
 }
 

@@ -128,6 +128,7 @@ struct Walk {
     std::string removed_wait;     ///< a wait the telemetry shows that the model does not explain: every rung is estimated without it (the step says so, last)
     std::string unexplained_wait; ///< a wait the telemetry shows that the model can neither explain nor price (the step says where to look)
     EtlInputs etl;
+    std::string pack_fix; ///< the fixes' packing entry, restated with the plan's shard count once it is known (fill_plan)
 
     // ---- the options and the walk ----
     std::vector<Option> options_pool;
@@ -151,6 +152,9 @@ void enumerate_options(Walk& walk);
 void walk_ladder(Walk& walk);
 /// Gradient boosting, linear models, k-means: their own ladder on CPUs and GPUs (recommend_cpu.cpp).
 void walk_tabular(Walk& walk);
+/// DeepAR with a mini-batch of at most k_deepar_gpu_batch: AWS's advice is to start on one CPU instance.
+bool starts_on_cpus(const Walk& walk);
+inline constexpr std::int64_t k_deepar_gpu_batch = 512;
 /// The plan from the chosen option: compute, storage, capacity and spot (recommend_plan.cpp).
 void fill_plan(Walk& walk);
 
@@ -182,6 +186,8 @@ const char* purchase_of(const Option& option);
 std::string on_spot(const Option& option);
 /// Managed spot on the plan: the run on spot it buys, the saving the job could have, or why there is none.
 void spot_notes(const Walk& walk, const Option& option, ComputePlan& c);
+/// The stopping condition a SageMaker plan of c.estimated_hours needs, where the job's (or the default) is too short.
+void runtime_note(const Walk& walk, bool spot, ComputePlan& c);
 /// Training instances the job may use: allowed families, offered for training, priced.
 std::vector<const InstanceSpec*> allowed_instances(const Walk& walk, bool gpu, bool ignore_families);
 /// The price of an instance per hour on the job's platform, or nothing.
@@ -190,6 +196,9 @@ std::optional<double> hourly_price(const Walk& walk, const InstanceSpec& instanc
 // ---- text ----
 
 std::string grouped(double value);
+/// The data-pipeline fix that packs small files: "pack N files of K KB into S uniform shards of ~M MB"
+/// (fill_plan restates what follows " into " with the plan's shard count).
+std::string pack_text(double files, double mean_mb, double shards, double shard_mb);
 std::string hours_text(double hours);
 std::string usd(double value);
 /// The instance type as the job's platform names it: "ml.p5.48xlarge" on SageMaker (training and
@@ -198,6 +207,10 @@ std::string type_name(const Walk& walk, const InstanceSpec& instance);
 // SageMaker training jobs stop at MaxRuntimeInSeconds, at most 28 days (2,419,200 s; SageMaker API
 // StoppingCondition): a longer run needs checkpoints and a restart, so it is not a plan as it stands.
 inline constexpr double k_sagemaker_max_runtime_hours = 28.0 * 24.0;
+/// MaxRuntimeInSeconds when a request omits it: one day (SageMaker API StoppingCondition).
+inline constexpr double k_sagemaker_default_runtime_hours = 24.0;
+/// The margin above an estimated run that MLS-COMP-013 recommends for MaxRuntime.
+inline constexpr double k_runtime_margin = 1.2;
 /// What streams S3 off SageMaker, where FastFile does not exist (awslabs/mountpoint-s3 README).
 inline constexpr const char* k_s3_stream_off_sagemaker = "Mountpoint for Amazon S3, or a loader that reads S3 objects directly";
 /// How the instances read the data, as the platform names it: SageMaker's input mode ("file",

@@ -63,6 +63,7 @@ void check_not_dominated(Checker& c);
 void check_ladder(Checker& c);
 void check_own_rules(Checker& c);
 void check_plan_can_run(Checker& c);
+void check_stopping_condition(Checker& c);
 void check_wording(Checker& c);
 void check_proposals(Checker& c);
 

@@ -40,6 +40,9 @@ const std::vector<InvariantInfo>& invariants()
         {"plan-not-slower-and-dearer-than-today", "the plan is never both slower and dearer than today's setup, unless today cannot run (and it says why)"},
         {"ladder-chosen-is-plan", "exactly the plan's configuration is marked chosen on the ladder and the frontier"},
         {"plan-passes-own-rules", "no finding at or above medium reads a plan.* fact (a value the recommender chose)"},
+        {"plan-states-stopping-condition",
+            "on a SageMaker training job a plan longer than the job's MaxRuntime (24 h when absent) and within 28 days says what MaxRuntimeInSeconds to set, "
+            "and one within the limit with 20 % to spare does not"},
         {"plan-can-run-job", "the plan's instance trains (not inference-only) and its GPU has the job's fp8/bf16 precision"},
         {"no-move-to-todays-setup", "the text and the review never tell a job to move to the configuration it already runs on"},
         {"bigger-gpu-compares-with-shown-gpu",
@@ -424,8 +427,8 @@ std::vector<Violation> check_invariants(const PipelineRun& run, std::vector<std:
     std::vector<Violation> out;
     Checker c(run, out, applicable);
     for (void (*check)(Checker&) : {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_spot, check_meets_target,
-             check_constraints, check_memory, check_overlap, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_wording,
-             check_ladder_wording, check_fix_step, check_platform_names, check_proposals}) {
+             check_constraints, check_memory, check_overlap, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_stopping_condition,
+             check_wording, check_ladder_wording, check_fix_step, check_platform_names, check_proposals}) {
         check(c);
     }
     return out;

@@ -483,6 +483,37 @@ void check_plan_can_run(Checker& c)
     }
 }
 
+// SageMaker stops a training job at MaxRuntimeInSeconds, one day when the request omits it, at most
+// 28 days: a plan that runs longer than the job's limit says what to set.
+void check_stopping_condition(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report || !run.job || !run.report->plan.compute.estimated_hours) {
+        return;
+    }
+    const auto& platform = run.job->training.platform;
+    if (platform && *platform != "sagemaker") {
+        return;
+    }
+    const auto& compute = run.report->plan.compute;
+    const double hours = *compute.estimated_hours;
+    const double limit = run.job->training.max_runtime_hours.value_or(24.0);
+    if (hours > 28.0 * 24.0) {
+        return; // no stopping condition holds it: the plan says to checkpoint and resume, or scale out
+    }
+    c.applies("plan-states-stopping-condition");
+    const bool stated =
+        std::any_of(compute.notes.begin(), compute.notes.end(), [](const std::string& n) { return n.find("MaxRuntimeInSeconds") != std::string::npos; });
+    if (hours > limit && !stated) {
+        c.fail("plan-states-stopping-condition",
+            fmt::format("the plan runs {:.1f} h, longer than the job's {:.0f} h limit, and no note says what to set", hours, limit));
+    }
+    if (stated && hours * 1.2 * 3600.0 + 60.0 <= limit * 3600.0) { // the note rounds up to whole minutes
+        c.fail("plan-states-stopping-condition",
+            fmt::format("the plan runs {:.1f} h, well within the job's {:.0f} h limit, yet a note asks for more", hours, limit));
+    }
+}
+
 void check_proposals(Checker& c)
 {
     const PipelineRun& run = c.run();

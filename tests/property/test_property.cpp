@@ -256,6 +256,19 @@ TEST_CASE("each invariant on the plan catches what it names")
         run.report->findings.back().severity = "low";
         CHECK_FALSE(has_violation(run, "plan-passes-own-rules"));
     }
+    SECTION("stopping condition")
+    {
+        // llm-pretraining's plan runs about 243 h against SageMaker's default 24 h: its note says what to set.
+        PipelineRun run = clean_run("llm-pretraining.json", "plan-states-stopping-condition");
+        auto& notes = run.report->plan.compute.notes;
+        const auto stated = std::find_if(notes.begin(), notes.end(), [](const std::string& n) { return n.find("MaxRuntimeInSeconds") != std::string::npos; });
+        REQUIRE(stated != notes.end());
+        notes.erase(stated);
+        CHECK(has_violation(run, "plan-states-stopping-condition"));
+        PipelineRun quick = clean_run("imagenet-resnet50.json", "plan-states-stopping-condition");
+        quick.report->plan.compute.notes.push_back("stopping condition: set MaxRuntimeInSeconds to 86,400");
+        CHECK(has_violation(quick, "plan-states-stopping-condition"));
+    }
     SECTION("the plan can run the job")
     {
         PipelineRun run = clean_run("imagenet-resnet50.json", "plan-can-run-job");

@@ -411,7 +411,9 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.seq_len = model.seq_len.value_or(0);
     const InstanceSpec* today = job.current.instance_type ? catalogue.find_instance(*job.current.instance_type) : nullptr;
     const bool measured_on_gpus = (job.current.observed.samples_per_sec || job.current.observed.hours) && today != nullptr && today->gpu_count > 0;
-    if ((w.family == "other" || w.family == "rnn") && w.deep && !measured_on_gpus) {
+    // Said only where something is timed or sized: without a size or FLOPs nothing runs at that rate.
+    const bool described = model.params_millions || model.forward_gflops;
+    if ((w.family == "other" || w.family == "rnn") && w.deep && !measured_on_gpus && described) {
         // A rate or run measured on GPUs calibrates it (one measured on CPUs does not).
         assumptions.push_back(
             fmt::format("model.family \"{}\": its FLOPs run at the GPUs' fitted matrix-multiply efficiency with no memory-traffic term (docs/model.md §2), "
@@ -459,7 +461,7 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
         w.global_batch = std::max(1.0, std::round(k_default_batch_tokens / static_cast<double>(w.seq_len)));
         assumptions.push_back(
             fmt::format("model.batch_size not given: {} sequences per step assumed (about 4.2M tokens, as MPT-70B's recipe)", format_number(w.global_batch)));
-    } else if (w.deep) {
+    } else if (w.deep && described) {
         w.per_gpu_batch = k_default_per_gpu_batch;
         assumptions.push_back("model.batch_size not given: 256 samples per GPU assumed (NVIDIA's ResNet-50 recipe)");
     } else {

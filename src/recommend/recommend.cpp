@@ -13,8 +13,9 @@ Recommendation recommend(const Job& job, const Profile& profile, const Catalogue
     walk::start(walk);
     // Deep networks (and models of family "other" that give a size or FLOPs: resolve_model counts
     // them as deep) train on accelerators (no-cpu-deep-learning).
-    if (!walk.profile.model.deep) {
-        // Gradient boosting, linear models, k-means: memory and streaming decide, on CPUs.
+    if (!walk.profile.model.deep || walk::starts_on_cpus(walk)) {
+        // Gradient boosting, linear models, k-means (and DeepAR, which AWS starts on one CPU
+        // instance): memory and streaming decide, on CPUs.
         walk::fix_data_pipeline(walk);
         walk::walk_tabular(walk);
         return walk.out;

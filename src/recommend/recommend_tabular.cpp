@@ -129,6 +129,19 @@ std::optional<Pick> by_memory(const Walk& walk, double need_gib)
     return pick;
 }
 
+} // namespace
+
+// SageMaker's DeepAR documentation ("EC2 Instance Recommendations"): "We recommend starting with a
+// single CPU instance ... and switching to GPU instances and multiple machines only when necessary",
+// as they help "only for larger models (many cells per layer, many layers) and/or a large mini-batch
+// size (e.g. greater than 512)". A mini-batch above that walks the GPU ladder as any deep model.
+bool starts_on_cpus(const Walk& walk)
+{
+    return walk.job.model.builtin_algorithm == std::optional<std::string>("deepar") && walk.job.model.batch_size.value_or(0) <= k_deepar_gpu_batch;
+}
+
+namespace {
+
 // Streaming algorithms: the cheapest general-purpose instance; start small and measure.
 std::optional<Pick> smallest(const Walk& walk)
 {
@@ -141,8 +154,22 @@ std::optional<Pick> smallest(const Walk& walk)
     if (pick.instance == nullptr) {
         return std::nullopt;
     }
-    pick.why = fmt::format("the smallest general-purpose instance: the {} streams mini-batches; start small and measure (rightsizing)", algorithm_name(walk));
+    pick.why = starts_on_cpus(walk)
+        ? fmt::format("the smallest general-purpose instance: AWS recommends starting DeepAR on a single CPU instance and moving to GPUs and several "
+                      "instances only when necessary, for many cells per layer or mini-batches above {} (SageMaker DeepAR documentation); start "
+                      "small and measure (rightsizing)",
+              grouped(k_deepar_gpu_batch))
+        : fmt::format("the smallest general-purpose instance: the {} streams mini-batches; start small and measure (rightsizing)", algorithm_name(walk));
     return pick;
+}
+
+// Built-in algorithms whose training input mode is File only (SageMaker's "Parameters for Built-in
+// Algorithms" table: DeepAR, IP Insights, Object2Vec, LightGBM, CatBoost, AutoGluon-Tabular).
+bool file_mode_only(const Walk& walk)
+{
+    static const std::vector<std::string> file_only{"deepar", "ip-insights", "object2vec", "lightgbm", "catboost", "autogluon-tabular"};
+    const std::string algorithm = walk.job.model.builtin_algorithm.value_or("");
+    return walk.sagemaker_job && std::find(file_only.begin(), file_only.end(), algorithm) != file_only.end();
 }
 
 std::string storage_mode(const Walk& walk)
@@ -150,7 +177,12 @@ std::string storage_mode(const Walk& walk)
     if (walk.location != "s3") {
         return walk.location == "efs" || walk.location == "fsx-lustre" ? "mount" : "file";
     }
-    if (walk.etl.recordio) {
+    if (file_mode_only(walk)) {
+        return "file";
+    }
+    // Converted to RecordIO-protobuf, or already streamed in a SageMaker job's Pipe mode (pipe-mode-recordio): a
+    // download in File mode would only add the copy before the first step.
+    if (walk.etl.recordio || (walk.sagemaker_job && walk.job.dataset.input_mode == std::optional<std::string>("pipe"))) {
         return "pipe";
     }
     return walk.base.dataset_gb <= walk.catalogue.storage_facts.file_mode_max_dataset_gb ? "file" : "fastfile";
@@ -332,7 +364,12 @@ void fill_tabular_storage(const Walk& walk, int count, Plan& plan)
         return;
     }
     s.notes.push_back(s.input_mode == "file"
-            ? fmt::format("File mode: {} GB is within the 50-100 GB File mode suits; EBS volume {} GB", grouped(walk.base.dataset_gb), grouped(*s.volume_gb))
+            ? (file_mode_only(walk) && walk.base.dataset_gb > walk.catalogue.storage_facts.file_mode_max_dataset_gb
+                      ? fmt::format("File mode, the only input mode {} supports (SageMaker's built-in algorithms table): the {} GB download to an "
+                                    "EBS volume of {} GB before training",
+                            algorithm_name(walk), grouped(walk.base.dataset_gb), grouped(*s.volume_gb))
+                      : fmt::format(
+                            "File mode: {} GB is within the 50-100 GB File mode suits; EBS volume {} GB", grouped(walk.base.dataset_gb), grouped(*s.volume_gb)))
             : fmt::format("{} streams the {} GB from S3 without a download", s.input_mode, grouped(walk.base.dataset_gb)));
 }
 
@@ -384,6 +421,7 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
         walk.out.current_hours = hours;
         walk.out.current_cost_usd = c.estimated_cost_usd;
     }
+    runtime_note(walk, pick.run && pick.run->spot, c);
 }
 
 std::string rung_for(const Pick& pick)

@@ -284,8 +284,14 @@ void estimate_current(const Job& job, const Catalogue& catalogue, const Instance
         if (workload.transformer_blocks() && workload.hidden > 0 && workload.layers > 0 && workload.seq_len > 0) {
             activations = transformer_activation_gb(
                 workload.memory_seq_len(), 1, workload.hidden, workload.heads, workload.layers, 1, 1, workload.recompute, workload.flash_attention);
+            if (workload.vocab > 0) { // the logits in fp32, as the estimator counts them (docs/model.md §5)
+                activations += 4.0 * static_cast<double>(workload.memory_seq_len()) * static_cast<double>(workload.vocab) / 1e9;
+            }
         }
         profile.fits_single_gpu = *profile.model_state_gb + activations <= 0.9 * instance.gpu_memory_gb;
+        if (activations > 0) {
+            profile.derived["sample_activation_gb"] = activations;
+        }
     }
 
     // Stored pixels per model input pixel (images are decoded at the stored size, then resized).

@@ -194,6 +194,8 @@ void read_training(const nlohmann::json& t, Training& training)
     get(t, "max_runtime_hours", training.max_runtime_hours);
     get(t, "max_wait_hours", training.max_wait_hours);
     get(t, "distribution", training.distribution);
+    get(t, "tensor_parallel", training.tensor_parallel);
+    get(t, "pipeline_parallel", training.pipeline_parallel);
     get(t, "context_parallel", training.context_parallel);
     get(t, "expert_parallel", training.expert_parallel);
     get(t, "expert_capacity_factor", training.expert_capacity_factor);

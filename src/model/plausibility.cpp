@@ -231,6 +231,40 @@ void check_context_parallel(const Job& job, const InstanceSpec* current, Diagnos
     }
 }
 
+// Today's tensor x pipeline x context split must fit today's GPUs, and needs a distribution that splits the model.
+void check_model_split(const Job& job, const InstanceSpec* current, Diagnostics& diagnostics)
+{
+    const auto& t = job.training;
+    const std::int64_t tensor = t.tensor_parallel.value_or(1);
+    const std::int64_t pipeline = t.pipeline_parallel.value_or(1);
+    if (tensor <= 1 && pipeline <= 1) {
+        return;
+    }
+    const char* field = tensor > 1 ? "/training/tensor_parallel" : "/training/pipeline_parallel";
+    const std::string distribution = t.distribution.value_or("none");
+    if (distribution == "none" || distribution == "data-parallel") {
+        diagnostics.add(job.document.diagnostic_at(field,
+            fmt::format("{} {} splits the model, but training.distribution is \"{}\"", tensor > 1 ? "tensor_parallel" : "pipeline_parallel",
+                tensor > 1 ? tensor : pipeline, distribution),
+            "set training.distribution to \"model-parallel\" (tensor and pipeline splits), \"pipeline\", or \"sharded\" (with Megatron's distributed "
+            "optimizer, ZeRO-1), or leave the degrees out"));
+        return;
+    }
+    if (current == nullptr || current->gpu_count <= 0) {
+        return;
+    }
+    const std::int64_t count = job.current.instance_count.value_or(1);
+    const std::int64_t gpus = current->gpu_count * count;
+    const std::int64_t context = t.context_parallel.value_or(1);
+    const std::int64_t split = tensor * pipeline * context;
+    if (split > gpus || gpus % split != 0) {
+        diagnostics.add(job.document.diagnostic_at(field,
+            fmt::format("tensor_parallel x pipeline_parallel x context_parallel = {} x {} x {} = {} GPUs per model replica, {} today's {} GPUs ({} x ml.{})",
+                tensor, pipeline, context, split, split > gpus ? "more than" : "which does not divide", gpus, count, current->name),
+            "the degrees multiply to the GPUs one replica of the model spans; the job's GPUs are a whole number of replicas (data parallel over the rest)"));
+    }
+}
+
 } // namespace
 
 double physical_peak_samples_per_sec(const Job& job, const ResolvedModel& model, const InstanceSpec& instance, std::int64_t count, const Catalogue& catalogue)
@@ -254,6 +288,7 @@ double physical_peak_samples_per_sec(const Job& job, const ResolvedModel& model,
 void check_plausibility(const Job& job, const ResolvedModel& model, const InstanceSpec* current, const Catalogue& catalogue, Diagnostics& diagnostics)
 {
     check_context_parallel(job, current, diagnostics);
+    check_model_split(job, current, diagnostics);
     check_inference_only(job, current, catalogue, diagnostics);
     check_precision(job, current, catalogue, diagnostics);
     check_observed_rate(job, model, current, catalogue, diagnostics);

@@ -535,6 +535,26 @@ Config current_config(const Job& job, const InstanceSpec* instance)
         config.parallelism.mode = "model";
         config.parallelism.pipeline = std::max(1, config.count);
     }
+    // Today's degrees as the job gives them (Megatron-LM's tensor and pipeline model parallel sizes);
+    // with "sharded" they keep the optimizer states sharded over the replicas (ZeRO-1, Megatron's
+    // distributed optimizer). Contradictions with the distribution are the profiler's errors.
+    const auto& tensor = job.training.tensor_parallel;
+    const auto& pipeline = job.training.pipeline_parallel;
+    if ((tensor && *tensor > 1) || (pipeline && *pipeline > 1)) {
+        const bool sharded = config.parallelism.mode == "sharded";
+        if (config.parallelism.mode != "model") {
+            config.parallelism.mode = "model";
+            config.parallelism.tensor = 1;
+            config.parallelism.pipeline = 1;
+        }
+        config.parallelism.zero_stage = sharded ? 1 : 0;
+        if (tensor) {
+            config.parallelism.tensor = static_cast<int>(std::clamp<std::int64_t>(*tensor, 1, 65536));
+        }
+        if (pipeline) {
+            config.parallelism.pipeline = static_cast<int>(std::clamp<std::int64_t>(*pipeline, 1, 65536));
+        }
+    }
     config.parallelism.context = static_cast<int>(std::clamp<std::int64_t>(job.training.context_parallel.value_or(1), 1, 65536));
     config.parallelism.expert = static_cast<int>(std::clamp<std::int64_t>(job.training.expert_parallel.value_or(1), 1, 65536));
     config.spot = job.training.spot.value_or(false);

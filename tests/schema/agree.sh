@@ -33,6 +33,8 @@ declare -A stricter=(
   [experts-per-token-above-experts.json]="each count is valid; a top-k above the experts is a rule across fields (src/core/job.cpp)"
   [mean-seq-len-above-seq-len.json]="each length is valid; a mean above the longest is a rule across fields (src/core/job.cpp)"
   [context-parallel-above-gpus.json]="a valid degree; above the GPUs of today's instances per the catalogue (src/model/plausibility.cpp)"
+  [model-split-data-parallel.json]="a valid degree and a valid distribution; a pipeline split under data parallelism is a rule across fields (src/model/plausibility.cpp)"
+  [model-split-above-gpus.json]="valid degrees; their product above the GPUs of today's instances per the catalogue (src/model/plausibility.cpp)"
 )
 
 files=()

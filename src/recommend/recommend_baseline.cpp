@@ -50,6 +50,8 @@ void today_parallelism(const Walk& walk, Option& today)
     today.config.parallelism = today.parallelism.parallelism;
 }
 
+} // namespace
+
 std::string parallelism_label(const Parallelism& p)
 {
     if (p.mode == "sharded") {
@@ -60,6 +62,8 @@ std::string parallelism_label(const Parallelism& p)
     }
     return p.zero_stage > 0 ? fmt::format("data parallel, ZeRO-{}", p.zero_stage) : "data parallel";
 }
+
+namespace {
 
 // Telemetry calibrates the GPUs' efficiency: the job's code, not the GPU, sets it, so every
 // candidate is estimated with it. The model's own figure is kept to report a disagreement.

@@ -172,6 +172,13 @@ void add_fix_step(Walk& walk)
     if (walk.today && fixed.config.s3_prefixes > walk.today->config.s3_prefixes) {
         changes.push_back(fmt::format("spread the objects over {} key prefixes", grouped(fixed.config.s3_prefixes)));
     }
+    // The fixed setup is estimated with the parallelism the plan would run it with: where that is not
+    // today's, part of the gain is the parallelism's, and the step says so.
+    if (walk.today && !walk.today->parallelism.mode.empty() && !fixed.parallelism.mode.empty() &&
+        parallelism_label(fixed.config.parallelism) != parallelism_label(walk.today->config.parallelism)) {
+        changes.push_back(
+            fmt::format("{} instead of today's {}", parallelism_label(fixed.config.parallelism), parallelism_label(walk.today->config.parallelism)));
+    }
     if (fixed.storage.ebs_gp3_mib_s) {
         changes.push_back(fmt::format(
             "modify the EBS volume in place to gp3 with {} MiB/s and {} IOPS", grouped(*fixed.storage.ebs_gp3_mib_s), grouped(fixed.storage.ebs_gp3_iops)));

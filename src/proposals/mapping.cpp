@@ -73,11 +73,13 @@ const std::vector<std::pair<std::string, std::string>> k_framework_images{{"hugg
     {"tensorflow-", "tensorflow"}, {"mxnet-", "mxnet"}, {"sagemaker-scikit-learn", "sklearn"}, {"sagemaker-xgboost", "xgboost"},
     {"sagemaker-chainer", "chainer"}};
 
-/// HyperParameters keys the SageMaker Python SDK writes for `distribution=` (formats.md §6.3).
-const std::vector<std::pair<std::string, std::string>> k_distribution_keys{{"sagemaker_distributed_dataparallel_enabled", "data-parallel"},
-    {"sagemaker_torch_distributed_enabled", "data-parallel"}, {"sagemaker_pytorch_ddp_enabled", "data-parallel"}, {"sagemaker_mpi_enabled", "data-parallel"},
-    {"sagemaker_parameter_server_enabled", "data-parallel"}, {"sagemaker_multi_worker_mirrored_strategy_enabled", "data-parallel"},
-    {"sagemaker_pytorch_xla_multi_worker_enabled", "data-parallel"}, {"mp_parameters", "model-parallel"}};
+/// HyperParameters keys the SageMaker Python SDK writes for `distribution=` (formats.md §6.3), the
+/// first present wins: the model parallel library's parameters first, as it runs over MPI (its
+/// requests also carry sagemaker_mpi_enabled) and splits the model.
+const std::vector<std::pair<std::string, std::string>> k_distribution_keys{{"mp_parameters", "model-parallel"},
+    {"sagemaker_distributed_dataparallel_enabled", "data-parallel"}, {"sagemaker_torch_distributed_enabled", "data-parallel"},
+    {"sagemaker_pytorch_ddp_enabled", "data-parallel"}, {"sagemaker_mpi_enabled", "data-parallel"}, {"sagemaker_parameter_server_enabled", "data-parallel"},
+    {"sagemaker_multi_worker_mirrored_strategy_enabled", "data-parallel"}, {"sagemaker_pytorch_xla_multi_worker_enabled", "data-parallel"}};
 
 std::string repository_of(const std::string& image)
 {
@@ -304,6 +306,26 @@ void map_training_job(UnitBuilder& b)
                 Found at = v.get("HyperParameters/" + key);
                 b.put("/training/distribution", strategy, at);
                 break;
+            }
+        }
+        // SageMaker's model parallel library: its parameters (mp_parameters, a JSON object) give the
+        // degrees: tensor_parallel_degree, and pipeline_parallel_degree or its older name partitions
+        // (SageMaker developer guide, model parallel library parameters).
+        if (const json* mp = find_member(hyperparameters.value, "mp_parameters"); mp != nullptr) {
+            const json parameters = decode_hyperparameter(*mp);
+            const Found at = v.get("HyperParameters/mp_parameters");
+            const auto degree = [&](const char* key) -> std::optional<std::int64_t> {
+                const auto it = parameters.is_object() ? parameters.find(key) : parameters.end();
+                if (!parameters.is_object() || it == parameters.end() || !it->is_number_integer() || it->get<std::int64_t>() < 1) {
+                    return std::nullopt;
+                }
+                return it->get<std::int64_t>();
+            };
+            if (const auto tensor = degree("tensor_parallel_degree")) {
+                b.put("/training/tensor_parallel", *tensor, at);
+            }
+            if (const auto pipeline = degree("pipeline_parallel_degree") ? degree("pipeline_parallel_degree") : degree("partitions")) {
+                b.put("/training/pipeline_parallel", *pipeline, at);
             }
         }
     }

@@ -71,9 +71,22 @@ std::string json_value_text(const nlohmann::json& value)
     return value.dump();
 }
 
+// "12 h and $340", "an unknown time and cost" (a plan that is not timed).
+std::string time_and_cost(const std::optional<double>& hours_per_run, const std::optional<double>& cost, const std::string& purchase)
+{
+    if (!hours_per_run && !cost) {
+        return "an unknown time and cost";
+    }
+    return fmt::format(
+        "{} and {}", hours_per_run ? hours(*hours_per_run) : std::string("an unknown time"), cost ? money(*cost) + purchase : std::string("an unknown cost"));
+}
+
 std::string plan_line(const Report& report)
 {
     const auto& c = report.plan.compute;
+    if (c.gpus == 0) {
+        return fmt::format("{} × {} (CPUs only)", c.instance_count, c.instance_type);
+    }
     return fmt::format("{} × {} ({} {}{})", c.instance_count, c.instance_type, c.gpus, c.device, c.gpus == 1 ? "" : "s");
 }
 
@@ -88,8 +101,10 @@ std::string verdict(const Report& report)
         }
         return "mlscale could not recommend a configuration: the job does not say enough (see the assumptions below).";
     }
-    std::string time_cost = fmt::format("{} and {} per run on {}", maybe(c.estimated_hours, " h"),
-        c.estimated_cost_usd ? money(*c.estimated_cost_usd) + on_spot(c.purchase) : std::string("an unknown cost"), plan_line(report));
+    std::string time_cost = !c.estimated_hours && !c.estimated_cost_usd
+        ? "an unknown time and cost per run on " + plan_line(report)
+        : fmt::format("{} and {} per run on {}", maybe(c.estimated_hours, " h"),
+              c.estimated_cost_usd ? money(*c.estimated_cost_usd) + on_spot(c.purchase) : std::string("an unknown cost"), plan_line(report));
     std::string today;
     if (report.current_hours) {
         today = fmt::format(" Today: {} and {} on {} × {}.", hours(*report.current_hours),
@@ -98,7 +113,13 @@ std::string verdict(const Report& report)
     }
     const auto target = report.job_inputs.contains("training") ? report.job_inputs["training"].value("target_hours", nlohmann::json()) : nlohmann::json();
     if (!c.meets_target) {
-        return fmt::format("No target given: the cheapest configuration that keeps the GPUs busy is {}.{}", time_cost, today);
+        const auto budget = report.job_inputs.contains("training") ? report.job_inputs["training"].value("budget_usd", nlohmann::json()) : nlohmann::json();
+        if (target.is_number() || budget.is_number()) { // a target, but the plan is not timed
+            return fmt::format("Not timed, so whether it meets the {} is unknown: {}.{}",
+                target.is_number() ? fmt::format("target of {} h", number(target.get<double>())) : std::string("budget"), time_cost, today);
+        }
+        return fmt::format(
+            "No target given: the cheapest configuration that {} is {}.{}", c.gpus > 0 ? "keeps the GPUs busy" : "can run the job", time_cost, today);
     }
     if (*c.meets_target) {
         return fmt::format("Meets the target{}: {}.{}", target.is_number() ? fmt::format(" of {} h", number(target.get<double>())) : "", time_cost, today);
@@ -131,9 +152,9 @@ std::vector<std::string> top_actions(const Report& report)
                     change = change.substr(1, close - 1) + change.substr(close + 1); // "16 H100 GPUs over EFA ..."
                 }
             }
-            actions.push_back(fmt::format("{} {} × {} ({}): {} and {} per run.", today ? "Keep" : "Move to", step.instance_count, step.instance_type, change,
-                step.estimated_hours ? hours(*step.estimated_hours) : std::string("unknown time"),
-                step.estimated_cost_usd ? money(*step.estimated_cost_usd) : std::string("an unknown cost")));
+            const bool bare = change.empty() || change == fmt::format("{} x {}", step.instance_count, step.instance_type); // the change says nothing more
+            actions.push_back(fmt::format("{} {} × {}{}: {} per run.", today ? "Keep" : "Move to", step.instance_count, step.instance_type,
+                bare ? std::string() : " (" + change + ")", time_and_cost(step.estimated_hours, step.estimated_cost_usd, "")));
         }
     }
     for (const auto& finding : report.findings) {

@@ -269,12 +269,14 @@ bool reads_csv_target_first(const std::string& algorithm)
     return algorithm == "xgboost" || algorithm == "linear-learner" || algorithm == "knn";
 }
 
-} // namespace
-
+// The data-pipeline fix that packs small files: "pack N files of K KB into S uniform shards of ~M MB"
+// (fill_plan restates what follows " into " with the plan's shard count).
 std::string pack_text(double files, double mean_mb, double shards, double shard_mb)
 {
     return fmt::format("pack {} files of {} KB into {} uniform shards of ~{:.3g} MB", grouped(files), grouped(mean_mb * 1000.0), grouped(shards), shard_mb);
 }
+
+} // namespace
 
 void fix_data_pipeline(Walk& walk)
 {

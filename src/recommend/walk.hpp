@@ -198,9 +198,6 @@ std::optional<double> hourly_price(const Walk& walk, const InstanceSpec& instanc
 std::string grouped(double value);
 /// "sharded, ZeRO-3", "tensor 8 x pipeline 2, ZeRO-1", "data parallel".
 std::string parallelism_label(const Parallelism& p);
-/// The data-pipeline fix that packs small files: "pack N files of K KB into S uniform shards of ~M MB"
-/// (fill_plan restates what follows " into " with the plan's shard count).
-std::string pack_text(double files, double mean_mb, double shards, double shard_mb);
 std::string hours_text(double hours);
 std::string usd(double value);
 /// The instance type as the job's platform names it: "ml.p5.48xlarge" on SageMaker (training and

@@ -324,7 +324,11 @@ void map_training_job(UnitBuilder& b)
             if (const auto tensor = degree("tensor_parallel_degree")) {
                 b.put("/training/tensor_parallel", *tensor, at);
             }
-            if (const auto pipeline = degree("pipeline_parallel_degree") ? degree("pipeline_parallel_degree") : degree("partitions")) {
+            auto pipeline = degree("pipeline_parallel_degree");
+            if (!pipeline) {
+                pipeline = degree("partitions");
+            }
+            if (pipeline) {
                 b.put("/training/pipeline_parallel", *pipeline, at);
             }
         }

@@ -253,22 +253,6 @@ void estimate_today(Walk& walk)
 
 namespace {
 
-// Built-in algorithms that read RecordIO-protobuf (SageMaker's "Parameters for Built-in Algorithms"
-// table; MLS-ETL-016 lists the same): DeepAR (JSON Lines or Parquet), XGBoost, IP Insights (CSV),
-// Object2Vec (JSON Lines) and BlazingText (text) do not, so converting their data would break them.
-bool reads_recordio(const std::string& algorithm)
-{
-    static const std::vector<std::string> readers{"linear-learner", "factorization-machines", "kmeans", "pca", "knn", "ntm", "random-cut-forest", "lda"};
-    return std::find(readers.begin(), readers.end(), algorithm) != readers.end();
-}
-
-// Supervised built-ins that read CSV as the target in the first column and no header (MLS-ETL-017);
-// the unsupervised ones take label_size=0 instead (MLS-ETL-018).
-bool reads_csv_target_first(const std::string& algorithm)
-{
-    return algorithm == "xgboost" || algorithm == "linear-learner" || algorithm == "knn";
-}
-
 // The data-pipeline fix that packs small files: "pack N files of K KB into S uniform shards of ~M MB"
 // (fill_plan restates what follows " into " with the plan's shard count).
 std::string pack_text(double files, double mean_mb, double shards, double shard_mb)
@@ -277,6 +261,22 @@ std::string pack_text(double files, double mean_mb, double shards, double shard_
 }
 
 } // namespace
+
+// SageMaker's "Parameters for Built-in Algorithms" table: which built-ins read RecordIO-protobuf
+// (DeepAR reads JSON Lines or Parquet, XGBoost CSV/LibSVM/Parquet, IP Insights CSV, Object2Vec JSON
+// Lines, BlazingText text: converting their data would break them; MLS-ETL-016 lists the readers),
+// which supervised ones read CSV as the target first with no header (MLS-ETL-017; the unsupervised
+// take label_size=0, MLS-ETL-018), and whose only training input mode is File.
+BuiltinInput builtin_input(const std::string& algorithm)
+{
+    static const std::vector<std::pair<std::string, BuiltinInput>> table{{"linear-learner", {true, true, false}}, {"knn", {true, true, false}},
+        {"xgboost", {false, true, false}}, {"factorization-machines", {true, false, false}}, {"kmeans", {true, false, false}}, {"pca", {true, false, false}},
+        {"ntm", {true, false, false}}, {"random-cut-forest", {true, false, false}}, {"lda", {true, false, false}}, {"deepar", {false, false, true}},
+        {"ip-insights", {false, false, true}}, {"object2vec", {false, false, true}}, {"lightgbm", {false, false, true}}, {"catboost", {false, false, true}},
+        {"autogluon-tabular", {false, false, true}}};
+    const auto it = std::find_if(table.begin(), table.end(), [&](const auto& row) { return row.first == algorithm; });
+    return it != table.end() ? it->second : BuiltinInput{};
+}
 
 void fix_data_pipeline(Walk& walk)
 {
@@ -325,11 +325,11 @@ void fix_data_pipeline(Walk& walk)
     const std::string algorithm = job.model.builtin_algorithm.value_or("");
     // Pipe mode is a SageMaker training job's (built-in algorithms run only there; start() states it).
     if (walk.builtin && walk.sagemaker_job && (format == std::optional<std::string>("csv") || format == std::optional<std::string>("json"))) {
-        if (w.dataset_gb > walk.catalogue.storage_facts.file_mode_max_dataset_gb && reads_recordio(algorithm)) {
+        if (w.dataset_gb > walk.catalogue.storage_facts.file_mode_max_dataset_gb && builtin_input(algorithm).recordio) {
             walk.fixes.push_back("convert to RecordIO-protobuf and stream it in Pipe mode");
             walk.fix_concepts.insert(walk.fix_concepts.end(), {"recordio-builtin", "pipe-mode-recordio"});
             walk.etl.recordio = true;
-        } else if (format == std::optional<std::string>("csv") && reads_csv_target_first(algorithm)) {
+        } else if (format == std::optional<std::string>("csv") && builtin_input(algorithm).csv_target_first) {
             walk.fixes.push_back("CSV with the target in the first column and no header");
             walk.fix_concepts.push_back("csv-target-first");
             walk.etl.csv_target_first = true;

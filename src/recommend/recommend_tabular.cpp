@@ -163,13 +163,10 @@ std::optional<Pick> smallest(const Walk& walk)
     return pick;
 }
 
-// Built-in algorithms whose training input mode is File only (SageMaker's "Parameters for Built-in
-// Algorithms" table: DeepAR, IP Insights, Object2Vec, LightGBM, CatBoost, AutoGluon-Tabular).
+// A built-in whose only training input mode is File (builtin_input), in a SageMaker training job.
 bool file_mode_only(const Walk& walk)
 {
-    static const std::vector<std::string> file_only{"deepar", "ip-insights", "object2vec", "lightgbm", "catboost", "autogluon-tabular"};
-    const std::string algorithm = walk.job.model.builtin_algorithm.value_or("");
-    return walk.sagemaker_job && std::find(file_only.begin(), file_only.end(), algorithm) != file_only.end();
+    return walk.sagemaker_job && builtin_input(walk.job.model.builtin_algorithm.value_or("")).file_only;
 }
 
 std::string storage_mode(const Walk& walk)

@@ -152,6 +152,14 @@ void enumerate_options(Walk& walk);
 void walk_ladder(Walk& walk);
 /// Gradient boosting, linear models, k-means: their own ladder on CPUs and GPUs (recommend_cpu.cpp).
 void walk_tabular(Walk& walk);
+/// What a SageMaker built-in algorithm reads (recommend_baseline.cpp, from AWS's table of them);
+/// all false for a name the table does not have.
+struct BuiltinInput {
+    bool recordio = false;         ///< reads RecordIO-protobuf (and so Pipe mode streams it)
+    bool csv_target_first = false; ///< supervised, reads CSV as the target first with no header
+    bool file_only = false;        ///< File is its only training input mode
+};
+BuiltinInput builtin_input(const std::string& algorithm);
 /// DeepAR with a mini-batch of at most k_deepar_gpu_batch: AWS's advice is to start on one CPU instance.
 bool starts_on_cpus(const Walk& walk);
 inline constexpr std::int64_t k_deepar_gpu_batch = 512;

@@ -3,6 +3,7 @@
 #include "mlscale/profile.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -326,6 +327,19 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
     const bool gpu_instance = instance != nullptr && instance->gpu_count > 0;
     profile.model = resolve_model(job, catalogue, gpu_instance, profile, diagnostics);
     check_plausibility(job, profile.model, instance, catalogue, diagnostics); // impossible input is an error (src/model/plausibility.cpp)
+    if (!job.current.instance_type) {
+        // Today's degrees describe the setup that runs today; with none, nothing uses them (the plan
+        // chooses its own split; `estimate` applies them to its --instance).
+        const auto& t = job.training;
+        for (const auto& [name, degree] : {std::pair{"tensor_parallel", t.tensor_parallel}, std::pair{"pipeline_parallel", t.pipeline_parallel},
+                 std::pair{"context_parallel", t.context_parallel}, std::pair{"expert_parallel", t.expert_parallel}}) {
+            if (degree && *degree > 1) {
+                profile.assumptions.push_back(fmt::format(
+                    "training.{} {} is a degree of today's setup, but the job gives no current.instance_type: not used (the plan chooses its own split)", name,
+                    *degree));
+            }
+        }
+    }
 
     if (profile.model.params_millions && profile.model.deep) {
         // The unsharded training state, as the estimator counts it (PEFT: the frozen base at its own

@@ -46,10 +46,14 @@ int gpus(const Option& o)
     return o.count * std::max(1, o.instance->gpu_count);
 }
 
-// The tie-break between configurations of about the same cost: fewer instances, then fewer GPUs,
-// then the faster.
+// The tie-break between configurations of about the same cost: one that runs as one SageMaker
+// training job (within its 28 days) before one that must checkpoint and resume over several, then
+// fewer instances, then fewer GPUs, then the faster.
 bool smaller(const Option& a, const Option& b)
 {
+    if (a.runnable != b.runnable) {
+        return a.runnable;
+    }
     return a.count < b.count || (a.count == b.count && gpus(a) < gpus(b)) || (a.count == b.count && gpus(a) == gpus(b) && a.hours < b.hours);
 }
 
@@ -384,6 +388,26 @@ void take_cheaper_higher_rung(Walk& walk, Rung met_rung, const Option& met)
     choose(walk, cheaper);
 }
 
+// Where the tie-break took a configuration that runs as one training job over a smaller one that
+// meets for about as much but needs several, the step says so.
+std::string one_job_text(const Walk& walk, const std::vector<const Option*>& options, const Option& best)
+{
+    if (!best.meets || !best.runnable) {
+        return {};
+    }
+    const Option* fewer = nullptr;
+    for (const Option* option : options) {
+        if (option->meets && !option->runnable && option->count < best.count && (fewer == nullptr || option->cost_or_max() < fewer->cost_or_max())) {
+            fewer = option;
+        }
+    }
+    if (fewer == nullptr) {
+        return {};
+    }
+    return fmt::format("; {} x {} meets for {} but runs {}, beyond one SageMaker training job's 28 days", fewer->count, type_name(walk, *fewer->instance),
+        usd(fewer->cost_or_max()), hours_text(fewer->hours));
+}
+
 // Up the rungs: stop at the first whose cheapest configuration meets the target and the budget
 // (or a higher one that meets for clearly less).
 void climb(Walk& walk, std::vector<const Option*>& efforts)
@@ -404,7 +428,8 @@ void climb(Walk& walk, std::vector<const Option*>& efforts)
         } else if (!met) {
             efforts.push_back(best);
         }
-        walk.out.ladder.push_back(step_from(walk, *best, change_for(walk, *best), why_for(walk, *best), concepts_for(walk, *best)));
+        walk.out.ladder.push_back(
+            step_from(walk, *best, change_for(walk, *best), why_for(walk, *best) + one_job_text(walk, options, *best), concepts_for(walk, *best)));
         if (met) {
             choose(walk, best);
             take_cheaper_higher_rung(walk, rung, *best);

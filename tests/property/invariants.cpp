@@ -43,6 +43,9 @@ const std::vector<InvariantInfo>& invariants()
         {"plan-states-stopping-condition",
             "on a SageMaker training job a plan longer than the job's MaxRuntime (24 h when absent) and within 28 days says what MaxRuntimeInSeconds to set, "
             "and one within the limit with 20 % to spare does not"},
+        {"one-training-job-in-a-tie",
+            "on a SageMaker training job a multi-node plan beyond 28 days is never chosen over a same-type multi-node configuration that meets within 28 days "
+            "for at most the cheapest such configuration's cost / 0.9"},
         {"plan-can-run-job", "the plan's instance trains (not inference-only) and its GPU has the job's fp8/bf16 precision"},
         {"no-move-to-todays-setup", "the text and the review never tell a job to move to the configuration it already runs on"},
         {"bigger-gpu-compares-with-shown-gpu",
@@ -428,7 +431,7 @@ std::vector<Violation> check_invariants(const PipelineRun& run, std::vector<std:
     Checker c(run, out, applicable);
     for (void (*check)(Checker&) : {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_spot, check_meets_target,
              check_constraints, check_memory, check_overlap, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_stopping_condition,
-             check_wording, check_ladder_wording, check_fix_step, check_platform_names, check_proposals}) {
+             check_one_job_in_a_tie, check_wording, check_ladder_wording, check_fix_step, check_platform_names, check_proposals}) {
         check(c);
     }
     return out;

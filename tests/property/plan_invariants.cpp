@@ -514,6 +514,47 @@ void check_stopping_condition(Checker& c)
     }
 }
 
+// Near ties in cost within the multi-node rung go to a configuration that runs as one SageMaker
+// training job (within 28 days) before one that must checkpoint and resume over several.
+void check_one_job_in_a_tie(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report || !run.job) {
+        return;
+    }
+    const auto& platform = run.job->training.platform;
+    const auto& compute = run.report->plan.compute;
+    if ((platform && *platform != "sagemaker") || !compute.estimated_hours || compute.instance_count <= 1 || compute.meets_target != true) {
+        return;
+    }
+    const auto plan = std::find_if(run.report->candidates.begin(), run.report->candidates.end(), [](const Candidate& k) { return k.chosen; });
+    if (plan == run.report->candidates.end() || !plan->total_cost_usd) {
+        return;
+    }
+    c.applies("one-training-job-in-a-tie");
+    constexpr double k_limit_hours = 28.0 * 24.0;
+    if (*compute.estimated_hours <= k_limit_hours) {
+        return;
+    }
+    const auto rival = [&](const Candidate& k) {
+        return k.instance_type == plan->instance_type && k.instance_count > 1 && k.meets_target == true && k.total_cost_usd;
+    };
+    double cheapest = *plan->total_cost_usd;
+    for (const auto& k : run.report->candidates) {
+        if (rival(k)) {
+            cheapest = std::min(cheapest, *k.total_cost_usd);
+        }
+    }
+    for (const auto& k : run.report->candidates) {
+        if (rival(k) && k.estimated_hours && *k.estimated_hours <= k_limit_hours && *k.total_cost_usd <= cheapest / 0.9 * (1 - 1e-9)) {
+            c.fail("one-training-job-in-a-tie",
+                fmt::format("the plan's {} x {} runs {:.0f} h (beyond 28 days) while {} x {} meets in {:.0f} h for ${:.0f} against ${:.0f}",
+                    plan->instance_count, plan->instance_type, *compute.estimated_hours, k.instance_count, k.instance_type, *k.estimated_hours,
+                    *k.total_cost_usd, *plan->total_cost_usd));
+        }
+    }
+}
+
 void check_proposals(Checker& c)
 {
     const PipelineRun& run = c.run();

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "mlscale/estimate.hpp"
 #include "mlscale/plausibility.hpp"
@@ -425,11 +426,28 @@ void measure_cpu_cost(Workload& workload, const Config& config, const Observed& 
 // peaks is worth checking.
 constexpr double k_far_below_model = 0.25;
 
-// The model's rate for today's setup differs from the measured one by more than rounding.
-bool measured_differs(const Workload& workload, const Config& config, const Catalogue& catalogue, const EstimateOptions& options, double gpu_rate)
+// Why a measured rate calibrates nothing: the rate the GPUs would have while busy against the
+// model's for today's setup, where they differ by more than rounding (empty otherwise). Beyond what
+// any efficiency up to the peak gives, one of the job's figures is wrong, and the clause names them.
+std::string uncalibrated_clause(
+    const Workload& workload, const Config& config, const Catalogue& catalogue, const EstimateOptions& options, const Observed& observed, double gpu_rate)
 {
     const double modelled = estimate(workload, config, catalogue, options).network_samples_per_sec;
-    return modelled > 0 && std::fabs(modelled / gpu_rate - 1.0) > 0.01;
+    if (!(modelled > 0) || std::fabs(modelled / gpu_rate - 1.0) <= 0.01) {
+        return "";
+    }
+    const auto& utilisation = observed.gpu_util_pct;
+    const std::string busy = utilisation ? fmt::format(" while the GPUs are busy ({} % of the time)", *utilisation) : std::string();
+    std::vector<std::string> measured;
+    for (const auto& [name, given] : {std::pair{"samples_per_sec", observed.samples_per_sec.has_value()}, std::pair{"hours", observed.hours.has_value()},
+             std::pair{"gpu_util_pct", utilisation.has_value()}}) {
+        if (given) {
+            measured.emplace_back(name);
+        }
+    }
+    return fmt::format(": the measurement means {} samples/s{}, {:.2g}x the model's {} for today's setup, {} any efficiency it allows; check current.observed "
+                       "({}) and the job's model size, FLOPs and dataset",
+        rate_figure(gpu_rate), busy, gpu_rate / modelled, rate_figure(modelled), gpu_rate > modelled ? "beyond" : "below", fmt::join(measured, ", "));
 }
 
 } // namespace
@@ -492,9 +510,7 @@ EstimateOptions telemetry_options(Workload& workload, const Config& config, cons
                 above_peak_clause(workload, config, options)));
         } else {
             assumptions.push_back(fmt::format("observed {} samples/s used as the current throughput; GPU efficiency not calibrated{}", rate_figure(*measured),
-                measured_differs(workload, config, catalogue, options, gpu_rate)
-                    ? ": no efficiency the model allows brings today's setup, as the job describes it, to that rate"
-                    : ""));
+                uncalibrated_clause(workload, config, catalogue, options, observed, gpu_rate)));
         }
         if (options.efficiency_scale < k_far_below_model) {
             assumptions.push_back(

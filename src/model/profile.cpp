@@ -35,6 +35,13 @@ double state_bytes_per_param(const std::string& precision, const std::string& op
 
 namespace {
 
+// Frameworks whose models are not networks: scikit-learn's estimators, XGBoost, LightGBM.
+bool is_classical_framework(const std::optional<std::string>& framework)
+{
+    return framework == std::optional<std::string>("sklearn") || framework == std::optional<std::string>("xgboost") ||
+        framework == std::optional<std::string>("lightgbm");
+}
+
 bool is_deep_family(const std::string& family)
 {
     return family == "cnn" || family == "transformer" || family == "rnn" || family == "encoder-decoder" || family == "diffusion" || family == "recsys";
@@ -133,17 +140,19 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
     // A network of no listed family that gives its size or FLOPs (a GNN, a speech model) trains like
     // one: on accelerators, its memory counted, its loader's cost asked for (the recommender plans it so).
     model.deep = is_deep_family(model.family) || (model.family == "other" && (model.params_millions || model.forward_gflops));
+    // Trees, and anything scikit-learn fits, have no training precision or optimizer to choose.
+    const bool classical = !model.deep && (model.family == "gbdt" || is_classical_framework(job.model.framework));
     if (job.model.precision) {
         model.precision = *job.model.precision;
     } else {
         model.precision = gpu_instance ? "mixed" : "fp32";
-        if (model.family != "gbdt") { // trees have no training precision to choose
+        if (!classical) {
             profile.assumptions.push_back(fmt::format("model.precision not given: assumed \"{}\"", model.precision));
         }
     }
     if (job.model.optimizer) {
         model.optimizer = *job.model.optimizer;
-    } else if (model.deep || model.family == "other") { // "other" without a size: still a network
+    } else if (!classical && (model.deep || model.family == "other")) { // "other" without a size: still a network
         model.optimizer = "adam";
         profile.assumptions.push_back("model.optimizer not given: assumed \"adam\" (the most memory-hungry common choice)");
     } else {
@@ -349,7 +358,8 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
         std::vector<std::string> stated_elsewhere;
         const Workload workload = make_workload(job, profile.model, catalogue, stated_elsewhere);
         profile.model_state_gb = training_state_gb_per_gpu(workload, 0, 1, 1);
-    } else if (!profile.model.params_millions && profile.model.family != "gbdt") { // trees: the data's size is the memory (docs/recommender.md §3.2)
+    } else if (!profile.model.params_millions && profile.model.family != "gbdt" &&
+        !is_classical_framework(job.model.framework)) { // trees, scikit-learn: the data's size is the memory (docs/recommender.md §3.2)
         profile.assumptions.push_back("model size unknown (no model.name or model.params_millions): memory not estimated");
     }
     if (gpu_instance) {
@@ -508,6 +518,8 @@ EstimateOptions telemetry_options(Workload& workload, const Config& config, cons
             assumptions.push_back(fmt::format("compute efficiency calibrated to the observed {} samples/s{} (x{:.2f} the model's default){}",
                 rate_figure(*measured), utilisation ? fmt::format(" at {} % GPU utilisation", *utilisation) : std::string(), options.efficiency_scale,
                 above_peak_clause(workload, config, options)));
+        } else if (config.instance != nullptr && config.instance->gpu_count == 0) {
+            assumptions.push_back(fmt::format("observed {} samples/s used as today's rate (on CPUs: no GPU efficiency to calibrate)", rate_figure(*measured)));
         } else {
             assumptions.push_back(fmt::format("observed {} samples/s used as the current throughput; GPU efficiency not calibrated{}", rate_figure(*measured),
                 uncalibrated_clause(workload, config, catalogue, options, observed, gpu_rate)));

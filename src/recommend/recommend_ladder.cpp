@@ -15,10 +15,6 @@ namespace mlscale::walk {
 
 namespace {
 
-// Rightsizing moves a working setup only for a saving of at least this share, and costs within it
-// of each other are near ties (an estimate's noise, not a saving): a stated default, the same 10 %
-// as k_cost_tie, so "cheaper" means one thing throughout the walk.
-constexpr double k_rightsize_min_saving = 0.10;
 // Without a target: configurations within this share of the cheapest count as ties, and the
 // fastest of them wins (a stated default: a 10 % dearer run that is 8x faster is what anyone picks).
 constexpr double k_cost_tie = 0.10;

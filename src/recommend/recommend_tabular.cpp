@@ -28,6 +28,7 @@ struct Pick {
     double hours = 0;          ///< one run, start-up included
     std::optional<double> run_cost;
     std::optional<double> total_cost;
+    bool today_time = false;          ///< untimed, but runs today's measured time (the busy vCPUs of today's run fit it)
     bool runnable = true;             ///< within SageMaker's 28-day limit (always off SageMaker)
     bool meets = false;               ///< within the target (the job's, or today's time) and the budget: what the choice reads
     std::optional<bool> meets_target; ///< within the job's own target_hours and budget_usd; null with neither (the output's)
@@ -75,6 +76,24 @@ std::vector<const InstanceSpec*> cpu_candidates(const Walk& walk)
     return general.empty() ? allowed : general;
 }
 
+// AWS Compute Optimizer's default headroom over the utilisation it sizes for, CPU and memory alike
+// (PutRecommendationPreferences, utilizationPreferences: "PERCENT_20 for headroom"; it reads CPU at
+// the 99.5th percentile, the job gives an average).
+constexpr double k_cpu_headroom = 0.20;
+
+// Models that fit on data held in memory: gradient-boosted trees, and scikit-learn's estimators
+// (fit(X, y) takes arrays in memory; only those with partial_fit stream) unless a SageMaker
+// built-in (linear learner, k-means) trains them.
+bool holds_data_in_memory(const Walk& walk)
+{
+    return walk.base.family == "gbdt" || (walk.job.model.framework == std::optional<std::string>("sklearn") && !walk.job.model.builtin_algorithm);
+}
+
+std::string in_memory_reason(const Walk& walk)
+{
+    return walk.base.family == "gbdt" ? "gradient-boosted trees are memory-bound" : "scikit-learn fits on arrays held in memory";
+}
+
 // Today's instance, when it can hold what it must.
 std::optional<Pick> keep_today(const Walk& walk, bool memory_bound, double need_gib)
 {
@@ -92,8 +111,8 @@ std::optional<Pick> keep_today(const Walk& walk, bool memory_bound, double need_
         return std::nullopt;
     }
     return untimed(&today, walk.current_count,
-        memory_bound ? fmt::format("keep {}: its {} GiB hold the {} GB of training data; gradient-boosted trees are memory-bound", type_name(walk, today),
-                           grouped(today.memory_gib * walk.current_count), grouped(walk.base.dataset_gb))
+        memory_bound ? fmt::format("keep {}: its {} GiB hold the {} GB of training data; {}", type_name(walk, today),
+                           grouped(today.memory_gib * walk.current_count), grouped(walk.base.dataset_gb), in_memory_reason(walk))
                      : fmt::format("keep {}: the {} streams mini-batches, so the data need not fit in memory", type_name(walk, today), algorithm_name(walk)));
 }
 
@@ -126,6 +145,52 @@ std::optional<Pick> by_memory(const Walk& walk, double need_gib)
         pick.count <= 1          ? ""
             : walk.sagemaker_job ? ", the data sharded across them (distributed training over ShardedByS3Key)"
                                  : ", the data sharded across them (each instance reads its share)");
+    return pick;
+}
+
+// Today's single CPU instance with its CPUs mostly idle (current.observed.cpu_util_pct): the
+// cheapest allowed CPU instance whose vCPUs hold the busy ones, and whose memory the data where it
+// must, with Compute Optimizer's headroom on both, for at least k_rightsize_min_saving less an hour.
+// It runs in today's measured time (an estimate: the busy vCPUs fit it).
+std::optional<Pick> rightsize_cpus(const Walk& walk, bool memory_bound, double need_gib)
+{
+    const auto& util = walk.job.current.observed.cpu_util_pct;
+    const InstanceSpec* today = walk.current;
+    if (!util || today == nullptr || today->gpu_count > 0 || walk.current_count != 1 || today->vcpus <= 0) {
+        return std::nullopt;
+    }
+    const auto today_price = hourly_price(walk, *today);
+    if (!today_price) {
+        return std::nullopt;
+    }
+    const double busy = today->vcpus * std::clamp(*util, 0.0, 100.0) / 100.0;
+    Pick pick;
+    for (const InstanceSpec* instance : cpu_candidates(walk)) {
+        const auto price = hourly_price(walk, *instance);
+        if (!price || *price > *today_price * (1.0 - k_rightsize_min_saving) || instance->vcpus * (1.0 - k_cpu_headroom) < busy ||
+            (memory_bound && instance->memory_gib * (1.0 - k_cpu_headroom) < need_gib)) {
+            continue;
+        }
+        if (pick.instance == nullptr || *price < *hourly_price(walk, *pick.instance)) {
+            pick.instance = instance;
+        }
+    }
+    if (pick.instance == nullptr) {
+        return std::nullopt;
+    }
+    const auto& hours = walk.job.current.observed.hours;
+    pick.today_time = hours && *hours > 0;
+    pick.why = fmt::format("{}: today's CPUs are {:.3g} % busy, about {:.3g} of {}'s {} vCPUs; its {} vCPUs hold them with AWS Compute Optimizer's "
+                           "default {:.0f} % headroom{}; {} an hour less{} (rightsizing)",
+        type_name(walk, *pick.instance), *util, busy, type_name(walk, *today), today->vcpus, pick.instance->vcpus, k_cpu_headroom * 100,
+        memory_bound ? fmt::format(", and its {} GiB the {} GB of data with the same ({})", grouped(pick.instance->memory_gib), grouped(walk.base.dataset_gb),
+                           in_memory_reason(walk))
+                     : std::string(),
+        usd(*today_price - *hourly_price(walk, *pick.instance)),
+        pick.today_time ? fmt::format("; timed at today's measured {} (an estimate: an average utilisation hides peaks, which Compute Optimizer reads at "
+                                      "the 99.5th percentile; measure one run)",
+                              hours_text(*hours))
+                        : std::string("; measure one run"));
     return pick;
 }
 
@@ -396,18 +461,14 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
         if (pick.run) {
             spot_notes(walk, *pick.run, c);
         }
-    } else {
-        c.notes.push_back(walk.base.family == "gbdt"
-                ? "time not estimated: give model.num_features, model.num_trees and model.max_depth (with dataset.num_samples) for the "
-                  "gradient-boosting model (docs/model.md §10), or measure one run (current.observed.hours)"
-                : "time not estimated: the performance model has no throughput model for this algorithm; measure one run "
-                  "(current.observed.hours) to get time and cost");
     }
     if (walk.current != nullptr) {
         c.changes_gpu = walk.current->gpu_spec != pick.instance->gpu_spec;
     }
-    const bool measured = pick.instance == walk.current && pick.count == walk.current_count;
-    if (const auto hours = measured ? walk.job.current.observed.hours : std::nullopt; hours && *hours > 0 && !pick.e) {
+    // Untimed: today's measured run gives the time, on today's setup or one its busy vCPUs fit.
+    const auto& observed = walk.job.current.observed.hours;
+    const bool today = pick.instance == walk.current && pick.count == walk.current_count;
+    if (const auto hours = today || pick.today_time ? observed : std::nullopt; hours && *hours > 0 && !pick.e) {
         const double price = hourly_price(walk, *pick.instance).value_or(0);
         c.estimated_hours = hours;
         c.estimated_cost_usd = *hours * pick.count * price;
@@ -415,8 +476,16 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
         if (walk.target || walk.budget) {
             c.meets_target = (!walk.target || *hours <= *walk.target) && (!walk.budget || *c.total_cost_usd <= *walk.budget);
         }
-        walk.out.current_hours = hours;
-        walk.out.current_cost_usd = c.estimated_cost_usd;
+    } else if (!pick.e) {
+        c.notes.push_back(walk.base.family == "gbdt"
+                ? "time not estimated: give model.num_features, model.num_trees and model.max_depth (with dataset.num_samples) for the "
+                  "gradient-boosting model (docs/model.md §10), or measure one run (current.observed.hours)"
+                : "time not estimated: the performance model has no throughput model for this algorithm; measure one run "
+                  "(current.observed.hours) to get time and cost");
+    }
+    if (observed && *observed > 0 && !pick.e && walk.current != nullptr) {
+        walk.out.current_hours = observed;
+        walk.out.current_cost_usd = *observed * walk.current_count * hourly_price(walk, *walk.current).value_or(0);
     }
     runtime_note(walk, pick.run && pick.run->spot, c);
 }
@@ -557,12 +626,17 @@ void walk_tabular(Walk& walk)
         walk.out.ladder.push_back(step);
     }
     const double need_gib = walk.base.dataset_gb * 1e9 / k_gib;
-    const bool memory_bound = walk.base.family == "gbdt";
+    const bool memory_bound = holds_data_in_memory(walk);
     if (gbdt_timed(walk)) {
         walk_gbdt_timed(walk, need_gib);
         return;
     }
     std::optional<Pick> pick = keep_today(walk, memory_bound, need_gib);
+    if (pick && pick->instance == walk.current) {
+        if (auto smaller = rightsize_cpus(walk, memory_bound, need_gib)) {
+            pick = smaller;
+        }
+    }
     if (!pick) {
         pick = memory_bound ? by_memory(walk, need_gib) : smallest(walk);
     }

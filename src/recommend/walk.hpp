@@ -211,6 +211,11 @@ std::string usd(double value);
 /// The instance type as the job's platform names it: "ml.p5.48xlarge" on SageMaker (training and
 /// HyperPod), "p5.48xlarge" on EC2, EKS and AWS Batch.
 std::string type_name(const Walk& walk, const InstanceSpec& instance);
+// Rightsizing moves a working setup only for a saving of at least this share, and costs within it
+// of each other are near ties (an estimate's noise, not a saving): a stated default, the same 10 %
+// as the no-target tie, so "cheaper" means one thing throughout the walk (both walks).
+inline constexpr double k_rightsize_min_saving = 0.10;
+
 // SageMaker training jobs stop at MaxRuntimeInSeconds, at most 28 days (2,419,200 s; SageMaker API
 // StoppingCondition): a longer run needs checkpoints and a restart, so it is not a plan as it stands.
 inline constexpr double k_sagemaker_max_runtime_hours = 28.0 * 24.0;

@@ -239,6 +239,25 @@ std::string split_text(const Trial& trial, int gpus, const Workload& workload, c
 
 } // namespace
 
+namespace {
+
+// Why no split fits: the training state, or, where they are the larger part, the activations with it
+// (the state alone may fit).
+std::string no_fit_why(const Workload& workload, const Estimate& data, const InstanceSpec& instance, int gpus, const std::string& unit)
+{
+    const std::string where = gpus > 1 ? fmt::format("{} x {:.0f} GB {}s in any split (ZeRO-1/2/3, tensor x pipeline{})", gpus, instance.gpu_memory_gb, unit,
+                                             workload.seq_len > 0 ? ", context parallel" : "")
+                                       : fmt::format("one {:.0f} GB {}", instance.gpu_memory_gb, unit);
+    if (data.activation_gb > data.state_gb) {
+        return fmt::format("the training state ({:.0f} GB) and the activations ({:.0f} GB per GPU at micro-batch {}) do not fit {}{}", data.state_gb,
+            data.activation_gb, data.micro_batch, where,
+            workload.recompute ? "" : "; recomputing activations in the backward pass (model.activation_checkpointing) keeps fewer");
+    }
+    return fmt::format("the training state ({:.0f} GB) does not fit {}", data.state_gb, where);
+}
+
+} // namespace
+
 ParallelismChoice choose_parallelism(
     const Workload& workload, const InstanceSpec& instance, int count, const std::string& framework, const Catalogue& catalogue, const EstimateOptions& options)
 {
@@ -330,8 +349,7 @@ ParallelismChoice choose_parallelism(
         choice.why = fmt::format("{}, fewer than the {} GPUs, and no split of them fits memory", batch_cap, gpus);
         return choice;
     }
-    choice.why = fmt::format("the training state ({:.0f} GB) does not fit {} x {:.0f} GB {}s in any split (ZeRO-1/2/3, tensor x pipeline{})", data.e.state_gb,
-        gpus, instance.gpu_memory_gb, unit, gpus > 1 && workload.seq_len > 0 ? ", context parallel" : "");
+    choice.why = no_fit_why(workload, data.e, instance, gpus, unit);
     return choice;
 }
 

@@ -60,8 +60,10 @@ void workload_overlay(json& job, int kind, ChoiceSource& choices, const Catalogu
         dataset["size_gb"] = std::round(static_cast<double>(samples) * 0.11) / 1000.0;
         dataset["format"] = "jpeg";
         training["epochs"] = static_cast<std::int64_t>(rounded_log_uniform(choices, 1, 200));
-    } else if (kind == 3) { // gradient boosting on CSV
-        model = json{{"family", "gbdt"}, {"framework", choices.below(3) == 0 ? "lightgbm" : "xgboost"}, {"builtin_algorithm", "xgboost"}};
+    } else if (kind == 3) { // gradient boosting on CSV, or a scikit-learn model (held in memory, untimed)
+        model = choices.below(4) == 0
+            ? json{{"family", choices.below(2) == 0 ? "other" : "gbdt"}, {"framework", "sklearn"}}
+            : json{{"family", "gbdt"}, {"framework", choices.below(3) == 0 ? "lightgbm" : "xgboost"}, {"builtin_algorithm", "xgboost"}};
         dataset["format"] = "csv";
         dataset["size_gb"] = rounded_log_uniform(choices, 0.01, 5000);
         training["epochs"] = 1;

@@ -2,12 +2,15 @@
 #include "mlscale/schema.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fmt/format.h>
 #include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <string_view>
+#include <utility>
 
 #include "mlscale/suggest.hpp"
 #include "pattern.hpp"
@@ -84,6 +87,35 @@ const std::set<std::string>& annotation_keywords()
 }
 
 std::unique_ptr<Node> compile(const nlohmann::json& schema, const std::string& where, const nlohmann::json& root, int depth = 0);
+
+// Letters and digits only, lower case: "per_unit_storage_throughput" (Terraform) and
+// "PerUnitStorageThroughput" (the AWS API) read the same.
+std::string folded(std::string_view text)
+{
+    std::string out;
+    for (const char c : text) {
+        if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    return out;
+}
+
+// The property whose description opens with the name a user wrote from another tool (the AWS API
+// field, or Terraform's snake_case of it): "StorageCapacity, in GiB" for "storage_capacity".
+std::pair<std::string, std::string> named_in_description(const std::string& key, const Node& node)
+{
+    const std::string wanted = folded(key);
+    for (const auto& [name, sub] : node.properties) {
+        const std::string& description = sub->description;
+        const std::string_view field = std::string_view(description).substr(0, description.find_first_of(" ,(;:"));
+        const std::string_view last = field.substr(field.find_last_of('.') == std::string_view::npos ? 0 : field.find_last_of('.') + 1);
+        if (!wanted.empty() && (folded(field) == wanted || folded(last) == wanted)) {
+            return {name, description};
+        }
+    }
+    return {};
+}
 
 // A local reference ("#/$defs/name"), compiled in place: the schemas are mlscale's own and not
 // recursive, so inlining is exact (a cycle is refused by the depth limit).
@@ -426,7 +458,9 @@ private:
                 names.push_back(name);
             }
             std::string help;
-            if (auto match = closest_match(key, names)) {
+            if (const auto [name, description] = named_in_description(key, node); !name.empty()) {
+                help = fmt::format("did you mean \"{}\"? It is {}", name, description);
+            } else if (auto match = closest_match(key, names)) {
                 help = fmt::format("did you mean \"{}\"?", *match);
             } else {
                 help = fmt::format("known fields here: {}", fmt::join(names, ", "));

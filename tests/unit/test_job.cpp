@@ -81,6 +81,19 @@ TEST_CASE("every violation in a job is reported, each with its pointer", "[job]"
     // Names from other tools (x-aliases), in any case: the message names the value mlscale uses.
     CHECK(errors_of(R"({"name": "j", "training": {"distribution": "FSDP"}})").front().find("did you mean \"sharded\"? (mlscale's name for FSDP)") !=
         std::string::npos);
+    // A field named as the AWS API or Terraform names it: the field its description opens with.
+    CHECK(errors_of(R"({"name": "j", "storage": {"fsx": {"per_unit_storage_throughput": 250, "StorageCapacity": 2400}}})") ==
+        std::vector<std::string>{
+            "/storage/fsx/per_unit_storage_throughput: unknown field \"per_unit_storage_throughput\" [did you mean "
+            "\"per_unit_throughput_mb_s_per_tib\"? It is PerUnitStorageThroughput (PERSISTENT_*), in MB/s per TiB (fields starting with \"x-\" are "
+            "free for notes)]",
+            "/storage/fsx/StorageCapacity: unknown field \"StorageCapacity\" [did you mean \"capacity_gib\"? It is StorageCapacity, in GiB (fields "
+            "starting with \"x-\" are free for notes)]",
+        });
+    CHECK(errors_of(R"({"name": "j", "training": {"MaxRuntimeInSeconds": 86400}})")
+              .front()
+              .find("did you mean \"max_runtime_hours\"? It is "
+                    "StoppingCondition.MaxRuntimeInSeconds, in hours") != std::string::npos);
     CHECK(errors_of(R"([1])") == std::vector<std::string>{"/: expected a job object, got an array [a job file is one JSON object with at least a \"name\"]"});
 }
 

@@ -80,6 +80,22 @@ void runtime_note(const Walk& walk, bool spot, ComputePlan& c)
         spot ? "; with managed spot, MaxWaitTimeInSeconds at least as long" : ""));
 }
 
+// Several runs of one configuration as SageMaker training jobs: managed warm pools keep the
+// provisioned instances for the next matching job (instance type and count), so each run after the
+// first skips provisioning (SageMaker Developer Guide, "Train Using SageMaker Managed Warm Pools":
+// ResourceConfig.KeepAlivePeriodInSeconds, at most 3,600 s; the kept instances are billed). Not said
+// on spot, whose compatibility the stored sources do not state.
+void warm_pool_note(const Walk& walk, bool spot, ComputePlan& c)
+{
+    if (!walk.sagemaker_job || walk.runs < 2 || spot || !c.estimated_hours || c.instance_type.empty()) {
+        return;
+    }
+    c.notes.push_back(fmt::format("{} runs of {} x {}: where they follow each other, set ResourceConfig.KeepAlivePeriodInSeconds (SageMaker managed warm "
+                                  "pools, at most 3,600 s) so each job after the first reuses the provisioned instances instead of starting cold; "
+                                  "the kept instances are billed while they wait",
+        grouped(walk.runs), c.instance_count, c.instance_type));
+}
+
 namespace {
 
 void fill_compute(Walk& walk, const Option& option, Plan& plan)
@@ -132,6 +148,7 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
     }
     spot_notes(walk, option, c);
     runtime_note(walk, option.spot.has_value(), c);
+    warm_pool_note(walk, option.spot.has_value(), c);
     capacity_notes(walk, option, c);
 }
 

@@ -488,6 +488,7 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
         walk.out.current_cost_usd = *observed * walk.current_count * hourly_price(walk, *walk.current).value_or(0);
     }
     runtime_note(walk, pick.run && pick.run->spot, c);
+    warm_pool_note(walk, pick.run && pick.run->spot, c);
 }
 
 std::string rung_for(const Pick& pick)

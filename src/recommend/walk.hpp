@@ -196,6 +196,8 @@ std::string on_spot(const Option& option);
 void spot_notes(const Walk& walk, const Option& option, ComputePlan& c);
 /// The stopping condition a SageMaker plan of c.estimated_hours needs, where the job's (or the default) is too short.
 void runtime_note(const Walk& walk, bool spot, ComputePlan& c);
+/// Several runs of one configuration on SageMaker: keep the instances warm between them.
+void warm_pool_note(const Walk& walk, bool spot, ComputePlan& c);
 /// Training instances the job may use: allowed families, offered for training, priced.
 std::vector<const InstanceSpec*> allowed_instances(const Walk& walk, bool gpu, bool ignore_families);
 /// The price of an instance per hour on the job's platform, or nothing.

@@ -455,8 +455,8 @@ std::string uncalibrated_clause(
             measured.emplace_back(name);
         }
     }
-    return fmt::format(": the measurement means {} samples/s{}, {:.2g}x the model's {} for today's setup, {} any efficiency it allows; check current.observed "
-                       "({}) and the job's model size, FLOPs and dataset",
+    return fmt::format(": the measurement means {} samples/s{}, {:.2g}x the model's {} for today's setup, {} any efficiency it allows, so every other "
+                       "configuration keeps the model's own rate; check current.observed ({}) and the job's model size, FLOPs and dataset",
         rate_figure(gpu_rate), busy, gpu_rate / modelled, rate_figure(modelled), gpu_rate > modelled ? "beyond" : "below", fmt::join(measured, ", "));
 }
 

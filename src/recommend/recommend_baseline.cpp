@@ -103,7 +103,8 @@ EstimateOptions calibrate(Walk& walk, const Config& config)
                     rate_text(walk, modelled.samples_per_sec), rate_text(walk, *observed), *utilisation, rate_text(walk, *observed), *utilisation,
                     rate_text(walk, *observed / (*utilisation / 100.0))));
         }
-    } else if (disagrees) {
+    } else if (disagrees && (differs || walk.options.efficiency_scale != 1.0)) {
+        // Uncalibrated with the profiler's own parallelism, the profiler's sentence has said it.
         walk.out.assumptions.push_back((differs ? label : std::string()) +
             (walk.options.efficiency_scale != 1.0
                     ? fmt::format("the model puts today's setup at {} where {} was measured: the measurement is used, and the GPUs' efficiency is "

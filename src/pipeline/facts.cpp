@@ -99,6 +99,12 @@ nlohmann::json build_facts(const Job& job, const Profile& profile, const Plan* p
     facts["profile"] = profile_facts(profile);
     if (plan != nullptr) {
         facts["plan"] = plan_facts(*plan);
+        // The plan runs on today's instance type and count (its changes are elsewhere: the data
+        // pipeline, storage, parallelism).
+        if (job.current.instance_type && !plan->compute.instance_type.empty()) {
+            facts["plan"]["compute"]["keeps_today"] = normalize_instance_type(plan->compute.instance_type) == *job.current.instance_type &&
+                plan->compute.instance_count == job.current.instance_count.value_or(1);
+        }
     }
     return facts;
 }

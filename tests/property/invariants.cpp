@@ -277,11 +277,16 @@ void check_wording(Checker& c)
     }
     c.applies("no-move-to-todays-setup");
     const Report& r = *run.report;
-    const std::string today = fmt::format("Move to {} \u00d7 {} ", r.current_instance_count, r.current_instance_type);
-    for (const auto* text : {&run.markdown, &run.text, &run.review}) {
-        if (text->find(today) != std::string::npos) {
-            c.fail("no-move-to-todays-setup", fmt::format("\"{}\" while today's setup is {} x {}", today, r.current_instance_count, r.current_instance_type));
-            return;
+    // The renderers' wording, and MLS-COST-003's recommendation (a plan that keeps today's instances
+    // and saves by its data pipeline is not a move).
+    for (const std::string& today : {fmt::format("Move to {} \u00d7 {} ", r.current_instance_count, r.current_instance_type),
+             fmt::format("Move to the recommended {} x {},", r.current_instance_count, r.current_instance_type)}) {
+        for (const auto* text : {&run.markdown, &run.text, &run.review}) {
+            if (text->find(today) != std::string::npos) {
+                c.fail(
+                    "no-move-to-todays-setup", fmt::format("\"{}\" while today's setup is {} x {}", today, r.current_instance_count, r.current_instance_type));
+                return;
+            }
         }
     }
 }

@@ -137,8 +137,10 @@ std::vector<std::string> top_actions(const Report& report)
             actions.push_back(fmt::format("Fix the data pipeline first: {}.", step.change));
         }
     }
+    bool moved = false; // the plan's move is an action: a finding that says "adopt the plan" repeats it
     for (const auto& step : report.ladder) {
         if (step.chosen && step.rung != "fix-data-pipeline" && !step.instance_type.empty()) {
+            moved = true;
             // A job already on the chosen configuration keeps it; "move to" what it runs on contradicts the plan.
             const bool today = step.instance_type == report.current_instance_type && step.instance_count == report.current_instance_count;
             // The change names the instance type too ("8 B200 GPUs in one node over NVSwitch (ml.p6-b200.48xlarge)"): once is enough.
@@ -161,7 +163,7 @@ std::vector<std::string> top_actions(const Report& report)
         if (actions.size() >= 3) {
             break;
         }
-        if (!finding.suppressed && !finding.recommendation.empty()) {
+        if (!finding.suppressed && !finding.recommendation.empty() && !(moved && finding.recommendation.rfind("Move to the recommended ", 0) == 0)) {
             actions.push_back(fmt::format("{} ({}, {}).", finding.recommendation, finding.rule, finding.severity));
         }
     }

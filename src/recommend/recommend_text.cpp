@@ -143,10 +143,14 @@ std::string why_for(const Walk& walk, const Option& option)
     const Estimate& e = option.e;
     // No bottleneck: the model has no rate for these GPUs, and the rate is today's measurement.
     const bool modelled = e.bottleneck != Bottleneck::None;
-    std::string why = modelled ? fmt::format("{}-bound at {}", bottleneck_name(e.bottleneck), rate_text(walk, e.samples_per_sec))
-                               : fmt::format("{} as measured (the model has no rate for these GPUs)", rate_text(walk, e.samples_per_sec));
+    // Trainium's chips are not GPUs: "chip-bound", "the chips could take" (the JSON's bottleneck stays "gpu").
+    const std::string devices = device(*option.instance, true);
+    const bool chips = devices == "chips";
+    std::string why = modelled
+        ? fmt::format("{}-bound at {}", chips && e.bottleneck == Bottleneck::Gpu ? "chip" : bottleneck_name(e.bottleneck), rate_text(walk, e.samples_per_sec))
+        : fmt::format("{} as measured (the model has no rate for these {})", rate_text(walk, e.samples_per_sec), devices);
     if (e.bottleneck != Bottleneck::Gpu && e.network_samples_per_sec > e.samples_per_sec * 1.01) {
-        why += fmt::format("; the GPUs could take {}", rate_text(walk, e.network_samples_per_sec));
+        why += fmt::format("; the {} could take {}", devices, rate_text(walk, e.network_samples_per_sec));
     }
     why += modelled ? fmt::format(", {} utilisation {:.0f} %: {}", device(*option.instance, false), e.gpu_util_pct, hours_text(option.hours))
                     : ": " + hours_text(option.hours);
@@ -159,7 +163,7 @@ std::string why_for(const Walk& walk, const Option& option)
         why += fmt::format(" ({} {} {}{})", option.in_time ? "meets" : "misses", walk.target_implicit ? "today's" : "the", hours_text(*walk.target),
             walk.budget && option.total_cost ? fmt::format(", {} the {} budget", option.within_budget ? "within" : "over", usd(*walk.budget)) : "");
     } else if (modelled && e.gpu_util_pct < k_busy_util_pct) {
-        why += " (the GPUs wait)";
+        why += fmt::format(" (the {} wait)", devices);
     }
     if (option.prep.count > 0) {
         why += fmt::format("; the instance's {} vCPUs cannot prepare the data, {} x {} ({} vCPUs) can", option.instance->vcpus, option.prep.count,

@@ -48,6 +48,7 @@ const std::vector<InvariantInfo>& invariants()
             "for at most the cheapest such configuration's cost / 0.9"},
         {"plan-can-run-job", "the plan's instance trains (not inference-only) and its GPU has the job's fp8/bf16 precision"},
         {"no-move-to-todays-setup", "the text and the review never tell a job to move to the configuration it already runs on"},
+        {"chips-are-not-gpus", "a ladder step on Trainium speaks of chips, never \"gpu-bound\", \"the GPUs\" or \"GPU utilisation\""},
         {"bigger-gpu-compares-with-shown-gpu",
             "with no GPU today, the bigger-gpu step's \"instead of G\" names the GPU of the single-gpu step the ladder shows"},
         {"fix-step-reads-the-telemetry",
@@ -328,6 +329,28 @@ void check_ladder_wording(Checker& c)
     }
 }
 
+// Trainium's chips are not GPUs: a ladder step on trn speaks of chips ("chip-bound", "the chips
+// could take"), whatever the JSON's bottleneck enum says.
+void check_chip_wording(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report) {
+        return;
+    }
+    for (const LadderStep& step : run.report->ladder) {
+        if (step.instance_type.find("trn") == std::string::npos || step.rung == "fix-data-pipeline") {
+            continue;
+        }
+        c.applies("chips-are-not-gpus");
+        for (const char* word : {"gpu-bound", "the GPUs", "GPU utilisation"}) {
+            if (step.why.find(word) != std::string::npos) {
+                c.fail("chips-are-not-gpus", fmt::format("the {} step on {} says \"{}\": {}", step.rung, step.instance_type, word, step.why));
+                break;
+            }
+        }
+    }
+}
+
 // Telemetry wins: the ladder's first step reads the same bottleneck as the profile, and a wait the
 // telemetry shows is something to fix even where the model does not see its cause.
 void check_fix_step(Checker& c)
@@ -436,7 +459,7 @@ std::vector<Violation> check_invariants(const PipelineRun& run, std::vector<std:
     Checker c(run, out, applicable);
     for (void (*check)(Checker&) : {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_spot, check_meets_target,
              check_constraints, check_memory, check_overlap, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_stopping_condition,
-             check_one_job_in_a_tie, check_wording, check_ladder_wording, check_fix_step, check_platform_names, check_proposals}) {
+             check_one_job_in_a_tie, check_wording, check_ladder_wording, check_chip_wording, check_fix_step, check_platform_names, check_proposals}) {
         check(c);
     }
     return out;

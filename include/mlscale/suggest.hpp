@@ -15,4 +15,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 /// (distance <= max(2, name.size() / 3)); ties go to the earliest candidate.
 std::optional<std::string> closest_match(std::string_view name, const std::vector<std::string>& candidates);
 
+/// Letters and digits only, lower case: how names written by people and by other tools are
+/// compared ("ResNet-50" and "resnet50"; Terraform's "per_unit_storage_throughput" and the AWS API's
+/// "PerUnitStorageThroughput").
+std::string folded_name(std::string_view name);
+
 } // namespace mlscale

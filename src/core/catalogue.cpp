@@ -774,13 +774,7 @@ const InstanceSpec* Catalogue::find_instance(const std::string& name) const
 // distinct under it.
 std::string model_name_key(std::string_view name)
 {
-    std::string key;
-    for (const char c : name) {
-        if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
-            key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-    }
-    return key;
+    return folded_name(name);
 }
 
 const ModelSpec* Catalogue::find_model(const std::string& name) const

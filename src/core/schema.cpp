@@ -88,29 +88,16 @@ const std::set<std::string>& annotation_keywords()
 
 std::unique_ptr<Node> compile(const nlohmann::json& schema, const std::string& where, const nlohmann::json& root, int depth = 0);
 
-// Letters and digits only, lower case: "per_unit_storage_throughput" (Terraform) and
-// "PerUnitStorageThroughput" (the AWS API) read the same.
-std::string folded(std::string_view text)
-{
-    std::string out;
-    for (const char c : text) {
-        if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
-            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-    }
-    return out;
-}
-
 // The property whose description opens with the name a user wrote from another tool (the AWS API
 // field, or Terraform's snake_case of it): "StorageCapacity, in GiB" for "storage_capacity".
 std::pair<std::string, std::string> named_in_description(const std::string& key, const Node& node)
 {
-    const std::string wanted = folded(key);
+    const std::string wanted = folded_name(key);
     for (const auto& [name, sub] : node.properties) {
         const std::string& description = sub->description;
         const std::string_view field = std::string_view(description).substr(0, description.find_first_of(" ,(;:"));
         const std::string_view last = field.substr(field.find_last_of('.') == std::string_view::npos ? 0 : field.find_last_of('.') + 1);
-        if (!wanted.empty() && (folded(field) == wanted || folded(last) == wanted)) {
+        if (!wanted.empty() && (folded_name(field) == wanted || folded_name(last) == wanted)) {
             return {name, description};
         }
     }

@@ -2,6 +2,7 @@
 #include "mlscale/suggest.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <numeric>
 
 namespace mlscale {
@@ -36,6 +37,17 @@ std::optional<std::string> closest_match(std::string_view name, const std::vecto
         }
     }
     return best;
+}
+
+std::string folded_name(std::string_view name)
+{
+    std::string out;
+    for (const char c : name) {
+        if (std::isalnum(static_cast<unsigned char>(c)) != 0) {
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    return out;
 }
 
 } // namespace mlscale

@@ -80,14 +80,18 @@ const Option* cheapest_meeting(const std::vector<const Option*>& options)
 }
 
 // Whether a configuration of a higher rung replaces one of a lower rung: clearly cheaper (by
-// k_rightsize_min_saving), or a near tie in cost on as many instances and GPUs that finishes
-// sooner (the tie-break of cheapest_meeting: one H100 at the price of one A10G, 7x faster).
+// k_rightsize_min_saving), or a near tie in cost that runs as one SageMaker training job where the
+// lower one needs several (the first tie-break of cheapest_meeting), or a near tie on as many
+// instances and GPUs that finishes sooner (one H100 at the price of one A10G, 7x faster).
 bool replaces(const Option& higher, const Option& lower)
 {
     if (higher.cost_or_max() < lower.cost_or_max() * (1.0 - k_rightsize_min_saving)) {
         return true;
     }
     const bool tie = higher.cost_or_max() <= lower.cost_or_max() / (1.0 - k_rightsize_min_saving);
+    if (tie && higher.runnable != lower.runnable) {
+        return higher.runnable;
+    }
     return tie && higher.count == lower.count && gpus(higher) == gpus(lower) && higher.hours < lower.hours;
 }
 
@@ -378,8 +382,8 @@ void take_cheaper_higher_rung(Walk& walk, Rung met_rung, const Option& met)
     walk.out.ladder.push_back(step_from(walk, *cheaper, change_for(walk, *cheaper),
         why_for(walk, *cheaper) +
             (less ? fmt::format("; {} less than {}", usd(met.cost_or_max() - cheaper->cost_or_max()), against)
-                  : fmt::format("; within {:.0f} % of the cost of {} and done in {} instead of {}", k_rightsize_min_saving * 100, against,
-                        hours_text(cheaper->hours), hours_text(met.hours))),
+                  : fmt::format("; within {:.0f} % of the cost of {} and done in {} instead of {}{}", k_rightsize_min_saving * 100, against,
+                        hours_text(cheaper->hours), hours_text(met.hours), met.runnable ? "" : ", within one SageMaker training job's 28 days")),
         concepts_for(walk, *cheaper)));
     choose(walk, cheaper);
 }

@@ -44,8 +44,8 @@ const std::vector<InvariantInfo>& invariants()
             "on a SageMaker training job a plan longer than the job's MaxRuntime (24 h when absent) and within 28 days says what MaxRuntimeInSeconds to set, "
             "and one within the limit with 20 % to spare does not"},
         {"one-training-job-in-a-tie",
-            "on a SageMaker training job a multi-node plan beyond 28 days is never chosen over a same-type multi-node configuration that meets within 28 days "
-            "for at most the cheapest such configuration's cost / 0.9"},
+            "on a SageMaker training job a plan beyond 28 days is never chosen over a same-type multi-node configuration that meets within 28 days "
+            "for at most the cheapest such configuration's cost / 0.9 (from a multi-node plan) or the plan's cost (from one node)"},
         {"plan-can-run-job", "the plan's instance trains (not inference-only) and its GPU has the job's fp8/bf16 precision"},
         {"no-move-to-todays-setup", "the text and the review never tell a job to move to the configuration it already runs on"},
         {"chips-are-not-gpus", "a ladder step on Trainium speaks of chips, never \"gpu-bound\", \"the GPUs\" or \"GPU utilisation\""},

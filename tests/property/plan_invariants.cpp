@@ -524,7 +524,7 @@ void check_one_job_in_a_tie(Checker& c)
     }
     const auto& platform = run.job->training.platform;
     const auto& compute = run.report->plan.compute;
-    if ((platform && *platform != "sagemaker") || !compute.estimated_hours || compute.instance_count <= 1 || compute.meets_target != true) {
+    if ((platform && *platform != "sagemaker") || !compute.estimated_hours || compute.instance_count < 1 || compute.meets_target != true) {
         return;
     }
     const auto plan = std::find_if(run.report->candidates.begin(), run.report->candidates.end(), [](const Candidate& k) { return k.chosen; });
@@ -545,8 +545,11 @@ void check_one_job_in_a_tie(Checker& c)
             cheapest = std::min(cheapest, *k.total_cost_usd);
         }
     }
+    // Within the multi-node rung, a near tie of its cheapest; from one node (a lower rung) to several,
+    // no dearer than the plan.
+    const double ceiling = compute.instance_count > 1 ? cheapest / 0.9 * (1 - 1e-9) : *plan->total_cost_usd * (1 + 1e-9);
     for (const auto& k : run.report->candidates) {
-        if (rival(k) && k.estimated_hours && *k.estimated_hours <= k_limit_hours && *k.total_cost_usd <= cheapest / 0.9 * (1 - 1e-9)) {
+        if (rival(k) && k.estimated_hours && *k.estimated_hours <= k_limit_hours && *k.total_cost_usd <= ceiling) {
             c.fail("one-training-job-in-a-tie",
                 fmt::format("the plan's {} x {} runs {:.0f} h (beyond 28 days) while {} x {} meets in {:.0f} h for ${:.0f} against ${:.0f}",
                     plan->instance_count, plan->instance_type, *compute.estimated_hours, k.instance_count, k.instance_type, *k.estimated_hours,

@@ -324,17 +324,23 @@ void rightsize(Walk& walk)
     choose(walk, &today);
 }
 
+// The rungs the climb visits when today's setup, fixed, misses: every GPU rung, below today's too
+// (one node of faster GPUs, or a GPU instance with more vCPUs for a CPU-bound pipeline, before more
+// nodes of today's), except single-gpu where today runs on one GPU (bigger-gpu covers the others).
 std::vector<Rung> rungs_to_climb(const Walk& walk)
 {
     std::vector<Rung> out;
-    const Rung start = walk.today ? walk.today->rung : Rung::SingleGpu;
     for (const Rung rung : k_climb) {
-        if (walk.today && (rung_order(rung) < rung_order(start) || (rung == start && rung == Rung::SingleGpu))) {
-            continue; // at or below today's setup: the fix-data-pipeline step covers it
+        if (!(walk.today && walk.today->rung == Rung::SingleGpu && rung == Rung::SingleGpu)) {
+            out.push_back(rung);
         }
-        out.push_back(rung);
     }
     return out;
+}
+
+bool below_today(const Walk& walk, Rung rung)
+{
+    return walk.today && rung_order(rung) < rung_order(walk.today->rung);
 }
 
 void no_option_step(Walk& walk, Rung rung)
@@ -415,11 +421,16 @@ void climb(Walk& walk, std::vector<const Option*>& efforts)
     for (const Rung rung : rungs_to_climb(walk)) {
         const auto options = in_rung(walk, rung);
         if (options.empty()) {
-            no_option_step(walk, rung);
+            if (!below_today(walk, rung)) {
+                no_option_step(walk, rung);
+            }
             continue;
         }
         const Option* best = cheapest_meeting(options);
         const bool met = best != nullptr;
+        if (!met && rung == Rung::SingleGpu && below_today(walk, rung)) {
+            continue; // a single GPU below today's several: a step only where it meets
+        }
         if (!met) {
             best = best_effort_of(walk, options);
         }

@@ -558,6 +558,30 @@ void check_one_job_in_a_tie(Checker& c)
     }
 }
 
+// Scale up before out: a plan on several nodes is never chosen where a configuration on fewer nodes
+// meets the target for at least 10 % less (the margin an estimate's noise is given everywhere).
+void check_fewer_nodes(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report) {
+        return;
+    }
+    const auto& compute = run.report->plan.compute;
+    const auto plan = std::find_if(run.report->candidates.begin(), run.report->candidates.end(), [](const Candidate& k) { return k.chosen; });
+    if (compute.instance_count < 2 || compute.meets_target != true || plan == run.report->candidates.end() || !plan->total_cost_usd) {
+        return;
+    }
+    c.applies("scale-up-before-more-nodes");
+    for (const auto& k : run.report->candidates) {
+        if (k.instance_count < plan->instance_count && k.meets_target == true && k.purchase == plan->purchase && k.total_cost_usd &&
+            *k.total_cost_usd < *plan->total_cost_usd * 0.9) {
+            c.fail("scale-up-before-more-nodes",
+                fmt::format("the plan's {} x {} costs ${:.2f} while {} x {} meets for ${:.2f}", plan->instance_count, plan->instance_type,
+                    *plan->total_cost_usd, k.instance_count, k.instance_type, *k.total_cost_usd));
+        }
+    }
+}
+
 void check_proposals(Checker& c)
 {
     const PipelineRun& run = c.run();

@@ -269,6 +269,24 @@ TEST_CASE("each invariant on the plan catches what it names")
         quick.report->plan.compute.notes.push_back("stopping condition: set MaxRuntimeInSeconds to 86,400");
         CHECK(has_violation(quick, "plan-states-stopping-condition"));
     }
+    SECTION("scale up before more nodes")
+    {
+        PipelineRun run = clean_run("imagenet-resnet50.json", "scale-up-before-more-nodes");
+        auto chosen = std::find_if(run.report->candidates.begin(), run.report->candidates.end(), [](const Candidate& k) { return k.chosen; });
+        REQUIRE(chosen != run.report->candidates.end());
+        REQUIRE(chosen->total_cost_usd);
+        chosen->instance_count = 2;
+        run.report->plan.compute.instance_count = 2;
+        Candidate one = *chosen;
+        one.chosen = false;
+        one.instance_count = 1;
+        one.meets_target = true;
+        one.total_cost_usd = *chosen->total_cost_usd * 0.95;
+        run.report->candidates.push_back(one);
+        CHECK_FALSE(has_violation(run, "scale-up-before-more-nodes")); // a near tie: fewer nodes are not clearly cheaper
+        run.report->candidates.back().total_cost_usd = *chosen->total_cost_usd * 0.8;
+        CHECK(has_violation(run, "scale-up-before-more-nodes"));
+    }
     SECTION("the plan can run the job")
     {
         PipelineRun run = clean_run("imagenet-resnet50.json", "plan-can-run-job");

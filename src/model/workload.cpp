@@ -138,8 +138,8 @@ struct PeftShape {
     double frozen_bytes_per_param = 0;
 };
 
-PeftShape peft_shape(
-    const Job& job, const std::string& precision, double params, std::int64_t layers, std::int64_t hidden, std::vector<std::string>* assumptions)
+PeftShape peft_shape(const Job& job, const std::string& precision, double params, std::int64_t layers, std::int64_t hidden, double expert_params,
+    std::vector<std::string>* assumptions)
 {
     PeftShape out;
     const auto note = [&](std::string text) {
@@ -168,12 +168,20 @@ PeftShape peft_shape(
     } else if (layers > 0 && hidden > 0) {
         // LoRA (Hu et al. 2021, arXiv:2106.09685): r·(d_in + d_out) per adapted matrix; adapters on
         // every linear layer of a block with a 4h MLP (four h x h attention projections, two h x 4h
-        // MLP matrices): 8·r·h + 10·r·h = 18·r·h per layer (derived).
+        // MLP matrices): 8·r·h + 10·r·h = 18·r·h per layer (derived). A mixture of experts adapts
+        // every expert's MLP: 10·r·h per 8·h² of MLP weights, applied to all the experts' weights
+        // (derived; a SwiGLU expert of 3 h x 3.5h matrices, Mixtral's, has 13.5·r·h per 10.5·h²,
+        // within 3 %).
         const double rank = static_cast<double>(job.model.lora_rank.value_or(k_default_lora_rank));
-        out.trainable_params = 18.0 * rank * static_cast<double>(hidden) * static_cast<double>(layers);
-        note(fmt::format("model.trainable_params_millions not given: LoRA rank {} on every linear layer of the {} blocks, {} M adapter "
-                         "parameters (18 x r x hidden per block; derived){}",
-            format_number(rank), layers, format_number(out.trainable_params / 1e6),
+        const double h = static_cast<double>(hidden);
+        const double attention = 8.0 * rank * h * static_cast<double>(layers);
+        const double mlp = expert_params > 0 ? 10.0 * rank / (8.0 * h) * expert_params : 10.0 * rank * h * static_cast<double>(layers);
+        out.trainable_params = attention + mlp;
+        note(fmt::format("model.trainable_params_millions not given: LoRA rank {} on every linear layer of the {} blocks{}, {} M adapter "
+                         "parameters ({}; derived){}",
+            format_number(rank), layers, expert_params > 0 ? ", every expert's included" : "", format_number(out.trainable_params / 1e6),
+            expert_params > 0 ? "8 x r x hidden per block for the attention, and 10 x r x hidden per 8 x hidden^2 of the experts' MLP weights"
+                              : "18 x r x hidden per block",
             job.model.lora_rank ? "" : fmt::format("; model.lora_rank not given: {} assumed", format_number(k_default_lora_rank))));
     } else {
         note("model.trainable_params_millions not given and the model's layers and hidden size unknown: the adapters' own training state is "
@@ -193,10 +201,6 @@ PeftShape peft_shape(
 // other models their forward FLOPs per sample.
 void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedModel& model, Workload& w, std::vector<std::string>& assumptions)
 {
-    const PeftShape peft = peft_shape(job, w.precision, w.params, w.layers, w.hidden, &assumptions);
-    w.frozen_base = peft.frozen_base;
-    w.trainable_params = peft.trainable_params;
-    w.frozen_bytes_per_param = peft.frozen_bytes_per_param;
     // Mixture-of-experts: each token passes through the shared layers and its top-k experts only
     // (FLOPs), while every expert is held (memory: params).
     const auto active_millions =
@@ -205,6 +209,10 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
     if (active_millions) {
         w.expert_params = moe_expert_params(w.params, flop_params, w.experts, w.experts_per_token);
     }
+    const PeftShape peft = peft_shape(job, w.precision, w.params, w.layers, w.hidden, w.expert_params, &assumptions);
+    w.frozen_base = peft.frozen_base;
+    w.trainable_params = peft.trainable_params;
+    w.frozen_bytes_per_param = peft.frozen_bytes_per_param;
     // Routing is never perfectly balanced: with expert parallelism the step waits for the GPU whose
     // experts drew the most tokens. Switch Transformer trains at capacity factors 1.0-1.25 (Fedus et
     // al. 2021 §2.1, §2.2); Workload's default, 1.25, is assumed (an estimate) unless

@@ -673,6 +673,22 @@ TEST_CASE("QLoRA holds the frozen base in 4 bits and trains only the adapters: L
     CHECK(e.fits);
 }
 
+TEST_CASE("LoRA on a mixture of experts adapts every expert's MLP, not one dense MLP's worth", "[estimate][peft]")
+{
+    // Mixtral 8x7B (32 blocks of width 4,096; 8 SwiGLU experts of 3 x 4,096 x 14,336 each): LoRA
+    // r = 16 on every linear layer counts r x (d_in + d_out) per matrix, about 240 M with the
+    // experts (q, o 8,192; k, v 5,120; each expert's three 18,432), not the dense 18 x r x h x 32 =
+    // 37.7 M. The model takes the experts' MLP weights at the dense MLP's 10 x r x h per 8 x h^2.
+    std::vector<std::string> assumptions;
+    const Workload mixtral =
+        workload_of(R"({"name": "m", "model": {"name": "mixtral-8x7b", "peft": "qlora", "precision": "bf16", "lora_rank": 16}})", assumptions);
+    REQUIRE(mixtral.expert_params > 0);
+    const double exact = 32.0 * 16 * (2 * 8192 + 2 * 5120 + 8 * 3 * 18432);
+    CHECK(mixtral.trainable_params == Approx(8.0 * 16 * 4096 * 32 + 10.0 * 16 / (8.0 * 4096) * mixtral.expert_params));
+    CHECK(mixtral.trainable_params == Approx(exact).epsilon(0.03));
+    CHECK(std::any_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("every expert's included") != std::string::npos; }));
+}
+
 TEST_CASE("QLoRA pays for dequantising its base: two reads and writes per micro-batch, three with recompute", "[estimate][peft]")
 {
     // arXiv:2305.14314 §3: NF4 is dequantised to BF16 for the forward and the backward pass. The

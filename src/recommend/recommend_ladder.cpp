@@ -96,7 +96,8 @@ bool replaces(const Option& higher, const Option& lower)
 }
 
 // When nothing meets: the cheapest that meets the time (the budget binds), else the fastest within
-// the budget, else the fastest.
+// the budget, else the fastest; with a budget and no target, nothing within the budget: the cheapest
+// (the one nearest the budget, not a 64-node run at 50 times it).
 const Option* best_effort_of(const Walk& walk, const std::vector<const Option*>& options)
 {
     const Option* in_time = nullptr;
@@ -113,12 +114,18 @@ const Option* best_effort_of(const Walk& walk, const std::vector<const Option*>&
         if (!option->usable()) {
             continue;
         }
+        if (best == nullptr) {
+            best = option;
+            continue;
+        }
         const bool within = option->within_budget;
-        if (best == nullptr || (within && !best->within_budget) || (within == best->within_budget && option->hours < best->hours)) {
+        // Over a budget with no target to meet, what matters is how far over: the cheapest.
+        const bool by_cost = !within && !walk.target;
+        const bool better = by_cost ? option->cost_or_max() < best->cost_or_max() : option->hours < best->hours;
+        if ((within && !best->within_budget) || (within == best->within_budget && better)) {
             best = option;
         }
     }
-    (void)walk;
     return best;
 }
 
@@ -326,12 +333,13 @@ void rightsize(Walk& walk)
 
 // The rungs the climb visits when today's setup, fixed, misses: every GPU rung, below today's too
 // (one node of faster GPUs, or a GPU instance with more vCPUs for a CPU-bound pipeline, before more
-// nodes of today's), except single-gpu where today runs on one GPU (bigger-gpu covers the others).
+// nodes of today's), except single-gpu where today runs on one GPU the model times (bigger-gpu
+// covers the faster ones; where today's GPU has no rate, every single GPU is on single-gpu).
 std::vector<Rung> rungs_to_climb(const Walk& walk)
 {
     std::vector<Rung> out;
     for (const Rung rung : k_climb) {
-        if (!(walk.today && walk.today->rung == Rung::SingleGpu && rung == Rung::SingleGpu)) {
+        if (!(walk.today && walk.today->rung == Rung::SingleGpu && rung == Rung::SingleGpu && walk.baseline_gpu_rate > 0)) {
             out.push_back(rung);
         }
     }
@@ -414,6 +422,32 @@ std::string one_job_text(const Walk& walk, const std::vector<const Option*>& opt
         usd(fewer->cost_or_max()), hours_text(fewer->hours));
 }
 
+// A rung's best effort is in time but over the budget: a higher rung's configuration in time for
+// less (four T4s for less than one L4) is the nearer miss, and its step says so.
+void cheaper_in_time_above(Walk& walk, Rung rung, const Option& best, std::vector<const Option*>& efforts)
+{
+    const Option* cheaper = nullptr;
+    for (const Rung higher : rungs_to_climb(walk)) {
+        if (rung_order(higher) <= rung_order(rung)) {
+            continue;
+        }
+        for (const Option* option : in_rung(walk, higher)) {
+            if (option->in_time && option->cost_or_max() < (cheaper != nullptr ? cheaper : &best)->cost_or_max()) {
+                cheaper = option;
+            }
+        }
+    }
+    if (cheaper == nullptr) {
+        return;
+    }
+    walk.out.ladder.push_back(step_from(walk, *cheaper, change_for(walk, *cheaper),
+        why_for(walk, *cheaper) +
+            fmt::format("; {} less than the {} rung's {} x {}", usd(best.cost_or_max() - cheaper->cost_or_max()), rung_name(rung), best.count,
+                type_name(walk, *best.instance)),
+        concepts_for(walk, *cheaper)));
+    efforts.push_back(cheaper);
+}
+
 // Up the rungs: stop at the first whose cheapest configuration meets the target and the budget
 // (or a higher one that meets for clearly less).
 void climb(Walk& walk, std::vector<const Option*>& efforts)
@@ -428,11 +462,11 @@ void climb(Walk& walk, std::vector<const Option*>& efforts)
         }
         const Option* best = cheapest_meeting(options);
         const bool met = best != nullptr;
-        if (!met && rung == Rung::SingleGpu && below_today(walk, rung)) {
-            continue; // a single GPU below today's several: a step only where it meets
-        }
         if (!met) {
             best = best_effort_of(walk, options);
+        }
+        if (!met && rung == Rung::SingleGpu && below_today(walk, rung) && walk.target && (best == nullptr || !best->in_time)) {
+            continue; // a single GPU below today's several: a step only where it meets, or is the nearer miss
         }
         if (best == nullptr) {
             best = cheapest_per_hour(walk, options);
@@ -447,7 +481,8 @@ void climb(Walk& walk, std::vector<const Option*>& efforts)
             return;
         }
         if (best->in_time) {
-            return; // fast enough but over the budget: higher rungs cost more, the budget binds
+            cheaper_in_time_above(walk, rung, *best, efforts); // fast enough but over the budget: the budget binds
+            return;
         }
     }
 }
@@ -497,6 +532,25 @@ void cheapest_overall(Walk& walk)
     }
 }
 
+// Where nothing runs within the budget: "; the cheapest configuration, N x type, costs $X (Kx the
+// budget) and takes H" (empty where something does, or nothing is priced).
+std::string cheapest_text(const Walk& walk)
+{
+    const Option* cheapest = nullptr;
+    for (const auto& option : walk.options_pool) {
+        if (option.usable() && option.total_cost && (cheapest == nullptr || *option.total_cost < *cheapest->total_cost)) {
+            cheapest = &option;
+        }
+    }
+    if (!walk.budget || cheapest == nullptr || *cheapest->total_cost <= *walk.budget) {
+        return {};
+    }
+    const double times = *cheapest->total_cost / *walk.budget;
+    return fmt::format(": the cheapest configuration, {} x {}, costs {} ({}x the {} budget) and takes {}", cheapest->count,
+        type_name(walk, *cheapest->instance), usd(*cheapest->total_cost) + on_spot(*cheapest),
+        times < 10 ? fmt::format("{:.2g}", times) : grouped(std::round(times)), usd(*walk.budget), hours_text(cheapest->hours));
+}
+
 // Which constraint keeps every configuration from the target (the budget, max_instances/max_gpus,
 // the instance families, or the target itself).
 std::string binding_constraint(const Walk& walk)
@@ -542,24 +596,12 @@ std::string binding_constraint(const Walk& walk)
         }
     }
     if (!walk.target) {
-        return fmt::format("budget_usd binds: nothing runs within {}", usd(*walk.budget));
+        return fmt::format("budget_usd binds: nothing runs within {}{}", usd(*walk.budget), cheapest_text(walk));
     }
     // The budget may bind as well: nothing at all runs within it.
-    const Option* cheapest = nullptr;
-    for (const auto& option : walk.options_pool) {
-        if (option.usable() && option.total_cost && (cheapest == nullptr || *option.total_cost < *cheapest->total_cost)) {
-            cheapest = &option;
-        }
-    }
-    const std::string budget_too = walk.budget && cheapest != nullptr && *cheapest->total_cost > *walk.budget
-        ? fmt::format("; budget_usd binds too: the cheapest configuration, {} x {}, costs {} ({}x the {} budget) and takes {}", cheapest->count,
-              type_name(walk, *cheapest->instance), usd(*cheapest->total_cost) + on_spot(*cheapest),
-              *cheapest->total_cost / *walk.budget < 10 ? fmt::format("{:.2g}", *cheapest->total_cost / *walk.budget)
-                                                        : grouped(std::round(*cheapest->total_cost / *walk.budget)),
-              usd(*walk.budget), hours_text(cheapest->hours))
-        : std::string();
+    const std::string budget_too = cheapest_text(walk);
     return fmt::format("target_hours binds: the fastest allowed configuration, {} x {}, takes {}{}", fastest->count, type_name(walk, *fastest->instance),
-        hours_text(fastest->hours), budget_too);
+        hours_text(fastest->hours), budget_too.empty() ? budget_too : "; budget_usd binds too" + budget_too);
 }
 
 // The ladder's first step keeps today's setup (inserted when add_fix_step left it out).

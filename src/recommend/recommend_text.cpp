@@ -162,6 +162,9 @@ std::string why_for(const Walk& walk, const Option& option)
     } else if (walk.target) {
         why += fmt::format(" ({} {} {}{})", option.in_time ? "meets" : "misses", walk.target_implicit ? "today's" : "the", hours_text(*walk.target),
             walk.budget && option.total_cost ? fmt::format(", {} the {} budget", option.within_budget ? "within" : "over", usd(*walk.budget)) : "");
+    } else if (walk.budget && option.total_cost) {
+        why += fmt::format(" ({} the {} budget{})", option.within_budget ? "within" : "over", usd(*walk.budget),
+            modelled && e.gpu_util_pct < k_busy_util_pct ? fmt::format("; the {} wait", devices) : "");
     } else if (modelled && e.gpu_util_pct < k_busy_util_pct) {
         why += fmt::format(" (the {} wait)", devices);
     }

@@ -66,6 +66,7 @@ void check_plan_can_run(Checker& c);
 void check_stopping_condition(Checker& c);
 void check_one_job_in_a_tie(Checker& c);
 void check_fewer_nodes(Checker& c);
+void check_budget_best_effort(Checker& c);
 void check_wording(Checker& c);
 void check_proposals(Checker& c);
 

@@ -49,6 +49,9 @@ const std::vector<InvariantInfo>& invariants()
         {"scale-up-before-more-nodes",
             "a plan on several nodes is never chosen where a configuration on fewer nodes (of the same purchase option) meets the target for at least 10 % "
             "less"},
+        {"over-budget-best-effort-is-cheapest",
+            "with budget_usd and no target_hours, a plan over the budget (nothing fits it) is the cheapest configuration (of those no slower than today's "
+            "setup, where there is one), not a faster one"},
         {"plan-can-run-job", "the plan's instance trains (not inference-only) and its GPU has the job's fp8/bf16 precision"},
         {"no-move-to-todays-setup", "the text and the review never tell a job to move to the configuration it already runs on"},
         {"chips-are-not-gpus", "a ladder step on Trainium speaks of chips, never \"gpu-bound\", \"the GPUs\" or \"GPU utilisation\""},
@@ -460,10 +463,10 @@ std::vector<Violation> check_invariants(const PipelineRun& run, std::vector<std:
 {
     std::vector<Violation> out;
     Checker c(run, out, applicable);
-    for (void (*check)(Checker&) :
-        {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_spot, check_meets_target, check_constraints, check_memory,
-            check_overlap, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_stopping_condition, check_one_job_in_a_tie,
-            check_fewer_nodes, check_wording, check_ladder_wording, check_chip_wording, check_fix_step, check_platform_names, check_proposals}) {
+    for (void (*check)(Checker&) : {check_outcome, check_numbers, check_output_schema, check_determinism, check_costs, check_spot, check_meets_target,
+             check_constraints, check_memory, check_overlap, check_not_dominated, check_ladder, check_own_rules, check_plan_can_run, check_stopping_condition,
+             check_one_job_in_a_tie, check_fewer_nodes, check_budget_best_effort, check_wording, check_ladder_wording, check_chip_wording, check_fix_step,
+             check_platform_names, check_proposals}) {
         check(c);
     }
     return out;

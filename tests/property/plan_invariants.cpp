@@ -582,6 +582,33 @@ void check_fewer_nodes(Checker& c)
     }
 }
 
+// A budget with no target that nothing fits: the best effort is the configuration nearest the
+// budget (the cheapest; no slower than today where the job describes today's setup), not the
+// fastest at many times it.
+void check_budget_best_effort(Checker& c)
+{
+    const PipelineRun& run = c.run();
+    if (!run.report || !run.job || run.job->training.target_hours || !run.job->training.budget_usd) {
+        return;
+    }
+    const auto plan = std::find_if(run.report->candidates.begin(), run.report->candidates.end(), [](const Candidate& k) { return k.chosen; });
+    if (plan == run.report->candidates.end() || !plan->total_cost_usd || *plan->total_cost_usd <= *run.job->training.budget_usd) {
+        return;
+    }
+    c.applies("over-budget-best-effort-is-cheapest");
+    // With today's setup described, its time is the target to keep (docs/recommender.md).
+    const auto limit = run.report->current_hours;
+    for (const auto& k : run.report->candidates) {
+        const bool in_time = !limit || (k.estimated_hours && *k.estimated_hours <= *limit * (1 + 1e-9));
+        if (in_time && k.total_cost_usd && *k.total_cost_usd < *plan->total_cost_usd * (1 - 1e-9)) {
+            c.fail("over-budget-best-effort-is-cheapest",
+                fmt::format("the plan's {} x {} costs ${:.2f} over the ${:.2f} budget while {} x {} costs ${:.2f}", plan->instance_count, plan->instance_type,
+                    *plan->total_cost_usd, *run.job->training.budget_usd, k.instance_count, k.instance_type, *k.total_cost_usd));
+            return;
+        }
+    }
+}
+
 void check_proposals(Checker& c)
 {
     const PipelineRun& run = c.run();

@@ -287,6 +287,22 @@ TEST_CASE("each invariant on the plan catches what it names")
         run.report->candidates.back().total_cost_usd = *chosen->total_cost_usd * 0.8;
         CHECK(has_violation(run, "scale-up-before-more-nodes"));
     }
+    SECTION("over the budget, the cheapest")
+    {
+        PipelineRun run = clean_run("imagenet-resnet50.json", "over-budget-best-effort-is-cheapest");
+        auto chosen = std::find_if(run.report->candidates.begin(), run.report->candidates.end(), [](const Candidate& k) { return k.chosen; });
+        REQUIRE(chosen != run.report->candidates.end());
+        REQUIRE(chosen->total_cost_usd);
+        run.job->training.target_hours.reset();
+        run.job->training.budget_usd = *chosen->total_cost_usd / 10;
+        Candidate dearer = *chosen;
+        dearer.chosen = false;
+        dearer.total_cost_usd = *chosen->total_cost_usd * 2;
+        run.report->candidates.push_back(dearer);
+        CHECK_FALSE(has_violation(run, "over-budget-best-effort-is-cheapest"));
+        run.report->candidates.back().total_cost_usd = *chosen->total_cost_usd * 0.5;
+        CHECK(has_violation(run, "over-budget-best-effort-is-cheapest"));
+    }
     SECTION("the plan can run the job")
     {
         PipelineRun run = clean_run("imagenet-resnet50.json", "plan-can-run-job");

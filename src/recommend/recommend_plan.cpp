@@ -113,6 +113,24 @@ void warm_pool_note(const Walk& walk, bool spot, ComputePlan& c)
         grouped(walk.runs), c.instance_count, c.instance_type));
 }
 
+// A run of under an hour: the job's own start-up, which the model does not time (no sourced
+// figure), may be much of it, and on SageMaker it is billed: "You are billed for the time interval
+// between [TrainingStartTime] and the value of TrainingEndTime ... The difference is due to the time
+// it takes to download the training data and to the size of the training container" (SageMaker API
+// reference, DescribeTrainingJob).
+void short_run_note(const Walk& walk, ComputePlan& c)
+{
+    if (!c.estimated_hours || *c.estimated_hours <= 0 || *c.estimated_hours >= 1.0 || c.instance_type.empty()) {
+        return;
+    }
+    c.notes.push_back(fmt::format("each run takes {}, start-up aside: provisioning the instances and pulling the container image are not timed "
+                                  "(no sourced figure) and can be much of a run this short{}; time one run of each configuration you compare",
+        *c.estimated_hours * 60.0 < 1.0 ? fmt::format("{:.0f} s", *c.estimated_hours * 3600.0) : fmt::format("{:.0f} min", *c.estimated_hours * 60.0),
+        walk.sagemaker_job ? ", and a SageMaker job is billed from when it starts on the instances, image download included (DescribeTrainingJob "
+                             "TrainingStartTime)"
+                           : ""));
+}
+
 namespace {
 
 void fill_compute(Walk& walk, const Option& option, Plan& plan)
@@ -167,6 +185,7 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
     spot_notes(walk, option, c);
     runtime_note(walk, option.spot.has_value(), c);
     warm_pool_note(walk, option.spot.has_value(), c);
+    short_run_note(walk, c);
     capacity_notes(walk, option, c);
 }
 

@@ -489,6 +489,7 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
     }
     runtime_note(walk, pick.run && pick.run->spot, c);
     warm_pool_note(walk, pick.run && pick.run->spot, c);
+    short_run_note(walk, c);
 }
 
 std::string rung_for(const Pick& pick)

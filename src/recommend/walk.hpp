@@ -198,6 +198,8 @@ void spot_notes(const Walk& walk, const Option& option, ComputePlan& c);
 void runtime_note(const Walk& walk, bool spot, ComputePlan& c);
 /// Several runs of one configuration on SageMaker: keep the instances warm between them.
 void warm_pool_note(const Walk& walk, bool spot, ComputePlan& c);
+/// A run of under an hour: its untimed start-up may be much of it (and is billed on SageMaker).
+void short_run_note(const Walk& walk, ComputePlan& c);
 /// Training instances the job may use: allowed families, offered for training, priced.
 std::vector<const InstanceSpec*> allowed_instances(const Walk& walk, bool gpu, bool ignore_families);
 /// The price of an instance per hour on the job's platform, or nothing.

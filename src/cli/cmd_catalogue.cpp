@@ -70,6 +70,9 @@ std::string summary_of(const std::string& kind, const nlohmann::json& entry)
         return fmt::format("{}, {} GB, {} GB/s, {} TFLOPS bf16 dense", get("generation"), get("memory_gb"), get("mem_bandwidth_gb_s"), bf16);
     }
     if (kind == "models") {
+        if (!entry.contains("forward_gflops") || entry["forward_gflops"].is_null()) { // an encoder-decoder: from the job's two lengths
+            return fmt::format("{}, {} M parameters, FLOPs from the job's seq_len and target_seq_len", get("family"), get("params_millions"));
+        }
         return fmt::format(
             "{}, {} M parameters, {} GFLOP forward per {}", get("family"), get("params_millions"), get("forward_gflops"), get("forward_gflops_per"));
     }

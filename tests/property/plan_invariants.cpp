@@ -572,8 +572,12 @@ void check_fewer_nodes(Checker& c)
         return;
     }
     c.applies("scale-up-before-more-nodes");
+    // Without target_hours, meets_target reads the budget alone; the time to keep is today's.
+    const bool keep_today = run.job && !run.job->training.target_hours && run.report->current_hours.has_value();
+    const double limit = keep_today ? run.report->current_hours.value_or(0.0) : 0.0;
     for (const auto& k : run.report->candidates) {
-        if (k.instance_count < plan->instance_count && k.meets_target == true && k.purchase == plan->purchase && k.total_cost_usd &&
+        const bool in_time = !keep_today || (k.estimated_hours && *k.estimated_hours <= limit * (1 + 1e-9));
+        if (k.instance_count < plan->instance_count && k.meets_target == true && in_time && k.purchase == plan->purchase && k.total_cost_usd &&
             *k.total_cost_usd < *plan->total_cost_usd * 0.9) {
             c.fail("scale-up-before-more-nodes",
                 fmt::format("the plan's {} x {} costs ${:.2f} while {} x {} meets for ${:.2f}", plan->instance_count, plan->instance_type,

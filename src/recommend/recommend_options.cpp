@@ -255,7 +255,10 @@ void explain_unused_families(Walk& walk, const std::vector<const InstanceSpec*>&
         }
         std::vector<std::string> reasons;
         for (const auto& [reason, names] : by_reason) {
-            reasons.push_back(fmt::format("{}: {}", fmt::join(names, ", "), reason));
+            // Unpriced, not unusable: the time can still be had, on one configuration at a time.
+            const bool unpriced = reason.rfind("no ", 0) == 0 && reason.find(" price in ") != std::string::npos;
+            reasons.push_back(fmt::format("{}: {}{}", fmt::join(names, ", "), reason,
+                unpriced ? fmt::format(" (`mlscale estimate` times it, e.g. --instance {} --count 2)", names.front()) : ""));
         }
         walk.out.assumptions.push_back(reasons.empty()
                 ? fmt::format("constraints.instance_families lists {}, which profiles/instances.json does not have", family)

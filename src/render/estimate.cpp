@@ -100,17 +100,19 @@ ordered estimate_json(const Estimate& e, const InstanceSpec& instance, const Wor
 
 std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const Workload& workload)
 {
-    const bool gpus = e.gpus > 0; // CPUs alone (gradient boosting, linear models): no per-GPU lines
-    std::string out = fmt::format("Estimate for {} x ml.{} ({})\n", e.instance_count, instance.name, gpus ? fmt::format("{} GPUs", e.gpus) : "CPUs only");
-    auto line = [&](const char* label, const std::string& value) { out += fmt::format("  {:<22}{}\n", label, value); };
+    const bool gpus = e.gpus > 0;                       // CPUs alone (gradient boosting, linear models): no per-GPU lines
+    const bool chips = instance.nvlink == "neuronlink"; // Trainium: chips over NeuronLink, not GPUs
+    const std::string unit = chips ? "chip" : "GPU";
+    std::string out = fmt::format("Estimate for {} x ml.{} ({})\n", e.instance_count, instance.name, gpus ? fmt::format("{} {}s", e.gpus, unit) : "CPUs only");
+    auto line = [&](const std::string& label, const std::string& value) { out += fmt::format("  {:<22}{}\n", label, value); };
     line("throughput", text_number(e.throughput_known, e.samples_per_sec, " samples/s"));
     if (workload.seq_len > 0) {
         line("tokens", text_number(e.throughput_known, e.tokens_per_sec, " tokens/s"));
     }
     if (gpus) {
-        line("per GPU", fmt::format("{} TFLOP/s, MFU {}", text_number(e.peak_tflops > 0, e.tflops_per_gpu, ""), text_number(e.peak_tflops > 0, e.mfu, "")));
+        line("per " + unit, fmt::format("{} TFLOP/s, MFU {}", text_number(e.peak_tflops > 0, e.tflops_per_gpu, ""), text_number(e.peak_tflops > 0, e.mfu, "")));
         line("step time", text_number(e.throughput_known, e.step_time_ms, " ms"));
-        line("GPU utilisation", text_number(e.peak_tflops > 0 && e.throughput_known, e.gpu_util_pct, " %"));
+        line(unit + " utilisation", text_number(e.peak_tflops > 0 && e.throughput_known, e.gpu_util_pct, " %"));
     }
     line("bottleneck", bottleneck_name(e.bottleneck));
     line("limits (samples/s)",
@@ -118,7 +120,7 @@ std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const
             text_number(e.network_samples_per_sec > 0, e.network_samples_per_sec, ""), text_number(e.input_known, e.input_samples_per_sec, ""),
             text_number(e.cpu_known, e.cpu_samples_per_sec, "")));
     if (gpus) {
-        line("memory per GPU",
+        line("memory per " + unit,
             e.memory_known ? fmt::format("{} GB ({})", text_number(true, e.memory_per_gpu_gb, ""), e.fits ? "fits" : "does not fit") : std::string("unknown"));
     }
     if (!e.storage_available) {
@@ -129,7 +131,9 @@ std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const
     line("start-up", text_number(true, e.startup_minutes, " min"));
     line("time", text_number(e.throughput_known && workload.samples_per_run > 0, e.hours, " h"));
     line("cost",
-        e.cost_known ? fmt::format("{} USD{}", text_number(true, e.cost_usd, ""), e.price_estimated ? " (price estimated)" : "") : std::string("unknown"));
+        e.cost_known ? fmt::format("{} USD{}", text_number(true, e.cost_usd, ""), e.price_estimated ? " (price estimated)" : "")
+            : e.throughput_known && workload.samples_per_run > 0 ? fmt::format("unknown (no price for ml.{} in profiles/instances.json)", instance.name)
+                                                                 : std::string("unknown"));
     if (e.cost_known) {
         line("on managed spot", spot_text(e.spot));
     }

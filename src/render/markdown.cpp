@@ -132,8 +132,10 @@ std::vector<std::string> top_actions(const Report& report)
 {
     std::vector<std::string> actions;
     // The ladder first: the data-pipeline fixes the plan relies on, then the chosen configuration.
+    bool fixed = false; // the plan's pipeline fix is an action: a finding that says "fix the pipeline first" repeats it
     for (const auto& step : report.ladder) {
         if (step.rung == "fix-data-pipeline" && !step.change.empty()) {
+            fixed = true;
             actions.push_back(fmt::format("Fix the data pipeline first: {}.", step.change));
         }
     }
@@ -163,7 +165,9 @@ std::vector<std::string> top_actions(const Report& report)
         if (actions.size() >= 3) {
             break;
         }
-        if (!finding.suppressed && !finding.recommendation.empty() && !(moved && finding.recommendation.rfind("Move to the recommended ", 0) == 0)) {
+        const bool repeats = (moved && finding.recommendation.rfind("Move to the recommended ", 0) == 0) ||
+            (fixed && finding.recommendation.rfind("Fix the data pipeline before buying GPUs", 0) == 0);
+        if (!finding.suppressed && !finding.recommendation.empty() && !repeats) {
             actions.push_back(fmt::format("{} ({}, {}).", finding.recommendation, finding.rule, finding.severity));
         }
     }

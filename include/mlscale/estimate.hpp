@@ -294,6 +294,10 @@ struct Estimate {
 /// value is appended to `assumptions` as a sentence.
 Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions);
 
+/// Whether dataset.format packs many samples into one file (TFRecord, Parquet, CSV, WebDataset, ...),
+/// so that dataset.num_files is no count of samples (a JPEG, a WAV or an MP4 is one sample).
+bool many_samples_per_file(const std::optional<std::string>& format);
+
 /// The price basis of a job: its training.platform (sagemaker by default; on-premises is priced as
 /// SageMaker, the nearest cloud equivalent, and the profiler says so).
 Platform price_platform(const Job& job);

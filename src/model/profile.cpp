@@ -372,8 +372,9 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
 
     if (job.dataset.num_samples) {
         profile.num_samples = job.dataset.num_samples;
-    } else if (job.dataset.num_files && !job.training.tokens_billions) {
-        // Token-trained models count tokens, not samples: no assumption is needed for them.
+    } else if (job.dataset.num_files && !job.training.tokens_billions && !many_samples_per_file(job.dataset.format)) {
+        // Token-trained models count tokens, not samples: no assumption is needed for them. A packed
+        // format's files are no count of samples (the workload says what it assumed instead).
         profile.num_samples = job.dataset.num_files;
         profile.assumptions.push_back("dataset.num_samples not given: assumed one sample per file (dataset.num_files)");
     }

@@ -1,7 +1,9 @@
 // From a job to the estimator's inputs: the workload (FLOPs, bytes, samples) and the current
 // configuration. Every default taken here is stated as an assumption (docs/model.md §1).
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -406,6 +408,30 @@ void cpu_cost(const Job& job, Workload& w, std::vector<std::string>& assumptions
     }
 }
 
+// Samples per epoch. A file is a sample only in one-per-file formats (JPEG, WAV, MP4): TFRecord,
+// Parquet, CSV, WebDataset ... pack many, so without num_samples the count comes from the bytes
+// a sample takes where they are known (token sequences), else it is unknown (time not estimated).
+void samples_per_epoch(const Job& job, Workload& w, std::vector<std::string>& assumptions)
+{
+    const bool packed = many_samples_per_file(job.dataset.format);
+    const auto samples = job.dataset.num_samples ? job.dataset.num_samples : (packed ? std::nullopt : job.dataset.num_files);
+    w.samples_per_epoch = samples ? static_cast<double>(*samples) : 0;
+    const bool token_samples =
+        w.transformer_blocks() && w.seq_len > 0 && (job.dataset.modality == std::optional<std::string>("text") || job.training.tokens_billions);
+    if (!samples && packed && !job.training.tokens_billions) {
+        if (token_samples && job.dataset.size_gb && *job.dataset.size_gb > 0) {
+            w.samples_per_epoch = *job.dataset.size_gb * 1e9 / (static_cast<double>(w.seq_len) * k_bytes_per_token);
+            assumptions.push_back(fmt::format("dataset.num_samples not given: {} sequences per epoch assumed, the dataset's {} GB over seq_len x 4 "
+                                              "bytes (32-bit token ids)",
+                fmt::format("{:.0f}", std::round(w.samples_per_epoch)), format_number(*job.dataset.size_gb)));
+        } else if (job.dataset.num_files) {
+            assumptions.push_back(fmt::format("dataset.num_samples not given, and a {} file holds many samples: dataset.num_files is no count of "
+                                              "them, so the time is not estimated (give dataset.num_samples)",
+                *job.dataset.format));
+        }
+    }
+}
+
 } // namespace
 
 Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions)
@@ -448,9 +474,7 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     catalogue_figures(job, spec, w);
     adapters_and_flops(job, spec, model, w, assumptions);
 
-    // Samples and batch.
-    const auto samples = job.dataset.num_samples ? job.dataset.num_samples : job.dataset.num_files;
-    w.samples_per_epoch = samples ? static_cast<double>(*samples) : 0;
+    samples_per_epoch(job, w, assumptions);
     if (job.training.tokens_billions && w.seq_len > 0) {
         w.samples_per_run = *job.training.tokens_billions * 1e9 / static_cast<double>(w.seq_len);
     } else if (w.samples_per_epoch > 0) {
@@ -494,6 +518,13 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.runs = static_cast<double>(job.training.runs.value_or(1));
     w.sharded_by_key = job.dataset.distribution == std::optional<std::string>("sharded-by-s3-key");
     return w;
+}
+
+bool many_samples_per_file(const std::optional<std::string>& format)
+{
+    static const std::array<std::string_view, 16> packed = {"csv", "tsv", "parquet", "orc", "avro", "jsonl", "recordio-protobuf", "recordio", "tfrecord",
+        "webdataset", "mds", "arrow", "hdf5", "npy", "libsvm", "text"};
+    return format && std::find(packed.begin(), packed.end(), *format) != packed.end();
 }
 
 Platform price_platform(const Job& job)

@@ -351,7 +351,7 @@ std::string no_plan_reason(const Walk& walk)
             std::max(1, e.micro_batch),
             recompute_helps ? ", or set model.activation_checkpointing where the training code recomputes activations in the backward pass" : "");
     }
-    return "no configuration that fits could be timed (see the assumptions: the model's FLOPs or the data's size are missing)";
+    return "no configuration that fits could be timed (see the assumptions: the model's FLOPs, the data's size or its number of samples are missing)";
 }
 
 } // namespace

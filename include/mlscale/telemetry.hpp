@@ -24,9 +24,10 @@ struct Percentiles {
     double p5 = 0;
     double p50 = 0;
     double p95 = 0;
+    double mean = 0; ///< of samples at equal intervals: the share of the time for a busy-time percentage
 };
 
-/// Linear-interpolated percentiles (numpy's default) of `values`; all zero when empty.
+/// Linear-interpolated percentiles (numpy's default) and the mean of `values`; all zero when empty.
 Percentiles percentiles(std::vector<double> values);
 
 /// One metric as measured: an `observed` field, where it came from, and its statistics.

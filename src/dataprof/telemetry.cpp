@@ -199,6 +199,11 @@ Percentiles percentiles(std::vector<double> values)
     if (values.empty()) {
         return result;
     }
+    double sum = 0;
+    for (const double v : values) {
+        sum += v;
+    }
+    result.mean = sum / static_cast<double>(values.size());
     // The two order statistics around each position, by selection rather than a full sort (a
     // capture holds millions of samples): the same values a sorted array would give.
     const auto at = [&](double q) {
@@ -221,7 +226,7 @@ double MetricSummary::value() const
     if (!stats) {
         return 0;
     }
-    return statistic == "p95" ? stats->p95 : statistic == "p5" ? stats->p5 : stats->p50;
+    return statistic == "p95" ? stats->p95 : statistic == "p5" ? stats->p5 : statistic == "mean" ? stats->mean : stats->p50;
 }
 
 namespace {
@@ -312,7 +317,10 @@ public:
     {
         std::vector<MetricSummary> metrics;
         if (m_util_column != SIZE_MAX) {
-            metrics.push_back(summarise("gpu_util_pct", m_name, "nvidia-smi", "p50", m_util, options));
+            // utilization.gpu is the "percent of time over the past sample period during which one or more kernels was
+            // executing" (nvidia-smi --help-query-gpu): over equal sample periods the busy share of the capture is the mean.
+            // A data-starved loop alternates 0 and 100: its median says 0 or 100, its mean the share of time computing.
+            metrics.push_back(summarise("gpu_util_pct", m_name, "nvidia-smi", "mean", m_util, options));
         }
         if (m_memory_column != SIZE_MAX) {
             metrics.push_back(summarise("gpu_mem_used_gb", m_name, "nvidia-smi", "p95", m_memory, options));
@@ -477,7 +485,8 @@ std::vector<MetricSummary> read_vmstat(ByteReader& reader, const std::string& na
         add_problem(diagnostics, name, 0, {}, 0, "no vmstat header found", "capture with `vmstat -n 1` and keep its two header lines");
         return {};
     }
-    return {summarise("cpu_util_pct", name, "vmstat", "p50", cpu, options), summarise("io_wait_pct", name, "vmstat", "p50", io_wait, options)};
+    // vmstat's us, sy and wa are shares of each interval's time, as utilization.gpu: their mean is the capture's share.
+    return {summarise("cpu_util_pct", name, "vmstat", "mean", cpu, options), summarise("io_wait_pct", name, "vmstat", "mean", io_wait, options)};
 }
 
 std::vector<MetricSummary> read_telemetry(const std::vector<std::string>& paths, const TelemetryOptions& options, Diagnostics& diagnostics)
@@ -551,14 +560,14 @@ void apply_telemetry(const std::vector<MetricSummary>& metrics, Observed& observ
         if (measured != nullptr) {
             const auto& s = *measured->stats;
             std::string note = fmt::format("observed_source: {} = {} from telemetry ({} of {}, {} {}, {} samples{} after a {}-sample warm-up; "
-                                           "p5 {}, p50 {}, p95 {})",
+                                           "p5 {}, p50 {}, p95 {}, mean {})",
                 field, format_number(measured->value()), measured->statistic, measured->file, measured->tool,
                 measured->series > 1 ? fmt::format("{} GPUs", measured->series) : std::string("1 series"), measured->samples,
-                measured->series > 1 ? " each" : "", measured->warmup, format_number(s.p5), format_number(s.p50), format_number(s.p95));
+                measured->series > 1 ? " each" : "", measured->warmup, format_number(s.p5), format_number(s.p50), format_number(s.p95), format_number(s.mean));
             if (slot->has_value()) {
                 note += fmt::format("; the job's {} was overridden", format_number(**slot));
             }
-            *slot = measured->value();
+            *slot = std::round(measured->value() * 10.0) / 10.0; // a tenth, as the note shows it: a mean has no more sense in it
             observed.sources.push_back(std::move(note));
         } else if (slot->has_value()) {
             observed.sources.push_back(fmt::format("observed_source: {} = {} from the job{}", field, format_number(**slot),

@@ -28,6 +28,27 @@ TEST_CASE("percentiles interpolate linearly", "[telemetry]")
     CHECK(p.p50 == Approx(20));
     CHECK(p.p5 == Approx(2));
     CHECK(p.p95 == Approx(38));
+    CHECK(p.mean == Approx(20));
+}
+
+TEST_CASE("a data-starved GPU busy in bursts: the busy share is the mean, not the median", "[telemetry]")
+{
+    // utilization.gpu is the share of each sample period with a kernel running (nvidia-smi
+    // --help-query-gpu). A loop that computes for one period in three and waits for two reads
+    // 100, 0, 0, ...: its median is 0, the share of time it computes 33 %.
+    std::string text = "utilization.gpu [%]\n";
+    for (int t = 0; t < 30; ++t) {
+        text += t % 3 == 0 ? "100\n" : "0\n";
+    }
+    Diagnostics diagnostics;
+    auto reader = string_reader(text);
+    const auto metrics = read_nvidia_smi(*reader, "gpu.csv", TelemetryOptions{0, 30}, diagnostics);
+    const auto* util = find(metrics, "gpu_util_pct");
+    REQUIRE(util != nullptr);
+    REQUIRE(util->stats);
+    CHECK(util->statistic == "mean");
+    CHECK(util->stats->p50 == Approx(0));
+    CHECK(util->value() == Approx(100.0 / 3.0));
 }
 
 TEST_CASE("nvidia-smi with units, several GPUs and the warm-up", "[telemetry]")

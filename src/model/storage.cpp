@@ -220,6 +220,18 @@ StorageSupply storage_supply(const Workload& workload, const Config& config, con
             supply.note = fmt::format("ml.{} has no instance store (EBS only): the data cannot be read from one", instance.name);
             return supply;
         }
+        // "When using an ML instance with NVMe SSD volumes, SageMaker doesn't provision Amazon EBS
+        // General Purpose SSD (gp2) storage. Available storage is fixed to the NVMe-type instance's
+        // storage capacity" (SageMaker API, ResourceConfig.VolumeSizeInGB): a share that does not
+        // fit it cannot be copied there.
+        const double share_gb = workload.dataset_gb / (workload.sharded_by_key ? count : 1.0);
+        if (instance.local_nvme_gb > 0 && share_gb > instance.local_nvme_gb) {
+            supply.available = false;
+            supply.note = fmt::format("{:.0f} GB per instance do not fit ml.{}'s {:.0f} GB of NVMe instance storage, the only storage SageMaker gives "
+                                      "an NVMe instance (no EBS volume)",
+                share_gb, instance.name, instance.local_nvme_gb);
+            return supply;
+        }
         supply.mb_s = count * (nvme ? nvme_read_mb_s(instance, storage) : ebs_read_mb_s(instance, workload, config));
         return supply;
     }

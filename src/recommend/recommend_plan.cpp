@@ -258,7 +258,12 @@ void fill_storage(const Walk& walk, const Option& option, Plan& plan)
                                            "file system with Encrypted set and a copy of the data (MLS-SEC-013)");
         }
     }
-    if (s.input_mode == "file") {
+    if (s.input_mode == "file" && option.instance->local_nvme_gb > 0 && walk.sagemaker_job) {
+        // ResourceConfig.VolumeSizeInGB: on NVMe instances SageMaker provisions no EBS volume.
+        s.notes.push_back(fmt::format("no EBS volume: on ml.{} SageMaker keeps the data, checkpoints and the model on its {} GB of NVMe instance "
+                                      "storage (VolumeSizeInGB is not used there); they need {} GB, the dataset{} plus checkpoints and the model, +10 %",
+            option.instance->name, grouped(option.instance->local_nvme_gb), grouped(*s.volume_gb), s.distribution == "sharded-by-s3-key" ? " share" : ""));
+    } else if (s.input_mode == "file") {
         s.notes.push_back(fmt::format("EBS volume {} GB per instance: the dataset{} plus checkpoints and the model, +10 %", grouped(*s.volume_gb),
             s.distribution == "sharded-by-s3-key" ? " share" : ""));
     }

@@ -138,7 +138,7 @@ std::string why_for(const Walk& walk, const Option& option)
                                               : option.parallelism.why;
     }
     if (!option.known) {
-        return "throughput not estimated (see the assumptions)";
+        return !option.e.storage_available && !option.e.storage_note.empty() ? option.e.storage_note : "throughput not estimated (see the assumptions)";
     }
     const Estimate& e = option.e;
     // No bottleneck: the model has no rate for these GPUs, and the rate is today's measurement.

@@ -173,7 +173,9 @@ void settle_today(Walk& walk, Option& today)
 {
     if (const auto price = hourly_price(walk, *today.instance); price && today.hours > 0) {
         today.run_cost = today.hours * today.count * *price;
-        today.total_cost = *today.run_cost * walk.runs;
+        // Storage included, as for every configuration the plan compares it with.
+        today.storage.cost_usd = storage_cost(walk, walk.fixed, today.storage, today.count, today.hours, today.e.page_cache);
+        today.total_cost = *today.run_cost * walk.runs + today.storage.cost_usd.value_or(0);
     }
     judge(walk, today);
     buy_spot(walk, nullptr, today);

@@ -183,6 +183,16 @@ std::optional<double> storage_cost(const Walk& walk, const Workload& w, const St
         }
         return storage.fsx->capacity_gib * k_gib / 1e9 * *rate * alive_hours / k_hours_per_month;
     }
+    if (storage.service == "fsx-lustre" && walk.location == "fsx-lustre") {
+        // Today's file system kept as it is: priced at the size and tier the job gives, where it does.
+        const FsxDeployment* row = today_fsx(walk);
+        const auto& capacity = walk.job.storage.fsx.capacity_gib;
+        const auto rate = row != nullptr ? rates.fsx_rate(row->deployment_type, row->per_unit_mb_s_per_tib) : std::nullopt;
+        if (!rate || !capacity || *capacity <= 0) {
+            return std::nullopt;
+        }
+        return static_cast<double>(*capacity) * k_gib / 1e9 * *rate * alive_hours / k_hours_per_month;
+    }
     if (storage.service == "s3") {
         // Requests: every object once per epoch (streamed) or once per run (downloaded).
         if (!rates.s3_get_per_1000) {

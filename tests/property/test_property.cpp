@@ -277,14 +277,15 @@ TEST_CASE("each invariant on the plan catches what it names")
         REQUIRE(chosen->total_cost_usd);
         chosen->instance_count = 2;
         run.report->plan.compute.instance_count = 2;
+        const double cost = *chosen->total_cost_usd; // push_back below invalidates `chosen`
         Candidate one = *chosen;
         one.chosen = false;
         one.instance_count = 1;
         one.meets_target = true;
-        one.total_cost_usd = *chosen->total_cost_usd * 0.95;
+        one.total_cost_usd = cost * 0.95;
         run.report->candidates.push_back(one);
         CHECK_FALSE(has_violation(run, "scale-up-before-more-nodes")); // a near tie: fewer nodes are not clearly cheaper
-        run.report->candidates.back().total_cost_usd = *chosen->total_cost_usd * 0.8;
+        run.report->candidates.back().total_cost_usd = cost * 0.8;
         CHECK(has_violation(run, "scale-up-before-more-nodes"));
     }
     SECTION("over the budget, the cheapest")
@@ -293,14 +294,15 @@ TEST_CASE("each invariant on the plan catches what it names")
         auto chosen = std::find_if(run.report->candidates.begin(), run.report->candidates.end(), [](const Candidate& k) { return k.chosen; });
         REQUIRE(chosen != run.report->candidates.end());
         REQUIRE(chosen->total_cost_usd);
+        const double cost = *chosen->total_cost_usd; // push_back below invalidates `chosen`
         run.job->training.target_hours.reset();
-        run.job->training.budget_usd = *chosen->total_cost_usd / 10;
+        run.job->training.budget_usd = cost / 10;
         Candidate dearer = *chosen;
         dearer.chosen = false;
-        dearer.total_cost_usd = *chosen->total_cost_usd * 2;
+        dearer.total_cost_usd = cost * 2;
         run.report->candidates.push_back(dearer);
         CHECK_FALSE(has_violation(run, "over-budget-best-effort-is-cheapest"));
-        run.report->candidates.back().total_cost_usd = *chosen->total_cost_usd * 0.5;
+        run.report->candidates.back().total_cost_usd = cost * 0.5;
         CHECK(has_violation(run, "over-budget-best-effort-is-cheapest"));
     }
     SECTION("the plan can run the job")

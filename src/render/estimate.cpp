@@ -100,8 +100,8 @@ ordered estimate_json(const Estimate& e, const InstanceSpec& instance, const Wor
 
 std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const Workload& workload)
 {
-    const bool gpus = e.gpus > 0;                       // CPUs alone (gradient boosting, linear models): no per-GPU lines
-    const bool chips = instance.nvlink == "neuronlink"; // Trainium: chips over NeuronLink, not GPUs
+    const bool gpus = e.gpus > 0;                                                          // CPUs alone (gradient boosting, linear models): no per-GPU lines
+    const bool chips = instance.gpu_spec != nullptr && instance.gpu_spec->vendor == "aws"; // Trainium: chips, not GPUs (as the ladder says)
     const std::string unit = chips ? "chip" : "GPU";
     std::string out = fmt::format("Estimate for {} x ml.{} ({})\n", e.instance_count, instance.name, gpus ? fmt::format("{} {}s", e.gpus, unit) : "CPUs only");
     auto line = [&](const std::string& label, const std::string& value) { out += fmt::format("  {:<22}{}\n", label, value); };

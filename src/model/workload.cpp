@@ -349,25 +349,34 @@ namespace {
 // 2.1; Llama 2's 7B 32 x 4096 and 13B 40 x 5,120, Touvron et al. 2023 Table 1), with heads of 128:
 // layers = cbrt(N / (12 x 128^2)) (derived; embeddings counted as blocks, so slightly deep). Llama
 // 3 8B comes out 34 x 4,352 (real 32 x 4,096: 13 % more attention), Llama 2 70B 71 x 9,088 (80 x
-// 8,192: 1.5 % less). Not for mixtures of experts (their experts break the relation) or encoder-decoders;
-// a job that gives forward_gflops keeps its FLOPs (the shape then sizes memory, traffic and TP only).
-void usual_decoder_shape(const Job& job, Workload& w, std::vector<std::string>& assumptions)
+// 8,192: 1.5 % less). A mixture of experts takes the shape of its active parameters: the path a
+// token takes (attention and its k experts) is a dense decoder of that size (derived: Qwen3-30B-A3B's
+// 3.3B active come out 26 x 3,328, real 48 x 2,048, l x h 12 % below; DeepSeek-V3's 37B 57 x 7,296,
+// real 61 x 7,168). Before, an MoE without layers and hidden had no activation memory at all, so any
+// micro-batch "fit" and FSDP's per-micro-batch gathers were amortised over the whole batch. Not for
+// encoder-decoders; a job that gives forward_gflops keeps its FLOPs (the shape then sizes memory,
+// traffic and TP only).
+void usual_decoder_shape(const Job& job, const ModelSpec* spec, Workload& w, std::vector<std::string>& assumptions)
 {
-    const bool moe = job.model.active_params_millions.has_value() || w.experts > 0;
-    if (w.family != "transformer" || w.layers > 0 || w.hidden > 0 || w.params <= 0 || w.seq_len <= 0 || moe) {
+    const auto active_millions =
+        job.model.active_params_millions ? job.model.active_params_millions : (spec != nullptr ? spec->active_params_millions : std::nullopt);
+    const bool moe = active_millions.has_value() || w.experts > 0;
+    const double shape_params = moe ? (active_millions ? std::min(*active_millions * 1e6, w.params) : 0.0) : w.params;
+    if (w.family != "transformer" || w.layers > 0 || w.hidden > 0 || shape_params <= 0 || w.seq_len <= 0) {
         return;
     }
     constexpr double k_width_per_layer = 128.0;
-    const double layers = std::max(1.0, std::round(std::cbrt(w.params / (12.0 * k_width_per_layer * k_width_per_layer))));
+    const double layers = std::max(1.0, std::round(std::cbrt(shape_params / (12.0 * k_width_per_layer * k_width_per_layer))));
     w.layers = static_cast<std::int64_t>(layers);
     w.hidden = static_cast<std::int64_t>(layers * k_width_per_layer);
     if (w.heads <= 0) {
         w.heads = w.layers; // heads of 128
     }
-    assumptions.push_back(fmt::format("model.layers and model.hidden not given: {} layers of width {} ({} heads) assumed from the {} M parameters, "
+    assumptions.push_back(fmt::format("model.layers and model.hidden not given: {} layers of width {} ({} heads) assumed from the {} M {}parameters, "
                                       "a decoder's usual shape (12 x layers x hidden^2 weights, hidden = 128 x layers, as GPT-3 and Llama 2; "
-                                      "derived), for the attention FLOPs and the activation memory; give them for this model's own",
-        w.layers, w.hidden, w.heads, format_number(w.params / 1e6)));
+                                      "derived{}), for the attention FLOPs and the activation memory; give them for this model's own",
+        w.layers, w.hidden, w.heads, format_number(shape_params / 1e6), moe ? "active " : "",
+        moe ? ": a mixture of experts as the dense decoder a token passes through, its attention and its experts" : ""));
 }
 
 // Layers, width, heads and experts: the job's, else the catalogue's, else a decoder's usual shape.
@@ -381,7 +390,7 @@ void model_shape(const Job& job, const ModelSpec* spec, Workload& w, std::vector
     w.heads = shape(job.model.heads, spec != nullptr ? spec->heads : std::nullopt);
     w.experts = static_cast<double>(shape(job.model.experts, spec != nullptr ? spec->experts : std::nullopt));
     w.experts_per_token = static_cast<double>(shape(job.model.experts_per_token, spec != nullptr ? spec->experts_per_token : std::nullopt));
-    usual_decoder_shape(job, w, assumptions);
+    usual_decoder_shape(job, spec, w, assumptions);
 }
 
 // CPU preparation per sample: the job's, else the JPEG default scaled by the stored pixels.

@@ -3,6 +3,8 @@
 #include "mlscale/profile.hpp"
 
 #include <algorithm>
+#include <array>
+#include <string_view>
 #include <utility>
 
 #include <fmt/format.h>
@@ -69,6 +71,17 @@ void vision_tokens(const Job& job, const ModelSpec* spec, ResolvedModel& model, 
         patches + 1, input[0], patch, input[1], patch));
 }
 
+// Gradient boosting, linear models and k-means: named by family, framework or built-in algorithm.
+bool non_network_model(const Job& job)
+{
+    static constexpr std::array<std::string_view, 3> families{"gbdt", "linear", "kmeans"};
+    static constexpr std::array<std::string_view, 3> frameworks{"xgboost", "lightgbm", "sklearn"};
+    const auto in = [](const auto& list, const std::optional<std::string>& value) {
+        return value && std::find(list.begin(), list.end(), *value) != list.end();
+    };
+    return in(families, job.model.family) || in(frameworks, job.model.framework);
+}
+
 ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu_instance, Profile& profile, Diagnostics& diagnostics)
 {
     ResolvedModel model;
@@ -77,11 +90,13 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
         spec = catalogue.find_model(*job.model.name);
         // A model the job describes itself (its parameters, and its FLOPs or a sequence to derive them
         // from) needs no catalogue entry: the name is then a label.
+        // So does a model that is not a network (gradient boosting, a linear model, k-means): its time
+        // follows rows, features and trees, not parameters and FLOPs.
         const bool described = job.model.params_millions && (job.model.forward_gflops || job.model.seq_len);
-        if (spec == nullptr && !catalogue.models.empty() && described) {
-            profile.assumptions.push_back(fmt::format(
-                "model.name \"{}\" is not in the catalogue: the model is taken as the job describes it (params_millions, forward_gflops or seq_len)",
-                *job.model.name));
+        const bool not_a_network = non_network_model(job);
+        if (spec == nullptr && !catalogue.models.empty() && (described || not_a_network)) {
+            profile.assumptions.push_back(fmt::format("model.name \"{}\" is not in the catalogue: the model is taken as the job describes it ({})",
+                *job.model.name, described ? "params_millions, forward_gflops or seq_len" : "its family or framework, rows and features"));
         } else if (spec != nullptr && spec->name != *job.model.name) {
             profile.assumptions.push_back(fmt::format("model.name \"{}\" read as the catalogue's \"{}\"", *job.model.name, spec->name));
         } else if (spec == nullptr && !catalogue.models.empty()) {

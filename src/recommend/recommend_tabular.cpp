@@ -430,8 +430,8 @@ void fill_tabular_storage(const Walk& walk, int count, Plan& plan)
                       ? fmt::format("File mode, the only input mode {} supports (SageMaker's built-in algorithms table): the {} GB download to an "
                                     "EBS volume of {} GB before training",
                             algorithm_name(walk), grouped(walk.base.dataset_gb), grouped(*s.volume_gb))
-                      : fmt::format(
-                            "File mode: {} GB is within the 50-100 GB File mode suits; EBS volume {} GB", grouped(walk.base.dataset_gb), grouped(*s.volume_gb)))
+                      : fmt::format("File mode: {} GB, within the \"less than 50-100 GB\" File mode suits; EBS volume {} GB", grouped(walk.base.dataset_gb),
+                            grouped(*s.volume_gb)))
             : fmt::format("{} streams the {} GB from S3 without a download", s.input_mode, grouped(walk.base.dataset_gb)));
 }
 

@@ -393,6 +393,8 @@ double fsx_throughput_mb_s(double capacity_gib, double mb_s_per_tib);
 /// deployment type (empty: SCRATCH_2 where it offers the tier, else the one that does), storage
 /// type (empty: SSD, else HDD) and per-unit tier (0: the deployment's first). None when AWS offers no such one.
 const FsxDeployment* fsx_deployment_for(const StorageFacts& storage, const std::string& deployment_type, const std::string& storage_type, double per_unit);
+/// The smallest capacity (GiB) the deployment allows that holds `dataset_gb`: its capacity steps, then its increments.
+double fsx_capacity_for(const FsxDeployment& deployment, double dataset_gb);
 
 /// File-mode download time in minutes: bytes at the SageMaker rate plus per-object first-byte latency.
 double file_mode_download_minutes(double dataset_gb, double num_files, const StorageFacts& storage);

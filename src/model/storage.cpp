@@ -150,6 +150,13 @@ const FsxDeployment* fsx_deployment(const StorageFacts& storage, const Config& c
     return fsx_deployment_for(storage, config.fsx_deployment, config.fsx_storage_type, config.fsx_per_unit_mb_s_per_tib);
 }
 
+double mean_file_mb(const Workload& workload)
+{
+    return workload.num_files > 0 ? workload.dataset_gb * 1000.0 / workload.num_files : 0.0;
+}
+
+} // namespace
+
 // The smallest capacity the deployment allows that holds `dataset_gb` (GiB steps, then increments).
 double fsx_capacity_for(const FsxDeployment& deployment, double dataset_gb)
 {
@@ -165,13 +172,6 @@ double fsx_capacity_for(const FsxDeployment& deployment, double dataset_gb)
     }
     return base + std::ceil((needed - base) / deployment.capacity_increment_gib) * deployment.capacity_increment_gib;
 }
-
-double mean_file_mb(const Workload& workload)
-{
-    return workload.num_files > 0 ? workload.dataset_gb * 1000.0 / workload.num_files : 0.0;
-}
-
-} // namespace
 
 int loader_workers_per_instance(const Workload& workload, const InstanceSpec& instance, int gpus_per_instance)
 {

@@ -285,9 +285,10 @@ void storage_assumptions(const Job& job, std::vector<std::string>& assumptions)
     } else if (location == "fsx-lustre" && today.fsx.storage_type == std::optional<std::string>("INTELLIGENT_TIERING")) {
         assumptions.push_back("FSx for Lustre Intelligent-Tiering: its smallest throughput capacity, 4,000 MB/s, assumed");
     } else if (location == "fsx-lustre" && !today.fsx.capacity_gib) {
-        assumptions.push_back(fmt::format("storage.fsx.capacity_gib not given: today's file system is taken as {} of the smallest capacity that "
-                                          "holds the dataset (its throughput grows with its capacity; give storage.fsx to describe it)",
-            today.fsx.deployment_type.value_or("SCRATCH_2")));
+        assumptions.push_back(
+            fmt::format("storage.fsx.capacity_gib not given: today's file system is taken as {} of the smallest capacity that "
+                        "holds the dataset, for its throughput (which grows with its capacity) and its price; give storage.fsx to describe it",
+                today.fsx.deployment_type.value_or("SCRATCH_2")));
     }
 }
 

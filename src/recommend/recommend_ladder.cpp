@@ -211,12 +211,15 @@ void add_fix_step(Walk& walk)
         const Estimate& e = walk.today->e;
         // Telemetry wins: a bottleneck classified from it is today's, whatever the model says.
         const bool observed = walk.profile.bottleneck_basis == "observed" && walk.profile.bottleneck != "none";
-        const std::string limit = observed     ? walk.profile.bottleneck + "-bound (observed)"
-            : e.bottleneck != Bottleneck::None ? std::string(bottleneck_name(e.bottleneck)) + "-bound"
-                                               : walk.profile.bottleneck + "-bound";
-        why = fmt::format("today {} at {}", limit, rate_text(walk, e.samples_per_sec));
+        std::string bound = observed || e.bottleneck == Bottleneck::None ? walk.profile.bottleneck : std::string(bottleneck_name(e.bottleneck));
+        // Trainium's chips are not GPUs (as in why_for): "chip-bound", "the chips could take".
+        const std::string devices = device(*walk.today->instance, true);
+        if (bound == "gpu" && devices == "chips") {
+            bound = "chip";
+        }
+        why = fmt::format("today {}-bound{} at {}", bound, observed ? " (observed)" : "", rate_text(walk, e.samples_per_sec));
         if (e.network_samples_per_sec > e.samples_per_sec * 1.01) {
-            why += fmt::format("; the GPUs could take {}", rate_text(walk, e.network_samples_per_sec));
+            why += fmt::format("; the {} could take {}", devices, rate_text(walk, e.network_samples_per_sec));
         }
         // A download before training can outweigh the training itself (File mode over many small files).
         const double saved_minutes = e.startup_minutes - fixed.e.startup_minutes;

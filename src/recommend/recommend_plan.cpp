@@ -270,8 +270,6 @@ void fill_storage(const Walk& walk, const Option& option, Plan& plan)
     if (!s.cost_usd) {
         s.notes.push_back(s.service == "s3"
                 ? "S3 requests not priced (profiles/storage.json has no sourced per-request rate); the dataset's own S3 storage is the same in every plan"
-                : s.service == "fsx-lustre" && walk.location == "fsx-lustre" && !walk.job.storage.fsx.capacity_gib
-                ? "today's FSx for Lustre not priced: its capacity is not given (storage.fsx.capacity_gib)"
                 : fmt::format("{} not priced: profiles/storage.json has no sourced price for it", s.service));
     }
 }

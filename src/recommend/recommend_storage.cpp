@@ -184,14 +184,17 @@ std::optional<double> storage_cost(const Walk& walk, const Workload& w, const St
         return storage.fsx->capacity_gib * k_gib / 1e9 * *rate * alive_hours / k_hours_per_month;
     }
     if (storage.service == "fsx-lustre" && walk.location == "fsx-lustre") {
-        // Today's file system kept as it is: priced at the size and tier the job gives, where it does.
+        // Today's file system kept as it is: priced at the size and tier the job gives; without its
+        // capacity, at the smallest that holds the dataset, the size its throughput is estimated at
+        // (stated in the assumptions).
         const FsxDeployment* row = today_fsx(walk);
-        const auto& capacity = walk.job.storage.fsx.capacity_gib;
+        const auto& given = walk.job.storage.fsx.capacity_gib;
         const auto rate = row != nullptr ? rates.fsx_rate(row->deployment_type, row->per_unit_mb_s_per_tib) : std::nullopt;
-        if (!rate || !capacity || *capacity <= 0) {
+        if (!rate) {
             return std::nullopt;
         }
-        return static_cast<double>(*capacity) * k_gib / 1e9 * *rate * alive_hours / k_hours_per_month;
+        const double capacity = given && *given > 0 ? static_cast<double>(*given) : fsx_capacity_for(*row, w.dataset_gb);
+        return capacity * k_gib / 1e9 * *rate * alive_hours / k_hours_per_month;
     }
     if (storage.service == "s3") {
         // Requests: every object once per epoch (streamed) or once per run (downloaded).

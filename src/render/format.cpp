@@ -66,7 +66,18 @@ std::string consumers(const Report& report)
 {
     const auto& derived = report.profile.derived;
     const bool cpus = derived.contains("estimate") && derived["estimate"].contains("gpus") && derived["estimate"]["gpus"] == 0;
-    return cpus ? "CPUs" : "GPUs";
+    if (cpus) {
+        return "CPUs";
+    }
+    return accelerator(report) + "s";
+}
+
+std::string accelerator(const Report& report)
+{
+    const auto& derived = report.profile.derived;
+    const bool chips = derived.contains("instance") && derived["instance"].contains("gpu_generation") &&
+        (derived["instance"]["gpu_generation"] == "trainium" || derived["instance"]["gpu_generation"] == "inferentia");
+    return chips ? "chip" : "GPU";
 }
 
 } // namespace mlscale::render

@@ -43,7 +43,9 @@ template <typename T> std::string maybe(const std::optional<T>& value, const std
 /// over 40 features".
 std::string model_summary(const Report& report);
 
-/// Who consumes the input today: "GPUs", or "CPUs" where today's instance has none.
+/// Who consumes the input today: "GPUs" ("chips" on Trainium), or "CPUs" where today's instance has none.
 std::string consumers(const Report& report);
+/// What today's accelerator is called in text: "chip" on Trainium (and Inferentia), else "GPU".
+std::string accelerator(const Report& report);
 
 } // namespace mlscale::render

@@ -9,6 +9,7 @@
 
 namespace mlscale {
 
+using render::accelerator;
 using render::consumers;
 using render::hours;
 using render::maybe;
@@ -241,12 +242,12 @@ std::string profile_section(const Report& report, int level)
 {
     const auto& p = report.profile;
     std::string out = heading(level, "Profile");
-    out += fmt::format("What limits the job today: **{}**{}.\n\n", p.bottleneck,
+    out += fmt::format("What limits the job today: **{}**{}.\n\n", p.bottleneck == "gpu" && accelerator(report) == "chip" ? "chip" : p.bottleneck,
         p.bottleneck_basis == "observed" ? " (from measured utilisation)" : (p.bottleneck_basis.empty() ? "" : " (from the performance model)"));
     out += "| quantity | value |\n| --- | --- |\n";
     const std::string who = consumers(report);
-    if (who == "GPUs") {
-        out += fmt::format("| GPU utilisation | {} |\n", maybe(p.gpu_util_pct, " %"));
+    if (who != "CPUs") {
+        out += fmt::format("| {} utilisation | {} |\n", accelerator(report), maybe(p.gpu_util_pct, " %"));
     }
     out += fmt::format("| input the {} consume at full speed | {} |\n", who, maybe(p.required_input_mb_s, " MB/s"));
     const auto& derived = p.derived;
@@ -264,8 +265,8 @@ std::string profile_section(const Report& report, int level)
     out += fmt::format("| model | {} |\n", cell(model_summary(report)));
     if (p.model.deep) {
         out += fmt::format("| training state (weights, gradients, optimizer) | {} |\n", maybe(p.model_state_gb, " GB"));
-        out += fmt::format("| memory of one GPU | {} |\n", maybe(p.gpu_memory_gb, " GB"));
-        out += fmt::format("| fits one GPU (90 % usable) | {} |\n", maybe(p.fits_single_gpu));
+        out += fmt::format("| memory of one {} | {} |\n", accelerator(report), maybe(p.gpu_memory_gb, " GB"));
+        out += fmt::format("| fits one {} (90 % usable) | {} |\n", accelerator(report), maybe(p.fits_single_gpu));
     }
     return out + "\n";
 }

@@ -7,6 +7,7 @@
 
 namespace mlscale {
 
+using render::accelerator;
 using render::consumers;
 using render::maybe;
 using render::model_summary;
@@ -198,20 +199,23 @@ std::string render_text(const Report& report, const TextOptions& options)
 
     const auto& p = report.profile;
     out += style.bold("Profile") + "\n";
-    out += fmt::format("  bottleneck            {}{}\n", p.bottleneck, p.bottleneck_basis.empty() ? "" : fmt::format(" ({})", p.bottleneck_basis));
+    // Trainium's chips are not GPUs: "chip" in text (the JSON's bottleneck stays "gpu").
+    const std::string unit = accelerator(report);
+    out += fmt::format("  bottleneck            {}{}\n", p.bottleneck == "gpu" ? fmt::format("{}", unit == "chip" ? "chip" : "gpu") : p.bottleneck,
+        p.bottleneck_basis.empty() ? "" : fmt::format(" ({})", p.bottleneck_basis));
     const bool cpus = consumers(report) == "CPUs";
     if (!cpus) {
-        out += fmt::format("  GPU utilisation       {}\n", maybe(p.gpu_util_pct, " %"));
+        out += fmt::format("  {:<22}{}\n", unit + " utilisation", maybe(p.gpu_util_pct, " %"));
     }
     out += fmt::format("  model                 {}\n", model_summary(report));
     if (p.model.deep) {
         out += fmt::format("  training state        {} (weights, gradients, optimizer)\n", maybe(p.model_state_gb, " GB"));
     }
     if (p.gpu_memory_gb) {
-        out += fmt::format("  fits one GPU          {} ({} GB per GPU, 90 % usable)\n", maybe(p.fits_single_gpu), number(*p.gpu_memory_gb));
+        out += fmt::format("  {:<22}{} ({} GB per {}, 90 % usable)\n", "fits one " + unit, maybe(p.fits_single_gpu), number(*p.gpu_memory_gb), unit);
     }
     if (p.required_input_mb_s) {
-        out += fmt::format("  input the {} need   {}\n", consumers(report), maybe(p.required_input_mb_s, " MB/s"));
+        out += fmt::format("  {:<22}{}\n", "input the " + consumers(report) + " need", maybe(p.required_input_mb_s, " MB/s"));
     }
     out += "\n";
 

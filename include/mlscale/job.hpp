@@ -86,6 +86,7 @@ struct Training {
     std::optional<double> target_hours;
     std::optional<double> budget_usd;
     std::optional<std::int64_t> runs;
+    std::optional<std::int64_t> tuning_jobs; ///< hyperparameter tuning: training jobs in the tuning job (MaxNumberOfTrainingJobs)
     std::optional<bool> spot;
     std::optional<std::string> checkpoint_s3_uri;
     std::optional<double> max_runtime_hours;

@@ -189,6 +189,7 @@ void read_training(const nlohmann::json& t, Training& training)
     get(t, "target_hours", training.target_hours);
     get(t, "budget_usd", training.budget_usd);
     get(t, "runs", training.runs);
+    get(t, "tuning_jobs", training.tuning_jobs);
     get(t, "spot", training.spot);
     get(t, "checkpoint_s3_uri", training.checkpoint_s3_uri);
     get(t, "max_runtime_hours", training.max_runtime_hours);

@@ -82,9 +82,10 @@ bool non_network_model(const Job& job)
     return in(families, job.model.family) || in(frameworks, job.model.framework);
 }
 
-ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu_instance, Profile& profile, Diagnostics& diagnostics)
+// The catalogue entry the job names, if any: a name not in the catalogue is a label where the job
+// describes the model itself, else an error with the nearest name.
+const ModelSpec* named_model(const Job& job, const Catalogue& catalogue, Profile& profile, Diagnostics& diagnostics)
 {
-    ResolvedModel model;
     const ModelSpec* spec = nullptr;
     if (job.model.name) {
         spec = catalogue.find_model(*job.model.name);
@@ -108,6 +109,13 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
                       : std::string("give params_millions and forward_gflops instead, or see `mlscale catalogue list`")));
         }
     }
+    return spec;
+}
+
+ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu_instance, Profile& profile, Diagnostics& diagnostics)
+{
+    ResolvedModel model;
+    const ModelSpec* spec = named_model(job, catalogue, profile, diagnostics);
     model.family = job.model.family.value_or(spec != nullptr ? spec->family : "");
     model.params_millions = job.model.params_millions;
     if (!model.params_millions && spec != nullptr) {
@@ -122,6 +130,15 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
     if (!model.forward_gflops && spec != nullptr && spec->forward_gflops) {
         // The catalogue gives language models per token; the profile counts per sample (sequence).
         model.forward_gflops = spec->forward_per_token ? *spec->forward_gflops * static_cast<double>(model.seq_len.value_or(1)) : *spec->forward_gflops;
+        const double scale = catalogue_cnn_pixel_scale(job, spec);
+        if (scale != 1.0) {
+            *model.forward_gflops *= scale;
+            profile.assumptions.push_back(fmt::format("model.input_resolution {}x{}: the catalogue's {} is {}x{}, so its forward FLOPs ({:.4g} GFLOP "
+                                                      "an image) and stored activations scale with the pixels, x{:.3g} (derived: a convolution's "
+                                                      "work is per output pixel)",
+                (*job.model.input_resolution)[0], (*job.model.input_resolution)[1], spec->name, (*spec->input_resolution)[0], (*spec->input_resolution)[1],
+                *model.forward_gflops, scale));
+        }
     }
     if (model.family.empty()) {
         if (job.model.builtin_algorithm == std::optional<std::string>("xgboost") || job.model.framework == std::optional<std::string>("xgboost") ||

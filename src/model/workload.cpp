@@ -43,7 +43,7 @@ void catalogue_figures(const Job& job, const ModelSpec* spec, Workload& w)
 {
     w.vocab = spec != nullptr && spec->vocab ? *spec->vocab : 0;
     if (w.family == "cnn" && spec != nullptr && spec->activations_millions && !job.model.forward_gflops) {
-        w.activation_elements_per_sample = *spec->activations_millions * 1e6;
+        w.activation_elements_per_sample = *spec->activations_millions * 1e6 * catalogue_cnn_pixel_scale(job, spec);
     }
     if ((w.family == "cnn" || w.family == "diffusion") && job.model.activations_millions) {
         w.activation_elements_per_sample = *job.model.activations_millions * 1e6; // the job's own count wins
@@ -525,9 +525,29 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.loader_workers = static_cast<int>(job.training.loader_workers.value_or(0));
     family_inputs(job, w, assumptions);
     storage_assumptions(job, assumptions);
-    w.runs = static_cast<double>(job.training.runs.value_or(1));
+    // A hyperparameter tuning job trains once per training job (MaxNumberOfTrainingJobs), each over
+    // the same data: without training.runs its jobs are the runs the cost covers (stated).
+    w.runs = static_cast<double>(job.training.runs.value_or(job.training.tuning_jobs.value_or(1)));
+    if (!job.training.runs && job.training.tuning_jobs && *job.training.tuning_jobs > 1) {
+        assumptions.push_back(fmt::format("training.runs not given: the {} training jobs of the tuning job (training.tuning_jobs) are the runs, each "
+                                          "timed as one run and all of them costed",
+            *job.training.tuning_jobs));
+    }
     w.sharded_by_key = job.dataset.distribution == std::optional<std::string>("sharded-by-s3-key");
     return w;
+}
+
+double catalogue_cnn_pixel_scale(const Job& job, const ModelSpec* spec)
+{
+    if (spec == nullptr || spec->family != "cnn" || job.model.forward_gflops || !job.model.input_resolution || !spec->input_resolution ||
+        (job.model.family && *job.model.family != "cnn")) {
+        return 1.0;
+    }
+    const auto& input = *job.model.input_resolution;
+    const auto& reference = *spec->input_resolution;
+    const double reference_pixels = static_cast<double>(reference[0]) * static_cast<double>(reference[1]);
+    const double pixels = static_cast<double>(input[0]) * static_cast<double>(input[1]);
+    return reference_pixels > 0 && pixels > 0 ? pixels / reference_pixels : 1.0;
 }
 
 bool many_samples_per_file(const std::optional<std::string>& format)

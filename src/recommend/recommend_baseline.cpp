@@ -161,7 +161,8 @@ void start(Walk& walk)
         walk.out.assumptions.push_back("dataset.location is on-premises: the plan assumes it is copied to S3 first (hybrid-private-link)");
     }
     if (walk.budget && walk.runs > 1) {
-        walk.out.assumptions.push_back(fmt::format("budget_usd is compared with the cost of all {:.0f} runs (training.runs)", walk.runs));
+        walk.out.assumptions.push_back(fmt::format(
+            "budget_usd is compared with the cost of all {:.0f} runs ({})", walk.runs, job.training.runs ? "training.runs" : "training.tuning_jobs"));
     }
 }
 

@@ -148,6 +148,32 @@ void choose(Walk& walk, const Option* option)
     }
 }
 
+// How today's setup runs, as the fix step's "why" begins: "today cpu-bound (observed) at ...;
+// the GPUs could take ...; start-up ... today, none after; after: ".
+std::string today_before_fix(const Walk& walk, const Option& fixed)
+{
+    const Estimate& e = walk.today->e;
+    // Telemetry wins: a bottleneck classified from it is today's, whatever the model says.
+    const bool observed = walk.profile.bottleneck_basis == "observed" && walk.profile.bottleneck != "none";
+    std::string bound = observed || e.bottleneck == Bottleneck::None ? walk.profile.bottleneck : std::string(bottleneck_name(e.bottleneck));
+    // Trainium's chips are not GPUs (as in why_for): "chip-bound", "the chips could take".
+    const std::string devices = device(*walk.today->instance, true);
+    if (bound == "gpu" && devices == "chips") {
+        bound = "chip";
+    }
+    std::string why = fmt::format("today {}-bound{} at {}", bound, observed ? " (observed)" : "", rate_text(walk, e.samples_per_sec));
+    if (e.network_samples_per_sec > e.samples_per_sec * 1.01) {
+        why += fmt::format("; the {} could take {}", devices, rate_text(walk, e.network_samples_per_sec));
+    }
+    // A download before training can outweigh the training itself (File mode over many small files).
+    const double saved_minutes = e.startup_minutes - fixed.e.startup_minutes;
+    if (saved_minutes >= 1.0 && saved_minutes >= 0.05 * walk.today->hours * 60.0) {
+        why += fmt::format("; start-up {} today (the data downloads before training), {} after", hours_text(e.startup_minutes / 60.0),
+            fixed.e.startup_minutes < 0.5 ? std::string("none") : hours_text(fixed.e.startup_minutes / 60.0));
+    }
+    return why + "; after: ";
+}
+
 // Rung 0: today's instances with the pipeline fixed, the storage that feeds them and, if the
 // CPUs cannot, a preparation cluster (data-bottleneck-first).
 void add_fix_step(Walk& walk)
@@ -208,26 +234,7 @@ void add_fix_step(Walk& walk)
     }
     std::string why;
     if (walk.today && walk.today->known) {
-        const Estimate& e = walk.today->e;
-        // Telemetry wins: a bottleneck classified from it is today's, whatever the model says.
-        const bool observed = walk.profile.bottleneck_basis == "observed" && walk.profile.bottleneck != "none";
-        std::string bound = observed || e.bottleneck == Bottleneck::None ? walk.profile.bottleneck : std::string(bottleneck_name(e.bottleneck));
-        // Trainium's chips are not GPUs (as in why_for): "chip-bound", "the chips could take".
-        const std::string devices = device(*walk.today->instance, true);
-        if (bound == "gpu" && devices == "chips") {
-            bound = "chip";
-        }
-        why = fmt::format("today {}-bound{} at {}", bound, observed ? " (observed)" : "", rate_text(walk, e.samples_per_sec));
-        if (e.network_samples_per_sec > e.samples_per_sec * 1.01) {
-            why += fmt::format("; the {} could take {}", devices, rate_text(walk, e.network_samples_per_sec));
-        }
-        // A download before training can outweigh the training itself (File mode over many small files).
-        const double saved_minutes = e.startup_minutes - fixed.e.startup_minutes;
-        if (saved_minutes >= 1.0 && saved_minutes >= 0.05 * walk.today->hours * 60.0) {
-            why += fmt::format("; start-up {} today (the data downloads before training), {} after", hours_text(e.startup_minutes / 60.0),
-                fixed.e.startup_minutes < 0.5 ? std::string("none") : hours_text(fixed.e.startup_minutes / 60.0));
-        }
-        why += "; after: ";
+        why = today_before_fix(walk, fixed);
     }
     why += why_for(walk, fixed);
     std::vector<std::string> concepts = {"data-bottleneck-first"};

@@ -371,7 +371,9 @@ void check_fix_step(Checker& c)
         }
         c.applies("fix-step-reads-the-telemetry");
         const std::string bottleneck = run.report->profile.bottleneck;
-        if (step.why.rfind("today " + bottleneck + "-bound (observed)", 0) != 0) {
+        // Trainium's chips are named as such in text ("chip-bound"); the profile keeps "gpu".
+        const bool chip = bottleneck == "gpu" && step.why.rfind("today chip-bound (observed)", 0) == 0;
+        if (!chip && step.why.rfind("today " + bottleneck + "-bound (observed)", 0) != 0) {
             c.fail("fix-step-reads-the-telemetry", fmt::format("the profile's bottleneck is {} (observed), the step says \"{}\"", bottleneck, step.why));
         } else if ((bottleneck == "cpu" || bottleneck == "io") && step.change.find("nothing in the data pipeline to fix") != std::string::npos) {
             c.fail("fix-step-reads-the-telemetry", fmt::format("the GPUs wait ({}-bound, observed), the step says \"{}\"", bottleneck, step.change));

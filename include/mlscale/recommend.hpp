@@ -26,6 +26,7 @@ struct Recommendation {
     std::vector<Candidate> candidates; ///< the frontier, fastest first
     std::optional<double> current_hours;
     std::optional<double> current_cost_usd;
+    std::optional<bool> current_fits;           ///< false where today's setup does not fit by the memory model (its time is then "if it fit")
     std::string current_purchase = "on-demand"; ///< on-demand|spot: what today's hours and cost buy (as ComputePlan::purchase)
     std::string binding;                        ///< which constraint binds when nothing meets the target (empty otherwise)
     std::vector<std::string> assumptions;       ///< defaults the recommender took, as sentences

@@ -21,6 +21,7 @@ struct Report {
     std::vector<Candidate> candidates;   ///< the time-vs-cost frontier, fastest first
     std::optional<double> current_hours; ///< today's setup, when the job describes one
     std::optional<double> current_cost_usd;
+    std::optional<bool> current_fits;           ///< false where today's setup does not fit by the memory model (its time is then "if it fit")
     std::string current_purchase = "on-demand"; ///< on-demand|spot: what today's hours and cost buy (as ComputePlan::purchase)
     std::string current_instance_type;
     int current_instance_count = 0;

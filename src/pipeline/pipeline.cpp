@@ -35,6 +35,7 @@ void take_recommendation(Report& report, Recommendation recommendation)
     report.candidates = std::move(recommendation.candidates);
     report.current_hours = recommendation.current_hours;
     report.current_cost_usd = recommendation.current_cost_usd;
+    report.current_fits = recommendation.current_fits;
     report.current_purchase = recommendation.current_purchase;
     report.profile.assumptions.insert(report.profile.assumptions.end(), recommendation.assumptions.begin(), recommendation.assumptions.end());
 }

@@ -183,6 +183,9 @@ void settle_today(Walk& walk, Option& today)
     if (today.known) {
         walk.out.current_hours = today.hours;
         walk.out.current_cost_usd = today.run_cost;
+        if (today.e.memory_known) {
+            walk.out.current_fits = today.e.fits;
+        }
         walk.out.current_purchase = purchase_of(today);
     }
     if (!walk.target && today.usable()) {

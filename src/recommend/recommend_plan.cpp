@@ -386,7 +386,8 @@ void fill_plan(Walk& walk)
         }
         const Option* today = walk.today ? &*walk.today : (walk.today_on_cpus ? &*walk.today_on_cpus : nullptr);
         if (today != nullptr && today->known) {
-            notes.push_back(fmt::format("today: {} and {}{} per run on {} x {}{}; plan: {} and {}{}{}", hours_text(today->hours),
+            const bool unfit = today->e.memory_known && !today->e.fits && !walk.today_on_cpus;
+            notes.push_back(fmt::format("today{}: {} and {}{} per run on {} x {}{}; plan: {} and {}{}{}", unfit ? " (if it fit)" : "", hours_text(today->hours),
                 today->run_cost ? usd(*today->run_cost) : "an unknown cost", on_spot(*today), type_name(walk, *walk.current), walk.current_count,
                 walk.today ? "" : " (CPUs only, as measured)", hours_text(walk.chosen->hours),
                 walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost", on_spot(*walk.chosen), walk.rightsized ? " (rightsizing)" : ""));

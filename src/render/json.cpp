@@ -240,7 +240,7 @@ std::string render_json(const Report& report)
     out["candidates"] = candidates;
     out["current"] = ordered{{"instance_type", text_or_null(report.current_instance_type)}, {"instance_count", report.current_instance_count},
         {"estimated_hours", optional_value(report.current_hours)}, {"estimated_cost_usd", optional_value(report.current_cost_usd)},
-        {"purchase", report.current_purchase}};
+        {"purchase", report.current_purchase}, {"fits", optional_value(report.current_fits)}};
     ordered findings = ordered::array();
     for (const auto& finding : report.findings) {
         findings.push_back(finding_json(finding));

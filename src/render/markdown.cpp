@@ -108,9 +108,10 @@ std::string verdict(const Report& report)
               c.estimated_cost_usd ? money(*c.estimated_cost_usd) + on_spot(c.purchase) : std::string("an unknown cost"), plan_line(report));
     std::string today;
     if (report.current_hours) {
-        today = fmt::format(" Today: {} and {} on {} × {}.", hours(*report.current_hours),
+        today = fmt::format(" Today: {} and {} on {} × {}{}.", hours(*report.current_hours),
             report.current_cost_usd ? money(*report.current_cost_usd) + on_spot(report.current_purchase) : std::string("an unknown cost"),
-            report.current_instance_count, report.current_instance_type);
+            report.current_instance_count, report.current_instance_type,
+            report.current_fits == std::optional<bool>(false) ? ", if it fit (the memory model says it does not)" : "");
     }
     const auto target = report.job_inputs.contains("training") ? report.job_inputs["training"].value("target_hours", nlohmann::json()) : nlohmann::json();
     if (!c.meets_target) {

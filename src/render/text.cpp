@@ -66,9 +66,10 @@ std::string plan_section(const Report& report, const Style& style)
             out += fmt::format("  meets the target      {}\n", *c.meets_target ? "yes" : "no");
         }
         if (report.current_hours) {
-            out += fmt::format("  today                 {} per run, {} on {} x {}\n", number(*report.current_hours) + " h",
+            out += fmt::format("  today                 {} per run, {} on {} x {}{}\n", number(*report.current_hours) + " h",
                 report.current_cost_usd ? "$" + number(*report.current_cost_usd) + on_spot(report.current_purchase) : std::string("cost unknown"),
-                report.current_instance_count, report.current_instance_type);
+                report.current_instance_count, report.current_instance_type,
+                report.current_fits == std::optional<bool>(false) ? ", if it fit (the memory model says it does not: see below)" : "");
         }
         if (c.total_cost_usd && c.estimated_cost_usd && *c.total_cost_usd > *c.estimated_cost_usd * 1.0001) {
             out += fmt::format(

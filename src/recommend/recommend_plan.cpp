@@ -120,7 +120,7 @@ void warm_pool_note(const Walk& walk, bool spot, ComputePlan& c)
 // reference, DescribeTrainingJob).
 void short_run_note(const Walk& walk, ComputePlan& c)
 {
-    if (!c.estimated_hours || *c.estimated_hours <= 0 || *c.estimated_hours >= 1.0 || c.instance_type.empty()) {
+    if (!c.estimated_hours || *c.estimated_hours <= 0 || *c.estimated_hours >= k_short_run_hours || c.instance_type.empty()) {
         return;
     }
     c.notes.push_back(fmt::format("each run takes {}, start-up aside: provisioning the instances and pulling the container image are not timed "

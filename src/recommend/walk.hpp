@@ -199,6 +199,10 @@ void runtime_note(const Walk& walk, bool spot, ComputePlan& c);
 /// Several runs of one configuration on SageMaker: keep the instances warm between them.
 void warm_pool_note(const Walk& walk, bool spot, ComputePlan& c);
 /// A run of under an hour: its untimed start-up may be much of it (and is billed on SageMaker).
+/// A run shorter than this (hours): the job's start-up, billed on SageMaker and not timed (no sourced
+/// figure), may be much of it (short_run_note), and near-cost ties do not scale out (cheapest_overall).
+inline constexpr double k_short_run_hours = 1.0;
+
 void short_run_note(const Walk& walk, ComputePlan& c);
 /// Training instances the job may use: allowed families, offered for training, priced.
 std::vector<const InstanceSpec*> allowed_instances(const Walk& walk, bool gpu, bool ignore_families);

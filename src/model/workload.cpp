@@ -413,6 +413,17 @@ void cpu_cost(const Job& job, Workload& w, std::vector<std::string>& assumptions
                                       "grows with the pixels; measure it on one core for a figure of your own",
                               scale, (*source)[0], (*source)[1])
                         : std::string()));
+    } else if (w.deep &&
+        (job.dataset.modality == std::optional<std::string>("video") || job.dataset.format == std::optional<std::string>("mp4") ||
+            job.dataset.format == std::optional<std::string>("video"))) {
+        // Video decoding is CPU work of the order of milliseconds a frame: torchcodec's maintainers
+        // measure all 300 frames of a 10 s 720p H.264 video in 826 ms on one thread (meta-pytorch/
+        // torchcodec pull request 1028, 2025-11-07). Frames decoded per clip depend on the sampling
+        // and the keyframe interval, which the job does not give: not timed, and said so plainly.
+        assumptions.push_back("dataset.cpu_ms_per_sample not given: video decoding is not timed, and it is often what limits video training (about "
+                              "2.75 ms a 720p H.264 frame on one thread, torchcodec's benchmark in meta-pytorch/torchcodec#1028; a clip "
+                              "decodes every frame from the keyframe before it to the last it samples): every time here is a lower bound "
+                              "until you measure a clip's decode on one core and give it");
     } else if (w.deep) {
         assumptions.push_back("dataset.cpu_ms_per_sample not given: CPU preparation not modelled for this format");
     }

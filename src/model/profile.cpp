@@ -173,12 +173,16 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
     // one: on accelerators, its memory counted, its loader's cost asked for (the recommender plans it so).
     model.deep = is_deep_family(model.family) || (model.family == "other" && (model.params_millions || model.forward_gflops));
     // Trees, and anything scikit-learn fits, have no training precision or optimizer to choose.
-    const bool classical = !model.deep && (model.family == "gbdt" || is_classical_framework(job.model.framework));
+    // Nor does k-means or a linear model, and a SageMaker built-in algorithm chooses its own: no
+    // assumption is stated about them (the defaults below are still taken where memory is counted).
+    const bool classical =
+        !model.deep && (model.family == "gbdt" || model.family == "linear" || model.family == "kmeans" || is_classical_framework(job.model.framework));
+    const bool chosen_by_algorithm = classical || job.model.builtin_algorithm.has_value();
     if (job.model.precision) {
         model.precision = *job.model.precision;
     } else {
         model.precision = gpu_instance ? "mixed" : "fp32";
-        if (!classical) {
+        if (!chosen_by_algorithm) {
             profile.assumptions.push_back(fmt::format("model.precision not given: assumed \"{}\"", model.precision));
         }
     }
@@ -186,7 +190,9 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
         model.optimizer = *job.model.optimizer;
     } else if (!classical && (model.deep || model.family == "other")) { // "other" without a size: still a network
         model.optimizer = "adam";
-        profile.assumptions.push_back("model.optimizer not given: assumed \"adam\" (the most memory-hungry common choice)");
+        if (!chosen_by_algorithm) {
+            profile.assumptions.push_back("model.optimizer not given: assumed \"adam\" (the most memory-hungry common choice)");
+        }
     } else {
         model.optimizer = "none";
     }
@@ -390,7 +396,7 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
         std::vector<std::string> stated_elsewhere;
         const Workload workload = make_workload(job, profile.model, catalogue, stated_elsewhere);
         profile.model_state_gb = training_state_gb_per_gpu(workload, 0, 1, 1);
-    } else if (!profile.model.params_millions && profile.model.family != "gbdt" &&
+    } else if (!profile.model.params_millions && profile.model.family != "gbdt" && profile.model.family != "linear" && profile.model.family != "kmeans" &&
         !is_classical_framework(job.model.framework)) { // trees, scikit-learn: the data's size is the memory (docs/recommender.md §3.2)
         profile.assumptions.push_back("model size unknown (no model.name or model.params_millions): memory not estimated");
     }

@@ -133,6 +133,31 @@ void short_run_note(const Walk& walk, ComputePlan& c)
 
 namespace {
 
+// A plan that meets its target by less than the model's median error may miss it in practice: say
+// so, and name the cheapest configuration that meets it with that margin.
+void narrow_margin_note(const Walk& walk, std::vector<std::string>& notes)
+{
+    if (!walk.target || walk.target_implicit || walk.chosen == nullptr || !walk.chosen->in_time || *walk.target <= 0) {
+        return;
+    }
+    const double safe = *walk.target * (1.0 - k_model_median_error);
+    if (walk.chosen->hours <= safe) {
+        return;
+    }
+    const Option* faster = nullptr;
+    for (const auto& option : walk.options_pool) {
+        if (option.usable() && option.total_cost && option.hours <= safe && (faster == nullptr || *option.total_cost < *faster->total_cost)) {
+            faster = &option;
+        }
+    }
+    notes.push_back(fmt::format("meets the {} target with {:.1f} % to spare, less than the model's median error on runs it was not fitted to "
+                                "({:.1f} %, leave-one-source-out, docs/accuracy.md): {}",
+        hours_text(*walk.target), (1.0 - walk.chosen->hours / *walk.target) * 100.0, k_model_median_error * 100.0,
+        faster != nullptr ? fmt::format("{} x {} meets it with that margin ({}, {}{}); or time an epoch on the plan before committing", faster->count,
+                                type_name(walk, *faster->instance), hours_text(faster->hours), usd(*faster->total_cost), on_spot(*faster))
+                          : std::string("nothing does with that margin; time an epoch on the plan before committing")));
+}
+
 void fill_compute(Walk& walk, const Option& option, Plan& plan)
 {
     ComputePlan& c = plan.compute;
@@ -392,6 +417,7 @@ void fill_plan(Walk& walk)
                 walk.today ? "" : " (CPUs only, as measured)", hours_text(walk.chosen->hours),
                 walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost", on_spot(*walk.chosen), walk.rightsized ? " (rightsizing)" : ""));
         }
+        narrow_margin_note(walk, notes);
         if (walk.today_on_cpus && walk.today_on_cpus->total_cost && walk.chosen->total_cost && walk.chosen->hours > walk.today_on_cpus->hours * 1.001 &&
             *walk.chosen->total_cost > *walk.today_on_cpus->total_cost * 1.001) {
             notes.push_back(fmt::format("today's measured run on CPUs is faster and cheaper than this plan by the model's estimate: deep networks "

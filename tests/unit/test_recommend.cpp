@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
 #include "mlscale/catalogue.hpp"
 #include "mlscale/pipeline.hpp"
@@ -566,4 +568,23 @@ TEST_CASE("long sequences are split over GPUs only where whole sequences do not 
     const auto short_context = advise(*job, AdviseOptions{}, diagnostics);
     REQUIRE(short_context);
     CHECK_FALSE(short_context->plan.compute.context_parallel);
+}
+
+TEST_CASE("a plan that meets its target by less than the model's median error says so, with the figure docs/accuracy.md reports")
+{
+    // The recommender's constant and the generated accuracy report must agree: read the report's
+    // leave-one-source-out median and look for it in the note.
+    std::ifstream in(std::string(MLSCALE_SOURCE_DIR) + "/docs/accuracy.md");
+    REQUIRE(in);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string key = "Leave-one-source-out: median |error| ";
+    const auto at = text.find(key);
+    REQUIRE(at != std::string::npos);
+    const std::string median = text.substr(at + key.size(), text.find(' ', at + key.size()) - (at + key.size()));
+    const Report report = report_of_file("narrow-margin.json");
+    const auto& notes = report.plan.compute.notes;
+    const auto note = std::find_if(notes.begin(), notes.end(), [](const std::string& n) { return n.rfind("meets the 72 h target with", 0) == 0; });
+    REQUIRE(note != notes.end());
+    CHECK(note->find("(" + median + " %, leave-one-source-out") != std::string::npos);
+    CHECK(note->find("meets it with that margin") != std::string::npos);
 }

@@ -76,10 +76,11 @@ bool non_network_model(const Job& job)
 {
     static constexpr std::array<std::string_view, 3> families{"gbdt", "linear", "kmeans"};
     static constexpr std::array<std::string_view, 3> frameworks{"xgboost", "lightgbm", "sklearn"};
+    static constexpr std::array<std::string_view, 3> algorithms{"xgboost", "linear-learner", "kmeans"};
     const auto in = [](const auto& list, const std::optional<std::string>& value) {
         return value && std::find(list.begin(), list.end(), *value) != list.end();
     };
-    return in(families, job.model.family) || in(frameworks, job.model.framework);
+    return in(families, job.model.family) || in(frameworks, job.model.framework) || in(algorithms, job.model.builtin_algorithm);
 }
 
 // The catalogue entry the job names, if any: a name not in the catalogue is a label where the job

@@ -44,6 +44,12 @@ bool is_classical_framework(const std::optional<std::string>& framework)
         framework == std::optional<std::string>("lightgbm");
 }
 
+// Families with no parameters or FLOPs to speak of: time follows rows, features and trees.
+bool is_classical_family(const std::string& family)
+{
+    return family == "gbdt" || family == "linear" || family == "kmeans";
+}
+
 bool is_deep_family(const std::string& family)
 {
     return family == "cnn" || family == "transformer" || family == "rnn" || family == "encoder-decoder" || family == "diffusion" || family == "recsys";
@@ -74,13 +80,10 @@ void vision_tokens(const Job& job, const ModelSpec* spec, ResolvedModel& model, 
 // Gradient boosting, linear models and k-means: named by family, framework or built-in algorithm.
 bool non_network_model(const Job& job)
 {
-    static constexpr std::array<std::string_view, 3> families{"gbdt", "linear", "kmeans"};
-    static constexpr std::array<std::string_view, 3> frameworks{"xgboost", "lightgbm", "sklearn"};
     static constexpr std::array<std::string_view, 3> algorithms{"xgboost", "linear-learner", "kmeans"};
-    const auto in = [](const auto& list, const std::optional<std::string>& value) {
-        return value && std::find(list.begin(), list.end(), *value) != list.end();
-    };
-    return in(families, job.model.family) || in(frameworks, job.model.framework) || in(algorithms, job.model.builtin_algorithm);
+    const auto& algorithm = job.model.builtin_algorithm;
+    return (job.model.family && is_classical_family(*job.model.family)) || is_classical_framework(job.model.framework) ||
+        (algorithm && std::find(algorithms.begin(), algorithms.end(), *algorithm) != algorithms.end());
 }
 
 // The catalogue entry the job names, if any: a name not in the catalogue is a label where the job
@@ -176,8 +179,7 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
     // Trees, and anything scikit-learn fits, have no training precision or optimizer to choose.
     // Nor does k-means or a linear model, and a SageMaker built-in algorithm chooses its own: no
     // assumption is stated about them (the defaults below are still taken where memory is counted).
-    const bool classical =
-        !model.deep && (model.family == "gbdt" || model.family == "linear" || model.family == "kmeans" || is_classical_framework(job.model.framework));
+    const bool classical = !model.deep && (is_classical_family(model.family) || is_classical_framework(job.model.framework));
     const bool chosen_by_algorithm = classical || job.model.builtin_algorithm.has_value();
     if (job.model.precision) {
         model.precision = *job.model.precision;
@@ -397,7 +399,7 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
         std::vector<std::string> stated_elsewhere;
         const Workload workload = make_workload(job, profile.model, catalogue, stated_elsewhere);
         profile.model_state_gb = training_state_gb_per_gpu(workload, 0, 1, 1);
-    } else if (!profile.model.params_millions && profile.model.family != "gbdt" && profile.model.family != "linear" && profile.model.family != "kmeans" &&
+    } else if (!profile.model.params_millions && !is_classical_family(profile.model.family) &&
         !is_classical_framework(job.model.framework)) { // trees, scikit-learn: the data's size is the memory (docs/recommender.md §3.2)
         profile.assumptions.push_back("model size unknown (no model.name or model.params_millions): memory not estimated");
     }

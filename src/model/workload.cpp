@@ -37,6 +37,12 @@ std::string format_number(double value)
     return fmt::format("{:.4g}", value);
 }
 
+// A mixture of experts' active parameters (millions): the job's, else the catalogue's.
+std::optional<double> active_params_millions(const Job& job, const ModelSpec* spec)
+{
+    return job.model.active_params_millions ? job.model.active_params_millions : (spec != nullptr ? spec->active_params_millions : std::nullopt);
+}
+
 // Figures only the catalogue has: the output vocabulary (logits memory) and a CNN's stored
 // activations (its HBM traffic and activation memory, docs/model.md §1).
 void catalogue_figures(const Job& job, const ModelSpec* spec, Workload& w)
@@ -205,8 +211,7 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
 {
     // Mixture-of-experts: each token passes through the shared layers and its top-k experts only
     // (FLOPs), while every expert is held (memory: params).
-    const auto active_millions =
-        job.model.active_params_millions ? job.model.active_params_millions : (spec != nullptr ? spec->active_params_millions : std::nullopt);
+    const auto active_millions = active_params_millions(job, spec);
     const double flop_params = active_millions ? std::min(*active_millions * 1e6, w.params) : w.params;
     if (active_millions) {
         w.expert_params = moe_expert_params(w.params, flop_params, w.experts, w.experts_per_token);
@@ -359,8 +364,7 @@ namespace {
 // traffic and TP only).
 void usual_decoder_shape(const Job& job, const ModelSpec* spec, Workload& w, std::vector<std::string>& assumptions)
 {
-    const auto active_millions =
-        job.model.active_params_millions ? job.model.active_params_millions : (spec != nullptr ? spec->active_params_millions : std::nullopt);
+    const auto active_millions = active_params_millions(job, spec);
     const bool moe = active_millions.has_value() || w.experts > 0;
     const double shape_params = moe ? (active_millions ? std::min(*active_millions * 1e6, w.params) : 0.0) : w.params;
     if (w.family != "transformer" || w.layers > 0 || w.hidden > 0 || shape_params <= 0 || w.seq_len <= 0) {

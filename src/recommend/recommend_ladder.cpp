@@ -455,13 +455,63 @@ void cheaper_in_time_above(Walk& walk, Rung rung, const Option& best, std::vecto
             fmt::format("; {} less than the {} rung's {} x {}", usd(best.cost_or_max() - cheaper->cost_or_max()), rung_name(rung), best.count,
                 type_name(walk, *best.instance)),
         concepts_for(walk, *cheaper)));
-    efforts.push_back(cheaper);
+    if (cheaper->meets) {
+        choose(walk, cheaper); // the cheapest in time is within the budget: it meets
+    } else {
+        efforts.push_back(cheaper);
+    }
+}
+
+// Today's setup, fixed, is in time but over the budget: the climb skips today's own rung (one GPU
+// the model times), yet a smaller instance of today's GPU can meet the time for less (one L40S on
+// a g6e.xlarge, not today's g6e.8xlarge): that rightsizing meets, where it is within the budget
+// (true when it returns), else it is a best effort, and the nearer miss where it costs least.
+bool cheaper_in_time_below(Walk& walk, std::vector<const Option*>& efforts)
+{
+    if (!walk.today_fixed || !walk.today_fixed->in_time) {
+        return false;
+    }
+    const Option& today = *walk.today_fixed;
+    const int top = rung_order(walk.today ? walk.today->rung : Rung::MultiNode);
+    const auto climbed = rungs_to_climb(walk);
+    const Option* cheaper = nullptr;
+    for (const Rung rung : k_climb) {
+        if (rung_order(rung) > top || std::find(climbed.begin(), climbed.end(), rung) != climbed.end()) {
+            continue;
+        }
+        for (const Option* option : in_rung(walk, rung)) {
+            if (option->in_time && option->cost_or_max() < today.cost_or_max() * (1.0 - k_rightsize_min_saving) &&
+                (cheaper == nullptr || option->cost_or_max() < cheaper->cost_or_max())) {
+                cheaper = option;
+            }
+        }
+    }
+    if (cheaper == nullptr) {
+        return false;
+    }
+    auto concepts = concepts_for(walk, *cheaper);
+    concepts.push_back("rightsizing");
+    walk.out.ladder.push_back(step_from(walk, *cheaper, change_for(walk, *cheaper),
+        why_for(walk, *cheaper) +
+            fmt::format("; {} cheaper than today's {} x {} with the pipeline fixed (rightsizing)", usd(today.cost_or_max() - cheaper->cost_or_max()),
+                type_name(walk, *today.instance), today.count),
+        concepts));
+    if (!cheaper->meets) {
+        efforts.push_back(cheaper);
+        return false;
+    }
+    choose(walk, cheaper);
+    take_cheaper_higher_rung(walk, cheaper->rung, *cheaper);
+    return true;
 }
 
 // Up the rungs: stop at the first whose cheapest configuration meets the target and the budget
 // (or a higher one that meets for clearly less).
 void climb(Walk& walk, std::vector<const Option*>& efforts)
 {
+    if (cheaper_in_time_below(walk, efforts)) {
+        return;
+    }
     for (const Rung rung : rungs_to_climb(walk)) {
         const auto options = in_rung(walk, rung);
         if (options.empty()) {

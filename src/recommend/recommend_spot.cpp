@@ -75,6 +75,23 @@ bool spot_misses_target(const Walk& walk, const Option& option, const AdvisedSpo
     return walk.target && advised.spot.hours > limit && on_demand_hours(option) <= limit;
 }
 
+// Over the budget On-Demand but within it on spot, where the job has not said it accepts spot: the
+// plan is ranked On-Demand, so the note says what spot would change. Storage that is billed by the
+// hour is scaled to the longer spot run (an upper bound: its fixed part is scaled too).
+std::string within_budget_on_spot(const Walk& walk, const Option& option, const SpotEstimate& spot, double spot_cost)
+{
+    if (!walk.budget || accepts_spot(walk) || option.within_budget || !option.total_cost) {
+        return {};
+    }
+    const double storage = option.storage.cost_usd.value_or(0) * (on_demand_hours(option) > 0 ? spot.hours / on_demand_hours(option) : 1.0);
+    const double total = spot_cost * walk.runs + storage;
+    if (total > *walk.budget) {
+        return {};
+    }
+    return fmt::format("; on spot {} would be within the {} budget ({} On-Demand): set training.spot to true to plan on spot", usd(total), usd(*walk.budget),
+        usd(*option.total_cost));
+}
+
 } // namespace
 
 void buy_spot(const Walk& walk, const Workload* w, Option& option)
@@ -170,8 +187,9 @@ void spot_notes(const Walk& walk, const Option& option, ComputePlan& c)
         return;
     }
     c.notes.push_back(fmt::format("{} with checkpoints to S3 (spot-training, spot-checkpoint): EC2 Spot ran {:.0f} % below On-Demand "
-                                  "for {} ({}{}), so this run would cost {} instead of {} and take {} longer for {}; the saving moves with the market{}",
-        managed, spot->savings_pct, type, advisor, estimate_for, usd(spot_cost), usd(*od_cost), hours_text(spot->overhead_hours), interruptions, checkpoints));
+                                  "for {} ({}{}), so this run would cost {} instead of {} and take {} longer for {}; the saving moves with the market{}{}",
+        managed, spot->savings_pct, type, advisor, estimate_for, usd(spot_cost), usd(*od_cost), hours_text(spot->overhead_hours), interruptions, checkpoints,
+        within_budget_on_spot(walk, option, *spot, spot_cost)));
 }
 
 } // namespace mlscale::walk

@@ -407,7 +407,7 @@ void fill_plan(Walk& walk)
             notes.insert(notes.begin(), "no target_hours given: the configuration that costs least (the fastest within 10 % of that cost)");
         }
         if (!walk.binding.empty()) {
-            notes.insert(notes.begin(), "nothing meets the target; best effort. " + walk.binding);
+            notes.insert(notes.begin(), best_effort_lead(walk) + walk.binding);
         }
         const Option* today = walk.today ? &*walk.today : (walk.today_on_cpus ? &*walk.today_on_cpus : nullptr);
         if (today != nullptr && today->known) {

@@ -387,9 +387,9 @@ std::optional<Pick> best_timed(const Walk& walk, const std::vector<Pick>& option
         }
     }
     if (best != nullptr) {
-        binding = fmt::format("budget_usd binds: the cheapest configuration that meets the {} target, {} x {}, costs {} (budget {})",
-            walk.target ? hours_text(*walk.target) : std::string("time"), best->count, type_name(walk, *best->instance), usd(*best->total_cost),
-            usd(walk.budget.value_or(0)));
+        binding =
+            fmt::format("budget_usd binds: the cheapest configuration that {} {}, {} x {}, costs {} (budget {})", walk.target_implicit ? "keeps" : "meets",
+                target_words(walk), best->count, type_name(walk, *best->instance), usd(*best->total_cost), usd(walk.budget.value_or(0)));
         return *best;
     }
     for (const Pick& pick : options) {
@@ -400,8 +400,8 @@ std::optional<Pick> best_timed(const Walk& walk, const std::vector<Pick>& option
     if (best == nullptr) {
         return std::nullopt;
     }
-    binding = fmt::format(
-        "target_hours binds: the fastest allowed configuration, {} x {}, takes {}", best->count, type_name(walk, *best->instance), hours_text(best->hours));
+    binding = fmt::format("{} binds: the fastest allowed configuration, {} x {}, takes {}", walk.target_implicit ? "today's time" : "target_hours", best->count,
+        type_name(walk, *best->instance), hours_text(best->hours));
     return *best;
 }
 
@@ -591,7 +591,7 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
     fill_tabular_compute(walk, chosen, plan);
     fill_tabular_storage(walk, chosen.count, plan);
     if (!walk.out.binding.empty()) {
-        plan.compute.notes.insert(plan.compute.notes.begin(), "nothing meets the target; best effort. " + walk.out.binding);
+        plan.compute.notes.insert(plan.compute.notes.begin(), best_effort_lead(walk) + walk.out.binding);
     }
     if (const std::string basis = price_basis(walk, *chosen.instance); !basis.empty()) {
         walk.out.assumptions.push_back(basis);

@@ -302,4 +302,20 @@ std::optional<bool> explicit_meets(const Walk& walk, const Option& option)
     return option.usable() && (!target || option.hours <= *target * (1.0 + 1e-9)) && option.within_budget;
 }
 
+std::string target_words(const Walk& walk)
+{
+    if (!walk.target) {
+        return "time";
+    }
+    return walk.target_implicit ? "today's " + hours_text(*walk.target) : fmt::format("the {} target", hours_text(*walk.target));
+}
+
+std::string best_effort_lead(const Walk& walk)
+{
+    if (walk.target_implicit) {
+        return fmt::format("nothing keeps {}{}; best effort. ", target_words(walk), walk.budget ? " within the budget" : "");
+    }
+    return "nothing meets the target; best effort. ";
+}
+
 } // namespace mlscale::walk

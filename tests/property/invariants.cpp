@@ -31,7 +31,9 @@ const std::vector<InvariantInfo>& invariants()
         {"spot-from-the-instance-figures",
             "managed spot is priced only with the plan instance's own Spot Advisor figures, never above 20 % interruption, at (hours + overhead) x instances x "
             "price x (1 - saving), and only where that costs less than the on-demand run; a plan bought on spot carries the spot run as its hours and cost"},
-        {"meets-target-iff-time-and-budget-fit", "meets_target is true exactly when the time fits target_hours and all runs fit budget_usd"},
+        {"meets-target-iff-time-and-budget-fit",
+            "meets_target is true exactly when the time fits target_hours and all runs fit budget_usd, and no note of a plan that meets calls it a best "
+            "effort"},
         {"plan-respects-constraints", "the plan's instance family, instance count and GPUs are within constraints"},
         {"plan-fits-memory", "the plan's configuration holds the training state, or the plan says it does not fit"},
         {"overlap-never-slows",

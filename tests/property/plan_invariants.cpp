@@ -250,6 +250,10 @@ void check_meets_target(Checker& c)
     const bool plan_no_fit = mentions(compute.notes, "does not fit") || mentions(compute.notes, "memory binds") || mentions(compute.notes, "28-day limit");
     if (!compute.instance_type.empty()) {
         check_verdict(c, "plan", compute.meets_target, compute.estimated_hours, compute.estimated_cost_usd, compute.total_cost_usd, plan_no_fit);
+        // The verdict and the notes agree: a plan that meets is not called a best effort.
+        if (compute.meets_target == std::optional<bool>(true) && mentions(compute.notes, "nothing meets the target")) {
+            c.fail("meets-target-iff-time-and-budget-fit", "the plan meets the target, yet a note says nothing meets it");
+        }
     }
     for (std::size_t i = 0; i < r.ladder.size(); ++i) {
         const auto& step = r.ladder[i];

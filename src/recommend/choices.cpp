@@ -249,8 +249,8 @@ std::string no_fit_why(const Workload& workload, const Estimate& data, const Ins
                                              workload.seq_len > 0 ? ", context parallel" : "")
                                        : fmt::format("one {:.0f} GB {}", instance.gpu_memory_gb, unit);
     if (data.activation_gb > data.state_gb) {
-        return fmt::format("the training state ({:.0f} GB) and the activations ({:.0f} GB per GPU at micro-batch {}) do not fit {}{}", data.state_gb,
-            data.activation_gb, data.micro_batch, where,
+        return fmt::format("the training state ({:.0f} GB) and the activations ({:.0f} GB per {} at micro-batch {}) do not fit {}{}", data.state_gb,
+            data.activation_gb, unit, data.micro_batch, where,
             workload.recompute ? "" : "; recomputing activations in the backward pass (model.activation_checkpointing) keeps fewer");
     }
     return fmt::format("the training state ({:.0f} GB) does not fit {}", data.state_gb, where);
@@ -332,9 +332,9 @@ ParallelismChoice choose_parallelism(
         const std::string split = chosen + (batch_excluded ? " (" + batch_cap + ")" : "");
         choice.why = data_fits ? fmt::format("{}; {}", batch_cap, chosen) // here only when the batch, not memory, asked for a split
             : data.e.activation_gb > data.e.state_gb && workload.seq_len > 0
-            ? fmt::format("the activations of {}-token sequences ({:.0f} GB per GPU at micro-batch {}) and the training state ({:.0f} GB) do not "
+            ? fmt::format("the activations of {}-token sequences ({:.0f} GB per {} at micro-batch {}) and the training state ({:.0f} GB) do not "
                           "fit one {}; {}",
-                  workload.memory_seq_len(), data.e.activation_gb, data.e.micro_batch, data.e.state_gb, unit, split)
+                  workload.memory_seq_len(), data.e.activation_gb, unit, data.e.micro_batch, data.e.state_gb, unit, split)
             : fmt::format("the training state ({:.0f} GB) does not fit one {}; {}", data.e.state_gb, unit, split);
         return choice;
     }
@@ -342,11 +342,11 @@ ParallelismChoice choose_parallelism(
     choice.mode = gpus > 1 ? "sharded" : "none";
     choice.distribution = "none";
     if (batch_excluded) {
-        choice.why = fmt::format("{}, and no split of the {} GPUs that fits memory keeps the data-parallel ranks within it", batch_cap, gpus);
+        choice.why = fmt::format("{}, and no split of the {} {}s that fits memory keeps the data-parallel ranks within it", batch_cap, gpus, unit);
         return choice;
     }
     if (data_fits) { // the batch, not memory, asked for a split, and none fits
-        choice.why = fmt::format("{}, fewer than the {} GPUs, and no split of them fits memory", batch_cap, gpus);
+        choice.why = fmt::format("{}, fewer than the {} {}s, and no split of them fits memory", batch_cap, gpus, unit);
         return choice;
     }
     choice.why = no_fit_why(workload, data.e, instance, gpus, unit);

@@ -429,12 +429,12 @@ void fill_plan(Walk& walk)
         if (walk.today && walk.today->known) {
             if (walk.today->e.memory_known && !walk.today->e.fits) {
                 const Estimate& e = walk.today->e;
-                notes.push_back(fmt::format("today's setup does not fit by the memory model ({} GB per GPU: {} GB of training state and {} GB of "
-                                            "activations, on {}'s {} GB GPUs), yet the job describes it as running: check the model size, "
+                notes.push_back(fmt::format("today's setup does not fit by the memory model ({} GB per {}: {} GB of training state and {} GB of "
+                                            "activations, on {}'s {} GB {}), yet the job describes it as running: check the model size, "
                                             "precision, sequence length and parallelism in the job (training.distribution, training.context_parallel{}); "
                                             "the plan is sized so that it fits",
-                    grouped(e.memory_per_gpu_gb), grouped(e.state_gb), grouped(e.activation_gb), type_name(walk, *walk.current),
-                    grouped(walk.current->gpu_memory_gb),
+                    grouped(e.memory_per_gpu_gb), device(*walk.current, false), grouped(e.state_gb), grouped(e.activation_gb), type_name(walk, *walk.current),
+                    grouped(walk.current->gpu_memory_gb), device(*walk.current, true),
                     !walk.base.recompute && e.activation_gb > e.state_gb
                         ? "), and whether the training code recomputes activations (model.activation_checkpointing: most of this is activations"
                         : ""));

@@ -56,7 +56,8 @@ const std::vector<InvariantInfo>& invariants()
             "setup, where there is one), not a faster one"},
         {"plan-can-run-job", "the plan's instance trains (not inference-only) and its GPU has the job's fp8/bf16 precision"},
         {"no-move-to-todays-setup", "the text and the review never tell a job to move to the configuration it already runs on"},
-        {"chips-are-not-gpus", "a ladder step on Trainium speaks of chips, never \"gpu-bound\", \"the GPUs\" or \"GPU utilisation\""},
+        {"chips-are-not-gpus",
+            "a ladder step on Trainium speaks of chips, never \"gpu-bound\", \"the GPUs\" or \"GPU utilisation\", nor a plan note \"GB per GPU\""},
         {"bigger-gpu-compares-with-shown-gpu",
             "with no GPU today, the bigger-gpu step's \"instead of G\" names the GPU of the single-gpu step the ladder shows"},
         {"fix-step-reads-the-telemetry",
@@ -353,6 +354,23 @@ void check_chip_wording(Checker& c)
         for (const char* word : {"gpu-bound", "the GPUs", "GPU utilisation"}) {
             if (step.why.find(word) != std::string::npos) {
                 c.fail("chips-are-not-gpus", fmt::format("the {} step on {} says \"{}\": {}", step.rung, step.instance_type, word, step.why));
+                break;
+            }
+        }
+    }
+    // The plan's notes on a Trainium plan, and the one on today's Trainium setup, count chips too.
+    const auto& compute = run.report->plan.compute;
+    const bool plan_trn = compute.instance_type.find("trn") != std::string::npos;
+    const bool today_trn = run.report->current_instance_type.find("trn") != std::string::npos;
+    for (const std::string& note : compute.notes) {
+        const bool about_today = note.rfind("today's setup does not fit", 0) == 0;
+        if (!(about_today ? today_trn : plan_trn)) {
+            continue;
+        }
+        c.applies("chips-are-not-gpus");
+        for (const char* word : {"GB per GPU", "GB GPUs"}) {
+            if (note.find(word) != std::string::npos) {
+                c.fail("chips-are-not-gpus", fmt::format("a note on {} says \"{}\": {}", about_today ? "today's Trainium" : "the Trainium plan", word, note));
                 break;
             }
         }

@@ -282,7 +282,11 @@ void storage_assumptions(const Job& job, std::vector<std::string>& assumptions)
     if (location == "ebs") {
         const std::string type = today.ebs.volume_type.value_or("gp2");
         if (!today.ebs.volume_type) {
-            assumptions.push_back("storage.ebs.volume_type not given: gp2 assumed (SageMaker's ML storage volume), sized to hold the dataset");
+            // gp2 either way: SageMaker's ML storage volume, and EC2 CreateVolume's default VolumeType
+            // (botocore ec2 CreateVolume: "Default: gp2").
+            const bool sagemaker = job.training.platform.value_or("sagemaker") == "sagemaker";
+            assumptions.push_back(fmt::format("storage.ebs.volume_type not given: gp2 assumed ({}), sized to hold the dataset",
+                sagemaker ? "SageMaker's ML storage volume" : "EC2 CreateVolume's default volume type"));
         }
         if (!today.ebs.iops && (type == "gp3" || type == "io1" || type == "io2")) {
             assumptions.push_back(fmt::format("storage.ebs.iops not given: 3,000 IOPS assumed for the {} volume", type));

@@ -29,6 +29,14 @@ inline constexpr double k_jpeg_loader_images_per_vcpu_s = 133;
 /// proportionally longer; smaller ones are not credited below it (the loader's per-image overhead).
 inline constexpr double k_jpeg_reference_pixels = 500.0 * 375.0;
 
+/// PNG decode on one core: libpng 1.6.37 decodes a 1165 x 859 photo (wuffs' test/data/harvesters.png,
+/// 1,989,777 bytes) to 4,002 KB of RGBA at 214 MB/s on an i5-10210U (google/wuffs doc/benchmarks.md,
+/// September 2022): 18.7 ms for 1.0 megapixels, 18.7 ns a pixel (derived). The same photo's file holds
+/// 1.99 bytes a pixel (derived), which sizes a PNG whose pixels the job does not give (an estimate:
+/// photos; screenshots and diagrams compress far more).
+inline constexpr double k_png_decode_ns_per_pixel = 4002.0e3 / 214.0e6 / (1165.0 * 859.0) * 1e9;
+inline constexpr double k_png_file_bytes_per_pixel = 1989777.0 / (1165.0 * 859.0);
+
 /// §5 Memory: the share of a GPU's memory a plan may fill, 90 % (llm-analysis README;
 /// thresholds.md GPU-006); the deep-learning memory model and XGBoost GPU hist's matrix read it.
 inline constexpr double k_usable_gpu_memory = 0.9;
@@ -405,10 +413,11 @@ double fsx_capacity_for(const FsxDeployment& deployment, double dataset_gb);
 /// File-mode download time in minutes: bytes at the SageMaker rate plus per-object first-byte latency.
 double file_mode_download_minutes(double dataset_gb, double num_files, const StorageFacts& storage);
 
-/// The contract's JSON object for `estimate` (../shared/spec/output.md), numbers rounded.
-nlohmann::ordered_json estimate_json(const Estimate& estimate, const InstanceSpec& instance, const Workload& workload);
+/// The contract's JSON object for `estimate` (../shared/spec/output.md), numbers rounded; the
+/// instance named as `platform` names it (ml. on SageMaker, the EC2 type elsewhere).
+nlohmann::ordered_json estimate_json(const Estimate& estimate, const InstanceSpec& instance, const Workload& workload, Platform platform = Platform::SageMaker);
 
 /// Readable text of an estimate.
-std::string estimate_text(const Estimate& estimate, const InstanceSpec& instance, const Workload& workload);
+std::string estimate_text(const Estimate& estimate, const InstanceSpec& instance, const Workload& workload, Platform platform = Platform::SageMaker);
 
 } // namespace mlscale

@@ -1,4 +1,5 @@
-// `mlscale estimate JOB --instance TYPE --count N`: the performance model on one configuration.
+// `mlscale estimate JOB [--instance TYPE --count N]`: the performance model on one configuration
+// (today's, as the job describes it, without --instance).
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -14,8 +15,8 @@ namespace {
 
 struct EstimateCommandOptions {
     std::string job;
-    std::string instance;
-    int count = 1;
+    std::string instance; ///< empty: today's (current.instance_type)
+    int count = 0;        ///< 0: today's count with today's type, else 1
     std::string storage;
     std::string input_mode;
     std::string parallelism;
@@ -44,8 +45,18 @@ ExitCode run_estimate(const EstimateCommandOptions& options, const Context& cont
 {
     const Catalogue& catalogue = builtin_catalogue();
     Diagnostics diagnostics;
-    const InstanceSpec* instance = find_instance_option(options.instance, catalogue, diagnostics);
     auto job = load_job_file(options.job, diagnostics);
+    // Without --instance, today's setup as the job describes it (current.instance_type and count).
+    const bool today = options.instance.empty();
+    const InstanceSpec* instance = nullptr;
+    if (!today) {
+        instance = find_instance_option(options.instance, catalogue, diagnostics);
+    } else if (job && job->current.instance_type) {
+        instance = catalogue.find_instance(*job->current.instance_type); // the loader has checked it
+    } else if (job) {
+        diagnostics.add_file_error("--instance", "no --instance given and the job has no current.instance_type to estimate",
+            "give --instance TYPE (and --count N), or describe today's setup in the job's \"current\"");
+    }
     std::optional<Profile> profile;
     if (job) {
         profile = profile_job(*job, catalogue, diagnostics);
@@ -57,7 +68,7 @@ ExitCode run_estimate(const EstimateCommandOptions& options, const Context& cont
     std::vector<std::string> assumptions;
     const Workload workload = make_workload(*job, profile->model, catalogue, assumptions);
     Config config = current_config(*job, instance);
-    config.count = options.count;
+    config.count = options.count > 0 ? options.count : (today ? static_cast<int>(job->current.instance_count.value_or(1)) : 1);
     if (!options.storage.empty()) {
         config.storage = options.storage;
         config.input_mode = config.storage == "s3" ? job->dataset.input_mode.value_or("file") : "mount";
@@ -76,16 +87,18 @@ ExitCode run_estimate(const EstimateCommandOptions& options, const Context& cont
     for (const auto& assumption : assumptions) {
         spdlog::info("assumed: {}", assumption);
     }
-    const Estimate result = estimate(workload, config, catalogue);
+    EstimateOptions estimate_options;
+    estimate_options.platform = price_platform(*job); // one price basis with advise (training.platform)
+    const Estimate result = estimate(workload, config, catalogue, estimate_options);
     std::string content;
     if (options.format == "json") {
         nlohmann::ordered_json out;
         out["schema_version"] = 1;
-        out["estimate"] = estimate_json(result, *instance, workload);
+        out["estimate"] = estimate_json(result, *instance, workload, estimate_options.platform);
         out["assumptions"] = assumptions;
         content = out.dump(2) + "\n";
     } else {
-        content = estimate_text(result, *instance, workload);
+        content = estimate_text(result, *instance, workload, estimate_options.platform);
         if (!assumptions.empty()) {
             content += "\nAssumed\n";
             for (const auto& assumption : assumptions) {
@@ -107,11 +120,13 @@ Command estimate_command(const Context& context)
     command.options = {
         {.names = "job", .help = "Job file (JSON, see docs/job.schema.json); - reads stdin", .target = &options->job, .required = true},
         {.names = "--instance",
-            .help = "Instance type, with or without ml. (see `mlscale catalogue list`)",
+            .help = "Instance type, with or without ml. (see `mlscale catalogue list`); default: the job's current.instance_type",
             .target = &options->instance,
-            .required = true,
             .type_name = "TYPE"},
-        {.names = "--count", .help = "Number of instances (at least 1)", .target = &options->count, .range = std::pair<long long, long long>{1, 100000}},
+        {.names = "--count",
+            .help = "Number of instances (at least 1); default: current.instance_count without --instance, else 1",
+            .target = &options->count,
+            .range = std::pair<long long, long long>{1, 100000}},
         {.names = "--storage",
             .help = "Where the data is read from: s3, efs, fsx-lustre, ebs, instance-store",
             .target = &options->storage,

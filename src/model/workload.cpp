@@ -402,6 +402,38 @@ void model_shape(const Job& job, const ModelSpec* spec, Workload& w, std::vector
     usual_decoder_shape(job, spec, w, assumptions);
 }
 
+// PNG: zlib-inflated and unfiltered, pixel by pixel: the decode grows with the pixels, the stored
+// ones (dataset.source_resolution), else those the mean file holds at a photo's bytes a pixel.
+void png_cost(const Job& job, Workload& w, std::vector<std::string>& assumptions)
+{
+    const auto source = job.dataset.source_resolution;
+    double pixels = source ? static_cast<double>((*source)[0]) * static_cast<double>((*source)[1]) : 0.0;
+    std::string whence = source ? fmt::format("the {}x{} pixels of dataset.source_resolution", (*source)[0], (*source)[1]) : std::string();
+    if (pixels <= 0 && job.dataset.size_gb && job.dataset.num_files && *job.dataset.num_files > 0) {
+        const double file_bytes = *job.dataset.size_gb * 1e9 / static_cast<double>(*job.dataset.num_files);
+        pixels = file_bytes / k_png_file_bytes_per_pixel;
+        whence = fmt::format("about {:.2g} megapixels from the mean file of {} KB at that photo's {:.2f} bytes a pixel (an estimate: give "
+                             "dataset.source_resolution)",
+            pixels / 1e6, format_number(file_bytes / 1e3), k_png_file_bytes_per_pixel);
+    }
+    if (pixels <= 0) {
+        if (w.deep) {
+            assumptions.push_back("dataset.cpu_ms_per_sample not given: PNG decoding is not timed without the images' size "
+                                  "(give dataset.source_resolution, or dataset.size_gb and num_files)");
+        }
+        return;
+    }
+    // The decode alone: a loader's per-image overhead has no sourced figure for PNG (the JPEG loader
+    // figure's gap to its decoder also holds hyperthreads and another decoder), so the time is a
+    // lower bound, and said so.
+    w.cpu_ms_per_sample = pixels * k_png_decode_ns_per_pixel / 1e6;
+    assumptions.push_back(fmt::format("dataset.cpu_ms_per_sample not given: {} ms per PNG per vCPU assumed, the decode alone: {:.3g} ns a pixel "
+                                      "(libpng 1.6.37 on one core, a 1165 x 859 photo at 214 MB/s of RGBA, google/wuffs doc/benchmarks.md; "
+                                      "derived) for {}; the loader's per-image overhead and augmentation are not included, so the CPUs' share is a "
+                                      "lower bound: measure it on one core for a figure of your own",
+        format_number(w.cpu_ms_per_sample), k_png_decode_ns_per_pixel, whence));
+}
+
 // CPU preparation per sample: the job's, else the JPEG default scaled by the stored pixels.
 void cpu_cost(const Job& job, Workload& w, std::vector<std::string>& assumptions)
 {
@@ -421,6 +453,8 @@ void cpu_cost(const Job& job, Workload& w, std::vector<std::string>& assumptions
                                       "grows with the pixels; measure it on one core for a figure of your own",
                               scale, (*source)[0], (*source)[1])
                         : std::string()));
+    } else if (job.dataset.format == std::optional<std::string>("png")) {
+        png_cost(job, w, assumptions);
     } else if (w.deep &&
         (job.dataset.modality == std::optional<std::string>("video") || job.dataset.format == std::optional<std::string>("mp4") ||
             job.dataset.format == std::optional<std::string>("video"))) {

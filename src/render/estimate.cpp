@@ -50,12 +50,12 @@ std::string spot_text(const std::optional<SpotEstimate>& spot)
 
 } // namespace
 
-ordered estimate_json(const Estimate& e, const InstanceSpec& instance, const Workload& workload)
+ordered estimate_json(const Estimate& e, const InstanceSpec& instance, const Workload& workload, Platform platform)
 {
     const bool gpu_known = e.throughput_known && e.gpus > 0 && e.peak_tflops > 0;
     ordered out;
     // The contract's keys, in its order.
-    out["instance_type"] = "ml." + instance.name;
+    out["instance_type"] = instance_type_name(platform, instance.name);
     out["instance_count"] = e.instance_count;
     out["gpus"] = e.gpus;
     out["samples_per_sec"] = number_or_null(e.throughput_known, e.samples_per_sec);
@@ -98,12 +98,13 @@ ordered estimate_json(const Estimate& e, const InstanceSpec& instance, const Wor
     return out;
 }
 
-std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const Workload& workload)
+std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const Workload& workload, Platform platform)
 {
+    const std::string type = instance_type_name(platform, instance.name);
     const bool gpus = e.gpus > 0;                                                          // CPUs alone (gradient boosting, linear models): no per-GPU lines
     const bool chips = instance.gpu_spec != nullptr && instance.gpu_spec->vendor == "aws"; // Trainium: chips, not GPUs (as the ladder says)
     const std::string unit = chips ? "chip" : "GPU";
-    std::string out = fmt::format("Estimate for {} x ml.{} ({})\n", e.instance_count, instance.name, gpus ? fmt::format("{} {}s", e.gpus, unit) : "CPUs only");
+    std::string out = fmt::format("Estimate for {} x {} ({})\n", e.instance_count, type, gpus ? fmt::format("{} {}s", e.gpus, unit) : "CPUs only");
     auto line = [&](const std::string& label, const std::string& value) { out += fmt::format("  {:<22}{}\n", label, value); };
     line("throughput", text_number(e.throughput_known, e.samples_per_sec, " samples/s"));
     if (workload.seq_len > 0) {
@@ -132,10 +133,10 @@ std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const
     line("time", text_number(e.throughput_known && workload.samples_per_run > 0, e.hours, " h"));
     line("cost",
         e.cost_known ? fmt::format("{} USD{}", text_number(true, e.cost_usd, ""), e.price_estimated ? " (price estimated)" : "")
-            : e.throughput_known && workload.samples_per_run > 0 ? fmt::format("unknown (no price for ml.{} in profiles/instances.json)", instance.name)
+            : e.throughput_known && workload.samples_per_run > 0 ? fmt::format("unknown (no price for {} in profiles/instances.json)", type)
                                                                  : std::string("unknown"));
     if (e.cost_known) {
-        line("on managed spot", spot_text(e.spot));
+        line(platform == Platform::SageMaker ? "on managed spot" : "on spot", spot_text(e.spot));
     }
     return out;
 }

@@ -248,7 +248,10 @@ std::string no_fit_why(const Workload& workload, const Estimate& data, const Ins
     const std::string where = gpus > 1 ? fmt::format("{} x {:.0f} GB {}s in any split (ZeRO-1/2/3, tensor x pipeline{})", gpus, instance.gpu_memory_gb, unit,
                                              workload.seq_len > 0 ? ", context parallel" : "")
                                        : fmt::format("one {:.0f} GB {}", instance.gpu_memory_gb, unit);
-    if (data.activation_gb > data.state_gb) {
+    // The activations are named where they are the larger part, or where the state alone would fit
+    // (Mistral 7B's 15 GB of LoRA state fits a 24 GB L4; with a 2k-token sequence's activations it does not).
+    const bool state_alone_fits = data.memory_per_gpu_gb - data.activation_gb <= k_usable_gpu_memory * instance.gpu_memory_gb;
+    if (data.activation_gb > data.state_gb || (data.activation_gb > 0 && state_alone_fits)) {
         return fmt::format("the training state ({:.0f} GB) and the activations ({:.0f} GB per {} at micro-batch {}) do not fit {}{}", data.state_gb,
             data.activation_gb, unit, data.micro_batch, where,
             workload.recompute ? "" : "; recomputing activations in the backward pass (model.activation_checkpointing) keeps fewer");

@@ -275,7 +275,7 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
 }
 
 // What today's storage is taken to be where the job does not say (storage.cpp reads it so).
-void storage_assumptions(const Job& job, std::vector<std::string>& assumptions)
+void storage_assumptions(const Job& job, const StorageFacts& facts, std::vector<std::string>& assumptions)
 {
     const std::string location = job.dataset.location.value_or("s3");
     const StorageToday& today = job.storage;
@@ -291,6 +291,17 @@ void storage_assumptions(const Job& job, std::vector<std::string>& assumptions)
         if (!today.ebs.iops && (type == "gp3" || type == "io1" || type == "io2")) {
             assumptions.push_back(fmt::format("storage.ebs.iops not given: 3,000 IOPS assumed for the {} volume", type));
         }
+    } else if (location == "efs" && !today.efs.throughput_mode) {
+        // Elastic is the console's default (EFS User Guide, "Managing file system throughput"); the
+        // API's is Bursting (CreateFileSystem: "Default is bursting"), as CloudFormation and Terraform
+        // create it: its baseline for the dataset is named, as it can be the wait today.
+        const double tib = job.dataset.size_gb.value_or(0) * 1e9 / 1099511627776.0;
+        const double baseline = std::max(facts.efs_bursting_min_mib_s, facts.efs_bursting_baseline_mib_s_per_tib * tib);
+        assumptions.push_back(fmt::format("storage.efs.throughput_mode not given: Elastic assumed (the EFS console's default); a file system created "
+                                          "by the API, CloudFormation or Terraform without it is Bursting, which sustains {} MiB/s for {} "
+                                          "({} MiB/s per TiB stored): give storage.efs.throughput_mode",
+            format_number(baseline), job.dataset.size_gb ? fmt::format("{} GB", format_number(*job.dataset.size_gb)) : std::string("this dataset"),
+            format_number(facts.efs_bursting_baseline_mib_s_per_tib)));
     } else if (location == "fsx-lustre" && today.fsx.storage_type == std::optional<std::string>("INTELLIGENT_TIERING")) {
         assumptions.push_back("FSx for Lustre Intelligent-Tiering: its smallest throughput capacity, 4,000 MB/s, assumed");
     } else if (location == "fsx-lustre" && !today.fsx.capacity_gib) {
@@ -577,7 +588,7 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     cpu_cost(job, w, assumptions);
     w.loader_workers = static_cast<int>(job.training.loader_workers.value_or(0));
     family_inputs(job, w, assumptions);
-    storage_assumptions(job, assumptions);
+    storage_assumptions(job, catalogue.storage_facts, assumptions);
     // A hyperparameter tuning job trains once per training job (MaxNumberOfTrainingJobs), each over
     // the same data: without training.runs its jobs are the runs the cost covers (stated).
     w.runs = static_cast<double>(job.training.runs.value_or(job.training.tuning_jobs.value_or(1)));

@@ -365,7 +365,13 @@ std::string where_to_look(const Walk& walk)
     // Across nodes the GPUs also wait on collectives the model counts as overlapped: telemetry that
     // shows neither the CPUs nor I/O busy does not tell the two apart.
     const bool nodes = walk.current != nullptr && walk.current_count > 1 && walk.current->gpu_count > 0;
-    return fmt::format("look in the loader and the training loop: {}{}",
+    // EFS of an unstated throughput mode is taken as Elastic; created by the API it is Bursting, whose
+    // baseline (the assumption names it) can be the wait: look there first.
+    const bool efs_mode_unknown = walk.job.dataset.location == std::optional<std::string>("efs") && !walk.job.storage.efs.throughput_mode;
+    return fmt::format("look {}in the loader and the training loop: {}{}",
+        efs_mode_unknown && walk.profile.bottleneck != "cpu"
+            ? "at EFS's throughput mode first (Bursting's baseline, in the assumptions, may be the wait), then "
+            : "",
         walk.profile.bottleneck == "cpu"
             ? "per-sample CPU work (decoding, augmentation, tokenising: move it offline, or measure it as dataset.cpu_ms_per_sample)"
             : "loader workers and prefetching, reads or per-sample work done in the loop",

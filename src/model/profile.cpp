@@ -541,6 +541,19 @@ EstimateOptions telemetry_options(Workload& workload, const Config& config, cons
                     rate_figure(*measured)));
         }
     }
+    if (observed.samples_per_sec && *observed.samples_per_sec > 0 && observed.hours && *observed.hours > 0 && workload.samples_per_run > 0) {
+        // Both measured: the hours are today's time, the rate calibrates the GPUs; where they disagree
+        // the gap (evaluation, checkpoints, a slow start) is in neither model and is said.
+        const double startup = observed.startup_minutes.value_or(estimate(workload, config, catalogue, options).startup_minutes);
+        const double at_rate = workload.samples_per_run / *observed.samples_per_sec / 3600.0 + startup / 60.0;
+        if (std::fabs(*observed.hours / at_rate - 1.0) > 0.25) {
+            assumptions.push_back(fmt::format("current.observed.hours ({:.3g} h) and samples_per_sec ({}/s) disagree: the run's {:.0f} samples at that rate "
+                                              "take {:.3g} h with start-up; the hours are today's time and the rate calibrates the GPUs, so the other "
+                                              "{:.2g} h ({}) are not in any other configuration's time: check both",
+                *observed.hours, rate_figure(*observed.samples_per_sec), workload.samples_per_run, at_rate, std::fabs(*observed.hours - at_rate),
+                *observed.hours > at_rate ? "evaluation, checkpoints or waits outside the measured steps?" : "the rate was measured over part of the run?"));
+        }
+    }
     if (measured) {
         const double gpu_rate = utilisation && *utilisation > 0 ? *measured / (*utilisation / 100.0) : *measured;
         options.efficiency_scale = calibrate_to_observed(workload, config, catalogue, gpu_rate);

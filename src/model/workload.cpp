@@ -551,6 +551,14 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     samples_per_epoch(job, w, assumptions);
     if (job.training.tokens_billions && w.seq_len > 0) {
         w.samples_per_run = *job.training.tokens_billions * 1e9 / static_cast<double>(w.seq_len);
+        // Epochs of a counted dataset as well: where they disagree, which one is timed is said.
+        const double epochs = job.training.epochs.value_or(0);
+        if (epochs > 0 && job.dataset.num_samples && w.samples_per_epoch > 0 && std::fabs(w.samples_per_run / (epochs * w.samples_per_epoch) - 1.0) > 0.25) {
+            assumptions.push_back(fmt::format("training.tokens_billions and training.epochs disagree: {} epochs of {:.0f} samples at {} tokens are {:.3g} B "
+                                              "tokens, not {:.3g} B; tokens_billions is timed (give one of them)",
+                format_number(epochs), w.samples_per_epoch, w.seq_len, epochs * w.samples_per_epoch * static_cast<double>(w.seq_len) / 1e9,
+                *job.training.tokens_billions));
+        }
     } else if (w.samples_per_epoch > 0) {
         double epochs = job.training.epochs.value_or(0);
         if (epochs <= 0) {

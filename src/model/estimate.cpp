@@ -591,6 +591,9 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
 void estimate_gbdt(const Workload& workload, const Config& config, const EstimateOptions& options, Estimate& e)
 {
     const InstanceSpec& instance = *config.instance;
+    if (instance.gpu_spec != nullptr && instance.gpu_spec->vendor != "nvidia") {
+        e.gpus = 0; // Trainium or Inferentia: the trees are built on the host's CPUs (gbdt_train_seconds)
+    }
     const double cores = std::max(1.0, instance.vcpus / 2.0); // physical cores: GBM-perf runs without hyperthreads
     // A measured run scales the whole time (efficiency_scale: calibrate_to_observed), as it scales a
     // GPU's efficiency: the rate per core differs by CPU generation, which the catalogue does not give.
@@ -793,7 +796,9 @@ double gbdt_train_seconds(const Workload& workload, double physical_cores, const
     // Histogram building touches every (row, feature) once per tree level (docs/model.md §10).
     const double work = rows * workload.gbdt_features * workload.gbdt_depth;
     const double nodes = std::max(1, instances);
-    if (gpu != nullptr && gpus > 0 && workload.gbdt_library != "lightgbm") {
+    // XGBoost's GPU hist is CUDA: NVIDIA GPUs only (XGBoost docs, "GPU Support"); on Trainium or
+    // Inferentia the trees are built on the host's CPUs.
+    if (gpu != nullptr && gpus > 0 && gpu->vendor == "nvidia" && workload.gbdt_library != "lightgbm") {
         return workload.gbdt_trees * (k.gbdt_gpu_tree_s + work / (k.gbdt_gpu_rate * gpus * nodes));
     }
     const double core_rate = workload.gbdt_library == "lightgbm" ? k.gbdt_lightgbm_core_rate : k.gbdt_xgboost_core_rate;

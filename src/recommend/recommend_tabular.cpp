@@ -335,8 +335,12 @@ std::vector<Pick> gbdt_options(const Walk& walk, double need_gib)
 {
     std::vector<const InstanceSpec*> instances = cpu_candidates(walk);
     if (walk.base.gbdt_library != "lightgbm") {
-        const auto gpu = allowed_instances(walk, true, false);
-        instances.insert(instances.end(), gpu.begin(), gpu.end());
+        // GPU hist runs on CUDA: NVIDIA GPUs, not Trainium (a generated job was planned on trn1n).
+        for (const InstanceSpec* instance : allowed_instances(walk, true, false)) {
+            if (instance->gpu_spec != nullptr && instance->gpu_spec->vendor == "nvidia") {
+                instances.push_back(instance);
+            }
+        }
     }
     const double max_count = static_cast<double>(walk.job.constraints.max_instances.value_or(static_cast<std::int64_t>(k_max_count_tabular)));
     std::vector<Pick> out;
@@ -578,7 +582,16 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
     }
     const std::optional<Pick> pick = best_timed(walk, options, walk.out.binding);
     if (!pick) {
-        walk.out.binding = "the allowed instances (instance_families, max_instances, max_gpus) cannot hold the training data in memory";
+        // Nothing to time at all: no CPU instance and no NVIDIA GPU in the allowed families (the
+        // accelerators that are left, Trainium or Inferentia, do not run gradient boosting).
+        const auto accelerated = allowed_instances(walk, true, false);
+        const bool none = cpu_candidates(walk).empty() && std::none_of(accelerated.begin(), accelerated.end(), [](const InstanceSpec* i) {
+            return i->gpu_spec != nullptr && i->gpu_spec->vendor == "nvidia";
+        });
+        walk.out.binding = none ? fmt::format("the allowed instance families have neither CPU instances nor NVIDIA GPUs, which {} needs (its GPU training is "
+                                              "CUDA; Trainium and Inferentia do not run it)",
+                                      walk.base.gbdt_library == "lightgbm" ? "LightGBM" : "XGBoost")
+                                : "the allowed instances (instance_families, max_instances, max_gpus) cannot hold the training data in memory";
         walk.out.plan.compute.notes.push_back("no plan: " + walk.out.binding);
         return;
     }

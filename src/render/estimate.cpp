@@ -104,7 +104,8 @@ std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const
     const bool gpus = e.gpus > 0;                                                          // CPUs alone (gradient boosting, linear models): no per-GPU lines
     const bool chips = instance.gpu_spec != nullptr && instance.gpu_spec->vendor == "aws"; // Trainium: chips, not GPUs (as the ladder says)
     const std::string unit = chips ? "chip" : "GPU";
-    std::string out = fmt::format("Estimate for {} x {} ({})\n", e.instance_count, type, gpus ? fmt::format("{} {}s", e.gpus, unit) : "CPUs only");
+    std::string out =
+        fmt::format("Estimate for {} x {} ({})\n", e.instance_count, type, gpus ? fmt::format("{} {}{}", e.gpus, unit, e.gpus == 1 ? "" : "s") : "CPUs only");
     auto line = [&](const std::string& label, const std::string& value) { out += fmt::format("  {:<22}{}\n", label, value); };
     line("throughput", text_number(e.throughput_known, e.samples_per_sec, " samples/s"));
     if (workload.seq_len > 0) {
@@ -115,7 +116,7 @@ std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const
         line("step time", text_number(e.throughput_known, e.step_time_ms, " ms"));
         line(unit + " utilisation", text_number(e.peak_tflops > 0 && e.throughput_known, e.gpu_util_pct, " %"));
     }
-    line("bottleneck", bottleneck_name(e.bottleneck));
+    line("bottleneck", chips && e.bottleneck == Bottleneck::Gpu ? std::string("chip") : std::string(bottleneck_name(e.bottleneck)));
     line("limits (samples/s)",
         fmt::format("compute {}, with communication {}, input {}, CPU {}", text_number(e.compute_samples_per_sec > 0, e.compute_samples_per_sec, ""),
             text_number(e.network_samples_per_sec > 0, e.network_samples_per_sec, ""), text_number(e.input_known, e.input_samples_per_sec, ""),

@@ -61,7 +61,8 @@ std::string plan_section(const Report& report, const Style& style)
         out += fmt::format("  estimate              {} per run, {}{}{}\n", maybe(c.estimated_hours, " h"),
             c.estimated_cost_usd ? "$" + number(*c.estimated_cost_usd) + on_spot(c.purchase) : std::string("cost unknown"),
             c.gpus == 0 ? std::string() : fmt::format(", {} utilisation {}", c.device, maybe(c.gpu_util_pct, " %")),
-            c.bottleneck.empty() ? "" : fmt::format(", {}-bound", c.bottleneck));
+            // The JSON's bottleneck enum says "gpu" on Trainium too; the text says chip, as the ladder does.
+            c.bottleneck.empty() ? "" : fmt::format(", {}-bound", c.bottleneck == "gpu" && c.device == "chip" ? "chip" : c.bottleneck));
         if (c.meets_target) {
             out += fmt::format("  meets the target      {}\n", *c.meets_target ? "yes" : "no");
         }

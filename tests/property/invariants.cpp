@@ -358,9 +358,16 @@ void check_chip_wording(Checker& c)
             }
         }
     }
-    // The plan's notes on a Trainium plan, and the one on today's Trainium setup, count chips too.
+    // The plan's notes on a Trainium plan, and the one on today's Trainium setup, count chips too,
+    // and so does the text's plan line.
     const auto& compute = run.report->plan.compute;
     const bool plan_trn = compute.instance_type.find("trn") != std::string::npos;
+    if (plan_trn) {
+        c.applies("chips-are-not-gpus");
+        if (run.text.find(", gpu-bound\n") != std::string::npos) {
+            c.fail("chips-are-not-gpus", "the text's plan line on a Trainium plan says \"gpu-bound\"");
+        }
+    }
     const bool today_trn = run.report->current_instance_type.find("trn") != std::string::npos;
     for (const std::string& note : compute.notes) {
         const bool about_today = note.rfind("today's setup does not fit", 0) == 0;

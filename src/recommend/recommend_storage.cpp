@@ -97,7 +97,10 @@ std::optional<Way> fsx_lift(const Walk& walk, const Workload& w, const Option& o
     }
     const bool persistent = walk.runs >= k_repeated_runs || walk.job.storage.fsx.deployment_type.value_or("").rfind("PERSISTENT", 0) == 0;
     FsxSize size = size_fsx(walk.catalogue.storage_facts, w.dataset_gb, required_mb_s, persistent);
-    if (size.capacity_gib <= 0) {
+    // StorageCapacity is the FSx API's 32-bit integer: up to 2,147,483,647 GiB (formats.md); a file
+    // system beyond it cannot be created (a generated 1 EB dataset was sized to 1.2e19 GiB).
+    constexpr double k_fsx_api_max_gib = 2147483647.0;
+    if (size.capacity_gib <= 0 || size.capacity_gib > k_fsx_api_max_gib) {
         return std::nullopt;
     }
     Way way{StorageChoice{}, option.config};

@@ -635,9 +635,8 @@ std::string binding_constraint(const Walk& walk)
         }
     }
     if (cheapest_in_time != nullptr && walk.budget) {
-        return fmt::format("budget_usd binds: the cheapest configuration that {} {}, {} x {}, costs {} (budget {})", walk.target_implicit ? "keeps" : "meets",
-            target_words(walk), cheapest_in_time->count, type_name(walk, *cheapest_in_time->instance),
-            usd(cheapest_in_time->cost_or_max()) + on_spot(*cheapest_in_time), usd(*walk.budget));
+        return fmt::format("budget_usd binds: the cheapest configuration that {}, {} x {}, costs {} (budget {})", meets_words(walk), cheapest_in_time->count,
+            type_name(walk, *cheapest_in_time->instance), usd(cheapest_in_time->cost_or_max()) + on_spot(*cheapest_in_time), usd(*walk.budget));
     }
     if (fastest == nullptr) {
         return "memory binds: the model does not fit the allowed GPUs in any split";
@@ -669,9 +668,8 @@ std::string binding_constraint(const Walk& walk)
     }
     // The budget may bind as well: nothing at all runs within it.
     const std::string budget_too = cheapest_text(walk);
-    return fmt::format("{} binds: the fastest allowed configuration, {} x {}, takes {}{}", walk.target_implicit ? "today's time" : "target_hours",
-        fastest->count, type_name(walk, *fastest->instance), hours_text(fastest->hours),
-        budget_too.empty() ? budget_too : "; budget_usd binds too" + budget_too);
+    return fmt::format("{} binds: the fastest allowed configuration, {} x {}, takes {}{}", time_constraint_name(walk), fastest->count,
+        type_name(walk, *fastest->instance), hours_text(fastest->hours), budget_too.empty() ? budget_too : "; budget_usd binds too" + budget_too);
 }
 
 // The ladder's first step keeps today's setup (inserted when add_fix_step left it out).

@@ -327,6 +327,12 @@ bool gbdt_fits_gpus(const Walk& walk, const InstanceSpec& instance, int count)
     return rows_per_gpu * gbdt_gpu_bytes_per_row(walk.base.gbdt_features) <= k_usable_gpu_memory * instance.gpu_memory_gb * 1e9;
 }
 
+// XGBoost's GPU hist is CUDA: an NVIDIA GPU instance (not Trainium or Inferentia).
+bool runs_gpu_hist(const InstanceSpec* instance)
+{
+    return instance->gpu_spec != nullptr && instance->gpu_spec->vendor == "nvidia";
+}
+
 // Every configuration whose memory holds the data: CPU instances (general-purpose unless the
 // families say otherwise) and, for XGBoost, GPU instances (GPU hist; LightGBM's GPU build is
 // slower than its CPU one, docs/model.md §10); from the fewest instances that hold the data,
@@ -335,12 +341,8 @@ std::vector<Pick> gbdt_options(const Walk& walk, double need_gib)
 {
     std::vector<const InstanceSpec*> instances = cpu_candidates(walk);
     if (walk.base.gbdt_library != "lightgbm") {
-        // GPU hist runs on CUDA: NVIDIA GPUs, not Trainium (a generated job was planned on trn1n).
-        for (const InstanceSpec* instance : allowed_instances(walk, true, false)) {
-            if (instance->gpu_spec != nullptr && instance->gpu_spec->vendor == "nvidia") {
-                instances.push_back(instance);
-            }
-        }
+        const auto accelerated = allowed_instances(walk, true, false); // a generated job was planned on trn1n
+        std::copy_if(accelerated.begin(), accelerated.end(), std::back_inserter(instances), runs_gpu_hist);
     }
     const double max_count = static_cast<double>(walk.job.constraints.max_instances.value_or(static_cast<std::int64_t>(k_max_count_tabular)));
     std::vector<Pick> out;
@@ -391,9 +393,8 @@ std::optional<Pick> best_timed(const Walk& walk, const std::vector<Pick>& option
         }
     }
     if (best != nullptr) {
-        binding =
-            fmt::format("budget_usd binds: the cheapest configuration that {} {}, {} x {}, costs {} (budget {})", walk.target_implicit ? "keeps" : "meets",
-                target_words(walk), best->count, type_name(walk, *best->instance), usd(*best->total_cost), usd(walk.budget.value_or(0)));
+        binding = fmt::format("budget_usd binds: the cheapest configuration that {}, {} x {}, costs {} (budget {})", meets_words(walk), best->count,
+            type_name(walk, *best->instance), usd(*best->total_cost), usd(walk.budget.value_or(0)));
         return *best;
     }
     for (const Pick& pick : options) {
@@ -404,7 +405,7 @@ std::optional<Pick> best_timed(const Walk& walk, const std::vector<Pick>& option
     if (best == nullptr) {
         return std::nullopt;
     }
-    binding = fmt::format("{} binds: the fastest allowed configuration, {} x {}, takes {}", walk.target_implicit ? "today's time" : "target_hours", best->count,
+    binding = fmt::format("{} binds: the fastest allowed configuration, {} x {}, takes {}", time_constraint_name(walk), best->count,
         type_name(walk, *best->instance), hours_text(best->hours));
     return *best;
 }
@@ -585,9 +586,7 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
         // Nothing to time at all: no CPU instance and no NVIDIA GPU in the allowed families (the
         // accelerators that are left, Trainium or Inferentia, do not run gradient boosting).
         const auto accelerated = allowed_instances(walk, true, false);
-        const bool none = cpu_candidates(walk).empty() && std::none_of(accelerated.begin(), accelerated.end(), [](const InstanceSpec* i) {
-            return i->gpu_spec != nullptr && i->gpu_spec->vendor == "nvidia";
-        });
+        const bool none = cpu_candidates(walk).empty() && std::none_of(accelerated.begin(), accelerated.end(), runs_gpu_hist);
         walk.out.binding = none ? fmt::format("the allowed instance families have neither CPU instances nor NVIDIA GPUs, which {} needs (its GPU training is "
                                               "CUDA; Trainium and Inferentia do not run it)",
                                       walk.base.gbdt_library == "lightgbm" ? "LightGBM" : "XGBoost")

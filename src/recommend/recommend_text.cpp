@@ -302,12 +302,26 @@ std::optional<bool> explicit_meets(const Walk& walk, const Option& option)
     return option.usable() && (!target || option.hours <= *target * (1.0 + 1e-9)) && option.within_budget;
 }
 
+namespace {
+
 std::string target_words(const Walk& walk)
 {
     if (!walk.target) {
         return "time";
     }
     return walk.target_implicit ? "today's " + hours_text(*walk.target) : fmt::format("the {} target", hours_text(*walk.target));
+}
+
+} // namespace
+
+std::string meets_words(const Walk& walk)
+{
+    return std::string(walk.target_implicit ? "keeps " : "meets ") + target_words(walk);
+}
+
+const char* time_constraint_name(const Walk& walk)
+{
+    return walk.target_implicit ? "today's time" : "target_hours";
 }
 
 std::string best_effort_lead(const Walk& walk)

@@ -265,9 +265,11 @@ std::string why_today_cannot_stay(const Walk& walk);
 /// Meets the job's own target_hours and budget_usd (not today's time taken as a target).
 std::optional<bool> explicit_meets(const Walk& walk, const Option& option);
 LadderStep step_from(const Walk& walk, const Option& option, const std::string& change, const std::string& why, std::vector<std::string> concepts);
-/// The time to meet, as the text names it: "the 12 h target", or "today's 3.4 h" where no
-/// target_hours was given and today's time is the one to keep.
-std::string target_words(const Walk& walk);
+/// Meeting the time, as the binding notes say it: "meets the 12 h target", or "keeps today's 3.4 h"
+/// where no target_hours was given and today's time is the one to keep.
+std::string meets_words(const Walk& walk);
+/// The time constraint a binding note names: "target_hours", or "today's time".
+const char* time_constraint_name(const Walk& walk);
 /// The plan note's lead where nothing meets: "nothing meets the target; best effort. ", or, where
 /// the time is today's, "nothing keeps today's 3.4 h within the budget; best effort. ".
 std::string best_effort_lead(const Walk& walk);

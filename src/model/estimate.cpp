@@ -97,6 +97,21 @@ double ring_latency_s(const NetworkPath& path, int nodes)
     return nodes > 1 ? path.latency_s + (nodes - 2) * path.hop_s : 0.0;
 }
 
+// §3 NCCL's latency model inside a node (NVIDIA/nccl@01afd20a src/graph/tuning.cc): a ring
+// all-reduce of n ranks takes baseLat + 2·(n − 1)·hwLat, with its fastest protocol (LL, which NCCL
+// picks for small messages) baseLat 6.6 µs and hwLat 0.6 µs a step over NVLink, 1.0 µs over PCIe:
+// 15 µs for 8 GPUs. Large messages are timed by their bytes; this is the floor that sets the pace of
+// small ones (a tensor-parallel all-reduce of a short sequence, a small model's gradient buckets).
+// Trainium's collectives are not NCCL: none charged there (no sourced figure).
+double intra_node_allreduce_latency_s(const InstanceSpec& instance, int ranks)
+{
+    if (ranks <= 1 || instance.nvlink == "neuronlink") {
+        return 0.0;
+    }
+    const bool nvlink = instance.nvlink == "nvswitch" || instance.nvlink == "nvlink";
+    return (6.6 + 2.0 * (ranks - 1) * (nvlink ? 0.6 : 1.0)) * 1e-6;
+}
+
 // §2 Attention kernels reach their own fraction of the peak: FlashAttention-2 forward + backward
 // 72 % of an A100 (225 TFLOP/s; Dao 2023, as quoted in Jack47/hack-SysML papers/transformer/
 // flash-attention-2.md) but "only 35 % utilization on the H100" (Shah et al. 2024, FlashAttention-3
@@ -526,16 +541,18 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
     // backward; Megatron), over the intra-node link, not overlapped unless the job says
     // `--tp-comm-overlap` (Transformer Engine splits each GEMM into chunks and moves one chunk's
     // activations while the next computes: only what outlasts the compute is exposed).
+    // Each all-reduce also pays NCCL's latency once per micro-batch, whatever its size.
+    const double micro = std::max(1, e.micro_batch > 0 ? e.micro_batch : 1);
     if (l.tensor > 1 && workload.hidden > 0 && workload.layers > 0) {
         const double tokens = static_cast<double>(std::max<std::int64_t>(workload.seq_len, 1));
         const double bytes = ring_allreduce_bytes(tokens * static_cast<double>(workload.hidden) * act_bytes, l.tensor);
-        const double tp_s = hardware * 4.0 * static_cast<double>(workload.layers) / l.pipeline * bytes / intra_node_bytes_per_s(instance);
+        const double tp_s = hardware * 4.0 * static_cast<double>(workload.layers) / l.pipeline *
+            (bytes / intra_node_bytes_per_s(instance) + intra_node_allreduce_latency_s(instance, l.tensor) / micro);
         group_s += workload.tp_comm_overlap ? std::max(0.0, tp_s - group_s) : tp_s;
     }
     if (l.context > 1) {
         group_s = group_s / l.context + context_parallel_seconds(workload, config, l, options);
     }
-    const double micro = std::max(1, e.micro_batch > 0 ? e.micro_batch : 1);
     // With Megatron-Core's --overlap-moe-expert-parallel-comm the 1F1B schedule runs one micro-batch's
     // forward beside another's backward, and each one's all-to-alls hide under the other's compute:
     // only what outlasts the compute is exposed.

@@ -319,8 +319,9 @@ TEST_CASE("Megatron-Core's communication overlap: TP collectives under the GEMMs
     const Estimate tp = estimate(w, config, catalogue);
     // Each sample's 4 × 80/2 all-reduces of 4096 × 8192 bf16 over 8 GPUs (2·7/8 of the bytes),
     // over p5's NVLink (900/2 GB/s per direction × 0.65), are hidden: each of the 48 replicas
-    // takes a sample that much sooner.
-    const double tp_s = 4.0 * 40 * (2.0 * 7 / 8 * 4096 * 8192 * 2) / (450e9 * 0.65);
+    // takes a sample that much sooner, with NCCL's latency for each (15 µs over NVLink for 8 GPUs,
+    // once per micro-batch of 1).
+    const double tp_s = 4.0 * 40 * ((2.0 * 7 / 8 * 4096 * 8192 * 2) / (450e9 * 0.65) + 15e-6);
     CHECK(48.0 / plain.compute_samples_per_sec - 48.0 / tp.compute_samples_per_sec == Approx(tp_s).epsilon(0.01));
     CHECK(tp.comm_ms_per_step == Approx(plain.comm_ms_per_step));
     // The distributed optimizer's all-reduce: half under the last backward (2/3 of a micro-batch),
@@ -1174,4 +1175,29 @@ TEST_CASE("training.virtual_pipeline reaches the workload; unsaid, no interleavi
     const std::string model = R"("model": {"family": "transformer", "params_millions": 7000, "seq_len": 4096})";
     CHECK(workload_of(R"({"name": "m", )" + model + "}", assumptions).virtual_pipeline == 1);
     CHECK(workload_of(R"({"name": "m", )" + model + R"(, "training": {"virtual_pipeline": 4}})", assumptions).virtual_pipeline == 4);
+}
+
+TEST_CASE("tensor-parallel all-reduces pay NCCL's intra-node latency once per micro-batch", "[estimate][parallel]")
+{
+    // BERT-base (12 layers of 768) split 8 ways at a micro-batch of 1: 4 all-reduces a layer of
+    // 128 x 768 x 2 bytes, each at least NCCL's ring LL latency over NVLink, 6.6 + 2 x 7 x 0.6 =
+    // 15 µs (tuning.cc), so a sample takes at least 48 x 15 µs = 0.72 ms: at most ~1,390 a second.
+    std::vector<std::string> assumptions;
+    const Workload bert = workload_of(R"({"name": "b", "model": {"family": "transformer", "params_millions": 110, "layers": 12, "hidden": 768,
+        "heads": 12, "seq_len": 128, "precision": "bf16", "batch_size": 1}})",
+        assumptions);
+    Config config;
+    config.instance = builtin_catalogue().find_instance("p5.48xlarge");
+    config.count = 1;
+    config.parallelism.mode = "model";
+    config.parallelism.tensor = 8;
+    config.parallelism.micro_batch = 1;
+    const Estimate one = estimate(bert, config, builtin_catalogue());
+    REQUIRE(one.throughput_known);
+    CHECK(one.compute_samples_per_sec < 1.0 / (48 * 15e-6));
+    CHECK(one.compute_samples_per_sec > 0.8 / (48 * 15e-6)); // the latency, not the bytes, sets the pace
+    // A micro-batch of 64 shares each latency among 64 samples.
+    config.parallelism.micro_batch = 64;
+    const Estimate many = estimate(bert, config, builtin_catalogue());
+    CHECK(many.compute_samples_per_sec > 5 * one.compute_samples_per_sec);
 }

@@ -167,7 +167,7 @@ std::string today_before_fix(const Walk& walk, const Option& fixed)
     }
     // A download before training can outweigh the training itself (File mode over many small files).
     const double saved_minutes = e.startup_minutes - fixed.e.startup_minutes;
-    if (saved_minutes >= 1.0 && saved_minutes >= 0.05 * walk.today->hours * 60.0) {
+    if (saved_minutes >= 1.0 && saved_minutes >= k_startup_saving_share * walk.today->hours * 60.0) {
         why += fmt::format("; start-up {} today (the data downloads before training), {} after", hours_text(e.startup_minutes / 60.0),
             fixed.e.startup_minutes < 0.5 ? std::string("none") : hours_text(fixed.e.startup_minutes / 60.0));
     }

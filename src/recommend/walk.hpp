@@ -227,6 +227,9 @@ std::string type_name(const Walk& walk, const InstanceSpec& instance);
 // of each other are near ties (an estimate's noise, not a saving): a stated default, the same 10 %
 // as the no-target tie, so "cheaper" means one thing throughout the walk (both walks).
 inline constexpr double k_rightsize_min_saving = 0.10;
+// A download before training is worth naming (and removing) where it takes at least this share of
+// today's time (and a minute): a stated threshold.
+inline constexpr double k_startup_saving_share = 0.05;
 
 // SageMaker training jobs stop at MaxRuntimeInSeconds, at most 28 days (2,419,200 s; SageMaker API
 // StoppingCondition): a longer run needs checkpoints and a restart, so it is not a plan as it stands.

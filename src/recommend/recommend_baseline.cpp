@@ -175,6 +175,17 @@ void start(Walk& walk)
     if (location == "on-premises") {
         walk.out.assumptions.push_back("dataset.location is on-premises: the plan assumes it is copied to S3 first (hybrid-private-link)");
     }
+    // A file system described without saying the data is read from it: S3 is the default, said.
+    const auto& fsx = job.storage.fsx;
+    const auto& efs = job.storage.efs;
+    const bool fsx_given = fsx.deployment_type || fsx.storage_type || fsx.capacity_gib || fsx.per_unit_mb_s_per_tib || fsx.import_path;
+    const bool efs_given = efs.throughput_mode || efs.provisioned_mib_s || efs.performance_mode || efs.encrypted;
+    if (!job.dataset.location && (fsx_given || efs_given)) {
+        const char* service = fsx_given ? "fsx" : "efs";
+        walk.out.assumptions.push_back(fmt::format("storage.{} describes a file system, but dataset.location is not given: the data is taken to be read "
+                                                   "from S3, the default; set dataset.location to \"{}\" if the job reads it from the file system",
+            service, fsx_given ? "fsx-lustre" : "efs"));
+    }
     if (walk.budget && walk.runs > 1) {
         walk.out.assumptions.push_back(fmt::format(
             "budget_usd is compared with the cost of all {:.0f} runs ({})", walk.runs, job.training.runs ? "training.runs" : "training.tuning_jobs"));

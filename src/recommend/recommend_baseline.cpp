@@ -63,6 +63,15 @@ void state_today_parallelism(Walk& walk, const Option& today)
                                                "with (the fastest that fits); give training.distribution (and tensor_parallel, pipeline_parallel) "
                                                "for today's own",
         gpus, device(*walk.current, true), parallelism_label(today.config.parallelism)));
+    // A global batch below the GPUs leaves no data-parallel split with a sample for each: the split
+    // above is the batch's doing, and a per-GPU batch written as the global one is the usual cause.
+    const auto batch = walk.job.model.batch_size;
+    if (batch && *batch < gpus && today.config.parallelism.mode == "model") {
+        walk.out.assumptions.push_back(fmt::format("model.batch_size {} is the global batch (samples per step), fewer than today's {} {}: plain data "
+                                                   "parallelism has no sample for each, hence the split above; if {} is the batch per {}, give "
+                                                   "the global batch ({} x {} = {})",
+            *batch, gpus, device(*walk.current, true), *batch, device(*walk.current, false), *batch, gpus, *batch * gpus));
+    }
 }
 
 } // namespace

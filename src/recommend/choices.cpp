@@ -217,14 +217,24 @@ std::vector<Parallelism> expert_splits(const Workload& workload, const InstanceS
     return out;
 }
 
+// "35.0 GB per GPU, 221.7 GB with the activations": the training state the sentence speaks of, then
+// what the GPU holds in all (the total alone read as the state's share).
+std::string per_device_text(const Estimate& e, const std::string& unit)
+{
+    if (e.activation_gb < 0.05) {
+        return fmt::format("{:.1f} GB per {}", e.memory_per_gpu_gb, unit);
+    }
+    return fmt::format("{:.1f} GB per {}, {:.1f} GB with the activations", e.state_gb, unit, e.memory_per_gpu_gb);
+}
+
 std::string split_text(const Trial& trial, int gpus, const Workload& workload, const std::string& unit)
 {
     const Parallelism& p = trial.parallelism;
     const std::string context = (p.context > 1 ? fmt::format(", each sequence split over {} {}s (context parallel)", p.context, unit) : std::string()) +
         (p.expert > 1 ? fmt::format(", each layer's experts split over {} {}s (expert parallel)", p.expert, unit) : std::string());
     if (p.mode == "sharded") {
-        return fmt::format("sharded over {} {}s ({}{}) it is {:.1f} GB per {}", gpus, unit,
-            p.zero_stage == 3 ? "ZeRO-3/FSDP full sharding" : fmt::format("ZeRO-{}", p.zero_stage), context, trial.e.memory_per_gpu_gb, unit);
+        return fmt::format("sharded over {} {}s ({}{}) it is {}", gpus, unit,
+            p.zero_stage == 3 ? "ZeRO-3/FSDP full sharding" : fmt::format("ZeRO-{}", p.zero_stage), context, per_device_text(trial.e, unit));
     }
     const char* overlap = p.tensor > 1 && !workload.tp_comm_overlap
         ? " (its collectives timed in full: where Megatron-Core runs --tp-comm-overlap, set training.tp_comm_overlap)"
@@ -233,8 +243,8 @@ std::string split_text(const Trial& trial, int gpus, const Workload& workload, c
         ? fmt::format(" (a {:.0f} % pipeline bubble without interleaving: where Megatron-Core runs virtual pipeline stages, set training.virtual_pipeline)",
               100.0 * trial.e.pipeline_bubble)
         : std::string();
-    return fmt::format("tensor parallel {} x pipeline {} with the optimizer sharded (ZeRO-1){} it is {:.1f} GB per {}{}{}", p.tensor, p.pipeline, context,
-        trial.e.memory_per_gpu_gb, unit, overlap, bubble);
+    return fmt::format("tensor parallel {} x pipeline {} with the optimizer sharded (ZeRO-1){} it is {}{}{}", p.tensor, p.pipeline, context,
+        per_device_text(trial.e, unit), overlap, bubble);
 }
 
 } // namespace

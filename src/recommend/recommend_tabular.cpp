@@ -663,6 +663,14 @@ void walk_tabular(Walk& walk)
     Plan& plan = walk.out.plan;
     fill_tabular_compute(walk, *pick, plan);
     fill_tabular_storage(walk, pick->count, plan);
+    if (plan.compute.meets_target == std::optional<bool>(false) && walk.out.binding.empty() && plan.compute.estimated_hours) {
+        // Measured today and missing the target: the model times no other instance for this algorithm.
+        walk.out.binding = fmt::format("{} binds: the {} is not timed on other instances (docs/model.md), so today's measured {} on {} x {} stands; "
+                                       "time a run on a larger instance (more vCPUs help only where the training code uses them)",
+            walk.target && *plan.compute.estimated_hours > *walk.target * (1.0 + 1e-9) ? "target_hours" : "budget_usd", algorithm_name(walk),
+            hours_text(*plan.compute.estimated_hours), pick->count, type_name(walk, *pick->instance));
+        plan.compute.notes.insert(plan.compute.notes.begin(), best_effort_lead(walk) + walk.out.binding);
+    }
     if (const std::string basis = price_basis(walk, *pick->instance); !basis.empty()) {
         walk.out.assumptions.push_back(basis);
     }

@@ -312,6 +312,22 @@ Option evaluate_option(const Walk& walk, const Workload& workload, const Instanc
     option.instance = &instance;
     option.count = count;
     option.parallelism = choose_parallelism(w, instance, count, walk.framework, walk.catalogue, walk.options);
+    // Nothing fits with every activation kept: recomputing them in the backward pass (activation or
+    // gradient checkpointing, one setting in the training code) is the usual remedy, at 4/3 the
+    // compute; the configuration is timed with it and the plan says so (docs/recommender.md §5).
+    if (!option.parallelism.fits && !w.recompute && (w.transformer_blocks() || w.family == "cnn" || w.family == "diffusion")) {
+        Workload recomputed = w;
+        recomputed.recompute = true;
+        ParallelismChoice with = choose_parallelism(recomputed, instance, count, walk.framework, walk.catalogue, walk.options);
+        if (with.fits) {
+            w = recomputed;
+            option.parallelism = with;
+            option.recompute_added = true;
+        } else if (!with.why.empty() && option.parallelism.why.find("activations") != std::string::npos) {
+            // The activations were part of the shortfall (the sentence names them): say checkpointing does not close it.
+            option.parallelism.why = with.why + " even with activation checkpointing (the activations recomputed in the backward pass)";
+        }
+    }
     option.config.instance = &instance;
     option.config.count = count;
     option.config.parallelism = option.parallelism.parallelism;

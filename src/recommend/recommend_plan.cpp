@@ -194,6 +194,13 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
         c.notes.push_back(
             option.parallelism.why + (!c.distribution.empty() && c.distribution != "none" ? fmt::format(" (SageMaker distribution: {})", c.distribution) : ""));
     }
+    if (option.recompute_added) {
+        c.notes.push_back(fmt::format("activation checkpointing on: with every activation kept, no split of {} x {} fits ({} GB of activations a {} "
+                                      "at micro-batch {} with it); set it in the training code (gradient_checkpointing, "
+                                      "torch.utils.checkpoint; model.activation_checkpointing), which recomputes them in the backward pass at "
+                                      "4/3 the compute, as timed here",
+            option.count, type_name(walk, i), fmt::format("{:.1f}", option.e.activation_gb), device(i, false), option.e.micro_batch));
+    }
     small_batch_note(walk, option, c);
     if (option.count > 1) {
         c.notes.push_back(fmt::format("multi-node: {}, one cluster placement group, {}16-bit gradients (multi-node-network)",
@@ -371,13 +378,13 @@ std::string no_plan_reason(const Walk& walk)
             return "no allowed configuration holds the model in GPU memory";
         }
         const Estimate& e = largest->e;
-        const bool recompute_helps = !walk.base.recompute && e.activation_gb > 0;
+        // Every configuration was also tried with activation checkpointing (evaluate_option).
+        const bool recompute_tried = !walk.base.recompute && e.activation_gb > 0;
         return fmt::format("no allowed configuration holds the model in GPU memory: on {}'s {} GB GPUs, the largest allowed, the training state takes "
-                           "{} GB before sharding and the activations {} GB a GPU at micro-batch {}; allow larger GPUs or more of them "
-                           "(constraints.instance_families, max_instances, max_gpus){}",
+                           "{} GB before sharding and the activations {} GB a GPU at micro-batch {}{}; allow larger GPUs or more of them "
+                           "(constraints.instance_families, max_instances, max_gpus)",
             type_name(walk, *largest->instance), grouped(largest->instance->gpu_memory_gb), grouped(e.state_gb), grouped(e.activation_gb),
-            std::max(1, e.micro_batch),
-            recompute_helps ? ", or set model.activation_checkpointing where the training code recomputes activations in the backward pass" : "");
+            std::max(1, e.micro_batch), recompute_tried ? " (no split fits with activation checkpointing either)" : "");
     }
     return "no configuration that fits could be timed (see the assumptions: the model's FLOPs, the data's size or its number of samples are missing)";
 }

@@ -270,7 +270,7 @@ LadderStep step_from(const Walk& walk, const Option& option, const std::string& 
 {
     LadderStep step;
     step.rung = rung_name(option.rung);
-    step.change = change;
+    step.change = change + (option.recompute_added ? "; activation checkpointing on (without it no split of this configuration fits)" : "");
     step.instance_type = type_name(walk, *option.instance);
     step.instance_count = option.count;
     if (option.usable()) {

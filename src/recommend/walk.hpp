@@ -66,6 +66,8 @@ struct Option {
     std::optional<double> total_cost; ///< every run, storage included: what the budget is compared with
     bool known = false;               ///< time estimated
     bool fits = true;                 ///< fits memory in its parallelism
+    /// Activation checkpointing turned on by the plan: no split of this configuration fits without it.
+    bool recompute_added = false;
     /// Within one SageMaker training job's 28-day MaxRuntimeInSeconds. Longer runs still run, as
     /// several jobs that checkpoint and resume: the plan says so; the option stays usable.
     bool runnable = true;

@@ -35,7 +35,9 @@ const std::vector<InvariantInfo>& invariants()
             "meets_target is true exactly when the time fits target_hours and all runs fit budget_usd, and no note of a plan that meets calls it a best "
             "effort"},
         {"plan-respects-constraints", "the plan's instance family, instance count and GPUs are within constraints"},
-        {"plan-fits-memory", "the plan's configuration holds the training state, or the plan says it does not fit"},
+        {"plan-fits-memory",
+            "the plan's configuration holds the training state (with activation checkpointing only where the plan says it turns it on), or the plan says it "
+            "does not fit"},
         {"overlap-never-slows",
             "the plan's configuration with Megatron-Core's overlaps on (tp_comm_overlap, overlap_param_gather, moe_a2a_overlap) and its interleaved "
             "schedule (virtual_pipeline 8) is never slower than with them off"},

@@ -88,8 +88,10 @@ std::vector<std::string> plan_texts(const Report& r)
     return out;
 }
 
-// Whether `count` x `type` holds the job's training state in the split the recommender would choose.
-std::optional<bool> fits_memory(const PipelineRun& run, const std::string& type, int count)
+// Whether `count` x `type` holds the job's training state in the split the recommender would choose,
+// recomputing activations where nothing fits with them all kept, as the recommender does (and says:
+// `recomputed` is set then).
+std::optional<bool> fits_memory(const PipelineRun& run, const std::string& type, int count, bool* recomputed = nullptr)
 {
     const Catalogue& catalogue = builtin_catalogue();
     const InstanceSpec* instance = catalogue.find_instance(type);
@@ -97,8 +99,20 @@ std::optional<bool> fits_memory(const PipelineRun& run, const std::string& type,
         return std::nullopt;
     }
     std::vector<std::string> assumptions;
-    const Workload workload = make_workload(*run.job, run.report->profile.model, catalogue, assumptions);
-    const ParallelismChoice choice = choose_parallelism(workload, *instance, count, run.job->model.framework.value_or("pytorch"), catalogue, {});
+    Workload workload = make_workload(*run.job, run.report->profile.model, catalogue, assumptions);
+    const std::string framework = run.job->model.framework.value_or("pytorch");
+    ParallelismChoice choice = choose_parallelism(workload, *instance, count, framework, catalogue, {});
+    if (!choice.fits && !workload.recompute) {
+        Workload recompute = workload;
+        recompute.recompute = true;
+        if (ParallelismChoice with = choose_parallelism(recompute, *instance, count, framework, catalogue, {}); with.fits) {
+            workload = recompute;
+            choice = with;
+            if (recomputed != nullptr) {
+                *recomputed = true;
+            }
+        }
+    }
     if (!choice.fits) {
         return false;
     }
@@ -306,7 +320,8 @@ void check_memory(Checker& c)
     if (!run.report || run.report->plan.compute.instance_type.empty()) {
         return;
     }
-    const auto fits = fits_memory(run, run.report->plan.compute.instance_type, run.report->plan.compute.instance_count);
+    bool recomputed = false;
+    const auto fits = fits_memory(run, run.report->plan.compute.instance_type, run.report->plan.compute.instance_count, &recomputed);
     if (!fits) {
         return;
     }
@@ -315,6 +330,11 @@ void check_memory(Checker& c)
         c.fail("plan-fits-memory",
             fmt::format("{} x {} does not hold the training state and the plan does not say so", run.report->plan.compute.instance_count,
                 run.report->plan.compute.instance_type));
+    }
+    if (*fits && recomputed && !mentions(plan_texts(*run.report), "activation checkpointing on")) {
+        c.fail("plan-fits-memory",
+            fmt::format("{} x {} holds the training state only with activation checkpointing, and the plan does not say it turns it on",
+                run.report->plan.compute.instance_count, run.report->plan.compute.instance_type));
     }
 }
 

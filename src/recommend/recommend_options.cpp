@@ -428,9 +428,25 @@ void fix_unexplained_wait(Walk& walk, Option& fixed, Bottleneck modelled)
     // mode's 1.6 h download of 1 TB before the first step was kept here while every plan streamed the
     // same data with FastFile.
     const double saved_minutes = walk.today->e.startup_minutes - fixed.e.startup_minutes;
-    const bool faster_start =
-        fixed.config.input_mode != walk.today->config.input_mode && saved_minutes >= 1.0 && saved_minutes >= k_startup_saving_share * walk.today->hours * 60.0;
-    if (walk.fixes.empty() && !faster_start) {
+    const bool faster_start = fixed.config.input_mode != walk.today->config.input_mode && saved_minutes >= 1.0 &&
+        saved_minutes >= k_startup_saving_share * walk.today->hours * 60.0 && !walk.today->spot;
+    if (walk.fixes.empty() && faster_start) {
+        // Today's run as measured (or estimated), less the download the new input mode removes.
+        Option kept = *walk.today;
+        kept.storage = fixed.storage;
+        kept.config.storage = fixed.config.storage;
+        kept.config.input_mode = fixed.config.input_mode;
+        kept.hours = std::max(walk.today->hours - saved_minutes / 60.0, walk.today->hours * 0.01);
+        kept.e.startup_minutes = fixed.e.startup_minutes;
+        kept.e.hours = kept.hours;
+        if (const auto price = hourly_price(walk, *kept.instance); price && kept.hours > 0) {
+            kept.run_cost = kept.hours * kept.count * *price;
+            kept.storage.cost_usd = storage_cost(walk, walk.fixed, kept.storage, kept.count, kept.hours, kept.e.page_cache);
+            kept.total_cost = *kept.run_cost * walk.runs + kept.storage.cost_usd.value_or(0);
+        }
+        judge(walk, kept);
+        fixed = kept;
+    } else if (walk.fixes.empty()) {
         fixed = *walk.today;
     }
     if (!wait.empty()) {

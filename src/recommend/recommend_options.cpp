@@ -404,6 +404,26 @@ std::string where_to_look(const Walk& walk)
 // calibrated to the telemetry, has today's GPUs faster than they ran, every candidate is estimated
 // without the wait, so today's fixed setup is too and the step says so; else today stays as it ran
 // and the step says where to look, without a gain.
+// Today's run as measured (or estimated), read with `fixed`'s input mode: less the download it
+// removes, priced again.
+Option today_less_download(const Walk& walk, const Option& fixed, double saved_minutes)
+{
+    Option kept = *walk.today;
+    kept.storage = fixed.storage;
+    kept.config.storage = fixed.config.storage;
+    kept.config.input_mode = fixed.config.input_mode;
+    kept.hours = std::max(walk.today->hours - saved_minutes / 60.0, walk.today->hours * 0.01);
+    kept.e.startup_minutes = fixed.e.startup_minutes;
+    kept.e.hours = kept.hours;
+    if (const auto price = hourly_price(walk, *kept.instance); price && kept.hours > 0) {
+        kept.run_cost = kept.hours * kept.count * *price;
+        kept.storage.cost_usd = storage_cost(walk, walk.fixed, kept.storage, kept.count, kept.hours, kept.e.page_cache);
+        kept.total_cost = *kept.run_cost * walk.runs + kept.storage.cost_usd.value_or(0);
+    }
+    judge(walk, kept);
+    return kept;
+}
+
 void fix_unexplained_wait(Walk& walk, Option& fixed, Bottleneck modelled)
 {
     const std::string wait = telemetry_wait(walk);
@@ -431,21 +451,7 @@ void fix_unexplained_wait(Walk& walk, Option& fixed, Bottleneck modelled)
     const bool faster_start = fixed.config.input_mode != walk.today->config.input_mode && saved_minutes >= 1.0 &&
         saved_minutes >= k_startup_saving_share * walk.today->hours * 60.0 && !walk.today->spot;
     if (walk.fixes.empty() && faster_start) {
-        // Today's run as measured (or estimated), less the download the new input mode removes.
-        Option kept = *walk.today;
-        kept.storage = fixed.storage;
-        kept.config.storage = fixed.config.storage;
-        kept.config.input_mode = fixed.config.input_mode;
-        kept.hours = std::max(walk.today->hours - saved_minutes / 60.0, walk.today->hours * 0.01);
-        kept.e.startup_minutes = fixed.e.startup_minutes;
-        kept.e.hours = kept.hours;
-        if (const auto price = hourly_price(walk, *kept.instance); price && kept.hours > 0) {
-            kept.run_cost = kept.hours * kept.count * *price;
-            kept.storage.cost_usd = storage_cost(walk, walk.fixed, kept.storage, kept.count, kept.hours, kept.e.page_cache);
-            kept.total_cost = *kept.run_cost * walk.runs + kept.storage.cost_usd.value_or(0);
-        }
-        judge(walk, kept);
-        fixed = kept;
+        fixed = today_less_download(walk, fixed, saved_minutes);
     } else if (walk.fixes.empty()) {
         fixed = *walk.today;
     }

@@ -155,19 +155,17 @@ std::string today_before_fix(const Walk& walk, const Option& fixed)
     const Estimate& e = walk.today->e;
     // Telemetry wins: a bottleneck classified from it is today's, whatever the model says.
     const bool observed = walk.profile.bottleneck_basis == "observed" && walk.profile.bottleneck != "none";
-    std::string bound = observed || e.bottleneck == Bottleneck::None ? walk.profile.bottleneck : std::string(bottleneck_name(e.bottleneck));
     // Trainium's chips are not GPUs (as in why_for): "chip-bound", "the chips could take".
+    const std::string bound =
+        bound_word(observed || e.bottleneck == Bottleneck::None ? walk.profile.bottleneck : std::string(bottleneck_name(e.bottleneck)), *walk.today->instance);
     const std::string devices = device(*walk.today->instance, true);
-    if (bound == "gpu" && devices == "chips") {
-        bound = "chip";
-    }
     std::string why = fmt::format("today {}-bound{} at {}", bound, observed ? " (observed)" : "", rate_text(walk, e.samples_per_sec));
     if (e.network_samples_per_sec > e.samples_per_sec * 1.01) {
         why += fmt::format("; the {} could take {}", devices, rate_text(walk, e.network_samples_per_sec));
     }
     // A download before training can outweigh the training itself (File mode over many small files).
     const double saved_minutes = e.startup_minutes - fixed.e.startup_minutes;
-    if (saved_minutes >= 1.0 && saved_minutes >= k_startup_saving_share * walk.today->hours * 60.0) {
+    if (saves_download(walk, saved_minutes)) {
         why += fmt::format("; start-up {} today (the data downloads before training), {} after", hours_text(e.startup_minutes / 60.0),
             fixed.e.startup_minutes < 0.5 ? std::string("none") : hours_text(fixed.e.startup_minutes / 60.0));
     }

@@ -448,8 +448,7 @@ void fix_unexplained_wait(Walk& walk, Option& fixed, Bottleneck modelled)
     // mode's 1.6 h download of 1 TB before the first step was kept here while every plan streamed the
     // same data with FastFile.
     const double saved_minutes = walk.today->e.startup_minutes - fixed.e.startup_minutes;
-    const bool faster_start = fixed.config.input_mode != walk.today->config.input_mode && saved_minutes >= 1.0 &&
-        saved_minutes >= k_startup_saving_share * walk.today->hours * 60.0 && !walk.today->spot;
+    const bool faster_start = fixed.config.input_mode != walk.today->config.input_mode && saves_download(walk, saved_minutes) && !walk.today->spot;
     if (walk.fixes.empty() && faster_start) {
         fixed = today_less_download(walk, fixed, saved_minutes);
     } else if (walk.fixes.empty()) {

@@ -145,10 +145,8 @@ std::string why_for(const Walk& walk, const Option& option)
     const bool modelled = e.bottleneck != Bottleneck::None;
     // Trainium's chips are not GPUs: "chip-bound", "the chips could take" (the JSON's bottleneck stays "gpu").
     const std::string devices = device(*option.instance, true);
-    const bool chips = devices == "chips";
-    std::string why = modelled
-        ? fmt::format("{}-bound at {}", chips && e.bottleneck == Bottleneck::Gpu ? "chip" : bottleneck_name(e.bottleneck), rate_text(walk, e.samples_per_sec))
-        : fmt::format("{} as measured (the model has no rate for these {})", rate_text(walk, e.samples_per_sec), devices);
+    std::string why = modelled ? fmt::format("{}-bound at {}", bound_word(bottleneck_name(e.bottleneck), *option.instance), rate_text(walk, e.samples_per_sec))
+                               : fmt::format("{} as measured (the model has no rate for these {})", rate_text(walk, e.samples_per_sec), devices);
     if (e.bottleneck != Bottleneck::Gpu && e.network_samples_per_sec > e.samples_per_sec * 1.01) {
         why += fmt::format("; the {} could take {}", devices, rate_text(walk, e.network_samples_per_sec));
     }
@@ -322,6 +320,16 @@ std::string meets_words(const Walk& walk)
 const char* time_constraint_name(const Walk& walk)
 {
     return walk.target_implicit ? "today's time" : "target_hours";
+}
+
+std::string bound_word(const std::string& bottleneck, const InstanceSpec& instance)
+{
+    return bottleneck == "gpu" && device(instance, false) == "chip" ? "chip" : bottleneck;
+}
+
+bool saves_download(const Walk& walk, double saved_minutes)
+{
+    return walk.today && saved_minutes >= 1.0 && saved_minutes >= k_startup_saving_share * walk.today->hours * 60.0;
 }
 
 std::string best_effort_lead(const Walk& walk)

@@ -275,6 +275,11 @@ LadderStep step_from(const Walk& walk, const Option& option, const std::string& 
 std::string meets_words(const Walk& walk);
 /// The time constraint a binding note names: "target_hours", or "today's time".
 const char* time_constraint_name(const Walk& walk);
+/// A bottleneck as the ladder names it on `instance`: "chip" for "gpu" on Trainium (the JSON keeps "gpu").
+std::string bound_word(const std::string& bottleneck, const InstanceSpec& instance);
+/// Whether a start-up saving of `saved_minutes` against today's run is worth naming and acting on
+/// (at least a minute and k_startup_saving_share of today's time).
+bool saves_download(const Walk& walk, double saved_minutes);
 /// The plan note's lead where nothing meets: "nothing meets the target; best effort. ", or, where
 /// the time is today's, "nothing keeps today's 3.4 h within the budget; best effort. ".
 std::string best_effort_lead(const Walk& walk);

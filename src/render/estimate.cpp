@@ -4,6 +4,8 @@
 #include "mlscale/estimate.hpp"
 #include "mlscale/render.hpp"
 
+#include "format.hpp"
+
 namespace mlscale {
 
 namespace {
@@ -116,7 +118,7 @@ std::string estimate_text(const Estimate& e, const InstanceSpec& instance, const
         line("step time", text_number(e.throughput_known, e.step_time_ms, " ms"));
         line(unit + " utilisation", text_number(e.peak_tflops > 0 && e.throughput_known, e.gpu_util_pct, " %"));
     }
-    line("bottleneck", chips && e.bottleneck == Bottleneck::Gpu ? std::string("chip") : std::string(bottleneck_name(e.bottleneck)));
+    line("bottleneck", render::bound_word(bottleneck_name(e.bottleneck), unit));
     line("limits (samples/s)",
         fmt::format("compute {}, with communication {}, input {}, CPU {}", text_number(e.compute_samples_per_sec > 0, e.compute_samples_per_sec, ""),
             text_number(e.network_samples_per_sec > 0, e.network_samples_per_sec, ""), text_number(e.input_known, e.input_samples_per_sec, ""),

@@ -72,6 +72,11 @@ std::string consumers(const Report& report)
     return accelerator(report) + "s";
 }
 
+std::string bound_word(const std::string& bottleneck, const std::string& unit)
+{
+    return bottleneck == "gpu" && unit == "chip" ? unit : bottleneck;
+}
+
 std::string accelerator(const Report& report)
 {
     const auto& derived = report.profile.derived;

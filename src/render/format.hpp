@@ -47,5 +47,7 @@ std::string model_summary(const Report& report);
 std::string consumers(const Report& report);
 /// What today's accelerator is called in text: "chip" on Trainium (and Inferentia), else "GPU".
 std::string accelerator(const Report& report);
+/// A bottleneck as text names it: the JSON's "gpu" is "chip" where the accelerator (`unit`) is a chip.
+std::string bound_word(const std::string& bottleneck, const std::string& unit);
 
 } // namespace mlscale::render

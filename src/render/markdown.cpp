@@ -243,7 +243,7 @@ std::string profile_section(const Report& report, int level)
 {
     const auto& p = report.profile;
     std::string out = heading(level, "Profile");
-    out += fmt::format("What limits the job today: **{}**{}.\n\n", p.bottleneck == "gpu" && accelerator(report) == "chip" ? "chip" : p.bottleneck,
+    out += fmt::format("What limits the job today: **{}**{}.\n\n", render::bound_word(p.bottleneck, accelerator(report)),
         p.bottleneck_basis == "observed" ? " (from measured utilisation)" : (p.bottleneck_basis.empty() ? "" : " (from the performance model)"));
     out += "| quantity | value |\n| --- | --- |\n";
     const std::string who = consumers(report);

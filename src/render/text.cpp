@@ -62,7 +62,7 @@ std::string plan_section(const Report& report, const Style& style)
             c.estimated_cost_usd ? "$" + number(*c.estimated_cost_usd) + on_spot(c.purchase) : std::string("cost unknown"),
             c.gpus == 0 ? std::string() : fmt::format(", {} utilisation {}", c.device, maybe(c.gpu_util_pct, " %")),
             // The JSON's bottleneck enum says "gpu" on Trainium too; the text says chip, as the ladder does.
-            c.bottleneck.empty() ? "" : fmt::format(", {}-bound", c.bottleneck == "gpu" && c.device == "chip" ? "chip" : c.bottleneck));
+            c.bottleneck.empty() ? "" : fmt::format(", {}-bound", render::bound_word(c.bottleneck, c.device)));
         if (c.meets_target) {
             out += fmt::format("  meets the target      {}\n", *c.meets_target ? "yes" : "no");
         }
@@ -203,8 +203,8 @@ std::string render_text(const Report& report, const TextOptions& options)
     out += style.bold("Profile") + "\n";
     // Trainium's chips are not GPUs: "chip" in text (the JSON's bottleneck stays "gpu").
     const std::string unit = accelerator(report);
-    out += fmt::format("  bottleneck            {}{}\n", p.bottleneck == "gpu" ? fmt::format("{}", unit == "chip" ? "chip" : "gpu") : p.bottleneck,
-        p.bottleneck_basis.empty() ? "" : fmt::format(" ({})", p.bottleneck_basis));
+    out += fmt::format(
+        "  bottleneck            {}{}\n", render::bound_word(p.bottleneck, unit), p.bottleneck_basis.empty() ? "" : fmt::format(" ({})", p.bottleneck_basis));
     const bool cpus = consumers(report) == "CPUs";
     if (!cpus) {
         out += fmt::format("  {:<22}{}\n", unit + " utilisation", maybe(p.gpu_util_pct, " %"));

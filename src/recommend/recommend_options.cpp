@@ -3,6 +3,7 @@
 // and the budget. docs/recommender.md §2.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include <fmt/format.h>
@@ -16,6 +17,11 @@ namespace {
 
 // Counts tried for multi-node: powers of two up to this, and max_instances.
 constexpr int k_max_count = 64;
+// Beyond k_max_count, an instance's count keeps doubling while it misses the target, up to this:
+// 2,048 eight-GPU nodes, the scale of the largest published training runs (16,384 H100 GPUs for
+// Llama 3 405B, "The Llama 3 Herd of Models", Meta, 2024, section 3.3). A bound on the search, not
+// an AWS limit; max_instances and max_gpus still apply.
+constexpr int k_max_scale_out = 2048;
 // A one-GPU instance is a bigger GPU when it processes this much more than the baseline GPU.
 constexpr double k_bigger_gpu = 1.1;
 
@@ -477,6 +483,26 @@ bool explains(const Walk& walk, Bottleneck modelled)
         (cpu_seen && walk.base.cpu_ms_measured);
 }
 
+// Jobs bigger than k_max_count nodes (a pre-training run today on 128 nodes): where the largest
+// count tried is usable but misses the target, the count doubles until one meets it or a bound
+// (k_max_scale_out, max_instances, max_gpus) stops it. docs/recommender.md §2.
+void scale_out_further(Walk& walk, const InstanceSpec& instance, const std::vector<int>& counts)
+{
+    if (!walk.target || counts.empty() || counts.back() < k_max_count) {
+        return;
+    }
+    const auto& constraints = walk.job.constraints;
+    const std::int64_t max_instances = std::min<std::int64_t>(k_max_scale_out, constraints.max_instances.value_or(k_max_scale_out));
+    const std::int64_t max_gpus = constraints.max_gpus.value_or(std::numeric_limits<std::int64_t>::max());
+    for (std::int64_t n = static_cast<std::int64_t>(counts.back()) * 2; n <= max_instances && n * std::max(1, instance.gpu_count) <= max_gpus; n *= 2) {
+        const Option& last = walk.options_pool.back();
+        if (!last.usable() || last.in_time) {
+            return;
+        }
+        walk.options_pool.push_back(evaluate_option(walk, walk.fixed, instance, static_cast<int>(n)));
+    }
+}
+
 } // namespace
 
 void enumerate_options(Walk& walk)
@@ -486,9 +512,11 @@ void enumerate_options(Walk& walk)
     explain_unused_families(walk, allowed);
     for (const InstanceSpec* instance : allowed) {
         const bool full = full_node(walk.catalogue, *instance);
-        for (const int count : counts_for(walk, *instance, full, false)) {
+        const auto counts = counts_for(walk, *instance, full, false);
+        for (const int count : counts) {
             walk.options_pool.push_back(evaluate_option(walk, walk.fixed, *instance, count));
         }
+        scale_out_further(walk, *instance, counts);
     }
     if (const std::string why = why_today_cannot_stay(walk); walk.today && !why.empty()) {
         walk.out.assumptions.push_back(why + ": the plan does not keep it");

@@ -89,6 +89,17 @@ std::string parallelism_label(const Parallelism& p)
 
 namespace {
 
+// What the efficiency is calibrated to: the measured rate, or where the GPUs were partly idle, their
+// own rate (a calibration up from a slower measured rate reads as a contradiction without it).
+std::string gpus_own_rate(const Walk& walk, double observed, std::optional<double> utilisation)
+{
+    if (!utilisation || *utilisation <= 0 || *utilisation >= 100) {
+        return "it";
+    }
+    return fmt::format("the GPUs' own rate, {} at {:.3g} % busy ({} ÷ {:.3g} %)", rate_text(walk, observed / (*utilisation / 100.0)), *utilisation,
+        rate_text(walk, observed), *utilisation);
+}
+
 // Telemetry calibrates the GPUs' efficiency: the job's code, not the GPU, sets it, so every
 // candidate is estimated with it. The model's own figure is kept to report a disagreement.
 EstimateOptions calibrate(Walk& walk, const Config& config)
@@ -132,9 +143,9 @@ EstimateOptions calibrate(Walk& walk, const Config& config)
         walk.out.assumptions.push_back((differs ? label : std::string()) +
             (walk.options.efficiency_scale != 1.0
                     ? fmt::format("the model puts today's setup at {} where {} was measured: the measurement is used, and the GPUs' efficiency is "
-                                  "calibrated to it for every configuration (x{:.2f}){}",
-                          rate_text(walk, modelled.samples_per_sec), rate_text(walk, *observed), walk.options.efficiency_scale,
-                          above_peak_clause(walk.base, config, walk.options))
+                                  "calibrated to {} for every configuration (x{:.2f}){}",
+                          rate_text(walk, modelled.samples_per_sec), rate_text(walk, *observed), gpus_own_rate(walk, *observed, utilisation),
+                          walk.options.efficiency_scale, above_peak_clause(walk.base, config, walk.options))
                     : fmt::format("the model puts today's setup at {} where {} was measured: the measurement is today's rate, but no efficiency the "
                                   "model allows these GPUs reaches it, so every other configuration keeps the model's own (check the measured "
                                   "rate and GPU utilisation)",

@@ -602,9 +602,9 @@ EstimateOptions telemetry_options(Workload& workload, const Config& config, cons
         return options;
     }
     options.observed_samples_per_sec = modelled.network_samples_per_sec * *utilisation / 100.0;
-    assumptions.push_back(fmt::format("current.observed.samples_per_sec not given: today's rate is the GPUs' modelled {:.0f} samples/s x the observed {} % "
-                                      "GPU utilisation, {:.0f} samples/s (derived: the GPUs compute that share of the time)",
-        modelled.network_samples_per_sec, *utilisation, options.observed_samples_per_sec));
+    assumptions.push_back(fmt::format("current.observed.samples_per_sec not given: today's rate is the GPUs' modelled {} samples/s x the observed {} % "
+                                      "GPU utilisation, {} samples/s (derived: the GPUs compute that share of the time)",
+        rate_figure(modelled.network_samples_per_sec), *utilisation, rate_figure(options.observed_samples_per_sec)));
     measure_cpu_cost(workload, config, observed, options.observed_samples_per_sec, assumptions);
     return options;
 }

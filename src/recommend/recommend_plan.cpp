@@ -426,6 +426,14 @@ void fill_plan(Walk& walk)
                 walk.today ? "" : " (CPUs only, as measured)", hours_text(walk.chosen->hours),
                 walk.chosen->run_cost ? usd(*walk.chosen->run_cost) : "an unknown cost", on_spot(*walk.chosen), walk.rightsized ? " (rightsizing)" : ""));
         }
+        // Every rung is estimated without a wait the telemetry shows and the model cannot place; the
+        // first rung says so, and a plan on another rung must too (4 p4d at 20 % GPU: one p4d "at
+        // 12,500 samples/s" holds only once the wait is found).
+        if (!walk.removed_wait.empty() && walk.chosen->rung != Rung::FixPipeline) {
+            notes.push_back(fmt::format("estimated without the wait today's telemetry shows, as every rung is: where it stays (the ladder's "
+                                        "first rung says where to look), {} x {} runs slower than this too; re-measure GPU utilisation on it",
+                walk.chosen->count, type_name(walk, *walk.chosen->instance)));
+        }
         narrow_margin_note(walk, notes);
         if (walk.today_on_cpus && walk.today_on_cpus->total_cost && walk.chosen->total_cost && walk.chosen->hours > walk.today_on_cpus->hours * 1.001 &&
             *walk.chosen->total_cost > *walk.today_on_cpus->total_cost * 1.001) {

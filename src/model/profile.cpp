@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <string_view>
 #include <utility>
 
@@ -75,6 +76,29 @@ void vision_tokens(const Job& job, const ModelSpec* spec, ResolvedModel& model, 
     profile.assumptions.push_back(fmt::format("model.seq_len not given: {} tokens per image, ({}/{}) x ({}/{}) patches and the class token (a vision "
                                               "transformer; derived)",
         patches + 1, input[0], patch, input[1], patch));
+}
+
+// A transformer given its parameters and forward FLOPs but no tokens (a video or image model named
+// by its FLOPs, VideoMAE-B's "180 GFLOPs"): the tokens a sample passes through the blocks follow
+// from forward FLOPs ≈ 2 x (active) parameters x tokens (formulas.md §1.1, the relation used the
+// other way when seq_len is given; attention left out, so an upper bound). Without them it had no
+// activation memory at all, and 256 clips "fit" 1.4 of 24 GB. Fewer than 2 tokens reads as FLOPs
+// per token, and is left alone.
+void tokens_from_flops(double active_millions, ResolvedModel& model, Profile& profile)
+{
+    if (model.seq_len || model.family != "transformer" || !model.forward_gflops || !model.params_millions || *model.params_millions <= 0) {
+        return;
+    }
+    const double params = (active_millions > 0 && active_millions < *model.params_millions ? active_millions : *model.params_millions) * 1e6;
+    const double tokens = std::round(*model.forward_gflops * 1e9 / (2.0 * params));
+    if (!(tokens >= 2) || tokens > 1e7) {
+        return;
+    }
+    model.seq_len = static_cast<std::int64_t>(tokens);
+    profile.assumptions.push_back(fmt::format("model.seq_len not given: {} tokens per sample, the forward FLOPs over 2 x the {:.4g} M parameters a "
+                                              "token passes through (derived; attention left out), for the activation memory and the per-token "
+                                              "traffic; give model.seq_len (for a ViT, model.patch_size and model.input_resolution) for the model's own",
+        model.seq_len.value(), params / 1e6));
 }
 
 // Gradient boosting, linear models and k-means: named by family, framework or built-in algorithm.
@@ -158,6 +182,7 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
     // Transformers: forward FLOPs per token ≈ 2·N (formulas.md §1.1); per sequence × seq_len.
     // A mixture of experts computes with its active parameters (make_workload does the same).
     const double active = job.model.active_params_millions.value_or(spec != nullptr ? spec->active_params_millions.value_or(0.0) : 0.0);
+    tokens_from_flops(active, model, profile);
     if (!model.forward_gflops && model.family == "transformer" && model.params_millions) {
         const bool moe = active > 0 && active < *model.params_millions;
         const double per_token = 2.0 * (moe ? active : *model.params_millions) * 1e6 / 1e9;

@@ -332,6 +332,11 @@ BuiltinInput builtin_input(const std::string& algorithm)
     return it != table.end() ? it->second : BuiltinInput{};
 }
 
+// Packing is planned from as many files as MLS-ETL-010 flags (its min_files, an mlscale heuristic):
+// the plan does not prescribe an ETL run its own rule finds unnecessary (1,000 images for a LoRA
+// were to be packed into 14 shards by a Glue job before a 9-minute run).
+constexpr double k_pack_min_files = 10000;
+
 void fix_data_pipeline(Walk& walk)
 {
     Workload& w = walk.fixed;
@@ -376,7 +381,7 @@ void fix_data_pipeline(Walk& walk)
     if (w.num_files > 0 && w.dataset_gb > 0) {
         const double mean_mb = w.dataset_gb * 1000.0 / w.num_files;
         const double shards = std::ceil(w.dataset_gb * 1000.0 / container_mb);
-        if (mean_mb < small_mb && shards < w.num_files) {
+        if (mean_mb < small_mb && shards < w.num_files && w.num_files > k_pack_min_files) {
             walk.pack_fix = pack_text(w.num_files, mean_mb, shards, container_mb);
             walk.fixes.push_back(walk.pack_fix);
             walk.fix_concepts.push_back("uniform-partitions");

@@ -506,6 +506,20 @@ void samples_per_epoch(const Job& job, Workload& w, std::vector<std::string>& as
     }
 }
 
+// Whether the activations are recomputed in the backward pass: as the job says; absent, off, but for
+// QLoRA: PEFT's prepare_model_for_kbit_training turns gradient checkpointing on unless told not to
+// (use_gradient_checkpointing defaults to True, huggingface/peft src/peft/utils/other.py), as the
+// QLoRA recipe does.
+bool recomputes(const Job& job, const Workload& w, std::vector<std::string>& assumptions)
+{
+    if (job.model.activation_checkpointing || job.model.peft != std::optional<std::string>("qlora") || !w.deep) {
+        return job.model.activation_checkpointing.value_or(false);
+    }
+    assumptions.push_back("model.activation_checkpointing not given: on, for QLoRA (PEFT's prepare_model_for_kbit_training enables gradient "
+                          "checkpointing by default); set it to false where the training code turns it off");
+    return true;
+}
+
 } // namespace
 
 Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions)
@@ -543,7 +557,7 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     mean_sequence(job, w, assumptions);
     const ModelSpec* spec = job.model.name ? catalogue.find_model(*job.model.name) : nullptr;
     model_shape(job, spec, w, assumptions);
-    w.recompute = job.model.activation_checkpointing.value_or(false);
+    w.recompute = recomputes(job, w, assumptions);
     memory_layout(job, w, assumptions);
     catalogue_figures(job, spec, w);
     adapters_and_flops(job, spec, model, w, assumptions);

@@ -167,10 +167,20 @@ std::vector<Parallelism> model_splits(const InstanceSpec& instance, int count)
 // context-parallel examples start from are 16k and above); below it, only when nothing else fits.
 constexpr std::int64_t k_long_context_tokens = 16384;
 
+// Whether tensor and pipeline splits of the blocks are tried: a transformer's, except over a QLoRA
+// base, whose 4-bit weights the stack that trains them (bitsandbytes with PEFT) shards with FSDP or
+// ZeRO-3 ("FSDP-QLoRA", bitsandbytes docs fsdp_qlora.md, 0.43+) and splits no other way: Llama 3 70B
+// QLoRA on 4 A10Gs was planned "tensor parallel 4", a layout no QLoRA stack runs.
+bool splits_blocks(const Workload& workload)
+{
+    const bool quantised_base = workload.frozen_base && workload.frozen_bytes_per_param < 1.0;
+    return workload.transformer_blocks() && !quantised_base;
+}
+
 // Long sequences whose activations fit no split: each sequence split over 2, 4, 8 ... GPUs
 // (context parallelism), with the states sharded (ZeRO-1 or ZeRO-3/FSDP) or tensor parallel
 // inside the node. Megatron-LM and torchtitan combine it with both.
-std::vector<Parallelism> context_splits(const InstanceSpec& instance, int count)
+std::vector<Parallelism> context_splits(const InstanceSpec& instance, int count, bool with_tensor)
 {
     std::vector<Parallelism> out;
     const int gpus = instance.gpu_count * std::max(1, count);
@@ -182,7 +192,7 @@ std::vector<Parallelism> context_splits(const InstanceSpec& instance, int count)
             p.context = context;
             out.push_back(p);
         }
-        if (instance.gpu_count > 1 && instance.gpu_count * context <= gpus) {
+        if (with_tensor && instance.gpu_count > 1 && instance.gpu_count * context <= gpus) {
             Parallelism p;
             p.mode = "model";
             p.tensor = instance.gpu_count;
@@ -255,8 +265,8 @@ namespace {
 // (the state alone may fit).
 std::string no_fit_why(const Workload& workload, const Estimate& data, const InstanceSpec& instance, int gpus, const std::string& unit)
 {
-    const std::string where = gpus > 1 ? fmt::format("{} x {:.0f} GB {}s in any split (ZeRO-1/2/3, tensor x pipeline{})", gpus, instance.gpu_memory_gb, unit,
-                                             workload.seq_len > 0 ? ", context parallel" : "")
+    const std::string where = gpus > 1 ? fmt::format("{} x {:.0f} GB {}s in any split (ZeRO-1/2/3{}{})", gpus, instance.gpu_memory_gb, unit,
+                                             splits_blocks(workload) ? ", tensor x pipeline" : "", workload.seq_len > 0 ? ", context parallel" : "")
                                        : fmt::format("one {:.0f} GB {}", instance.gpu_memory_gb, unit);
     // The activations are named where they are the larger part, or where the state alone would fit
     // (Mistral 7B's 15 GB of LoRA state fits a 24 GB L4; with a 2k-token sequence's activations it does not).
@@ -317,18 +327,18 @@ ParallelismChoice choose_parallelism(
             trials.push_back(trial(split));
         }
         // Tensor and pipeline parallelism split a transformer's blocks (Megatron's layout); a
-        // U-Net, a CNN or a recommendation model is sharded (ZeRO/FSDP) instead.
-        for (const auto& split : workload.transformer_blocks() ? model_splits(instance, count) : std::vector<Parallelism>{}) {
+        // U-Net, a CNN or a recommendation model is sharded (ZeRO/FSDP) instead, and so is a QLoRA base.
+        for (const auto& split : splits_blocks(workload) ? model_splits(instance, count) : std::vector<Parallelism>{}) {
             trials.push_back(trial(split));
         }
-        if (workload.expert_params > 0) {
+        if (workload.expert_params > 0 && splits_blocks(workload)) { // no QLoRA stack splits the experts either
             for (const auto& split : expert_splits(workload, instance, count)) {
                 trials.push_back(trial(split));
             }
         }
     }
     if (gpus > 1 && workload.seq_len > 0 && (workload.memory_seq_len() >= k_long_context_tokens || !fastest_fit(trials, workload))) {
-        for (const auto& split : context_splits(instance, count)) {
+        for (const auto& split : context_splits(instance, count, splits_blocks(workload))) {
             trials.push_back(trial(split));
         }
     }

@@ -318,6 +318,50 @@ public:
         return rule;
     }
 
+    /// An embedded rule from the fields the build took from its file (checked there in full): the
+    /// fields as they are, the expressions and evidence compiled and checked from `m_document`,
+    /// which holds only those (read_bundled_rule).
+    std::optional<Rule> read_fields(const BundledFields& f)
+    {
+        Rule rule;
+        rule.file = m_document.file;
+        rule.code = f.code;
+        rule.slug = f.slug;
+        rule.concept_key = f.concept_key;
+        rule.category = f.category;
+        rule.severity = f.severity;
+        rule.status = f.status;
+        rule.title = f.title;
+        rule.location = f.location;
+        for (const auto& p : f.params) {
+            RuleParam param;
+            param.name = p.name;
+            if (!p.default_json.empty()) {
+                param.default_value = json::parse(p.default_json);
+                param.type = type_of_json(param.default_value);
+            }
+            param.unit = p.unit;
+            param.doc = p.doc;
+            param.source = p.source;
+            rule.params.push_back(std::move(param));
+        }
+        rule.param_object = rule.default_params();
+        rule.doc = RuleDoc{std::string(f.what), std::string(f.why), std::string(f.example), std::string(f.instead)};
+        rule.source.seed = f.seed;
+        rule.source.section = f.section;
+        rule.source.quote = f.quote;
+        for (const auto& reference : f.newer) {
+            rule.source.newer.push_back(RuleReference{std::string(reference.fact), std::string(reference.url)});
+        }
+        const RuleSchema schema(fact_schema(), rule.params);
+        compile_all(m_document.value, rule, schema);
+        read_evidence(m_document.value, rule, schema);
+        if (!m_ok) {
+            return std::nullopt;
+        }
+        return rule;
+    }
+
     /// The cases of `rule` in `root` (a rule file's object, or an embedded rule's {"cases": [...]}),
     /// with every check: names, expectations, known facts of their types, the cases a rule needs.
     std::vector<RuleCase> read_cases(const json& root, const Rule& rule)
@@ -788,6 +832,36 @@ std::optional<Rule> read_rule_file(const SourceFile& file, Diagnostics& diagnost
     return rule;
 }
 
+} // namespace
+
+std::optional<Rule> read_bundled_rule(const BundledRule& entry, Diagnostics& diagnostics)
+{
+    const BundledFields& f = entry.fields;
+    JsonDocument document; // only what is compiled, each under the key a rule file has it
+    document.file = entry.file;
+    document.value = json::object();
+    for (const auto& [key, text] : {std::pair{"applies_when", f.applies_when}, std::pair{"condition", f.condition}, std::pair{"message", f.message},
+             std::pair{"recommendation", f.recommendation}}) {
+        if (!text.empty()) {
+            document.value[key] = std::string(text);
+        }
+    }
+    if (f.has_evidence) {
+        document.value["evidence"] = json::array();
+        for (const auto& path : f.evidence) {
+            document.value["evidence"].push_back(std::string(path));
+        }
+    }
+    RuleReader reader(document, diagnostics);
+    auto rule = reader.read_fields(f);
+    if (rule) {
+        rule->builtin = true;
+    }
+    return rule;
+}
+
+namespace {
+
 // Reads every file into its own slot, on this thread and one other taking the next file in
 // turn: the files are independent, and on two cores this halves the longest part of `advise`
 // (docs/performance.md). A helper that starts late just reads fewer files; nothing is pinned.
@@ -841,13 +915,19 @@ std::vector<Rule> read_layer(const std::vector<SourceFile>& files, bool builtin,
     return loaded;
 }
 
-std::vector<SourceFile> builtin_rule_files()
+// The embedded rules, built from the fields the build took from their files (read_bundled_rule).
+std::vector<Rule> read_bundle(Diagnostics& diagnostics, bool& ok)
 {
-    std::vector<SourceFile> files;
+    std::vector<Rule> rules;
+    rules.reserve(rule_bundle().size());
     for (const auto& entry : rule_bundle()) {
-        files.push_back(SourceFile{std::string(entry.file), std::string(entry.rule)});
+        if (auto rule = read_bundled_rule(entry, diagnostics)) {
+            rules.push_back(std::move(*rule));
+        } else {
+            ok = false;
+        }
     }
-    return files;
+    return rules;
 }
 
 bool is_rule_file_name(const std::filesystem::path& path)
@@ -923,7 +1003,7 @@ std::optional<RuleSet> load_rules(const std::vector<std::string>& paths, Diagnos
     RuleSet set;
     bool ok = true;
     if (include_builtin) {
-        set.add_or_replace(read_layer(builtin_rule_files(), true, diagnostics, ok));
+        set.add_or_replace(read_bundle(diagnostics, ok));
     }
     for (const auto& path : paths) {
         set.add_or_replace(read_layer(directory_rule_files(path, diagnostics), false, diagnostics, ok));

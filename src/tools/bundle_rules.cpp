@@ -1,7 +1,8 @@
 // Build step: bundles the rule files (rules/<category>/*.json) into the C++ table the binary
-// embeds (src/rules/bundle.hpp). Each rule goes in twice: the rule without its test cases, which
-// every command reads, and the cases alone, which only `mlscale rules test` reads (they are half
-// of the catalogue's bytes; reading them on every run cost ~8.5 million instructions).
+// embeds (src/rules/bundle.hpp). Each rule goes in twice: its fields as C++ literals, from which
+// every command builds the rule without parsing JSON (parsing the bundled JSON was two thirds of
+// `advise`: 25 of 37.5 million instructions, docs/performance.md), and its cases alone as JSON,
+// which only `mlscale rules test` reads.
 //
 //   mlscale_bundle_rules RULES_DIR OUTPUT.cpp
 //
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -64,8 +66,69 @@ std::vector<fs::path> rule_files(const fs::path& root)
     return files;
 }
 
-// One line of the table: {file, rule without "cases", {"cases": [...]}}, both compact JSON.
-std::string bundle_entry(const fs::path& path, const std::string& name)
+std::string string_field(const Json& object, const char* key)
+{
+    const auto it = object.find(key);
+    return literal(it != object.end() && it->is_string() ? it->get<std::string>() : std::string());
+}
+
+// `rule`'s fields as the initializer of a BundledFields (src/rules/bundle.hpp), with the arrays it
+// points into written before `entries` as k_<n>_evidence, k_<n>_params, k_<n>_newer.
+std::string fields_initializer(const Json& rule, std::size_t n, std::string& arrays)
+{
+    const auto compact = [](const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::strict); };
+    const std::string prefix = "k_" + std::to_string(n);
+    std::string evidence = "{}";
+    const bool has_evidence = rule.contains("evidence") && rule["evidence"].is_array();
+    if (has_evidence && !rule["evidence"].empty()) {
+        arrays += "const std::string_view " + prefix + "_evidence[] = {";
+        for (const auto& path : rule["evidence"]) {
+            arrays += literal(path.is_string() ? path.get<std::string>() : std::string()) + ", ";
+        }
+        arrays += "};\n";
+        evidence = prefix + "_evidence";
+    }
+    std::string params = "{}";
+    if (rule.contains("params") && rule["params"].is_object() && !rule["params"].empty()) {
+        std::map<std::string, Json> sorted; // a rule file's params are read in name order
+        for (const auto& [name, spec] : rule["params"].items()) {
+            sorted.emplace(name, spec);
+        }
+        arrays += "const BundledParam " + prefix + "_params[] = {\n";
+        for (const auto& [name, spec] : sorted) {
+            const std::string value = spec.is_object() && spec.contains("default") ? compact(spec["default"]) : std::string();
+            arrays += "    {" + literal(name) + ", " + literal(value) + ", " + string_field(spec, "unit") + ", " + string_field(spec, "doc") + ", " +
+                string_field(spec, "source") + "},\n";
+        }
+        arrays += "};\n";
+        params = prefix + "_params";
+    }
+    const Json none = Json::object();
+    const Json& doc = rule.contains("doc") && rule["doc"].is_object() ? rule["doc"] : none;
+    const Json& source = rule.contains("source") && rule["source"].is_object() ? rule["source"] : none;
+    std::string newer = "{}";
+    if (source.contains("newer") && source["newer"].is_array() && !source["newer"].empty()) {
+        arrays += "const BundledReference " + prefix + "_newer[] = {\n";
+        for (const auto& item : source["newer"]) {
+            arrays += "    {" + string_field(item, "fact") + ", " + string_field(item, "url") + "},\n";
+        }
+        arrays += "};\n";
+        newer = prefix + "_newer";
+    }
+    return "{.code = " + string_field(rule, "code") + ", .slug = " + string_field(rule, "slug") + ", .concept_key = " + string_field(rule, "concept") +
+        ", .category = " + string_field(rule, "category") + ", .severity = " + string_field(rule, "severity") + ", .status = " + string_field(rule, "status") +
+        ", .title = " + string_field(rule, "title") + ", .location = " + string_field(rule, "location") +
+        ", .applies_when = " + string_field(rule, "applies_when") + ", .condition = " + string_field(rule, "condition") +
+        ", .message = " + string_field(rule, "message") + ", .recommendation = " + string_field(rule, "recommendation") +
+        ", .has_evidence = " + (has_evidence ? "true" : "false") + ", .evidence = " + evidence + ", .params = " + params +
+        ", .what = " + string_field(doc, "what") + ", .why = " + string_field(doc, "why") + ", .example = " + string_field(doc, "example") +
+        ", .instead = " + string_field(doc, "instead") + ", .seed = " + string_field(source, "seed") + ", .section = " + string_field(source, "section") +
+        ", .quote = " + string_field(source, "quote") + ", .newer = " + newer + "}";
+}
+
+// One line of the table: {file, {"cases": [...]}, the rule's other fields}; the
+// arrays the fields point into go to `arrays`.
+std::string bundle_entry(const fs::path& path, const std::string& name, std::size_t n, std::string& arrays)
 {
     std::ifstream in(path, std::ios::binary);
     std::stringstream text;
@@ -83,7 +146,8 @@ std::string bundle_entry(const fs::path& path, const std::string& name)
         rule.erase("cases");
     }
     const auto compact = [](const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::strict); };
-    return "    {" + literal(name) + ", " + literal(compact(rule)) + ",\n     " + literal(compact(cases)) + "},\n";
+    const std::string fields = rule.is_object() ? fields_initializer(rule, n, arrays) : std::string("{}");
+    return "    {" + literal(name) + ", " + literal(compact(cases)) + ",\n     " + fields + "},\n";
 }
 
 } // namespace
@@ -96,12 +160,15 @@ int main(int argc, char** argv)
     }
     try {
         const fs::path root = argv[1];
-        std::string out = "// Generated by mlscale_bundle_rules (src/tools/bundle_rules.cpp) from rules/: do not edit.\n"
-                          "#include \"bundle.hpp\"\n\nnamespace mlscale {\n\nnamespace {\n\n"
-                          "const BundledRule k_rules[] = {\n";
+        std::string arrays;
+        std::string entries;
+        std::size_t n = 0;
         for (const auto& path : rule_files(root)) {
-            out += bundle_entry(path, (fs::path("rules") / fs::relative(path, root)).generic_string());
+            entries += bundle_entry(path, (fs::path("rules") / fs::relative(path, root)).generic_string(), n++, arrays);
         }
+        std::string out = "// Generated by mlscale_bundle_rules (src/tools/bundle_rules.cpp) from rules/: do not edit.\n"
+                          "#include \"bundle.hpp\"\n\nnamespace mlscale {\n\nnamespace {\n\n" +
+            arrays + "\nconst BundledRule k_rules[] = {\n" + entries;
         out += "};\n\n} // namespace\n\nstd::span<const BundledRule> rule_bundle()\n{\n    return k_rules;\n}\n\n} // namespace mlscale\n";
         const std::string temporary = std::string(argv[2]) + ".new";
         std::ofstream(temporary, std::ios::binary) << out;

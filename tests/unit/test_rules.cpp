@@ -395,8 +395,9 @@ TEST_CASE("suppressions: a reason applies, expiry warns and reports again, locks
 
 TEST_CASE("the embedded rules are the bundle of rules/: each rule as its file reads, every case passes", "[rules]")
 {
-    // The bundle (src/tools/bundle_rules.cpp) reshapes the files: the rule without its cases, and
-    // the cases apart. What each embedded rule holds must be what its file holds.
+    // The bundle (src/tools/bundle_rules.cpp) reshapes the files: the rule's fields, built without a
+    // JSON parse, and the cases apart. What each embedded rule holds must be what its file holds,
+    // field by field.
     Diagnostics diagnostics;
     const auto files = load_rules({MLSCALE_SOURCE_DIR "/rules"}, diagnostics, false);
     REQUIRE(files);
@@ -418,17 +419,39 @@ TEST_CASE("the embedded rules are the bundle of rules/: each rule as its file re
         CHECK(rule.location == file.location);
         CHECK(rule.evidence == file.evidence);
         CHECK(rule.param_object == file.param_object);
+        REQUIRE(rule.params.size() == file.params.size());
+        for (std::size_t p = 0; p < rule.params.size(); ++p) {
+            CHECK(rule.params[p].name == file.params[p].name);
+            CHECK(rule.params[p].default_value == file.params[p].default_value);
+            CHECK(rule.params[p].type == file.params[p].type);
+            CHECK(rule.params[p].unit == file.params[p].unit);
+            CHECK(rule.params[p].doc == file.params[p].doc);
+            CHECK(rule.params[p].source == file.params[p].source);
+        }
         CHECK(rule.doc.what == file.doc.what);
+        CHECK(rule.doc.why == file.doc.why);
+        CHECK(rule.doc.example == file.doc.example);
         CHECK(rule.doc.instead == file.doc.instead);
-        CHECK(rule.source_label() == file.source_label());
+        CHECK(rule.source.seed == file.source.seed);
+        CHECK(rule.source.section == file.source.section);
         CHECK(rule.source.quote == file.source.quote);
-        CHECK(rule.source.newer.size() == file.source.newer.size());
-        CHECK(rule.applies_when.has_value() == file.applies_when.has_value());
+        REQUIRE(rule.source.newer.size() == file.source.newer.size());
+        for (std::size_t n = 0; n < rule.source.newer.size(); ++n) {
+            CHECK(rule.source.newer[n].fact == file.source.newer[n].fact);
+            CHECK(rule.source.newer[n].url == file.source.newer[n].url);
+        }
+        REQUIRE(rule.applies_when.has_value() == file.applies_when.has_value());
+        if (rule.applies_when) {
+            CHECK(rule.applies_when->source() == file.applies_when->source());
+        }
         REQUIRE(rule.condition);
         CHECK(rule.condition->source() == file.condition->source());
         REQUIRE(rule.message);
         CHECK(rule.message->source() == file.message->source());
-        CHECK(rule.recommendation.has_value() == file.recommendation.has_value());
+        REQUIRE(rule.recommendation.has_value() == file.recommendation.has_value());
+        if (rule.recommendation) {
+            CHECK(rule.recommendation->source() == file.recommendation->source());
+        }
         CHECK(rule.cases.empty()); // kept in the bundle: only run_cases reads them
         const auto cases = builtin_cases(rule);
         REQUIRE(cases.size() == file.cases.size());

@@ -346,6 +346,7 @@ std::vector<Pick> gbdt_options(const Walk& walk, double need_gib)
     }
     const double max_count = static_cast<double>(walk.job.constraints.max_instances.value_or(static_cast<std::int64_t>(k_max_count_tabular)));
     std::vector<Pick> out;
+    out.reserve(instances.size() * 8); // a Pick is large: growing the vector doubled the memory touched (counts 1 to 64: at most 7 each)
     for (const InstanceSpec* instance : instances) {
         if (instance->memory_gib <= 0) {
             continue;
@@ -369,24 +370,27 @@ std::vector<Pick> gbdt_options(const Walk& walk, double need_gib)
 // The cheapest configuration that meets; within 10 % of its cost (an estimate's noise), the fewest
 // instances, then the fastest. Nothing meets: the cheapest that meets the time (the budget binds),
 // else the fastest (the target binds).
-std::optional<Pick> best_timed(const Walk& walk, const std::vector<Pick>& options, std::string& binding)
+const Pick* best_timed(const Walk& walk, const std::vector<const Pick*>& options, std::string& binding)
 {
     const Pick* best = nullptr;
-    for (const Pick& pick : options) {
+    for (const Pick* candidate : options) {
+        const Pick& pick = *candidate;
         if (pick.meets && (best == nullptr || *pick.total_cost < *best->total_cost)) {
             best = &pick;
         }
     }
     if (best != nullptr) {
         const double ceiling = *best->total_cost * 1.1;
-        for (const Pick& pick : options) {
+        for (const Pick* candidate : options) {
+            const Pick& pick = *candidate;
             if (pick.meets && *pick.total_cost <= ceiling && (pick.count < best->count || (pick.count == best->count && pick.hours < best->hours))) {
                 best = &pick;
             }
         }
-        return *best;
+        return best;
     }
-    for (const Pick& pick : options) {
+    for (const Pick* candidate : options) {
+        const Pick& pick = *candidate;
         const bool in_time = !walk.target || pick.hours <= *walk.target * (1.0 + 1e-9);
         if (in_time && (best == nullptr || *pick.total_cost < *best->total_cost)) {
             best = &pick;
@@ -395,19 +399,20 @@ std::optional<Pick> best_timed(const Walk& walk, const std::vector<Pick>& option
     if (best != nullptr) {
         binding = fmt::format("budget_usd binds: the cheapest configuration that {}, {} x {}, costs {} (budget {})", meets_words(walk), best->count,
             type_name(walk, *best->instance), usd(*best->total_cost), usd(walk.budget.value_or(0)));
-        return *best;
+        return best;
     }
-    for (const Pick& pick : options) {
+    for (const Pick* candidate : options) {
+        const Pick& pick = *candidate;
         if (best == nullptr || pick.hours < best->hours) {
             best = &pick;
         }
     }
     if (best == nullptr) {
-        return std::nullopt;
+        return nullptr;
     }
     binding = fmt::format("{} binds: the fastest allowed configuration, {} x {}, takes {}", time_constraint_name(walk), best->count,
         type_name(walk, *best->instance), hours_text(best->hours));
-    return *best;
+    return best;
 }
 
 void fill_tabular_storage(const Walk& walk, int count, Plan& plan)
@@ -577,11 +582,17 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
             }
         }
     }
-    std::vector<Pick> options = gbdt_options(walk, need_gib);
-    if (today && today->hours > 0 && today->run_cost) { // today's own count, which the doubling from the fewest may not reach
-        options.push_back(*today);
+    const std::vector<Pick> timed_options = gbdt_options(walk, need_gib);
+    // Pointers, not copies: a Pick is large, and copying them was most of the page faults of a run.
+    std::vector<const Pick*> options;
+    options.reserve(timed_options.size() + 1);
+    for (const Pick& option : timed_options) {
+        options.push_back(&option);
     }
-    const std::optional<Pick> pick = best_timed(walk, options, walk.out.binding);
+    if (today && today->hours > 0 && today->run_cost) { // today's own count, which the doubling from the fewest may not reach
+        options.push_back(&*today);
+    }
+    const Pick* pick = best_timed(walk, options, walk.out.binding);
     if (!pick) {
         // Nothing to time at all: no CPU instance and no NVIDIA GPU in the allowed families (the
         // accelerators that are left, Trainium or Inferentia, do not run gradient boosting).
@@ -610,10 +621,10 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
     }
     // The ladder: the best on CPUs and the best on GPUs, the chosen one marked.
     const bool on_gpu = chosen.instance->gpu_count > 0;
-    std::vector<Pick> other_side;
-    std::copy_if(options.begin(), options.end(), std::back_inserter(other_side), [&](const Pick& p) { return (p.instance->gpu_count > 0) != on_gpu; });
+    std::vector<const Pick*> other_side;
+    std::copy_if(options.begin(), options.end(), std::back_inserter(other_side), [&](const Pick* p) { return (p->instance->gpu_count > 0) != on_gpu; });
     std::string other_binding; // the other side's best, chosen by the same rule; its binding is not the plan's
-    const std::optional<Pick> other = best_timed(walk, other_side, other_binding);
+    const Pick* other = best_timed(walk, other_side, other_binding);
     if (other && !on_gpu) {
         walk.out.ladder.push_back(timed_step(walk, chosen, true));
         walk.out.ladder.push_back(timed_step(walk, *other, false));

@@ -122,8 +122,10 @@ void check_observed_rate(const Job& job, const ResolvedModel& model, const Insta
     }
     help += "; check the model's size and FLOPs too";
     diagnostics.add(job.document.diagnostic_at("/current/observed/samples_per_sec",
-        fmt::format("observed {} samples/s is {}x the physical peak of {} x ml.{}: {} GPUs at their highest dense peak reach at most {} samples/s",
-            grouped(*observed), grouped(*observed / peak), count, current->name, count * current->gpu_count, grouped(peak)),
+        fmt::format("observed {} samples/s is {}x the physical peak of {} x ml.{}: {} {}{} at {} highest dense peak reach{} at most {} samples/s",
+            grouped(*observed), grouped(*observed / peak), count, current->name, count * current->gpu_count,
+            current->family.rfind("trn", 0) == 0 ? "chip" : "GPU", count * current->gpu_count == 1 ? "" : "s",
+            count * current->gpu_count == 1 ? "its" : "their", count * current->gpu_count == 1 ? "es" : "", grouped(peak)),
         help));
 }
 

@@ -2,11 +2,9 @@
 // every expression compiled against the fact schema, errors placed under the bad token of the
 // rule file itself.
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <initializer_list>
 #include <fmt/format.h>
-#include <future>
 #include <set>
 #include <stdexcept>
 
@@ -862,24 +860,14 @@ std::optional<Rule> read_bundled_rule(const BundledRule& entry, Diagnostics& dia
 
 namespace {
 
-// Reads every file into its own slot, on this thread and one other taking the next file in
-// turn: the files are independent, and on two cores this halves the longest part of `advise`
-// (docs/performance.md). A helper that starts late just reads fewer files; nothing is pinned.
+// Reads every file into its own slot. One thread: the embedded rules no longer come through here
+// (read_bundled_rule), and a user's rule directory holds a few files; the helper thread that
+// shared them paid only while the embedded rules were parsed as JSON (docs/performance.md,
+// 2026-12-07).
 void read_files(const std::vector<SourceFile>& files, bool builtin, std::vector<std::optional<Rule>>& rules, std::vector<Diagnostics>& problems)
 {
-    std::atomic<std::size_t> next{0};
-    const auto work = [&] {
-        for (std::size_t i = next++; i < files.size(); i = next++) {
-            rules[i] = read_rule_file(files[i], problems[i], builtin);
-        }
-    };
-    std::future<void> helper;
-    if (files.size() > 1) {
-        helper = std::async(std::launch::async, work);
-    }
-    work();
-    if (helper.valid()) {
-        helper.get(); // rethrows what it threw
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        rules[i] = read_rule_file(files[i], problems[i], builtin);
     }
 }
 

@@ -638,6 +638,25 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
     plan.deployment = choose_deployment(walk.job, walk.profile, walk.catalogue);
 }
 
+// What to try where an untimed CPU algorithm misses: where today's run keeps about one core busy on
+// a larger instance, the training code is the limit, not the instance (scikit-learn's estimators
+// run on one core unless n_jobs says otherwise: doc/computing/parallelism.rst and the glossary,
+// n_jobs None is 1, -1 every core); else a run on a larger instance.
+std::string more_cores_hint(const Walk& walk)
+{
+    const auto util = walk.job.current.observed.cpu_util_pct;
+    if (walk.current != nullptr && util && walk.current->vcpus >= 4) {
+        const double busy = *util / 100.0 * walk.current->vcpus * walk.current_count;
+        if (busy <= 1.5) {
+            return fmt::format("today's run keeps about {:.2g} of its {} vCPUs busy, one core's work: where the training code can use more "
+                               "(scikit-learn's n_jobs, one core unless set, -1 for every core), set it and time a run "
+                               "on today's instance before a larger one",
+                busy, walk.current->vcpus * walk.current_count);
+        }
+    }
+    return "time a run on a larger instance (more vCPUs help only where the training code uses them)";
+}
+
 } // namespace
 
 void walk_tabular(Walk& walk)
@@ -676,10 +695,11 @@ void walk_tabular(Walk& walk)
     fill_tabular_storage(walk, pick->count, plan);
     if (plan.compute.meets_target == std::optional<bool>(false) && walk.out.binding.empty() && plan.compute.estimated_hours) {
         // Measured today and missing the target: the model times no other instance for this algorithm.
-        walk.out.binding = fmt::format("{} binds: the {} is not timed on other instances (docs/model.md), so today's measured {} on {} x {} stands; "
-                                       "time a run on a larger instance (more vCPUs help only where the training code uses them)",
+        walk.out.binding = fmt::format("{} binds: the {} is not timed on other instances (docs/model.md), so today's measured {}{} stands for {} x {}; {}",
             walk.target && *plan.compute.estimated_hours > *walk.target * (1.0 + 1e-9) ? "target_hours" : "budget_usd", algorithm_name(walk),
-            hours_text(*plan.compute.estimated_hours), pick->count, type_name(walk, *pick->instance));
+            hours_text(*plan.compute.estimated_hours),
+            walk.current != nullptr && pick->instance != walk.current ? fmt::format(" (on {} x {})", walk.current_count, type_name(walk, *walk.current)) : "",
+            pick->count, type_name(walk, *pick->instance), more_cores_hint(walk));
         plan.compute.notes.insert(plan.compute.notes.begin(), best_effort_lead(walk) + walk.out.binding);
     }
     if (const std::string basis = price_basis(walk, *pick->instance); !basis.empty()) {

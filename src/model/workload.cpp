@@ -667,6 +667,19 @@ void apply_storage_today(const Job& job, Config& config)
     }
 }
 
+namespace {
+
+// A recommendation model's "model parallel" is TorchRec's DistributedModelParallel: the embedding
+// tables sharded over the GPUs (the estimator shards them whatever the split, docs/model.md §11)
+// and the dense layers data parallel (DDP), not the dense MLP split over the node's GPUs: a DLRM
+// on 4 p4d was timed today at "tensor 8 x pipeline 1".
+bool recommendation_model(const Job& job)
+{
+    return job.model.family == std::optional<std::string>("recsys") || job.model.embedding_rows_millions.value_or(0) > 0;
+}
+
+} // namespace
+
 Config current_config(const Job& job, const InstanceSpec* instance)
 {
     Config config;
@@ -683,7 +696,7 @@ Config current_config(const Job& job, const InstanceSpec* instance)
     if (distribution == "sharded") {
         config.parallelism.mode = "sharded";
         config.parallelism.zero_stage = 3;
-    } else if (distribution == "model-parallel" && instance != nullptr) {
+    } else if (distribution == "model-parallel" && instance != nullptr && !recommendation_model(job)) {
         config.parallelism.mode = "model";
         config.parallelism.tensor = std::max(1, instance->gpu_count);
     } else if (distribution == "pipeline") {

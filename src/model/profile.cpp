@@ -78,6 +78,13 @@ void vision_tokens(const Job& job, const ModelSpec* spec, ResolvedModel& model, 
         patches + 1, input[0], patch, input[1], patch));
 }
 
+// The parameters a token's FLOPs follow: a mixture of experts' active ones where given (fewer than
+// all), else all of them (formulas.md §1.1).
+double flop_params_millions(double active_millions, double params_millions)
+{
+    return active_millions > 0 && active_millions < params_millions ? active_millions : params_millions;
+}
+
 // A transformer given its parameters and forward FLOPs but no tokens (a video or image model named
 // by its FLOPs, VideoMAE-B's "180 GFLOPs"): the tokens a sample passes through the blocks follow
 // from forward FLOPs ≈ 2 x (active) parameters x tokens (formulas.md §1.1, the relation used the
@@ -89,7 +96,7 @@ void tokens_from_flops(double active_millions, ResolvedModel& model, Profile& pr
     if (model.seq_len || model.family != "transformer" || !model.forward_gflops || !model.params_millions || *model.params_millions <= 0) {
         return;
     }
-    const double params = (active_millions > 0 && active_millions < *model.params_millions ? active_millions : *model.params_millions) * 1e6;
+    const double params = flop_params_millions(active_millions, *model.params_millions) * 1e6;
     const double tokens = std::round(*model.forward_gflops * 1e9 / (2.0 * params));
     if (!(tokens >= 2) || tokens > 1e7) {
         return;
@@ -184,8 +191,8 @@ ResolvedModel resolve_model(const Job& job, const Catalogue& catalogue, bool gpu
     const double active = job.model.active_params_millions.value_or(spec != nullptr ? spec->active_params_millions.value_or(0.0) : 0.0);
     tokens_from_flops(active, model, profile);
     if (!model.forward_gflops && model.family == "transformer" && model.params_millions) {
-        const bool moe = active > 0 && active < *model.params_millions;
-        const double per_token = 2.0 * (moe ? active : *model.params_millions) * 1e6 / 1e9;
+        const bool moe = flop_params_millions(active, *model.params_millions) < *model.params_millions;
+        const double per_token = 2.0 * flop_params_millions(active, *model.params_millions) * 1e6 / 1e9;
         model.forward_gflops = per_token * static_cast<double>(model.seq_len.value_or(1));
         profile.assumptions.push_back(
             fmt::format("model.forward_gflops derived as 2 x {}parameters per token ({:.3g} GFLOP per token)", moe ? "active " : "", per_token));

@@ -148,6 +148,13 @@ std::optional<Pick> by_memory(const Walk& walk, double need_gib)
     return pick;
 }
 
+// The vCPUs today's run keeps busy on one of its instances (current.observed.cpu_util_pct; 0 without it).
+double busy_vcpus(const Walk& walk)
+{
+    const auto& util = walk.job.current.observed.cpu_util_pct;
+    return util && walk.current != nullptr ? walk.current->vcpus * std::clamp(*util, 0.0, 100.0) / 100.0 : 0.0;
+}
+
 // Today's single CPU instance with its CPUs mostly idle (current.observed.cpu_util_pct): the
 // cheapest allowed CPU instance whose vCPUs hold the busy ones, and whose memory the data where it
 // must, with Compute Optimizer's headroom on both, for at least k_rightsize_min_saving less an hour.
@@ -163,7 +170,7 @@ std::optional<Pick> rightsize_cpus(const Walk& walk, bool memory_bound, double n
     if (!today_price) {
         return std::nullopt;
     }
-    const double busy = today->vcpus * std::clamp(*util, 0.0, 100.0) / 100.0;
+    const double busy = busy_vcpus(walk);
     Pick pick;
     for (const InstanceSpec* instance : cpu_candidates(walk)) {
         const auto price = hourly_price(walk, *instance);
@@ -644,9 +651,8 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
 // n_jobs None is 1, -1 every core); else a run on a larger instance.
 std::string more_cores_hint(const Walk& walk)
 {
-    const auto util = walk.job.current.observed.cpu_util_pct;
-    if (walk.current != nullptr && util && walk.current->vcpus >= 4) {
-        const double busy = *util / 100.0 * walk.current->vcpus * walk.current_count;
+    if (walk.current != nullptr && walk.job.current.observed.cpu_util_pct && walk.current->vcpus >= 4) {
+        const double busy = busy_vcpus(walk) * walk.current_count;
         if (busy <= 1.5) {
             return fmt::format("today's run keeps about {:.2g} of its {} vCPUs busy, one core's work: where the training code can use more "
                                "(scikit-learn's n_jobs, one core unless set, -1 for every core), set it and time a run "

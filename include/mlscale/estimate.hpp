@@ -155,7 +155,9 @@ struct Parallelism {
     int pipeline = 1;          ///< pipeline stages
     int context = 1;           ///< context (sequence) parallel degree: each sequence split over this many GPUs (Megatron context_parallel_size)
     int expert = 1;            ///< expert-parallel degree: each MoE layer's experts split over this many GPUs (Megatron expert_model_parallel_size)
-    int micro_batch = 0;       ///< samples per micro-batch per GPU; 0 = choose (largest that fits)
+    int expert_tensor =
+        0;               ///< each expert's matrices split over this many GPUs (Megatron expert_tensor_parallel_size); 0 = the tensor degree, Megatron's default
+    int micro_batch = 0; ///< samples per micro-batch per GPU; 0 = choose (largest that fits)
     /// Gradients all-reduced after the last micro-batch's backward, not during it (NVIDIA's BERT
     /// code: PyTorch `--allreduce_post_accumulation`, TensorFlow 2 `hvd.allreduce` in `step()`):
     /// with accumulation the all-reduce is exposed. false = DDP/DeepSpeed, overlapped with the
@@ -196,16 +198,16 @@ struct Config {
 
 /// The calibrated constants of the model (docs/model.md "Calibration"); the defaults are the fitted values.
 struct ModelConstants {
-    double tensor_efficiency = 0.6479;          ///< A100 (Ampere): achievable fraction of the dense tensor-core peak; generations without their own use it
-    double tensor_efficiency_volta = 0.5875;    ///< V100
-    double tensor_efficiency_hopper = 0.5583;   ///< H100/H200, and Blackwell (no rows of its own; docs/model.md §2)
-    double tensor_efficiency_trainium = 0.4125; ///< Trainium (NeuronCore-v2)
-    double simt_efficiency = 0.9125;            ///< achievable fraction of the fp32 CUDA-core peak (no tensor cores)
-    double attention_efficiency = 0.8997;       ///< scales FlashAttention's sourced fraction of the peak per generation (docs/model.md §2)
-    double fp8_efficiency = 0.7406;             ///< FP8 linear layers' efficiency relative to the 16-bit one (casts, scaling)
-    double cnn_traffic = 13.19;                 ///< CNN: HBM bytes moved per stored activation byte in one training pass (forward + backward)
-    double cnn_slow_path_traffic = 6.833;       ///< tensor-core CNN off the 16-bit NHWC path (NCHW, or TF32): extra passes per stored activation byte
-    double transformer_traffic = 4.208;         ///< HBM traffic per token per layer, in units of 34·h activation bytes
+    double tensor_efficiency = 0.6688;          ///< A100 (Ampere): achievable fraction of the dense tensor-core peak; generations without their own use it
+    double tensor_efficiency_volta = 0.6083;    ///< V100
+    double tensor_efficiency_hopper = 0.5875;   ///< H100/H200, and Blackwell (no rows of its own; docs/model.md §2)
+    double tensor_efficiency_trainium = 0.4344; ///< Trainium (NeuronCore-v2)
+    double simt_efficiency = 0.925;             ///< achievable fraction of the fp32 CUDA-core peak (no tensor cores)
+    double attention_efficiency = 0.8951;       ///< scales FlashAttention's sourced fraction of the peak per generation (docs/model.md §2)
+    double fp8_efficiency = 0.7344;             ///< FP8 linear layers' efficiency relative to the 16-bit one (casts, scaling)
+    double cnn_traffic = 13.33;                 ///< CNN: HBM bytes moved per stored activation byte in one training pass (forward + backward)
+    double cnn_slow_path_traffic = 6.889;       ///< tensor-core CNN off the 16-bit NHWC path (NCHW, or TF32): extra passes per stored activation byte
+    double transformer_traffic = 4.458;         ///< HBM traffic per token per layer, in units of 34·h activation bytes
     // Gradient boosting, histogram method (docs/model.md §10): row × feature × level updates per second.
     double gbdt_xgboost_core_rate = 5.61e+08;  ///< XGBoost hist on one physical core
     double gbdt_lightgbm_core_rate = 5.61e+08; ///< LightGBM on one physical core
@@ -379,8 +381,11 @@ EstimateOptions telemetry_options(Workload& workload, const Config& config, cons
 /// The training state per GPU of a workload: model_state_gb_per_gpu for full training; with PEFT the
 /// frozen base at frozen_bytes_per_param (sharded only by ZeRO-3/FSDP, split by model parallelism)
 /// plus the adapters' full training state. With expert parallelism the experts are split over
-/// `expert_parallel` GPUs and ZeRO shards what remains of them over data_parallel / expert_parallel.
-double training_state_gb_per_gpu(const Workload& workload, int zero_stage, int data_parallel, int model_parallel, int expert_parallel = 1);
+/// `expert_parallel` GPUs and over `expert_model_parallel` (expert tensor x pipeline; 0 = model_parallel),
+/// and ZeRO shards what remains of them over the expert replicas, data_parallel x model_parallel /
+/// (expert_parallel x expert_model_parallel).
+double training_state_gb_per_gpu(
+    const Workload& workload, int zero_stage, int data_parallel, int model_parallel, int expert_parallel = 1, int expert_model_parallel = 0);
 
 double model_state_gb_per_gpu(double params, const std::string& precision, const std::string& optimizer, int zero_stage, int data_parallel, int model_parallel);
 

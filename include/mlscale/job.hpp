@@ -96,10 +96,12 @@ struct Training {
     std::optional<std::int64_t> pipeline_parallel; ///< the layers split into this many stages today (Megatron pipeline_model_parallel_size)
     std::optional<std::int64_t> context_parallel;  ///< each sequence split over this many GPUs today
     std::optional<std::int64_t> expert_parallel;   ///< mixture-of-experts: experts split over this many GPUs today
-    std::optional<double> expert_capacity_factor;  ///< mixture-of-experts: the busiest expert's tokens over the average (1 = balanced)
-    std::optional<std::string> moe_dispatcher;     ///< mixture-of-experts: alltoall (NCCL, each of k copies sent) | deepep (one copy per destination node)
-    std::optional<bool> tp_comm_overlap;           ///< Megatron-Core --tp-comm-overlap: tensor-parallel collectives under the GEMMs
-    std::optional<bool> overlap_param_gather;      ///< Megatron-Core --overlap-param-gather: the distributed optimizer's all-gather under the forward
+    std::optional<std::int64_t>
+        expert_tensor_parallel; ///< mixture-of-experts: each expert's matrices split over this many GPUs today (Megatron expert_tensor_parallel_size; default the tensor degree)
+    std::optional<double> expert_capacity_factor; ///< mixture-of-experts: the busiest expert's tokens over the average (1 = balanced)
+    std::optional<std::string> moe_dispatcher;    ///< mixture-of-experts: alltoall (NCCL, each of k copies sent) | deepep (one copy per destination node)
+    std::optional<bool> tp_comm_overlap;          ///< Megatron-Core --tp-comm-overlap: tensor-parallel collectives under the GEMMs
+    std::optional<bool> overlap_param_gather;     ///< Megatron-Core --overlap-param-gather: the distributed optimizer's all-gather under the forward
     std::optional<bool> moe_a2a_overlap; ///< Megatron-Core --overlap-moe-expert-parallel-comm: one micro-batch's expert all-to-alls under another's compute
     std::optional<std::int64_t> virtual_pipeline; ///< interleaved 1F1B: model chunks per GPU when pipelined (Megatron virtual pipeline size)
     std::optional<std::string> image;

@@ -199,6 +199,7 @@ void read_training(const nlohmann::json& t, Training& training)
     get(t, "pipeline_parallel", training.pipeline_parallel);
     get(t, "context_parallel", training.context_parallel);
     get(t, "expert_parallel", training.expert_parallel);
+    get(t, "expert_tensor_parallel", training.expert_tensor_parallel);
     get(t, "expert_capacity_factor", training.expert_capacity_factor);
     get(t, "moe_dispatcher", training.moe_dispatcher);
     get(t, "tp_comm_overlap", training.tp_comm_overlap);

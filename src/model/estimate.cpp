@@ -56,6 +56,9 @@ constexpr double k_embedding_state_bytes_per_row = 4.0;
 // §2 HBM traffic of one looked-up row per training step, in row reads: read in the forward pass,
 // read and written again by the backward pass with the fused optimizer update (derived).
 constexpr double k_embedding_row_passes = 3.0;
+// §2 The fp32 weight-gradient buffer a micro-batch's backward accumulates into: read and written,
+// 4 bytes each (Megatron-LM main_grad, PyTorch .grad under AMP).
+constexpr double k_grad_accumulate_bytes = 8.0;
 // §10 Gradient boosting: the speed-up from n physical cores is n^0.646 (derived: GBM-perf's
 // multi-core table, 1 → 16 cores speeds XGBoost up 5-6.5x and LightGBM 4-7.5x at 1M-10M rows;
 // 16^0.646 = 6). Histogram building is bound by memory, not by the cores.
@@ -184,11 +187,12 @@ struct Layout {
     int per_node = 0;
     int tensor = 1;
     int pipeline = 1;
-    int model_parallel = 1; ///< tensor x pipeline: GPUs that split the weights
-    int context = 1;        ///< GPUs that split each sequence (context parallel)
-    int expert = 1;         ///< GPUs that split each MoE layer's experts (expert parallel), within the replicas
-    int data_parallel = 1;  ///< groups that take their own samples: GPUs / (model_parallel x context)
-    int replicas = 1;       ///< copies of each weight: data_parallel x context, the group ZeRO shards over and gradients are reduced over
+    int model_parallel = 1;        ///< tensor x pipeline: GPUs that split the weights
+    int context = 1;               ///< GPUs that split each sequence (context parallel)
+    int expert = 1;                ///< GPUs that split each MoE layer's experts (expert parallel), within the replicas
+    int expert_model_parallel = 1; ///< expert tensor x pipeline: GPUs that split each expert's weights
+    int data_parallel = 1;         ///< groups that take their own samples: GPUs / (model_parallel x context)
+    int replicas = 1;              ///< copies of each weight: data_parallel x context, the group ZeRO shards over and gradients are reduced over
     int zero_stage = 0;
     double global_batch = 0;
     double per_gpu_batch = 0;
@@ -209,6 +213,7 @@ Layout layout_of(const Workload& workload, const Config& config, const InstanceS
     l.data_parallel = std::max(1, e.gpus / (l.model_parallel * l.context));
     l.replicas = l.data_parallel * l.context;
     l.expert = workload.expert_params > 0 && !workload.frozen_base ? std::clamp(par.expert, 1, l.replicas) : 1; // not modelled with PEFT
+    l.expert_model_parallel = (par.expert_tensor > 0 ? std::clamp(par.expert_tensor, 1, std::max(1, l.per_node)) : l.tensor) * l.pipeline;
     l.zero_stage = par.mode == "sharded" && par.zero_stage == 0 ? 3 : par.zero_stage;
     e.data_parallel = l.data_parallel;
     const double requested = workload.global_batch > 0 ? workload.global_batch : workload.per_gpu_batch * e.gpus;
@@ -260,7 +265,7 @@ void estimate_memory(const Workload& workload, const Config& config, const Layou
         return;
     }
     const Parallelism& par = config.parallelism;
-    e.state_gb = training_state_gb_per_gpu(workload, l.zero_stage, l.replicas, l.model_parallel, l.expert);
+    e.state_gb = training_state_gb_per_gpu(workload, l.zero_stage, l.replicas, l.model_parallel, l.expert, l.expert_model_parallel);
     const double usable = k_usable_gpu_memory * instance.gpu_memory_gb;
     double micro = par.micro_batch > 0 ? par.micro_batch : std::max(1.0, l.pipeline > 1 ? 1.0 : std::floor(l.per_gpu_batch));
     while (par.micro_batch <= 0 && micro > 1 && e.state_gb + activation_gb(workload, l, micro) > usable) {
@@ -424,6 +429,31 @@ double dequantise_seconds(const Workload& workload, const GpuSpec& gpu, const La
     return bytes / (gpu.mem_bandwidth_gb_s * 1e9);
 }
 
+// §2 Weight traffic: every micro-batch's GEMMs read each weight the GPU holds from HBM, in the
+// forward pass and again in the backward pass for the input gradient (once more with
+// recomputation), and the weight gradient is accumulated into an fp32 buffer, read and written
+// (Megatron-LM's gradient_accumulation_fusion, wgrad_gemm_accum_fp32 into main_grad,
+// megatron/core/tensor_parallel/layers.py; PyTorch DDP accumulates .grad the same way). Weights
+// do not fit the GPU's cache, so the bytes are paid whatever the tokens: small micro-batches and
+// mixtures of experts, whose GPUs hold many expert weights for few tokens each, feel it. Seconds
+// per micro-batch at the HBM peak (a lower bound). A frozen base is read in 16 bits and has no
+// gradient (a QLoRA base's 16-bit copies, on top of dequantise_seconds' making them); embedding
+// tables are looked up, not read whole.
+double weight_traffic_seconds(const Workload& workload, const GpuSpec& gpu, const Layout& l)
+{
+    if (gpu.mem_bandwidth_gb_s <= 0 || workload.params <= 0 || workload.embedding_rows > 0) {
+        return 0.0;
+    }
+    const double weight_bytes = activation_bytes(workload.precision) == 4.0 ? 4.0 : 2.0;
+    const double reads = workload.recompute ? 3.0 : 2.0;
+    const double trained = workload.frozen_base ? workload.trainable_params : workload.params;
+    const double frozen = workload.frozen_base ? workload.params - workload.trainable_params : 0.0;
+    const double experts = workload.frozen_base ? 0.0 : workload.expert_params;
+    const double held = (trained - experts) / l.model_parallel + experts / (static_cast<double>(l.expert) * l.expert_model_parallel);
+    const double bytes = held * (reads * weight_bytes + k_grad_accumulate_bytes) + frozen / l.model_parallel * reads * weight_bytes;
+    return bytes / (gpu.mem_bandwidth_gb_s * 1e9);
+}
+
 // §3 Recommendation: the pooled embeddings of each sample go all-to-all from the GPUs holding the
 // tables to the GPU training the sample, and their gradients back (DLRM, Naumov et al. 2019,
 // arXiv:1906.00091 §4: tables model parallel, MLPs data parallel). Per step each GPU sends and
@@ -557,7 +587,8 @@ void estimate_gpu_path(const Workload& workload, const Config& config, const Lay
     // forward beside another's backward, and each one's all-to-alls hide under the other's compute:
     // only what outlasts the compute is exposed.
     const double expert_s = expert_exchange_seconds(workload, config, l, micro) / micro;
-    group_s += dequantise_seconds(workload, gpu, l) / micro + (workload.expert_exchange_overlap ? std::max(0.0, expert_s - group_s) : expert_s);
+    group_s += (dequantise_seconds(workload, gpu, l) + weight_traffic_seconds(workload, gpu, l)) / micro +
+        (workload.expert_exchange_overlap ? std::max(0.0, expert_s - group_s) : expert_s);
     e.compute_samples_per_sec = l.data_parallel / group_s;
     const double micro_batches = std::max(1.0, l.per_gpu_batch / micro);
     // Pipeline bubble (Narayanan et al. 2021): (p − 1)/m of the ideal time, m micro-batches per
@@ -823,7 +854,8 @@ double gbdt_train_seconds(const Workload& workload, double physical_cores, const
     return workload.gbdt_trees * (k.gbdt_cpu_tree_s + work / rate);
 }
 
-double training_state_gb_per_gpu(const Workload& workload, int zero_stage, int data_parallel, int model_parallel, int expert_parallel)
+double training_state_gb_per_gpu(
+    const Workload& workload, int zero_stage, int data_parallel, int model_parallel, int expert_parallel, int expert_model_parallel)
 {
     // Diffusion's frozen encoders: weights in the training precision on every GPU. Recommendation's
     // embedding tables and their row-wise state: sharded over every GPU.
@@ -831,11 +863,14 @@ double training_state_gb_per_gpu(const Workload& workload, int zero_stage, int d
         workload.embedding_rows * (workload.embedding_dim * k_embedding_value_bytes + k_embedding_state_bytes_per_row) /
             (std::max(1, data_parallel) * std::max(1, model_parallel));
     if (!workload.frozen_base && expert_parallel > 1 && workload.expert_params > 0) {
-        // Each GPU holds 1/ep of every layer's experts; ZeRO shards them over the other replicas of that share.
+        // Each GPU holds 1/ep of every layer's experts, split over expert tensor x pipeline; ZeRO
+        // shards them over the other replicas of that share (Megatron's expert data parallel:
+        // the GPUs over expert parallel x expert tensor x pipeline).
         const double shared = std::max(0.0, workload.params - workload.expert_params);
+        const int expert_split = expert_model_parallel > 0 ? expert_model_parallel : std::max(1, model_parallel);
+        const int expert_replicas = std::max(1, data_parallel * std::max(1, model_parallel) / (expert_parallel * expert_split));
         return held / 1e9 + model_state_gb_per_gpu(shared, workload.precision, workload.optimizer, zero_stage, data_parallel, model_parallel) +
-            model_state_gb_per_gpu(workload.expert_params / expert_parallel, workload.precision, workload.optimizer, zero_stage,
-                std::max(1, data_parallel / expert_parallel), model_parallel);
+            model_state_gb_per_gpu(workload.expert_params / expert_parallel, workload.precision, workload.optimizer, zero_stage, expert_replicas, expert_split);
     }
     if (!workload.frozen_base) {
         return held / 1e9 + model_state_gb_per_gpu(workload.params, workload.precision, workload.optimizer, zero_stage, data_parallel, model_parallel);

@@ -419,7 +419,8 @@ Profile profile_job(const Job& job, const Catalogue& catalogue, Diagnostics& dia
         // chooses its own split; `estimate` applies them to its --instance).
         const auto& t = job.training;
         for (const auto& [name, degree] : {std::pair{"tensor_parallel", t.tensor_parallel}, std::pair{"pipeline_parallel", t.pipeline_parallel},
-                 std::pair{"context_parallel", t.context_parallel}, std::pair{"expert_parallel", t.expert_parallel}}) {
+                 std::pair{"context_parallel", t.context_parallel}, std::pair{"expert_parallel", t.expert_parallel},
+                 std::pair{"expert_tensor_parallel", t.expert_tensor_parallel}}) {
             if (degree && *degree > 1) {
                 profile.assumptions.push_back(fmt::format(
                     "training.{} {} is a degree of today's setup, but the job gives no current.instance_type: not used (the plan chooses its own split)", name,

@@ -725,6 +725,7 @@ Config current_config(const Job& job, const InstanceSpec* instance)
     }
     config.parallelism.context = static_cast<int>(std::clamp<std::int64_t>(job.training.context_parallel.value_or(1), 1, 65536));
     config.parallelism.expert = static_cast<int>(std::clamp<std::int64_t>(job.training.expert_parallel.value_or(1), 1, 65536));
+    config.parallelism.expert_tensor = static_cast<int>(std::clamp<std::int64_t>(job.training.expert_tensor_parallel.value_or(0), 0, 65536));
     config.spot = job.training.spot.value_or(false);
     return config;
 }

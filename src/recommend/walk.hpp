@@ -203,7 +203,7 @@ void warm_pool_note(const Walk& walk, bool spot, ComputePlan& c);
 /// A run of under an hour: its untimed start-up may be much of it (and is billed on SageMaker).
 /// The performance model's median |error| predicting published runs it was not fitted to
 /// (docs/accuracy.md: leave-one-source-out over 173 rows, 9.3 %; a unit test holds the two equal).
-inline constexpr double k_model_median_error = 0.092;
+inline constexpr double k_model_median_error = 0.089;
 
 /// A run shorter than this (hours): the job's start-up, billed on SageMaker and not timed (no sourced
 /// figure), may be much of it (short_run_note), and near-cost ties do not scale out (cheapest_overall).

@@ -299,6 +299,9 @@ std::string mapping_text(const Case& c, const InstanceSpec& instance, bool micro
         if (par.context > 1) {
             mapping += fmt::format(" CP{}", par.context);
         }
+        if (par.expert > 1) {
+            mapping += fmt::format(" EP{} ETP{}", par.expert, par.expert_tensor > 0 ? par.expert_tensor : par.tensor);
+        }
         if (par.zero_stage > 0) {
             mapping += fmt::format(" + ZeRO-{}", par.zero_stage);
         }
@@ -612,6 +615,8 @@ bool map_published_row(const std::map<std::string, std::string>& row, const Cata
     // Optional columns: context parallelism and the interleaved schedule's model chunks per GPU
     // (training.context_parallel, training.virtual_pipeline).
     par.context = std::max(1, static_cast<int>(number(row.at("context_parallel"))));
+    // The experts' own tensor split (the Model Zoo's ETP column); empty: the tensor degree, Megatron's default.
+    par.expert_tensor = row.count("expert_tensor") > 0 ? static_cast<int>(number(row.at("expert_tensor"))) : 0;
     w.virtual_pipeline = std::max(1, static_cast<int>(number(row.at("virtual_pipeline"))));
     if (parallelism == "fsdp" || parallelism == "zero2") {
         par.mode = "sharded";

@@ -146,7 +146,12 @@ TEST_CASE("Megatron Eq. 4: GPT-3 175B on 300B tokens, 1024 A100s at 140 TFLOP/s 
     w.global_batch = 1536;
     w.samples_per_run = 300e9 / 2048;
     Config config;
-    config.instance = catalogue.find_instance("p4de.24xlarge");
+    // HBM out of the way too: Eq. 4 counts FLOPs only (no weight or activation traffic).
+    InstanceSpec instance = *catalogue.find_instance("p4de.24xlarge");
+    GpuSpec gpu = *instance.gpu_spec;
+    gpu.mem_bandwidth_gb_s = 1e12;
+    instance.gpu_spec = &gpu;
+    config.instance = &instance;
     config.count = 128;
     config.internode_gbps = 1e9; // communication out of the way: Eq. 4 has none
     config.internode_latency_s = 0.0;
@@ -690,6 +695,67 @@ TEST_CASE("LoRA on a mixture of experts adapts every expert's MLP, not one dense
     CHECK(std::any_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.find("every expert's included") != std::string::npos; }));
 }
 
+TEST_CASE("every micro-batch reads the weights: twice in 16 bits, and the fp32 gradient read and written", "[estimate]")
+{
+    // docs/model.md §2: (2 x 2 + 8) bytes per weight per micro-batch at the HBM peak, paid however
+    // few the tokens; on one GPU with no communication, micro-batch 2 pays half of it per sample.
+    Workload w = transformer(7e9, 2048);
+    w.global_batch = 8;
+    Config config;
+    config.instance = builtin_catalogue().find_instance("p5.4xlarge");
+    REQUIRE(config.instance != nullptr);
+    config.parallelism.mode = "none";
+    config.parallelism.micro_batch = 1;
+    const Estimate one = estimate(w, config, builtin_catalogue());
+    config.parallelism.micro_batch = 2;
+    const Estimate two = estimate(w, config, builtin_catalogue());
+    REQUIRE(one.micro_batch == 1);
+    REQUIRE(two.micro_batch == 2);
+    const double pass_s = 12.0 * 7e9 / (config.instance->gpu_spec->mem_bandwidth_gb_s * 1e9);
+    CHECK(1.0 / one.compute_samples_per_sec - 1.0 / two.compute_samples_per_sec == Approx(pass_s / 2).epsilon(1e-6));
+    // With recomputation the forward reads them once more: 14 bytes.
+    w.recompute = true;
+    config.parallelism.micro_batch = 1;
+    const Estimate again = estimate(w, config, builtin_catalogue());
+    config.parallelism.micro_batch = 2;
+    const Estimate again_two = estimate(w, config, builtin_catalogue());
+    CHECK(1.0 / again.compute_samples_per_sec - 1.0 / again_two.compute_samples_per_sec == Approx(14.0 / 12.0 * pass_s / 2).epsilon(1e-6));
+}
+
+TEST_CASE("expert tensor parallelism 1 keeps each expert whole: more expert state and weight reads per GPU", "[estimate][moe]")
+{
+    // Megatron-LM's expert_tensor_parallel_size defaults to the tensor degree; MoE recipes set 1.
+    // TP4 over 32 GPUs (DP 8) with EP 8: the experts split 8 x 4 ways by default, 8 ways with ETP 1,
+    // their ZeRO-1 state then sharded over the expert data parallel, 8 x 4 / 8 = 4 (the Model Zoo's EDP).
+    std::vector<std::string> assumptions;
+    const Workload moe = workload_of(R"({"name": "m", "model": {"name": "mixtral-8x7b", "seq_len": 4096, "precision": "bf16"}})", assumptions);
+    const double shared = moe.params - moe.expert_params;
+    const double by_default = training_state_gb_per_gpu(moe, 1, 8, 4, 8);
+    CHECK(by_default ==
+        Approx(model_state_gb_per_gpu(shared, "bf16", "adamw", 1, 8, 4) + model_state_gb_per_gpu(moe.expert_params / 8, "bf16", "adamw", 1, 1, 4)));
+    const double whole = training_state_gb_per_gpu(moe, 1, 8, 4, 8, 1);
+    CHECK(whole == Approx(model_state_gb_per_gpu(shared, "bf16", "adamw", 1, 8, 4) + model_state_gb_per_gpu(moe.expert_params / 8, "bf16", "adamw", 1, 4, 1)));
+    CHECK(whole > by_default);
+
+    const Catalogue& catalogue = builtin_catalogue();
+    Config config;
+    config.instance = catalogue.find_instance("p5.48xlarge");
+    REQUIRE(config.instance != nullptr);
+    config.count = 4;
+    config.parallelism.mode = "model";
+    config.parallelism.zero_stage = 1;
+    config.parallelism.tensor = 4;
+    config.parallelism.expert = 8;
+    config.parallelism.micro_batch = 1;
+    const Estimate split = estimate(moe, config, catalogue);
+    config.parallelism.expert_tensor = 1;
+    const Estimate kept = estimate(moe, config, catalogue);
+    CHECK(kept.state_gb == Approx(whole));
+    // Per micro-batch each GPU reads 1/8 of the experts instead of 1/32: 12 bytes each at the HBM peak.
+    const double extra_s = 12.0 * moe.expert_params * (1.0 / 8 - 1.0 / 32) / (config.instance->gpu_spec->mem_bandwidth_gb_s * 1e9);
+    CHECK(8.0 / kept.compute_samples_per_sec - 8.0 / split.compute_samples_per_sec == Approx(extra_s).epsilon(0.01));
+}
+
 TEST_CASE("QLoRA pays for dequantising its base: two reads and writes per micro-batch, three with recompute", "[estimate][peft]")
 {
     // arXiv:2305.14314 §3: NF4 is dequantised to BF16 for the forward and the backward pass. The
@@ -703,9 +769,12 @@ TEST_CASE("QLoRA pays for dequantising its base: two reads and writes per micro-
     config.instance = builtin_catalogue().find_instance("p5.4xlarge");
     config.count = 1;
     config.parallelism.mode = "none";
+    // One micro-batch size for both (the weights' own reads, paid per micro-batch, then cancel).
+    config.parallelism.micro_batch = estimate(qlora, config, builtin_catalogue()).micro_batch;
     const Estimate q = estimate(qlora, config, builtin_catalogue());
     const Estimate s = estimate(sixteen, config, builtin_catalogue());
     REQUIRE(q.micro_batch > 0);
+    REQUIRE(s.micro_batch == q.micro_batch);
     const double bandwidth = config.instance->gpu_spec->mem_bandwidth_gb_s * 1e9;
     const double per_micro_batch = 3.0 * 70e9 * (4.127 / 8 + 2.0) / bandwidth; // recompute: 3 passes
     CHECK(1.0 / q.compute_samples_per_sec - 1.0 / s.compute_samples_per_sec == Approx(per_micro_batch / q.micro_batch).epsilon(1e-6));
@@ -1013,13 +1082,16 @@ TEST_CASE("expert parallelism splits the experts and times their all-to-all: Mix
     Workload balanced = moe;
     balanced.expert_capacity_factor = 1.0;
     const Estimate even = estimate(balanced, config, catalogue);
-    CHECK(16.0 / even.compute_samples_per_sec - per_sample_without == Approx(exchange_s).epsilon(0.01));
+    // Each GPU also reads 1/8 of the experts' weights per micro-batch, not all of them (docs/model.md
+    // §2): twice in bf16 and the fp32 gradient read and written, 12 bytes each, at the HBM peak.
+    const double weights_saved_s = 12.0 * moe.expert_params * 7 / 8 / (config.instance->gpu_spec->mem_bandwidth_gb_s * 1e9);
+    CHECK(16.0 / even.compute_samples_per_sec - per_sample_without == Approx(exchange_s - weights_saved_s).epsilon(0.01));
     // The default 1.25 (Switch Transformer's): the busiest GPU receives 1.25x the tokens and runs
     // 0.25x more expert FLOPs (3 passes x 2 FLOPs x top-2 x one expert's parameters per token).
     CHECK(moe.expert_capacity_factor == 1.25);
     const double imbalance_s = 3 * 2 * 2 * moe.expert_params / 8 * 4096 * 0.25 / (with.efficiency * with.peak_tflops * 1e12);
     const double per_sample_with = 16.0 / with.compute_samples_per_sec;
-    CHECK(per_sample_with - per_sample_without == Approx(1.25 * exchange_s + imbalance_s).epsilon(0.01));
+    CHECK(per_sample_with - per_sample_without == Approx(1.25 * exchange_s + imbalance_s - weights_saved_s).epsilon(0.01));
 }
 
 TEST_CASE("experts split beyond a node exchange their tokens through the network", "[estimate][moe]")
@@ -1047,16 +1119,19 @@ TEST_CASE("experts split beyond a node exchange their tokens through the network
     const Estimate with = estimate(moe, config, catalogue);
     const double gpu_efa = config.instance->network_gbps * 1e9 / 8 * config.instance->network_efficiency / 8;
     const double copy_s = 4 * 32 * 4096.0 * 4096 * 2 / gpu_efa;
-    CHECK(16.0 / with.compute_samples_per_sec - 16.0 / without.compute_samples_per_sec == Approx(copy_s * 2 * 8 / 16).epsilon(0.01));
+    // Each GPU reads 1/16 of the experts' weights per micro-batch, not all (12 bytes each, docs/model.md §2).
+    const double weights_saved_s = 12.0 * moe.expert_params * 15 / 16 / (config.instance->gpu_spec->mem_bandwidth_gb_s * 1e9);
+    CHECK(16.0 / with.compute_samples_per_sec - 16.0 / without.compute_samples_per_sec == Approx(copy_s * 2 * 8 / 16 - weights_saved_s).epsilon(0.01));
     moe.expert_dispatch_per_node = true;
     const Estimate deepep = estimate(moe, config, catalogue);
-    CHECK(16.0 / deepep.compute_samples_per_sec - 16.0 / without.compute_samples_per_sec == Approx(copy_s * (1.0 - 56.0 / 240.0)).epsilon(0.01));
+    CHECK(16.0 / deepep.compute_samples_per_sec - 16.0 / without.compute_samples_per_sec ==
+        Approx(copy_s * (1.0 - 56.0 / 240.0) - weights_saved_s).epsilon(0.01));
     // --overlap-moe-expert-parallel-comm (training.moe_a2a_overlap): the exchange hides under the
     // other micro-batch's compute, which is longer here: nothing of it is left.
     moe.expert_exchange_overlap = true;
     const Estimate overlapped = estimate(moe, config, catalogue);
     REQUIRE(copy_s * (1.0 - 56.0 / 240.0) < 16.0 / without.compute_samples_per_sec);
-    CHECK(overlapped.compute_samples_per_sec == Approx(without.compute_samples_per_sec));
+    CHECK(16.0 / overlapped.compute_samples_per_sec == Approx(16.0 / without.compute_samples_per_sec - weights_saved_s));
 }
 
 TEST_CASE("training.moe_dispatcher chooses DeepEP's dispatch, and NCCL's all-to-all is assumed and stated", "[estimate][moe]")

@@ -87,7 +87,7 @@ struct Workload {
     double runs = 1;
     bool sharded_by_key = false; ///< ShardedByS3Key: each instance downloads its share
     // Gradient boosting (family gbdt): rows are samples_per_epoch.
-    std::string gbdt_library; ///< xgboost|lightgbm
+    std::string gbdt_library; ///< xgboost|lightgbm|sklearn (scikit-learn: not timed)
     double gbdt_features = 0; ///< features per row (for one-hot data: the columns before encoding)
     double gbdt_trees = 0;    ///< boosting rounds
     double gbdt_depth = 0;    ///< levels per tree (depth-wise) or log2(leaves) (leaf-wise)

@@ -838,7 +838,7 @@ double allreduce_seconds(double bytes, const InstanceSpec& instance, int nodes, 
 double gbdt_train_seconds(const Workload& workload, double physical_cores, const GpuSpec* gpu, int gpus, int instances, const ModelConstants& k)
 {
     const double rows = workload.samples_per_epoch;
-    if (rows <= 0 || workload.gbdt_features <= 0 || workload.gbdt_trees <= 0 || workload.gbdt_depth <= 0) {
+    if (rows <= 0 || workload.gbdt_features <= 0 || workload.gbdt_trees <= 0 || workload.gbdt_depth <= 0 || workload.gbdt_library == "sklearn") {
         return 0;
     }
     // Histogram building touches every (row, feature) once per tree level (docs/model.md §10).

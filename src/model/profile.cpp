@@ -363,7 +363,7 @@ void estimate_current(const Job& job, const Catalogue& catalogue, const Instance
         profile.bottleneck = bottleneck_name(e.bottleneck);
         profile.bottleneck_basis = "estimated";
     }
-    if (e.compute_samples_per_sec > 0 && e.throughput_known && instance.gpu_count > 0) {
+    if (e.compute_samples_per_sec > 0 && e.throughput_known && e.gpus > 0) { // gradient boosting on Trainium: the chips idle, unused
         profile.gpu_util_pct = e.gpu_util_pct;
     }
     // One GPU holds the whole model: states without sharding plus activations of one sample.

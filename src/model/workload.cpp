@@ -60,7 +60,16 @@ void catalogue_figures(const Job& job, const ModelSpec* spec, Workload& w)
 // model fields when given, else stated defaults.
 void gbdt_inputs(const Job& job, Workload& w, std::vector<std::string>& assumptions)
 {
-    w.gbdt_library = job.model.framework == std::optional<std::string>("lightgbm") ? "lightgbm" : "xgboost";
+    const auto& framework = job.model.framework;
+    w.gbdt_library = framework == std::optional<std::string>("lightgbm") ? "lightgbm"
+        : framework == std::optional<std::string>("sklearn")             ? "sklearn"
+                                                                         : "xgboost";
+    if (w.gbdt_library == "sklearn") {
+        // No sourced rate: GBM-perf's rows time XGBoost and LightGBM (docs/model.md §10).
+        assumptions.push_back("model.framework \"sklearn\": scikit-learn's gradient boosting trains on one machine's CPUs (no GPU support: "
+                              "scikit-learn FAQ, \"Will you add GPU support?\"; no training across instances) at a rate mlscale has no source for, "
+                              "so its time is not estimated: current.observed.hours gives today's; XGBoost and LightGBM are timed");
+    }
     w.gbdt_features = static_cast<double>(job.model.num_features.value_or(0));
     w.gbdt_trees = static_cast<double>(job.model.num_trees.value_or(0));
     w.gbdt_depth = static_cast<double>(job.model.max_depth.value_or(0));

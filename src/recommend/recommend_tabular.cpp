@@ -81,6 +81,12 @@ std::vector<const InstanceSpec*> cpu_candidates(const Walk& walk)
 // the 99.5th percentile, the job gives an average).
 constexpr double k_cpu_headroom = 0.20;
 
+// XGBoost's GPU hist is CUDA: an NVIDIA GPU instance (not Trainium or Inferentia).
+bool runs_gpu_hist(const InstanceSpec* instance)
+{
+    return instance->gpu_spec != nullptr && instance->gpu_spec->vendor == "nvidia";
+}
+
 // Models that fit on data held in memory: gradient-boosted trees, and scikit-learn's estimators
 // (fit(X, y) takes arrays in memory; only those with partial_fit stream) unless a SageMaker
 // built-in (linear learner, k-means) trains them.
@@ -94,6 +100,13 @@ std::string in_memory_reason(const Walk& walk)
     return walk.base.family == "gbdt" ? "gradient-boosted trees are memory-bound" : "scikit-learn fits on arrays held in memory";
 }
 
+// scikit-learn trains in one process on one machine (its parallelism is joblib's, within the
+// machine: doc/computing/parallelism.rst): the data cannot be sharded across instances.
+bool one_machine(const Walk& walk)
+{
+    return walk.job.model.framework == std::optional<std::string>("sklearn") && !walk.job.model.builtin_algorithm;
+}
+
 // Today's instance, when it can hold what it must.
 std::optional<Pick> keep_today(const Walk& walk, bool memory_bound, double need_gib)
 {
@@ -101,7 +114,10 @@ std::optional<Pick> keep_today(const Walk& walk, bool memory_bound, double need_
         return std::nullopt;
     }
     const InstanceSpec& today = *walk.current;
-    if (today.gpu_count > 0 && walk.base.family == "gbdt") {
+    if (one_machine(walk) && walk.current_count > 1) {
+        return std::nullopt; // one of today's instances trains; one that holds the data is planned
+    }
+    if (runs_gpu_hist(&today) && walk.base.family == "gbdt" && walk.base.gbdt_library == "xgboost") {
         return untimed(&today, walk.current_count,
             fmt::format("keep {}: XGBoost's GPU hist trains on its GPUs (SageMaker XGBoost 1.2 and later); a GPU run that works is not "
                         "moved to CPUs",
@@ -129,7 +145,7 @@ std::optional<Pick> by_memory(const Walk& walk, double need_gib)
             largest = instance;
         }
     }
-    if (pick.instance == nullptr && largest != nullptr) {
+    if (pick.instance == nullptr && largest != nullptr && !one_machine(walk)) {
         const double count = std::ceil(need_gib / largest->memory_gib);
         if (!(count <= walk.job.constraints.max_instances.value_or(k_max_count_tabular))) {
             return std::nullopt;
@@ -261,7 +277,7 @@ std::string storage_mode(const Walk& walk)
 bool gbdt_timed(const Walk& walk)
 {
     const Workload& w = walk.base;
-    return w.family == "gbdt" && w.samples_per_epoch > 0 && w.gbdt_features > 0 && w.gbdt_trees > 0 && w.gbdt_depth > 0;
+    return w.family == "gbdt" && w.gbdt_library != "sklearn" && w.samples_per_epoch > 0 && w.gbdt_features > 0 && w.gbdt_trees > 0 && w.gbdt_depth > 0;
 }
 
 // A timed configuration's verdicts, against the walk's target (which may be today's time) for the
@@ -332,12 +348,6 @@ bool gbdt_fits_gpus(const Walk& walk, const InstanceSpec& instance, int count)
     const double gpus = static_cast<double>(instance.gpu_count) * count;
     const double rows_per_gpu = walk.base.samples_per_epoch / gpus;
     return rows_per_gpu * gbdt_gpu_bytes_per_row(walk.base.gbdt_features) <= k_usable_gpu_memory * instance.gpu_memory_gb * 1e9;
-}
-
-// XGBoost's GPU hist is CUDA: an NVIDIA GPU instance (not Trainium or Inferentia).
-bool runs_gpu_hist(const InstanceSpec* instance)
-{
-    return instance->gpu_spec != nullptr && instance->gpu_spec->vendor == "nvidia";
 }
 
 // Every configuration whose memory holds the data: CPU instances (general-purpose unless the
@@ -457,10 +467,12 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
     ComputePlan& c = plan.compute;
     c.instance_type = type_name(walk, *pick.instance);
     c.instance_count = pick.count;
-    c.gpus = pick.instance->gpu_count * pick.count;
-    c.rung = pick.count > 1 && pick.instance->gpu_count > 0 ? "multi-node"
-        : pick.instance->gpu_count > 0                      ? (c.gpus > 1 ? "multi-gpu-node" : "single-gpu")
-                                                            : "cpu";
+    // Gradient boosting runs on NVIDIA GPUs (XGBoost's GPU hist) or on the CPUs: a Trainium
+    // instance's chips idle, its trees built on the host's vCPUs.
+    const bool on_gpus = pick.instance->gpu_count > 0 && (walk.base.family != "gbdt" || runs_gpu_hist(pick.instance));
+    c.gpus = pick.instance->gpu_count * pick.count; // held (and paid for), used or not
+    c.device = device(*pick.instance, false);
+    c.rung = pick.count > 1 && on_gpus ? "multi-node" : on_gpus ? (c.gpus > 1 ? "multi-gpu-node" : "single-gpu") : "cpu";
     c.efa = pick.count > 1 && pick.instance->efa;
     c.placement_group = pick.count > 1;
     c.parallelism = pick.count > 1 || c.gpus > 1 ? "data" : "none";
@@ -473,7 +485,7 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
         c.estimated_hours = pick.hours;
         c.estimated_cost_usd = pick.run_cost;
         c.total_cost_usd = pick.total_cost;
-        c.bottleneck = pick.instance->gpu_count > 0 ? "gpu" : "cpu";
+        c.bottleneck = on_gpus ? "gpu" : "cpu";
         c.meets_target = pick.meets_target;
         if (pick.run) {
             spot_notes(walk, *pick.run, c);
@@ -494,7 +506,10 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
             c.meets_target = (!walk.target || *hours <= *walk.target) && (!walk.budget || *c.total_cost_usd <= *walk.budget);
         }
     } else if (!pick.e) {
-        c.notes.push_back(walk.base.family == "gbdt"
+        c.notes.push_back(walk.base.family == "gbdt" && walk.base.gbdt_library == "sklearn"
+                ? "time not estimated: mlscale times XGBoost and LightGBM (docs/model.md §10), not scikit-learn's gradient boosting; measure one "
+                  "run (current.observed.hours) to get time and cost"
+                : walk.base.family == "gbdt"
                 ? "time not estimated: give model.num_features, model.num_trees and model.max_depth (with dataset.num_samples) for the "
                   "gradient-boosting model (docs/model.md §10), or measure one run (current.observed.hours)"
                 : "time not estimated: the performance model has no throughput model for this algorithm; measure one run "
@@ -511,7 +526,7 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
 
 std::string rung_for(const Pick& pick)
 {
-    const int gpus = pick.instance->gpu_count * pick.count;
+    const int gpus = runs_gpu_hist(pick.instance) ? pick.instance->gpu_count * pick.count : 0; // Trainium: the trees run on the CPUs
     return gpus == 0 ? "cpu" : pick.count > 1 ? "multi-node" : (gpus > 1 ? "multi-gpu-node" : "single-gpu");
 }
 
@@ -522,7 +537,7 @@ LadderStep timed_step(const Walk& walk, const Pick& pick, bool chosen)
     const bool today = pick.instance == walk.current && pick.count == walk.current_count;
     step.change = today ? fmt::format("keep {} x {}", type_name(walk, *pick.instance), pick.count)
                         : fmt::format("{} x {}{}", pick.count, type_name(walk, *pick.instance),
-                              pick.instance->gpu_count > 0
+                              runs_gpu_hist(pick.instance)
                                   ? fmt::format(" ({} {} GPUs, XGBoost GPU hist)", pick.instance->gpu_count * pick.count, pick.instance->gpu_spec->name)
                                   : fmt::format(" ({} vCPUs, {} GiB)", pick.instance->vcpus * pick.count, grouped(pick.instance->memory_gib * pick.count)));
     step.instance_type = type_name(walk, *pick.instance);
@@ -571,7 +586,7 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
 {
     calibrate_gbdt(walk);
     const bool today_kept = walk.current != nullptr && why_today_cannot_stay(walk).empty() && walk.current->memory_gib * walk.current_count >= need_gib &&
-        (walk.current->gpu_count == 0 || (walk.base.gbdt_library != "lightgbm" && gbdt_fits_gpus(walk, *walk.current, walk.current_count)));
+        (!runs_gpu_hist(walk.current) || (walk.base.gbdt_library != "lightgbm" && gbdt_fits_gpus(walk, *walk.current, walk.current_count)));
     std::optional<Pick> today;
     if (today_kept) {
         today = timed(walk, *walk.current, walk.current_count);
@@ -614,7 +629,12 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
     }
     Pick chosen = *pick;
     chosen.why = fmt::format("{} x {}: {} for {} trees ({}, docs/model.md §10){}", chosen.count, type_name(walk, *chosen.instance), hours_text(chosen.hours),
-        grouped(walk.base.gbdt_trees), chosen.instance->gpu_count > 0 ? "XGBoost GPU hist" : fmt::format("{} hist on the CPUs", walk.base.gbdt_library),
+        grouped(walk.base.gbdt_trees),
+        runs_gpu_hist(chosen.instance) ? std::string("XGBoost GPU hist")
+            : chosen.instance->gpu_count > 0
+            ? fmt::format("{} hist on the {} vCPUs: no gradient-boosting library runs on the {} chips", walk.base.gbdt_library,
+                  chosen.instance->vcpus * chosen.count, chosen.instance->gpu_spec != nullptr ? chosen.instance->gpu_spec->name : "accelerator")
+            : fmt::format("{} hist on the CPUs", walk.base.gbdt_library),
         chosen.count > 1 ? fmt::format("; the data sharded across {} instances, whose memory holds it", chosen.count)
                          : fmt::format("; its {} GiB hold the {} GB of training data", grouped(chosen.instance->memory_gib), grouped(walk.base.dataset_gb)));
     Plan& plan = walk.out.plan;
@@ -691,14 +711,22 @@ void walk_tabular(Walk& walk)
         pick = memory_bound ? by_memory(walk, need_gib) : smallest(walk);
     }
     if (!pick) {
-        walk.out.binding = memory_bound ? "the allowed CPU instances (instance_families, max_instances) cannot hold the training data in memory"
-                                        : "instance_families allows no CPU instance to train on";
+        walk.out.binding = !memory_bound ? "instance_families allows no CPU instance to train on"
+            : one_machine(walk)          ? "no allowed CPU instance holds the training data in memory, and scikit-learn trains on one machine (its data "
+                                           "cannot be sharded across instances): a larger instance family, a sample of the data, or a library that "
+                                           "trains across instances (XGBoost, LightGBM)"
+                                         : "the allowed CPU instances (instance_families, max_instances) cannot hold the training data in memory";
         walk.out.plan.compute.notes.push_back("no plan: " + walk.out.binding);
         return;
     }
     Plan& plan = walk.out.plan;
     fill_tabular_compute(walk, *pick, plan);
     fill_tabular_storage(walk, pick->count, plan);
+    if (one_machine(walk) && walk.current != nullptr && walk.current_count > 1) {
+        plan.compute.notes.push_back(fmt::format("scikit-learn trains in one process on one machine (joblib's parallelism stays within it): {} of "
+                                                 "today's {} x {} have nothing to train",
+            walk.current_count - 1, walk.current_count, type_name(walk, *walk.current)));
+    }
     if (plan.compute.meets_target == std::optional<bool>(false) && walk.out.binding.empty() && plan.compute.estimated_hours) {
         // Measured today and missing the target: the model times no other instance for this algorithm.
         walk.out.binding = fmt::format("{} binds: the {} is not timed on other instances (docs/model.md), so today's measured {}{} stands for {} x {}; {}",

@@ -57,6 +57,7 @@ struct Model {
     std::optional<std::int64_t> layers;
     std::optional<std::int64_t> hidden;
     std::optional<std::int64_t> heads;
+    std::optional<std::int64_t> vocab;      ///< output vocabulary of a language model (its logits' memory; the catalogue's for named models)
     std::optional<std::int64_t> patch_size; ///< vision transformer: patch side in pixels (tokens per image with input_resolution)
     std::optional<Resolution> input_resolution;
     std::optional<std::string> precision;

@@ -159,6 +159,7 @@ void read_model(const nlohmann::json& m, Model& model)
     get(m, "layers", model.layers);
     get(m, "hidden", model.hidden);
     get(m, "heads", model.heads);
+    get(m, "vocab", model.vocab);
     get(m, "patch_size", model.patch_size);
     get(m, "input_resolution", model.input_resolution);
     get(m, "precision", model.precision);

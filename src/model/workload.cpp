@@ -43,11 +43,12 @@ std::optional<double> active_params_millions(const Job& job, const ModelSpec* sp
     return job.model.active_params_millions ? job.model.active_params_millions : (spec != nullptr ? spec->active_params_millions : std::nullopt);
 }
 
-// Figures only the catalogue has: the output vocabulary (logits memory) and a CNN's stored
-// activations (its HBM traffic and activation memory, docs/model.md §1).
+// Figures the catalogue has and a job may give: the output vocabulary (logits memory; the job's
+// model.vocab wins) and a CNN's stored activations (its HBM traffic and activation memory,
+// docs/model.md §1).
 void catalogue_figures(const Job& job, const ModelSpec* spec, Workload& w)
 {
-    w.vocab = spec != nullptr && spec->vocab ? *spec->vocab : 0;
+    w.vocab = job.model.vocab ? *job.model.vocab : spec != nullptr && spec->vocab ? *spec->vocab : 0;
     if (w.family == "cnn" && spec != nullptr && spec->activations_millions && !job.model.forward_gflops) {
         w.activation_elements_per_sample = *spec->activations_millions * 1e6 * catalogue_cnn_pixel_scale(job, spec);
     }

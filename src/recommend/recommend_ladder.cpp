@@ -694,10 +694,51 @@ void ensure_today_step(Walk& walk, const Option& today)
     }
 }
 
+// Over a budget with no target, nothing within it: the cheapest configuration of the whole pool
+// (the one the binding note names), which the climb from today's rung may not have stepped on (a
+// smaller instance with today's GPU). Its step goes in rung order. Null where something is within
+// the budget, or there is a target.
+const Option* cheapest_over_budget(Walk& walk, const std::vector<const Option*>& efforts)
+{
+    if (!walk.budget || walk.target) {
+        return nullptr;
+    }
+    const Option* cheapest = nullptr;
+    for (const auto& option : walk.options_pool) {
+        if (option.within_budget && option.usable()) {
+            return nullptr;
+        }
+        if (option.usable() && option.total_cost && (cheapest == nullptr || *option.total_cost < *cheapest->total_cost)) {
+            cheapest = &option;
+        }
+    }
+    if (cheapest == nullptr || std::find(efforts.begin(), efforts.end(), cheapest) != efforts.end()) {
+        return cheapest;
+    }
+    const std::string rung = rung_name(cheapest->rung);
+    const bool stepped = std::any_of(walk.out.ladder.begin(), walk.out.ladder.end(), [&](const LadderStep& step) {
+        return step.instance_type == type_name(walk, *cheapest->instance) && step.instance_count == cheapest->count && step.rung == rung;
+    });
+    if (!stepped) {
+        auto at = std::find_if(walk.out.ladder.begin(), walk.out.ladder.end(), [&](const LadderStep& step) {
+            return step.rung != rung_name(Rung::FixPipeline) && std::none_of(std::begin(k_climb), std::end(k_climb), [&](Rung r) {
+                return rung_name(r) == step.rung && rung_order(r) <= rung_order(cheapest->rung);
+            });
+        });
+        walk.out.ladder.insert(at,
+            step_from(walk, *cheapest, change_for(walk, *cheapest), why_for(walk, *cheapest) + "; the cheapest configuration: nothing runs within the budget",
+                concepts_for(walk, *cheapest)));
+    }
+    return cheapest;
+}
+
 void settle_best_effort(Walk& walk, std::vector<const Option*> efforts)
 {
     if (walk.today_fixed) {
         efforts.push_back(&*walk.today_fixed);
+    }
+    if (const Option* cheapest = cheapest_over_budget(walk, efforts)) {
+        efforts.push_back(cheapest);
     }
     const Option* best = best_effort_of(walk, efforts);
     if (best == nullptr) {

@@ -316,7 +316,8 @@ void estimate_current(const Job& job, const Catalogue& catalogue, const Instance
     nlohmann::json& derived = profile.derived;
     derived["instance"] = instance_facts(instance, catalogue, options.platform);
     nlohmann::json& out = derived["estimate"];
-    out["gpus"] = instance.gpu_count * config.count;
+    // Gradient boosting on Trainium or Inferentia builds its trees on the host's CPUs: no accelerator is used.
+    out["gpus"] = workload.family == "gbdt" && e.gpus == 0 ? 0 : instance.gpu_count * config.count;
     if (e.throughput_known) {
         out["samples_per_sec"] = e.samples_per_sec;
         out["step_time_ms"] = e.step_time_ms;

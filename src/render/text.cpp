@@ -213,7 +213,7 @@ std::string render_text(const Report& report, const TextOptions& options)
     if (p.model.deep) {
         out += fmt::format("  training state        {} (weights, gradients, optimizer)\n", maybe(p.model_state_gb, " GB"));
     }
-    if (p.gpu_memory_gb) {
+    if (p.gpu_memory_gb && !cpus) {
         out += fmt::format("  {:<22}{} ({} GB per {}, 90 % usable)\n", "fits one " + unit, maybe(p.fits_single_gpu), number(*p.gpu_memory_gb), unit);
     }
     if (p.required_input_mb_s) {

@@ -613,7 +613,8 @@ void cheapest_overall(Walk& walk)
 
 // Where nothing runs within the budget: "; the cheapest configuration, N x type, costs $X (Kx the
 // budget) and takes H" (empty where something does, or nothing is priced).
-std::string cheapest_text(const Walk& walk)
+// The cheapest priced configuration of every one timed (null where none is priced).
+const Option* pool_cheapest(const Walk& walk)
 {
     const Option* cheapest = nullptr;
     for (const auto& option : walk.options_pool) {
@@ -621,6 +622,12 @@ std::string cheapest_text(const Walk& walk)
             cheapest = &option;
         }
     }
+    return cheapest;
+}
+
+std::string cheapest_text(const Walk& walk)
+{
+    const Option* cheapest = pool_cheapest(walk);
     if (!walk.budget || cheapest == nullptr || *cheapest->total_cost <= *walk.budget) {
         return {};
     }
@@ -700,18 +707,11 @@ void ensure_today_step(Walk& walk, const Option& today)
 // the budget, or there is a target.
 const Option* cheapest_over_budget(Walk& walk, const std::vector<const Option*>& efforts)
 {
-    if (!walk.budget || walk.target) {
+    if (!walk.budget || walk.target ||
+        std::any_of(walk.options_pool.begin(), walk.options_pool.end(), [](const Option& o) { return o.within_budget && o.usable(); })) {
         return nullptr;
     }
-    const Option* cheapest = nullptr;
-    for (const auto& option : walk.options_pool) {
-        if (option.within_budget && option.usable()) {
-            return nullptr;
-        }
-        if (option.usable() && option.total_cost && (cheapest == nullptr || *option.total_cost < *cheapest->total_cost)) {
-            cheapest = &option;
-        }
-    }
+    const Option* cheapest = pool_cheapest(walk);
     if (cheapest == nullptr || std::find(efforts.begin(), efforts.end(), cheapest) != efforts.end()) {
         return cheapest;
     }

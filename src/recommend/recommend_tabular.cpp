@@ -462,17 +462,25 @@ void fill_tabular_storage(const Walk& walk, int count, Plan& plan)
             : fmt::format("{} streams the {} GB from S3 without a download", s.input_mode, grouped(walk.base.dataset_gb)));
 }
 
+// The rung a pick stands on: its GPUs where XGBoost's GPU hist runs on them, else "cpu" (Trainium's
+// chips idle, the trees built on the host).
+std::string rung_for(const Pick& pick)
+{
+    const int gpus = runs_gpu_hist(pick.instance) ? pick.instance->gpu_count * pick.count : 0; // Trainium: the trees run on the CPUs
+    return gpus == 0 ? "cpu" : pick.count > 1 ? "multi-node" : (gpus > 1 ? "multi-gpu-node" : "single-gpu");
+}
+
 void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
 {
     ComputePlan& c = plan.compute;
     c.instance_type = type_name(walk, *pick.instance);
     c.instance_count = pick.count;
-    // Gradient boosting runs on NVIDIA GPUs (XGBoost's GPU hist) or on the CPUs: a Trainium
-    // instance's chips idle, its trees built on the host's vCPUs.
-    const bool on_gpus = pick.instance->gpu_count > 0 && (walk.base.family != "gbdt" || runs_gpu_hist(pick.instance));
+    // Only gradient boosting reaches here on accelerators (the other algorithms' picks are CPU
+    // instances): on GPUs where XGBoost's GPU hist runs, else on the CPUs (rung_for).
     c.gpus = pick.instance->gpu_count * pick.count; // held (and paid for), used or not
     c.device = device(*pick.instance, false);
-    c.rung = pick.count > 1 && on_gpus ? "multi-node" : on_gpus ? (c.gpus > 1 ? "multi-gpu-node" : "single-gpu") : "cpu";
+    c.rung = rung_for(pick);
+    const bool on_gpus = c.rung != "cpu";
     c.efa = pick.count > 1 && pick.instance->efa;
     c.placement_group = pick.count > 1;
     c.parallelism = pick.count > 1 || c.gpus > 1 ? "data" : "none";
@@ -522,12 +530,6 @@ void fill_tabular_compute(Walk& walk, const Pick& pick, Plan& plan)
     runtime_note(walk, pick.run && pick.run->spot, c);
     warm_pool_note(walk, pick.run && pick.run->spot, c);
     short_run_note(walk, c);
-}
-
-std::string rung_for(const Pick& pick)
-{
-    const int gpus = runs_gpu_hist(pick.instance) ? pick.instance->gpu_count * pick.count : 0; // Trainium: the trees run on the CPUs
-    return gpus == 0 ? "cpu" : pick.count > 1 ? "multi-node" : (gpus > 1 ? "multi-gpu-node" : "single-gpu");
 }
 
 LadderStep timed_step(const Walk& walk, const Pick& pick, bool chosen)

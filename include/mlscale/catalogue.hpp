@@ -213,6 +213,7 @@ struct ModelSpec {
     bool forward_per_token = false;         ///< forward_gflops is per token (language models), else per sample
     std::optional<double> attention_forward_gflops_per_token;
     std::optional<double> activations_millions; ///< CNNs: tensor elements autograd keeps per sample for the backward pass
+    std::vector<std::string> aliases;           ///< other names people give it (Hugging Face ids, torchvision names); not a figure
 
     bool operator==(const ModelSpec&) const = default;
     template <typename Visit> static void fields(Visit&& visit)
@@ -234,6 +235,7 @@ struct ModelSpec {
         visit(Field{"forward_per_token", FieldSource::Derived}, &ModelSpec::forward_per_token); // "forward_gflops_per": "token"
         visit(Field{"attention_forward_gflops_per_token"}, &ModelSpec::attention_forward_gflops_per_token);
         visit(Field{"activations_millions"}, &ModelSpec::activations_millions);
+        visit(Field{"aliases", FieldSource::Derived}, &ModelSpec::aliases); // read by read_model: a list, not a figure
     }
 };
 
@@ -391,11 +393,12 @@ struct Catalogue {
     void set_files_loader(std::map<std::string, nlohmann::json> (*loader)());
 
     [[nodiscard]] const InstanceSpec* find_instance(const std::string& name) const;
-    /// The entry of this name, else the one whose name_key() is the same ("ResNet-50" finds resnet50).
+    /// The entry of this name, else the one whose name or an alias has the same key ("ResNet-50" finds
+    /// resnet50, "bert-base-uncased" bert-base), else the same for a Hugging Face id without its owner.
     [[nodiscard]] const ModelSpec* find_model(const std::string& name) const;
     [[nodiscard]] const GpuSpec* find_gpu(const std::string& name) const;
     [[nodiscard]] std::vector<std::string> instance_names() const;
-    [[nodiscard]] std::vector<std::string> model_names() const;
+    [[nodiscard]] std::vector<std::string> model_names() const; ///< names and aliases, for suggestions
 
 private:
     struct Files;

@@ -1,5 +1,6 @@
 // Loading the catalogue files and checking that every figure has a source.
 #include "mlscale/catalogue.hpp"
+#include <algorithm>
 #include <cctype>
 
 #include <filesystem>
@@ -58,7 +59,7 @@ std::string string_or(const nlohmann::json& object, const char* key)
 // The type of each field an entry of a kind may carry (null is allowed for every one): a user's
 // file with another type is an error at the value, found before anything reads the entry. The
 // types come from the structs' field lists, plus the few keys that are not fields.
-enum class FieldKind { String, Number, Boolean, Object, Pair };
+enum class FieldKind { String, Number, Boolean, Object, Pair, StringList };
 struct FieldType {
     std::string field;
     FieldKind kind;
@@ -99,7 +100,7 @@ const std::vector<FieldType>& field_types(const std::string& list)
     static const std::map<std::string, std::vector<FieldType>> table{
         {"gpus", json_field_types<GpuSpec>({{"extends", K::String}})},
         {"instances", json_field_types<InstanceSpec>({{"estimates", K::Object}, {"extends", K::String}})},
-        {"models", json_field_types<ModelSpec>({{"forward_gflops_per", K::String}, {"extends", K::String}})},
+        {"models", json_field_types<ModelSpec>({{"forward_gflops_per", K::String}, {"extends", K::String}, {"aliases", K::StringList}})},
     };
     static const std::vector<FieldType> none;
     const auto it = table.find(list);
@@ -119,6 +120,8 @@ bool has_kind(const nlohmann::json& value, FieldKind kind)
         return value.is_object();
     case FieldKind::Pair:
         return value.is_array() && value.size() == 2 && value[0].is_number() && value[1].is_number();
+    case FieldKind::StringList:
+        return value.is_array() && std::all_of(value.begin(), value.end(), [](const nlohmann::json& item) { return item.is_string(); });
     }
     return false;
 }
@@ -136,6 +139,8 @@ const char* kind_wanted(FieldKind kind)
         return "an object";
     case FieldKind::Pair:
         return "[width, height]";
+    case FieldKind::StringList:
+        return "a list of strings";
     }
     return "another type";
 }
@@ -443,6 +448,7 @@ template <typename T> void read_value(const nlohmann::json& v, std::optional<T>&
         case FieldKind::Boolean:
             return v.is_boolean();
         case FieldKind::Pair:
+        case FieldKind::StringList:
             return v.is_array();
         case FieldKind::Object:
             return v.is_object();
@@ -686,6 +692,11 @@ ModelSpec read_model(const nlohmann::json& entry)
     ModelSpec model;
     read_fields(entry, model);
     model.forward_per_token = string_or(entry, "forward_gflops_per") == "token";
+    if (const auto it = entry.find("aliases"); it != entry.end() && it->is_array()) {
+        for (const auto& alias : *it) {
+            model.aliases.push_back(alias.get<std::string>());
+        }
+    }
     return model;
 }
 
@@ -782,13 +793,21 @@ const ModelSpec* Catalogue::find_model(const std::string& name) const
     if (const ModelSpec* exact = find_by_name(models, name)) {
         return exact;
     }
-    const std::string key = model_name_key(name);
-    for (const auto& model : models) {
-        if (!key.empty() && model_name_key(model.name) == key) {
-            return &model;
+    const auto by_key = [this](const std::string& key) -> const ModelSpec* {
+        for (const auto& model : models) {
+            const auto same = [&key](const std::string& other) { return model_name_key(other) == key; };
+            if (!key.empty() && (same(model.name) || std::any_of(model.aliases.begin(), model.aliases.end(), same))) {
+                return &model;
+            }
         }
+        return nullptr;
+    };
+    if (const ModelSpec* found = by_key(model_name_key(name))) {
+        return found;
     }
-    return nullptr;
+    // A Hugging Face id names its owner first ("meta-llama/Meta-Llama-3-8B"); "ViT-B/16" matched whole above.
+    const std::size_t slash = name.rfind('/');
+    return slash != std::string::npos ? by_key(model_name_key(name.substr(slash + 1))) : nullptr;
 }
 
 const GpuSpec* Catalogue::find_gpu(const std::string& name) const
@@ -818,6 +837,7 @@ std::vector<std::string> Catalogue::model_names() const
     std::vector<std::string> names;
     for (const auto& model : models) {
         names.push_back(model.name);
+        names.insert(names.end(), model.aliases.begin(), model.aliases.end());
     }
     return names;
 }
@@ -863,12 +883,16 @@ std::optional<Catalogue> load_catalogue(const std::string& directory, Diagnostic
         std::map<std::string, std::string> keys; // find_model matches a name by its key: one model a key
         for (const auto& entry : document->value.value("models", nlohmann::json::array())) {
             catalogue.models.push_back(read_model(entry));
-            const std::string& name = catalogue.models.back().name;
-            const auto [it, added] = keys.emplace(model_name_key(name), name);
-            if (!added) {
-                diagnostics.add(document->diagnostic_at(fmt::format("/models/{}/name", catalogue.models.size() - 1),
-                    fmt::format("model \"{}\" is \"{}\" written another way (names match ignoring case and punctuation)", name, it->second),
-                    "rename one of them"));
+            const ModelSpec& model = catalogue.models.back();
+            std::vector<std::string> names{model.name};
+            names.insert(names.end(), model.aliases.begin(), model.aliases.end());
+            for (const auto& name : names) {
+                const auto [it, added] = keys.emplace(model_name_key(name), model.name);
+                if (!added && (&name == &names.front() || it->second != model.name)) { // an alias may repeat its own model's name
+                    diagnostics.add(document->diagnostic_at(fmt::format("/models/{}/{}", catalogue.models.size() - 1, name == model.name ? "name" : "aliases"),
+                        fmt::format("model \"{}\" is \"{}\" written another way (names match ignoring case and punctuation)", name, it->second),
+                        "rename one of them"));
+                }
             }
         }
         files["models"] = std::move(document->value);

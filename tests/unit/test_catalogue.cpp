@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include <catch2/catch.hpp>
 
@@ -403,5 +405,63 @@ TEST_CASE("a model name is found however it is written, and a catalogue cannot h
     INFO(messages);
     CHECK(messages.find("models.json:4:12: /models/1/name") != std::string::npos);
     CHECK(messages.find(R"(model "ResNet-50" is "resnet50" written another way)") != std::string::npos);
+    std::filesystem::remove_all(directory);
+}
+
+TEST_CASE("a model is found by its aliases and by a Hugging Face id, and an alias cannot name another model", "[catalogue]")
+{
+    const Catalogue& catalogue = builtin_catalogue();
+    const auto name_of = [&](const std::string& name) {
+        const ModelSpec* model = catalogue.find_model(name);
+        return model != nullptr ? model->name : std::string("(none)");
+    };
+    CHECK(name_of("bert-base-uncased") == "bert-base");
+    CHECK(name_of("google-bert/bert-large-uncased") == "bert-large");
+    CHECK(name_of("meta-llama/Meta-Llama-3-8B-Instruct") == "llama-3-8b");
+    CHECK(name_of("meta-llama/Llama-2-70b-chat-hf") == "llama-2-70b");
+    CHECK(name_of("google/vit-base-patch16-224") == "vit-b16");
+    CHECK(name_of("microsoft/resnet-50") == "resnet50"); // the owner dropped, then the name's key
+    CHECK(name_of("ViT-B/16") == "vit-b16");             // a slash inside a name, matched whole first
+    CHECK(name_of("meta-llama/Meta-Llama-3-80B") == "(none)");
+    CHECK(name_of("someone/") == "(none)");
+    for (const auto& model : catalogue.models) {
+        for (const auto& alias : model.aliases) {
+            INFO(model.name << " alias " << alias);
+            CHECK(name_of(alias) == model.name);
+        }
+    }
+    const auto names = catalogue.model_names();
+    CHECK(std::find(names.begin(), names.end(), "bert-base-uncased") != names.end()); // suggestions reach aliases
+
+    // A user's catalogue whose alias is another model's name is refused at the alias; a non-list too.
+    const auto directory = std::filesystem::temp_directory_path() / "mlscale-test-model-aliases";
+    std::filesystem::create_directories(directory);
+    const auto load_messages = [&](const std::string& text) {
+        std::ofstream(directory / "models.json") << text;
+        Diagnostics diagnostics;
+        const bool loaded = load_catalogue(directory.string(), diagnostics).has_value();
+        std::string messages;
+        for (const auto& d : diagnostics.items()) {
+            messages += format_diagnostic(d) + "\n";
+        }
+        return std::pair(loaded, messages);
+    };
+    const std::string head = R"({"schema": "mlscale-profiles/1", "kind": "models", "as_of": "2026-12-07", "sources": {"team": "our own measurements"},
+ "models": [
+  {"name": "resnet50", "family": "cnn", "params_millions": 25.6, "forward_gflops": 8.2, "forward_gflops_per": "sample", "source": {"*": "team"}},
+)";
+    auto [loaded, messages] = load_messages(head +
+        R"(  {"name": "resnet101", "aliases": ["ResNet-50"], "family": "cnn", "params_millions": 44.5, "forward_gflops": 15.6, "forward_gflops_per": "sample", "source": {"*": "team"}}
+ ]})");
+    INFO(messages);
+    CHECK_FALSE(loaded);
+    CHECK(messages.find("/models/1/aliases") != std::string::npos);
+    CHECK(messages.find(R"(model "ResNet-50" is "resnet50" written another way)") != std::string::npos);
+    std::tie(loaded, messages) = load_messages(head +
+        R"(  {"name": "resnet101", "aliases": "rn101", "family": "cnn", "params_millions": 44.5, "forward_gflops": 15.6, "forward_gflops_per": "sample", "source": {"*": "team"}}
+ ]})");
+    INFO(messages);
+    CHECK_FALSE(loaded);
+    CHECK(messages.find("/models/1/aliases: expected a list of strings") != std::string::npos);
     std::filesystem::remove_all(directory);
 }

@@ -265,9 +265,39 @@ std::string number_text(double number)
     return fmt::format("{}", number);
 }
 
+// The one property whose underscore-separated words include every word of `key`: "trees" for
+// "num_trees", "features" for "num_features". Empty when none or several do.
+std::string named_by_words(const std::string& key, const std::vector<std::string>& names)
+{
+    const auto words = [](const std::string& name) {
+        std::vector<std::string> out;
+        for (std::size_t begin = 0; begin <= name.size();) {
+            const std::size_t end = std::min(name.find('_', begin), name.size());
+            if (end > begin) {
+                out.push_back(name.substr(begin, end - begin));
+            }
+            begin = end + 1;
+        }
+        return out;
+    };
+    const auto wanted = words(key);
+    std::string found;
+    for (const auto& name : names) {
+        const auto have = words(name);
+        if (!wanted.empty() && have.size() > wanted.size() &&
+            std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return std::find(have.begin(), have.end(), w) != have.end(); })) {
+            if (!found.empty()) {
+                return {};
+            }
+            found = name;
+        }
+    }
+    return found;
+}
+
 class Validator {
 public:
-    Validator(const JsonDocument& document, Diagnostics& diagnostics) : m_document(document), m_diagnostics(diagnostics) { }
+    Validator(const JsonDocument& document, Diagnostics& diagnostics, const Node& root) : m_document(document), m_diagnostics(diagnostics), m_root(root) { }
 
     void check(const Node& node, const nlohmann::json& value, const std::string& pointer)
     {
@@ -291,6 +321,19 @@ public:
 private:
     const JsonDocument& m_document;
     Diagnostics& m_diagnostics;
+    const Node& m_root;
+
+    // The other section of the document's root that has a field named `key` ("num_features" written
+    // under /dataset belongs in /model): its name, or empty.
+    std::string section_with(const std::string& key, const Node& here) const
+    {
+        for (const auto& [section, node] : m_root.properties) {
+            if (node.get() != &here && node->properties.count(key) != 0) {
+                return section;
+            }
+        }
+        return {};
+    }
 
     // Whether `value` has one of the node's types (any, when it names none).
     bool check_type(const Node& node, const nlohmann::json& value, const std::string& pointer)
@@ -445,10 +488,16 @@ private:
                 names.push_back(name);
             }
             std::string help;
+            const std::string section = section_with(key, node);
+            const std::string by_words = named_by_words(key, names);
             if (const auto [name, description] = named_in_description(key, node); !name.empty()) {
                 help = fmt::format("did you mean \"{}\"? It is {}", name, description);
+            } else if (!section.empty()) {
+                help = fmt::format("\"{}\" is a field of /{}: move it there", key, section);
             } else if (auto match = closest_match(key, names)) {
                 help = fmt::format("did you mean \"{}\"?", *match);
+            } else if (!by_words.empty()) {
+                help = fmt::format("did you mean \"{}\"?", by_words);
             } else {
                 help = fmt::format("known fields here: {}", fmt::join(names, ", "));
             }
@@ -492,7 +541,7 @@ JsonSchema& JsonSchema::operator=(JsonSchema&&) noexcept = default;
 
 void JsonSchema::validate(const JsonDocument& document, Diagnostics& diagnostics) const
 {
-    Validator(document, diagnostics).check(*m_root, document.value, "");
+    Validator(document, diagnostics, *m_root).check(*m_root, document.value, "");
 }
 
 std::vector<std::string> JsonSchema::properties_at(const std::string& pointer) const

@@ -720,7 +720,9 @@ void finish(const Workload& workload, const Config& config, const Catalogue& cat
     const InstanceSpec& instance = *config.instance;
     const double rate = e.samples_per_sec;
     const double train_flops = workload.train_flops_per_sample();
-    if (workload.mb_per_sample > 0 && e.network_samples_per_sec > 0) {
+    // Gradient boosting reads its data once into memory (XGBoost's DMatrix, LightGBM's Dataset) and
+    // builds every tree from there: the download or load is timed, no storage rate is needed after it.
+    if (workload.family != "gbdt" && workload.mb_per_sample > 0 && e.network_samples_per_sec > 0) {
         e.required_input_mb_s = e.network_samples_per_sec * workload.mb_per_sample;
     }
     if (e.throughput_known) {

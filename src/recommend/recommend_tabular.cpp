@@ -293,17 +293,21 @@ void judge(const Walk& walk, Pick& pick)
 }
 
 // One configuration timed: hours from the model, cost = hours x instances x the platform's price.
-Pick timed(const Walk& walk, const InstanceSpec& instance, int count)
+// As today runs (`as_today`), it reads its data as the job says (input mode, distribution), so its
+// time is the profile's; as a plan, as the plan would.
+Pick timed(const Walk& walk, const InstanceSpec& instance, int count, bool as_today = false)
 {
     Pick pick;
     pick.instance = &instance;
     pick.count = count;
     Config config = current_config(walk.job, &instance);
-    config.count = count;
-    config.storage = walk.location;
-    config.input_mode = storage_mode(walk);
     Workload w = walk.base;
-    w.sharded_by_key = count > 1 && walk.location == "s3"; // data parallel over S3: each instance reads its share
+    if (!as_today) {
+        config.count = count;
+        config.storage = walk.location;
+        config.input_mode = storage_mode(walk);
+        w.sharded_by_key = count > 1 && walk.location == "s3"; // data parallel over S3: each instance reads its share
+    }
     EstimateOptions options = walk.options;
     if (walk.current == nullptr || (walk.current->gpu_count > 0) != (instance.gpu_count > 0)) {
         options.efficiency_scale = 1.0; // a measured run calibrates its own kind of hardware only (calibrate_gbdt)
@@ -446,9 +450,12 @@ void fill_tabular_storage(const Walk& walk, int count, Plan& plan)
     s.volume_gb = std::ceil((s.input_mode == "file" ? walk.base.dataset_gb / (sharded ? count : 1) : 1.0) * 1.1);
     s.input_label = input_mode_label(walk, s.input_mode);
     s.distribution_label = distribution_label(walk, s.distribution, count);
+    const std::string share = sharded
+        ? fmt::format("each instance's {} GB share of the {} GB", grouped(walk.base.dataset_gb / count), grouped(walk.base.dataset_gb))
+        : fmt::format("{} GB", grouped(walk.base.dataset_gb));
     if (!walk.sagemaker_job) { // the same physics by other names (recommend_storage.cpp, in_place_why)
         s.notes.push_back(s.input_mode == "file"
-                ? fmt::format("downloaded before training: {} GB copied to the instance's volume ({} GB)", grouped(walk.base.dataset_gb), grouped(*s.volume_gb))
+                ? fmt::format("downloaded before training: {} copied to the instance's volume ({} GB)", share, grouped(*s.volume_gb))
                 : fmt::format("streams the {} GB from S3 without a download ({})", grouped(walk.base.dataset_gb), k_s3_stream_off_sagemaker));
         return;
     }
@@ -457,8 +464,8 @@ void fill_tabular_storage(const Walk& walk, int count, Plan& plan)
                       ? fmt::format("File mode, the only input mode {} supports (SageMaker's built-in algorithms table): the {} GB download to an "
                                     "EBS volume of {} GB before training",
                             algorithm_name(walk), grouped(walk.base.dataset_gb), grouped(*s.volume_gb))
-                      : fmt::format("File mode: {} GB, within the \"less than 50-100 GB\" File mode suits; EBS volume {} GB", grouped(walk.base.dataset_gb),
-                            grouped(*s.volume_gb)))
+                      : fmt::format("File mode: {} GB, within the \"less than 50-100 GB\" File mode suits; {} an EBS volume of {} GB",
+                            grouped(walk.base.dataset_gb), sharded ? share + " on" : std::string("downloaded to"), grouped(*s.volume_gb)))
             : fmt::format("{} streams the {} GB from S3 without a download", s.input_mode, grouped(walk.base.dataset_gb)));
 }
 
@@ -590,8 +597,10 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
     const bool today_kept = walk.current != nullptr && why_today_cannot_stay(walk).empty() && walk.current->memory_gib * walk.current_count >= need_gib &&
         (!runs_gpu_hist(walk.current) || (walk.base.gbdt_library != "lightgbm" && gbdt_fits_gpus(walk, *walk.current, walk.current_count)));
     std::optional<Pick> today;
+    std::optional<Pick> today_planned; // today's instances reading the data as the plan would
     if (today_kept) {
-        today = timed(walk, *walk.current, walk.current_count);
+        today = timed(walk, *walk.current, walk.current_count, true);
+        today_planned = timed(walk, *walk.current, walk.current_count);
         if (today->hours > 0) {
             walk.out.current_hours = today->hours;
             walk.out.current_cost_usd = today->run_cost;
@@ -602,7 +611,7 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
                 walk.out.assumptions.push_back(fmt::format("no target_hours given: today's {} is the time to keep; the plan is the cheapest "
                                                            "configuration that is no slower",
                     hours_text(today->hours)));
-                judge(walk, *today);
+                judge(walk, *today_planned);
             }
         }
     }
@@ -613,8 +622,8 @@ void walk_gbdt_timed(Walk& walk, double need_gib)
     for (const Pick& option : timed_options) {
         options.push_back(&option);
     }
-    if (today && today->hours > 0 && today->run_cost) { // today's own count, which the doubling from the fewest may not reach
-        options.push_back(&*today);
+    if (today_planned && today_planned->hours > 0 && today_planned->run_cost) { // today's own count, which the doubling from the fewest may not reach
+        options.push_back(&*today_planned);
     }
     const Pick* pick = best_timed(walk, options, walk.out.binding);
     if (!pick) {

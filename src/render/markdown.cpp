@@ -250,7 +250,9 @@ std::string profile_section(const Report& report, int level)
     if (who != "CPUs") {
         out += fmt::format("| {} utilisation | {} |\n", accelerator(report), maybe(p.gpu_util_pct, " %"));
     }
-    out += fmt::format("| input the {} consume at full speed | {} |\n", who, maybe(p.required_input_mb_s, " MB/s"));
+    out += fmt::format("| input the {} consume at full speed | {} |\n", who,
+        p.model.family == "gbdt" && !p.required_input_mb_s ? std::string("none after loading: the data is read once into memory")
+                                                           : maybe(p.required_input_mb_s, " MB/s"));
     const auto& derived = p.derived;
     auto derived_number = [&](const char* group, const char* key, const char* unit) {
         if (derived.contains(group) && derived[group].contains(key) && derived[group][key].is_number()) {

@@ -218,6 +218,8 @@ std::string render_text(const Report& report, const TextOptions& options)
     }
     if (p.required_input_mb_s) {
         out += fmt::format("  {:<22}{}\n", "input the " + consumers(report) + " need", maybe(p.required_input_mb_s, " MB/s"));
+    } else if (p.model.family == "gbdt") {
+        out += fmt::format("  {:<22}{}\n", "input", "read once into memory, then every tree from there");
     }
     out += "\n";
 

@@ -158,6 +158,34 @@ void narrow_margin_note(const Walk& walk, std::vector<std::string>& notes)
                           : std::string("nothing does with that margin; time an epoch on the plan before committing")));
 }
 
+// Today's model-parallel degrees (tensor, pipeline, expert, context) where the plan splits the
+// model otherwise: said, so a team running Megatron-style degrees knows the plan does not keep them.
+std::string todays_split_dropped(const Walk& walk, const Option& option)
+{
+    if (!walk.today) {
+        return {};
+    }
+    const Parallelism& t = walk.today->config.parallelism;
+    const Parallelism& p = option.config.parallelism;
+    std::vector<std::string> degrees;
+    const auto add = [&](const char* name, const std::optional<std::int64_t>& given, int today, int plan) {
+        if (given && today > 1 && today != plan) { // a degree the job gives, not one assumed for it
+            degrees.push_back(fmt::format("{} {}", name, today));
+        }
+    };
+    const Training& job = walk.job.training;
+    add("tensor", job.tensor_parallel, t.tensor, p.tensor);
+    add("pipeline", job.pipeline_parallel, t.pipeline, p.pipeline);
+    add("expert", job.expert_parallel, t.expert, p.expert);
+    add("context", job.context_parallel, t.context, p.context);
+    if (degrees.empty()) {
+        return {};
+    }
+    return fmt::format("today's split ({}) is not the plan's: on {} x {} the split above is the fastest that fits (the ladder's first row keeps "
+                       "today's)",
+        fmt::join(degrees, ", "), option.count, type_name(walk, *option.instance));
+}
+
 void fill_compute(Walk& walk, const Option& option, Plan& plan)
 {
     ComputePlan& c = plan.compute;
@@ -193,6 +221,9 @@ void fill_compute(Walk& walk, const Option& option, Plan& plan)
     if (!option.parallelism.why.empty()) {
         c.notes.push_back(
             option.parallelism.why + (!c.distribution.empty() && c.distribution != "none" ? fmt::format(" (SageMaker distribution: {})", c.distribution) : ""));
+    }
+    if (const std::string dropped = todays_split_dropped(walk, option); !dropped.empty()) {
+        c.notes.push_back(dropped);
     }
     if (option.recompute_added) {
         c.notes.push_back(fmt::format("activation checkpointing on: with every activation kept, no split of {} x {} fits ({} GB of activations a {} "

@@ -270,6 +270,10 @@ std::string storage_mode(const Walk& walk)
     if (walk.etl.recordio || (walk.sagemaker_job && walk.job.dataset.input_mode == std::optional<std::string>("pipe"))) {
         return "pipe";
     }
+    // Streamed today: the trees read their data once either way, and the stream needs no download first.
+    if (walk.job.dataset.input_mode == std::optional<std::string>("fastfile")) {
+        return "fastfile";
+    }
     return walk.base.dataset_gb <= walk.catalogue.storage_facts.file_mode_max_dataset_gb ? "file" : "fastfile";
 }
 

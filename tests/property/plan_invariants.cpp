@@ -114,7 +114,9 @@ std::optional<bool> fits_memory(const PipelineRun& run, const std::string& type,
         }
     }
     if (!choice.fits) {
-        return false;
+        // No split keeps the data-parallel ranks within the global batch: a limit of the batch, not of
+        // memory (the plan may keep today's model-parallel degrees, which this independent choice does not try).
+        return choice.why.rfind("the global batch of", 0) == 0 ? std::nullopt : std::optional<bool>(false);
     }
     Config config;
     config.instance = instance;

@@ -22,11 +22,17 @@ double state_bytes_per_param(const std::string& precision, const std::string& op
     // ZeRO (Rajbhandari et al. 2019) accounting, ../shared/facts/formulas.md §3.1:
     // mixed precision keeps 16-bit weights and gradients plus fp32 master weights; fp32 keeps
     // fp32 weights and gradients. Optimizer states: Adam-family 2 fp32 moments, momentum SGD 1,
-    // Adafactor factored (≈ 0 per parameter), plain SGD none.
+    // Adafactor factored (≈ 0 per parameter), plain SGD none. bitsandbytes' 8-bit Adam/AdamW
+    // (adamw-8bit) keeps its 2 moments in 8 bits: "8-bit Optimizers use an 8-bit instead of 32-bit
+    // state and thus save 75% of memory" (bitsandbytes README; Dettmers et al. 2022, arXiv:2110.02861);
+    // its per-block scales (one fp32 per 2,048 values) and the 32-bit state it keeps for tensors under
+    // min_8bit_size (4,096 elements) are left out (under 0.01 byte a parameter in a large model).
     const bool low_precision = precision != "fp32" && precision != "tf32";
     const double weights_and_grads = low_precision ? 2.0 + 2.0 + 4.0 /* fp32 master copy */ : 4.0 + 4.0;
     double moments = 8.0;
-    if (optimizer == "sgd") {
+    if (optimizer == "adamw-8bit") {
+        moments = 2.0;
+    } else if (optimizer == "sgd") {
         moments = 0.0;
     } else if (optimizer == "momentum" || optimizer == "lion") {
         moments = 4.0;
@@ -297,6 +303,27 @@ nlohmann::json instance_facts(const InstanceSpec& instance, const Catalogue& cat
     return out;
 }
 
+// A measured run fits, whatever the count says: the job describes it otherwise than it runs, or the
+// code holds less than the model counts. Only where the job gives today's split (or one GPU has
+// none): without it, the recommender times today with the split that fits and says so.
+void note_measured_beyond_memory(const Job& job, const InstanceSpec& instance, int count, const Estimate& e, nlohmann::json& out, Profile& profile)
+{
+    const Observed& observed = job.current.observed;
+    const bool runs = observed.samples_per_sec.value_or(0) > 0 || observed.hours.value_or(0) > 0 || observed.gpu_util_pct.value_or(0) > 0;
+    const bool split_given = job.training.distribution.has_value() || instance.gpu_count * count == 1;
+    if (e.fits || !runs || !split_given || instance.gpu_count == 0) {
+        return;
+    }
+    out["measured_beyond_memory"] = true; // the plan's notes leave it to this assumption
+    add_assumption(profile,
+        fmt::format("today's run is measured (current.observed), yet the memory model puts {:.1f} GB on each {:.0f} GB accelerator of it: "
+                    "either the job describes it otherwise than it runs (model size, precision, sequence length, training.distribution) or "
+                    "the training code holds less than counted here (an 8-bit optimizer: model.optimizer \"adamw-8bit\"; frozen parameters: "
+                    "model.trainable_params_millions; activation checkpointing: model.activation_checkpointing; CPU offload); until the job "
+                    "says which, every memory figure here is an upper bound, which may rule out configurations that run",
+            e.memory_per_gpu_gb, instance.gpu_memory_gb));
+}
+
 // The current setup through the estimator: profile.estimate.*, the input the GPUs need, the
 // estimated bottleneck, and memory with activations. With observed samples/s the compute
 // efficiency is calibrated so the estimate agrees with the measurement.
@@ -347,6 +374,7 @@ void estimate_current(const Job& job, const Catalogue& catalogue, const Instance
     if (e.memory_known) {
         out["memory_per_gpu_gb"] = e.memory_per_gpu_gb;
         out["fits"] = e.fits;
+        note_measured_beyond_memory(job, instance, config.count, e, out, profile);
     }
     out["startup_minutes"] = e.startup_minutes;
     out["download_minutes"] = e.download_minutes;

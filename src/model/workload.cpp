@@ -279,8 +279,9 @@ void adapters_and_flops(const Job& job, const ModelSpec* spec, const ResolvedMod
     } else if (model.forward_gflops) {
         w.linear_flops_per_sample = *model.forward_gflops * 1e9;
     } else if (w.deep && !(w.family == "recsys" && w.params > 0)) {
-        assumptions.push_back("model FLOPs unknown (give model.name, model.forward_gflops, or params_millions with seq_len): GPU throughput "
-                              "not estimated");
+        const bool sequence = w.family == "transformer" || w.family == "encoder-decoder" || w.family == "rnn";
+        assumptions.push_back(fmt::format("model FLOPs unknown (give {}): GPU throughput not estimated",
+            sequence ? "model.name, model.forward_gflops, or params_millions with seq_len" : "model.name or model.forward_gflops, per sample"));
     }
 }
 

@@ -30,6 +30,8 @@ TEST_CASE("bytes of training state per parameter follow the ZeRO accounting", "[
     CHECK(state_bytes_per_param("fp32", "sgd") == 8.0);        // 4 + 4
     CHECK(state_bytes_per_param("mixed", "momentum") == 12.0); // 2 + 2 + 4 master + 4 momentum
     CHECK(state_bytes_per_param("fp16", "adafactor") == 8.0);
+    CHECK(state_bytes_per_param("bf16", "adamw-8bit") == 10.0); // 2 + 2 + 4 master + 2 (two 8-bit moments)
+    CHECK(state_bytes_per_param("fp32", "adamw-8bit") == 10.0); // 4 + 4 + 2
 }
 
 TEST_CASE("model state of a 7.5B model with Adam is 120 GB, as in the ZeRO paper", "[profile]")

@@ -104,6 +104,30 @@ void check_precision(const Job& job, const InstanceSpec* current, const Catalogu
             fmt::join(with, ", "))));
 }
 
+// A measured run's hours imply a rate too: the run's samples over its hours (start-up included,
+// the lowest rate they can mean). Beyond every GPU's peak, the hours or the run's size are wrong.
+void check_observed_hours(const Job& job, const ResolvedModel& model, const InstanceSpec* current, const Catalogue& catalogue, Diagnostics& diagnostics)
+{
+    const auto hours = job.current.observed.hours;
+    if (!hours || *hours <= 0 || job.current.observed.samples_per_sec || current == nullptr) {
+        return;
+    }
+    std::vector<std::string> ignored;
+    const double samples = make_workload(job, model, catalogue, ignored).samples_per_run;
+    const std::int64_t count = job.current.instance_count.value_or(1);
+    const double peak = physical_peak_samples_per_sec(job, model, *current, count, catalogue);
+    const double implied = samples / (*hours * 3600.0);
+    if (peak <= 0 || samples <= 0 || implied <= peak) {
+        return;
+    }
+    diagnostics.add(job.document.diagnostic_at("/current/observed/hours",
+        fmt::format("observed {} h for the run's {} samples is {} samples/s, {}x the physical peak of {} x ml.{} ({} samples/s at the "
+                    "accelerators' highest dense peak)",
+            grouped(*hours), grouped(samples), grouped(implied), grouped(implied / peak), count, current->name, grouped(peak)),
+        "observed.hours is one whole run of the job as described (its epochs or tokens_billions over the dataset); check the hours, the dataset's "
+        "size and the model's size and FLOPs"));
+}
+
 void check_observed_rate(const Job& job, const ResolvedModel& model, const InstanceSpec* current, const Catalogue& catalogue, Diagnostics& diagnostics)
 {
     const auto observed = job.current.observed.samples_per_sec;
@@ -294,6 +318,7 @@ void check_plausibility(const Job& job, const ResolvedModel& model, const Instan
     check_inference_only(job, current, catalogue, diagnostics);
     check_precision(job, current, catalogue, diagnostics);
     check_observed_rate(job, model, current, catalogue, diagnostics);
+    check_observed_hours(job, model, current, catalogue, diagnostics);
     check_observed_memory(job, current, diagnostics);
     check_storage_today(job, catalogue, diagnostics);
 }

@@ -316,7 +316,7 @@ void note_measured_beyond_memory(const Job& job, const InstanceSpec& instance, i
     }
     out["measured_beyond_memory"] = true; // the plan's notes leave it to this assumption
     add_assumption(profile,
-        fmt::format("today's run is measured (current.observed), yet the memory model puts {:.1f} GB on each {:.0f} GB accelerator of it: "
+        fmt::format("today's run is measured (current.observed), yet by the memory model it does not fit ({:.1f} GB on each {:.0f} GB accelerator): "
                     "either the job describes it otherwise than it runs (model size, precision, sequence length, training.distribution) or "
                     "the training code holds less than counted here (an 8-bit optimizer: model.optimizer \"adamw-8bit\"; frozen parameters: "
                     "model.trainable_params_millions; activation checkpointing: model.activation_checkpointing; CPU offload); until the job "

@@ -22,6 +22,7 @@ declare -A stricter=(
   [notebook-internet-contradiction.json]="each flag is valid; two that disagree are a rule across fields (src/core/job.cpp)"
   [observed-above-peak.json]="a valid rate; above the named instance's physical peak per the catalogue (src/model/plausibility.cpp)"
   [observed-above-peak-one-gpu.json]="a valid rate; above the named instance's physical peak per the catalogue (src/model/plausibility.cpp)"
+  [observed-hours-beyond-peak.json]="valid hours; meaning a rate above the named instance's physical peak per the catalogue (src/model/plausibility.cpp)"
   [gpu-memory-above-gpu.json]="a valid size; above the named instance's GPU memory per the catalogue (src/model/plausibility.cpp)"
   [inference-only-instance.json]="well-formed instance types; inference-only per the catalogue (src/model/plausibility.cpp)"
   [fp8-without-fp8.json]="a valid precision; not one the named instance's GPU has (src/model/plausibility.cpp)"

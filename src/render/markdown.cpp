@@ -243,6 +243,15 @@ std::string profile_section(const Report& report, int level)
 {
     const auto& p = report.profile;
     std::string out = heading(level, "Profile");
+    if (report.current_instance_type.empty()) { // nothing runs today: the model alone, no rates to show as unknown
+        out += "The job names no current setup (`current.instance_type`): the profile describes the model, and the decision path below times "
+               "each configuration.\n\n| quantity | value |\n| --- | --- |\n";
+        out += fmt::format("| model | {} |\n", cell(model_summary(report)));
+        if (p.model.deep) {
+            out += fmt::format("| training state (weights, gradients, optimizer) | {} |\n", maybe(p.model_state_gb, " GB"));
+        }
+        return out + "\n";
+    }
     out += fmt::format("What limits the job today: **{}**{}.\n\n", render::bound_word(p.bottleneck, accelerator(report)),
         p.bottleneck_basis == "observed" ? " (from measured utilisation)" : (p.bottleneck_basis.empty() ? "" : " (from the performance model)"));
     out += "| quantity | value |\n| --- | --- |\n";

@@ -203,10 +203,15 @@ std::string render_text(const Report& report, const TextOptions& options)
     out += style.bold("Profile") + "\n";
     // Trainium's chips are not GPUs: "chip" in text (the JSON's bottleneck stays "gpu").
     const std::string unit = accelerator(report);
-    out += fmt::format(
-        "  bottleneck            {}{}\n", render::bound_word(p.bottleneck, unit), p.bottleneck_basis.empty() ? "" : fmt::format(" ({})", p.bottleneck_basis));
+    const bool today = !report.current_instance_type.empty();
+    if (today) {
+        out += fmt::format("  bottleneck            {}{}\n", render::bound_word(p.bottleneck, unit),
+            p.bottleneck_basis.empty() ? "" : fmt::format(" ({})", p.bottleneck_basis));
+    } else { // nothing runs today: no bottleneck or utilisation to speak of
+        out += "  current setup         none given (current.instance_type)\n";
+    }
     const bool cpus = consumers(report) == "CPUs";
-    if (!cpus) {
+    if (!cpus && today) {
         out += fmt::format("  {:<22}{}\n", unit + " utilisation", maybe(p.gpu_util_pct, " %"));
     }
     out += fmt::format("  model                 {}\n", model_summary(report));

@@ -139,8 +139,8 @@ void add_fields(const nlohmann::json& entry, const std::string& prefix, const nl
 {
     const auto& estimates = entry.contains("estimates") && entry["estimates"].is_object() ? entry["estimates"] : parent;
     for (const auto& [field, value] : entry.items()) {
-        if (field == "source" || field == "estimates" || field == "notes" || field == "name") {
-            continue;
+        if (field == "source" || field == "estimates" || field == "notes" || field == "name" || field == "aliases") {
+            continue; // aliases are names, not figures: shown apart, with no source
         }
         const std::string path = prefix.empty() ? field : prefix + "." + field;
         ordered row;
@@ -157,7 +157,10 @@ void add_fields(const nlohmann::json& entry, const std::string& prefix, const nl
 ExitCode run_show(const ShowOptions& options, const Context&)
 {
     const Catalogue& catalogue = builtin_catalogue();
-    const std::string wanted = normalize_instance_type(options.name);
+    std::string wanted = normalize_instance_type(options.name);
+    if (const ModelSpec* model = catalogue.find_model(options.name)) { // "bert-base-uncased", "meta-llama/Meta-Llama-3-8B": as a job's model.name
+        wanted = model->name;
+    }
     std::vector<std::string> names;
     for (const auto& kind : k_kinds) {
         const auto& entries = entries_of(catalogue, kind);
@@ -191,6 +194,9 @@ ExitCode run_show(const ShowOptions& options, const Context&)
                 out["schema_version"] = 1;
                 out["kind"] = kind.name;
                 out["name"] = name;
+                if (entry.contains("aliases")) {
+                    out["aliases"] = ordered::parse(entry["aliases"].dump());
+                }
                 out["as_of"] = file.value("as_of", "");
                 out["fields"] = fields;
                 ordered citations = ordered::object();
@@ -203,6 +209,13 @@ ExitCode run_show(const ShowOptions& options, const Context&)
                 return ExitCode::Clean;
             }
             std::string text = fmt::format("{} ({}, profiles/{}.json as of {})\n", name, kind.name, kind.name, file.value("as_of", ""));
+            if (entry.contains("aliases") && entry["aliases"].is_array()) {
+                std::vector<std::string> aliases;
+                for (const auto& alias : entry["aliases"]) {
+                    aliases.push_back(alias.is_string() ? alias.get<std::string>() : alias.dump());
+                }
+                text += fmt::format("  also read for model.name: {}\n", fmt::join(aliases, ", "));
+            }
             for (const auto& row : fields) {
                 const std::string source = row["source"].is_string() ? row["source"].get<std::string>() : "no source";
                 text += fmt::format("  {:<34} {:<24} [{}]{}\n", row["field"].get<std::string>(), value_text(nlohmann::json::parse(row["value"].dump())), source,

@@ -533,6 +533,67 @@ bool recomputes(const Job& job, const Workload& w, std::vector<std::string>& ass
 
 } // namespace
 
+namespace {
+
+// §1 A deep network whose FLOPs the job does not give, measured on today's GPUs (a rate, or a run's
+// hours, with their utilisation): its forward FLOPs per sample are those at which the model times
+// today's GPUs at the measured rate while they compute (the rate ÷ their busy share), found by
+// bisection (the model's time grows with the FLOPs). Derived, and stated: every configuration is then
+// timed relative to today's run, at the model's efficiency ratios between GPUs.
+void flops_from_measurement(const Job& job, const InstanceSpec* today, const Catalogue& catalogue, Workload& w, std::vector<std::string>& assumptions)
+{
+    const Observed& observed = job.current.observed;
+    if (!w.deep || w.linear_flops_per_sample > 0 || w.attention_flops_per_sample > 0 || w.embedding_rows > 0 || today == nullptr ||
+        today->gpu_spec == nullptr || today->gpu_count <= 0 || observed.gpu_util_pct.value_or(0) <= 0) {
+        return;
+    }
+    const bool from_hours = !observed.samples_per_sec && observed.hours.value_or(0) > 0 && w.samples_per_run > 0;
+    const double rate = from_hours ? w.samples_per_run / (*observed.hours * 3600.0) : observed.samples_per_sec.value_or(0);
+    if (!(rate > 0)) {
+        return;
+    }
+    const double busy = std::min(*observed.gpu_util_pct, 100.0) / 100.0;
+    const Config config = current_config(job, today);
+    double low = 1e3; // forward FLOPs per sample
+    double high = 1e18;
+    for (int i = 0; i < 60 && high / low > 1.001; ++i) {
+        const double mid = std::sqrt(low * high);
+        Workload trial = w;
+        trial.linear_flops_per_sample = mid;
+        if (estimate(trial, config, catalogue).compute_samples_per_sec > rate / busy) {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    if (high >= 1e18 || low <= 1e3) {
+        return; // no FLOPs explain it: the rate stays today's alone
+    }
+    w.linear_flops_per_sample = std::sqrt(low * high);
+    std::erase_if(assumptions, [](const std::string& a) { return a.rfind("model FLOPs unknown", 0) == 0; });
+    const double gflops = w.linear_flops_per_sample / 1e9;
+    assumptions.push_back(
+        fmt::format("model FLOPs not given: {} GFLOP forward per sample derived from today's measured run ({:.3g} samples/s{} at {:.0f} % GPU "
+                    "utilisation on {} x {}: the FLOPs at which the model times today's GPUs at {:.3g} samples/s while they compute); "
+                    "every configuration is timed relative to it; give model.forward_gflops for the model's own",
+            gflops >= 100 ? fmt::format("{:.0f}", gflops) : fmt::format("{:.3g}", gflops), rate, from_hours ? ", the run's samples over its hours" : "",
+            busy * 100.0, config.count, today->name, rate / busy));
+}
+
+// A hyperparameter tuning job trains once per training job (MaxNumberOfTrainingJobs), each over
+// the same data: without training.runs its jobs are the runs the cost covers (stated).
+double runs_of(const Job& job, std::vector<std::string>& assumptions)
+{
+    if (!job.training.runs && job.training.tuning_jobs && *job.training.tuning_jobs > 1) {
+        assumptions.push_back(fmt::format("training.runs not given: the {} training jobs of the tuning job (training.tuning_jobs) are the runs, each "
+                                          "timed as one run and all of them costed",
+            *job.training.tuning_jobs));
+    }
+    return static_cast<double>(job.training.runs.value_or(job.training.tuning_jobs.value_or(1)));
+}
+
+} // namespace
+
 Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions)
 {
     Workload w;
@@ -622,15 +683,9 @@ Workload make_workload(const Job& job, const ResolvedModel& model, const Catalog
     w.loader_workers = static_cast<int>(job.training.loader_workers.value_or(0));
     family_inputs(job, w, assumptions);
     storage_assumptions(job, catalogue.storage_facts, assumptions);
-    // A hyperparameter tuning job trains once per training job (MaxNumberOfTrainingJobs), each over
-    // the same data: without training.runs its jobs are the runs the cost covers (stated).
-    w.runs = static_cast<double>(job.training.runs.value_or(job.training.tuning_jobs.value_or(1)));
-    if (!job.training.runs && job.training.tuning_jobs && *job.training.tuning_jobs > 1) {
-        assumptions.push_back(fmt::format("training.runs not given: the {} training jobs of the tuning job (training.tuning_jobs) are the runs, each "
-                                          "timed as one run and all of them costed",
-            *job.training.tuning_jobs));
-    }
+    w.runs = runs_of(job, assumptions);
     w.sharded_by_key = job.dataset.distribution == std::optional<std::string>("sharded-by-s3-key");
+    flops_from_measurement(job, today, catalogue, w, assumptions);
     return w;
 }
 

@@ -1276,3 +1276,29 @@ TEST_CASE("tensor-parallel all-reduces pay NCCL's intra-node latency once per mi
     const Estimate many = estimate(bert, config, builtin_catalogue());
     CHECK(many.compute_samples_per_sec > 5 * one.compute_samples_per_sec);
 }
+
+TEST_CASE("a deep model without FLOPs measured on today's GPUs gets the FLOPs that time today's GPUs at the measured rate", "[estimate][workload]")
+{
+    const std::string head = R"({"name": "d", "dataset": {"size_gb": 120, "num_samples": 600000, "format": "jpeg", "modality": "image", "location": "s3"},
+        "model": {"family": "diffusion", "params_millions": 860, "framework": "pytorch", "precision": "bf16", "input_resolution": [512, 512],
+        "batch_size": 64, "optimizer": "adamw-8bit"}, "training": {"epochs": 1, "distribution": "data-parallel"},
+        "current": {"instance_type": "ml.g5.48xlarge", "observed": )";
+    std::vector<std::string> assumptions;
+    const Workload w = workload_of(head + R"({"samples_per_sec": 20, "gpu_util_pct": 80}}})", assumptions);
+    REQUIRE(w.linear_flops_per_sample > 0);
+    // Today's GPUs, timed by the model with those FLOPs, take the measured rate while they compute: 20 / 80 %.
+    Config config;
+    config.instance = builtin_catalogue().find_instance("g5.48xlarge");
+    config.parallelism.mode = "data";
+    const Estimate e = estimate(w, config, builtin_catalogue());
+    CHECK(e.compute_samples_per_sec == Approx(25.0).epsilon(0.005));
+    const auto said = std::find_if(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.rfind("model FLOPs not given", 0) == 0; });
+    REQUIRE(said != assumptions.end());
+    CHECK(said->find("20 samples/s at 80 % GPU utilisation on 1 x g5.48xlarge") != std::string::npos);
+    CHECK(std::none_of(assumptions.begin(), assumptions.end(), [](const std::string& a) { return a.rfind("model FLOPs unknown", 0) == 0; }));
+
+    // Without the GPUs' utilisation the rate cannot be split into computing and waiting: no FLOPs derived.
+    std::vector<std::string> without;
+    CHECK(workload_of(head + R"({"samples_per_sec": 20}}})", without).linear_flops_per_sample == 0);
+    CHECK(std::any_of(without.begin(), without.end(), [](const std::string& a) { return a.rfind("model FLOPs unknown", 0) == 0; }));
+}

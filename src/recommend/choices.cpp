@@ -302,9 +302,9 @@ ParallelismChoice choose_parallelism(
         choice.distribution = gpus <= 1 ? "none" : distribution_for("data", instance, count, framework);
         if (data.e.memory_known && workload.embedding_rows > 0 && gpus > 1) {
             // Recommendation: the tables are sharded over the GPUs whatever the dense part's split (DLRM, docs/model.md §11).
-            choice.why = fmt::format("the embedding tables sharded over the {} GPUs (model parallel), the dense layers data parallel: {:.1f} of "
-                                     "{:.0f} GB per GPU",
-                gpus, data.e.memory_per_gpu_gb, instance.gpu_memory_gb);
+            choice.why = fmt::format("the embedding tables sharded over the {} {}s (model parallel), the dense layers data parallel: {:.1f} of "
+                                     "{:.0f} GB per {}",
+                gpus, unit, data.e.memory_per_gpu_gb, instance.gpu_memory_gb, unit);
         } else if (data.e.memory_known) {
             choice.why = gpus <= 1
                 ? (data.e.activation_gb > 0 ? fmt::format("the training state and activations ({:.3g} GB at micro-batch {}) fit one {}",

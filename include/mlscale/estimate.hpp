@@ -304,6 +304,11 @@ struct Estimate {
 /// value is appended to `assumptions` as a sentence.
 Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions);
 
+/// The rate a measured run's hours imply: the run's samples over its hours (current.observed.hours)
+/// less `startup_minutes`; 0 where the job gives no hours, the run's size is unknown or the start-up
+/// takes the whole run.
+double rate_from_hours(const Observed& observed, const Workload& workload, double startup_minutes = 0);
+
 /// Whether dataset.format packs many samples into one file (TFRecord, Parquet, CSV, WebDataset, ...),
 /// so that dataset.num_files is no count of samples (a JPEG, a WAV or an MP4 is one sample).
 bool many_samples_per_file(const std::optional<std::string>& format);

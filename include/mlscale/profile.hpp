@@ -41,6 +41,7 @@ struct Profile {
     std::optional<double> required_input_mb_s;
     std::optional<double> mean_file_mb;
     std::optional<std::int64_t> num_samples;
+    bool measured_beyond_memory = false;               ///< today's measured run exceeds the memory model (said in an assumption)
     std::vector<std::string> assumptions;              ///< every default assumed for a missing value
     nlohmann::json derived = nlohmann::json::object(); ///< further figures (estimate of the current setup), for rules
 };

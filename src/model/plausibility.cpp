@@ -113,10 +113,11 @@ void check_observed_hours(const Job& job, const ResolvedModel& model, const Inst
         return;
     }
     std::vector<std::string> ignored;
-    const double samples = make_workload(job, model, catalogue, ignored).samples_per_run;
+    const Workload workload = make_workload(job, model, catalogue, ignored);
+    const double samples = workload.samples_per_run;
     const std::int64_t count = job.current.instance_count.value_or(1);
     const double peak = physical_peak_samples_per_sec(job, model, *current, count, catalogue);
-    const double implied = samples / (*hours * 3600.0);
+    const double implied = rate_from_hours(job.current.observed, workload);
     if (peak <= 0 || samples <= 0 || implied <= peak) {
         return;
     }

@@ -306,7 +306,7 @@ nlohmann::json instance_facts(const InstanceSpec& instance, const Catalogue& cat
 // A measured run fits, whatever the count says: the job describes it otherwise than it runs, or the
 // code holds less than the model counts. Only where the job gives today's split (or one GPU has
 // none): without it, the recommender times today with the split that fits and says so.
-void note_measured_beyond_memory(const Job& job, const InstanceSpec& instance, int count, const Estimate& e, nlohmann::json& out, Profile& profile)
+void note_measured_beyond_memory(const Job& job, const InstanceSpec& instance, int count, const Estimate& e, Profile& profile)
 {
     const Observed& observed = job.current.observed;
     const bool runs = observed.samples_per_sec.value_or(0) > 0 || observed.hours.value_or(0) > 0 || observed.gpu_util_pct.value_or(0) > 0;
@@ -314,7 +314,7 @@ void note_measured_beyond_memory(const Job& job, const InstanceSpec& instance, i
     if (e.fits || !runs || !split_given || instance.gpu_count == 0) {
         return;
     }
-    out["measured_beyond_memory"] = true; // the plan's notes leave it to this assumption
+    profile.measured_beyond_memory = true; // the plan's notes leave it to this assumption
     add_assumption(profile,
         fmt::format("today's run is measured (current.observed), yet by the memory model it does not fit ({:.1f} GB on each {:.0f} GB accelerator): "
                     "either the job describes it otherwise than it runs (model size, precision, sequence length, training.distribution) or "
@@ -374,7 +374,7 @@ void estimate_current(const Job& job, const Catalogue& catalogue, const Instance
     if (e.memory_known) {
         out["memory_per_gpu_gb"] = e.memory_per_gpu_gb;
         out["fits"] = e.fits;
-        note_measured_beyond_memory(job, instance, config.count, e, out, profile);
+        note_measured_beyond_memory(job, instance, config.count, e, profile);
     }
     out["startup_minutes"] = e.startup_minutes;
     out["download_minutes"] = e.download_minutes;
@@ -593,9 +593,8 @@ EstimateOptions telemetry_options(Workload& workload, const Config& config, cons
         // observed one, else the model's), so every configuration is estimated with the job's own
         // efficiency rather than compared, unscaled, with a measured time.
         const double startup = observed.startup_minutes.value_or(estimate(workload, config, catalogue, options).startup_minutes);
-        const double seconds = *observed.hours * 3600.0 - startup * 60.0;
-        if (seconds > 0) {
-            measured = workload.samples_per_run / seconds;
+        if (const double rate = rate_from_hours(observed, workload, startup); rate > 0) {
+            measured = rate;
             assumptions.push_back(
                 fmt::format("current.observed.samples_per_sec not given: today's rate is the run's {:.0f} samples over its observed {:.3g} h{}, "
                             "{} samples/s (derived)",

@@ -547,8 +547,8 @@ void flops_from_measurement(const Job& job, const InstanceSpec* today, const Cat
         today->gpu_spec == nullptr || today->gpu_count <= 0 || observed.gpu_util_pct.value_or(0) <= 0) {
         return;
     }
-    const bool from_hours = !observed.samples_per_sec && observed.hours.value_or(0) > 0 && w.samples_per_run > 0;
-    const double rate = from_hours ? w.samples_per_run / (*observed.hours * 3600.0) : observed.samples_per_sec.value_or(0);
+    const bool from_hours = !observed.samples_per_sec;
+    const double rate = from_hours ? rate_from_hours(observed, w) : observed.samples_per_sec.value_or(0);
     if (!(rate > 0)) {
         return;
     }
@@ -593,6 +593,12 @@ double runs_of(const Job& job, std::vector<std::string>& assumptions)
 }
 
 } // namespace
+
+double rate_from_hours(const Observed& observed, const Workload& workload, double startup_minutes)
+{
+    const double seconds = observed.hours.value_or(0) * 3600.0 - startup_minutes * 60.0;
+    return seconds > 0 && workload.samples_per_run > 0 ? workload.samples_per_run / seconds : 0.0;
+}
 
 Workload make_workload(const Job& job, const ResolvedModel& model, const Catalogue& catalogue, std::vector<std::string>& assumptions)
 {

@@ -474,8 +474,7 @@ void fill_plan(Walk& walk)
                                         "before moving",
                 type_name(walk, *walk.chosen->instance)));
         }
-        const bool profile_said = walk.profile.derived.contains("estimate") && walk.profile.derived["estimate"].value("measured_beyond_memory", false);
-        if (walk.today && walk.today->known && !profile_said) {
+        if (walk.today && walk.today->known && !walk.profile.measured_beyond_memory) {
             if (walk.today->e.memory_known && !walk.today->e.fits) {
                 const Estimate& e = walk.today->e;
                 notes.push_back(fmt::format("today's setup does not fit by the memory model ({} GB per {}: {} GB of training state and {} GB of "

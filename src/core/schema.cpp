@@ -335,6 +335,44 @@ private:
         return {};
     }
 
+    // The one field of the document whose enum holds `value` (its name or an x-alias, ignoring case):
+    // "fine_tuning": "lora" under /training is what /model/peft says. Its pointer and enum value, or
+    // empty where none or several fields hold it ("none" is a value of many).
+    std::pair<std::string, std::string> field_with_value(const std::string& value) const
+    {
+        std::vector<std::pair<std::string, std::string>> found;
+        fields_with_value(m_root, "", lower_case(value), 0, found);
+        return found.size() == 1 ? found.front() : std::pair<std::string, std::string>{};
+    }
+
+    static std::string lower_case(std::string text)
+    {
+        std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return text;
+    }
+
+    static void fields_with_value(
+        const Node& node, const std::string& pointer, const std::string& lower, int depth, std::vector<std::pair<std::string, std::string>>& found)
+    {
+        for (const auto& [name, sub] : node.properties) {
+            const std::string here = pointer + "/" + name;
+            if (sub->enum_values) {
+                for (const auto& allowed : *sub->enum_values) {
+                    if (allowed.is_string() && lower_case(allowed.get<std::string>()) == lower) {
+                        found.emplace_back(here, allowed.get<std::string>());
+                    }
+                }
+                const bool named = !found.empty() && found.back().first == here;
+                if (const auto alias = sub->aliases.find(lower); alias != sub->aliases.end() && !named) {
+                    found.emplace_back(here, alias->second);
+                }
+            }
+            if (depth < 3) {
+                fields_with_value(*sub, here, lower, depth + 1, found);
+            }
+        }
+    }
+
     // Whether `value` has one of the node's types (any, when it names none).
     bool check_type(const Node& node, const nlohmann::json& value, const std::string& pointer)
     {
@@ -494,6 +532,12 @@ private:
                 help = fmt::format("did you mean \"{}\"? It is {}", name, description);
             } else if (!section.empty()) {
                 help = fmt::format("\"{}\" is a field of /{}: move it there", key, section);
+            } else if (const auto [field, meant] =
+                           value.at(key).is_string() ? field_with_value(value.at(key).get<std::string>()) : std::pair<std::string, std::string>{};
+                       !field.empty()) {
+                const auto slash = field.rfind('/');
+                help = fmt::format("\"{}\" is a value of {}: write \"{}\": \"{}\" in {}", value.at(key).get<std::string>(), field, field.substr(slash + 1),
+                    meant, slash == 0 ? std::string("the job's root") : field.substr(0, slash));
             } else if (auto match = closest_match(key, names)) {
                 help = fmt::format("did you mean \"{}\"?", *match);
             } else if (!by_words.empty()) {

@@ -145,9 +145,11 @@ const ModelSpec* named_model(const Job& job, const Catalogue& catalogue, Profile
             const auto match = closest_match(*job.model.name, catalogue.model_names());
             diagnostics.add(job.document.diagnostic_at("/model/name", fmt::format("unknown model \"{}\"", *job.model.name),
                 match ? fmt::format("did you mean \"{}\"? (`mlscale catalogue list` shows the catalogue; a model not in it is described by "
-                                    "params_millions and forward_gflops)",
+                                    "params_millions with seq_len or forward_gflops)",
                             *match)
-                      : std::string("give params_millions and forward_gflops instead, or see `mlscale catalogue list`")));
+                      : std::string("describe the model instead: params_millions, with seq_len (a transformer's FLOPs follow from them) or "
+                                    "forward_gflops; a mixture of experts also with experts, experts_per_token and active_params_millions "
+                                    "(docs/job.md); `mlscale catalogue list` shows the catalogue")));
         }
     }
     return spec;

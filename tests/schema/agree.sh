@@ -28,6 +28,7 @@ declare -A stricter=(
   [fp8-without-fp8.json]="a valid precision; not one the named instance's GPU has (src/model/plausibility.cpp)"
   [bf16-on-v100.json]="a valid precision; not one the named instance's GPU has (src/model/plausibility.cpp)"
   [unknown-family.json]="a well-formed family; unknown to the catalogue, not to the schema"
+  [unknown-model-moe.json]="a well-formed model name; unknown to the catalogue, not to the schema"
   [efs-elastic-max-io.json]="each mode is valid; Elastic with Max I/O is a rule across fields (src/model/plausibility.cpp)"
   [fsx-hdd-scratch.json]="each value is valid; the combination is not one the catalogue's FSx rows offer (src/model/plausibility.cpp)"
   [ebs-iops-on-gp2.json]="a valid count; gp2 takes none, a rule across fields (src/model/plausibility.cpp)"

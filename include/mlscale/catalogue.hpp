@@ -51,6 +51,7 @@ struct GpuSpec {
     double mem_bandwidth_gb_s = 0;
     std::map<std::string, double> peak_tflops; ///< dense peak by precision (fp32, tf32, fp16, bf16, fp8)
     double nvlink_gb_s = 0;
+    double measured_matmul_tflops = 0; ///< bf16 dense matmul TFLOP/s measured on the GPU (where sourced; 0: none), docs/model.md §2
 
     bool operator==(const GpuSpec&) const = default;
     template <typename Visit> static void fields(Visit&& visit)
@@ -63,6 +64,7 @@ struct GpuSpec {
         visit(Field{"mem_bandwidth_gb_s"}, &GpuSpec::mem_bandwidth_gb_s);
         visit(Field{"peak_tflops"}, &GpuSpec::peak_tflops);
         visit(Field{"nvlink_gb_s"}, &GpuSpec::nvlink_gb_s);
+        visit(Field{"measured_matmul_tflops"}, &GpuSpec::measured_matmul_tflops);
     }
 };
 

@@ -115,6 +115,29 @@ double intra_node_allreduce_latency_s(const InstanceSpec& instance, int ranks)
     return (6.6 + 2.0 * (ranks - 1) * (nvlink ? 0.6 : 1.0)) * 1e-6;
 }
 
+double peak_of(const GpuSpec& gpu, const char* key)
+{
+    const auto it = gpu.peak_tflops.find(key);
+    return it != gpu.peak_tflops.end() ? it->second : 0.0;
+}
+
+// §2 A GPU of a generation without an efficiency of its own in the fit (Ada, Turing, Ampere beside
+// A100) takes A100's, scaled by the share of its datasheet peak its bf16 matmuls are measured to reach
+// against A100's in the same benchmark (profiles/gpus.json measured_matmul_tflops; zzc0721/torch-
+// performance-test-data: A100-SXM4-80GB 264.53 of 312, L40S 269.15 of 362, L4 70.89 of 121): the
+// PCIe Ada parts run below their boost clock under tensor load (L4: 72 W). 1 where nothing is measured.
+constexpr double k_a100_measured_matmul_share = 264.53 / 312.0;
+
+double sustained_share(const GpuSpec& gpu)
+{
+    const bool fitted = gpu.generation == "volta" || gpu.generation == "hopper" || gpu.generation == "blackwell" || gpu.generation == "trainium";
+    const double peak = peak_of(gpu, "bf16");
+    if (fitted || gpu.measured_matmul_tflops <= 0 || peak <= 0) {
+        return 1.0;
+    }
+    return gpu.measured_matmul_tflops / peak / k_a100_measured_matmul_share;
+}
+
 // §2 Attention kernels reach their own fraction of the peak: FlashAttention-2 forward + backward
 // 72 % of an A100 (225 TFLOP/s; Dao 2023, as quoted in Jack47/hack-SysML papers/transformer/
 // flash-attention-2.md) but "only 35 % utilization on the H100" (Shah et al. 2024, FlashAttention-3
@@ -124,19 +147,13 @@ double intra_node_allreduce_latency_s(const InstanceSpec& instance, int ranks)
 // `attention_efficiency` (fitted) scales both.
 double flash_attention_fraction(const GpuSpec& gpu)
 {
-    return gpu.generation == "hopper" || gpu.generation == "blackwell" ? 0.35 : 0.72;
+    return (gpu.generation == "hopper" || gpu.generation == "blackwell" ? 0.35 : 0.72) * sustained_share(gpu);
 }
 
 bool is_simt(const GpuSpec& gpu, const std::string& precision)
 {
     // fp32 runs on CUDA cores; so does every precision on GPUs without tensor cores for it.
     return precision == "fp32" || gpu.generation == "kepler";
-}
-
-double peak_of(const GpuSpec& gpu, const char* key)
-{
-    const auto it = gpu.peak_tflops.find(key);
-    return it != gpu.peak_tflops.end() ? it->second : 0.0;
 }
 
 // The dense peak at the job's precision, falling back to what the GPU supports.
@@ -299,7 +316,7 @@ std::string effective_precision(const Workload& workload, const GpuSpec& gpu)
 // §2 The fitted share of the peak a GPU's matmuls reach at the job's precision (tensor cores or CUDA cores).
 double base_efficiency(const Workload& workload, const GpuSpec& gpu, const ModelConstants& k)
 {
-    return is_simt(gpu, effective_precision(workload, gpu)) ? k.simt_efficiency : k.tensor_efficiency_for(gpu.generation);
+    return is_simt(gpu, effective_precision(workload, gpu)) ? k.simt_efficiency : k.tensor_efficiency_for(gpu.generation) * sustained_share(gpu);
 }
 
 // §2 Seconds of one sample's training on one GPU: FLOPs at the achievable fraction of the peak

@@ -569,15 +569,20 @@ void cheapest_overall(Walk& walk)
     if (cheapest == nullptr) {
         return;
     }
-    // The fastest of the near ties, but where the cheapest already runs in under an hour not on more
-    // instances or GPUs: each instance's start-up is billed and not timed, so at equal modelled cost
-    // the larger cluster costs more (128 B200s for a 1-minute BERT fine-tune was the pick).
+    // The fastest of the near ties; but where the cheapest already runs in under an hour, the near tie
+    // that costs least an hour: start-up (provisioning, the image) is billed at the configuration's
+    // hourly price and not timed, so at equal modelled cost the dearer hour costs more (128 B200s,
+    // then one 8-GPU B200 node, for a 1-minute BERT fine-tune were the picks).
     const bool short_run = cheapest->hours < k_short_run_hours;
-    const auto gpus = [](const Option& o) { return o.count * std::max(1, o.instance->gpu_count); };
+    const auto per_hour = [&](const Option& o) { return hourly_price(walk, *o.instance).value_or(std::numeric_limits<double>::infinity()) * o.count; };
     const Option* pick = cheapest;
     for (const auto& option : walk.options_pool) {
-        if (option.usable() && option.total_cost && *option.total_cost <= *cheapest->total_cost * (1.0 + k_cost_tie) && option.hours < pick->hours &&
-            (!short_run || (option.count <= cheapest->count && gpus(option) <= gpus(*cheapest)))) {
+        if (!option.usable() || !option.total_cost || *option.total_cost > *cheapest->total_cost * (1.0 + k_cost_tie)) {
+            continue;
+        }
+        const bool better =
+            short_run ? per_hour(option) < per_hour(*pick) || (per_hour(option) == per_hour(*pick) && option.hours < pick->hours) : option.hours < pick->hours;
+        if (better) {
             pick = &option;
         }
     }
@@ -588,11 +593,10 @@ void cheapest_overall(Walk& walk)
         if (rung == pick->rung) {
             walk.out.ladder.push_back(step_from(walk, *pick, change_for(walk, *pick),
                 why_for(walk, *pick) +
-                    fmt::format("; no target_hours: the least cost ({} or within {:.0f} % of it), fastest of those{}",
-                        usd(*cheapest->total_cost) + on_spot(*cheapest), k_cost_tie * 100,
-                        short_run ? " on no more instances or GPUs (a run under an hour: start-up, billed per instance and not timed, would "
-                                    "outweigh the time saved)"
-                                  : ""),
+                    fmt::format("; no target_hours: the least cost ({} or within {:.0f} % of it){}", usd(*cheapest->total_cost) + on_spot(*cheapest),
+                        k_cost_tie * 100,
+                        short_run ? "; a run under an hour: of those the one that costs least an hour, as start-up is billed at it and not timed"
+                                  : ", fastest of those"),
                 concepts_for(walk, *pick)));
             choose(walk, pick);
             return;

@@ -202,7 +202,7 @@ void runtime_note(const Walk& walk, bool spot, ComputePlan& c);
 void warm_pool_note(const Walk& walk, bool spot, ComputePlan& c);
 /// A run of under an hour: its untimed start-up may be much of it (and is billed on SageMaker).
 /// The performance model's median |error| predicting published runs it was not fitted to
-/// (docs/accuracy.md: leave-one-source-out over 173 rows, 9.3 %; a unit test holds the two equal).
+/// (docs/accuracy.md: leave-one-source-out over 173 rows, 8.9 %; a unit test holds the two equal).
 inline constexpr double k_model_median_error = 0.089;
 
 /// A run shorter than this (hours): the job's start-up, billed on SageMaker and not timed (no sourced

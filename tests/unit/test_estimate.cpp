@@ -1302,3 +1302,20 @@ TEST_CASE("a deep model without FLOPs measured on today's GPUs gets the FLOPs th
     CHECK(workload_of(head + R"({"samples_per_sec": 20}}})", without).linear_flops_per_sample == 0);
     CHECK(std::any_of(without.begin(), without.end(), [](const std::string& a) { return a.rfind("model FLOPs unknown", 0) == 0; }));
 }
+
+TEST_CASE("GPUs without rows of their generation reach A100's efficiency scaled by their measured matmul share", "[estimate]")
+{
+    const Workload w = transformer(1e9, 2048);
+    EstimateOptions options;
+    const double a100 = matmul_share_of_peak(w, one_instance("p4de.24xlarge", "none"), options);
+    const double l40s = matmul_share_of_peak(w, one_instance("g6e.xlarge", "none"), options);
+    const double l4 = matmul_share_of_peak(w, one_instance("g6.xlarge", "none"), options);
+    const double a10g = matmul_share_of_peak(w, one_instance("g5.xlarge", "none"), options);
+    // The reference itself: A100-SXM4-80GB's measured share over A100's is 1.
+    CHECK(a100 == Approx(options.constants.tensor_efficiency));
+    // profiles/gpus.json: L40S 269.15 of 362, L4 70.89 of 121, against A100's 264.53 of 312.
+    CHECK(l40s == Approx(options.constants.tensor_efficiency * (269.15 / 362.0) / (264.53 / 312.0)));
+    CHECK(l4 == Approx(options.constants.tensor_efficiency * (70.89 / 121.0) / (264.53 / 312.0)));
+    // No measurement for the A10G: A100's efficiency, unscaled.
+    CHECK(a10g == Approx(options.constants.tensor_efficiency));
+}

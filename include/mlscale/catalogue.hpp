@@ -51,7 +51,7 @@ struct GpuSpec {
     double mem_bandwidth_gb_s = 0;
     std::map<std::string, double> peak_tflops; ///< dense peak by precision (fp32, tf32, fp16, bf16, fp8)
     double nvlink_gb_s = 0;
-    double measured_matmul_tflops = 0; ///< bf16 dense matmul TFLOP/s measured on the GPU (where sourced; 0: none), docs/model.md §2
+    double measured_matmul_tflops = 0; ///< 16-bit dense matmul TFLOP/s measured on the GPU (bf16; fp16 without bf16), where sourced (0: none), docs/model.md §2
 
     bool operator==(const GpuSpec&) const = default;
     template <typename Visit> static void fields(Visit&& visit)

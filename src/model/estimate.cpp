@@ -122,16 +122,17 @@ double peak_of(const GpuSpec& gpu, const char* key)
 }
 
 // §2 A GPU of a generation without an efficiency of its own in the fit (Ada, Turing, Ampere beside
-// A100) takes A100's, scaled by the share of its datasheet peak its bf16 matmuls are measured to reach
-// against A100's in the same benchmark (profiles/gpus.json measured_matmul_tflops; zzc0721/torch-
-// performance-test-data: A100-SXM4-80GB 264.53 of 312, L40S 269.15 of 362, L4 70.89 of 121): the
-// PCIe Ada parts run below their boost clock under tensor load (L4: 72 W). 1 where nothing is measured.
+// A100) takes A100's, scaled by the share of its datasheet peak its 16-bit matmuls are measured to
+// reach against A100's in the same benchmark (profiles/gpus.json measured_matmul_tflops; zzc0721/torch-
+// performance-test-data: A100-SXM4-80GB 264.53 of 312, L40S 269.15 of 362, L4 70.89 of 121 in bf16,
+// T4 42.71 of 65 in fp16): PCIe cards held to 350, 72 or 70 W run below their boost clock under
+// tensor load. 1 where nothing is measured.
 constexpr double k_a100_measured_matmul_share = 264.53 / 312.0;
 
 double sustained_share(const GpuSpec& gpu)
 {
     const bool fitted = gpu.generation == "volta" || gpu.generation == "hopper" || gpu.generation == "blackwell" || gpu.generation == "trainium";
-    const double peak = peak_of(gpu, "bf16");
+    const double peak = peak_of(gpu, "bf16") > 0 ? peak_of(gpu, "bf16") : peak_of(gpu, "fp16"); // T4: fp16, no bf16
     if (fitted || gpu.measured_matmul_tflops <= 0 || peak <= 0) {
         return 1.0;
     }

@@ -353,13 +353,15 @@ void rightsize(Walk& walk)
 
 // The rungs the climb visits when today's setup, fixed, misses: every GPU rung, below today's too
 // (one node of faster GPUs, or a GPU instance with more vCPUs for a CPU-bound pipeline, before more
-// nodes of today's), except single-gpu where today runs on one GPU the model times (bigger-gpu
-// covers the faster ones; where today's GPU has no rate, every single GPU is on single-gpu).
+// nodes of today's), except single-gpu where today runs on one GPU the model times and may stay
+// (bigger-gpu covers the faster ones; where today's GPU has no rate, every single GPU is on
+// single-gpu; where today's instance cannot stay, outside the allowed families, another single GPU
+// as fast may be what keeps its time for least).
 std::vector<Rung> rungs_to_climb(const Walk& walk)
 {
     std::vector<Rung> out;
     for (const Rung rung : k_climb) {
-        if (!(walk.today && walk.today->rung == Rung::SingleGpu && rung == Rung::SingleGpu && walk.baseline_gpu_rate > 0)) {
+        if (!(walk.today && walk.today->rung == Rung::SingleGpu && rung == Rung::SingleGpu && walk.baseline_gpu_rate > 0 && walk.today_fixed)) {
             out.push_back(rung);
         }
     }

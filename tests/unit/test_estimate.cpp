@@ -1311,11 +1311,14 @@ TEST_CASE("GPUs without rows of their generation reach A100's efficiency scaled 
     const double l40s = matmul_share_of_peak(w, one_instance("g6e.xlarge", "none"), options);
     const double l4 = matmul_share_of_peak(w, one_instance("g6.xlarge", "none"), options);
     const double a10g = matmul_share_of_peak(w, one_instance("g5.xlarge", "none"), options);
+    const double t4 = matmul_share_of_peak(w, one_instance("g4dn.xlarge", "none"), options);
     // The reference itself: A100-SXM4-80GB's measured share over A100's is 1.
     CHECK(a100 == Approx(options.constants.tensor_efficiency));
     // profiles/gpus.json: L40S 269.15 of 362, L4 70.89 of 121, against A100's 264.53 of 312.
     CHECK(l40s == Approx(options.constants.tensor_efficiency * (269.15 / 362.0) / (264.53 / 312.0)));
     CHECK(l4 == Approx(options.constants.tensor_efficiency * (70.89 / 121.0) / (264.53 / 312.0)));
+    // T4 has no bf16: its fp16 figure against its fp16 peak, 42.71 of 65.
+    CHECK(t4 == Approx(options.constants.tensor_efficiency * (42.71 / 65.0) / (264.53 / 312.0)));
     // No measurement for the A10G: A100's efficiency, unscaled.
     CHECK(a10g == Approx(options.constants.tensor_efficiency));
 }

@@ -266,7 +266,8 @@ std::string number_text(double number)
 }
 
 // The one property whose underscore-separated words include every word of `key`: "trees" for
-// "num_trees", "features" for "num_features". Empty when none or several do.
+// "num_trees", "features" for "num_features"; else the one of two or more words all in `key`:
+// "capacity_gib" for "storage_capacity_gib". Empty when none or several do.
 std::string named_by_words(const std::string& key, const std::vector<std::string>& names)
 {
     const auto words = [](const std::string& name) {
@@ -281,18 +282,27 @@ std::string named_by_words(const std::string& key, const std::vector<std::string
         return out;
     };
     const auto wanted = words(key);
-    std::string found;
-    for (const auto& name : names) {
-        const auto have = words(name);
-        if (!wanted.empty() && have.size() > wanted.size() &&
-            std::all_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return std::find(have.begin(), have.end(), w) != have.end(); })) {
-            if (!found.empty()) {
-                return {};
+    const auto within = [](const std::vector<std::string>& part, const std::vector<std::string>& whole) {
+        return std::all_of(part.begin(), part.end(), [&](const std::string& w) { return std::find(whole.begin(), whole.end(), w) != whole.end(); });
+    };
+    for (const bool longer : {true, false}) {
+        std::string found;
+        for (const auto& name : names) {
+            const auto have = words(name);
+            const bool match = longer ? !wanted.empty() && have.size() > wanted.size() && within(wanted, have)
+                                      : have.size() >= 2 && have.size() < wanted.size() && within(have, wanted);
+            if (match) {
+                if (!found.empty()) {
+                    return {};
+                }
+                found = name;
             }
-            found = name;
+        }
+        if (!found.empty()) {
+            return found;
         }
     }
-    return found;
+    return {};
 }
 
 class Validator {

@@ -182,10 +182,19 @@ void start(Walk& walk)
         walk.current_count = static_cast<int>(job.current.instance_count.value_or(1));
     }
     if (!walk.sagemaker_job && job.dataset.input_mode && job.dataset.input_mode != std::optional<std::string>("mount")) {
-        walk.out.assumptions.push_back(fmt::format("dataset.input_mode \"{}\" is a SageMaker channel setting; with training.platform \"{}\" it is read as {}",
-            *job.dataset.input_mode, *job.training.platform,
-            *job.dataset.input_mode == "file" ? "a download to the instance before training"
-                                              : "a stream from S3 (Mountpoint for Amazon S3, or a loader that reads S3)"));
+        // Off SageMaker only data in S3 is read one way or another; a file system is mounted and a
+        // volume read in place, whatever the channel setting says.
+        if (walk.location != "s3") {
+            walk.out.assumptions.push_back(fmt::format("dataset.input_mode \"{}\" is a SageMaker channel setting, which does not apply with training.platform "
+                                                       "\"{}\": the data on {} is read in place (mounted), as the plan times it",
+                *job.dataset.input_mode, *job.training.platform, walk.location));
+        } else {
+            walk.out.assumptions.push_back(
+                fmt::format("dataset.input_mode \"{}\" is a SageMaker channel setting; with training.platform \"{}\" it is read as {}", *job.dataset.input_mode,
+                    *job.training.platform,
+                    *job.dataset.input_mode == "file" ? "a download to the instance before training"
+                                                      : "a stream from S3 (Mountpoint for Amazon S3, or a loader that reads S3)"));
+        }
     }
     if (!walk.sagemaker_job && walk.builtin) {
         walk.out.assumptions.push_back(fmt::format("model.builtin_algorithm \"{}\" is a SageMaker built-in algorithm, which runs only as a SageMaker "

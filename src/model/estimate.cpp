@@ -811,7 +811,8 @@ double ModelConstants::tensor_efficiency_for(const std::string& generation) cons
     // Per generation where calibration rows exist (docs/model.md §8). Blackwell, without rows in
     // the fit, takes Hopper's: tensor cores faster again for the memory beside them, the fraction a
     // generation reaches falls (A100 -> H100 in the rows); checked against NeMo's B200 and H100
-    // tables, docs/model.md §2. Ada and Turing take A100's, stated there.
+    // tables, docs/model.md §2. Ada and Turing take A100's, which base_efficiency
+    // scales by a GPU's measured matmul share where one is sourced (sustained_share, §2).
     if (generation == "volta") {
         return tensor_efficiency_volta;
     }

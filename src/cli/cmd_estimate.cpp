@@ -41,6 +41,30 @@ const InstanceSpec* find_instance_option(const std::string& name, const Catalogu
     return instance;
 }
 
+// What today's telemetry (current.observed) measures, as advise reads it: the job's code sets the
+// GPUs' efficiency, so every configuration is estimated with the calibrated one (and a CPU cost the
+// telemetry measured); today's setup itself, as the job describes it, runs at the measured rate.
+EstimateOptions measured_options(const Job& job, Workload& workload, const Config& config, const Catalogue& catalogue, EstimateOptions options,
+    std::vector<std::string>& assumptions, bool& as_today)
+{
+    as_today = false;
+    const InstanceSpec* current = job.current.instance_type ? catalogue.find_instance(*job.current.instance_type) : nullptr;
+    if (current == nullptr) {
+        return options;
+    }
+    const Config today = current_config(job, current);
+    const EstimateOptions measured = telemetry_options(workload, today, catalogue, job.current.observed, options, assumptions);
+    options.efficiency_scale = measured.efficiency_scale;
+    as_today = config.instance == today.instance && config.count == today.count && config.storage == today.storage && config.input_mode == today.input_mode &&
+        config.parallelism.mode == today.parallelism.mode && config.parallelism.tensor == today.parallelism.tensor &&
+        config.parallelism.pipeline == today.parallelism.pipeline && config.parallelism.context == today.parallelism.context &&
+        config.parallelism.expert == today.parallelism.expert;
+    if (as_today) {
+        options.observed_samples_per_sec = measured.observed_samples_per_sec;
+    }
+    return options;
+}
+
 ExitCode run_estimate(const EstimateCommandOptions& options, const Context& context)
 {
     const Catalogue& catalogue = builtin_catalogue();
@@ -66,7 +90,7 @@ ExitCode run_estimate(const EstimateCommandOptions& options, const Context& cont
         return ExitCode::BadInput;
     }
     std::vector<std::string> assumptions;
-    const Workload workload = make_workload(*job, profile->model, catalogue, assumptions);
+    Workload workload = make_workload(*job, profile->model, catalogue, assumptions);
     Config config = current_config(*job, instance);
     config.count = options.count > 0 ? options.count : (today ? static_cast<int>(job->current.instance_count.value_or(1)) : 1);
     if (!options.storage.empty()) {
@@ -89,7 +113,20 @@ ExitCode run_estimate(const EstimateCommandOptions& options, const Context& cont
     }
     EstimateOptions estimate_options;
     estimate_options.platform = price_platform(*job); // one price basis with advise (training.platform)
-    const Estimate result = estimate(workload, config, catalogue, estimate_options);
+    bool as_today = false;
+    estimate_options = measured_options(*job, workload, config, catalogue, estimate_options, assumptions, as_today);
+    Estimate result = estimate(workload, config, catalogue, estimate_options);
+    if (as_today && profile->bottleneck_basis == "observed") {
+        // Today's setup as measured: the telemetry's utilisation and bottleneck, as the profile reads them.
+        for (const Bottleneck b : {Bottleneck::Gpu, Bottleneck::Io, Bottleneck::Cpu, Bottleneck::Network, Bottleneck::Memory, Bottleneck::None}) {
+            if (profile->bottleneck == bottleneck_name(b)) {
+                result.bottleneck = b;
+            }
+        }
+        if (job->current.observed.gpu_util_pct) {
+            result.gpu_util_pct = *job->current.observed.gpu_util_pct;
+        }
+    }
     std::string content;
     if (options.format == "json") {
         nlohmann::ordered_json out;

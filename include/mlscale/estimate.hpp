@@ -382,6 +382,13 @@ std::string above_peak_clause(const Workload& workload, const Config& config, co
 EstimateOptions telemetry_options(Workload& workload, const Config& config, const Catalogue& catalogue, const Observed& observed, EstimateOptions options,
     std::vector<std::string>& assumptions);
 
+/// `telemetry_options` for one configuration of `job`, as advise reads today's telemetry: the
+/// efficiency it calibrates on today's setup (and a CPU cost it measures, in `workload`) for every
+/// configuration, and the measured rate where `config` is today's setup as the job describes it
+/// (`as_today`). `options` as given where the job has no current instance.
+EstimateOptions measured_options(const Job& job, Workload& workload, const Config& config, const Catalogue& catalogue, EstimateOptions options,
+    std::vector<std::string>& assumptions, bool& as_today);
+
 /// Memory per GPU: model states under the ZeRO stage and parallelism, in GB (formulas.md §3.1).
 /// The training state per GPU of a workload: model_state_gb_per_gpu for full training; with PEFT the
 /// frozen base at frozen_bytes_per_param (sharded only by ZeRO-3/FSDP, split by model parallelism)

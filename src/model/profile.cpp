@@ -672,4 +672,25 @@ EstimateOptions telemetry_options(Workload& workload, const Config& config, cons
     return options;
 }
 
+EstimateOptions measured_options(const Job& job, Workload& workload, const Config& config, const Catalogue& catalogue, EstimateOptions options,
+    std::vector<std::string>& assumptions, bool& as_today)
+{
+    as_today = false;
+    const InstanceSpec* current = job.current.instance_type ? catalogue.find_instance(*job.current.instance_type) : nullptr;
+    if (current == nullptr) {
+        return options;
+    }
+    const Config today = current_config(job, current);
+    const EstimateOptions measured = telemetry_options(workload, today, catalogue, job.current.observed, options, assumptions);
+    options.efficiency_scale = measured.efficiency_scale;
+    as_today = config.instance == today.instance && config.count == today.count && config.storage == today.storage && config.input_mode == today.input_mode &&
+        config.parallelism.mode == today.parallelism.mode && config.parallelism.tensor == today.parallelism.tensor &&
+        config.parallelism.pipeline == today.parallelism.pipeline && config.parallelism.context == today.parallelism.context &&
+        config.parallelism.expert == today.parallelism.expert;
+    if (as_today) {
+        options.observed_samples_per_sec = measured.observed_samples_per_sec;
+    }
+    return options;
+}
+
 } // namespace mlscale

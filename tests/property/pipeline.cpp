@@ -31,7 +31,7 @@ std::optional<Report> advise_job(const Job& job, Diagnostics& diagnostics)
 namespace {
 
 // `mlscale estimate JOB --instance I --count N --storage S --input-mode M --parallelism P` with the
-// plan's values, as src/cli/cmd_estimate.cpp builds its configuration.
+// plan's values, as src/cli/cmd_estimate.cpp builds its configuration and reads today's telemetry.
 EstimateRun estimate_plan(const Job& job, const Report& report)
 {
     EstimateRun out;
@@ -58,7 +58,9 @@ EstimateRun estimate_plan(const Job& job, const Report& report)
         config.parallelism = Parallelism{};
         config.parallelism.mode = parallelism;
     }
-    out.estimate = estimate(out.workload, config, catalogue);
+    bool as_today = false;
+    const EstimateOptions options = measured_options(job, out.workload, config, catalogue, EstimateOptions{}, assumptions, as_today);
+    out.estimate = estimate(out.workload, config, catalogue, options);
     out.json = estimate_json(out.estimate, *instance, out.workload).dump(2);
     out.text = estimate_text(out.estimate, *instance, out.workload);
     out.ran = true;

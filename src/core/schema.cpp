@@ -435,8 +435,7 @@ private:
     // closest one.
     static std::string enum_help(const std::string& given, const std::vector<std::string>& names, const std::map<std::string, std::string>& aliases)
     {
-        std::string lower = given;
-        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const std::string lower = lower_case(given);
         if (const auto alias = aliases.find(lower); alias != aliases.end()) {
             return fmt::format("did you mean \"{}\"? (mlscale's name for {})", alias->second, given);
         }

@@ -129,9 +129,15 @@ double peak_of(const GpuSpec& gpu, const char* key)
 // tensor load. 1 where nothing is measured.
 constexpr double k_a100_measured_matmul_share = 264.53 / 312.0;
 
+// The generations ModelConstants::tensor_efficiency_for gives an efficiency of their own (Blackwell: Hopper's).
+bool own_efficiency(const std::string& generation)
+{
+    return generation == "volta" || generation == "hopper" || generation == "blackwell" || generation == "trainium";
+}
+
 double sustained_share(const GpuSpec& gpu)
 {
-    const bool fitted = gpu.generation == "volta" || gpu.generation == "hopper" || gpu.generation == "blackwell" || gpu.generation == "trainium";
+    const bool fitted = own_efficiency(gpu.generation);
     const double peak = peak_of(gpu, "bf16") > 0 ? peak_of(gpu, "bf16") : peak_of(gpu, "fp16"); // T4: fp16, no bf16
     if (fitted || gpu.measured_matmul_tflops <= 0 || peak <= 0) {
         return 1.0;
@@ -813,16 +819,16 @@ double ModelConstants::tensor_efficiency_for(const std::string& generation) cons
     // generation reaches falls (A100 -> H100 in the rows); checked against NeMo's B200 and H100
     // tables, docs/model.md §2. Ada and Turing take A100's, which base_efficiency
     // scales by a GPU's measured matmul share where one is sourced (sustained_share, §2).
+    if (!own_efficiency(generation)) {
+        return tensor_efficiency;
+    }
     if (generation == "volta") {
         return tensor_efficiency_volta;
     }
     if (generation == "hopper" || generation == "blackwell") {
         return tensor_efficiency_hopper;
     }
-    if (generation == "trainium") {
-        return tensor_efficiency_trainium;
-    }
-    return tensor_efficiency;
+    return tensor_efficiency_trainium;
 }
 
 const char* bottleneck_name(Bottleneck bottleneck)

@@ -131,7 +131,10 @@ Command estimate_command(const Context& context)
         .summary = "Estimate throughput, bottleneck, memory, time and cost on one configuration",
         .example = "mlscale estimate examples/imagenet-resnet50.json --instance ml.p4d.24xlarge --count 2 --format json"};
     command.options = {
-        {.names = "job", .help = "Job file (JSON, see docs/job.schema.json); - reads stdin", .target = &options->job, .required = true},
+        {.names = "job",
+            .help = "Job file (JSON, see docs/job.schema.json); - reads stdin. Its current.observed telemetry calibrates every configuration, as advise does",
+            .target = &options->job,
+            .required = true},
         {.names = "--instance",
             .help = "Instance type, with or without ml. (see `mlscale catalogue list`); default: the job's current.instance_type",
             .target = &options->instance,
